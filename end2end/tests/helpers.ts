@@ -1,0 +1,13 @@
+import { expect, Page } from "@playwright/test";
+
+/** Opens a page and waits until the WASM has hydrated it (clicks before that are lost). */
+export async function open(page: Page, path: string) {
+  await page.goto(path);
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+}
+
+/** Fails if the page is wider than the viewport (content cut off on a phone). */
+export async function expectNoHorizontalScroll(page: Page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(1);
+}

@@ -1,0 +1,134 @@
+import { expect, test } from "@playwright/test";
+import { expectNoHorizontalScroll, open } from "./helpers";
+
+const missions = [
+  { id: "kepler", label: /Kepler KOI/, idPattern: /^K\d{5}\.\d{2}$/ },
+  { id: "tess", label: /TESS TOI/, idPattern: /^\d+\.\d{2}$/ },
+  { id: "k2", label: /K2 planets/, idPattern: /\S+/ },
+];
+
+test("home page explains the app and leads to training", async ({ page }) => {
+  await open(page, "/");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("planets");
+  for (const name of ["Kepler KOI", "TESS TOI", "K2 planets and candidates"]) {
+    await expect(page.getByRole("heading", { name, level: 3 })).toBeVisible();
+  }
+  await page.getByRole("link", { name: "Train a model" }).first().click();
+  await expect(page).toHaveURL(/\/train$/);
+  await expect(page.getByRole("heading", { name: "Train a model", level: 1 })).toBeVisible();
+  await expectNoHorizontalScroll(page);
+});
+
+for (const mission of missions) {
+  test(`train a random forest on ${mission.id}: progress, then an honest result`, async ({ page }, info) => {
+    test.skip(info.project.name === "mobile" && mission.id !== "k2", "one mission is enough on the phone layout");
+    await open(page, "/train");
+    await page.getByRole("radio", { name: mission.label }).check();
+    await page.getByRole("radio", { name: /Random forest/ }).check();
+    // Hyperparameters show their default and range.
+    const trees = page.getByLabel(/Number of trees/);
+    await expect(trees).toHaveValue("200");
+    await expect(page.getByText(/Range: 1 – 1000, default 200/)).toBeVisible();
+    await trees.fill("60");
+    await page.getByRole("button", { name: "Start training" }).click();
+
+    // Progress page: the URL carries the id; the bar and step come from the training itself.
+    await expect(page).toHaveURL(/\/trainings\/[0-9a-f-]{36}(\/result)?$/);
+    const trainingUrl = page.url().replace(/\/result$/, "");
+
+    // Result page.
+    await expect(page).toHaveURL(/\/result$/, { timeout: 90_000 });
+    await expect(page.getByTestId("metric-accuracy")).toHaveText(/\d+\.\d %/);
+    await expect(page.getByTestId("metric-macro-f1")).toHaveText(/0\.\d{3}/);
+    await expect(page.getByTestId("confusion-matrix")).toBeVisible();
+    await expect(page.locator(".cm-cell")).toHaveCount(9);
+    await expect(page.getByRole("table", { name: /Per-class scores/ })).toContainText("False positive");
+    await expect(page.getByTestId("missing-values")).toContainText("Native");
+
+    const table = page.getByTestId("predictions-table");
+    await expect(table.locator("tbody tr")).toHaveCount(25);
+    const firstId = (await table.locator("tbody tr th").first().textContent())!.trim();
+    expect(firstId).toMatch(mission.idPattern);
+
+    // Sorting by confidence, both ways.
+    await page.getByRole("button", { name: /^Confidence/ }).click();
+    await expect(page.getByRole("columnheader", { name: /Confidence/ })).toHaveAttribute("aria-sort", "ascending");
+    const ascending = await table.locator("tbody tr td:nth-child(3)").first().textContent();
+    await page.getByRole("button", { name: /^Confidence/ }).click();
+    await expect(page.getByRole("columnheader", { name: /Confidence/ })).toHaveAttribute("aria-sort", "descending");
+    await expect(table.locator("tbody tr td:nth-child(3)").first()).not.toHaveText(ascending!);
+
+    // Paging.
+    await expect(page.getByTestId("page-status")).toHaveText(/Page 1 of \d+/);
+    await page.getByRole("button", { name: "Next →" }).click();
+    await expect(page.getByTestId("page-status")).toHaveText(/Page 2 of \d+/);
+
+    await expectNoHorizontalScroll(page);
+
+    // A shared link to the progress page of a finished training leads to its result.
+    await open(page, new URL(trainingUrl).pathname);
+    await expect(page).toHaveURL(/\/result$/);
+  });
+}
+
+test("progress page shows a live bar and step while a big forest trains", async ({ page }, info) => {
+  test.skip(info.project.name === "mobile", "desktop only");
+  await open(page, "/train");
+  await page.getByRole("radio", { name: /Kepler KOI/ }).check();
+  await page.getByLabel(/Number of trees/).fill("1000");
+  await page.getByRole("button", { name: "Start training" }).click();
+  await expect(page).toHaveURL(/\/trainings\/[0-9a-f-]{36}$/);
+  const bar = page.getByRole("progressbar");
+  await expect(bar).toBeVisible();
+  await expect(page.getByTestId("progress-step")).toHaveText(/Training tree \d+\/1000|Loading|Splitting/);
+  await expect(page).toHaveURL(/\/result$/, { timeout: 110_000 });
+});
+
+test("invalid hyperparameters are refused in the form", async ({ page }) => {
+  await open(page, "/train");
+  await page.getByRole("radio", { name: /Random forest/ }).check();
+  await page.getByLabel(/Number of trees/).fill("0");
+  await expect(page.locator(".field-error").first()).toHaveText("Must be between 1 and 1000.");
+  await page.getByRole("button", { name: "Start training" }).click();
+  await expect(page.getByTestId("form-error")).toContainText("Number of trees: Must be between 1 and 1000.");
+  await expect(page).toHaveURL(/\/train$/);
+});
+
+test("the train form works with the keyboard alone", async ({ page }, info) => {
+  test.skip(info.project.name === "mobile", "desktop only");
+  await open(page, "/train?dataset=k2");
+  await expect(page.getByRole("radio", { name: /K2 planets/ })).toBeChecked();
+  await page.getByRole("radio", { name: /Decision tree/ }).focus();
+  await page.keyboard.press("Space");
+  await expect(page.getByLabel(/Maximum depth/)).toHaveValue("12");
+  await page.getByLabel(/Maximum depth/).focus();
+  await page.keyboard.press("Control+A");
+  await page.keyboard.type("6");
+  await page.getByRole("button", { name: "Start training" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/result$/, { timeout: 60_000 });
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Decision tree on K2 planets and candidates");
+  await expect(page.getByTestId("missing-values")).toContainText("Median imputation");
+});
+
+test("an unknown training id shows a clear message and a way back", async ({ page }) => {
+  await open(page, "/trainings/00000000-0000-0000-0000-000000000000");
+  await expect(page.getByRole("alert")).toContainText("No training with id '00000000-0000-0000-0000-000000000000' exists");
+  await page.getByRole("link", { name: "Train a new model" }).click();
+  await expect(page).toHaveURL(/\/train$/);
+});
+
+test("an unknown result id shows a clear message", async ({ page }) => {
+  await open(page, "/trainings/not-a-real-id/result");
+  await expect(page.getByRole("alert")).toContainText("No training with id 'not-a-real-id' exists");
+});
+
+test("about page credits the archive and explains exclusions", async ({ page }) => {
+  await open(page, "/about");
+  await expect(page.getByText(/operated by the California Institute of Technology/)).toBeVisible();
+  await expect(page.getByRole("table", { name: /Archive label values/ })).toContainText("APC");
+  await page.getByText(/Kepler KOI: \d+ excluded columns/).click();
+  await expect(page.getByText(/koi_score/).first()).toBeVisible();
+  await expect(page.getByRole("table", { name: /Kepler KOI, random forest/ })).toContainText("0.921");
+  await expectNoHorizontalScroll(page);
+});

@@ -1,0 +1,87 @@
+//! The one error type users see, from the server functions and the JSON routes alike.
+//! Messages are written for people: they say what was wrong and, where it applies,
+//! which field. Internal details are logged on the server, never sent.
+
+use serde::{Deserialize, Serialize};
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    /// Stable machine code: `invalid_request`, `invalid_hyperparameter`, `unknown_dataset`,
+    /// `unknown_model`, `not_found`, `not_finished`, `queue_full`, `internal`, `network`.
+    pub code: String,
+    pub message: String,
+    /// The request field at fault, when there is one.
+    pub field: Option<String>,
+}
+
+impl ApiError {
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        ApiError { code: code.to_string(), message: message.into(), field: None }
+    }
+
+    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    pub fn not_found(what: &str, id: &str) -> Self {
+        ApiError::new("not_found", format!("No {what} with id '{id}' exists. It may have been mistyped, or the server was restarted."))
+    }
+
+    /// The HTTP status for this error's code.
+    pub fn status(&self) -> u16 {
+        match self.code.as_str() {
+            "invalid_request" => 400,
+            "not_found" => 404,
+            "not_finished" => 409,
+            "invalid_hyperparameter" | "unknown_dataset" | "unknown_model" | "invalid_value" => 422,
+            "queue_full" => 429,
+            "network" => 503,
+            _ => 500,
+        }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl FromServerFnError for ApiError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(e) => ApiError::new("network", format!("Could not reach the server: {e}")),
+            ServerFnErrorErr::Args(e) | ServerFnErrorErr::MissingArg(e) => ApiError::new("invalid_request", format!("The request was malformed: {e}")),
+            other => ApiError::new("internal", format!("Something went wrong talking to the server ({other}).")),
+        }
+    }
+}
+
+/// JSON routes send `{"error": {...}}` with the matching status.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for ApiError {
+    fn into_response(self) -> axum::response::Response {
+        let status = axum::http::StatusCode::from_u16(self.status()).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+        (status, axum::Json(serde_json::json!({ "error": self }))).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_map_to_statuses() {
+        assert_eq!(ApiError::not_found("training", "x").status(), 404);
+        assert_eq!(ApiError::new("invalid_hyperparameter", "").status(), 422);
+        assert_eq!(ApiError::new("not_finished", "").status(), 409);
+        assert_eq!(ApiError::new("whatever", "").status(), 500);
+    }
+}

@@ -1,0 +1,43 @@
+//! Server functions called by the pages. Each is a thin wrapper: fetch the shared state,
+//! call the same function the JSON routes call (`crate::server::trainings`), return.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use super::error::ApiError;
+use super::types::*;
+
+#[cfg(feature = "ssr")]
+fn state() -> Result<crate::server::AppState, ApiError> {
+    use_context::<crate::server::AppState>().ok_or_else(|| ApiError::new("internal", "Server state is missing."))
+}
+
+#[server(endpoint = "list_datasets")]
+pub async fn get_datasets() -> Result<Vec<DatasetInfo>, ApiError> {
+    Ok(crate::server::trainings::list_datasets(&state()?))
+}
+
+#[server(endpoint = "list_models")]
+pub async fn get_models() -> Result<Vec<ModelInfo>, ApiError> {
+    Ok(crate::server::trainings::list_models())
+}
+
+#[server(endpoint = "start_training", input = Json)]
+pub async fn start_training(request: TrainRequest) -> Result<StartedTraining, ApiError> {
+    crate::server::trainings::start_training(&state()?, request)
+}
+
+#[server(endpoint = "training_progress")]
+pub async fn get_training_progress(id: String) -> Result<TrainingProgress, ApiError> {
+    crate::server::trainings::progress(&state()?, &id)
+}
+
+#[server(endpoint = "training_summary")]
+pub async fn get_training_summary(id: String) -> Result<ResultSummary, ApiError> {
+    crate::server::trainings::summary(&state()?, &id)
+}
+
+#[server(endpoint = "training_predictions", input = Json)]
+pub async fn get_training_predictions(id: String, query: PredictionQuery) -> Result<PredictionPage, ApiError> {
+    crate::server::trainings::predictions(&state()?, &id, &query)
+}

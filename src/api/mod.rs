@@ -1,0 +1,10 @@
+//! The contract between browser and server: serde types both sides share, the one error
+//! type, and the `#[server]` functions the pages call. Function bodies run only on the
+//! server and delegate to `crate::server::trainings`.
+
+pub mod error;
+pub mod functions;
+pub mod types;
+
+pub use error::ApiError;
+pub use types::*;

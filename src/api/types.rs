@@ -1,0 +1,329 @@
+//! Data transfer types. The JSON routes under `/api/v1` serialise exactly these.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// The three classes, in the order every probability vector and matrix uses.
+pub const CLASSES: [&str; 3] = ["confirmed", "candidate", "false_positive"];
+
+/// A human label for a class id.
+pub fn class_title(class: &str) -> &'static str {
+    match class {
+        "confirmed" => "Confirmed",
+        "candidate" => "Candidate",
+        "false_positive" => "False positive",
+        _ => "Unknown",
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExcludedColumn {
+    pub column: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DatasetInfo {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub file: String,
+    pub downloaded: String,
+    pub rows: usize,
+    pub label_column: String,
+    /// Archive label value → class id.
+    pub label_map: BTreeMap<String, String>,
+    pub features: Vec<String>,
+    pub excluded: Vec<ExcludedColumn>,
+    /// Objects per class id.
+    pub classes: BTreeMap<String, usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HyperparameterInfo {
+    pub name: String,
+    pub label: String,
+    /// "integer", "number", "choice" or "boolean".
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub default: serde_json::Value,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    /// Allowed values of a "choice".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<String>,
+    pub help: String,
+}
+
+impl HyperparameterInfo {
+    /// Checks one form value the way the server will; `Err` holds the message to show.
+    pub fn validate(&self, text: &str) -> Result<serde_json::Value, String> {
+        let text = text.trim();
+        let range = |x: f64| match (self.min, self.max) {
+            (Some(lo), Some(hi)) if x < lo || x > hi => Err(format!("Must be between {lo} and {hi}.")),
+            _ => Ok(()),
+        };
+        match self.kind.as_str() {
+            "integer" => {
+                let n: i64 = text.parse().map_err(|_| "Enter a whole number.".to_string())?;
+                range(n as f64)?;
+                Ok(n.into())
+            }
+            "number" => {
+                let x: f64 = text.parse().ok().filter(|x: &f64| x.is_finite()).ok_or("Enter a number.")?;
+                range(x)?;
+                Ok(x.into())
+            }
+            "boolean" => match text {
+                "true" | "false" => Ok((text == "true").into()),
+                _ => Err("Choose yes or no.".into()),
+            },
+            _ if self.options.iter().any(|o| o == text) => Ok(text.into()),
+            _ => Err(format!("Choose one of: {}.", self.options.join(", "))),
+        }
+    }
+
+    /// The default as form text.
+    pub fn default_text(&self) -> String {
+        match &self.default {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelInfo {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub missing_values: String,
+    pub hyperparameters: Vec<HyperparameterInfo>,
+}
+
+fn default_seed() -> u64 {
+    42
+}
+
+fn default_test_fraction() -> f64 {
+    0.2
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainRequest {
+    pub dataset: String,
+    pub model: String,
+    #[serde(default)]
+    pub hyperparameters: BTreeMap<String, serde_json::Value>,
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    #[serde(default = "default_test_fraction")]
+    pub test_fraction: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TrainingStatus {
+    Queued,
+    Running,
+    Completed,
+    Failed,
+}
+
+impl TrainingStatus {
+    pub fn is_finished(self) -> bool {
+        matches!(self, TrainingStatus::Completed | TrainingStatus::Failed)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TrainingStatus::Queued => "queued",
+            TrainingStatus::Running => "running",
+            TrainingStatus::Completed => "completed",
+            TrainingStatus::Failed => "failed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StartedTraining {
+    pub id: String,
+}
+
+/// A training session's state, as polled by the progress page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingProgress {
+    pub id: String,
+    pub status: TrainingStatus,
+    /// 0–100.
+    pub progress: f64,
+    pub step: String,
+    pub error: Option<String>,
+    pub dataset: String,
+    pub model: String,
+    /// Unix milliseconds.
+    pub created_at: u64,
+    pub started_at: Option<u64>,
+    pub finished_at: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClassScores {
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+    pub support: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConfusionMatrix {
+    pub labels: Vec<String>,
+    /// `matrix[actual][predicted]`.
+    pub matrix: Vec<Vec<usize>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MetricsReport {
+    pub accuracy: f64,
+    pub macro_f1: f64,
+    pub weighted_f1: f64,
+    pub roc_auc: Option<f64>,
+    pub log_loss: f64,
+    pub per_class: BTreeMap<String, ClassScores>,
+    pub confusion_matrix: ConfusionMatrix,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Prediction {
+    pub id: String,
+    pub prediction: String,
+    pub confidence: f64,
+    pub probabilities: BTreeMap<String, f64>,
+    pub actual: String,
+    pub correct: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelDetails {
+    pub dataset: String,
+    pub dataset_name: String,
+    pub model: String,
+    pub model_name: String,
+    pub hyperparameters: BTreeMap<String, serde_json::Value>,
+    pub seed: u64,
+    pub features: Vec<String>,
+    pub missing_values: String,
+    pub split: String,
+    pub train_rows: usize,
+    pub test_rows: usize,
+    pub train_stars: usize,
+    pub test_stars: usize,
+    pub structure: String,
+    pub fit_seconds: f64,
+    pub predict_ms: f64,
+    /// Caveats that belong next to these figures (for example K2's missingness leak).
+    pub caveats: Vec<String>,
+}
+
+/// Everything a finished training produced (the JSON route returns it whole).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingResult {
+    pub id: String,
+    pub metrics: MetricsReport,
+    pub predictions: Vec<Prediction>,
+    pub model_info: ModelDetails,
+    /// Held-out objects per predicted class id.
+    pub predicted_counts: BTreeMap<String, usize>,
+}
+
+/// The result page's summary: everything except the prediction rows, which are paged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResultSummary {
+    pub id: String,
+    pub metrics: MetricsReport,
+    pub model_info: ModelDetails,
+    pub predicted_counts: BTreeMap<String, usize>,
+}
+
+/// Columns the predictions table can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PredictionSort {
+    Id,
+    Prediction,
+    Confidence,
+    Confirmed,
+    Candidate,
+    FalsePositive,
+    Actual,
+    Correct,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PredictionQuery {
+    pub sort: PredictionSort,
+    pub descending: bool,
+    /// 0-based.
+    pub page: usize,
+    pub per_page: usize,
+    /// Show only wrong predictions.
+    #[serde(default)]
+    pub only_errors: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PredictionPage {
+    pub rows: Vec<Prediction>,
+    pub total: usize,
+    pub page: usize,
+    pub per_page: usize,
+}
+
+impl PredictionPage {
+    pub fn pages(&self) -> usize {
+        self.total.div_ceil(self.per_page.max(1)).max(1)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(kind: &str) -> HyperparameterInfo {
+        HyperparameterInfo {
+            name: "n".into(),
+            label: "N".into(),
+            kind: kind.into(),
+            default: 5.into(),
+            min: Some(1.0),
+            max: Some(10.0),
+            options: vec!["a".into(), "b".into()],
+            help: String::new(),
+        }
+    }
+
+    #[test]
+    fn form_validation_mirrors_server_rules() {
+        assert_eq!(spec("integer").validate("7"), Ok(7.into()));
+        assert!(spec("integer").validate("7.5").is_err());
+        assert_eq!(spec("integer").validate("11"), Err("Must be between 1 and 10.".into()));
+        assert!(spec("number").validate("NaN").is_err());
+        assert_eq!(spec("choice").validate("b"), Ok("b".into()));
+        assert!(spec("choice").validate("c").is_err());
+        assert_eq!(spec("boolean").validate("false"), Ok(false.into()));
+    }
+
+    #[test]
+    fn train_request_defaults() {
+        let r: TrainRequest = serde_json::from_str(r#"{"dataset":"kepler","model":"random_forest"}"#).unwrap();
+        assert_eq!(r.seed, 42);
+        assert_eq!(r.test_fraction, 0.2);
+        assert!(r.hyperparameters.is_empty());
+    }
+}

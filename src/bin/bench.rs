@@ -1,0 +1,94 @@
+//! The benchmark: every mission × model with default hyperparameters on the canonical split
+//! of `data/benchmark/` (the same test objects as the scikit-learn / XGBoost / LightGBM
+//! reference figures), one `BENCH` line per pair.
+//!
+//! Each pair runs in a child process of this binary so `peak_mb` (the process's peak
+//! resident memory) belongs to that pair alone.
+//!
+//!     cargo run --release --features ssr --bin bench            # all pairs
+//!     cargo run --release --features ssr --bin bench -- kepler  # one mission
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use exoplanet_playground::ml::models::hyperparameters::RawHyperparameters;
+use exoplanet_playground::ml::models::{ModelKind, ModelParams};
+use exoplanet_playground::ml::pipeline::{run, SplitRule, TrainingConfig};
+use exoplanet_playground::ml::progress::SilentProgress;
+use exoplanet_playground::ml::Mission;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--pair") {
+        let (mission, model) = (&args[1], &args[2]);
+        if let Err(message) = bench_pair(mission, model) {
+            eprintln!("bench {mission} {model}: {message}");
+            std::process::exit(1);
+        }
+        return;
+    }
+    let missions: Vec<Mission> = match args.first() {
+        Some(id) => vec![Mission::from_id(id).unwrap_or_else(|| panic!("unknown mission {id}"))],
+        None => Mission::ALL.to_vec(),
+    };
+    let exe = std::env::current_exe().expect("own path");
+    let mut failed = false;
+    for mission in missions {
+        for model in ModelKind::ALL {
+            let status = Command::new(&exe).args(["--pair", mission.id(), model.id()]).status().expect("run pair");
+            failed |= !status.success();
+        }
+    }
+    if failed {
+        std::process::exit(1);
+    }
+}
+
+fn bench_pair(mission_id: &str, model_id: &str) -> Result<(), String> {
+    let mission = Mission::from_id(mission_id).ok_or("unknown mission")?;
+    let kind = ModelKind::from_id(model_id).ok_or("unknown model")?;
+    let data_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data");
+    let config = TrainingConfig {
+        mission,
+        params: ModelParams::check(kind, &RawHyperparameters::new()).map_err(|e| e.to_string())?,
+        seed: 42,
+        split: SplitRule::HeldOutIds(canonical_test_ids(&data_dir, mission)?),
+        data_dir,
+    };
+    let out = run(&config, &SilentProgress).map_err(|e| e.to_string())?;
+    println!(
+        "BENCH mission={} model={} acc={:.4} macro_f1={:.4} roc_auc={:.4} fit_s={:.2} predict_ms={:.1} peak_mb={:.0}",
+        mission.id(),
+        kind.id(),
+        out.metrics.accuracy,
+        out.metrics.macro_f1,
+        out.metrics.roc_auc_macro.unwrap_or(f64::NAN),
+        out.fit_seconds,
+        out.predict_ms,
+        peak_rss_mb()
+    );
+    Ok(())
+}
+
+/// Test-set object ids of the canonical split (`split_<mission>.json`, key `test_ids`).
+fn canonical_test_ids(data_dir: &Path, mission: Mission) -> Result<Vec<String>, String> {
+    let path = data_dir.join("benchmark").join(format!("split_{}.json", mission.id()));
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    json["test_ids"]
+        .as_array()
+        .ok_or_else(|| format!("{}: no test_ids", path.display()))?
+        .iter()
+        .map(|v| v.as_str().map(str::to_string).ok_or_else(|| format!("{}: a test id is not a string", path.display())))
+        .collect()
+}
+
+/// Peak resident memory of this process (Linux `VmHWM`), in MB.
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_string))
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}

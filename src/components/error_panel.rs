@@ -1,0 +1,25 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::api::ApiError;
+
+/// A failure explained in words, with a way back.
+#[component]
+pub fn ErrorPanel(error: ApiError, #[prop(optional, into)] title: Option<String>) -> impl IntoView {
+    let title = title.unwrap_or_else(|| match error.code.as_str() {
+        "not_found" => "Not found".into(),
+        "network" => "The server cannot be reached".into(),
+        _ => "Something went wrong".into(),
+    });
+    view! {
+        <section class="error-panel" role="alert">
+            <h2>{title}</h2>
+            <p class="error-message">{error.message.clone()}</p>
+            <p class="error-actions">
+                <A href="/train">"Train a new model"</A>
+                " · "
+                <A href="/">"Home"</A>
+            </p>
+        </section>
+    }
+}

@@ -1,0 +1,20 @@
+//! Reusable view pieces. Pages compose these; each file holds one component.
+
+pub mod class_counts_chart;
+pub mod confusion_matrix;
+pub mod error_panel;
+pub mod format;
+pub mod hyperparameter_field;
+pub mod metrics_summary;
+pub mod model_details;
+pub mod predictions_table;
+pub mod progress_bar;
+
+pub use class_counts_chart::ClassCountsChart;
+pub use confusion_matrix::ConfusionMatrixChart;
+pub use error_panel::ErrorPanel;
+pub use hyperparameter_field::HyperparameterField;
+pub use metrics_summary::MetricsSummary;
+pub use model_details::ModelDetailsPanel;
+pub use predictions_table::PredictionsTable;
+pub use progress_bar::ProgressBar;

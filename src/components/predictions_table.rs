@@ -1,0 +1,148 @@
+use leptos::prelude::*;
+
+use super::error_panel::ErrorPanel;
+use super::format::{count, percent};
+use crate::api::functions::get_training_predictions;
+use crate::api::{class_title, PredictionQuery, PredictionSort};
+
+const COLUMNS: [(PredictionSort, &str); 8] = [
+    (PredictionSort::Id, "Object"),
+    (PredictionSort::Prediction, "Prediction"),
+    (PredictionSort::Confidence, "Confidence"),
+    (PredictionSort::Confirmed, "P(confirmed)"),
+    (PredictionSort::Candidate, "P(candidate)"),
+    (PredictionSort::FalsePositive, "P(false positive)"),
+    (PredictionSort::Actual, "Actual"),
+    (PredictionSort::Correct, "Correct"),
+];
+
+/// Every held-out object with its prediction, sortable by any column and paged on the
+/// server (the test set can have thousands of rows).
+#[component]
+pub fn PredictionsTable(#[prop(into)] training_id: Signal<String>) -> impl IntoView {
+    let sort = RwSignal::new(PredictionSort::Confidence);
+    let descending = RwSignal::new(false);
+    let page = RwSignal::new(0usize);
+    let per_page = RwSignal::new(25usize);
+    let only_errors = RwSignal::new(false);
+    let rows = Resource::new(
+        move || {
+            let query = PredictionQuery {
+                sort: sort.get(),
+                descending: descending.get(),
+                page: page.get(),
+                per_page: per_page.get(),
+                only_errors: only_errors.get(),
+            };
+            (training_id.get(), query)
+        },
+        |(id, query)| get_training_predictions(id, query),
+    );
+    let sort_by = move |column: PredictionSort| {
+        if sort.get_untracked() == column {
+            descending.update(|d| *d = !*d);
+        } else {
+            sort.set(column);
+            descending.set(matches!(column, PredictionSort::Confidence));
+        }
+        page.set(0);
+    };
+
+    let header = move || COLUMNS
+        .iter()
+        .map(|&(column, title)| {
+            let aria = move || match (sort.get() == column, descending.get()) {
+                (false, _) => "none",
+                (true, true) => "descending",
+                (true, false) => "ascending",
+            };
+            let arrow = move || match aria() { "ascending" => " ▲", "descending" => " ▼", _ => "" };
+            view! {
+                <th scope="col" aria-sort=aria>
+                    <button type="button" class="sort-button" on:click=move |_| sort_by(column)>
+                        {title}{arrow}
+                    </button>
+                </th>
+            }
+        })
+        .collect::<Vec<_>>();
+
+    view! {
+        <section class="predictions" aria-labelledby="predictions-heading">
+            <h2 id="predictions-heading">"Every held-out object"</h2>
+            <div class="table-tools">
+                <label class="inline-check">
+                    <input
+                        type="checkbox"
+                        prop:checked=move || only_errors.get()
+                        on:change=move |ev| {
+                            only_errors.set(event_target_checked(&ev));
+                            page.set(0);
+                        }
+                    />
+                    " Only wrong predictions"
+                </label>
+                <label>
+                    "Rows per page "
+                    <select
+                        on:change=move |ev| {
+                            per_page.set(event_target_value(&ev).parse().unwrap_or(25));
+                            page.set(0);
+                        }
+                        prop:value=move || per_page.get().to_string()
+                    >
+                        <option value="25">"25"</option>
+                        <option value="50">"50"</option>
+                        <option value="100">"100"</option>
+                    </select>
+                </label>
+            </div>
+            <Transition fallback=|| view! { <p class="loading">"Loading predictions…"</p> }>
+                {move || Suspend::new(async move {
+                    match rows.await {
+                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                        Ok(data) => {
+                            let pages = data.pages();
+                            let first = data.page * data.per_page + 1;
+                            let last = (first + data.rows.len()).saturating_sub(1);
+                            let body = data.rows.into_iter().map(|p| {
+                                let prob = |c: &str| percent(p.probabilities.get(c).copied().unwrap_or(0.0));
+                                view! {
+                                    <tr class:wrong=!p.correct>
+                                        <th scope="row" class="object-id">{p.id.clone()}</th>
+                                        <td>{class_title(&p.prediction)}</td>
+                                        <td>{percent(p.confidence)}</td>
+                                        <td>{prob("confirmed")}</td>
+                                        <td>{prob("candidate")}</td>
+                                        <td>{prob("false_positive")}</td>
+                                        <td>{class_title(&p.actual)}</td>
+                                        <td>{if p.correct { "yes" } else { "no" }}</td>
+                                    </tr>
+                                }
+                            }).collect::<Vec<_>>();
+                            view! {
+                                <div class="table-scroll">
+                                    <table class="predictions-table" data-testid="predictions-table">
+                                        <caption>{format!("Objects {}–{} of {}", count(first.min(data.total)), count(last), count(data.total))}</caption>
+                                        <thead><tr>{header()}</tr></thead>
+                                        <tbody>{body}</tbody>
+                                    </table>
+                                </div>
+                                <nav class="pager" aria-label="Prediction pages">
+                                    <button type="button" disabled=data.page == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>
+                                        "← Previous"
+                                    </button>
+                                    <span aria-live="polite" data-testid="page-status">{format!("Page {} of {}", data.page + 1, pages)}</span>
+                                    <button type="button" disabled=data.page + 1 >= pages on:click=move |_| page.update(|p| *p += 1)>
+                                        "Next →"
+                                    </button>
+                                </nav>
+                            }
+                            .into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}

@@ -1,0 +1,20 @@
+//! The machine-learning library: NASA tables in, trained models, metrics and predictions out.
+//!
+//! Nothing here knows about HTTP, Leptos or training sessions. Every entry point takes plain
+//! configuration plus a [`progress::ProgressSink`] and returns plain results, so the whole
+//! pipeline can be driven from a unit test, a bench or the server's job workers alike.
+
+pub mod class_label;
+pub mod csv_table;
+pub mod dataset;
+pub mod error;
+pub mod metrics;
+pub mod mission;
+pub mod models;
+pub mod pipeline;
+pub mod progress;
+pub mod split;
+
+pub use class_label::ClassLabel;
+pub use error::MlError;
+pub use mission::Mission;

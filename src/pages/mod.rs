@@ -1,0 +1,16 @@
+//! One file per route. Pages stay thin: they fetch through server functions and compose
+//! components.
+
+mod about;
+mod home;
+mod not_found;
+mod progress;
+mod result;
+mod train;
+
+pub use about::AboutPage;
+pub use home::HomePage;
+pub use not_found::NotFoundPage;
+pub use progress::ProgressPage;
+pub use result::ResultPage;
+pub use train::TrainPage;

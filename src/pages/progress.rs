@@ -1,0 +1,95 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+use crate::api::{ApiError, TrainingProgress, TrainingStatus};
+use crate::components::{ErrorPanel, ProgressBar};
+
+/// The latest poll: nothing yet, a state, or an error.
+type Poll = Option<Result<TrainingProgress, ApiError>>;
+
+/// Follows one training. The id is in the URL, so a reload or a shared link works. The
+/// browser asks the server about once a second and moves on to the result when done.
+#[component]
+pub fn ProgressPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    let latest: RwSignal<Poll> = RwSignal::new(None);
+    poll_progress(id, latest);
+
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(p)) = latest.get() {
+            if p.status == TrainingStatus::Completed {
+                navigate(&format!("/trainings/{}/result", p.id), Default::default());
+            }
+        }
+    });
+
+    view! {
+        <Title text="Training · Exoplanet Playground"/>
+        <h1>"Training"</h1>
+        {move || match latest.get() {
+            None => view! {
+                <p class="loading" data-testid="progress-loading">"Asking the server about this training…"</p>
+            }.into_any(),
+            Some(Err(error)) if error.code == "network" => view! {
+                <p class="warning" role="status">{format!("{} Retrying…", error.message)}</p>
+            }.into_any(),
+            Some(Err(error)) => view! { <ErrorPanel error title="Training not found"/> }.into_any(),
+            Some(Ok(p)) => view! { <ProgressView progress=p/> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn ProgressView(progress: TrainingProgress) -> impl IntoView {
+    let TrainingProgress { id, status, progress: percent, step, error, dataset, model, .. } = progress;
+    let heading = format!("{} on {}", model.replace('_', " "), dataset);
+    view! {
+        <section class="progress-panel" aria-live="polite">
+            <p class="progress-meta">
+                <span class=format!("status status-{}", status.as_str()) data-testid="status">{status.as_str()}</span>
+                " "{heading}
+            </p>
+            {match status {
+                TrainingStatus::Failed => view! {
+                    <ErrorPanel error=ApiError::new("training_failed", error.unwrap_or_default()) title="Training failed"/>
+                }.into_any(),
+                TrainingStatus::Completed => view! {
+                    <ProgressBar percent=100.0 label="Done".to_string()/>
+                    <p><A href=format!("/trainings/{id}/result")>"See the result"</A></p>
+                }.into_any(),
+                _ => view! { <ProgressBar percent=percent label=step/> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// Polls the server in the browser only (server rendering shows the loading state).
+/// Stops when the training has finished, the id is unknown, or the page is left.
+fn poll_progress(id: Memo<String>, latest: RwSignal<Poll>) {
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let current = id.get();
+        leptos::task::spawn_local(async move {
+            loop {
+                let response = crate::api::functions::get_training_progress(current.clone()).await;
+                let finished = match &response {
+                    Ok(p) => p.status.is_finished(),
+                    Err(e) => e.code != "network",
+                };
+                if latest.try_set(Some(response)).is_some() || finished {
+                    break; // page gone (signal disposed) or nothing left to follow
+                }
+                gloo_timers::future::TimeoutFuture::new(1_000).await;
+                if id.try_get_untracked().as_ref() != Some(&current) {
+                    break; // navigated to another training
+                }
+            }
+        });
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (id, latest);
+}

@@ -1,0 +1,53 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::functions::get_training_summary;
+use crate::components::{ClassCountsChart, ConfusionMatrixChart, ErrorPanel, MetricsSummary, ModelDetailsPanel, PredictionsTable};
+
+#[component]
+pub fn ResultPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    let summary = Resource::new(move || id.get(), get_training_summary);
+    view! {
+        <Title text="Result · Exoplanet Playground"/>
+        <Transition fallback=|| view! { <p class="loading">"Loading the result…"</p> }>
+            {move || Suspend::new(async move {
+                match summary.await {
+                    Err(error) => view! {
+                        <h1>"Result"</h1>
+                        <ErrorPanel error title="No result to show"/>
+                    }.into_any(),
+                    Ok(s) => {
+                        let actual: std::collections::BTreeMap<String, usize> = s.metrics.per_class.iter().map(|(c, m)| (c.clone(), m.support)).collect();
+                        view! {
+                            <h1>{format!("{} on {}", s.model_info.model_name, s.model_info.dataset_name)}</h1>
+                            <p class="lead">
+                                {format!("Scores on {} held-out objects whose host stars the model never saw. ", s.model_info.test_rows)}
+                                <A href="/train">"Train another model"</A>
+                            </p>
+                            <section aria-labelledby="scores-heading">
+                                <h2 id="scores-heading">"Scores"</h2>
+                                <MetricsSummary metrics=s.metrics.clone()/>
+                            </section>
+                            <div class="chart-row">
+                                <section aria-labelledby="cm-heading">
+                                    <h2 id="cm-heading">"Confusion matrix"</h2>
+                                    <ConfusionMatrixChart matrix=s.metrics.confusion_matrix.clone()/>
+                                </section>
+                                <section aria-labelledby="counts-heading">
+                                    <h2 id="counts-heading">"Predicted classes"</h2>
+                                    <ClassCountsChart predicted=s.predicted_counts.clone() actual=actual/>
+                                </section>
+                            </div>
+                            <PredictionsTable training_id=id/>
+                            <ModelDetailsPanel details=s.model_info.clone()/>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,159 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::api::functions::{get_datasets, get_models, start_training};
+use crate::api::{DatasetInfo, HyperparameterInfo, ModelInfo, TrainRequest};
+use crate::components::format::count;
+use crate::components::{ErrorPanel, HyperparameterField};
+
+#[component]
+pub fn TrainPage() -> impl IntoView {
+    let query = use_query_map();
+    let datasets = Resource::new(|| (), |_| get_datasets());
+    let models = Resource::new(|| (), |_| get_models());
+    view! {
+        <Title text="Train a model · Exoplanet Playground"/>
+        <h1>"Train a model"</h1>
+        <p class="lead">"Pick a NASA table and a model, adjust the hyperparameters if you like, and start. Training runs on the server; you will see it progress."</p>
+        <Suspense fallback=|| view! { <p class="loading">"Loading datasets and models…"</p> }>
+            {move || Suspend::new(async move {
+                let initial = query.with_untracked(|q| q.get("dataset")).unwrap_or_else(|| "kepler".into());
+                match (datasets.await, models.await) {
+                    (Ok(datasets), Ok(models)) => view! { <TrainForm datasets models initial_dataset=initial/> }.into_any(),
+                    (Err(error), _) | (_, Err(error)) => view! { <ErrorPanel error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The form's values for one model: each hyperparameter with its current text.
+type ModelFields = (String, Vec<(HyperparameterInfo, RwSignal<String>)>);
+
+#[component]
+fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset: String) -> impl IntoView {
+    let initial_dataset = if datasets.iter().any(|d| d.id == initial_dataset) { initial_dataset } else { "kepler".into() };
+    let dataset = RwSignal::new(initial_dataset);
+    let model = RwSignal::new("random_forest".to_string());
+    let seed = RwSignal::new("42".to_string());
+    let form_error = RwSignal::new(None::<String>);
+    let fields: Vec<ModelFields> = models
+        .iter()
+        .map(|m| (m.id.clone(), m.hyperparameters.iter().map(|h| (h.clone(), RwSignal::new(h.default_text()))).collect()))
+        .collect();
+    let fields = StoredValue::new(fields);
+
+    let start = Action::new(|request: &TrainRequest| {
+        let request = request.clone();
+        async move { start_training(request).await }
+    });
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(started)) = start.value().get() {
+            navigate(&format!("/trainings/{}", started.id), Default::default());
+        }
+    });
+
+    // The same checks the server makes, so most mistakes never leave the page.
+    let build_request = move || -> Result<TrainRequest, String> {
+        let model_id = model.get_untracked();
+        let mut hyperparameters = std::collections::BTreeMap::new();
+        let mut problems = Vec::new();
+        fields.with_value(|all| {
+            if let Some((_, list)) = all.iter().find(|(id, _)| *id == model_id) {
+                for (spec, value) in list {
+                    match spec.validate(&value.get_untracked()) {
+                        Ok(v) => {
+                            hyperparameters.insert(spec.name.clone(), v);
+                        }
+                        Err(message) => problems.push(format!("{}: {message}", spec.label)),
+                    }
+                }
+            }
+        });
+        let seed = seed.get_untracked().trim().parse::<u64>().map_err(|_| "Seed: enter a whole number of 0 or more.".to_string());
+        if let Err(message) = &seed {
+            problems.push(message.clone());
+        }
+        if !problems.is_empty() {
+            return Err(format!("Please fix: {}", problems.join(" ")));
+        }
+        Ok(TrainRequest { dataset: dataset.get_untracked(), model: model_id, hyperparameters, seed: seed.unwrap_or(42), test_fraction: 0.2 })
+    };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match build_request() {
+            Ok(request) => {
+                form_error.set(None);
+                start.dispatch(request);
+            }
+            Err(message) => form_error.set(Some(message)),
+        }
+    };
+    let server_error = move || start.value().get().and_then(|r| r.err());
+
+    view! {
+        <form class="train-form" on:submit=on_submit novalidate>
+            <fieldset class="choice-group">
+                <legend>"1. Dataset"</legend>
+                {datasets.into_iter().map(|d| {
+                    let id = d.id.clone();
+                    let checked_id = d.id.clone();
+                    view! {
+                        <label class="choice-card">
+                            <input type="radio" name="dataset" value=d.id.clone()
+                                prop:checked=move || dataset.get() == checked_id
+                                on:change=move |_| dataset.set(id.clone())/>
+                            <span class="choice-title">{d.name.clone()}</span>
+                            <span class="choice-detail">{format!("{} objects, {} features", count(d.rows), d.features.len())}</span>
+                        </label>
+                    }
+                }).collect::<Vec<_>>()}
+            </fieldset>
+            <fieldset class="choice-group">
+                <legend>"2. Model"</legend>
+                {models.iter().map(|m| {
+                    let id = m.id.clone();
+                    let checked_id = m.id.clone();
+                    view! {
+                        <label class="choice-card">
+                            <input type="radio" name="model" value=m.id.clone()
+                                prop:checked=move || model.get() == checked_id
+                                on:change=move |_| model.set(id.clone())/>
+                            <span class="choice-title">{m.name.clone()}</span>
+                            <span class="choice-detail">{m.description.clone()}</span>
+                        </label>
+                    }
+                }).collect::<Vec<_>>()}
+            </fieldset>
+            <fieldset class="hyperparameters">
+                <legend>"3. Hyperparameters"</legend>
+                {move || {
+                    let current = model.get();
+                    fields.with_value(|all| {
+                        all.iter()
+                            .find(|(id, _)| *id == current)
+                            .map(|(_, list)| list.iter().map(|(spec, value)| view! { <HyperparameterField spec=spec.clone() value=*value/> }).collect::<Vec<_>>())
+                            .unwrap_or_default()
+                    })
+                }}
+                <div class="field">
+                    <label for="seed">"Random seed"</label>
+                    <input id="seed" name="seed" type="number" min="0" step="1" inputmode="numeric"
+                        aria-describedby="seed-help"
+                        prop:value=move || seed.get() on:input=move |ev| seed.set(event_target_value(&ev))/>
+                    <p class="field-help" id="seed-help">"Fixes the train/test split and the model's randomness: the same seed gives the same result."</p>
+                </div>
+            </fieldset>
+            <div class="form-actions">
+                <button type="submit" class="button button-primary" disabled=move || start.pending().get()>
+                    {move || if start.pending().get() { "Starting…" } else { "Start training" }}
+                </button>
+                <p class="form-error" role="alert" data-testid="form-error">
+                    {move || form_error.get().or_else(|| server_error().map(|e| e.message))}
+                </p>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,48 @@
+//! The bundled NASA tables as the app presents them: read once at start-up to count rows
+//! and classes, so listing datasets is instant and a missing data folder fails loudly.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::api::{DatasetInfo, ExcludedColumn};
+use crate::ml::dataset::LabelledDataset;
+use crate::ml::{ClassLabel, Mission};
+
+pub struct Catalog {
+    pub datasets: Vec<DatasetInfo>,
+}
+
+impl Catalog {
+    pub fn load(data_dir: &Path) -> Result<Catalog, String> {
+        let datasets = Mission::ALL
+            .into_iter()
+            .map(|mission| {
+                let data = LabelledDataset::load_mission(mission, data_dir)
+                    .map_err(|e| format!("cannot load the bundled {} table from {}: {e}", mission.table_name(), data_dir.display()))?;
+                Ok(dataset_info(mission, &data))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(Catalog { datasets })
+    }
+}
+
+fn dataset_info(mission: Mission, data: &LabelledDataset) -> DatasetInfo {
+    let counts = data.class_counts();
+    DatasetInfo {
+        id: mission.id().into(),
+        name: mission.table_name().into(),
+        description: mission.description().into(),
+        file: mission.file_name().into(),
+        downloaded: mission.downloaded().into(),
+        rows: data.len(),
+        label_column: mission.label_column().into(),
+        label_map: mission.label_map().iter().map(|(v, c)| (v.to_string(), c.as_str().to_string())).collect(),
+        features: data.feature_names.clone(),
+        excluded: mission
+            .excluded_columns()
+            .iter()
+            .map(|(c, r)| ExcludedColumn { column: c.to_string(), reason: r.to_string() })
+            .collect(),
+        classes: ClassLabel::ALL.iter().map(|c| (c.as_str().to_string(), counts[c.index()])).collect::<BTreeMap<_, _>>(),
+    }
+}

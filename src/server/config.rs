@@ -1,0 +1,72 @@
+//! Runtime settings: embedded defaults, then `Leptos.toml`, then environment variables,
+//! so the app runs with no configuration at all and every setting can be overridden.
+
+use std::path::{Path, PathBuf};
+
+use leptos::config::LeptosOptions;
+use serde::Deserialize;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Site address, output names and paths (cargo-leptos conventions; `LEPTOS_SITE_ADDR`
+    /// sets the bind address).
+    pub leptos: LeptosOptions,
+    /// All runtime state lives below this folder (`EXO_STATE_DIR`, default `state`).
+    pub state_dir: PathBuf,
+    /// The bundled NASA tables (`EXO_DATA_DIR`, default `data`).
+    pub data_dir: PathBuf,
+    /// Trainings that may run at once (`EXO_MAX_TRAININGS`, default: the number of cores).
+    pub max_concurrent_trainings: usize,
+}
+
+/// The `Leptos.toml` file: every key optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SettingsFile {
+    state_dir: Option<PathBuf>,
+    data_dir: Option<PathBuf>,
+    max_trainings: Option<usize>,
+}
+
+impl Config {
+    /// Reads `settings_file` if it exists, then applies environment overrides.
+    pub fn load(leptos: LeptosOptions, settings_file: &Path) -> Result<Config, String> {
+        let file: SettingsFile = match std::fs::read_to_string(settings_file) {
+            Ok(text) => toml::from_str(&text).map_err(|e| format!("{}: {e}", settings_file.display()))?,
+            Err(_) => SettingsFile::default(),
+        };
+        let path = |var: &str, from_file: Option<PathBuf>, default: &str| {
+            std::env::var(var).map(PathBuf::from).ok().or(from_file).unwrap_or_else(|| PathBuf::from(default))
+        };
+        let max = match std::env::var("EXO_MAX_TRAININGS") {
+            Ok(v) => v.trim().parse::<usize>().map_err(|_| format!("EXO_MAX_TRAININGS must be a whole number, got '{v}'"))?,
+            Err(_) => file.max_trainings.unwrap_or(0),
+        };
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        Ok(Config {
+            leptos,
+            state_dir: path("EXO_STATE_DIR", file.state_dir, "state"),
+            data_dir: path("EXO_DATA_DIR", file.data_dir, "data"),
+            max_concurrent_trainings: if max == 0 { cores } else { max },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_values_are_read_and_unknown_keys_refused() {
+        let dir = std::env::temp_dir().join(format!("exo-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("Leptos.toml");
+        std::fs::write(&file, "data_dir = \"tables\"\nmax_trainings = 3\n").unwrap();
+        let c = Config::load(LeptosOptions::builder().output_name("x").build(), &file).unwrap();
+        assert_eq!(c.data_dir, PathBuf::from("tables"));
+        assert_eq!(c.max_concurrent_trainings, 3);
+        std::fs::write(&file, "workers = 3\n").unwrap();
+        let err = Config::load(LeptosOptions::builder().output_name("x").build(), &file).unwrap_err();
+        assert!(err.contains("workers"), "{err}");
+    }
+}

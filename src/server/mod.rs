@@ -1,0 +1,16 @@
+//! Server-only runtime: configuration, shared state, the session store, the training job
+//! runner, the operations both the server functions and the JSON routes call, and the router.
+
+pub mod catalog;
+pub mod config;
+pub mod jobs;
+pub mod reports;
+pub mod rest;
+pub mod router;
+pub mod state;
+pub mod store;
+pub mod trainings;
+
+pub use config::Config;
+pub use router::{app, serve};
+pub use state::AppState;

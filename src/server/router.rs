@@ -1,0 +1,50 @@
+//! The whole HTTP surface in one `Router` (so tests can serve it on any port), and the
+//! process entry point that binds and serves it.
+
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+
+use super::config::Config;
+use super::rest;
+use super::state::AppState;
+use crate::app::{shell, App};
+
+pub fn app(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let leptos_options = state.config.leptos.clone();
+    Router::new()
+        .merge(rest::router())
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_state.clone()),
+            move || shell(leptos_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .with_state(state)
+}
+
+/// Reads the configuration, loads the catalog, and serves until Ctrl-C.
+pub async fn serve() -> Result<(), String> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=info".into()),
+        )
+        .init();
+    let leptos = get_configuration(None).map_err(|e| format!("Leptos configuration: {e}"))?.leptos_options;
+    let addr = leptos.site_addr;
+    let config = Config::load(leptos, std::path::Path::new("Leptos.toml"))?;
+    tracing::info!(data = %config.data_dir.display(), state = %config.state_dir.display(), workers = config.max_concurrent_trainings, "starting");
+    let state = AppState::new(config)?;
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    tracing::info!("listening on http://{addr}");
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| e.to_string())
+}

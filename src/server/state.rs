@@ -1,0 +1,37 @@
+//! The state every request handler and server function shares.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+
+use super::catalog::Catalog;
+use super::config::Config;
+use super::jobs::JobRunner;
+use super::store::{MemoryStore, SessionStore};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub catalog: Arc<Catalog>,
+    pub store: Arc<dyn SessionStore>,
+    pub jobs: JobRunner,
+}
+
+impl AppState {
+    /// Prepares the state folder and reads the bundled tables once (for the dataset list).
+    pub fn new(config: Config) -> Result<AppState, String> {
+        std::fs::create_dir_all(&config.state_dir)
+            .map_err(|e| format!("cannot create the state folder {}: {e}", config.state_dir.display()))?;
+        let catalog = Catalog::load(&config.data_dir)?;
+        let store: Arc<dyn SessionStore> = Arc::new(MemoryStore::default());
+        let jobs = JobRunner::new(config.max_concurrent_trainings, store.clone());
+        Ok(AppState { config: Arc::new(config), catalog: Arc::new(catalog), store, jobs })
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.config.leptos.clone()
+    }
+}

@@ -1,0 +1,165 @@
+//! The operations of the app, written once and called by both the server functions (for
+//! the pages) and the JSON routes (for scripts).
+
+use std::cmp::Ordering;
+
+use uuid::Uuid;
+
+use super::reports::model_info;
+use super::state::AppState;
+use super::store::TrainingSession;
+use crate::api::*;
+use crate::ml::models::{ModelKind, ModelParams};
+use crate::ml::pipeline::{SplitRule, TrainingConfig};
+use crate::ml::{Mission, MlError};
+
+pub fn list_datasets(state: &AppState) -> Vec<DatasetInfo> {
+    state.catalog.datasets.clone()
+}
+
+pub fn list_models() -> Vec<ModelInfo> {
+    ModelKind::ALL.into_iter().map(model_info).collect()
+}
+
+/// Validates the request completely, then queues the training.
+pub fn start_training(state: &AppState, request: TrainRequest) -> Result<StartedTraining, ApiError> {
+    let mission = Mission::from_id(&request.dataset).ok_or_else(|| {
+        ApiError::new("unknown_dataset", format!("Unknown dataset '{}'. Choose one of: kepler, tess, k2.", request.dataset)).with_field("dataset")
+    })?;
+    let kind = ModelKind::from_id(&request.model).ok_or_else(|| {
+        let known: Vec<&str> = ModelKind::ALL.iter().map(|m| m.id()).collect();
+        ApiError::new("unknown_model", format!("Unknown model '{}'. Choose one of: {}.", request.model, known.join(", "))).with_field("model")
+    })?;
+    let params = ModelParams::check(kind, &request.hyperparameters).map_err(|e| match e {
+        MlError::InvalidHyperparameter { name, reason } => {
+            ApiError::new("invalid_hyperparameter", format!("Hyperparameter '{name}' {reason}.")).with_field(format!("hyperparameters.{name}"))
+        }
+        other => ApiError::new("invalid_request", other.to_string()),
+    })?;
+    if !(0.05..=0.5).contains(&request.test_fraction) {
+        return Err(ApiError::new("invalid_value", format!("test_fraction must be between 0.05 and 0.5, got {}.", request.test_fraction))
+            .with_field("test_fraction"));
+    }
+
+    let id = Uuid::new_v4();
+    let config = TrainingConfig {
+        mission,
+        params,
+        seed: request.seed,
+        split: SplitRule::Grouped { test_fraction: request.test_fraction },
+        data_dir: state.config.data_dir.clone(),
+    };
+    state.store.insert(TrainingSession::queued(id, request.clone()));
+    state.jobs.submit(id, request, config);
+    tracing::info!(%id, "training queued");
+    Ok(StartedTraining { id: id.to_string() })
+}
+
+fn session(state: &AppState, id: &str) -> Result<TrainingSession, ApiError> {
+    Uuid::parse_str(id.trim())
+        .ok()
+        .and_then(|uuid| state.store.get(&uuid))
+        .ok_or_else(|| ApiError::not_found("training", id))
+}
+
+pub fn progress(state: &AppState, id: &str) -> Result<TrainingProgress, ApiError> {
+    let s = session(state, id)?;
+    Ok(TrainingProgress {
+        id: s.id.to_string(),
+        status: s.status,
+        progress: s.progress,
+        step: s.step,
+        error: s.error,
+        dataset: s.request.dataset,
+        model: s.request.model,
+        created_at: s.created_at,
+        started_at: s.started_at,
+        finished_at: s.finished_at,
+    })
+}
+
+pub fn result(state: &AppState, id: &str) -> Result<std::sync::Arc<TrainingResult>, ApiError> {
+    let s = session(state, id)?;
+    match (s.status, s.result) {
+        (TrainingStatus::Completed, Some(result)) => Ok(result),
+        (TrainingStatus::Failed, _) => Err(ApiError::new(
+            "not_finished",
+            format!("This training failed, so it has no result: {}", s.error.unwrap_or_default()),
+        )),
+        (status, _) => Err(ApiError::new("not_finished", format!("This training is {}; its result is not ready yet.", status.as_str()))),
+    }
+}
+
+pub fn summary(state: &AppState, id: &str) -> Result<ResultSummary, ApiError> {
+    let r = result(state, id)?;
+    Ok(ResultSummary { id: r.id.clone(), metrics: r.metrics.clone(), model_info: r.model_info.clone(), predicted_counts: r.predicted_counts.clone() })
+}
+
+pub fn predictions(state: &AppState, id: &str, query: &PredictionQuery) -> Result<PredictionPage, ApiError> {
+    if !(1..=500).contains(&query.per_page) {
+        return Err(ApiError::new("invalid_value", "per_page must be between 1 and 500.").with_field("per_page"));
+    }
+    let r = result(state, id)?;
+    Ok(page_of(&r.predictions, query))
+}
+
+/// Filters, sorts (ties broken by object id, so paging is stable) and cuts one page.
+pub fn page_of(predictions: &[Prediction], query: &PredictionQuery) -> PredictionPage {
+    let mut rows: Vec<&Prediction> = predictions.iter().filter(|p| !query.only_errors || !p.correct).collect();
+    let prob = |p: &Prediction, class: &str| p.probabilities.get(class).copied().unwrap_or(0.0);
+    let key = |a: &Prediction, b: &Prediction| -> Ordering {
+        match query.sort {
+            PredictionSort::Id => Ordering::Equal,
+            PredictionSort::Prediction => a.prediction.cmp(&b.prediction),
+            PredictionSort::Confidence => a.confidence.total_cmp(&b.confidence),
+            PredictionSort::Confirmed => prob(a, "confirmed").total_cmp(&prob(b, "confirmed")),
+            PredictionSort::Candidate => prob(a, "candidate").total_cmp(&prob(b, "candidate")),
+            PredictionSort::FalsePositive => prob(a, "false_positive").total_cmp(&prob(b, "false_positive")),
+            PredictionSort::Actual => a.actual.cmp(&b.actual),
+            PredictionSort::Correct => a.correct.cmp(&b.correct),
+        }
+    };
+    rows.sort_by(|a, b| {
+        let primary = key(a, b).then_with(|| a.id.cmp(&b.id));
+        if query.descending { primary.reverse() } else { primary }
+    });
+    let total = rows.len();
+    let pages = total.div_ceil(query.per_page).max(1);
+    let page = query.page.min(pages - 1);
+    let rows = rows.into_iter().skip(page * query.per_page).take(query.per_page).cloned().collect();
+    PredictionPage { rows, total, page, per_page: query.per_page }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pred(id: &str, confidence: f64, correct: bool) -> Prediction {
+        Prediction {
+            id: id.into(),
+            prediction: "confirmed".into(),
+            confidence,
+            probabilities: [("confirmed".to_string(), confidence)].into_iter().collect(),
+            actual: if correct { "confirmed" } else { "candidate" }.into(),
+            correct,
+        }
+    }
+
+    fn query(sort: PredictionSort, descending: bool, page: usize) -> PredictionQuery {
+        PredictionQuery { sort, descending, page, per_page: 2, only_errors: false }
+    }
+
+    #[test]
+    fn sorts_pages_and_filters() {
+        let all = vec![pred("b", 0.5, true), pred("a", 0.9, false), pred("c", 0.7, true)];
+        let p = page_of(&all, &query(PredictionSort::Confidence, true, 0));
+        assert_eq!(p.rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["a", "c"]);
+        assert_eq!((p.total, p.pages()), (3, 2));
+        let p = page_of(&all, &query(PredictionSort::Id, false, 1));
+        assert_eq!(p.rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["c"]);
+        let p = page_of(&all, &query(PredictionSort::Id, false, 9));
+        assert_eq!(p.page, 1, "page past the end is clamped");
+        let p = page_of(&all, &PredictionQuery { only_errors: true, ..query(PredictionSort::Id, false, 0) });
+        assert_eq!(p.total, 1);
+    }
+}

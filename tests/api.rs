@@ -1,0 +1,164 @@
+//! Drives the JSON API of a real server (the app's own router on a real socket) through
+//! validation errors and complete trainings on the bundled NASA tables.
+#![cfg(feature = "ssr")]
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use exoplanet_playground::server::{app, AppState, Config};
+use serde_json::{json, Value};
+
+struct TestServer {
+    base: String,
+    http: reqwest::Client,
+}
+
+impl TestServer {
+    /// Serves the app on a free loopback port; one training at a time, so queueing is observable.
+    async fn start() -> TestServer {
+        let leptos = leptos::prelude::get_configuration(Some("Cargo.toml")).unwrap().leptos_options;
+        let state_dir = std::env::temp_dir().join(format!("exo-api-test-{}", std::process::id()));
+        let config = Config {
+            leptos,
+            state_dir,
+            data_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data"),
+            max_concurrent_trainings: 1,
+        };
+        let state = AppState::new(config).unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app(state)).await.unwrap() });
+        TestServer { base, http: reqwest::Client::new() }
+    }
+
+    async fn get(&self, path: &str) -> (u16, Value) {
+        let r = self.http.get(format!("{}{path}", self.base)).send().await.unwrap();
+        (r.status().as_u16(), r.json().await.unwrap())
+    }
+
+    async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        let r = self.http.post(format!("{}{path}", self.base)).json(&body).send().await.unwrap();
+        (r.status().as_u16(), r.json().await.unwrap())
+    }
+
+    async fn wait_until_finished(&self, id: &str) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(300);
+        loop {
+            let (status, body) = self.get(&format!("/api/v1/trainings/{id}")).await;
+            assert_eq!(status, 200);
+            if body["status"] == "completed" || body["status"] == "failed" {
+                return body;
+            }
+            assert!(Instant::now() < deadline, "training {id} did not finish: {body}");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_datasets_and_models() {
+    let s = TestServer::start().await;
+    assert_eq!(s.get("/api/v1/health").await, (200, json!({"status": "ok"})));
+
+    let (status, datasets) = s.get("/api/v1/datasets").await;
+    assert_eq!(status, 200);
+    let ids: Vec<&str> = datasets.as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["kepler", "tess", "k2"]);
+    let kepler = &datasets[0];
+    assert_eq!(kepler["rows"], 9564);
+    assert_eq!(kepler["classes"], json!({"confirmed": 2746, "candidate": 1979, "false_positive": 4839}));
+    let features: Vec<&str> = kepler["features"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
+    assert!(features.contains(&"koi_period"));
+    for leak in ["koi_score", "koi_fpflag_nt", "koi_pdisposition", "kepid", "kepoi_name"] {
+        assert!(!features.contains(&leak), "{leak} is a default feature");
+    }
+    assert_eq!(datasets[2]["rows"], 1806, "K2 has one row per object");
+
+    let (status, models) = s.get("/api/v1/models").await;
+    assert_eq!(status, 200);
+    let forest = models.as_array().unwrap().iter().find(|m| m["id"] == "random_forest").unwrap();
+    let trees = forest["hyperparameters"].as_array().unwrap().iter().find(|h| h["name"] == "n_trees").unwrap();
+    assert_eq!((trees["type"].clone(), trees["default"].clone(), trees["min"].clone(), trees["max"].clone()), (json!("integer"), json!(200), json!(1.0), json!(1000.0)));
+    assert!(trees["help"].as_str().unwrap().len() > 10);
+    assert!(models.as_array().unwrap().iter().any(|m| m["id"] == "decision_tree"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_requests_get_specific_errors() {
+    let s = TestServer::start().await;
+    let cases = [
+        (json!({"dataset": "kepler2", "model": "random_forest"}), 422, "unknown_dataset", Some("dataset")),
+        (json!({"dataset": "kepler", "model": "xgboost9"}), 422, "unknown_model", Some("model")),
+        (json!({"dataset": "kepler", "model": "random_forest", "hyperparameters": {"n_trees": 0}}), 422, "invalid_hyperparameter", Some("hyperparameters.n_trees")),
+        (json!({"dataset": "kepler", "model": "random_forest", "hyperparameters": {"depth": 3}}), 422, "invalid_hyperparameter", Some("hyperparameters.depth")),
+        (json!({"dataset": "kepler", "model": "decision_tree", "hyperparameters": {"criterion": "chaos"}}), 422, "invalid_hyperparameter", Some("hyperparameters.criterion")),
+        (json!({"dataset": "kepler", "model": "decision_tree", "test_fraction": 0.9}), 422, "invalid_value", Some("test_fraction")),
+        (json!({"model": "decision_tree"}), 400, "invalid_request", None),
+    ];
+    for (body, status, code, field) in cases {
+        let (got, error) = s.post("/api/v1/trainings", body.clone()).await;
+        assert_eq!(got, status, "{body} → {error}");
+        assert_eq!(error["error"]["code"], code, "{body} → {error}");
+        assert_eq!(error["error"]["field"].as_str(), field, "{body} → {error}");
+        assert!(error["error"]["message"].as_str().unwrap().len() > 10);
+    }
+    let (status, error) = s.get("/api/v1/trainings/00000000-0000-0000-0000-000000000000").await;
+    assert_eq!((status, error["error"]["code"].as_str()), (404, Some("not_found")));
+    let (status, _) = s.get("/api/v1/trainings/not-a-uuid/result").await;
+    assert_eq!(status, 404);
+    let (status, error) = s.get("/api/v1/nothing-here").await;
+    assert_eq!((status, error["error"]["code"].as_str()), (404, Some("not_found")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trainings_queue_run_and_return_full_results() {
+    let s = TestServer::start().await;
+    // One worker: the first training occupies it, so the second is observably queued.
+    let (status, first) = s.post("/api/v1/trainings", json!({"dataset": "kepler", "model": "random_forest", "hyperparameters": {"n_trees": 150}, "seed": 7})).await;
+    assert_eq!(status, 202, "{first}");
+    let (status, second) = s.post("/api/v1/trainings", json!({"dataset": "k2", "model": "decision_tree", "seed": 3})).await;
+    assert_eq!(status, 202, "{second}");
+    let second_id = second["id"].as_str().unwrap().to_string();
+    let (_, queued) = s.get(&format!("/api/v1/trainings/{second_id}")).await;
+    assert_eq!(queued["status"], "queued");
+    let (status, early) = s.get(&format!("/api/v1/trainings/{second_id}/result")).await;
+    assert_eq!((status, early["error"]["code"].as_str()), (409, Some("not_finished")));
+
+    let first_id = first["id"].as_str().unwrap();
+    let done = s.wait_until_finished(first_id).await;
+    assert_eq!(done["status"], "completed", "{done}");
+    assert_eq!(done["progress"], 100.0);
+    let (status, result) = s.get(&format!("/api/v1/trainings/{first_id}/result")).await;
+    assert_eq!(status, 200);
+    let m = &result["metrics"];
+    for key in ["accuracy", "macro_f1", "weighted_f1"] {
+        let v = m[key].as_f64().unwrap();
+        assert!((0.5..=1.0).contains(&v), "{key} = {v}");
+    }
+    assert_eq!(m["confusion_matrix"]["labels"], json!(["confirmed", "candidate", "false_positive"]));
+    let predictions = result["predictions"].as_array().unwrap();
+    let cm_total: u64 = m["confusion_matrix"]["matrix"].as_array().unwrap().iter().flat_map(|r| r.as_array().unwrap()).map(|v| v.as_u64().unwrap()).sum();
+    assert_eq!(cm_total as usize, predictions.len());
+    assert_eq!(result["model_info"]["test_rows"].as_u64().unwrap() as usize, predictions.len());
+    let support: u64 = m["per_class"].as_object().unwrap().values().map(|c| c["support"].as_u64().unwrap()).sum();
+    assert_eq!(support as usize, predictions.len());
+    for p in predictions.iter().take(100) {
+        let sum: f64 = p["probabilities"].as_object().unwrap().values().map(|v| v.as_f64().unwrap()).sum();
+        assert!((sum - 1.0).abs() < 1e-9, "{p}");
+        assert!(p["id"].as_str().unwrap().starts_with('K'));
+        assert_eq!(p["correct"], p["prediction"] == p["actual"]);
+        assert_eq!(p["confidence"], p["probabilities"][p["prediction"].as_str().unwrap()]);
+    }
+
+    let done = s.wait_until_finished(&second_id).await;
+    assert_eq!(done["status"], "completed", "{done}");
+    let (_, result) = s.get(&format!("/api/v1/trainings/{second_id}/result")).await;
+    assert!(result["model_info"]["missing_values"].as_str().unwrap().contains("Median imputation"));
+
+    // Same seed, same data, same request: the same figures.
+    let (_, again) = s.post("/api/v1/trainings", json!({"dataset": "k2", "model": "decision_tree", "seed": 3})).await;
+    let again_id = again["id"].as_str().unwrap();
+    s.wait_until_finished(again_id).await;
+    let (_, again_result) = s.get(&format!("/api/v1/trainings/{again_id}/result")).await;
+    assert_eq!(again_result["metrics"], result["metrics"]);
+}
