@@ -130,6 +130,8 @@ async fn trainings_queue_run_and_return_full_results() {
     assert_eq!(done["progress"], 100.0);
     let (status, result) = s.get(&format!("/api/v1/trainings/{first_id}/result")).await;
     assert_eq!(status, 200);
+    let used = &result["model_info"]["hyperparameters"];
+    assert_eq!((used["n_trees"].clone(), used["max_features"].clone()), (json!(150), json!("sqrt")), "effective values, defaults filled in");
     let m = &result["metrics"];
     for key in ["accuracy", "macro_f1", "weighted_f1"] {
         let v = m[key].as_f64().unwrap();

@@ -50,13 +50,17 @@ for (const mission of missions) {
     const firstId = (await table.locator("tbody tr th").first().textContent())!.trim();
     expect(firstId).toMatch(mission.idPattern);
 
-    // Sorting by confidence, both ways.
+    // Sorted by object name at first; then by confidence, most confident first, then least.
+    await expect(page.getByRole("columnheader", { name: /Object/ })).toHaveAttribute("aria-sort", "ascending");
+    const confidence = page.getByRole("columnheader", { name: /Confidence/ });
     await page.getByRole("button", { name: /^Confidence/ }).click();
-    await expect(page.getByRole("columnheader", { name: /Confidence/ })).toHaveAttribute("aria-sort", "ascending");
-    const ascending = await table.locator("tbody tr td:nth-child(3)").first().textContent();
+    await expect(confidence).toHaveAttribute("aria-sort", "descending");
+    await expect(table.locator("tbody tr td:nth-child(3)").first()).toHaveText("100.0 %");
     await page.getByRole("button", { name: /^Confidence/ }).click();
-    await expect(page.getByRole("columnheader", { name: /Confidence/ })).toHaveAttribute("aria-sort", "descending");
-    await expect(table.locator("tbody tr td:nth-child(3)").first()).not.toHaveText(ascending!);
+    await expect(confidence).toHaveAttribute("aria-sort", "ascending");
+    const lowest = parseFloat((await table.locator("tbody tr td:nth-child(3)").first().textContent())!);
+    expect(lowest).toBeGreaterThanOrEqual(33.3);
+    expect(lowest).toBeLessThan(60);
 
     // Paging.
     await expect(page.getByTestId("page-status")).toHaveText(/Page 1 of \d+/);

@@ -11,9 +11,10 @@ pub fn HyperparameterField(spec: HyperparameterInfo, value: RwSignal<String>) ->
     let error_id = format!("{input_id}-error");
     let check = spec.clone();
     let error = Memo::new(move |_| check.validate(&value.get()).err());
-    let range = match (spec.min, spec.max) {
-        (Some(lo), Some(hi)) => format!("{lo} – {hi}, default {}", spec.default_text()),
-        _ => format!("default {}", spec.default_text()),
+    let range = match (spec.kind.as_str(), spec.min, spec.max) {
+        (_, Some(lo), Some(hi)) => format!("Range: {lo} – {hi}, default {}.", spec.default_text()),
+        ("boolean", _, _) => format!("Default: {}.", if spec.default == serde_json::Value::Bool(true) { "yes" } else { "no" }),
+        _ => format!("Options: {}; default {}.", spec.options.join(", "), spec.default_text()),
     };
     let described_by = format!("{help_id} {error_id}");
     let control = match spec.kind.as_str() {
@@ -58,9 +59,9 @@ pub fn HyperparameterField(spec: HyperparameterInfo, value: RwSignal<String>) ->
     };
     view! {
         <div class="field" class:field-invalid=move || error.get().is_some()>
-            <label for=input_id>{spec.label.clone()} <span class="field-name">{format!("({})", spec.name)}</span></label>
+            <label for=input_id>{spec.label.clone()}" "<span class="field-name">{format!("({})", spec.name)}</span></label>
             {control}
-            <p class="field-help" id=help_id>{format!("{} Range: {range}.", spec.help)}</p>
+            <p class="field-help" id=help_id>{format!("{} {range}", spec.help)}</p>
             <p class="field-error" id=error_id aria-live="polite">{move || error.get().unwrap_or_default()}</p>
         </div>
     }

@@ -20,7 +20,7 @@ const COLUMNS: [(PredictionSort, &str); 8] = [
 /// server (the test set can have thousands of rows).
 #[component]
 pub fn PredictionsTable(#[prop(into)] training_id: Signal<String>) -> impl IntoView {
-    let sort = RwSignal::new(PredictionSort::Confidence);
+    let sort = RwSignal::new(PredictionSort::Id);
     let descending = RwSignal::new(false);
     let page = RwSignal::new(0usize);
     let per_page = RwSignal::new(25usize);
@@ -129,11 +129,11 @@ pub fn PredictionsTable(#[prop(into)] training_id: Signal<String>) -> impl IntoV
                                     </table>
                                 </div>
                                 <nav class="pager" aria-label="Prediction pages">
-                                    <button type="button" disabled=data.page == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>
+                                    <button type="button" disabled={data.page == 0} on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>
                                         "← Previous"
                                     </button>
                                     <span aria-live="polite" data-testid="page-status">{format!("Page {} of {}", data.page + 1, pages)}</span>
-                                    <button type="button" disabled=data.page + 1 >= pages on:click=move |_| page.update(|p| *p += 1)>
+                                    <button type="button" disabled={data.page + 1 >= pages} on:click=move |_| page.update(|p| *p += 1)>
                                         "Next →"
                                     </button>
                                 </nav>

@@ -98,3 +98,50 @@ impl ProgressSink for SessionProgress {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ml::models::hyperparameters::RawHyperparameters;
+    use crate::ml::models::{ModelKind, ModelParams};
+    use crate::ml::pipeline::SplitRule;
+    use crate::ml::Mission;
+    use crate::server::store::{MemoryStore, TrainingSession};
+    use std::time::Duration;
+
+    /// A training that cannot run ends `failed` with a message saying why, never stuck.
+    #[tokio::test]
+    async fn failing_training_is_marked_failed_with_reason() {
+        let store: Arc<dyn SessionStore> = Arc::new(MemoryStore::default());
+        let runner = JobRunner::new(1, store.clone());
+        let id = Uuid::new_v4();
+        let request = TrainRequest {
+            dataset: "kepler".into(),
+            model: "decision_tree".into(),
+            hyperparameters: Default::default(),
+            seed: 1,
+            test_fraction: 0.2,
+        };
+        let config = TrainingConfig {
+            mission: Mission::Kepler,
+            params: ModelParams::check(ModelKind::DecisionTree, &RawHyperparameters::new()).unwrap(),
+            seed: 1,
+            split: SplitRule::Grouped { test_fraction: 0.2 },
+            data_dir: "/nonexistent-data-dir".into(),
+        };
+        store.insert(TrainingSession::queued(id, request.clone()));
+        runner.submit(id, request, config);
+        for _ in 0..100 {
+            let s = store.get(&id).unwrap();
+            if s.status.is_finished() {
+                assert_eq!(s.status, TrainingStatus::Failed);
+                let error = s.error.unwrap();
+                assert!(error.contains("koi_cumulative.csv"), "{error}");
+                assert!(s.finished_at.is_some());
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the training never finished");
+    }
+}

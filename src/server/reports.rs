@@ -50,6 +50,18 @@ pub fn metrics_report(m: &Metrics) -> MetricsReport {
     }
 }
 
+/// Every hyperparameter's value as used: the request's where given, else the default.
+fn effective_hyperparameters(kind: ModelKind, request: &TrainRequest) -> BTreeMap<String, serde_json::Value> {
+    model_info(kind)
+        .hyperparameters
+        .into_iter()
+        .map(|h| {
+            let value = request.hyperparameters.get(&h.name).cloned().unwrap_or(h.default);
+            (h.name, value)
+        })
+        .collect()
+}
+
 /// What a user should keep in mind when reading this mission's figures.
 fn caveats(mission: Mission) -> Vec<String> {
     let mut notes = vec!["Candidates are the hard class: they are unresolved signals, and many will later become confirmed planets or false positives.".to_string()];
@@ -87,7 +99,7 @@ pub fn training_result(id: &str, request: &TrainRequest, outcome: &TrainingOutco
         dataset_name: outcome.dataset_name.clone(),
         model: outcome.model_kind.id().into(),
         model_name: outcome.model_kind.name().into(),
-        hyperparameters: request.hyperparameters.clone(),
+        hyperparameters: effective_hyperparameters(outcome.model_kind, request),
         seed: request.seed,
         features: outcome.feature_names.clone(),
         missing_values: outcome.model_kind.missing_values().into(),
