@@ -155,7 +155,7 @@ async fn trainings_queue_run_and_return_full_results() {
     let done = s.wait_until_finished(&second_id).await;
     assert_eq!(done["status"], "completed", "{done}");
     let (_, result) = s.get(&format!("/api/v1/trainings/{second_id}/result")).await;
-    assert!(result["model_info"]["missing_values"].as_str().unwrap().contains("Median imputation"));
+    assert!(result["model_info"]["missing_values"].as_str().unwrap().contains("Native"));
 
     // Same seed, same data, same request: the same figures.
     let (_, again) = s.post("/api/v1/trainings", json!({"dataset": "k2", "model": "decision_tree", "seed": 3})).await;

@@ -112,7 +112,7 @@ test("the train form works with the keyboard alone", async ({ page }, info) => {
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/\/result$/, { timeout: 60_000 });
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Decision tree on K2 planets and candidates");
-  await expect(page.getByTestId("missing-values")).toContainText("Median imputation");
+  await expect(page.getByTestId("missing-values")).toContainText("Native");
 });
 
 test("an unknown training id shows a clear message and a way back", async ({ page }) => {

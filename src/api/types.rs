@@ -202,6 +202,78 @@ pub struct Prediction {
     pub probabilities: BTreeMap<String, f64>,
     pub actual: String,
     pub correct: bool,
+    /// Why this object got its predicted class (SHAP values for that class).
+    pub explanation: Option<Explanation>,
+    /// The three largest contributions, for tables.
+    #[serde(default)]
+    pub reasons: Vec<Reason>,
+}
+
+/// SHAP values of one object for one class: `base_value + Σ contributions = output_value`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    pub class: String,
+    /// What the values add up to: "probability" for tree models.
+    pub space: String,
+    pub base_value: f64,
+    pub output_value: f64,
+    pub contributions: BTreeMap<String, f64>,
+    /// The object's feature values (`None` = missing), to label the contributions.
+    #[serde(default)]
+    pub feature_values: BTreeMap<String, Option<f64>>,
+}
+
+/// One feature's push on a prediction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reason {
+    pub feature: String,
+    pub value: Option<f64>,
+    pub contribution: f64,
+    /// "koi_model_snr = 12.3 pushes toward false positive by 0.21".
+    pub text: String,
+}
+
+impl Reason {
+    pub fn new(feature: &str, value: Option<f64>, contribution: f64, class: &str) -> Reason {
+        let shown = value.map(short_number).unwrap_or_else(|| "missing".into());
+        let direction = if contribution >= 0.0 { "toward" } else { "away from" };
+        let text = format!("{feature} = {shown} pushes {direction} {} by {:.2}", class_title(class).to_lowercase(), contribution.abs());
+        Reason { feature: feature.to_string(), value, contribution, text }
+    }
+}
+
+/// A value with about four significant digits, for sentences and chart labels.
+pub fn short_number(x: f64) -> String {
+    let a = x.abs();
+    if a != 0.0 && !(1e-3..1e6).contains(&a) {
+        format!("{x:.3e}")
+    } else if a >= 100.0 {
+        format!("{x:.1}")
+    } else {
+        let s = format!("{x:.4}");
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        s.to_string()
+    }
+}
+
+/// Global importance: mean |SHAP| over the test set, per feature, overall and per class.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportanceReport {
+    pub space: String,
+    pub method: String,
+    pub base_values: BTreeMap<String, f64>,
+    /// Most important first.
+    pub features: Vec<FeatureImportance>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeatureImportance {
+    pub feature: String,
+    /// The archive's description with unit, e.g. "Orbital Period [days]".
+    pub description: String,
+    /// Mean over classes of the per-class mean |SHAP|.
+    pub overall: f64,
+    pub per_class: BTreeMap<String, f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -222,6 +294,9 @@ pub struct ModelDetails {
     pub structure: String,
     pub fit_seconds: f64,
     pub predict_ms: f64,
+    pub explain_seconds: f64,
+    /// How the explanations were computed (and, for estimators, their sampling budget).
+    pub explanation_method: String,
     /// Caveats that belong next to these figures (for example K2's missingness leak).
     pub caveats: Vec<String>,
 }
@@ -235,6 +310,7 @@ pub struct TrainingResult {
     pub model_info: ModelDetails,
     /// Held-out objects per predicted class id.
     pub predicted_counts: BTreeMap<String, usize>,
+    pub importance: ImportanceReport,
 }
 
 /// The result page's summary: everything except the prediction rows, which are paged.
@@ -244,6 +320,7 @@ pub struct ResultSummary {
     pub metrics: MetricsReport,
     pub model_info: ModelDetails,
     pub predicted_counts: BTreeMap<String, usize>,
+    pub importance: ImportanceReport,
 }
 
 /// Columns the predictions table can be sorted by.
@@ -317,6 +394,18 @@ mod tests {
         assert_eq!(spec("choice").validate("b"), Ok("b".into()));
         assert!(spec("choice").validate("c").is_err());
         assert_eq!(spec("boolean").validate("false"), Ok(false.into()));
+    }
+
+    #[test]
+    fn reasons_read_as_sentences() {
+        let r = Reason::new("koi_model_snr", Some(12.3), 0.2149, "false_positive");
+        assert_eq!(r.text, "koi_model_snr = 12.3 pushes toward false positive by 0.21");
+        let r = Reason::new("koi_prad", None, -0.05, "confirmed");
+        assert_eq!(r.text, "koi_prad = missing pushes away from confirmed by 0.05");
+        assert_eq!(short_number(2459229.63), "2.459e6");
+        assert_eq!(short_number(0.000123), "1.230e-4");
+        assert_eq!(short_number(656.886), "656.9");
+        assert_eq!(short_number(2.5), "2.5");
     }
 
     #[test]

@@ -57,7 +57,7 @@ fn bench_pair(mission_id: &str, model_id: &str) -> Result<(), String> {
     };
     let out = run(&config, &SilentProgress).map_err(|e| e.to_string())?;
     println!(
-        "BENCH mission={} model={} acc={:.4} macro_f1={:.4} roc_auc={:.4} fit_s={:.2} predict_ms={:.1} peak_mb={:.0}",
+        "BENCH mission={} model={} acc={:.4} macro_f1={:.4} roc_auc={:.4} fit_s={:.2} predict_ms={:.1} peak_mb={:.0} explain_s={:.2}",
         mission.id(),
         kind.id(),
         out.metrics.accuracy,
@@ -65,7 +65,8 @@ fn bench_pair(mission_id: &str, model_id: &str) -> Result<(), String> {
         out.metrics.roc_auc_macro.unwrap_or(f64::NAN),
         out.fit_seconds,
         out.predict_ms,
-        peak_rss_mb()
+        peak_rss_mb(),
+        out.explain_seconds
     );
     Ok(())
 }

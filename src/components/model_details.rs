@@ -27,7 +27,9 @@ pub fn ModelDetailsPanel(details: ModelDetails) -> impl IntoView {
                 <dt>"Missing values"</dt>
                 <dd data-testid="missing-values">{details.missing_values.clone()}</dd>
                 <dt>"Timing"</dt>
-                <dd>{format!("fitted in {:.2} s; predicted the test set in {:.1} ms", details.fit_seconds, details.predict_ms)}</dd>
+                <dd>{format!("fitted in {:.2} s; predicted the test set in {:.1} ms; explained it in {:.2} s", details.fit_seconds, details.predict_ms, details.explain_seconds)}</dd>
+                <dt>"Explanations"</dt>
+                <dd>{details.explanation_method.clone()}</dd>
                 <dt>{format!("Features ({})", details.features.len())}</dt>
                 <dd class="feature-list">{details.features.join(", ")}</dd>
             </dl>

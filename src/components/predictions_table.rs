@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use super::error_panel::ErrorPanel;
 use super::format::{count, percent};
 use crate::api::functions::get_training_predictions;
-use crate::api::{class_title, PredictionQuery, PredictionSort};
+use crate::api::{class_title, Prediction, PredictionQuery, PredictionSort};
 
 const COLUMNS: [(PredictionSort, &str); 8] = [
     (PredictionSort::Id, "Object"),
@@ -18,8 +18,10 @@ const COLUMNS: [(PredictionSort, &str); 8] = [
 
 /// Every held-out object with its prediction, sortable by any column and paged on the
 /// server (the test set can have thousands of rows).
+///
+/// Choosing an object's name shows its explanation (`selected`); until then the first row's.
 #[component]
-pub fn PredictionsTable(#[prop(into)] training_id: Signal<String>) -> impl IntoView {
+pub fn PredictionsTable(#[prop(into)] training_id: Signal<String>, selected: RwSignal<Option<Prediction>>) -> impl IntoView {
     let sort = RwSignal::new(PredictionSort::Id);
     let descending = RwSignal::new(false);
     let page = RwSignal::new(0usize);
@@ -102,14 +104,29 @@ pub fn PredictionsTable(#[prop(into)] training_id: Signal<String>) -> impl IntoV
                     match rows.await {
                         Err(error) => view! { <ErrorPanel error/> }.into_any(),
                         Ok(data) => {
+                            if selected.get_untracked().is_none() {
+                                if let Some(first) = data.rows.first() {
+                                    selected.set(Some(first.clone()));
+                                }
+                            }
                             let pages = data.pages();
                             let first = data.page * data.per_page + 1;
                             let last = (first + data.rows.len()).saturating_sub(1);
                             let body = data.rows.into_iter().map(|p| {
                                 let prob = |c: &str| percent(p.probabilities.get(c).copied().unwrap_or(0.0));
+                                let this = p.clone();
+                                let id = StoredValue::new(p.id.clone());
+                                let is_selected = move || selected.with(|s| s.as_ref().map(|s| id.with_value(|id| &s.id == id)).unwrap_or(false));
+                                let reasons = p.reasons.iter().map(|r| view! { <li>{r.text.clone()}</li> }).collect::<Vec<_>>();
                                 view! {
-                                    <tr class:wrong=!p.correct>
-                                        <th scope="row" class="object-id">{p.id.clone()}</th>
+                                    <tr class:wrong=!p.correct class:selected=is_selected>
+                                        <th scope="row" class="object-id">
+                                            <button type="button" class="link-button" aria-pressed=move || is_selected().to_string()
+                                                title="Show why the model predicted this"
+                                                on:click=move |_| selected.set(Some(this.clone()))>
+                                                {p.id.clone()}
+                                            </button>
+                                        </th>
                                         <td>{class_title(&p.prediction)}</td>
                                         <td>{percent(p.confidence)}</td>
                                         <td>{prob("confirmed")}</td>
@@ -117,6 +134,7 @@ pub fn PredictionsTable(#[prop(into)] training_id: Signal<String>) -> impl IntoV
                                         <td>{prob("false_positive")}</td>
                                         <td>{class_title(&p.actual)}</td>
                                         <td>{if p.correct { "yes" } else { "no" }}</td>
+                                        <td class="reasons"><ul>{reasons}</ul></td>
                                     </tr>
                                 }
                             }).collect::<Vec<_>>();
@@ -124,7 +142,7 @@ pub fn PredictionsTable(#[prop(into)] training_id: Signal<String>) -> impl IntoV
                                 <div class="table-scroll">
                                     <table class="predictions-table" data-testid="predictions-table">
                                         <caption>{format!("Objects {}–{} of {}", count(first.min(data.total)), count(last), count(data.total))}</caption>
-                                        <thead><tr>{header()}</tr></thead>
+                                        <thead><tr>{header()}<th scope="col">"Top reasons"</th></tr></thead>
                                         <tbody>{body}</tbody>
                                     </table>
                                 </div>

@@ -8,6 +8,7 @@ pub mod class_label;
 pub mod csv_table;
 pub mod dataset;
 pub mod error;
+pub mod explain;
 pub mod metrics;
 pub mod mission;
 pub mod models;

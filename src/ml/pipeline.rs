@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use super::dataset::{count_classes, LabelledDataset};
 use super::error::{MlError, Result};
+use super::explain::{explain, Explanations};
 use super::metrics::{evaluate, Metrics};
 use super::models::{ModelKind, ModelParams, TrainedModel};
 use super::progress::{ProgressSink, ProgressSlice};
@@ -48,6 +49,13 @@ pub struct TrainingOutcome {
     pub metrics: Metrics,
     pub predictions: Vec<HeldOutPrediction>,
     pub feature_names: Vec<String>,
+    /// "Orbital Period [days]" per feature, from the archive header (may be empty).
+    pub feature_descriptions: Vec<String>,
+    /// Feature values of each held-out object, in `predictions` order (NaN = missing).
+    pub test_features: ndarray::Array2<f64>,
+    /// SHAP values of every held-out object, in `predictions` order.
+    pub explanations: Explanations,
+    pub explain_seconds: f64,
     pub train_rows: usize,
     pub test_rows: usize,
     pub train_stars: usize,
@@ -74,13 +82,13 @@ pub fn run(config: &TrainingConfig, sink: &dyn ProgressSink) -> Result<TrainingO
     let (x_test, y_test) = data.rows(&split.test);
     check()?;
 
-    let fit_slice = ProgressSlice { sink, start: 0.08, end: 0.9 };
+    let fit_slice = ProgressSlice { sink, start: 0.08, end: 0.85 };
     let started = Instant::now();
     let model = TrainedModel::fit(&config.params, &x_train, &y_train, config.seed, &fit_slice)?;
     let fit_seconds = started.elapsed().as_secs_f64();
     check()?;
 
-    sink.report(0.9, &format!("Evaluating on {} held-out objects", split.test.len()));
+    sink.report(0.85, &format!("Evaluating on {} held-out objects", split.test.len()));
     let started = Instant::now();
     let probabilities = model.predict_proba(&x_test);
     let predict_ms = started.elapsed().as_secs_f64() * 1000.0;
@@ -92,6 +100,13 @@ pub fn run(config: &TrainingConfig, sink: &dyn ProgressSink) -> Result<TrainingO
         .map(|(&row, probabilities)| HeldOutPrediction { id: data.ids[row].clone(), actual: data.labels[row], probabilities })
         .collect();
 
+    check()?;
+    let explain_slice = ProgressSlice { sink, start: 0.87, end: 0.99 };
+    explain_slice.report(0.0, "Explaining predictions");
+    let started = Instant::now();
+    let explanations = explain(&model, &x_test, &explain_slice);
+    let explain_seconds = started.elapsed().as_secs_f64();
+
     let stars = |rows: &[usize]| rows.iter().map(|&r| &data.groups[r]).collect::<std::collections::HashSet<_>>().len();
     sink.report(1.0, "Done");
     Ok(TrainingOutcome {
@@ -100,6 +115,10 @@ pub fn run(config: &TrainingConfig, sink: &dyn ProgressSink) -> Result<TrainingO
         metrics,
         predictions,
         feature_names: data.feature_names.clone(),
+        feature_descriptions: data.feature_descriptions.clone(),
+        test_features: x_test,
+        explanations,
+        explain_seconds,
         train_rows: split.train.len(),
         test_rows: split.test.len(),
         train_stars: stars(&split.train),
@@ -148,6 +167,14 @@ mod tests {
         assert!(steps.iter().all(|(f, _)| (0.0..=1.0).contains(f)));
         assert_eq!(steps.last().unwrap(), &(1.0, "Done".to_string()));
         assert_eq!(a.predictions.len(), a.test_rows);
+        // Every held-out object is explained, additively, for every class.
+        assert_eq!(a.explanations.values.len(), a.test_rows);
+        for (p, phi) in a.predictions.iter().zip(&a.explanations.values) {
+            for c in 0..K {
+                let total = a.explanations.base[c] + phi.iter().map(|v| v[c]).sum::<f64>();
+                assert!((total - p.probabilities[c]).abs() < 1e-9, "{}: {total} vs {}", p.id, p.probabilities[c]);
+            }
+        }
         assert!(a.metrics.accuracy > 0.6, "K2 forest accuracy {}", a.metrics.accuracy);
         let b = run(&cfg, &crate::ml::progress::SilentProgress).unwrap();
         assert_eq!(a.metrics, b.metrics);

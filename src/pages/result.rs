@@ -4,13 +4,18 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::functions::get_training_summary;
-use crate::components::{ClassCountsChart, ConfusionMatrixChart, ErrorPanel, MetricsSummary, ModelDetailsPanel, PredictionsTable};
+use crate::api::Prediction;
+use crate::components::{
+    ClassCountsChart, ConfusionMatrixChart, ErrorPanel, ExplanationWaterfall, ImportanceChart, MetricsSummary, ModelDetailsPanel,
+    PredictionsTable,
+};
 
 #[component]
 pub fn ResultPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
     let summary = Resource::new(move || id.get(), get_training_summary);
+    let selected = RwSignal::new(None::<Prediction>);
     view! {
         <Title text="Result · Exoplanet Playground"/>
         <Transition fallback=|| view! { <p class="loading">"Loading the result…"</p> }>
@@ -21,6 +26,8 @@ pub fn ResultPage() -> impl IntoView {
                         <ErrorPanel error title="No result to show"/>
                     }.into_any(),
                     Ok(s) => {
+                        let descriptions: std::collections::BTreeMap<String, String> =
+                            s.importance.features.iter().map(|f| (f.feature.clone(), f.description.clone())).collect();
                         let actual: std::collections::BTreeMap<String, usize> = s.metrics.per_class.iter().map(|(c, m)| (c.clone(), m.support)).collect();
                         view! {
                             <h1>{format!("{} on {}", s.model_info.model_name, s.model_info.dataset_name)}</h1>
@@ -42,7 +49,21 @@ pub fn ResultPage() -> impl IntoView {
                                     <ClassCountsChart predicted=s.predicted_counts.clone() actual=actual/>
                                 </section>
                             </div>
-                            <PredictionsTable training_id=id/>
+                            <section aria-labelledby="why-heading" class="explanation">
+                                <h2 id="why-heading">
+                                    {move || selected.with(|p| match p {
+                                        Some(p) => format!("Why {} is predicted {}", p.id, crate::api::class_title(&p.prediction).to_lowercase()),
+                                        None => "Why this prediction?".to_string(),
+                                    })}
+                                </h2>
+                                <p class="hint">"Choose an object's name in the table below to see its own explanation."</p>
+                                {move || selected.get().map(|p| view! { <ExplanationWaterfall prediction=p descriptions=descriptions.clone()/> })}
+                            </section>
+                            <PredictionsTable training_id=id selected=selected/>
+                            <section aria-labelledby="importance-heading">
+                                <h2 id="importance-heading">"What the model relies on overall"</h2>
+                                <ImportanceChart report=s.importance.clone()/>
+                            </section>
                             <ModelDetailsPanel details=s.model_info.clone()/>
                         }.into_any()
                     }

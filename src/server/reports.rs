@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::api::*;
+use crate::ml::explain::mean_abs;
 use crate::ml::metrics::{argmax, Metrics};
 use crate::ml::models::hyperparameters::{HyperparameterKind, HyperparameterSpec};
 use crate::ml::models::ModelKind;
@@ -75,18 +76,42 @@ fn caveats(mission: Mission) -> Vec<String> {
 
 pub fn training_result(id: &str, request: &TrainRequest, outcome: &TrainingOutcome) -> TrainingResult {
     let mission = Mission::from_id(&request.dataset).unwrap_or(Mission::Kepler);
+    let features = &outcome.feature_names;
+    let explained = &outcome.explanations;
     let predictions: Vec<Prediction> = outcome
         .predictions
         .iter()
-        .map(|p| {
+        .enumerate()
+        .map(|(row, p)| {
             let predicted = argmax(&p.probabilities);
+            let class = predicted.index();
+            let values: Vec<Option<f64>> =
+                outcome.test_features.row(row).iter().map(|v| if v.is_nan() { None } else { Some(*v) }).collect();
+            let phi = &explained.values[row];
+            let mut ranked: Vec<usize> = (0..features.len()).collect();
+            ranked.sort_by(|&a, &b| phi[b][class].abs().total_cmp(&phi[a][class].abs()).then(a.cmp(&b)));
+            let reasons = ranked
+                .iter()
+                .take(3)
+                .map(|&f| Reason::new(&features[f], values[f], phi[f][class], predicted.as_str()))
+                .collect();
+            let explanation = Explanation {
+                class: predicted.as_str().into(),
+                space: explained.space.into(),
+                base_value: explained.base[class],
+                output_value: p.probabilities[class],
+                contributions: features.iter().zip(phi).map(|(f, v)| (f.clone(), v[class])).collect(),
+                feature_values: features.iter().cloned().zip(values).collect(),
+            };
             Prediction {
                 id: p.id.clone(),
                 prediction: predicted.as_str().into(),
-                confidence: p.probabilities[predicted.index()],
+                confidence: p.probabilities[class],
                 probabilities: ClassLabel::ALL.iter().map(|c| (c.as_str().to_string(), p.probabilities[c.index()])).collect(),
                 actual: p.actual.as_str().into(),
                 correct: predicted == p.actual,
+                explanation: Some(explanation),
+                reasons,
             }
         })
         .collect();
@@ -113,8 +138,42 @@ pub fn training_result(id: &str, request: &TrainRequest, outcome: &TrainingOutco
         test_stars: outcome.test_stars,
         structure: outcome.model_summary.clone(),
         fit_seconds: outcome.fit_seconds,
+        explain_seconds: outcome.explain_seconds,
+        explanation_method: outcome.explanations.method.into(),
         predict_ms: outcome.predict_ms,
         caveats: caveats(mission),
     };
-    TrainingResult { id: id.into(), metrics: metrics_report(&outcome.metrics), predictions, model_info, predicted_counts }
+    TrainingResult {
+        id: id.into(),
+        metrics: metrics_report(&outcome.metrics),
+        predictions,
+        model_info,
+        predicted_counts,
+        importance: importance_report(outcome),
+    }
+}
+
+/// Mean |SHAP| per feature over the held-out objects, per class and averaged over classes.
+fn importance_report(outcome: &TrainingOutcome) -> ImportanceReport {
+    let e = &outcome.explanations;
+    let per_feature = mean_abs(e);
+    let mut features: Vec<FeatureImportance> = outcome
+        .feature_names
+        .iter()
+        .zip(&per_feature)
+        .enumerate()
+        .map(|(f, (name, v))| FeatureImportance {
+            feature: name.clone(),
+            description: outcome.feature_descriptions.get(f).cloned().unwrap_or_default(),
+            overall: v.iter().sum::<f64>() / v.len() as f64,
+            per_class: ClassLabel::ALL.iter().map(|c| (c.as_str().to_string(), v[c.index()])).collect(),
+        })
+        .collect();
+    features.sort_by(|a, b| b.overall.total_cmp(&a.overall).then_with(|| a.feature.cmp(&b.feature)));
+    ImportanceReport {
+        space: e.space.into(),
+        method: e.method.into(),
+        base_values: ClassLabel::ALL.iter().map(|c| (c.as_str().to_string(), e.base[c.index()])).collect(),
+        features,
+    }
 }

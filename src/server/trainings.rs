@@ -92,7 +92,17 @@ pub fn result(state: &AppState, id: &str) -> Result<std::sync::Arc<TrainingResul
 
 pub fn summary(state: &AppState, id: &str) -> Result<ResultSummary, ApiError> {
     let r = result(state, id)?;
-    Ok(ResultSummary { id: r.id.clone(), metrics: r.metrics.clone(), model_info: r.model_info.clone(), predicted_counts: r.predicted_counts.clone() })
+    Ok(ResultSummary {
+        id: r.id.clone(),
+        metrics: r.metrics.clone(),
+        model_info: r.model_info.clone(),
+        predicted_counts: r.predicted_counts.clone(),
+        importance: r.importance.clone(),
+    })
+}
+
+pub fn importance(state: &AppState, id: &str) -> Result<ImportanceReport, ApiError> {
+    Ok(result(state, id)?.importance.clone())
 }
 
 pub fn predictions(state: &AppState, id: &str, query: &PredictionQuery) -> Result<PredictionPage, ApiError> {
@@ -142,6 +152,8 @@ mod tests {
             probabilities: [("confirmed".to_string(), confidence)].into_iter().collect(),
             actual: if correct { "confirmed" } else { "candidate" }.into(),
             correct,
+            explanation: None,
+            reasons: vec![],
         }
     }
 

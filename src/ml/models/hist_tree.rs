@@ -10,8 +10,16 @@ use crate::ml::ClassLabel;
 
 const K: usize = ClassLabel::COUNT;
 
+/// How the purity of a split is measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Criterion {
+    Gini,
+    Entropy,
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct GrowthParams {
+    pub criterion: Criterion,
     pub max_depth: Option<usize>,
     pub min_samples_split: usize,
     pub min_samples_leaf: usize,
@@ -117,9 +125,17 @@ pub fn grow_tree(
     Tree { nodes }
 }
 
-fn gini_score(w: &[f64; K]) -> f64 {
+/// A child's share of the split score, higher is purer; summed over children and compared
+/// with the parent's. Gini: Σ w²/W (= W·(1 − gini)). Entropy: Σ w·ln(w/W) (= −W·H).
+fn purity(criterion: Criterion, w: &[f64; K]) -> f64 {
     let total: f64 = w.iter().sum();
-    if total <= 0.0 { 0.0 } else { w.iter().map(|x| x * x).sum::<f64>() / total }
+    if total <= 0.0 {
+        return 0.0;
+    }
+    match criterion {
+        Criterion::Gini => w.iter().map(|x| x * x).sum::<f64>() / total,
+        Criterion::Entropy => w.iter().filter(|&&x| x > 0.0).map(|x| x * (x / total).ln()).sum(),
+    }
 }
 
 /// Draws features in random order (partial Fisher–Yates) until `max_features` non-constant
@@ -137,6 +153,7 @@ fn best_split(
     rng: &mut impl Rng,
 ) -> Option<Split> {
     // Parent score plus a tolerance, so a split must really reduce impurity.
+    let gini_score = |w: &[f64; K]| purity(params.criterion, w);
     let parent = gini_score(totals);
     let mut best: Option<Split> = None;
     let mut scored = 0;
@@ -180,7 +197,7 @@ fn best_split(
             if left_count < params.min_samples_leaf as u32 || right_count < params.min_samples_leaf as u32 {
                 return;
             }
-            if score > parent + 1e-12 * parent.abs().max(1.0) && best.as_ref().is_none_or(|b| score > b.score) {
+            if score > parent + 1e-9 * parent.abs().max(1.0) && best.as_ref().is_none_or(|b| score > b.score) {
                 best = Some(Split { score, feature, last_left_bin, threshold, missing_left });
             }
         };
@@ -225,7 +242,7 @@ mod tests {
     use rand_xoshiro::Xoshiro256PlusPlus;
 
     fn params() -> GrowthParams {
-        GrowthParams { max_depth: None, min_samples_split: 2, min_samples_leaf: 1, max_features: 2 }
+        GrowthParams { criterion: Criterion::Gini, max_depth: None, min_samples_split: 2, min_samples_leaf: 1, max_features: 2 }
     }
 
     #[test]

@@ -46,7 +46,7 @@ impl ModelKind {
 
     pub fn description(self) -> &'static str {
         match self {
-            ModelKind::DecisionTree => "One tree of yes/no questions on the features (linfa-trees). Fast and readable, but its probabilities are coarse.",
+            ModelKind::DecisionTree => "One tree of yes/no questions on the features. Fast and readable, but its probabilities are coarse.",
             ModelKind::RandomForest => "Many trees on resampled data, each split choosing among a random subset of features; their probabilities are averaged.",
         }
     }
@@ -61,8 +61,7 @@ impl ModelKind {
     /// How the family treats missing values, stated with every result.
     pub fn missing_values(self) -> &'static str {
         match self {
-            ModelKind::DecisionTree => "Median imputation, with medians computed on the training part only.",
-            ModelKind::RandomForest => "Native: at each split, missing values go to the side that scores better (learned on the training part); no imputation.",
+            ModelKind::DecisionTree | ModelKind::RandomForest => "Native: at each split, missing values go to the side that scores better (learned on the training part); no imputation.",
         }
     }
 }
@@ -103,8 +102,8 @@ impl TrainedModel {
         }
         Ok(match params {
             ModelParams::DecisionTree(p) => {
-                progress.report(0.0, "Fitting the decision tree (linfa-trees)");
-                TrainedModel::DecisionTree(DecisionTreeModel::fit(p, x, y)?)
+                progress.report(0.0, "Growing the decision tree");
+                TrainedModel::DecisionTree(DecisionTreeModel::fit(p, x, y, seed)?)
             }
             ModelParams::RandomForest(p) => TrainedModel::RandomForest(RandomForest::fit(p, x, y, seed, progress)?),
         })

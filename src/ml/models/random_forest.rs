@@ -14,7 +14,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
 use super::binning::{BinnedMatrix, MAX_VALUE_BINS};
-use super::hist_tree::{grow_tree, GrowthParams};
+use super::hist_tree::{grow_tree, Criterion, GrowthParams};
 use super::hyperparameters::{CheckedValues, HyperparameterKind as Kind, HyperparameterSpec as Spec, RawHyperparameters};
 use super::tree::Tree;
 use crate::ml::error::{MlError, Result};
@@ -92,6 +92,7 @@ impl RandomForest {
         let labels: Vec<u8> = y.iter().map(|c| c.index() as u8).collect();
         let class_weight = class_weights(y, params.balanced);
         let growth = GrowthParams {
+            criterion: Criterion::Gini,
             max_depth: params.max_depth,
             min_samples_split: params.min_samples_split,
             min_samples_leaf: params.min_samples_leaf,
@@ -135,7 +136,7 @@ impl RandomForest {
 }
 
 /// Independent, well-mixed seeds per tree from one user seed (SplitMix64 finaliser).
-fn tree_seed(seed: u64, tree: u64) -> u64 {
+pub(crate) fn tree_seed(seed: u64, tree: u64) -> u64 {
     let mut z = seed ^ tree.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
@@ -143,7 +144,7 @@ fn tree_seed(seed: u64, tree: u64) -> u64 {
 }
 
 /// `n / (K * count_c)` per class when balanced (scikit-learn's rule), else 1.
-fn class_weights(y: &[ClassLabel], balanced: bool) -> [f64; K] {
+pub(crate) fn class_weights(y: &[ClassLabel], balanced: bool) -> [f64; K] {
     if !balanced {
         return [1.0; K];
     }
@@ -152,7 +153,7 @@ fn class_weights(y: &[ClassLabel], balanced: bool) -> [f64; K] {
 }
 
 /// Bootstrap counts (how often each row was drawn) times its class weight.
-fn sample_weights(labels: &[u8], class_weight: &[f64; K], bootstrap: bool, rng: &mut impl Rng) -> Vec<f64> {
+pub(crate) fn sample_weights(labels: &[u8], class_weight: &[f64; K], bootstrap: bool, rng: &mut impl Rng) -> Vec<f64> {
     let n = labels.len();
     let mut counts = vec![if bootstrap { 0.0 } else { 1.0 }; n];
     if bootstrap {

@@ -1,0 +1,125 @@
+//! Our TreeSHAP against Python's `shap` package (0.51, `TreeExplainer`, path-dependent) on
+//! the same trees: a random forest fitted on K2 and a decision tree fitted on Kepler by this
+//! crate, exported with the rows to explain. `scripts/fixtures/treeshap_reference.py`
+//! computed the reference values once; they are committed, so this test needs no Python.
+//!
+//! Regenerate: `cargo test --features ssr --test treeshap_fixture -- --ignored` (writes the
+//! input), then `python3 scripts/fixtures/treeshap_reference.py`.
+#![cfg(feature = "ssr")]
+
+use std::path::PathBuf;
+
+use exoplanet_playground::ml::dataset::LabelledDataset;
+use exoplanet_playground::ml::explain::explain_trees;
+use exoplanet_playground::ml::models::hyperparameters::RawHyperparameters;
+use exoplanet_playground::ml::models::tree::{Node, Tree};
+use exoplanet_playground::ml::models::{ModelKind, ModelParams, TrainedModel};
+use exoplanet_playground::ml::progress::{ProgressSlice, SilentProgress};
+use exoplanet_playground::ml::split::grouped_stratified_split;
+use exoplanet_playground::ml::Mission;
+use serde_json::{json, Value};
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests").join("fixtures")
+}
+
+fn slice() -> ProgressSlice<'static> {
+    ProgressSlice { sink: &SilentProgress, start: 0.0, end: 1.0 }
+}
+
+fn tree_to_json(tree: &Tree) -> Value {
+    let n = &tree.nodes;
+    json!({
+        "left": n.iter().map(|x| if x.is_leaf() { -1 } else { x.left as i64 }).collect::<Vec<_>>(),
+        "right": n.iter().map(|x| if x.is_leaf() { -1 } else { x.right as i64 }).collect::<Vec<_>>(),
+        "missing_left": n.iter().map(|x| x.missing_left).collect::<Vec<_>>(),
+        "feature": n.iter().map(|x| x.feature).collect::<Vec<_>>(),
+        // +inf ("present vs missing" splits) is not JSON: written as null.
+        "threshold": n.iter().map(|x| if x.threshold.is_finite() { json!(x.threshold) } else { Value::Null }).collect::<Vec<_>>(),
+        "distribution": n.iter().map(|x| x.distribution.to_vec()).collect::<Vec<_>>(),
+        "weight": n.iter().map(|x| x.weight).collect::<Vec<_>>(),
+    })
+}
+
+fn tree_from_json(v: &Value) -> Tree {
+    let ints = |k: &str| v[k].as_array().unwrap().iter().map(|x| x.as_i64().unwrap()).collect::<Vec<_>>();
+    let (left, right, feature) = (ints("left"), ints("right"), ints("feature"));
+    let nodes = (0..left.len())
+        .map(|i| Node {
+            feature: feature[i] as u32,
+            threshold: v["threshold"][i].as_f64().unwrap_or(f64::INFINITY),
+            missing_left: v["missing_left"][i].as_bool().unwrap(),
+            left: if left[i] < 0 { u32::MAX } else { left[i] as u32 },
+            right: if right[i] < 0 { u32::MAX } else { right[i] as u32 },
+            distribution: std::array::from_fn(|c| v["distribution"][i][c].as_f64().unwrap()),
+            weight: v["weight"][i].as_f64().unwrap(),
+        })
+        .collect();
+    Tree { nodes }
+}
+
+fn rows_json(x: &ndarray::Array2<f64>) -> Value {
+    json!(x.rows().into_iter().map(|r| r.iter().map(|v| if v.is_nan() { Value::Null } else { json!(v) }).collect::<Vec<_>>()).collect::<Vec<_>>())
+}
+
+#[test]
+#[ignore = "writes the fixture input; run by hand, then the Python script"]
+fn export_fixture_input() {
+    let data_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data");
+    let mut models = Vec::new();
+    for (name, mission, kind, raw) in [
+        ("k2_random_forest", Mission::K2, ModelKind::RandomForest, json!({"n_trees": 8, "max_depth": 7})),
+        ("kepler_decision_tree", Mission::Kepler, ModelKind::DecisionTree, json!({"max_depth": 6})),
+    ] {
+        let data = LabelledDataset::load_mission(mission, &data_dir).unwrap();
+        let split = grouped_stratified_split(&data.labels, &data.groups, 0.2, 42).unwrap();
+        let (x_train, y_train) = data.rows(&split.train);
+        let (x_test, _) = data.rows(&split.test[..40]);
+        let raw: RawHyperparameters = serde_json::from_value(raw).unwrap();
+        let model = TrainedModel::fit(&ModelParams::check(kind, &raw).unwrap(), &x_train, &y_train, 42, &slice()).unwrap();
+        let trees: Vec<Value> = match &model {
+            TrainedModel::DecisionTree(m) => vec![tree_to_json(&m.tree)],
+            TrainedModel::RandomForest(m) => m.trees.iter().map(tree_to_json).collect(),
+        };
+        models.push(json!({"name": name, "n_features": x_test.ncols(), "trees": trees, "x": rows_json(&x_test)}));
+    }
+    std::fs::create_dir_all(fixtures()).unwrap();
+    std::fs::write(fixtures().join("treeshap_input.json"), serde_json::to_string(&json!({"models": models})).unwrap()).unwrap();
+}
+
+#[test]
+fn treeshap_matches_python_shap_to_1e_6() {
+    let text = std::fs::read_to_string(fixtures().join("treeshap_reference.json")).expect("committed fixture");
+    let fixture: Value = serde_json::from_str(&text).unwrap();
+    for model in fixture["models"].as_array().unwrap() {
+        let name = model["name"].as_str().unwrap();
+        let trees: Vec<Tree> = model["trees"].as_array().unwrap().iter().map(tree_from_json).collect();
+        let refs: Vec<&Tree> = trees.iter().collect();
+        let rows: Vec<Vec<f64>> = model["x"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_array().unwrap().iter().map(|v| v.as_f64().unwrap_or(f64::NAN)).collect())
+            .collect();
+        let n_features = model["n_features"].as_u64().unwrap() as usize;
+        let x = ndarray::Array2::from_shape_vec((rows.len(), n_features), rows.concat()).unwrap();
+        let ours = explain_trees(&refs, &x, &slice());
+        let expected_base = &model["expected_value"];
+        for c in 0..3 {
+            let e = expected_base[c].as_f64().unwrap();
+            assert!((ours.base[c] - e).abs() < 1e-6, "{name} base class {c}: {} vs {e}", ours.base[c]);
+        }
+        let mut largest = 0.0f64;
+        for (r, row) in model["shap_values"].as_array().unwrap().iter().enumerate() {
+            for (f, per_class) in row.as_array().unwrap().iter().enumerate() {
+                for c in 0..3 {
+                    let want = per_class[c].as_f64().unwrap();
+                    let got = ours.values[r][f][c];
+                    largest = largest.max(want.abs());
+                    assert!((got - want).abs() < 1e-6, "{name} row {r} feature {f} class {c}: ours {got}, shap {want}");
+                }
+            }
+        }
+        assert!(largest > 0.01, "{name}: the fixture must hold non-trivial values");
+    }
+}
