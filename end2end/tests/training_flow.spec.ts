@@ -45,7 +45,18 @@ for (const mission of missions) {
     await expect(page.getByRole("table", { name: /Per-class scores/ })).toContainText("False positive");
     await expect(page.getByTestId("missing-values")).toContainText("Native");
 
+    // Every object is explained: a waterfall for the chosen one, reasons in the table,
+    // and the global importance chart.
+    await expect(page.getByTestId("waterfall")).toBeVisible();
+    await expect(page.getByTestId("importance-chart")).toBeVisible();
     const table = page.getByTestId("predictions-table");
+    await expect(table.locator("tbody tr").first().locator("td.reasons li")).toHaveCount(3);
+    await expect(table.locator("tbody tr").first().locator("td.reasons li").first()).toHaveText(/^\w+ = \S+ pushes (toward|away from) (confirmed|candidate|false positive) by \d\.\d\d$/);
+    const third = table.locator("tbody tr").nth(2).locator("th button");
+    const thirdId = (await third.textContent())!.trim();
+    await third.click();
+    await expect(page.getByRole("heading", { level: 2, name: new RegExp(`^Why ${thirdId.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} is predicted`) })).toBeVisible();
+
     await expect(table.locator("tbody tr")).toHaveCount(25);
     const firstId = (await table.locator("tbody tr th").first().textContent())!.trim();
     expect(firstId).toMatch(mission.idPattern);
@@ -75,16 +86,16 @@ for (const mission of missions) {
   });
 }
 
-test("progress page shows a live bar and step while a big forest trains", async ({ page }, info) => {
+test("progress page shows a live bar and step while a forest trains", async ({ page }, info) => {
   test.skip(info.project.name === "mobile", "desktop only");
   await open(page, "/train");
   await page.getByRole("radio", { name: /Kepler KOI/ }).check();
-  await page.getByLabel(/Number of trees/).fill("1000");
+  await page.getByLabel(/Number of trees/).fill("150");
   await page.getByRole("button", { name: "Start training" }).click();
   await expect(page).toHaveURL(/\/trainings\/[0-9a-f-]{36}$/);
   const bar = page.getByRole("progressbar");
   await expect(bar).toBeVisible();
-  await expect(page.getByTestId("progress-step")).toHaveText(/Training tree \d+\/1000|Loading|Splitting/);
+  await expect(page.getByTestId("progress-step")).toHaveText(/Training tree \d+\/150|Loading|Splitting|Explaining predictions/);
   await expect(page).toHaveURL(/\/result$/, { timeout: 110_000 });
 });
 
