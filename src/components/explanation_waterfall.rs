@@ -71,7 +71,7 @@ pub fn ExplanationWaterfall(prediction: Prediction, descriptions: BTreeMap<Strin
     );
     view! {
         <figure class="chart waterfall" data-testid="waterfall">
-            <svg viewBox=format!("0 0 {} {height}", LABEL_W + BAR_W + 70.0) role="img" aria-label=summary.clone()>
+            <svg viewBox=format!("0 0 {} {height}", LABEL_W + BAR_W + 130.0) role="img" aria-label=summary.clone()>
                 <line x1=x(e.base_value) x2=x(e.base_value) y1="8" y2=last_y + 4.0 class="wf-base"></line>
                 <text x=x(e.base_value) y="16" text-anchor="middle" class="wf-axis">{format!("average {:.3}", e.base_value)}</text>
                 {rows}

@@ -17,6 +17,9 @@ use crate::ml::models::tree::Tree;
 use crate::ml::ClassLabel;
 
 const K: usize = ClassLabel::COUNT;
+/// Classes computed here. Leaf distributions sum to 1, so the SHAP values of the classes
+/// sum to 0 for every feature: the caller derives the last class (a third less work).
+const COMPUTED: usize = K - 1;
 /// Enough quadrature points for paths through up to 64 distinct features.
 pub const MAX_POINTS: usize = 32;
 
@@ -43,7 +46,8 @@ impl<'a> PreparedTree<'a> {
         Some(PreparedTree { tree, points, t, w, unfollowed })
     }
 
-    /// Adds `scale ×` the SHAP values of `row` to `phi[feature][class]`.
+    /// Adds `scale ×` the SHAP values of `row` to `phi[feature][class]` for every class
+    /// but the last, which the caller derives as minus the sum of the others.
     pub fn add_shap(&self, row: &[f64], scale: f64, phi: &mut [[f64; K]], state: &mut PathState) {
         state.reset(row.len());
         match self.points {
@@ -112,7 +116,7 @@ impl<const Q: usize> Walk<'_, Q> {
     }
 
     /// Returns `A(t)` per class: Σ over the leaves below of value × G(t).
-    fn visit(&mut self, index: usize, g: &[f64; Q]) -> [[f64; Q]; K] {
+    fn visit(&mut self, index: usize, g: &[f64; Q]) -> [[f64; Q]; COMPUTED] {
         let tree = self.tree;
         let node = &tree.nodes[index];
         if node.is_leaf() {
@@ -128,8 +132,8 @@ impl<const Q: usize> Walk<'_, Q> {
         };
         let value = self.row[j];
         let go_left = if value.is_nan() { node.missing_left } else { value < node.threshold };
-        let mut a = [[0.0; Q]; K];
-        let mut contribution = [0.0; K];
+        let mut a = [[0.0; Q]; COMPUTED];
+        let mut contribution = [0.0; COMPUTED];
 
         for (child, followed) in [(node.left, go_left), (node.right, !go_left)] {
             let p = p_in * tree.nodes[child as usize].weight / node.weight;
@@ -140,7 +144,7 @@ impl<const Q: usize> Walk<'_, Q> {
             self.state.o[j] = o;
             self.state.seen[j] = true;
             let a_child = self.visit(child as usize, &g_child);
-            for c in 0..K {
+            for c in 0..COMPUTED {
                 for i in 0..Q {
                     contribution[c] += term[i] * a_child[c][i];
                     a[c][i] += a_child[c][i];
@@ -155,13 +159,13 @@ impl<const Q: usize> Walk<'_, Q> {
             // These leaves were counted by the split on `j` above with its (p_in, o_in);
             // their term belongs to this deeper split, counted just now.
             let term = self.term(p_in, o_in);
-            for c in 0..K {
+            for c in 0..COMPUTED {
                 for i in 0..Q {
                     contribution[c] -= term[i] * a[c][i];
                 }
             }
         }
-        for c in 0..K {
+        for c in 0..COMPUTED {
             self.phi[j][c] += self.scale * contribution[c];
         }
         a

@@ -69,6 +69,11 @@ pub fn explain_trees(trees: &[&Tree], x: &Array2<f64>, progress: &ProgressSlice)
                         None => tree_shap::add_tree_shap(tree, depth, row, 1.0 / n_trees, &mut phi, buffer),
                     }
                 }
+                // Probabilities sum to 1, so per feature the classes' values sum to 0; the
+                // one-pass walk leaves the last class to be derived here.
+                for v in phi.iter_mut() {
+                    v[K - 1] = -v[..K - 1].iter().sum::<f64>();
+                }
                 let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                 if finished % 64 == 0 || finished == total {
                     progress.report(finished as f64 / total as f64, &format!("Explaining predictions ({finished}/{total})"));
