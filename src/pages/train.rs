@@ -97,34 +97,15 @@ fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset
         <form class="train-form" on:submit=on_submit novalidate>
             <fieldset class="choice-group">
                 <legend>"1. Dataset"</legend>
-                {datasets.into_iter().map(|d| {
-                    let id = d.id.clone();
-                    let checked_id = d.id.clone();
-                    view! {
-                        <label class="choice-card">
-                            <input type="radio" name="dataset" value=d.id.clone()
-                                prop:checked=move || dataset.get() == checked_id
-                                on:change=move |_| dataset.set(id.clone())/>
-                            <span class="choice-title">{d.name.clone()}</span>
-                            <span class="choice-detail">{format!("{} objects, {} features", count(d.rows), d.features.len())}</span>
-                        </label>
-                    }
+                {datasets.iter().map(|d| view! {
+                    <ChoiceCard group="dataset" value=d.id.clone() selected=dataset title=d.name.clone()
+                        detail=format!("{} objects, {} features", count(d.rows), d.features.len())/>
                 }).collect::<Vec<_>>()}
             </fieldset>
             <fieldset class="choice-group">
                 <legend>"2. Model"</legend>
-                {models.iter().map(|m| {
-                    let id = m.id.clone();
-                    let checked_id = m.id.clone();
-                    view! {
-                        <label class="choice-card">
-                            <input type="radio" name="model" value=m.id.clone()
-                                prop:checked=move || model.get() == checked_id
-                                on:change=move |_| model.set(id.clone())/>
-                            <span class="choice-title">{m.name.clone()}</span>
-                            <span class="choice-detail">{m.description.clone()}</span>
-                        </label>
-                    }
+                {models.iter().map(|m| view! {
+                    <ChoiceCard group="model" value=m.id.clone() selected=model title=m.name.clone() detail=m.description.clone()/>
                 }).collect::<Vec<_>>()}
             </fieldset>
             <fieldset class="hyperparameters">
@@ -155,5 +136,21 @@ fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset
                 </p>
             </div>
         </form>
+    }
+}
+
+/// One option of a radio group, drawn as a card: its title and a line of detail.
+#[component]
+fn ChoiceCard(group: &'static str, value: String, selected: RwSignal<String>, title: String, detail: String) -> impl IntoView {
+    let this = value.clone();
+    let mine = value.clone();
+    view! {
+        <label class="choice-card">
+            <input type="radio" name=group value=value
+                prop:checked=move || selected.with(|s| *s == this)
+                on:change=move |_| selected.set(mine.clone())/>
+            <span class="choice-title">{title}</span>
+            <span class="choice-detail">{detail}</span>
+        </label>
     }
 }
