@@ -106,6 +106,8 @@ async fn bad_requests_get_specific_errors() {
     assert_eq!((status, error["error"]["code"].as_str()), (404, Some("not_found")));
     let (status, _) = s.get("/api/v1/trainings/not-a-uuid/result").await;
     assert_eq!(status, 404);
+    let (status, error) = s.post("/api/v1/trainings/00000000-0000-0000-0000-000000000000/cancel", json!({})).await;
+    assert_eq!((status, error["error"]["code"].as_str()), (404, Some("not_found")));
     let (status, error) = s.get("/api/v1/nothing-here").await;
     assert_eq!((status, error["error"]["code"].as_str()), (404, Some("not_found")));
 }
@@ -156,6 +158,9 @@ async fn trainings_queue_run_and_return_full_results() {
     assert_eq!(done["status"], "completed", "{done}");
     let (_, result) = s.get(&format!("/api/v1/trainings/{second_id}/result")).await;
     assert!(result["model_info"]["missing_values"].as_str().unwrap().contains("Native"));
+
+    let (status, error) = s.post(&format!("/api/v1/trainings/{second_id}/cancel"), json!({})).await;
+    assert_eq!((status, error["error"]["code"].as_str()), (409, Some("not_finished")), "a completed training cannot be cancelled");
 
     // Same seed, same data, same request: the same figures.
     let (_, again) = s.post("/api/v1/trainings", json!({"dataset": "k2", "model": "decision_tree", "seed": 3})).await;

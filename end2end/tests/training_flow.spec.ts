@@ -99,6 +99,18 @@ test("progress page shows a live bar and step while a forest trains", async ({ p
   await expect(page).toHaveURL(/\/result$/, { timeout: 110_000 });
 });
 
+test("a running training can be cancelled from the progress page", async ({ page }, info) => {
+  test.skip(info.project.name === "mobile", "desktop only");
+  await open(page, "/train");
+  await page.getByRole("radio", { name: /Kepler KOI/ }).check();
+  await page.getByLabel(/Number of trees/).fill("1000");
+  await page.getByRole("button", { name: "Start training" }).click();
+  await expect(page).toHaveURL(/\/trainings\/[0-9a-f-]{36}$/);
+  await page.getByRole("button", { name: "Cancel training" }).click();
+  await expect(page.getByTestId("status")).toHaveText("cancelled", { timeout: 15_000 });
+  await expect(page.getByRole("heading", { name: "Training cancelled" })).toBeVisible();
+});
+
 test("invalid hyperparameters are refused in the form", async ({ page }) => {
   await open(page, "/train");
   await page.getByRole("radio", { name: /Random forest/ }).check();

@@ -32,6 +32,11 @@ pub async fn get_training_progress(id: String) -> Result<TrainingProgress, ApiEr
     crate::server::trainings::progress(&state()?, &id)
 }
 
+#[server(endpoint = "cancel_training")]
+pub async fn cancel_training(id: String) -> Result<TrainingProgress, ApiError> {
+    crate::server::trainings::cancel(&state()?, &id)
+}
+
 #[server(endpoint = "training_summary")]
 pub async fn get_training_summary(id: String) -> Result<ResultSummary, ApiError> {
     crate::server::trainings::summary(&state()?, &id)

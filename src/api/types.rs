@@ -129,11 +129,12 @@ pub enum TrainingStatus {
     Running,
     Completed,
     Failed,
+    Cancelled,
 }
 
 impl TrainingStatus {
     pub fn is_finished(self) -> bool {
-        matches!(self, TrainingStatus::Completed | TrainingStatus::Failed)
+        matches!(self, TrainingStatus::Completed | TrainingStatus::Failed | TrainingStatus::Cancelled)
     }
 
     pub fn as_str(self) -> &'static str {
@@ -142,6 +143,7 @@ impl TrainingStatus {
             TrainingStatus::Running => "running",
             TrainingStatus::Completed => "completed",
             TrainingStatus::Failed => "failed",
+            TrainingStatus::Cancelled => "cancelled",
         }
     }
 }

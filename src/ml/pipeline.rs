@@ -106,6 +106,7 @@ pub fn run(config: &TrainingConfig, sink: &dyn ProgressSink) -> Result<TrainingO
     let started = Instant::now();
     let explanations = explain(&model, &x_test, &explain_slice);
     let explain_seconds = started.elapsed().as_secs_f64();
+    check()?;
 
     let stars = |rows: &[usize]| rows.iter().map(|&r| &data.groups[r]).collect::<std::collections::HashSet<_>>().len();
     sink.report(1.0, "Done");

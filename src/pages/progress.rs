@@ -17,6 +17,11 @@ pub fn ProgressPage() -> impl IntoView {
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
     let latest: RwSignal<Poll> = RwSignal::new(None);
     poll_progress(id, latest);
+    // Lives with the page, not the view redrawn at every poll, so its state survives redraws.
+    let cancel = Action::new(|id: &String| {
+        let id = id.clone();
+        async move { crate::api::functions::cancel_training(id).await }
+    });
 
     let navigate = use_navigate();
     Effect::new(move |_| {
@@ -38,13 +43,13 @@ pub fn ProgressPage() -> impl IntoView {
                 <p class="warning" role="status">{format!("{} Retrying…", error.message)}</p>
             }.into_any(),
             Some(Err(error)) => view! { <ErrorPanel error title="Training not found"/> }.into_any(),
-            Some(Ok(p)) => view! { <ProgressView progress=p/> }.into_any(),
+            Some(Ok(p)) => view! { <ProgressView progress=p cancel=cancel/> }.into_any(),
         }}
     }
 }
 
 #[component]
-fn ProgressView(progress: TrainingProgress) -> impl IntoView {
+fn ProgressView(progress: TrainingProgress, cancel: Action<String, Result<TrainingProgress, ApiError>>) -> impl IntoView {
     let TrainingProgress { id, status, progress: percent, step, error, dataset, model, .. } = progress;
     let heading = format!("{} on {}", model.replace('_', " "), dataset);
     view! {
@@ -57,13 +62,38 @@ fn ProgressView(progress: TrainingProgress) -> impl IntoView {
                 TrainingStatus::Failed => view! {
                     <ErrorPanel error=ApiError::new("training_failed", error.unwrap_or_default()) title="Training failed"/>
                 }.into_any(),
+                TrainingStatus::Cancelled => view! {
+                    <section class="error-panel" role="alert">
+                        <h2>"Training cancelled"</h2>
+                        <p>"This training was stopped before it finished, so it has no result."</p>
+                        <p><A href="/train">"Train a new model"</A></p>
+                    </section>
+                }.into_any(),
                 TrainingStatus::Completed => view! {
                     <ProgressBar percent=100.0 label="Done".to_string()/>
                     <p><A href=format!("/trainings/{id}/result")>"See the result"</A></p>
                 }.into_any(),
-                _ => view! { <ProgressBar percent=percent label=step/> }.into_any(),
+                _ => view! {
+                    <ProgressBar percent=percent label=step/>
+                    <CancelButton id=id.clone() cancel=cancel/>
+                }.into_any(),
             }}
         </section>
+    }
+}
+
+/// Asks the server to stop this training; the page shows `cancelled` on the next poll.
+#[component]
+fn CancelButton(id: String, cancel: Action<String, Result<TrainingProgress, ApiError>>) -> impl IntoView {
+    view! {
+        <p class="form-actions">
+            <button type="button" class="button button-secondary"
+                disabled=move || cancel.pending().get() || cancel.value().with(|v| matches!(v, Some(Ok(_))))
+                on:click=move |_| { cancel.dispatch(id.clone()); }>
+                {move || if cancel.value().with(|v| matches!(v, Some(Ok(_)))) { "Cancelling…" } else { "Cancel training" }}
+            </button>
+            <span class="form-error" role="status">{move || cancel.value().get().and_then(|r| r.err()).map(|e| e.message)}</span>
+        </p>
     }
 }
 

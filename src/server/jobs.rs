@@ -2,7 +2,9 @@
 //! through queued → running → completed | failed, and the pipeline's progress reports are
 //! written straight into the session so the progress page reads real progress.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::Semaphore;
 use uuid::Uuid;
@@ -18,65 +20,93 @@ use crate::ml::MlError;
 pub struct JobRunner {
     slots: Arc<Semaphore>,
     store: Arc<dyn SessionStore>,
+    /// Cancel flags of the trainings not yet finished, polled by their workers.
+    cancel_flags: Arc<Mutex<HashMap<Uuid, Arc<AtomicBool>>>>,
 }
 
 impl JobRunner {
     pub fn new(max_concurrent: usize, store: Arc<dyn SessionStore>) -> Self {
-        JobRunner { slots: Arc::new(Semaphore::new(max_concurrent.max(1))), store }
+        JobRunner { slots: Arc::new(Semaphore::new(max_concurrent.max(1))), store, cancel_flags: Default::default() }
+    }
+
+    /// Asks a queued or running training to stop; false when it is not (or no longer) running.
+    /// A running worker notices between trees or explained objects, within about a second.
+    pub fn cancel(&self, id: &Uuid) -> bool {
+        let flags = self.cancel_flags.lock().unwrap_or_else(|e| e.into_inner());
+        match flags.get(id) {
+            Some(flag) => {
+                flag.store(true, Ordering::Relaxed);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Queues a training; returns at once. The session must already be in the store.
     pub fn submit(&self, id: Uuid, request: TrainRequest, config: TrainingConfig) {
         let (slots, store) = (self.slots.clone(), self.store.clone());
+        let cancelled = Arc::new(AtomicBool::new(false));
+        self.cancel_flags.lock().unwrap_or_else(|e| e.into_inner()).insert(id, cancelled.clone());
+        let flags = self.cancel_flags.clone();
         tokio::spawn(async move {
             let Ok(_slot) = slots.acquire_owned().await else { return };
-            store.update(&id, &mut |s| {
-                s.status = TrainingStatus::Running;
-                s.started_at = Some(now_ms());
-                s.step = "Starting".into();
-            });
-            let worker_store = store.clone();
-            let outcome = tokio::task::spawn_blocking(move || {
-                let sink = SessionProgress { store: worker_store, id };
-                pipeline::run(&config, &sink)
-            })
-            .await;
-            let finished = match outcome {
-                Ok(Ok(outcome)) => Ok(training_result(&id.to_string(), &request, &outcome)),
-                Ok(Err(error)) => Err(user_message(&error)),
-                Err(join_error) => {
-                    tracing::error!(%id, %join_error, "training worker crashed");
-                    Err("The training stopped because of an internal error; it has been logged.".to_string())
-                }
+            let finished = if cancelled.load(Ordering::Relaxed) {
+                Err(MlError::Cancelled)
+            } else {
+                run_job(&store, id, config, cancelled).await
             };
-            store.update(&id, &mut |s| {
-                s.finished_at = Some(now_ms());
-                match &finished {
-                    Ok(result) => {
-                        s.status = TrainingStatus::Completed;
-                        s.progress = 100.0;
-                        s.step = "Done".into();
-                        s.result = Some(Arc::new(result.clone()));
-                    }
-                    Err(message) => {
-                        s.status = TrainingStatus::Failed;
-                        s.error = Some(message.clone());
-                        s.step = "Failed".into();
-                    }
-                }
-            });
-            match &finished {
-                Ok(_) => tracing::info!(%id, "training completed"),
-                Err(message) => tracing::warn!(%id, %message, "training failed"),
-            }
+            flags.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+            record_outcome(&store, id, &request, finished);
         });
     }
 }
 
-fn user_message(error: &MlError) -> String {
-    match error {
-        MlError::Cancelled => "The training was cancelled.".into(),
-        other => format!("Training failed: {other}."),
+/// Runs the pipeline on the blocking pool, the session marked running meanwhile.
+async fn run_job(store: &Arc<dyn SessionStore>, id: Uuid, config: TrainingConfig, cancelled: Arc<AtomicBool>) -> Result<pipeline::TrainingOutcome, MlError> {
+    store.update(&id, &mut |s| {
+        s.status = TrainingStatus::Running;
+        s.started_at = Some(now_ms());
+        s.step = "Starting".into();
+    });
+    let worker_store = store.clone();
+    let outcome = tokio::task::spawn_blocking(move || {
+        let sink = SessionProgress { store: worker_store, id, cancelled };
+        pipeline::run(&config, &sink)
+    })
+    .await;
+    outcome.unwrap_or_else(|join_error| {
+        tracing::error!(%id, %join_error, "training worker crashed");
+        Err(MlError::Training("the worker stopped because of an internal error; it has been logged".into()))
+    })
+}
+
+/// Moves the session to its final state: completed with its result, cancelled, or failed.
+fn record_outcome(store: &Arc<dyn SessionStore>, id: Uuid, request: &TrainRequest, finished: Result<pipeline::TrainingOutcome, MlError>) {
+    let finished = finished.map(|outcome| training_result(&id.to_string(), request, &outcome));
+    store.update(&id, &mut |s| {
+        s.finished_at = Some(now_ms());
+        match &finished {
+            Ok(result) => {
+                s.status = TrainingStatus::Completed;
+                s.progress = 100.0;
+                s.step = "Done".into();
+                s.result = Some(Arc::new(result.clone()));
+            }
+            Err(MlError::Cancelled) => {
+                s.status = TrainingStatus::Cancelled;
+                s.step = "Cancelled".into();
+            }
+            Err(error) => {
+                s.status = TrainingStatus::Failed;
+                s.error = Some(format!("Training failed: {error}."));
+                s.step = "Failed".into();
+            }
+        }
+    });
+    match &finished {
+        Ok(_) => tracing::info!(%id, "training completed"),
+        Err(MlError::Cancelled) => tracing::info!(%id, "training cancelled"),
+        Err(error) => tracing::warn!(%id, %error, "training failed"),
     }
 }
 
@@ -85,6 +115,7 @@ fn user_message(error: &MlError) -> String {
 struct SessionProgress {
     store: Arc<dyn SessionStore>,
     id: Uuid,
+    cancelled: Arc<AtomicBool>,
 }
 
 impl ProgressSink for SessionProgress {
@@ -96,6 +127,10 @@ impl ProgressSink for SessionProgress {
                 s.step = step.to_string();
             }
         });
+    }
+
+    fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Relaxed)
     }
 }
 
@@ -143,5 +178,72 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         panic!("the training never finished");
+    }
+}
+
+#[cfg(test)]
+mod cancel_tests {
+    use super::*;
+    use crate::ml::models::hyperparameters::RawHyperparameters;
+    use crate::ml::models::{ModelKind, ModelParams};
+    use crate::ml::pipeline::SplitRule;
+    use crate::ml::Mission;
+    use crate::server::store::{MemoryStore, TrainingSession};
+    use std::time::{Duration, Instant};
+
+    fn big_forest(store: &Arc<dyn SessionStore>, runner: &JobRunner) -> Uuid {
+        let id = Uuid::new_v4();
+        let raw: RawHyperparameters = serde_json::from_value(serde_json::json!({"n_trees": 1000})).unwrap();
+        let request = TrainRequest {
+            dataset: "kepler".into(),
+            model: "random_forest".into(),
+            hyperparameters: raw.clone(),
+            seed: 1,
+            test_fraction: 0.2,
+        };
+        let config = TrainingConfig {
+            mission: Mission::Kepler,
+            params: ModelParams::check(ModelKind::RandomForest, &raw).unwrap(),
+            seed: 1,
+            split: SplitRule::Grouped { test_fraction: 0.2 },
+            data_dir: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data"),
+        };
+        store.insert(TrainingSession::queued(id, request.clone()));
+        runner.submit(id, request, config);
+        id
+    }
+
+    async fn wait_finished(store: &Arc<dyn SessionStore>, id: &Uuid) -> TrainingSession {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let s = store.get(id).unwrap();
+            if s.status.is_finished() {
+                return s;
+            }
+            assert!(Instant::now() < deadline, "not finished: {}", s.step);
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// A running training stops soon after the request; a queued one never starts.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn cancel_stops_running_and_queued_trainings() {
+        let store: Arc<dyn SessionStore> = Arc::new(MemoryStore::default());
+        let runner = JobRunner::new(1, store.clone());
+        let running = big_forest(&store, &runner);
+        let queued = big_forest(&store, &runner);
+        while store.get(&running).unwrap().status != TrainingStatus::Running {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert!(runner.cancel(&queued));
+        let asked = Instant::now();
+        assert!(runner.cancel(&running));
+        let s = wait_finished(&store, &running).await;
+        assert_eq!(s.status, TrainingStatus::Cancelled);
+        assert!(asked.elapsed() < Duration::from_secs(5), "took {:?}", asked.elapsed());
+        let q = wait_finished(&store, &queued).await;
+        assert_eq!(q.status, TrainingStatus::Cancelled);
+        assert!(q.started_at.is_none(), "a cancelled queued training never runs");
+        assert!(!runner.cancel(&running), "nothing left to cancel");
     }
 }

@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/trainings/{id}", get(training))
         .route("/api/v1/trainings/{id}/result", get(training_result))
         .route("/api/v1/trainings/{id}/importance", get(training_importance))
+        .route("/api/v1/trainings/{id}/cancel", post(cancel_training))
         .route("/api/v1/{*rest}", axum::routing::any(unknown_route))
         // One log line per API call: method, path, status, latency.
         .layer(
@@ -66,6 +67,10 @@ async fn training_result(State(state): State<AppState>, Path(id): Path<String>) 
 
 async fn training_importance(State(state): State<AppState>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
     Ok(Json(trainings::importance(&state, &id)?))
+}
+
+async fn cancel_training(State(state): State<AppState>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+    Ok(Json(trainings::cancel(&state, &id)?))
 }
 
 async fn unknown_route() -> ApiError {

@@ -78,10 +78,21 @@ pub fn progress(state: &AppState, id: &str) -> Result<TrainingProgress, ApiError
     })
 }
 
+/// Stops a queued or running training; its status becomes `cancelled` once the worker
+/// notices (between trees or explained objects).
+pub fn cancel(state: &AppState, id: &str) -> Result<TrainingProgress, ApiError> {
+    let s = session(state, id)?;
+    if s.status.is_finished() || !state.jobs.cancel(&s.id) {
+        return Err(ApiError::new("not_finished", format!("This training is already {}; there is nothing to cancel.", s.status.as_str())));
+    }
+    progress(state, id)
+}
+
 pub fn result(state: &AppState, id: &str) -> Result<std::sync::Arc<TrainingResult>, ApiError> {
     let s = session(state, id)?;
     match (s.status, s.result) {
         (TrainingStatus::Completed, Some(result)) => Ok(result),
+        (TrainingStatus::Cancelled, _) => Err(ApiError::new("not_finished", "This training was cancelled, so it has no result.")),
         (TrainingStatus::Failed, _) => Err(ApiError::new(
             "not_finished",
             format!("This training failed, so it has no result: {}", s.error.unwrap_or_default()),

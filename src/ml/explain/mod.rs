@@ -63,6 +63,9 @@ pub fn explain_trees(trees: &[&Tree], x: &Array2<f64>, progress: &ProgressSlice)
             || (linear_tree_shap::PathState::default(), Vec::new()),
             |(state, buffer), row| {
                 let mut phi = vec![[0.0; K]; x.ncols()];
+                if progress.is_cancelled() {
+                    return phi; // the pipeline discards the result
+                }
                 for ((tree, &depth), fast) in trees.iter().zip(&depths).zip(&prepared) {
                     match fast {
                         Some(p) => p.add_shap(row, 1.0 / n_trees, &mut phi, state),
