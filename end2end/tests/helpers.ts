@@ -11,3 +11,12 @@ export async function expectNoHorizontalScroll(page: Page) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(1);
 }
+
+/** From the train page, starts a Kepler random forest of `trees` trees and waits for its progress page. */
+export async function startKeplerForest(page: Page, trees: number) {
+  await open(page, "/train");
+  await page.getByRole("radio", { name: /Kepler KOI/ }).check();
+  await page.getByLabel(/Number of trees/).fill(String(trees));
+  await page.getByRole("button", { name: "Start training" }).click();
+  await expect(page).toHaveURL(/\/trainings\/[0-9a-f-]{36}$/);
+}

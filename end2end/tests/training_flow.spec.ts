@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { expectNoHorizontalScroll, open } from "./helpers";
+import { expectNoHorizontalScroll, open, startKeplerForest } from "./helpers";
 
 const missions = [
   { id: "kepler", label: /Kepler KOI/, idPattern: /^K\d{5}\.\d{2}$/ },
@@ -88,11 +88,7 @@ for (const mission of missions) {
 
 test("progress page shows a live bar and step while a forest trains", async ({ page }, info) => {
   test.skip(info.project.name === "mobile", "desktop only");
-  await open(page, "/train");
-  await page.getByRole("radio", { name: /Kepler KOI/ }).check();
-  await page.getByLabel(/Number of trees/).fill("150");
-  await page.getByRole("button", { name: "Start training" }).click();
-  await expect(page).toHaveURL(/\/trainings\/[0-9a-f-]{36}$/);
+  await startKeplerForest(page, 150);
   const bar = page.getByRole("progressbar");
   await expect(bar).toBeVisible();
   await expect(page.getByTestId("progress-step")).toHaveText(/Training tree \d+\/150|Loading|Splitting|Explaining predictions/);
@@ -101,11 +97,7 @@ test("progress page shows a live bar and step while a forest trains", async ({ p
 
 test("a running training can be cancelled from the progress page", async ({ page }, info) => {
   test.skip(info.project.name === "mobile", "desktop only");
-  await open(page, "/train");
-  await page.getByRole("radio", { name: /Kepler KOI/ }).check();
-  await page.getByLabel(/Number of trees/).fill("1000");
-  await page.getByRole("button", { name: "Start training" }).click();
-  await expect(page).toHaveURL(/\/trainings\/[0-9a-f-]{36}$/);
+  await startKeplerForest(page, 1000);
   await page.getByRole("button", { name: "Cancel training" }).click();
   await expect(page.getByTestId("status")).toHaveText("cancelled", { timeout: 15_000 });
   await expect(page.getByRole("heading", { name: "Training cancelled" })).toBeVisible();

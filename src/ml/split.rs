@@ -18,6 +18,9 @@ use super::ClassLabel;
 
 const K: usize = ClassLabel::COUNT;
 
+/// Shares of the objects that may be held out for testing.
+pub const TEST_FRACTION_RANGE: std::ops::RangeInclusive<f64> = 0.05..=0.5;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrainTestSplit {
     /// Row indices, ascending.
@@ -33,7 +36,7 @@ pub fn grouped_stratified_split(
     test_fraction: f64,
     seed: u64,
 ) -> Result<TrainTestSplit> {
-    if !(0.05..=0.5).contains(&test_fraction) {
+    if !TEST_FRACTION_RANGE.contains(&test_fraction) {
         return Err(MlError::Split(format!("test fraction must be between 0.05 and 0.5, got {test_fraction}")));
     }
     let folds = (1.0 / test_fraction).round().max(2.0) as usize;

@@ -142,75 +142,35 @@ mod tests {
     use crate::ml::pipeline::SplitRule;
     use crate::ml::Mission;
     use crate::server::store::{MemoryStore, TrainingSession};
-    use std::time::Duration;
-
-    /// A training that cannot run ends `failed` with a message saying why, never stuck.
-    #[tokio::test]
-    async fn failing_training_is_marked_failed_with_reason() {
-        let store: Arc<dyn SessionStore> = Arc::new(MemoryStore::default());
-        let runner = JobRunner::new(1, store.clone());
-        let id = Uuid::new_v4();
-        let request = TrainRequest {
-            dataset: "kepler".into(),
-            model: "decision_tree".into(),
-            hyperparameters: Default::default(),
-            seed: 1,
-            test_fraction: 0.2,
-        };
-        let config = TrainingConfig {
-            mission: Mission::Kepler,
-            params: ModelParams::check(ModelKind::DecisionTree, &RawHyperparameters::new()).unwrap(),
-            seed: 1,
-            split: SplitRule::Grouped { test_fraction: 0.2 },
-            data_dir: "/nonexistent-data-dir".into(),
-        };
-        store.insert(TrainingSession::queued(id, request.clone()));
-        runner.submit(id, request, config);
-        for _ in 0..100 {
-            let s = store.get(&id).unwrap();
-            if s.status.is_finished() {
-                assert_eq!(s.status, TrainingStatus::Failed);
-                let error = s.error.unwrap();
-                assert!(error.contains("koi_cumulative.csv"), "{error}");
-                assert!(s.finished_at.is_some());
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("the training never finished");
-    }
-}
-
-#[cfg(test)]
-mod cancel_tests {
-    use super::*;
-    use crate::ml::models::hyperparameters::RawHyperparameters;
-    use crate::ml::models::{ModelKind, ModelParams};
-    use crate::ml::pipeline::SplitRule;
-    use crate::ml::Mission;
-    use crate::server::store::{MemoryStore, TrainingSession};
+    use std::path::PathBuf;
     use std::time::{Duration, Instant};
 
-    fn big_forest(store: &Arc<dyn SessionStore>, runner: &JobRunner) -> Uuid {
+    /// Queues a Kepler training of `kind` with `raw` hyperparameters, reading tables from `data_dir`.
+    fn submit(store: &Arc<dyn SessionStore>, runner: &JobRunner, kind: ModelKind, raw: serde_json::Value, data_dir: PathBuf) -> Uuid {
         let id = Uuid::new_v4();
-        let raw: RawHyperparameters = serde_json::from_value(serde_json::json!({"n_trees": 1000})).unwrap();
+        let raw: RawHyperparameters = serde_json::from_value(raw).unwrap();
         let request = TrainRequest {
             dataset: "kepler".into(),
-            model: "random_forest".into(),
+            model: kind.id().into(),
             hyperparameters: raw.clone(),
             seed: 1,
             test_fraction: 0.2,
         };
         let config = TrainingConfig {
             mission: Mission::Kepler,
-            params: ModelParams::check(ModelKind::RandomForest, &raw).unwrap(),
+            params: ModelParams::check(kind, &raw).unwrap(),
             seed: 1,
             split: SplitRule::Grouped { test_fraction: 0.2 },
-            data_dir: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data"),
+            data_dir,
         };
         store.insert(TrainingSession::queued(id, request.clone()));
         runner.submit(id, request, config);
         id
+    }
+
+    fn big_forest(store: &Arc<dyn SessionStore>, runner: &JobRunner) -> Uuid {
+        let data_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data");
+        submit(store, runner, ModelKind::RandomForest, serde_json::json!({"n_trees": 1000}), data_dir)
     }
 
     async fn wait_finished(store: &Arc<dyn SessionStore>, id: &Uuid) -> TrainingSession {
@@ -223,6 +183,19 @@ mod cancel_tests {
             assert!(Instant::now() < deadline, "not finished: {}", s.step);
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+    }
+
+    /// A training that cannot run ends `failed` with a message saying why, never stuck.
+    #[tokio::test]
+    async fn failing_training_is_marked_failed_with_reason() {
+        let store: Arc<dyn SessionStore> = Arc::new(MemoryStore::default());
+        let runner = JobRunner::new(1, store.clone());
+        let id = submit(&store, &runner, ModelKind::DecisionTree, serde_json::json!({}), "/nonexistent-data-dir".into());
+        let s = wait_finished(&store, &id).await;
+        assert_eq!(s.status, TrainingStatus::Failed);
+        let error = s.error.unwrap();
+        assert!(error.contains("koi_cumulative.csv"), "{error}");
+        assert!(s.finished_at.is_some());
     }
 
     /// A running training stops soon after the request; a queued one never starts.

@@ -11,6 +11,7 @@ use super::store::TrainingSession;
 use crate::api::*;
 use crate::ml::models::{ModelKind, ModelParams};
 use crate::ml::pipeline::{SplitRule, TrainingConfig};
+use crate::ml::split::TEST_FRACTION_RANGE;
 use crate::ml::{Mission, MlError};
 
 pub fn list_datasets(state: &AppState) -> Vec<DatasetInfo> {
@@ -36,8 +37,9 @@ pub fn start_training(state: &AppState, request: TrainRequest) -> Result<Started
         }
         other => ApiError::new("invalid_request", other.to_string()),
     })?;
-    if !(0.05..=0.5).contains(&request.test_fraction) {
-        return Err(ApiError::new("invalid_value", format!("test_fraction must be between 0.05 and 0.5, got {}.", request.test_fraction))
+    if !TEST_FRACTION_RANGE.contains(&request.test_fraction) {
+        let (lo, hi) = (TEST_FRACTION_RANGE.start(), TEST_FRACTION_RANGE.end());
+        return Err(ApiError::new("invalid_value", format!("test_fraction must be between {lo} and {hi}, got {}.", request.test_fraction))
             .with_field("test_fraction"));
     }
 

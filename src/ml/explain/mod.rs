@@ -44,7 +44,6 @@ pub fn explain(model: &TrainedModel, x: &Array2<f64>, progress: &ProgressSlice) 
 /// Exact TreeSHAP of the mean of `trees` (a single tree is a forest of one).
 pub fn explain_trees(trees: &[&Tree], x: &Array2<f64>, progress: &ProgressSlice) -> Explanations {
     let n_trees = trees.len().max(1) as f64;
-    let depths: Vec<usize> = trees.iter().map(|t| t.depth()).collect();
     let mut base = [0.0; K];
     for tree in trees {
         let e = tree_shap::expected_value(tree);
@@ -52,8 +51,9 @@ pub fn explain_trees(trees: &[&Tree], x: &Array2<f64>, progress: &ProgressSlice)
             base[c] += e[c] / n_trees;
         }
     }
-    let prepared: Vec<Option<linear_tree_shap::PreparedTree>> =
-        trees.iter().map(|t| linear_tree_shap::PreparedTree::new(t, x.ncols())).collect();
+    // Each tree once: the one-pass form, or its depth for the classic algorithm's buffer.
+    let prepared: Vec<Result<linear_tree_shap::PreparedTree, usize>> =
+        trees.iter().map(|t| linear_tree_shap::PreparedTree::new(t, x.ncols()).ok_or_else(|| t.depth())).collect();
     let rows: Vec<Vec<f64>> = x.rows().into_iter().map(|r| r.to_vec()).collect();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let total = rows.len();
@@ -66,10 +66,10 @@ pub fn explain_trees(trees: &[&Tree], x: &Array2<f64>, progress: &ProgressSlice)
                 if progress.is_cancelled() {
                     return phi; // the pipeline discards the result
                 }
-                for ((tree, &depth), fast) in trees.iter().zip(&depths).zip(&prepared) {
-                    match fast {
-                        Some(p) => p.add_shap(row, 1.0 / n_trees, &mut phi, state),
-                        None => tree_shap::add_tree_shap(tree, depth, row, 1.0 / n_trees, &mut phi, buffer),
+                for (tree, how) in trees.iter().zip(&prepared) {
+                    match how {
+                        Ok(p) => p.add_shap(row, 1.0 / n_trees, &mut phi, state),
+                        Err(depth) => tree_shap::add_tree_shap(tree, *depth, row, 1.0 / n_trees, &mut phi, buffer),
                     }
                 }
                 // Probabilities sum to 1, so per feature the classes' values sum to 0; the
