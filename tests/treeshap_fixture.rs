@@ -1,7 +1,10 @@
-//! Our TreeSHAP against Python's `shap` package (0.51, `TreeExplainer`, path-dependent) on
-//! the same trees: a random forest fitted on K2 and a decision tree fitted on Kepler by this
-//! crate, exported with the rows to explain. `scripts/fixtures/treeshap_reference.py`
-//! computed the reference values once; they are committed, so this test needs no Python.
+//! Our exact explainers against Python's `shap` package (0.51) on the same models: TreeSHAP
+//! (`TreeExplainer`, path-dependent) on a random forest fitted on K2, a decision tree fitted
+//! on Kepler and a gradient-boosted model fitted on K2 (per-class raw scores), and linear
+//! SHAP (`LinearExplainer`, interventional) on a logistic regression fitted on Kepler — all
+//! fitted by this crate and exported with the rows to explain.
+//! `scripts/fixtures/treeshap_reference.py` computed the reference values once; they are
+//! committed, so this test needs no Python.
 //!
 //! Regenerate: `cargo test --features ssr --test treeshap_fixture -- --ignored` (writes the
 //! input), then `python3 scripts/fixtures/treeshap_reference.py`.
@@ -10,8 +13,11 @@
 use std::path::PathBuf;
 
 use exoplanet_playground::ml::dataset::LabelledDataset;
-use exoplanet_playground::ml::explain::explain_trees;
+use exoplanet_playground::ml::explain::{explain, explain_trees};
+use exoplanet_playground::ml::models::gradient_boosting::GradientBoosting;
 use exoplanet_playground::ml::models::hyperparameters::RawHyperparameters;
+use exoplanet_playground::ml::models::linear::LinearSoftmax;
+use exoplanet_playground::ml::models::standardize::Standardizer;
 use exoplanet_playground::ml::models::tree::{Node, Tree};
 use exoplanet_playground::ml::models::{ModelKind, ModelParams, TrainedModel};
 use exoplanet_playground::ml::progress::{ProgressSlice, SilentProgress};
@@ -70,6 +76,8 @@ fn export_fixture_input() {
     for (name, mission, kind, raw) in [
         ("k2_random_forest", Mission::K2, ModelKind::RandomForest, json!({"n_trees": 8, "max_depth": 7})),
         ("kepler_decision_tree", Mission::Kepler, ModelKind::DecisionTree, json!({"max_depth": 6})),
+        ("k2_gradient_boosting", Mission::K2, ModelKind::GradientBoosting, json!({"n_rounds": 10, "max_leaves": 15})),
+        ("kepler_logistic_regression", Mission::Kepler, ModelKind::LogisticRegression, json!({})),
     ] {
         let data = LabelledDataset::load_mission(mission, &data_dir).unwrap();
         let split = grouped_stratified_split(&data.labels, &data.groups, 0.2, 42).unwrap();
@@ -77,11 +85,34 @@ fn export_fixture_input() {
         let (x_test, _) = data.rows(&split.test[..40]);
         let raw: RawHyperparameters = serde_json::from_value(raw).unwrap();
         let model = TrainedModel::fit(&ModelParams::check(kind, &raw).unwrap(), &x_train, &y_train, 42, &slice()).unwrap();
-        let trees: Vec<Value> = match &model {
-            TrainedModel::DecisionTree(m) => vec![tree_to_json(&m.tree)],
-            TrainedModel::RandomForest(m) => m.trees.iter().map(tree_to_json).collect(),
+        let entry = match &model {
+            TrainedModel::DecisionTree(m) => json!({"kind": "forest", "trees": [tree_to_json(&m.tree)]}),
+            TrainedModel::RandomForest(m) => json!({"kind": "forest", "trees": m.trees.iter().map(tree_to_json).collect::<Vec<_>>()}),
+            TrainedModel::GradientBoosting(m) => json!({
+                "kind": "boosting",
+                "init": m.init.to_vec(),
+                "tree_class": m.trees.iter().map(|(c, _)| *c).collect::<Vec<_>>(),
+                "trees": m.trees.iter().map(|(_, t)| tree_to_json(t)).collect::<Vec<_>>(),
+            }),
+            TrainedModel::LogisticRegression(m) => {
+                // Python explains the scaled inputs; we explain the raw rows through the scaler.
+                let z_train = m.standardizer.transform(&x_train);
+                json!({
+                    "kind": "linear",
+                    "standardizer": {"log_scale": m.standardizer.log_scale, "medians": m.standardizer.medians, "means": m.standardizer.means, "scales": m.standardizer.scales},
+                    "weights": m.weights.rows().into_iter().map(|r| r.to_vec()).collect::<Vec<_>>(),
+                    "intercept": m.intercept.to_vec(),
+                    "z": rows_json(&m.standardizer.transform(&x_test)),
+                    "z_train_mean": z_train.mean_axis(ndarray::Axis(0)).unwrap().to_vec(),
+                })
+            }
+            _ => unreachable!("only exact explainers have fixtures"),
         };
-        models.push(json!({"name": name, "n_features": x_test.ncols(), "trees": trees, "x": rows_json(&x_test)}));
+        let mut entry = entry;
+        entry["name"] = json!(name);
+        entry["n_features"] = json!(x_test.ncols());
+        entry["x"] = rows_json(&x_test);
+        models.push(entry);
     }
     std::fs::create_dir_all(fixtures()).unwrap();
     std::fs::write(fixtures().join("treeshap_input.json"), serde_json::to_string(&json!({"models": models})).unwrap()).unwrap();
@@ -93,8 +124,6 @@ fn treeshap_matches_python_shap_to_1e_6() {
     let fixture: Value = serde_json::from_str(&text).unwrap();
     for model in fixture["models"].as_array().unwrap() {
         let name = model["name"].as_str().unwrap();
-        let trees: Vec<Tree> = model["trees"].as_array().unwrap().iter().map(tree_from_json).collect();
-        let refs: Vec<&Tree> = trees.iter().collect();
         let rows: Vec<Vec<f64>> = model["x"]
             .as_array()
             .unwrap()
@@ -103,7 +132,26 @@ fn treeshap_matches_python_shap_to_1e_6() {
             .collect();
         let n_features = model["n_features"].as_u64().unwrap() as usize;
         let x = ndarray::Array2::from_shape_vec((rows.len(), n_features), rows.concat()).unwrap();
-        let ours = explain_trees(&refs, &x, &slice());
+        let ours = match model["kind"].as_str().unwrap() {
+            "forest" => {
+                let trees: Vec<Tree> = model["trees"].as_array().unwrap().iter().map(tree_from_json).collect();
+                explain_trees(&trees.iter().collect::<Vec<_>>(), &x, &slice())
+            }
+            "boosting" => {
+                let classes = model["tree_class"].as_array().unwrap().iter().map(|c| c.as_u64().unwrap() as usize);
+                let trees = classes.zip(model["trees"].as_array().unwrap().iter().map(tree_from_json)).collect();
+                let init = std::array::from_fn(|c| model["init"][c].as_f64().unwrap());
+                explain(&TrainedModel::GradientBoosting(GradientBoosting { init, trees }), &x, &x, 0, &slice())
+            }
+            _ => {
+                let v = |k: &str| -> Vec<f64> { model["standardizer"][k].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect() };
+                let standardizer = Standardizer { log_scale: model["standardizer"]["log_scale"].as_bool().unwrap(), medians: v("medians"), means: v("means"), scales: v("scales") };
+                let weights: Vec<Vec<f64>> = serde_json::from_value(model["weights"].clone()).unwrap();
+                let weights = ndarray::Array2::from_shape_vec((weights.len(), 3), weights.concat()).unwrap();
+                let intercept = std::array::from_fn(|c| model["intercept"][c].as_f64().unwrap());
+                explain(&TrainedModel::LogisticRegression(LinearSoftmax { standardizer, weights, intercept }), &x, &x, 0, &slice())
+            }
+        };
         let expected_base = &model["expected_value"];
         for c in 0..3 {
             let e = expected_base[c].as_f64().unwrap();

@@ -86,10 +86,15 @@ impl HyperparameterInfo {
 
     /// The default as form text.
     pub fn default_text(&self) -> String {
-        match &self.default {
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
-        }
+        value_text(&self.default)
+    }
+}
+
+/// A hyperparameter value as form text (strings without their quotes).
+pub fn value_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }
 
@@ -100,6 +105,21 @@ pub struct ModelInfo {
     pub description: String,
     pub missing_values: String,
     pub hyperparameters: Vec<HyperparameterInfo>,
+    /// Named starting points ("fast", "balanced", "accurate").
+    pub presets: Vec<PresetInfo>,
+    /// Whether the family offers `class_weight: "balanced"`.
+    pub class_weights: bool,
+    /// How its predictions are explained (method and space).
+    pub explanation: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PresetInfo {
+    pub id: String,
+    pub label: String,
+    pub description: String,
+    /// Hyperparameters that differ from the defaults.
+    pub values: BTreeMap<String, serde_json::Value>,
 }
 
 fn default_seed() -> u64 {
@@ -120,6 +140,12 @@ pub struct TrainRequest {
     pub seed: u64,
     #[serde(default = "default_test_fraction")]
     pub test_fraction: f64,
+    /// A preset's values are applied first; `hyperparameters` override them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preset: Option<String>,
+    /// Also run 5-fold cross-validation (grouped by star) on the training part.
+    #[serde(default)]
+    pub cross_validation: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -194,6 +220,35 @@ pub struct MetricsReport {
     pub log_loss: f64,
     pub per_class: BTreeMap<String, ClassScores>,
     pub confusion_matrix: ConfusionMatrix,
+    /// One-vs-rest ROC curve per class.
+    pub roc_curves: Vec<RocCurve>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RocCurve {
+    pub class: String,
+    pub auc: Option<f64>,
+    /// (false-positive rate, true-positive rate), from (0, 0) to (1, 1).
+    pub points: Vec<[f64; 2]>,
+}
+
+/// Mean ± standard deviation of one metric over the cross-validation folds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CvMetric {
+    pub metric: String,
+    pub label: String,
+    pub mean: f64,
+    pub std: f64,
+    pub per_fold: Vec<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CrossValidationReport {
+    pub folds: usize,
+    /// How the folds were made.
+    pub method: String,
+    pub fold_rows: Vec<usize>,
+    pub metrics: Vec<CvMetric>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -266,6 +321,27 @@ pub struct ImportanceReport {
     pub base_values: BTreeMap<String, f64>,
     /// Most important first.
     pub features: Vec<FeatureImportance>,
+    /// SHAP value against feature value for the top features (a beeswarm / dot plot).
+    pub dots: DotPlot,
+}
+
+/// For an evenly spaced sample of the held-out objects and the most important features:
+/// each object's SHAP value per class and where its feature value ranks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct DotPlot {
+    /// Objects in the sample (the same objects for every feature).
+    pub objects: usize,
+    pub features: Vec<DotFeature>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DotFeature {
+    pub feature: String,
+    /// Per sampled object: the value's rank among the held-out objects' values, 0 (lowest)
+    /// to 1 (highest); `None` when missing.
+    pub value_rank: Vec<Option<f64>>,
+    /// Per class id: the sampled objects' SHAP values.
+    pub shap: BTreeMap<String, Vec<f64>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -313,6 +389,8 @@ pub struct TrainingResult {
     /// Held-out objects per predicted class id.
     pub predicted_counts: BTreeMap<String, usize>,
     pub importance: ImportanceReport,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cross_validation: Option<CrossValidationReport>,
 }
 
 /// The result page's summary: everything except the prediction rows, which are paged.
@@ -323,6 +401,8 @@ pub struct ResultSummary {
     pub model_info: ModelDetails,
     pub predicted_counts: BTreeMap<String, usize>,
     pub importance: ImportanceReport,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cross_validation: Option<CrossValidationReport>,
 }
 
 /// Columns the predictions table can be sorted by.

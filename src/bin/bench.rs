@@ -7,6 +7,7 @@
 //!
 //!     cargo run --release --features ssr --bin bench            # all pairs
 //!     cargo run --release --features ssr --bin bench -- kepler  # one mission
+//!     cargo run --release --features ssr --bin bench -- kepler gradient_boosting '{"n_rounds":500}'
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -21,7 +22,7 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("--pair") {
         let (mission, model) = (&args[1], &args[2]);
-        if let Err(message) = bench_pair(mission, model) {
+        if let Err(message) = bench_pair(mission, model, args.get(3).map_or("{}", String::as_str)) {
             eprintln!("bench {mission} {model}: {message}");
             std::process::exit(1);
         }
@@ -31,11 +32,16 @@ fn main() {
         Some(id) => vec![Mission::from_id(id).unwrap_or_else(|| panic!("unknown mission {id}"))],
         None => Mission::ALL.to_vec(),
     };
+    let models: Vec<ModelKind> = match args.get(1) {
+        Some(id) => vec![ModelKind::from_id(id).unwrap_or_else(|| panic!("unknown model {id}"))],
+        None => ModelKind::ALL.to_vec(),
+    };
+    let hyperparameters = args.get(2).cloned().unwrap_or_else(|| "{}".into());
     let exe = std::env::current_exe().expect("own path");
     let mut failed = false;
     for mission in missions {
-        for model in ModelKind::ALL {
-            let status = Command::new(&exe).args(["--pair", mission.id(), model.id()]).status().expect("run pair");
+        for &model in &models {
+            let status = Command::new(&exe).args(["--pair", mission.id(), model.id(), &hyperparameters]).status().expect("run pair");
             failed |= !status.success();
         }
     }
@@ -44,16 +50,18 @@ fn main() {
     }
 }
 
-fn bench_pair(mission_id: &str, model_id: &str) -> Result<(), String> {
+fn bench_pair(mission_id: &str, model_id: &str, hyperparameters: &str) -> Result<(), String> {
     let mission = Mission::from_id(mission_id).ok_or("unknown mission")?;
     let kind = ModelKind::from_id(model_id).ok_or("unknown model")?;
     let data_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data");
     let config = TrainingConfig {
         mission,
-        params: ModelParams::check(kind, &RawHyperparameters::new()).map_err(|e| e.to_string())?,
+        params: ModelParams::check(kind, &serde_json::from_str::<RawHyperparameters>(hyperparameters).map_err(|e| e.to_string())?)
+            .map_err(|e| e.to_string())?,
         seed: 42,
         split: SplitRule::HeldOutIds(canonical_test_ids(&data_dir, mission)?),
         data_dir,
+        cross_validation: false,
     };
     let out = run(&config, &SilentProgress).map_err(|e| e.to_string())?;
     println!(

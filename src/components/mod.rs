@@ -2,6 +2,7 @@
 
 pub mod class_counts_chart;
 pub mod confusion_matrix;
+pub mod cross_validation_table;
 pub mod error_panel;
 pub mod explanation_waterfall;
 pub mod format;
@@ -11,9 +12,12 @@ pub mod metrics_summary;
 pub mod model_details;
 pub mod predictions_table;
 pub mod progress_bar;
+pub mod roc_curves;
+pub mod shap_dot_plot;
 
 pub use class_counts_chart::ClassCountsChart;
 pub use confusion_matrix::ConfusionMatrixChart;
+pub use cross_validation_table::CrossValidationTable;
 pub use error_panel::ErrorPanel;
 pub use explanation_waterfall::ExplanationWaterfall;
 pub use hyperparameter_field::HyperparameterField;
@@ -22,3 +26,5 @@ pub use metrics_summary::MetricsSummary;
 pub use model_details::ModelDetailsPanel;
 pub use predictions_table::PredictionsTable;
 pub use progress_bar::ProgressBar;
+pub use roc_curves::RocCurves;
+pub use shap_dot_plot::ShapDotPlot;

@@ -29,6 +29,9 @@ pub struct Metrics {
     pub per_class: [ClassMetrics; K],
     /// `confusion[actual][predicted]`.
     pub confusion: [[usize; K]; K],
+    /// One-vs-rest ROC curve per class as (false-positive rate, true-positive rate) points
+    /// from (0, 0) to (1, 1); empty when the class or its complement is absent.
+    pub roc_curves: [Vec<(f64, f64)>; K],
 }
 
 /// `probabilities[i]` is object i's class distribution; the prediction is its arg-max.
@@ -67,7 +70,42 @@ pub fn evaluate(actual: &[ClassLabel], probabilities: &[[f64; K]]) -> Metrics {
         log_loss,
         per_class,
         confusion,
+        roc_curves: std::array::from_fn(|c| roc_curve(actual, probabilities, c, 200)),
     }
+}
+
+/// The ROC curve of `class` against the rest: one point per distinct score threshold
+/// (ties move together), thinned to at most about `max_points` points for drawing.
+pub fn roc_curve(actual: &[ClassLabel], probabilities: &[[f64; K]], class: usize, max_points: usize) -> Vec<(f64, f64)> {
+    let positives = actual.iter().filter(|a| a.index() == class).count() as f64;
+    let negatives = actual.len() as f64 - positives;
+    if positives == 0.0 || negatives == 0.0 {
+        return Vec::new();
+    }
+    let mut scored: Vec<(f64, bool)> = actual.iter().zip(probabilities).map(|(a, p)| (p[class], a.index() == class)).collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut points = vec![(0.0, 0.0)];
+    let (mut tp, mut fp) = (0.0, 0.0);
+    for (i, &(score, positive)) in scored.iter().enumerate() {
+        if positive { tp += 1.0 } else { fp += 1.0 }
+        if i + 1 == scored.len() || scored[i + 1].0 != score {
+            points.push((fp / negatives, tp / positives));
+        }
+    }
+    if points.len() <= max_points {
+        return points;
+    }
+    // Keep the ends and every point that moves far enough from the last kept one.
+    let step = 2.0 / max_points as f64;
+    let mut thinned = vec![points[0]];
+    for &p in &points[1..points.len() - 1] {
+        let last = *thinned.last().expect("start point");
+        if (p.0 - last.0) + (p.1 - last.1) >= step {
+            thinned.push(p);
+        }
+    }
+    thinned.push(*points.last().expect("end point"));
+    thinned
 }
 
 /// Highest probability wins; ties go to the earlier class in [`ClassLabel::ALL`].
@@ -157,6 +195,12 @@ mod tests {
         let actual = [Confirmed, Confirmed, Candidate, FalsePositive];
         let probs = [[0.9, 0.05, 0.05], [0.4, 0.3, 0.3], [0.5, 0.4, 0.1], [0.1, 0.1, 0.8]];
         assert!((one_vs_rest_auc(&actual, &probs, 0).unwrap() - 0.75).abs() < 1e-12);
+        // Its ROC curve, thresholds 0.9, 0.5, 0.4, 0.1: TPR/FPR step by hand, and the
+        // trapezoid area under it equals the AUC.
+        let curve = roc_curve(&actual, &probs, 0, 200);
+        assert_eq!(curve, vec![(0.0, 0.0), (0.0, 0.5), (0.5, 0.5), (0.5, 1.0), (1.0, 1.0)]);
+        let area: f64 = curve.windows(2).map(|w| (w[1].0 - w[0].0) * (w[1].1 + w[0].1) / 2.0).sum();
+        assert!((area - 0.75).abs() < 1e-12);
         let m = evaluate(&actual, &probs);
         let expected = -(0.9f64.ln() + 0.4f64.ln() + 0.4f64.ln() + 0.8f64.ln()) / 4.0;
         assert!((m.log_loss - expected).abs() < 1e-12);

@@ -10,7 +10,7 @@ use super::explain::{explain, Explanations};
 use super::metrics::{evaluate, Metrics};
 use super::models::{ModelKind, ModelParams, TrainedModel};
 use super::progress::{ProgressSink, ProgressSlice};
-use super::split::{grouped_stratified_split, split_by_ids};
+use super::split::{assign_folds, grouped_stratified_split, split_by_ids};
 use super::{ClassLabel, Mission};
 
 const K: usize = ClassLabel::COUNT;
@@ -23,6 +23,29 @@ pub struct TrainingConfig {
     pub split: SplitRule,
     /// Folder holding the bundled NASA tables.
     pub data_dir: PathBuf,
+    /// Also run 5-fold cross-validation (grouped by star) on the training part.
+    pub cross_validation: bool,
+}
+
+/// Folds of the optional cross-validation.
+pub const CV_FOLDS: usize = 5;
+
+/// Scores of one cross-validation fold (trained on the other folds of the training part).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoldScore {
+    pub rows: usize,
+    pub accuracy: f64,
+    pub macro_f1: f64,
+    pub weighted_f1: f64,
+    pub roc_auc: Option<f64>,
+    pub log_loss: f64,
+}
+
+/// Mean and (population) standard deviation of a list of values.
+pub fn mean_std(values: &[f64]) -> (f64, f64) {
+    let n = values.len().max(1) as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    (mean, (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n).sqrt())
 }
 
 /// How the test part is chosen.
@@ -65,6 +88,8 @@ pub struct TrainingOutcome {
     pub predict_ms: f64,
     pub model_summary: String,
     pub model: TrainedModel,
+    /// Present when the config asked for cross-validation.
+    pub cross_validation: Option<Vec<FoldScore>>,
 }
 
 pub fn run(config: &TrainingConfig, sink: &dyn ProgressSink) -> Result<TrainingOutcome> {
@@ -82,11 +107,19 @@ pub fn run(config: &TrainingConfig, sink: &dyn ProgressSink) -> Result<TrainingO
     let (x_test, y_test) = data.rows(&split.test);
     check()?;
 
-    let fit_slice = ProgressSlice { sink, start: 0.08, end: 0.85 };
+    let fit_end = if config.cross_validation { 0.4 } else { 0.85 };
+    let fit_slice = ProgressSlice { sink, start: 0.08, end: fit_end };
     let started = Instant::now();
     let model = TrainedModel::fit(&config.params, &x_train, &y_train, config.seed, &fit_slice)?;
     let fit_seconds = started.elapsed().as_secs_f64();
     check()?;
+
+    let cross_validation = if config.cross_validation {
+        let groups: Vec<String> = split.train.iter().map(|&r| data.groups[r].clone()).collect();
+        Some(cross_validate(config, &x_train, &y_train, &groups, sink, fit_end, 0.85)?)
+    } else {
+        None
+    };
 
     sink.report(0.85, &format!("Evaluating on {} held-out objects", split.test.len()));
     let started = Instant::now();
@@ -104,7 +137,7 @@ pub fn run(config: &TrainingConfig, sink: &dyn ProgressSink) -> Result<TrainingO
     let explain_slice = ProgressSlice { sink, start: 0.87, end: 0.99 };
     explain_slice.report(0.0, "Explaining predictions");
     let started = Instant::now();
-    let explanations = explain(&model, &x_test, &explain_slice);
+    let explanations = explain(&model, &x_test, &x_train, config.seed, &explain_slice);
     let explain_seconds = started.elapsed().as_secs_f64();
     check()?;
 
@@ -129,7 +162,64 @@ pub fn run(config: &TrainingConfig, sink: &dyn ProgressSink) -> Result<TrainingO
         predict_ms,
         model_summary: model.summary(),
         model,
+        cross_validation,
     })
+}
+
+/// 5-fold cross-validation on the training part, folds grouped by star and stratified, each
+/// fold's model fitted with the same hyperparameters and seed on the other four.
+fn cross_validate(
+    config: &TrainingConfig,
+    x: &ndarray::Array2<f64>,
+    y: &[ClassLabel],
+    groups: &[String],
+    sink: &dyn ProgressSink,
+    start: f64,
+    end: f64,
+) -> Result<Vec<FoldScore>> {
+    let fold_of_row = assign_folds(y, groups, CV_FOLDS, config.seed)?;
+    let mut scores = Vec::with_capacity(CV_FOLDS);
+    for fold in 0..CV_FOLDS {
+        if sink.is_cancelled() {
+            return Err(MlError::Cancelled);
+        }
+        let (held, kept): (Vec<usize>, Vec<usize>) = (0..y.len()).partition(|&i| fold_of_row[i] == fold);
+        let width = (end - start) / CV_FOLDS as f64;
+        let slice = ProgressSlice { sink, start: start + width * fold as f64, end: start + width * (fold + 1) as f64 };
+        let prefixed = Prefixed { inner: &slice, prefix: format!("Cross-validation fold {}/{CV_FOLDS}: ", fold + 1) };
+        let slice = ProgressSlice { sink: &prefixed, start: 0.0, end: 1.0 };
+        let x_fit = x.select(ndarray::Axis(0), &kept);
+        let y_fit: Vec<ClassLabel> = kept.iter().map(|&i| y[i]).collect();
+        let model = TrainedModel::fit(&config.params, &x_fit, &y_fit, config.seed, &slice)?;
+        let x_held = x.select(ndarray::Axis(0), &held);
+        let y_held: Vec<ClassLabel> = held.iter().map(|&i| y[i]).collect();
+        let m = evaluate(&y_held, &model.predict_proba(&x_held));
+        scores.push(FoldScore {
+            rows: held.len(),
+            accuracy: m.accuracy,
+            macro_f1: m.macro_f1,
+            weighted_f1: m.weighted_f1,
+            roc_auc: m.roc_auc_macro,
+            log_loss: m.log_loss,
+        });
+    }
+    Ok(scores)
+}
+
+/// Puts a prefix before every step a sub-task reports ("Cross-validation fold 2/5: …").
+struct Prefixed<'a> {
+    inner: &'a ProgressSlice<'a>,
+    prefix: String,
+}
+
+impl ProgressSink for Prefixed<'_> {
+    fn report(&self, fraction: f64, step: &str) {
+        self.inner.report(fraction, &format!("{}{step}", self.prefix));
+    }
+
+    fn is_cancelled(&self) -> bool {
+        self.inner.is_cancelled()
+    }
 }
 
 #[cfg(test)]
@@ -154,6 +244,7 @@ mod tests {
             seed: 42,
             split: SplitRule::Grouped { test_fraction: 0.2 },
             data_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data"),
+            cross_validation: false,
         }
     }
 
@@ -179,6 +270,55 @@ mod tests {
         assert!(a.metrics.accuracy > 0.6, "K2 forest accuracy {}", a.metrics.accuracy);
         let b = run(&cfg, &crate::ml::progress::SilentProgress).unwrap();
         assert_eq!(a.metrics, b.metrics);
+    }
+
+    /// Every family explains every held-out object, additively in its stated space, and the
+    /// output it explains is the model's own: the probability, or logits / raw scores whose
+    /// softmax is the probability.
+    #[test]
+    fn every_family_explains_every_object_additively() {
+        let quick = |kind: ModelKind| match kind {
+            ModelKind::RandomForest => serde_json::json!({"n_trees": 20}),
+            ModelKind::GradientBoosting => serde_json::json!({"n_rounds": 40}),
+            ModelKind::NeuralNetwork => serde_json::json!({"max_epochs": 30}),
+            _ => serde_json::json!({}),
+        };
+        for kind in ModelKind::ALL {
+            let out = run(&config(kind, quick(kind)), &crate::ml::progress::SilentProgress).unwrap();
+            let e = &out.explanations;
+            assert_eq!(e.values.len(), out.test_rows, "{}", kind.id());
+            let exact = !e.method.starts_with("Permutation");
+            for (row, p) in out.predictions.iter().enumerate() {
+                for c in 0..K {
+                    let total = e.base[c] + e.values[row].iter().map(|v| v[c]).sum::<f64>();
+                    assert!((total - e.outputs[row][c]).abs() < if exact { 1e-9 } else { 1e-12 }, "{} {}: {total} vs {}", kind.id(), p.id, e.outputs[row][c]);
+                }
+                let probabilities = match e.space {
+                    "probability" => e.outputs[row],
+                    _ => crate::ml::models::linear::softmax(&e.outputs[row]),
+                };
+                for c in 0..K {
+                    assert!((probabilities[c] - p.probabilities[c]).abs() < 1e-9, "{} {} class {c}", kind.id(), p.id);
+                }
+            }
+            assert!(out.metrics.macro_f1 > 0.5, "{} macro-F1 {}", kind.id(), out.metrics.macro_f1);
+        }
+    }
+
+    #[test]
+    fn cross_validation_scores_five_grouped_folds() {
+        let mut cfg = config(ModelKind::LogisticRegression, serde_json::json!({}));
+        cfg.cross_validation = true;
+        let recorder = Recorder(Mutex::new(Vec::new()));
+        let out = run(&cfg, &recorder).unwrap();
+        let folds = out.cross_validation.expect("asked for");
+        assert_eq!(folds.len(), CV_FOLDS);
+        assert_eq!(folds.iter().map(|f| f.rows).sum::<usize>(), out.train_rows);
+        assert!(folds.iter().all(|f| f.accuracy > 0.5));
+        let steps = recorder.0.lock().unwrap();
+        assert!(steps.iter().any(|(_, s)| s.starts_with("Cross-validation fold 5/5")));
+        let fractions: Vec<f64> = steps.iter().map(|(f, _)| *f).collect();
+        assert!(fractions.windows(2).all(|w| w[1] >= w[0] - 1e-12), "progress never goes back");
     }
 
     #[test]
@@ -211,6 +351,7 @@ mod quality {
             seed: 42,
             split: SplitRule::Grouped { test_fraction: 0.2 },
             data_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data"),
+            cross_validation: false,
         };
         let out = run(&cfg, &SilentProgress).unwrap();
         println!("kepler forest: acc {:.4} macro-F1 {:.4} fit {:.2}s", out.metrics.accuracy, out.metrics.macro_f1, out.fit_seconds);

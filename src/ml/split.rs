@@ -40,7 +40,17 @@ pub fn grouped_stratified_split(
         return Err(MlError::Split(format!("test fraction must be between 0.05 and 0.5, got {test_fraction}")));
     }
     let folds = (1.0 / test_fraction).round().max(2.0) as usize;
+    let fold_of_row = assign_folds(labels, groups, folds, seed)?;
+    let (mut train, mut test) = (Vec::new(), Vec::new());
+    for (row, &fold) in fold_of_row.iter().enumerate() {
+        if fold == 0 { test.push(row) } else { train.push(row) }
+    }
+    Ok(TrainTestSplit { train, test })
+}
 
+/// Assigns every row to one of `folds` folds: whole groups per fold, class mix of each fold
+/// near the whole's (the same greedy rule; also used for cross-validation).
+pub fn assign_folds(labels: &[ClassLabel], groups: &[String], folds: usize, seed: u64) -> Result<Vec<usize>> {
     // Group rows by star, in first-seen order so the result depends only on the data and seed.
     let mut group_index: HashMap<&str, usize> = HashMap::new();
     let mut group_rows: Vec<Vec<usize>> = Vec::new();
@@ -82,13 +92,13 @@ pub fn grouped_stratified_split(
         fold_of_group[g] = best;
     }
 
-    let (mut train, mut test) = (Vec::new(), Vec::new());
+    let mut fold_of_row = vec![0; labels.len()];
     for (g, rows) in group_rows.iter().enumerate() {
-        if fold_of_group[g] == 0 { test.extend(rows) } else { train.extend(rows) }
+        for &r in rows {
+            fold_of_row[r] = fold_of_group[g];
+        }
     }
-    train.sort_unstable();
-    test.sort_unstable();
-    Ok(TrainTestSplit { train, test })
+    Ok(fold_of_row)
 }
 
 /// A split given by the ids of the test objects (for example the benchmark's canonical

@@ -6,8 +6,8 @@ use leptos_router::hooks::use_params_map;
 use crate::api::functions::get_training_summary;
 use crate::api::Prediction;
 use crate::components::{
-    ClassCountsChart, ConfusionMatrixChart, ErrorPanel, ExplanationWaterfall, ImportanceChart, MetricsSummary, ModelDetailsPanel,
-    PredictionsTable,
+    ClassCountsChart, ConfusionMatrixChart, CrossValidationTable, ErrorPanel, ExplanationWaterfall, ImportanceChart, MetricsSummary,
+    ModelDetailsPanel, PredictionsTable, RocCurves, ShapDotPlot,
 };
 
 #[component]
@@ -48,7 +48,17 @@ pub fn ResultPage() -> impl IntoView {
                                     <h2 id="counts-heading">"Predicted classes"</h2>
                                     <ClassCountsChart predicted=s.predicted_counts.clone() actual=actual/>
                                 </section>
+                                <section aria-labelledby="roc-heading">
+                                    <h2 id="roc-heading">"ROC curves"</h2>
+                                    <RocCurves curves=s.metrics.roc_curves.clone()/>
+                                </section>
                             </div>
+                            {s.cross_validation.clone().map(|cv| view! {
+                                <section aria-labelledby="cv-heading">
+                                    <h2 id="cv-heading">"Cross-validation on the training part"</h2>
+                                    <CrossValidationTable report=cv/>
+                                </section>
+                            })}
                             <section aria-labelledby="why-heading" class="explanation">
                                 <h2 id="why-heading">
                                     {move || selected.with(|p| match p {
@@ -63,6 +73,10 @@ pub fn ResultPage() -> impl IntoView {
                             <section aria-labelledby="importance-heading">
                                 <h2 id="importance-heading">"What the model relies on overall"</h2>
                                 <ImportanceChart report=s.importance.clone()/>
+                            </section>
+                            <section aria-labelledby="dots-heading">
+                                <h2 id="dots-heading">"How feature values push predictions"</h2>
+                                <ShapDotPlot plot=s.importance.dots.clone() space=s.importance.space.clone()/>
                             </section>
                             <ModelDetailsPanel details=s.model_info.clone()/>
                         }.into_any()

@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::functions::{get_datasets, get_models, start_training};
-use crate::api::{DatasetInfo, HyperparameterInfo, ModelInfo, TrainRequest};
+use crate::api::{value_text, DatasetInfo, HyperparameterInfo, ModelInfo, PresetInfo, TrainRequest};
 use crate::components::format::count;
 use crate::components::{ErrorPanel, HyperparameterField};
 
@@ -37,6 +37,9 @@ fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset
     let dataset = RwSignal::new(initial_dataset);
     let model = RwSignal::new("random_forest".to_string());
     let seed = RwSignal::new("42".to_string());
+    let cross_validation = RwSignal::new(false);
+    let active_preset = RwSignal::new("balanced".to_string());
+    let presets = StoredValue::new(models.iter().map(|m| (m.id.clone(), m.presets.clone())).collect::<Vec<_>>());
     let form_error = RwSignal::new(None::<String>);
     let fields: Vec<ModelFields> = models
         .iter()
@@ -79,7 +82,7 @@ fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset
         if !problems.is_empty() {
             return Err(format!("Please fix: {}", problems.join(" ")));
         }
-        Ok(TrainRequest { dataset: dataset.get_untracked(), model: model_id, hyperparameters, seed: seed.unwrap_or(42), test_fraction: 0.2 })
+        Ok(TrainRequest { dataset: dataset.get_untracked(), model: model_id, hyperparameters, seed: seed.unwrap_or(42), test_fraction: 0.2, preset: None, cross_validation: cross_validation.get_untracked() })
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -92,6 +95,22 @@ fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset
         }
     };
     let server_error = move || start.value().get().and_then(|r| r.err());
+    // A preset sets every field: its own values, the defaults for the rest.
+    let apply_preset = move |preset: PresetInfo| {
+        let current = model.get_untracked();
+        fields.with_value(|all| {
+            if let Some((_, list)) = all.iter().find(|(id, _)| *id == current) {
+                for (spec, value) in list {
+                    value.set(preset.values.get(&spec.name).map(value_text).unwrap_or_else(|| spec.default_text()));
+                }
+            }
+        });
+        active_preset.set(preset.id);
+    };
+    Effect::new(move |_| {
+        model.track();
+        active_preset.set("balanced".into());
+    });
 
     view! {
         <form class="train-form" on:submit=on_submit novalidate>
@@ -110,6 +129,24 @@ fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset
             </fieldset>
             <fieldset class="hyperparameters">
                 <legend>"3. Hyperparameters"</legend>
+                <div class="presets" role="group" aria-label="Presets">
+                    <span class="presets-label">"Presets:"</span>
+                    {move || {
+                        let current = model.get();
+                        let list = presets.with_value(|all| all.iter().find(|(id, _)| *id == current).map(|(_, p)| p.clone()).unwrap_or_default());
+                        list.into_iter().map(|p| {
+                            let id = p.id.clone();
+                            let title = format!("{}: {}", p.label, p.description);
+                            let label = p.label.clone();
+                            view! {
+                                <button type="button" class="button button-small preset" title=title.clone() aria-label=title
+                                    data-preset=id.clone()
+                                    aria-pressed=move || (active_preset.get() == id).to_string()
+                                    on:click=move |_| apply_preset(p.clone())>{label}</button>
+                            }
+                        }).collect::<Vec<_>>()
+                    }}
+                </div>
                 {move || {
                     let current = model.get();
                     fields.with_value(|all| {
@@ -125,6 +162,13 @@ fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset
                         aria-describedby="seed-help"
                         prop:value=move || seed.get() on:input=move |ev| seed.set(event_target_value(&ev))/>
                     <p class="field-help" id="seed-help">"Fixes the train/test split and the model's randomness: the same seed gives the same result."</p>
+                </div>
+                <div class="field field-check">
+                    <input id="cross_validation" name="cross_validation" type="checkbox" aria-describedby="cv-help"
+                        prop:checked=move || cross_validation.get()
+                        on:change=move |ev| cross_validation.set(event_target_checked(&ev))/>
+                    <label for="cross_validation">"Also run 5-fold cross-validation"</label>
+                    <p class="field-help" id="cv-help">"Trains five more models on folds of the training part (whole stars per fold) and reports mean ± spread: a steadier estimate, about five times the training time."</p>
                 </div>
             </fieldset>
             <div class="form-actions">

@@ -155,6 +155,8 @@ mod tests {
             hyperparameters: raw.clone(),
             seed: 1,
             test_fraction: 0.2,
+            preset: None,
+            cross_validation: false,
         };
         let config = TrainingConfig {
             mission: Mission::Kepler,
@@ -162,6 +164,7 @@ mod tests {
             seed: 1,
             split: SplitRule::Grouped { test_fraction: 0.2 },
             data_dir,
+            cross_validation: false,
         };
         store.insert(TrainingSession::queued(id, request.clone()));
         runner.submit(id, request, config);

@@ -7,7 +7,8 @@ use crate::ml::explain::mean_abs;
 use crate::ml::metrics::{argmax, Metrics};
 use crate::ml::models::hyperparameters::{HyperparameterKind, HyperparameterSpec};
 use crate::ml::models::ModelKind;
-use crate::ml::pipeline::TrainingOutcome;
+use crate::ml::models::presets::presets;
+use crate::ml::pipeline::{mean_std, FoldScore, TrainingOutcome};
 use crate::ml::{ClassLabel, Mission};
 
 pub fn model_info(kind: ModelKind) -> ModelInfo {
@@ -17,6 +18,27 @@ pub fn model_info(kind: ModelKind) -> ModelInfo {
         description: kind.description().into(),
         missing_values: kind.missing_values().into(),
         hyperparameters: kind.hyperparameters().iter().map(hyperparameter_info).collect(),
+        presets: presets(kind)
+            .into_iter()
+            .map(|p| PresetInfo {
+                id: p.id.into(),
+                label: p.label.into(),
+                description: p.description.into(),
+                values: serde_json::from_value(p.values).unwrap_or_default(),
+            })
+            .collect(),
+        class_weights: kind.supports_class_weights(),
+        explanation: explanation_summary(kind).into(),
+    }
+}
+
+/// How a family's predictions are explained, for the model cards.
+fn explanation_summary(kind: ModelKind) -> &'static str {
+    match kind {
+        ModelKind::DecisionTree | ModelKind::RandomForest => "Exact TreeSHAP, in probability",
+        ModelKind::GradientBoosting => "Exact TreeSHAP, in margin (raw score)",
+        ModelKind::LogisticRegression | ModelKind::PcaLogistic => "Exact linear SHAP, in log-odds",
+        ModelKind::Svm | ModelKind::NeuralNetwork => "Sampled permutation SHAP, in probability",
     }
 }
 
@@ -48,6 +70,42 @@ pub fn metrics_report(m: &Metrics) -> MetricsReport {
             })
             .collect(),
         confusion_matrix: ConfusionMatrix { labels, matrix: m.confusion.iter().map(|r| r.to_vec()).collect() },
+        roc_curves: ClassLabel::ALL
+            .iter()
+            .map(|c| RocCurve {
+                class: c.as_str().into(),
+                auc: auc_of(&m.roc_curves[c.index()]),
+                points: m.roc_curves[c.index()].iter().map(|&(x, y)| [x, y]).collect(),
+            })
+            .collect(),
+    }
+}
+
+/// Trapezoid area under a ROC curve (exact for the full curve, which keeps every tie step).
+fn auc_of(points: &[(f64, f64)]) -> Option<f64> {
+    (points.len() >= 2).then(|| points.windows(2).map(|w| (w[1].0 - w[0].0) * (w[1].1 + w[0].1) / 2.0).sum())
+}
+
+/// Mean ± std per metric over the folds.
+pub fn cross_validation_report(folds: &[FoldScore]) -> CrossValidationReport {
+    let metric = |id: &str, label: &str, values: Vec<f64>| {
+        let (mean, std) = mean_std(&values);
+        CvMetric { metric: id.into(), label: label.into(), mean, std, per_fold: values }
+    };
+    let mut metrics = vec![
+        metric("accuracy", "Accuracy", folds.iter().map(|f| f.accuracy).collect()),
+        metric("macro_f1", "Macro-F1", folds.iter().map(|f| f.macro_f1).collect()),
+        metric("weighted_f1", "Weighted-F1", folds.iter().map(|f| f.weighted_f1).collect()),
+    ];
+    if let Some(aucs) = folds.iter().map(|f| f.roc_auc).collect::<Option<Vec<f64>>>() {
+        metrics.push(metric("roc_auc", "ROC-AUC", aucs));
+    }
+    metrics.push(metric("log_loss", "Log-loss", folds.iter().map(|f| f.log_loss).collect()));
+    CrossValidationReport {
+        folds: folds.len(),
+        method: format!("{} folds of the training part, whole host stars per fold, stratified by class; each fold scored by a model trained on the other folds with the same settings.", folds.len()),
+        fold_rows: folds.iter().map(|f| f.rows).collect(),
+        metrics,
     }
 }
 
@@ -99,7 +157,7 @@ pub fn training_result(id: &str, request: &TrainRequest, outcome: &TrainingOutco
                 class: predicted.as_str().into(),
                 space: explained.space.into(),
                 base_value: explained.base[class],
-                output_value: p.probabilities[class],
+                output_value: explained.outputs[row][class],
                 contributions: features.iter().zip(phi).map(|(f, v)| (f.clone(), v[class])).collect(),
                 feature_values: features.iter().cloned().zip(values).collect(),
             };
@@ -139,7 +197,7 @@ pub fn training_result(id: &str, request: &TrainRequest, outcome: &TrainingOutco
         structure: outcome.model_summary.clone(),
         fit_seconds: outcome.fit_seconds,
         explain_seconds: outcome.explain_seconds,
-        explanation_method: outcome.explanations.method.into(),
+        explanation_method: outcome.explanations.method.clone(),
         predict_ms: outcome.predict_ms,
         caveats: caveats(mission),
     };
@@ -150,6 +208,7 @@ pub fn training_result(id: &str, request: &TrainRequest, outcome: &TrainingOutco
         model_info,
         predicted_counts,
         importance: importance_report(outcome),
+        cross_validation: outcome.cross_validation.as_deref().map(cross_validation_report),
     }
 }
 
@@ -172,8 +231,55 @@ fn importance_report(outcome: &TrainingOutcome) -> ImportanceReport {
     features.sort_by(|a, b| b.overall.total_cmp(&a.overall).then_with(|| a.feature.cmp(&b.feature)));
     ImportanceReport {
         space: e.space.into(),
-        method: e.method.into(),
+        method: e.method.clone(),
         base_values: ClassLabel::ALL.iter().map(|c| (c.as_str().to_string(), e.base[c.index()])).collect(),
+        dots: dot_plot(outcome, &features),
         features,
     }
+}
+
+/// Objects in the dot plot's sample, and features shown.
+const DOT_OBJECTS: usize = 300;
+const DOT_FEATURES: usize = 8;
+
+fn dot_plot(outcome: &TrainingOutcome, ranked: &[FeatureImportance]) -> DotPlot {
+    let e = &outcome.explanations;
+    let n = e.values.len();
+    // Evenly spaced objects: deterministic, and spread over the whole table.
+    let sample: Vec<usize> = if n <= DOT_OBJECTS { (0..n).collect() } else { (0..DOT_OBJECTS).map(|i| i * n / DOT_OBJECTS).collect() };
+    let features = ranked
+        .iter()
+        .take(DOT_FEATURES)
+        .filter_map(|fi| outcome.feature_names.iter().position(|f| *f == fi.feature).map(|f| (f, fi)))
+        .map(|(f, fi)| {
+            let column = outcome.test_features.column(f);
+            let mut present: Vec<f64> = column.iter().copied().filter(|v| v.is_finite()).collect();
+            present.sort_by(f64::total_cmp);
+            let rank = |v: f64| -> Option<f64> {
+                if !v.is_finite() || present.len() < 2 {
+                    return None;
+                }
+                let below = present.partition_point(|&p| p < v);
+                let equal_or_below = present.partition_point(|&p| p <= v);
+                Some(((below + equal_or_below) as f64 / 2.0 / (present.len() - 1) as f64).min(1.0))
+            };
+            DotFeature {
+                feature: fi.feature.clone(),
+                value_rank: sample.iter().map(|&r| rank(column[r]).map(round4)).collect(),
+                shap: ClassLabel::ALL
+                    .iter()
+                    .map(|c| (c.as_str().to_string(), sample.iter().map(|&r| round6(e.values[r][f][c.index()])).collect()))
+                    .collect(),
+            }
+        })
+        .collect();
+    DotPlot { objects: sample.len(), features }
+}
+
+fn round4(v: f64) -> f64 {
+    (v * 1e4).round() / 1e4
+}
+
+fn round6(v: f64) -> f64 {
+    (v * 1e6).round() / 1e6
 }

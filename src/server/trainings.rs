@@ -9,6 +9,7 @@ use super::reports::model_info;
 use super::state::AppState;
 use super::store::TrainingSession;
 use crate::api::*;
+use crate::ml::models::presets::presets;
 use crate::ml::models::{ModelKind, ModelParams};
 use crate::ml::pipeline::{SplitRule, TrainingConfig};
 use crate::ml::split::TEST_FRACTION_RANGE;
@@ -23,7 +24,7 @@ pub fn list_models() -> Vec<ModelInfo> {
 }
 
 /// Validates the request completely, then queues the training.
-pub fn start_training(state: &AppState, request: TrainRequest) -> Result<StartedTraining, ApiError> {
+pub fn start_training(state: &AppState, mut request: TrainRequest) -> Result<StartedTraining, ApiError> {
     let mission = Mission::from_id(&request.dataset).ok_or_else(|| {
         ApiError::new("unknown_dataset", format!("Unknown dataset '{}'. Choose one of: kepler, tess, k2.", request.dataset)).with_field("dataset")
     })?;
@@ -31,6 +32,18 @@ pub fn start_training(state: &AppState, request: TrainRequest) -> Result<Started
         let known: Vec<&str> = ModelKind::ALL.iter().map(|m| m.id()).collect();
         ApiError::new("unknown_model", format!("Unknown model '{}'. Choose one of: {}.", request.model, known.join(", "))).with_field("model")
     })?;
+    if let Some(preset_id) = request.preset.as_deref() {
+        let all = presets(kind);
+        let preset = all.iter().find(|p| p.id == preset_id).ok_or_else(|| {
+            let known: Vec<&str> = all.iter().map(|p| p.id).collect();
+            ApiError::new("invalid_value", format!("Unknown preset '{preset_id}' for {}. Choose one of: {}.", kind.name(), known.join(", ")))
+                .with_field("preset")
+        })?;
+        // The preset first, then whatever the request sets explicitly.
+        let mut merged: std::collections::BTreeMap<String, serde_json::Value> = serde_json::from_value(preset.values.clone()).unwrap_or_default();
+        merged.extend(std::mem::take(&mut request.hyperparameters));
+        request.hyperparameters = merged;
+    }
     let params = ModelParams::check(kind, &request.hyperparameters).map_err(|e| match e {
         MlError::InvalidHyperparameter { name, reason } => {
             ApiError::new("invalid_hyperparameter", format!("Hyperparameter '{name}' {reason}.")).with_field(format!("hyperparameters.{name}"))
@@ -50,6 +63,7 @@ pub fn start_training(state: &AppState, request: TrainRequest) -> Result<Started
         seed: request.seed,
         split: SplitRule::Grouped { test_fraction: request.test_fraction },
         data_dir: state.config.data_dir.clone(),
+        cross_validation: request.cross_validation,
     };
     state.store.insert(TrainingSession::queued(id, request.clone()));
     state.jobs.submit(id, request, config);
@@ -111,6 +125,7 @@ pub fn summary(state: &AppState, id: &str) -> Result<ResultSummary, ApiError> {
         model_info: r.model_info.clone(),
         predicted_counts: r.predicted_counts.clone(),
         importance: r.importance.clone(),
+        cross_validation: r.cross_validation.clone(),
     })
 }
 

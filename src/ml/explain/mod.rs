@@ -1,18 +1,28 @@
-//! Per-prediction explanations: SHAP values for every held-out object and every class.
+//! Per-prediction explanations: SHAP values for every held-out object and every class,
+//! always additive: `base[class] + Σ_features values[row][feature][class] = output`, where
+//! the output lives in the stated space.
 //!
-//! Tree families (decision tree, random forest) get exact path-dependent TreeSHAP on
-//! their own trees, in probability space: for every object and class,
-//! `base[class] + Σ_features values[row][feature][class] = predicted probability`.
-//! The one-pass algorithm of [`linear_tree_shap`] does the work; the classic algorithm of
-//! [`tree_shap`] is kept as the fallback for paths through more than 64 distinct features
-//! and as an independent cross-check in tests.
+//! - Decision tree, random forest: exact path-dependent TreeSHAP on their own trees, in
+//!   probability space.
+//! - Gradient boosting: the same TreeSHAP on its regression trees, in margin space (the
+//!   raw per-class scores that the softmax turns into probabilities).
+//! - Logistic regression, PCA + logistic: exact linear SHAP in log-odds space.
+//! - SVM, neural network: sampled permutation SHAP in probability space, with its budget.
+//!
+//! For trees the one-pass algorithm of [`linear_tree_shap`] does the work; the classic
+//! algorithm of [`tree_shap`] is kept as the fallback for paths through more than 64
+//! distinct features and as an independent cross-check in tests.
 
 pub mod linear_tree_shap;
+pub mod permutation_shap;
 pub mod tree_shap;
 
 use ndarray::Array2;
 use rayon::prelude::*;
 
+use self::permutation_shap::{background_sample, explain_sampled, Budget};
+use super::models::gradient_boosting::GradientBoosting;
+use super::models::linear::LinearSoftmax;
 use super::models::tree::Tree;
 use super::models::TrainedModel;
 use super::progress::ProgressSlice;
@@ -23,22 +33,100 @@ const K: usize = ClassLabel::COUNT;
 /// SHAP values of a set of rows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Explanations {
-    /// The output the values add up to: "probability" for tree models.
+    /// The output the values add up to: "probability", "log-odds" or "margin".
     pub space: &'static str,
     /// How they were computed, stated with the result.
-    pub method: &'static str,
+    pub method: String,
     /// Expected model output per class (the SHAP base value).
     pub base: [f64; K],
     /// `values[row][feature][class]`.
     pub values: Vec<Vec<[f64; K]>>,
+    /// The model's own output per row and class in `space`, computed independently of the
+    /// explainer: `base + Σ values = outputs` is what the tests check.
+    pub outputs: Vec<[f64; K]>,
 }
 
-pub fn explain(model: &TrainedModel, x: &Array2<f64>, progress: &ProgressSlice) -> Explanations {
-    let trees: Vec<&Tree> = match model {
-        TrainedModel::DecisionTree(m) => vec![&m.tree],
-        TrainedModel::RandomForest(m) => m.trees.iter().collect(),
-    };
-    explain_trees(&trees, x, progress)
+/// Budgets of the sampled explainer: the SVM is ~50× costlier to evaluate than the MLP.
+pub const SVM_BUDGET: Budget = Budget { background: 8, permutations: 1 };
+pub const MLP_BUDGET: Budget = Budget { background: 16, permutations: 2 };
+
+/// Explains `x` (the held-out objects). `train` supplies the background sample of the
+/// sampled explainer; `seed` makes its draws reproducible.
+pub fn explain(model: &TrainedModel, x: &Array2<f64>, train: &Array2<f64>, seed: u64, progress: &ProgressSlice) -> Explanations {
+    match model {
+        TrainedModel::DecisionTree(m) => Explanations { outputs: m.predict_proba(x), ..explain_trees(&[&m.tree], x, progress) },
+        TrainedModel::RandomForest(m) => Explanations { outputs: m.predict_proba(x), ..explain_trees(&m.trees.iter().collect::<Vec<_>>(), x, progress) },
+        TrainedModel::GradientBoosting(m) => explain_boosting(m, x, progress),
+        TrainedModel::LogisticRegression(m) | TrainedModel::PcaLogistic(m, _) => explain_linear(m, x),
+        TrainedModel::Svm(m) => {
+            let bg = background_sample(train, SVM_BUDGET.background, seed);
+            explain_sampled(|b| m.predict_proba(b), x, &bg, SVM_BUDGET, seed, progress)
+        }
+        TrainedModel::NeuralNetwork(m) => {
+            let bg = background_sample(train, MLP_BUDGET.background, seed);
+            explain_sampled(|b| m.predict_proba(b), x, &bg, MLP_BUDGET, seed, progress)
+        }
+    }
+}
+
+/// Exact linear SHAP: see [`LinearSoftmax::shap_row`].
+fn explain_linear(m: &LinearSoftmax, x: &Array2<f64>) -> Explanations {
+    let x = x.as_standard_layout();
+    let values = x.rows().into_iter().map(|r| m.shap_row(r.as_slice().expect("standard layout"))).collect();
+    Explanations {
+        space: "log-odds",
+        method: "Exact linear SHAP on the model's weights (features taken as independent; baseline = training mean of the scaled inputs)".into(),
+        base: m.intercept.map(finite_or_zero),
+        values,
+        outputs: m.logits(&x.to_owned()).rows().into_iter().map(|r| std::array::from_fn(|c| finite_or_zero(r[c]))).collect(),
+    }
+}
+
+/// Exact TreeSHAP of every boosting tree, each credited to its class, in margin space.
+fn explain_boosting(m: &GradientBoosting, x: &Array2<f64>, progress: &ProgressSlice) -> Explanations {
+    let mut base = m.init.map(finite_or_zero);
+    for (class, tree) in &m.trees {
+        base[*class] += tree_shap::expected_value(tree)[0];
+    }
+    let prepared: Vec<(usize, &Tree, Result<linear_tree_shap::PreparedTree, usize>)> = m
+        .trees
+        .iter()
+        .map(|(c, t)| (*c, t, linear_tree_shap::PreparedTree::new(t, x.ncols()).ok_or_else(|| t.depth())))
+        .collect();
+    let rows: Vec<Vec<f64>> = x.rows().into_iter().map(|r| r.to_vec()).collect();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let total = rows.len();
+    let values = rows
+        .par_iter()
+        .map_init(
+            || (linear_tree_shap::PathState::default(), Vec::new()),
+            |(state, buffer), row| {
+                let m_features = row.len();
+                // One accumulator per class; a tree's value sits in slot 0 of its leaves.
+                let mut per_class = vec![vec![[0.0; K]; m_features]; K];
+                if !progress.is_cancelled() {
+                    for (class, tree, how) in &prepared {
+                        match how {
+                            Ok(p) => p.add_shap(row, 1.0, &mut per_class[*class], state),
+                            Err(depth) => tree_shap::add_tree_shap(tree, *depth, row, 1.0, &mut per_class[*class], buffer),
+                        }
+                    }
+                }
+                let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                if finished % 64 == 0 || finished == total {
+                    progress.report(finished as f64 / total as f64, &format!("Explaining predictions ({finished}/{total})"));
+                }
+                (0..m_features).map(|f| std::array::from_fn(|c| per_class[c][f][0])).collect()
+            },
+        )
+        .collect();
+    let outputs = m.raw_scores(x).into_iter().map(|r| r.map(finite_or_zero)).collect();
+    Explanations { space: "margin", method: "Exact path-dependent TreeSHAP on the booster's own trees, in raw-score (margin) space".into(), base, values, outputs }
+}
+
+/// A class absent from training has a −∞ score; its explanation is reported as all zeros.
+fn finite_or_zero(v: f64) -> f64 {
+    if v.is_finite() { v } else { 0.0 }
 }
 
 /// Exact TreeSHAP of the mean of `trees` (a single tree is a forest of one).
@@ -85,7 +173,8 @@ pub fn explain_trees(trees: &[&Tree], x: &Array2<f64>, progress: &ProgressSlice)
             },
         )
         .collect();
-    Explanations { space: "probability", method: "Exact path-dependent TreeSHAP on the model's own trees", base, values }
+    // The caller fills in the model's own outputs (the mean of these trees' leaves).
+    Explanations { space: "probability", method: "Exact path-dependent TreeSHAP on the model's own trees".into(), base, values, outputs: Vec::new() }
 }
 
 /// Mean |SHAP| per feature, per class (`[feature][class]`).
@@ -174,7 +263,7 @@ mod tests {
         let forest = RandomForest::fit(&ForestParams::check(&raw).unwrap(), &x, &y, 5, &slice()).unwrap();
         assert!(forest.trees.iter().all(|t| t.depth() > 15), "trees should be deep");
         let sample = x.slice(ndarray::s![..25, ..]).to_owned();
-        let fast = explain(&TrainedModel::RandomForest(forest.clone()), &sample, &slice());
+        let fast = explain(&TrainedModel::RandomForest(forest.clone()), &sample, &x, 1, &slice());
         let mut buffer = Vec::new();
         for (r, row) in sample.rows().into_iter().enumerate() {
             let mut classic = vec![[0.0; K]; sample.ncols()];
