@@ -169,3 +169,60 @@ async fn trainings_queue_run_and_return_full_results() {
     let (_, again_result) = s.get(&format!("/api/v1/trainings/{again_id}/result")).await;
     assert_eq!(again_result["metrics"], result["metrics"]);
 }
+
+/// All seven families through the JSON API on K2 with their "fast" preset: every result has
+/// the metrics, a ROC curve per class, and an additive explanation on every prediction.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_model_family_trains_through_the_api() {
+    let s = TestServer::start().await;
+    let (_, models) = s.get("/api/v1/models").await;
+    let ids: Vec<&str> = models.as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["logistic_regression", "svm", "decision_tree", "random_forest", "gradient_boosting", "pca_logistic", "neural_network"]);
+    for m in models.as_array().unwrap() {
+        let presets: Vec<&str> = m["presets"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+        assert_eq!(presets, ["fast", "balanced", "accurate"], "{}", m["id"]);
+    }
+
+    let (status, body) = s.post("/api/v1/trainings", json!({"dataset": "k2", "model": "svm", "preset": "quickest"})).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["error"]["field"], "preset");
+    assert!(body["error"]["message"].as_str().unwrap().contains("fast, balanced, accurate"), "{body}");
+
+    for model in ids {
+        let (status, started) = s.post("/api/v1/trainings", json!({"dataset": "k2", "model": model, "preset": "fast"})).await;
+        assert_eq!(status, 202, "{model}: {started}");
+        let id = started["id"].as_str().unwrap().to_string();
+        let finished = s.wait_until_finished(&id).await;
+        assert_eq!(finished["status"], "completed", "{model}: {finished}");
+        let (status, result) = s.get(&format!("/api/v1/trainings/{id}/result")).await;
+        assert_eq!(status, 200);
+        let metrics = &result["metrics"];
+        assert!(metrics["macro_f1"].as_f64().unwrap() > 0.6, "{model}: {metrics}");
+        assert!(metrics["log_loss"].as_f64().unwrap().is_finite());
+        let curves = metrics["roc_curves"].as_array().unwrap();
+        assert_eq!(curves.len(), 3);
+        for c in curves {
+            let points = c["points"].as_array().unwrap();
+            assert_eq!(points.first().unwrap(), &json!([0.0, 0.0]));
+            assert_eq!(points.last().unwrap(), &json!([1.0, 1.0]));
+        }
+        // The preset's values are the effective hyperparameters.
+        if model == "random_forest" {
+            assert_eq!(result["model_info"]["hyperparameters"]["n_trees"], 50);
+        }
+        for p in result["predictions"].as_array().unwrap() {
+            let e = &p["explanation"];
+            let total: f64 = e["base_value"].as_f64().unwrap() + e["contributions"].as_object().unwrap().values().map(|v| v.as_f64().unwrap()).sum::<f64>();
+            assert!((total - e["output_value"].as_f64().unwrap()).abs() < 1e-6, "{model} {}: {e}", p["id"]);
+        }
+        let space = result["predictions"][0]["explanation"]["space"].as_str().unwrap();
+        let expected = match model {
+            "logistic_regression" | "pca_logistic" => "log-odds",
+            "gradient_boosting" => "margin",
+            _ => "probability",
+        };
+        assert_eq!(space, expected, "{model}");
+        let (_, importance) = s.get(&format!("/api/v1/trainings/{id}/importance")).await;
+        assert!(!importance["dots"]["features"].as_array().unwrap().is_empty(), "{model}");
+    }
+}

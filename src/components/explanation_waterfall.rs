@@ -63,8 +63,14 @@ pub fn ExplanationWaterfall(prediction: Prediction, descriptions: BTreeMap<Strin
         })
         .collect::<Vec<_>>();
     let last_y = ROW * (bars.len() as f64 + 1.0);
+    // Say which quantity moves: a probability, or the score the softmax turns into one.
+    let quantity = match e.space.as_str() {
+        "log-odds" => "log-odds score",
+        "margin" => "raw boosting score (margin)",
+        _ => "probability",
+    };
     let summary = format!(
-        "Starting from the average {:.3}, the features bring this object's probability of {class} to {:.3}. Largest push: {}.",
+        "Starting from the average {:.3}, the features bring this object's {quantity} for {class} to {:.3}. Largest push: {}.",
         e.base_value,
         e.output_value,
         prediction.reasons.first().map(|r| r.text.clone()).unwrap_or_default()

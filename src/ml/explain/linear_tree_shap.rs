@@ -40,7 +40,7 @@ impl<'a> PreparedTree<'a> {
         let needed = max_distinct_features(tree, n_features).div_ceil(2).max(1);
         // Fixed sizes let the compiler unroll and vectorise the per-point loops; more
         // points than needed are still exact.
-        let points = [4, 8, 12, 16, 24, 32].into_iter().find(|&q| q >= needed)?;
+        let points = [4, 6, 8, 10, 12, 14, 16, 20, 24, 32].into_iter().find(|&q| q >= needed)?;
         let (t, w) = gauss_legendre_01(points);
         let unfollowed = std::array::from_fn(|i| if i < points { -w[i] / (1.0 - t[i]) } else { 0.0 });
         Some(PreparedTree { tree, points, t, w, unfollowed })
@@ -52,9 +52,13 @@ impl<'a> PreparedTree<'a> {
         state.reset(row.len());
         match self.points {
             4 => self.run::<4>(row, scale, phi, state),
+            6 => self.run::<6>(row, scale, phi, state),
             8 => self.run::<8>(row, scale, phi, state),
+            10 => self.run::<10>(row, scale, phi, state),
             12 => self.run::<12>(row, scale, phi, state),
+            14 => self.run::<14>(row, scale, phi, state),
             16 => self.run::<16>(row, scale, phi, state),
+            20 => self.run::<20>(row, scale, phi, state),
             24 => self.run::<24>(row, scale, phi, state),
             _ => self.run::<32>(row, scale, phi, state),
         }

@@ -84,47 +84,63 @@ impl SvmModel {
             return Err(MlError::Training("the SVM needs at least two classes in the training part".into()));
         }
         progress.report(0.0, "Training one-vs-rest SVMs (3 machines)");
-        let done = std::sync::atomic::AtomicUsize::new(0);
-        // The three machines are independent: solve them in parallel.
-        let machines = (0..K)
-            .into_par_iter()
-            .map(|class| {
-                if progress.is_cancelled() {
-                    return Err(MlError::Cancelled);
-                }
-                if !present[class] {
-                    return Ok(None);
-                }
-                let targets: Array1<bool> = y.iter().map(|l| l.index() == class).collect();
-                let positives = targets.iter().filter(|&&t| t).count() as f64;
-                let (c_pos, c_neg) = if params.balanced {
-                    (params.c * n as f64 / (2.0 * positives), params.c * n as f64 / (2.0 * (n as f64 - positives)))
-                } else {
-                    (params.c, params.c)
-                };
-                let dataset = DatasetBase::new(z.view(), targets.view());
+        // The three machines are independent: each is solved on its own thread. linfa's
+        // solver has no cancel hook, so this thread polls for cancellation and, if asked,
+        // returns at once; an abandoned solver finishes in the background and is dropped.
+        let z_shared = std::sync::Arc::new(z.clone());
+        let (sender, receiver) = std::sync::mpsc::channel();
+        for class in (0..K).filter(|&c| present[c]) {
+            let targets: Array1<bool> = y.iter().map(|l| l.index() == class).collect();
+            let positives = targets.iter().filter(|&&t| t).count() as f64;
+            let (c_pos, c_neg) = if params.balanced {
+                (params.c * n as f64 / (2.0 * positives), params.c * n as f64 / (2.0 * (n as f64 - positives)))
+            } else {
+                (params.c, params.c)
+            };
+            let (z, sender, tolerance) = (z_shared.clone(), sender.clone(), params.tolerance);
+            std::thread::spawn(move || {
                 // Shrinking stays off: linfa-svm 0.8.1 indexes out of bounds in its
                 // shrinking step (`should_shrunk` with index −1) on the Kepler table.
                 // A panic inside the solver must still end as a clear training error.
                 let fitted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    let dataset = DatasetBase::new(z.view(), targets.view());
                     Svm::<f64, bool>::params()
                         .pos_neg_weights(c_pos, c_neg)
                         .gaussian_kernel(1.0 / gamma)
-                        .eps(params.tolerance)
+                        .eps(tolerance)
                         .shrinking(false)
                         .fit(&dataset)
+                        .map(|svm| (svm.alpha.clone(), svm.rho))
                 }));
                 let class_name = ClassLabel::ALL[class].as_str();
-                let svm: Svm<f64, bool> = match fitted {
-                    Ok(Ok(svm)) => svm,
-                    Ok(Err(e)) => return Err(MlError::Training(format!("SVM for class {class_name}: {e}"))),
-                    Err(_) => return Err(MlError::Training(format!("the SVM solver (linfa-svm) failed internally for class {class_name}; try another tolerance or C"))),
+                let outcome = match fitted {
+                    Ok(Ok((alpha, rho))) => Ok((alpha, rho, targets)),
+                    Ok(Err(e)) => Err(MlError::Training(format!("SVM for class {class_name}: {e}"))),
+                    Err(_) => Err(MlError::Training(format!("the SVM solver (linfa-svm) failed internally for class {class_name}; try another tolerance or C"))),
                 };
-                let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                progress.report(finished as f64 / K as f64 * 0.9, &format!("Trained SVM {finished}/{K}"));
-                Ok(Some((svm.alpha.clone(), svm.rho, targets)))
-            })
-            .collect::<Result<Vec<_>>>()?;
+                let _ = sender.send((class, outcome)); // the receiver is gone after a cancel
+            });
+        }
+        drop(sender);
+        let expected = present.iter().filter(|&&p| p).count();
+        let mut machines: Vec<Option<(Vec<f64>, f64, Array1<bool>)>> = vec![None; K];
+        let mut finished = 0;
+        while finished < expected {
+            if progress.is_cancelled() {
+                return Err(MlError::Cancelled);
+            }
+            match receiver.recv_timeout(std::time::Duration::from_millis(100)) {
+                Ok((class, outcome)) => {
+                    machines[class] = Some(outcome?);
+                    finished += 1;
+                    progress.report(finished as f64 / expected as f64 * 0.9, &format!("Trained SVM {finished}/{expected} (one per class against the rest)"));
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                    return Err(MlError::Training("an SVM solver thread stopped without an answer".into()));
+                }
+            }
+        }
 
         // Pool the support vectors of all machines.
         let is_support: Vec<bool> = (0..n)
@@ -204,5 +220,37 @@ impl SvmModel {
 
     pub fn support_count(&self) -> usize {
         self.support.nrows()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ml::progress::ProgressSink;
+    use std::time::{Duration, Instant};
+
+    /// Cancels 300 ms after it is created.
+    struct CancelSoon(Instant);
+    impl ProgressSink for CancelSoon {
+        fn report(&self, _: f64, _: &str) {}
+        fn is_cancelled(&self) -> bool {
+            self.0.elapsed() > Duration::from_millis(300)
+        }
+    }
+
+    /// The solver has no cancel hook, yet a cancelled fit on the Kepler table (about ten
+    /// seconds of solving) returns within a second or two.
+    #[test]
+    fn cancel_returns_while_the_solver_is_still_running() {
+        let data_dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data");
+        let d = crate::ml::dataset::LabelledDataset::load_mission(crate::ml::Mission::Kepler, &data_dir).unwrap();
+        let rows: Vec<usize> = (0..d.len()).collect();
+        let (x, y) = d.rows(&rows);
+        let params = SvmParams::check(&RawHyperparameters::new()).unwrap();
+        let sink = CancelSoon(Instant::now());
+        let slice = ProgressSlice { sink: &sink, start: 0.0, end: 1.0 };
+        let started = Instant::now();
+        assert!(matches!(SvmModel::fit(&params, &x, &y, &slice), Err(MlError::Cancelled)));
+        assert!(started.elapsed() < Duration::from_secs(3), "took {:?}", started.elapsed());
     }
 }
