@@ -23,9 +23,26 @@ const COMPUTED: usize = K - 1;
 /// Enough quadrature points for paths through up to 64 distinct features.
 pub const MAX_POINTS: usize = 32;
 
+/// A node laid out for the walk: 40 bytes instead of the tree's 64, cover ratios
+/// precomputed, so more of a tree stays in cache and no division is spent on covers.
+#[derive(Clone, Copy)]
+struct WalkNode {
+    /// Internal: cover ratio of the left child. Leaf: value of class 0.
+    a: f64,
+    /// Internal: cover ratio of the right child. Leaf: value of class 1.
+    b: f64,
+    threshold: f64,
+    feature: u32,
+    /// `NO_CHILD` for a leaf.
+    left: u32,
+    right: u32,
+    missing_left: bool,
+}
+
 /// A tree with its quadrature rule, ready to explain many objects.
 pub struct PreparedTree<'a> {
-    tree: &'a Tree,
+    nodes: Vec<WalkNode>,
+    tree: std::marker::PhantomData<&'a Tree>,
     points: usize,
     t: [f64; MAX_POINTS],
     w: [f64; MAX_POINTS],
@@ -43,7 +60,19 @@ impl<'a> PreparedTree<'a> {
         let points = [4, 6, 8, 10, 12, 14, 16, 20, 24, 32].into_iter().find(|&q| q >= needed)?;
         let (t, w) = gauss_legendre_01(points);
         let unfollowed = std::array::from_fn(|i| if i < points { -w[i] / (1.0 - t[i]) } else { 0.0 });
-        Some(PreparedTree { tree, points, t, w, unfollowed })
+        let nodes = tree
+            .nodes
+            .iter()
+            .map(|n| {
+                let (a, b) = if n.is_leaf() {
+                    (n.distribution[0], n.distribution[1])
+                } else {
+                    (tree.nodes[n.left as usize].weight / n.weight, tree.nodes[n.right as usize].weight / n.weight)
+                };
+                WalkNode { a, b, threshold: n.threshold, feature: n.feature, left: n.left, right: n.right, missing_left: n.missing_left }
+            })
+            .collect();
+        Some(PreparedTree { nodes, tree: std::marker::PhantomData, points, t, w, unfollowed })
     }
 
     /// Adds `scale ×` the SHAP values of `row` to `phi[feature][class]` for every class
@@ -66,7 +95,7 @@ impl<'a> PreparedTree<'a> {
 
     fn run<const Q: usize>(&self, row: &[f64], scale: f64, phi: &mut [[f64; K]], state: &mut PathState) {
         let mut walk = Walk::<Q> {
-            tree: self.tree,
+            nodes: &self.nodes,
             t: std::array::from_fn(|i| self.t[i]),
             w: std::array::from_fn(|i| self.w[i]),
             unfollowed: std::array::from_fn(|i| self.unfollowed[i]),
@@ -99,7 +128,7 @@ impl PathState {
 }
 
 struct Walk<'a, const Q: usize> {
-    tree: &'a Tree,
+    nodes: &'a [WalkNode],
     t: [f64; Q],
     w: [f64; Q],
     unfollowed: [f64; Q],
@@ -121,10 +150,10 @@ impl<const Q: usize> Walk<'_, Q> {
 
     /// Returns `A(t)` per class: Σ over the leaves below of value × G(t).
     fn visit(&mut self, index: usize, g: &[f64; Q]) -> [[f64; Q]; COMPUTED] {
-        let tree = self.tree;
-        let node = &tree.nodes[index];
-        if node.is_leaf() {
-            return std::array::from_fn(|c| std::array::from_fn(|i| node.distribution[c] * g[i]));
+        let node = self.nodes[index];
+        if node.left == crate::ml::models::tree::NO_CHILD {
+            let value = [node.a, node.b];
+            return std::array::from_fn(|c| std::array::from_fn(|i| value[c] * g[i]));
         }
         let j = node.feature as usize;
         let (p_in, o_in, seen_in) = (self.state.p[j], self.state.o[j], self.state.seen[j]);
@@ -139,8 +168,8 @@ impl<const Q: usize> Walk<'_, Q> {
         let mut a = [[0.0; Q]; COMPUTED];
         let mut contribution = [0.0; COMPUTED];
 
-        for (child, followed) in [(node.left, go_left), (node.right, !go_left)] {
-            let p = p_in * tree.nodes[child as usize].weight / node.weight;
+        for (child, followed, ratio) in [(node.left, go_left, node.a), (node.right, !go_left, node.b)] {
+            let p = p_in * ratio;
             let o = if followed { o_in } else { 0.0 };
             let g_child: [f64; Q] = std::array::from_fn(|i| g_base[i] * (p + (o - p) * self.t[i]));
             let term = self.term(p, o);
