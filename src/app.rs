@@ -5,7 +5,7 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
-use crate::pages::{AboutPage, HomePage, NotFoundPage, ProgressPage, ResultPage, TrainPage};
+use crate::pages::{AboutPage, ComparePage, HomePage, ModelsPage, NotFoundPage, ProgressPage, ResultPage, TrainPage};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -40,6 +40,7 @@ pub fn App() -> impl IntoView {
                 <A href="/" attr:class="brand">"Exoplanet Playground"</A>
                 <nav aria-label="Main">
                     <A href="/train">"Train a model"</A>
+                    <A href="/models">"Saved models"</A>
                     <A href="/about">"About the data"</A>
                 </nav>
             </header>
@@ -49,6 +50,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/train") view=TrainPage/>
                     <Route path=path!("/trainings/:id") view=ProgressPage/>
                     <Route path=path!("/trainings/:id/result") view=ResultPage/>
+                    <Route path=path!("/models") view=ModelsPage/>
+                    <Route path=path!("/compare") view=ComparePage/>
                     <Route path=path!("/about") view=AboutPage/>
                 </Routes>
             </main>

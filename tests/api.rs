@@ -16,13 +16,20 @@ struct TestServer {
 impl TestServer {
     /// Serves the app on a free loopback port; one training at a time, so queueing is observable.
     async fn start() -> TestServer {
+        Self::start_with_queue(32).await
+    }
+
+    async fn start_with_queue(max_queue: usize) -> TestServer {
         let leptos = leptos::prelude::get_configuration(Some("Cargo.toml")).unwrap().leptos_options;
-        let state_dir = std::env::temp_dir().join(format!("exo-api-test-{}", std::process::id()));
+        let state_dir = std::env::temp_dir().join(format!("exo-api-test-{}", uuid::Uuid::new_v4()));
         let config = Config {
             leptos,
             state_dir,
             data_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data"),
             max_concurrent_trainings: 1,
+            max_queue,
+            max_sessions: 200,
+            max_disk_mb: 4096,
         };
         let state = AppState::new(config).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -122,7 +129,8 @@ async fn trainings_queue_run_and_return_full_results() {
     assert_eq!(status, 202, "{second}");
     let second_id = second["id"].as_str().unwrap().to_string();
     let (_, queued) = s.get(&format!("/api/v1/trainings/{second_id}")).await;
-    assert_eq!(queued["status"], "queued");
+    let (_, f) = s.get(&format!("/api/v1/trainings/{}", first["id"].as_str().unwrap())).await;
+    assert_eq!(queued["status"], "queued", "first: {f}");
     let (status, early) = s.get(&format!("/api/v1/trainings/{second_id}/result")).await;
     assert_eq!((status, early["error"]["code"].as_str()), (409, Some("not_finished")));
 
@@ -224,5 +232,38 @@ async fn every_model_family_trains_through_the_api() {
         assert_eq!(space, expected, "{model}");
         let (_, importance) = s.get(&format!("/api/v1/trainings/{id}/importance")).await;
         assert!(!importance["dots"]["features"].as_array().unwrap().is_empty(), "{model}");
+    }
+}
+
+/// Beyond the queue limit a new training is refused with 429 and a clear message; a
+/// waiting training knows its place in the queue.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_queue_answers_429_and_queued_trainings_know_their_place() {
+    let s = TestServer::start_with_queue(1).await;
+    let long = json!({"dataset": "kepler", "model": "random_forest", "hyperparameters": {"n_trees": 1000}});
+    let (_, running) = s.post("/api/v1/trainings", long.clone()).await;
+    let running = running["id"].as_str().unwrap().to_string();
+    loop {
+        let (_, p) = s.get(&format!("/api/v1/trainings/{running}")).await;
+        if p["status"] == "running" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (status, waiting) = s.post("/api/v1/trainings", long.clone()).await;
+    assert_eq!(status, 202);
+    let waiting = waiting["id"].as_str().unwrap().to_string();
+    let (_, p) = s.get(&format!("/api/v1/trainings/{waiting}")).await;
+    assert_eq!(p["status"], "queued");
+    assert_eq!(p["queue_position"], 1);
+
+    let (status, refused) = s.post("/api/v1/trainings", long).await;
+    assert_eq!(status, 429, "{refused}");
+    assert_eq!(refused["error"]["code"], "queue_full");
+    assert!(refused["error"]["message"].as_str().unwrap().contains("limit is 1"), "{refused}");
+
+    for id in [&waiting, &running] {
+        let (status, _) = s.post(&format!("/api/v1/trainings/{id}/cancel"), json!({})).await;
+        assert_eq!(status, 200);
     }
 }

@@ -46,3 +46,13 @@ pub async fn get_training_summary(id: String) -> Result<ResultSummary, ApiError>
 pub async fn get_training_predictions(id: String, query: PredictionQuery) -> Result<PredictionPage, ApiError> {
     crate::server::trainings::predictions(&state()?, &id, &query)
 }
+
+#[server(endpoint = "list_trainings")]
+pub async fn list_trainings() -> Result<Vec<TrainingSummaryItem>, ApiError> {
+    Ok(crate::server::trainings::list_trainings(&state()?))
+}
+
+#[server(endpoint = "delete_training")]
+pub async fn delete_training(id: String) -> Result<(), ApiError> {
+    crate::server::trainings::delete_training(&state()?, &id)
+}

@@ -174,6 +174,30 @@ impl TrainingStatus {
     }
 }
 
+/// Key figures of a completed training, for lists and comparisons.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Headline {
+    pub accuracy: f64,
+    pub macro_f1: f64,
+    pub roc_auc: Option<f64>,
+}
+
+/// One training in the list of saved trainings and models.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingSummaryItem {
+    pub id: String,
+    pub dataset: String,
+    pub model: String,
+    pub model_name: String,
+    pub status: TrainingStatus,
+    pub created_at: u64,
+    pub finished_at: Option<u64>,
+    pub seed: u64,
+    pub headline: Option<Headline>,
+    /// Whether a trained model file can be downloaded.
+    pub has_model: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StartedTraining {
     pub id: String,
@@ -194,6 +218,9 @@ pub struct TrainingProgress {
     pub created_at: u64,
     pub started_at: Option<u64>,
     pub finished_at: Option<u64>,
+    /// 1 = next to start; present while queued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_position: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

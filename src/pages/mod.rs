@@ -2,14 +2,18 @@
 //! components.
 
 mod about;
+mod compare;
 mod home;
+mod models;
 mod not_found;
 mod progress;
 mod result;
 mod train;
 
 pub use about::AboutPage;
+pub use compare::ComparePage;
 pub use home::HomePage;
+pub use models::ModelsPage;
 pub use not_found::NotFoundPage;
 pub use progress::ProgressPage;
 pub use result::ResultPage;

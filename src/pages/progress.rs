@@ -50,7 +50,13 @@ pub fn ProgressPage() -> impl IntoView {
 
 #[component]
 fn ProgressView(progress: TrainingProgress, cancel: Action<String, Result<TrainingProgress, ApiError>>) -> impl IntoView {
-    let TrainingProgress { id, status, progress: percent, step, error, dataset, model, .. } = progress;
+    let TrainingProgress { id, status, progress: percent, step, error, dataset, model, queue_position, .. } = progress;
+    // While waiting, say where in the queue this training stands.
+    let step = match queue_position {
+        Some(1) => "Queued: next to start when a training slot frees up".to_string(),
+        Some(n) => format!("Queued: {} trainings ahead of this one", n - 1),
+        None => step,
+    };
     let heading = format!("{} on {}", model.replace('_', " "), dataset);
     view! {
         <section class="progress-panel" aria-live="polite">

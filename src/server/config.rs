@@ -17,6 +17,14 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Trainings that may run at once (`EXO_MAX_TRAININGS`, default: the number of cores).
     pub max_concurrent_trainings: usize,
+    /// Trainings that may wait for a slot; beyond it new ones are refused with 429
+    /// (`EXO_MAX_QUEUE`, default 32).
+    pub max_queue: usize,
+    /// Finished trainings kept; the oldest are removed beyond it (`EXO_MAX_SESSIONS`, default 200).
+    pub max_sessions: usize,
+    /// Disk the store may use, in MB; the oldest finished trainings are removed beyond it
+    /// (`EXO_MAX_DISK_MB`, default 4096).
+    pub max_disk_mb: u64,
 }
 
 /// The `Leptos.toml` file: every key optional.
@@ -26,6 +34,9 @@ struct SettingsFile {
     state_dir: Option<PathBuf>,
     data_dir: Option<PathBuf>,
     max_trainings: Option<usize>,
+    max_queue: Option<usize>,
+    max_sessions: Option<usize>,
+    max_disk_mb: Option<u64>,
 }
 
 impl Config {
@@ -43,11 +54,20 @@ impl Config {
             Err(_) => file.max_trainings.unwrap_or(0),
         };
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let number = |var: &str, from_file: Option<u64>, default: u64| -> Result<u64, String> {
+            match std::env::var(var) {
+                Ok(v) => v.trim().parse::<u64>().ok().filter(|n| *n > 0).ok_or_else(|| format!("{var} must be a whole number above 0, got '{v}'")),
+                Err(_) => Ok(from_file.filter(|n| *n > 0).unwrap_or(default)),
+            }
+        };
         Ok(Config {
             leptos,
             state_dir: path("EXO_STATE_DIR", file.state_dir, "state"),
             data_dir: path("EXO_DATA_DIR", file.data_dir, "data"),
             max_concurrent_trainings: if max == 0 { cores } else { max },
+            max_queue: number("EXO_MAX_QUEUE", file.max_queue.map(|n| n as u64), 32)? as usize,
+            max_sessions: number("EXO_MAX_SESSIONS", file.max_sessions.map(|n| n as u64), 200)? as usize,
+            max_disk_mb: number("EXO_MAX_DISK_MB", file.max_disk_mb, 4096)?,
         })
     }
 }

@@ -11,7 +11,8 @@ use uuid::Uuid;
 
 use super::reports::training_result;
 use super::store::{now_ms, SessionStore};
-use crate::api::{TrainRequest, TrainingStatus};
+use super::retention::Retention;
+use crate::api::{Headline, TrainRequest, TrainingStatus};
 use crate::ml::pipeline::{self, TrainingConfig};
 use crate::ml::progress::ProgressSink;
 use crate::ml::MlError;
@@ -20,13 +21,14 @@ use crate::ml::MlError;
 pub struct JobRunner {
     slots: Arc<Semaphore>,
     store: Arc<dyn SessionStore>,
+    retention: Retention,
     /// Cancel flags of the trainings not yet finished, polled by their workers.
     cancel_flags: Arc<Mutex<HashMap<Uuid, Arc<AtomicBool>>>>,
 }
 
 impl JobRunner {
-    pub fn new(max_concurrent: usize, store: Arc<dyn SessionStore>) -> Self {
-        JobRunner { slots: Arc::new(Semaphore::new(max_concurrent.max(1))), store, cancel_flags: Default::default() }
+    pub fn new(max_concurrent: usize, store: Arc<dyn SessionStore>, retention: Retention) -> Self {
+        JobRunner { slots: Arc::new(Semaphore::new(max_concurrent.max(1))), store, retention, cancel_flags: Default::default() }
     }
 
     /// Asks a queued or running training to stop; false when it is not (or no longer) running.
@@ -44,7 +46,7 @@ impl JobRunner {
 
     /// Queues a training; returns at once. The session must already be in the store.
     pub fn submit(&self, id: Uuid, request: TrainRequest, config: TrainingConfig) {
-        let (slots, store) = (self.slots.clone(), self.store.clone());
+        let (slots, store, retention) = (self.slots.clone(), self.store.clone(), self.retention);
         let cancelled = Arc::new(AtomicBool::new(false));
         self.cancel_flags.lock().unwrap_or_else(|e| e.into_inner()).insert(id, cancelled.clone());
         let flags = self.cancel_flags.clone();
@@ -56,7 +58,13 @@ impl JobRunner {
                 run_job(&store, id, config, cancelled).await
             };
             flags.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
-            record_outcome(&store, id, &request, finished);
+            // Serialising a big model and writing it takes a moment: off the async threads.
+            let keep = store.clone();
+            let _ = tokio::task::spawn_blocking(move || {
+                record_outcome(&keep, id, &request, finished);
+                retention.enforce(keep.as_ref());
+            })
+            .await;
         });
     }
 }
@@ -82,6 +90,13 @@ async fn run_job(store: &Arc<dyn SessionStore>, id: Uuid, config: TrainingConfig
 
 /// Moves the session to its final state: completed with its result, cancelled, or failed.
 fn record_outcome(store: &Arc<dyn SessionStore>, id: Uuid, request: &TrainRequest, finished: Result<pipeline::TrainingOutcome, MlError>) {
+    if let Ok(outcome) = &finished {
+        // The model first: a completed session always has its model file.
+        match serde_json::to_string(&outcome.model) {
+            Ok(json) => store.save_model(&id, &json),
+            Err(error) => tracing::error!(%id, %error, "model not serialisable"),
+        }
+    }
     let finished = finished.map(|outcome| training_result(&id.to_string(), request, &outcome));
     store.update(&id, &mut |s| {
         s.finished_at = Some(now_ms());
@@ -90,6 +105,7 @@ fn record_outcome(store: &Arc<dyn SessionStore>, id: Uuid, request: &TrainReques
                 s.status = TrainingStatus::Completed;
                 s.progress = 100.0;
                 s.step = "Done".into();
+                s.headline = Some(Headline { accuracy: result.metrics.accuracy, macro_f1: result.metrics.macro_f1, roc_auc: result.metrics.roc_auc });
                 s.result = Some(Arc::new(result.clone()));
             }
             Err(MlError::Cancelled) => {
@@ -192,7 +208,7 @@ mod tests {
     #[tokio::test]
     async fn failing_training_is_marked_failed_with_reason() {
         let store: Arc<dyn SessionStore> = Arc::new(MemoryStore::default());
-        let runner = JobRunner::new(1, store.clone());
+        let runner = JobRunner::new(1, store.clone(), Retention { max_sessions: 100, max_disk_bytes: u64::MAX });
         let id = submit(&store, &runner, ModelKind::DecisionTree, serde_json::json!({}), "/nonexistent-data-dir".into());
         let s = wait_finished(&store, &id).await;
         assert_eq!(s.status, TrainingStatus::Failed);
@@ -205,7 +221,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn cancel_stops_running_and_queued_trainings() {
         let store: Arc<dyn SessionStore> = Arc::new(MemoryStore::default());
-        let runner = JobRunner::new(1, store.clone());
+        let runner = JobRunner::new(1, store.clone(), Retention { max_sessions: 100, max_disk_bytes: u64::MAX });
         let running = big_forest(&store, &runner);
         let queued = big_forest(&store, &runner);
         while store.get(&running).unwrap().status != TrainingStatus::Running {

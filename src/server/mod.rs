@@ -3,9 +3,11 @@
 
 pub mod catalog;
 pub mod config;
+pub mod database;
 pub mod jobs;
 pub mod reports;
 pub mod rest;
+pub mod retention;
 pub mod router;
 pub mod state;
 pub mod store;

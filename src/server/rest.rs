@@ -19,8 +19,9 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/health", get(health))
         .route("/api/v1/datasets", get(datasets))
         .route("/api/v1/models", get(models))
-        .route("/api/v1/trainings", post(create_training))
-        .route("/api/v1/trainings/{id}", get(training))
+        .route("/api/v1/trainings", post(create_training).get(list_trainings))
+        .route("/api/v1/trainings/{id}", get(training).delete(delete_training))
+        .route("/api/v1/trainings/{id}/model", get(model_file))
         .route("/api/v1/trainings/{id}/result", get(training_result))
         .route("/api/v1/trainings/{id}/importance", get(training_importance))
         .route("/api/v1/trainings/{id}/cancel", post(cancel_training))
@@ -71,6 +72,26 @@ async fn training_importance(State(state): State<AppState>, Path(id): Path<Strin
 
 async fn cancel_training(State(state): State<AppState>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
     Ok(Json(trainings::cancel(&state, &id)?))
+}
+
+async fn list_trainings(State(state): State<AppState>) -> impl IntoResponse {
+    Json(trainings::list_trainings(&state))
+}
+
+async fn delete_training(State(state): State<AppState>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+    trainings::delete_training(&state, &id)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn model_file(State(state): State<AppState>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+    let (name, json) = trainings::model_file(&state, &id)?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/json".to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        json,
+    ))
 }
 
 async fn unknown_route() -> ApiError {

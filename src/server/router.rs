@@ -39,6 +39,7 @@ pub async fn serve() -> Result<(), String> {
     let config = Config::load(leptos, std::path::Path::new("Leptos.toml"))?;
     tracing::info!(data = %config.data_dir.display(), state = %config.state_dir.display(), workers = config.max_concurrent_trainings, "starting");
     let state = AppState::new(config)?;
+    let store = state.store.clone();
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     tracing::info!("listening on http://{addr}");
     axum::serve(listener, app(state))
@@ -46,5 +47,8 @@ pub async fn serve() -> Result<(), String> {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+    // Queued database writes (the last progress, a result) reach the disk before exit.
+    store.flush();
+    Ok(())
 }

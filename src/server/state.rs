@@ -8,7 +8,8 @@ use leptos::config::LeptosOptions;
 use super::catalog::Catalog;
 use super::config::Config;
 use super::jobs::JobRunner;
-use super::store::{MemoryStore, SessionStore};
+use super::retention::Retention;
+use super::store::{DatabaseStore, SessionStore};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -24,8 +25,9 @@ impl AppState {
         std::fs::create_dir_all(&config.state_dir)
             .map_err(|e| format!("cannot create the state folder {}: {e}", config.state_dir.display()))?;
         let catalog = Catalog::load(&config.data_dir)?;
-        let store: Arc<dyn SessionStore> = Arc::new(MemoryStore::default());
-        let jobs = JobRunner::new(config.max_concurrent_trainings, store.clone());
+        let store: Arc<dyn SessionStore> = Arc::new(DatabaseStore::open(&config.state_dir)?);
+        let limits = Retention { max_sessions: config.max_sessions, max_disk_bytes: config.max_disk_mb * 1024 * 1024 };
+        let jobs = JobRunner::new(config.max_concurrent_trainings, store.clone(), limits);
         Ok(AppState { config: Arc::new(config), catalog: Arc::new(catalog), store, jobs })
     }
 }

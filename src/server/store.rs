@@ -1,13 +1,18 @@
-//! Training sessions and their results, behind an interface so the in-memory store can be
-//! replaced by a database without touching callers.
+//! Training sessions, their results and their trained models, behind one interface:
+//! [`DatabaseStore`] (SQLite in the state folder, the app's store) or [`MemoryStore`]
+//! (tests). Sessions are also kept in memory, because the progress page reads them every
+//! second; results (megabytes each) are read from the database on demand, with the few
+//! most recent kept in memory.
 
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::collections::{HashMap, VecDeque};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use uuid::Uuid;
 
-use crate::api::{TrainRequest, TrainingResult, TrainingStatus};
+use super::database::{Database, SessionRow};
+use crate::api::{Headline, TrainRequest, TrainingResult, TrainingStatus};
 
 #[derive(Debug, Clone)]
 pub struct TrainingSession {
@@ -21,6 +26,8 @@ pub struct TrainingSession {
     pub created_at: u64,
     pub started_at: Option<u64>,
     pub finished_at: Option<u64>,
+    /// Key figures of a completed training, for lists.
+    pub headline: Option<Headline>,
     pub result: Option<Arc<TrainingResult>>,
 }
 
@@ -36,6 +43,7 @@ impl TrainingSession {
             created_at: now_ms(),
             started_at: None,
             finished_at: None,
+            headline: None,
             result: None,
         }
     }
@@ -43,15 +51,30 @@ impl TrainingSession {
 
 pub trait SessionStore: Send + Sync {
     fn insert(&self, session: TrainingSession);
+    /// The session with its result (if completed).
     fn get(&self, id: &Uuid) -> Option<TrainingSession>;
     /// Applies `change` to the session, if it exists.
     fn update(&self, id: &Uuid, change: &mut dyn FnMut(&mut TrainingSession));
+    /// Every session without its result, newest first.
+    fn list(&self) -> Vec<TrainingSession>;
+    /// Removes a session with its result and model; false if there was none.
+    fn delete(&self, id: &Uuid) -> bool;
+    /// Keeps a trained model (JSON) beside its session.
+    fn save_model(&self, id: &Uuid, json: &str);
+    fn model(&self, id: &Uuid) -> Option<String>;
+    /// Bytes the store occupies on disk (0 in memory).
+    fn disk_bytes(&self) -> u64 {
+        0
+    }
+    /// Returns once every accepted write is durable (called at shutdown).
+    fn flush(&self) {}
 }
 
-/// Sessions in memory: lost on restart (persistence is the database store's job).
+/// Sessions in memory only: lost on restart. For tests.
 #[derive(Default)]
 pub struct MemoryStore {
     sessions: RwLock<HashMap<Uuid, TrainingSession>>,
+    models: RwLock<HashMap<Uuid, String>>,
 }
 
 impl SessionStore for MemoryStore {
@@ -68,8 +91,270 @@ impl SessionStore for MemoryStore {
             change(s);
         }
     }
+
+    fn list(&self) -> Vec<TrainingSession> {
+        newest_first(self.sessions.read().unwrap_or_else(|e| e.into_inner()).values().map(|s| TrainingSession { result: None, ..s.clone() }))
+    }
+
+    fn delete(&self, id: &Uuid) -> bool {
+        self.models.write().unwrap_or_else(|e| e.into_inner()).remove(id);
+        self.sessions.write().unwrap_or_else(|e| e.into_inner()).remove(id).is_some()
+    }
+
+    fn save_model(&self, id: &Uuid, json: &str) {
+        self.models.write().unwrap_or_else(|e| e.into_inner()).insert(*id, json.to_string());
+    }
+
+    fn model(&self, id: &Uuid) -> Option<String> {
+        self.models.read().unwrap_or_else(|e| e.into_inner()).get(id).cloned()
+    }
+}
+
+/// Results kept in memory besides the database (the most recently read or written).
+const CACHED_RESULTS: usize = 6;
+
+/// The app's store: SQLite for sessions and results (`state/exoplanet.db`), one JSON file
+/// per trained model (`state/models/<id>.json`, as big as the model: a 200-tree forest is
+/// tens of MB, which would bloat the database).
+pub struct DatabaseStore {
+    db: Database,
+    db_path: PathBuf,
+    models_dir: PathBuf,
+    sessions: RwLock<HashMap<Uuid, TrainingSession>>,
+    results: Mutex<VecDeque<(Uuid, Arc<TrainingResult>)>>,
+}
+
+impl DatabaseStore {
+    /// Opens the store in `state_dir`. Sessions that were queued or running when the server
+    /// stopped are marked failed ("interrupted by a server restart"): their work is gone.
+    pub fn open(state_dir: &Path) -> Result<DatabaseStore, String> {
+        let models_dir = state_dir.join("models");
+        std::fs::create_dir_all(&models_dir).map_err(|e| format!("cannot create {}: {e}", models_dir.display()))?;
+        let db_path = state_dir.join("exoplanet.db");
+        let db = Database::open(&db_path)?;
+        let mut sessions = HashMap::new();
+        for row in db.sessions()? {
+            match session_from_row(&row) {
+                Some(mut s) => {
+                    if !s.status.is_finished() {
+                        s.status = TrainingStatus::Failed;
+                        s.error = Some("Interrupted by a server restart; start the training again.".into());
+                        s.step = "Interrupted".into();
+                        s.finished_at = Some(now_ms());
+                        db.upsert_session(session_row(&s));
+                        tracing::warn!(id = %s.id, "training interrupted by a restart, marked failed");
+                    }
+                    sessions.insert(s.id, s);
+                }
+                None => tracing::error!(id = row.id, "unreadable session row skipped"),
+            }
+        }
+        tracing::info!(sessions = sessions.len(), path = %db_path.display(), "store opened");
+        Ok(DatabaseStore { db, db_path, models_dir, sessions: RwLock::new(sessions), results: Mutex::new(VecDeque::new()) })
+    }
+
+    fn cache(&self, id: Uuid, result: Arc<TrainingResult>) {
+        let mut cache = self.results.lock().unwrap_or_else(|e| e.into_inner());
+        cache.retain(|(i, _)| *i != id);
+        cache.push_front((id, result));
+        cache.truncate(CACHED_RESULTS);
+    }
+
+    fn result(&self, id: &Uuid) -> Option<Arc<TrainingResult>> {
+        if let Some((_, r)) = self.results.lock().unwrap_or_else(|e| e.into_inner()).iter().find(|(i, _)| i == id) {
+            return Some(r.clone());
+        }
+        let json = self.db.get_blob("results", id.to_string())?;
+        match serde_json::from_str::<TrainingResult>(&json) {
+            Ok(r) => {
+                let r = Arc::new(r);
+                self.cache(*id, r.clone());
+                Some(r)
+            }
+            Err(error) => {
+                tracing::error!(%id, %error, "stored result unreadable");
+                None
+            }
+        }
+    }
+
+    /// Persists a session; a result it carries goes to its own table (written first, so a
+    /// completed row never points at a missing result) and is not kept on the session.
+    fn persist(&self, s: &mut TrainingSession) {
+        if let Some(result) = s.result.take() {
+            match serde_json::to_string(&*result) {
+                Ok(json) => self.db.put_blob("results", s.id.to_string(), json),
+                Err(error) => tracing::error!(id = %s.id, %error, "result not serialisable"),
+            }
+            self.cache(s.id, result);
+        }
+        self.db.upsert_session(session_row(s));
+    }
+
+    fn model_path(&self, id: &Uuid) -> PathBuf {
+        // The id is a parsed UUID, never user text, so it is safe as a file name.
+        self.models_dir.join(format!("{id}.json"))
+    }
+
+}
+
+impl SessionStore for DatabaseStore {
+    fn insert(&self, mut session: TrainingSession) {
+        self.persist(&mut session);
+        self.sessions.write().unwrap_or_else(|e| e.into_inner()).insert(session.id, session);
+    }
+
+    fn get(&self, id: &Uuid) -> Option<TrainingSession> {
+        let mut s = self.sessions.read().unwrap_or_else(|e| e.into_inner()).get(id).cloned()?;
+        if s.status == TrainingStatus::Completed {
+            s.result = self.result(id);
+        }
+        Some(s)
+    }
+
+    fn update(&self, id: &Uuid, change: &mut dyn FnMut(&mut TrainingSession)) {
+        let mut sessions = self.sessions.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(s) = sessions.get_mut(id) {
+            change(s);
+            self.persist(s);
+        }
+    }
+
+    fn list(&self) -> Vec<TrainingSession> {
+        newest_first(self.sessions.read().unwrap_or_else(|e| e.into_inner()).values().cloned())
+    }
+
+    fn delete(&self, id: &Uuid) -> bool {
+        let existed = self.sessions.write().unwrap_or_else(|e| e.into_inner()).remove(id).is_some();
+        self.results.lock().unwrap_or_else(|e| e.into_inner()).retain(|(i, _)| i != id);
+        self.db.delete(id.to_string());
+        let _ = std::fs::remove_file(self.model_path(id));
+        existed
+    }
+
+    fn save_model(&self, id: &Uuid, json: &str) {
+        // Write then rename, so a crash never leaves half a model behind.
+        let path = self.model_path(id);
+        let partial = path.with_extension("json.partial");
+        if let Err(error) = std::fs::write(&partial, json).and_then(|_| std::fs::rename(&partial, &path)) {
+            tracing::error!(%id, %error, "cannot save the model file");
+        }
+    }
+
+    fn model(&self, id: &Uuid) -> Option<String> {
+        std::fs::read_to_string(self.model_path(id)).ok()
+    }
+
+    fn flush(&self) {
+        self.db.flush();
+    }
+
+    fn disk_bytes(&self) -> u64 {
+        let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+        let models: u64 = std::fs::read_dir(&self.models_dir).map(|d| d.flatten().map(|e| size(&e.path())).sum()).unwrap_or(0);
+        size(&self.db_path) + size(&self.db_path.with_extension("db-wal")) + models
+    }
+}
+
+fn newest_first(sessions: impl Iterator<Item = TrainingSession>) -> Vec<TrainingSession> {
+    let mut all: Vec<TrainingSession> = sessions.collect();
+    all.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(a.id.cmp(&b.id)));
+    all
+}
+
+fn session_row(s: &TrainingSession) -> SessionRow {
+    SessionRow {
+        id: s.id.to_string(),
+        request: serde_json::to_string(&s.request).unwrap_or_default(),
+        status: s.status.as_str().into(),
+        progress: s.progress,
+        step: s.step.clone(),
+        error: s.error.clone(),
+        headline: s.headline.as_ref().and_then(|h| serde_json::to_string(h).ok()),
+        created_at: s.created_at as i64,
+        started_at: s.started_at.map(|t| t as i64),
+        finished_at: s.finished_at.map(|t| t as i64),
+    }
+}
+
+fn session_from_row(r: &SessionRow) -> Option<TrainingSession> {
+    Some(TrainingSession {
+        id: Uuid::parse_str(&r.id).ok()?,
+        request: serde_json::from_str(&r.request).ok()?,
+        status: serde_json::from_value(serde_json::Value::String(r.status.clone())).ok()?,
+        progress: r.progress,
+        step: r.step.clone(),
+        error: r.error.clone(),
+        created_at: r.created_at as u64,
+        started_at: r.started_at.map(|t| t as u64),
+        finished_at: r.finished_at.map(|t| t as u64),
+        headline: r.headline.as_deref().and_then(|h| serde_json::from_str(h).ok()),
+        result: None,
+    })
 }
 
 pub fn now_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request() -> TrainRequest {
+        serde_json::from_value(serde_json::json!({"dataset": "k2", "model": "svm"})).unwrap()
+    }
+
+    /// What a restart keeps: finished sessions with their results and models; what it
+    /// cannot keep (a running training) is marked failed, never left running.
+    #[test]
+    fn sessions_results_and_models_survive_reopening() {
+        let dir = std::env::temp_dir().join(format!("exo-store-test-{}", Uuid::new_v4()));
+        let done = Uuid::new_v4();
+        let running = Uuid::new_v4();
+        {
+            let store = DatabaseStore::open(&dir).unwrap();
+            store.insert(TrainingSession::queued(done, request()));
+            store.insert(TrainingSession::queued(running, request()));
+            store.update(&running, &mut |s| s.status = TrainingStatus::Running);
+            let result: TrainingResult = serde_json::from_value(sample_result(&done)).unwrap();
+            store.update(&done, &mut |s| {
+                s.status = TrainingStatus::Completed;
+                s.headline = Some(Headline { accuracy: 0.8, macro_f1: 0.7, roc_auc: Some(0.9) });
+                s.result = Some(Arc::new(result.clone()));
+            });
+            store.save_model(&done, "{\"family\":\"svm\"}");
+            store.flush();
+        }
+        let store = DatabaseStore::open(&dir).unwrap();
+        let s = store.get(&done).unwrap();
+        assert_eq!(s.status, TrainingStatus::Completed);
+        assert_eq!(s.headline.unwrap().macro_f1, 0.7);
+        assert_eq!(s.result.unwrap().id, done.to_string());
+        assert_eq!(store.model(&done).unwrap(), "{\"family\":\"svm\"}");
+        let r = store.get(&running).unwrap();
+        assert_eq!(r.status, TrainingStatus::Failed);
+        assert!(r.error.unwrap().contains("Interrupted by a server restart"));
+        assert_eq!(store.list().len(), 2);
+        assert!(store.delete(&done));
+        store.flush();
+        assert!(store.get(&done).is_none() && store.model(&done).is_none());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// The smallest valid result document (the API test covers real ones).
+    fn sample_result(id: &Uuid) -> serde_json::Value {
+        serde_json::json!({
+            "id": id.to_string(),
+            "metrics": {"accuracy": 0.8, "macro_f1": 0.7, "weighted_f1": 0.75, "roc_auc": 0.9, "log_loss": 0.5,
+                "per_class": {}, "confusion_matrix": {"labels": [], "matrix": []}, "roc_curves": []},
+            "predictions": [],
+            "model_info": {"dataset": "k2", "dataset_name": "K2", "model": "svm", "model_name": "SVM", "hyperparameters": {},
+                "seed": 42, "features": [], "missing_values": "", "split": "", "train_rows": 1, "test_rows": 1,
+                "train_stars": 1, "test_stars": 1, "structure": "", "fit_seconds": 0.1, "predict_ms": 1.0,
+                "explain_seconds": 0.1, "explanation_method": "", "caveats": []},
+            "predicted_counts": {},
+            "importance": {"space": "probability", "method": "", "base_values": {}, "features": [], "dots": {"objects": 0, "features": []}}
+        })
+    }
 }

@@ -56,6 +56,14 @@ pub fn start_training(state: &AppState, mut request: TrainRequest) -> Result<Sta
             .with_field("test_fraction"));
     }
 
+    let waiting = state.store.list().iter().filter(|s| s.status == TrainingStatus::Queued).count();
+    if waiting >= state.config.max_queue {
+        return Err(ApiError::new(
+            "queue_full",
+            format!("{waiting} trainings are already waiting (the limit is {}). Try again when some have finished.", state.config.max_queue),
+        ));
+    }
+
     let id = Uuid::new_v4();
     let config = TrainingConfig {
         mission,
@@ -80,6 +88,15 @@ fn session(state: &AppState, id: &str) -> Result<TrainingSession, ApiError> {
 
 pub fn progress(state: &AppState, id: &str) -> Result<TrainingProgress, ApiError> {
     let s = session(state, id)?;
+    // Place in the queue: queued trainings start in the order they were created.
+    let queue_position = (s.status == TrainingStatus::Queued).then(|| {
+        1 + state
+            .store
+            .list()
+            .iter()
+            .filter(|o| o.status == TrainingStatus::Queued && (o.created_at, o.id) < (s.created_at, s.id))
+            .count()
+    });
     Ok(TrainingProgress {
         id: s.id.to_string(),
         status: s.status,
@@ -91,7 +108,51 @@ pub fn progress(state: &AppState, id: &str) -> Result<TrainingProgress, ApiError
         created_at: s.created_at,
         started_at: s.started_at,
         finished_at: s.finished_at,
+        queue_position,
     })
+}
+
+/// Every training the store keeps, newest first.
+pub fn list_trainings(state: &AppState) -> Vec<TrainingSummaryItem> {
+    state
+        .store
+        .list()
+        .into_iter()
+        .map(|s| TrainingSummaryItem {
+            id: s.id.to_string(),
+            model_name: ModelKind::from_id(&s.request.model).map_or(s.request.model.clone(), |k| k.name().to_string()),
+            dataset: s.request.dataset,
+            model: s.request.model,
+            status: s.status,
+            created_at: s.created_at,
+            finished_at: s.finished_at,
+            seed: s.request.seed,
+            has_model: s.status == TrainingStatus::Completed,
+            headline: s.headline,
+        })
+        .collect()
+}
+
+/// Deletes a finished training with its result and model; a queued or running one must be
+/// cancelled first.
+pub fn delete_training(state: &AppState, id: &str) -> Result<(), ApiError> {
+    let s = session(state, id)?;
+    if !s.status.is_finished() {
+        return Err(ApiError::new("not_finished", format!("This training is {}; cancel it before deleting it.", s.status.as_str())));
+    }
+    state.store.delete(&s.id);
+    tracing::info!(id = %s.id, "training deleted");
+    Ok(())
+}
+
+/// The trained model as JSON, with a file name for the download.
+pub fn model_file(state: &AppState, id: &str) -> Result<(String, String), ApiError> {
+    let s = session(state, id)?;
+    let json = state.store.model(&s.id).ok_or_else(|| {
+        ApiError::new("not_found", format!("Training {} has no saved model (only completed trainings keep one).", s.id))
+    })?;
+    let short: String = s.id.to_string().chars().take(8).collect();
+    Ok((format!("{}-{}-{short}.json", s.request.model, s.request.dataset), json))
 }
 
 /// Stops a queued or running training; its status becomes `cancelled` once the worker

@@ -56,7 +56,7 @@ impl DecisionTreeParams {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DecisionTreeModel {
     pub tree: Tree,
 }

@@ -78,9 +78,10 @@ impl BoostingParams {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GradientBoosting {
     /// Starting raw score per class (log of the weighted class share).
+    #[serde(with = "super::float_serde::three")]
     pub init: [f64; K],
     /// `(class, tree)`: each tree adds its leaf value (`distribution[0]`) to that class's score.
     pub trees: Vec<(usize, Tree)>,

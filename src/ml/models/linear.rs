@@ -9,12 +9,13 @@ use crate::ml::ClassLabel;
 
 const K: usize = ClassLabel::COUNT;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LinearSoftmax {
     pub standardizer: Standardizer,
     /// `weights[[feature, class]]` on standardised inputs.
     pub weights: Array2<f64>,
     /// Per class; a class absent from training gets −∞ (probability 0).
+    #[serde(with = "super::float_serde::three")]
     pub intercept: [f64; K],
 }
 

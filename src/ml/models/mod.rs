@@ -4,6 +4,7 @@
 pub mod binning;
 pub mod boost_tree;
 pub mod decision_tree;
+pub mod float_serde;
 pub mod gradient_boosting;
 pub mod hist_tree;
 pub mod hyperparameters;
@@ -161,7 +162,9 @@ impl ModelParams {
     }
 }
 
-#[derive(Debug, Clone)]
+/// A fitted model; serialised (JSON, tagged by family) for the model store and downloads.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "family", content = "model", rename_all = "snake_case")]
 pub enum TrainedModel {
     LogisticRegression(LinearSoftmax),
     Svm(SvmModel),

@@ -66,13 +66,13 @@ impl MlpParams {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Layer {
     pub w: Array2<f64>,
     pub b: Array1<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Mlp {
     pub standardizer: Standardizer,
     pub layers: Vec<Layer>,

@@ -78,7 +78,7 @@ impl ForestParams {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct RandomForest {
     pub trees: Vec<Tree>,
 }

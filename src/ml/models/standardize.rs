@@ -7,7 +7,7 @@
 
 use ndarray::Array2;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Standardizer {
     /// `asinh` before imputation and scaling.
     pub log_scale: bool,

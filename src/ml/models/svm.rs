@@ -56,7 +56,7 @@ impl SvmParams {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SvmModel {
     pub standardizer: Standardizer,
     pub gamma: f64,

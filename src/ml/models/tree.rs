@@ -8,10 +8,11 @@ const K: usize = ClassLabel::COUNT;
 pub const NO_CHILD: u32 = u32::MAX;
 
 /// A node; a leaf has `left == right == NO_CHILD`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Node {
     pub feature: u32,
     /// Rows with `x[feature] < threshold` go left.
+    #[serde(with = "super::float_serde::one")]
     pub threshold: f64,
     /// Where a missing (NaN) value goes.
     pub missing_left: bool,
@@ -34,7 +35,7 @@ impl Node {
 }
 
 /// Nodes in a flat vector; index 0 is the root.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Tree {
     pub nodes: Vec<Node>,
 }

@@ -1,0 +1,101 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::functions::get_training_summary;
+use crate::api::{class_title, ResultSummary, CLASSES};
+use crate::components::format::{percent, score};
+use crate::components::{ConfusionMatrixChart, ErrorPanel};
+
+/// Two or more completed trainings side by side: headline metrics, per-class F1 and
+/// confusion matrices. The ids come from the URL (`/compare?ids=a,b`), so a comparison
+/// can be bookmarked or shared.
+#[component]
+pub fn ComparePage() -> impl IntoView {
+    let query = use_query_map();
+    let ids = Memo::new(move |_| {
+        query.with(|q| q.get("ids").unwrap_or_default()).split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect::<Vec<_>>()
+    });
+    let summaries = Resource::new(
+        move || ids.get(),
+        |ids| async move {
+            let mut out = Vec::new();
+            for id in ids {
+                out.push(get_training_summary(id).await?);
+            }
+            Ok::<_, crate::api::ApiError>(out)
+        },
+    );
+    view! {
+        <Title text="Compare trainings · Exoplanet Playground"/>
+        <h1>"Compare trainings"</h1>
+        <p class="lead"><A href="/models">"Back to saved models"</A></p>
+        <Suspense fallback=|| view! { <p class="loading">"Loading the results…"</p> }>
+            {move || Suspend::new(async move {
+                match summaries.await {
+                    Err(error) => view! { <ErrorPanel error title="Cannot compare these trainings"/> }.into_any(),
+                    Ok(list) if list.len() < 2 => view! {
+                        <p>"Choose at least two completed trainings on the " <A href="/models">"saved models"</A> " page."</p>
+                    }.into_any(),
+                    Ok(list) => view! { <Comparison list/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Comparison(list: Vec<ResultSummary>) -> impl IntoView {
+    let headers = list
+        .iter()
+        .map(|s| view! { <th scope="col">{format!("{} on {} (seed {})", s.model_info.model_name, s.model_info.dataset_name, s.model_info.seed)}</th> })
+        .collect::<Vec<_>>();
+    type Metric = fn(&ResultSummary) -> String;
+    let mut metrics: Vec<(String, Metric)> = vec![
+        ("Accuracy".into(), |s| percent(s.metrics.accuracy)),
+        ("Macro-F1".into(), |s| score(s.metrics.macro_f1)),
+        ("Weighted-F1".into(), |s| score(s.metrics.weighted_f1)),
+        ("ROC-AUC".into(), |s| s.metrics.roc_auc.map(score).unwrap_or_else(|| "n/a".into())),
+        ("Log-loss".into(), |s| score(s.metrics.log_loss)),
+        ("Fit time".into(), |s| format!("{:.2} s", s.model_info.fit_seconds)),
+        ("Held-out objects".into(), |s| s.model_info.test_rows.to_string()),
+    ];
+    metrics.push(("Explained by".into(), |s| s.model_info.explanation_method.clone()));
+    let mut rows: Vec<AnyView> = metrics
+        .into_iter()
+        .map(|(name, f)| {
+            let cells = list.iter().map(|s| view! { <td>{f(s)}</td> }).collect::<Vec<_>>();
+            view! { <tr><th scope="row">{name}</th>{cells}</tr> }.into_any()
+        })
+        .collect();
+    for class in CLASSES {
+        let cells = list
+            .iter()
+            .map(|s| view! { <td>{s.metrics.per_class.get(class).map(|c| score(c.f1)).unwrap_or_default()}</td> })
+            .collect::<Vec<_>>();
+        rows.push(view! { <tr><th scope="row">{format!("F1 {}", class_title(class).to_lowercase())}</th>{cells}</tr> }.into_any());
+    }
+    let matrices = list
+        .iter()
+        .map(|s| {
+            view! {
+                <section class="compare-matrix">
+                    <h2>{format!("{} on {}", s.model_info.model_name, s.model_info.dataset_name)}</h2>
+                    <ConfusionMatrixChart matrix=s.metrics.confusion_matrix.clone()/>
+                    <A href=format!("/trainings/{}/result", s.id)>"Open this result"</A>
+                </section>
+            }
+        })
+        .collect::<Vec<_>>();
+    view! {
+        <div class="table-scroll">
+            <table class="compare-table" data-testid="comparison">
+                <caption>"Each on its own held-out objects; same dataset and seed means the same test objects."</caption>
+                <thead><tr><th scope="col">"Metric"</th>{headers}</tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        <div class="chart-row">{matrices}</div>
+    }
+}

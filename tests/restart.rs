@@ -1,0 +1,121 @@
+//! A restart of the real server binary loses nothing finished: a completed training's
+//! result, its place in the list and its model file are all there after a hard kill, and a
+//! training that was running at the kill is marked failed, not left running forever.
+#![cfg(feature = "ssr")]
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(state_dir: &Path) -> Server {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let child = Command::new(env!("CARGO_BIN_EXE_exoplanet-playground"))
+            .current_dir(&root)
+            .env("LEPTOS_OUTPUT_NAME", "exoplanet-playground")
+            .env("LEPTOS_SITE_ROOT", "target/site")
+            .env("LEPTOS_SITE_PKG_DIR", "pkg")
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .env("EXO_STATE_DIR", state_dir)
+            .env("EXO_DATA_DIR", root.join("data"))
+            .env("EXO_MAX_TRAININGS", "1")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("server binary starts");
+        Server { child, base: format!("http://127.0.0.1:{port}") }
+    }
+
+    async fn wait_ready(&self, http: &reqwest::Client) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while http.get(format!("{}/api/v1/health", self.base)).send().await.is_err() {
+            assert!(Instant::now() < deadline, "server did not come up");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    fn kill(mut self) {
+        self.child.kill().unwrap(); // SIGKILL: no graceful shutdown
+        self.child.wait().unwrap();
+    }
+}
+
+async fn get(http: &reqwest::Client, url: String) -> (u16, Value) {
+    let r = http.get(url).send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn wait_for(http: &reqwest::Client, base: &str, id: &str, wanted: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let (_, body) = get(http, format!("{base}/api/v1/trainings/{id}")).await;
+        if body["status"] == wanted {
+            return body;
+        }
+        assert!(Instant::now() < deadline, "{id} never became {wanted}: {body}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hard_restart_keeps_finished_work_and_fails_interrupted_work() {
+    let state_dir = std::env::temp_dir().join(format!("exo-restart-{}", uuid::Uuid::new_v4()));
+    let http = reqwest::Client::new();
+
+    let server = Server::start(&state_dir);
+    server.wait_ready(&http).await;
+    let started: Value = http
+        .post(format!("{}/api/v1/trainings", server.base))
+        .json(&json!({"dataset": "k2", "model": "gradient_boosting", "preset": "fast"}))
+        .send().await.unwrap().json().await.unwrap();
+    let done = started["id"].as_str().unwrap().to_string();
+    wait_for(&http, &server.base, &done, "completed").await;
+    let (_, before) = get(&http, format!("{}/api/v1/trainings/{done}/result", server.base)).await;
+
+    let started: Value = http
+        .post(format!("{}/api/v1/trainings", server.base))
+        .json(&json!({"dataset": "kepler", "model": "random_forest", "hyperparameters": {"n_trees": 1000}}))
+        .send().await.unwrap().json().await.unwrap();
+    let running = started["id"].as_str().unwrap().to_string();
+    wait_for(&http, &server.base, &running, "running").await;
+    server.kill();
+
+    let server = Server::start(&state_dir);
+    server.wait_ready(&http).await;
+    let (status, after) = get(&http, format!("{}/api/v1/trainings/{done}/result", server.base)).await;
+    assert_eq!(status, 200);
+    assert_eq!(after["metrics"], before["metrics"]);
+    assert_eq!(after["predictions"], before["predictions"]);
+
+    let (_, interrupted) = get(&http, format!("{}/api/v1/trainings/{running}", server.base)).await;
+    assert_eq!(interrupted["status"], "failed");
+    assert!(interrupted["error"].as_str().unwrap().contains("Interrupted by a server restart"), "{interrupted}");
+
+    let (_, list) = get(&http, format!("{}/api/v1/trainings", server.base)).await;
+    let ids: Vec<&str> = list.as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, [running.as_str(), done.as_str()], "newest first");
+    assert!(list[1]["headline"]["macro_f1"].as_f64().unwrap() > 0.5);
+
+    let model = http.get(format!("{}/api/v1/trainings/{done}/model", server.base)).send().await.unwrap();
+    assert_eq!(model.status().as_u16(), 200);
+    assert!(model.headers()["content-disposition"].to_str().unwrap().contains("gradient_boosting-k2-"));
+    let model: Value = model.json().await.unwrap();
+    assert_eq!(model["family"], "gradient_boosting");
+
+    // Deleting removes it for good; a second delete is a 404.
+    let deleted = http.delete(format!("{}/api/v1/trainings/{done}", server.base)).send().await.unwrap();
+    assert_eq!(deleted.status().as_u16(), 204);
+    let again = http.delete(format!("{}/api/v1/trainings/{done}", server.base)).send().await.unwrap();
+    assert_eq!(again.status().as_u16(), 404);
+    server.kill();
+    let _ = std::fs::remove_dir_all(&state_dir);
+}
