@@ -16,10 +16,18 @@ struct TestServer {
 impl TestServer {
     /// Serves the app on a free loopback port; one training at a time, so queueing is observable.
     async fn start() -> TestServer {
-        Self::start_with_queue(32).await
+        Self::start_with(32, 1).await
+    }
+
+    async fn start_with_limit(max_upload_mb: u64) -> TestServer {
+        Self::start_with(32, max_upload_mb).await
     }
 
     async fn start_with_queue(max_queue: usize) -> TestServer {
+        Self::start_with(max_queue, 1).await
+    }
+
+    async fn start_with(max_queue: usize, max_upload_mb: u64) -> TestServer {
         let leptos = leptos::prelude::get_configuration(Some("Cargo.toml")).unwrap().leptos_options;
         let state_dir = std::env::temp_dir().join(format!("exo-api-test-{}", uuid::Uuid::new_v4()));
         let config = Config {
@@ -30,6 +38,7 @@ impl TestServer {
             max_queue,
             max_sessions: 200,
             max_disk_mb: 4096,
+            max_upload_mb,
         };
         let state = AppState::new(config).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -266,4 +275,101 @@ async fn a_full_queue_answers_429_and_queued_trainings_know_their_place() {
         let (status, _) = s.post(&format!("/api/v1/trainings/{id}/cancel"), json!({})).await;
         assert_eq!(status, 200);
     }
+}
+
+/// Uploads through the JSON API: the archive's own KOI export trains as is; a hand-made
+/// table trains through a column mapping; bad files get specific messages; too big → 413.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploads_train_and_bad_files_are_refused_with_specific_messages() {
+    let s = TestServer::start().await;
+    let form = |config: Value, file: (&str, Vec<u8>)| {
+        reqwest::multipart::Form::new()
+            .text("config", config.to_string())
+            .part("train_file", reqwest::multipart::Part::bytes(file.1).file_name(file.0.to_string()))
+    };
+    let post = |form: reqwest::multipart::Form| {
+        let url = format!("{}/api/v1/trainings", s.base);
+        let http = s.http.clone();
+        async move {
+            let r = http.post(url).multipart(form).send().await.unwrap();
+            (r.status().as_u16(), r.json::<Value>().await.unwrap())
+        }
+    };
+
+    // A hand-made table with its own column names, 20 objects per class.
+    let mut custom = String::from("object,host,verdict,period_d,radius_re\n");
+    for i in 0..60 {
+        let v = ["yes", "unsure", "no"][i % 3];
+        custom.push_str(&format!("o{i},h{},{v},{},{}\n", i / 2, 1.5 + (i % 3) as f64 * 4.0 + (i % 7) as f64 * 0.1, 1.0 + (i % 3) as f64));
+    }
+    let mapping = json!({"label_column": "verdict", "label_values": {"yes": "confirmed", "unsure": "candidate", "no": "false_positive"},
+        "features": ["period_d", "radius_re"], "id_column": "object", "group_column": "host"});
+    let (status, started) = post(form(json!({"dataset": "upload", "model": "decision_tree", "mapping": mapping}), ("mine.csv", custom.clone().into_bytes()))).await;
+    assert_eq!(status, 202, "{started}");
+    let done = s.wait_until_finished(started["id"].as_str().unwrap()).await;
+    assert_eq!(done["status"], "completed", "{done}");
+    let (_, result) = s.get(&format!("/api/v1/trainings/{}/result", started["id"].as_str().unwrap())).await;
+    assert_eq!(result["model_info"]["dataset"], "upload");
+    assert!(result["model_info"]["split"].as_str().unwrap().contains("grouped by 'host'"));
+    assert!(result["predictions"][0]["id"].as_str().unwrap().starts_with('o'));
+
+    // Without a mapping, a table that is not an archive export is refused.
+    let (status, error) = post(form(json!({"dataset": "upload", "model": "decision_tree"}), ("mine.csv", custom.clone().into_bytes()))).await;
+    assert_eq!(status, 422);
+    assert!(error["error"]["message"].as_str().unwrap().starts_with("mine.csv: this is not one of the archive's"), "{error}");
+
+    // Each bad file names itself and what is wrong.
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("empty.csv", b"".to_vec(), "empty.csv: the file is empty"),
+        ("latin.csv", b"a,b\n1,\xe9\n".to_vec(), "latin.csv: line 2 is not UTF-8 text"),
+        ("dup.csv", b"verdict,x,x\nyes,1,2\n".to_vec(), "dup.csv: column 'x' appears twice"),
+        ("../../etc/evil.csv", custom.replacen("o0,h0,yes,1.5,", "o0,h0,yes,abc,", 1).into_bytes(), "evil.csv: column 'period_d' should hold numbers but 1 value is not (row 2: 'abc')"),
+    ];
+    for (name, bytes, expected) in cases {
+        let (status, error) = post(form(json!({"dataset": "upload", "model": "decision_tree", "mapping": mapping}), (name, bytes))).await;
+        assert_eq!(status, 422, "{name}: {error}");
+        let message = error["error"]["message"].as_str().unwrap();
+        assert!(message.starts_with(expected), "{name}: {message}");
+    }
+    let (status, error) = post(form(json!({"dataset": "upload", "model": "decision_tree", "mapping": {"label_column": "status", "label_values": {}, "features": ["period_d"]}}), ("mine.csv", custom.clone().into_bytes()))).await;
+    assert_eq!((status, error["error"]["message"].as_str().unwrap()), (422, "mine.csv: the label column 'status' is not in the file"));
+
+    // The test server's limit is 1 MB.
+    let big = vec![b'1'; 1_200_000];
+    let (status, error) = post(form(json!({"dataset": "upload", "model": "decision_tree"}), ("big.csv", big))).await;
+    assert_eq!(status, 413, "{error}");
+    assert!(error["error"]["message"].as_str().unwrap().contains("limit of 1 MB"), "{error}");
+
+    // JSON asking for an upload without files is told how to send them.
+    let (status, error) = s.post("/api/v1/trainings", json!({"dataset": "upload", "model": "svm"})).await;
+    assert_eq!(status, 400);
+    assert!(error["error"]["message"].as_str().unwrap().contains("multipart/form-data"));
+
+    // Inspecting a table for the mapping form.
+    let inspect = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(custom.into_bytes()).file_name("mine.csv"));
+    let r = s.http.post(format!("{}/api/v1/uploads/inspect", s.base)).multipart(inspect).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let inspection: Value = r.json().await.unwrap();
+    assert_eq!(inspection["rows"], 60);
+    assert_eq!(inspection["detected"], Value::Null);
+    assert_eq!(inspection["columns"][2]["distinct"], json!(["yes", "unsure", "no"]));
+}
+
+/// The archive's own KOI export, uploaded as is, is recognised and trains.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_archives_koi_export_uploads_and_trains() {
+    let s = TestServer::start_with_limit(50).await;
+    let koi = std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/koi_cumulative.csv")).unwrap();
+    let form = reqwest::multipart::Form::new()
+        .text("config", json!({"dataset": "upload", "model": "logistic_regression"}).to_string())
+        .part("train_file", reqwest::multipart::Part::bytes(koi).file_name("cumulative_2025.csv"));
+    let r = s.http.post(format!("{}/api/v1/trainings", s.base)).multipart(form).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 202);
+    let started: Value = r.json().await.unwrap();
+    let done = s.wait_until_finished(started["id"].as_str().unwrap()).await;
+    assert_eq!(done["status"], "completed", "{done}");
+    let (_, result) = s.get(&format!("/api/v1/trainings/{}/result", started["id"].as_str().unwrap())).await;
+    assert_eq!(result["model_info"]["test_rows"].as_u64().unwrap() + result["model_info"]["train_rows"].as_u64().unwrap(), 9564);
+    assert!(result["model_info"]["dataset_name"].as_str().unwrap().contains("Kepler"));
+    assert!(result["metrics"]["macro_f1"].as_f64().unwrap() > 0.6);
 }

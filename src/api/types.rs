@@ -146,6 +146,60 @@ pub struct TrainRequest {
     /// Also run 5-fold cross-validation (grouped by star) on the training part.
     #[serde(default)]
     pub cross_validation: bool,
+    /// For `"dataset": "upload"` with a table that is not an archive export: how its
+    /// columns become labels and features.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mapping: Option<UploadMapping>,
+    /// Set by the server when files were uploaded with the request (never by clients).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upload: Option<UploadedFiles>,
+}
+
+/// How an uploaded table's columns become labels and features.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UploadMapping {
+    pub label_column: String,
+    /// Label value → class id (`confirmed`, `candidate`, `false_positive`); other values
+    /// are left out.
+    pub label_values: BTreeMap<String, String>,
+    pub features: Vec<String>,
+    #[serde(default)]
+    pub id_column: Option<String>,
+    #[serde(default)]
+    pub group_column: Option<String>,
+}
+
+/// Files stored with a training: the names the user gave them (for display only) and the
+/// server's own ids for them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UploadedFiles {
+    pub train_name: String,
+    pub train_id: String,
+    #[serde(default)]
+    pub test_name: Option<String>,
+    #[serde(default)]
+    pub test_id: Option<String>,
+}
+
+/// What the server made of an uploaded table, for the mapping form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UploadInspection {
+    pub file: String,
+    pub rows: usize,
+    /// `kepler`, `tess` or `k2` when the table is that archive export.
+    pub detected: Option<String>,
+    pub columns: Vec<ColumnInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnInfo {
+    pub name: String,
+    pub numeric: bool,
+    pub missing_rate: f64,
+    pub sample: Vec<String>,
+    pub distinct: Vec<String>,
+    /// Set for known label-leaking archive columns (off by default as features).
+    pub leak: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

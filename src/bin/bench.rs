@@ -62,6 +62,7 @@ fn bench_pair(mission_id: &str, model_id: &str, hyperparameters: &str) -> Result
         split: SplitRule::HeldOutIds(canonical_test_ids(&data_dir, mission)?),
         data_dir,
         cross_validation: false,
+        upload: None,
     };
     let out = run(&config, &SilentProgress).map_err(|e| e.to_string())?;
     println!(

@@ -93,6 +93,15 @@ impl LabelledDataset {
         count_classes(self.labels.iter().copied())
     }
 
+    /// Adds `other`'s rows after this one's (same features, in the same order).
+    pub fn append(&mut self, other: LabelledDataset) {
+        assert_eq!(self.feature_names, other.feature_names, "append needs the same features");
+        self.ids.extend(other.ids);
+        self.groups.extend(other.groups);
+        self.labels.extend(other.labels);
+        self.x.append(ndarray::Axis(0), other.x.view()).expect("same number of columns");
+    }
+
     /// The rows at `indices`, as a matrix and their labels.
     pub fn rows(&self, indices: &[usize]) -> (Array2<f64>, Vec<ClassLabel>) {
         let x = self.x.select(ndarray::Axis(0), indices);

@@ -26,6 +26,8 @@ pub enum MlError {
     Split(String),
     #[error("training failed: {0}")]
     Training(String),
+    #[error("{file}: {message}")]
+    InvalidUpload { file: String, message: String },
     #[error("training was cancelled")]
     Cancelled,
 }

@@ -15,6 +15,7 @@ pub mod models;
 pub mod pipeline;
 pub mod progress;
 pub mod split;
+pub mod upload;
 
 pub use class_label::ClassLabel;
 pub use error::MlError;

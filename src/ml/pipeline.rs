@@ -1,7 +1,7 @@
 //! One training run, start to finish: load → split → fit → evaluate.
 //! Reports progress at every stage and returns plain results.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::dataset::{count_classes, LabelledDataset};
@@ -10,7 +10,8 @@ use super::explain::{explain, Explanations};
 use super::metrics::{evaluate, Metrics};
 use super::models::{ModelKind, ModelParams, TrainedModel};
 use super::progress::{ProgressSink, ProgressSlice};
-use super::split::{assign_folds, grouped_stratified_split, split_by_ids};
+use super::split::{assign_folds, grouped_stratified_split, split_by_ids, TrainTestSplit};
+use super::upload::{check_test_columns, dataset_from_upload, read_upload, ColumnMapping};
 use super::{ClassLabel, Mission};
 
 const K: usize = ClassLabel::COUNT;
@@ -25,6 +26,38 @@ pub struct TrainingConfig {
     pub data_dir: PathBuf,
     /// Also run 5-fold cross-validation (grouped by star) on the training part.
     pub cross_validation: bool,
+    /// Train on the user's own file(s) instead of the mission's bundled table.
+    pub upload: Option<UploadSource>,
+}
+
+/// Uploaded files: the name the user gave each (for messages) and where it is stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UploadSource {
+    pub train: (String, PathBuf),
+    /// A separate test file; without one the training file is split like the NASA tables.
+    pub test: Option<(String, PathBuf)>,
+    /// How a table that is not an archive export maps to labels and features.
+    pub mapping: Option<ColumnMapping>,
+}
+
+/// Everything about an upload that can be checked before training: each file reads, maps
+/// to a trainable dataset, and a test file carries the training features.
+pub fn check_upload(upload: &UploadSource) -> Result<()> {
+    let data = load_upload(&upload.train.0, &upload.train.1, upload.mapping.as_ref())?;
+    if let Some((name, path)) = &upload.test {
+        let bytes = std::fs::read(path).map_err(|e| MlError::Io { file: name.clone(), reason: e.to_string() })?;
+        let table = read_upload(name, bytes)?;
+        check_test_columns(&table, &data.feature_names)?;
+        dataset_from_upload(&table, upload.mapping.as_ref())?;
+    }
+    Ok(())
+}
+
+/// Reads one uploaded file into a dataset (archive export or mapped).
+fn load_upload(name: &str, path: &Path, mapping: Option<&ColumnMapping>) -> Result<LabelledDataset> {
+    let bytes = std::fs::read(path).map_err(|e| MlError::Io { file: name.to_string(), reason: e.to_string() })?;
+    let table = read_upload(name, bytes)?;
+    dataset_from_upload(&table, mapping)
 }
 
 /// Folds of the optional cross-validation.
@@ -94,14 +127,48 @@ pub struct TrainingOutcome {
 
 pub fn run(config: &TrainingConfig, sink: &dyn ProgressSink) -> Result<TrainingOutcome> {
     let check = || if sink.is_cancelled() { Err(MlError::Cancelled) } else { Ok(()) };
-    sink.report(0.0, &format!("Loading {} table", config.mission.table_name()));
-    let data = LabelledDataset::load_mission(config.mission, &config.data_dir)?;
-    check()?;
-
-    sink.report(0.06, &format!("Splitting {} objects by host star (seed {})", data.len(), config.seed));
-    let split = match &config.split {
-        SplitRule::Grouped { test_fraction } => grouped_stratified_split(&data.labels, &data.groups, *test_fraction, config.seed)?,
-        SplitRule::HeldOutIds(ids) => split_by_ids(&data.ids, ids)?,
+    let (data, split) = match &config.upload {
+        None => {
+            sink.report(0.0, &format!("Loading {} table", config.mission.table_name()));
+            let data = LabelledDataset::load_mission(config.mission, &config.data_dir)?;
+            check()?;
+            sink.report(0.06, &format!("Splitting {} objects by host star (seed {})", data.len(), config.seed));
+            let split = match &config.split {
+                SplitRule::Grouped { test_fraction } => grouped_stratified_split(&data.labels, &data.groups, *test_fraction, config.seed)?,
+                SplitRule::HeldOutIds(ids) => split_by_ids(&data.ids, ids)?,
+            };
+            (data, split)
+        }
+        Some(upload) => {
+            sink.report(0.0, &format!("Reading {}", upload.train.0));
+            let mut data = load_upload(&upload.train.0, &upload.train.1, upload.mapping.as_ref())?;
+            check()?;
+            match &upload.test {
+                Some((name, path)) => {
+                    sink.report(0.04, &format!("Reading {name}"));
+                    let bytes = std::fs::read(path).map_err(|e| MlError::Io { file: name.clone(), reason: e.to_string() })?;
+                    let table = read_upload(name, bytes)?;
+                    check_test_columns(&table, &data.feature_names)?;
+                    let test = dataset_from_upload(&table, upload.mapping.as_ref())?;
+                    if test.feature_names != data.feature_names {
+                        return Err(MlError::InvalidUpload { file: name.clone(), message: "the test file is a different kind of table than the training file (its features differ)".into() });
+                    }
+                    let n_train = data.len();
+                    data.append(test);
+                    let split = TrainTestSplit { train: (0..n_train).collect(), test: (n_train..data.len()).collect() };
+                    (data, split)
+                }
+                None => {
+                    let fraction = match &config.split {
+                        SplitRule::Grouped { test_fraction } => *test_fraction,
+                        SplitRule::HeldOutIds(_) => 0.2,
+                    };
+                    sink.report(0.06, &format!("Splitting {} objects by host star (seed {})", data.len(), config.seed));
+                    let split = grouped_stratified_split(&data.labels, &data.groups, fraction, config.seed)?;
+                    (data, split)
+                }
+            }
+        }
     };
     let (x_train, y_train) = data.rows(&split.train);
     let (x_test, y_test) = data.rows(&split.test);
@@ -245,6 +312,7 @@ mod tests {
             split: SplitRule::Grouped { test_fraction: 0.2 },
             data_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data"),
             cross_validation: false,
+            upload: None,
         }
     }
 
@@ -352,6 +420,7 @@ mod quality {
             split: SplitRule::Grouped { test_fraction: 0.2 },
             data_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data"),
             cross_validation: false,
+            upload: None,
         };
         let out = run(&cfg, &SilentProgress).unwrap();
         println!("kepler forest: acc {:.4} macro-F1 {:.4} fit {:.2}s", out.metrics.accuracy, out.metrics.macro_f1, out.fit_seconds);

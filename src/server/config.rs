@@ -25,6 +25,8 @@ pub struct Config {
     /// Disk the store may use, in MB; the oldest finished trainings are removed beyond it
     /// (`EXO_MAX_DISK_MB`, default 4096).
     pub max_disk_mb: u64,
+    /// Largest accepted upload request, in MB (`EXO_MAX_UPLOAD_MB`, default 50).
+    pub max_upload_mb: u64,
 }
 
 /// The `Leptos.toml` file: every key optional.
@@ -37,6 +39,7 @@ struct SettingsFile {
     max_queue: Option<usize>,
     max_sessions: Option<usize>,
     max_disk_mb: Option<u64>,
+    max_upload_mb: Option<u64>,
 }
 
 impl Config {
@@ -68,6 +71,7 @@ impl Config {
             max_queue: number("EXO_MAX_QUEUE", file.max_queue.map(|n| n as u64), 32)? as usize,
             max_sessions: number("EXO_MAX_SESSIONS", file.max_sessions.map(|n| n as u64), 200)? as usize,
             max_disk_mb: number("EXO_MAX_DISK_MB", file.max_disk_mb, 4096)?,
+            max_upload_mb: number("EXO_MAX_UPLOAD_MB", file.max_upload_mb, 50)?,
         })
     }
 }

@@ -173,6 +173,8 @@ mod tests {
             test_fraction: 0.2,
             preset: None,
             cross_validation: false,
+            mapping: None,
+            upload: None,
         };
         let config = TrainingConfig {
             mission: Mission::Kepler,
@@ -181,6 +183,7 @@ mod tests {
             split: SplitRule::Grouped { test_fraction: 0.2 },
             data_dir,
             cross_validation: false,
+            upload: None,
         };
         store.insert(TrainingSession::queued(id, request.clone()));
         runner.submit(id, request, config);

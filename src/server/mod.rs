@@ -12,6 +12,7 @@ pub mod router;
 pub mod state;
 pub mod store;
 pub mod trainings;
+pub mod uploads;
 
 pub use config::Config;
 pub use router::{app, serve};

@@ -121,6 +121,39 @@ fn effective_hyperparameters(kind: ModelKind, request: &TrainRequest) -> BTreeMa
         .collect()
 }
 
+/// How the test objects were chosen, in words.
+fn split_description(request: &TrainRequest, outcome: &TrainingOutcome, mission: Mission) -> String {
+    match &request.upload {
+        Some(files) if files.test_name.is_some() => format!(
+            "Trained on {} ({} objects), tested on {} ({} objects), as uploaded: the two files decide which objects are held out.",
+            files.train_name, outcome.train_rows, files.test_name.clone().unwrap_or_default(), outcome.test_rows
+        ),
+        Some(files) => {
+            let groups = match request.mapping.as_ref().and_then(|m| m.group_column.clone()) {
+                Some(column) => format!("grouped by '{column}'"),
+                None if request.mapping.is_none() => "grouped by host star".into(),
+                None => "one group per row (no star column chosen)".into(),
+            };
+            format!(
+                "{} split {groups}, stratified by class, seed {}: {} training objects ({} groups), {} test objects ({} groups); no group is on both sides.",
+                files.train_name, request.seed, outcome.train_rows, outcome.train_stars, outcome.test_rows, outcome.test_stars
+            )
+        }
+        None => format!(
+            "Grouped by host star ({}), stratified by class, seed {}: {} training objects ({} stars), {} test objects ({} stars); no star is on both sides.",
+            mission.group_column(), request.seed, outcome.train_rows, outcome.train_stars, outcome.test_rows, outcome.test_stars
+        ),
+    }
+}
+
+fn upload_caveats(request: &TrainRequest) -> Vec<String> {
+    let mut notes = vec!["Your own table: the figures are only as good as its labels, and rows of one star on both sides of the split would flatter them.".to_string()];
+    if request.mapping.as_ref().is_some_and(|m| m.group_column.is_none()) {
+        notes.push("No star column was chosen, so each row is its own group: planets of one star may sit on both sides of the split.".into());
+    }
+    notes
+}
+
 /// What a user should keep in mind when reading this mission's figures.
 fn caveats(mission: Mission) -> Vec<String> {
     let mut notes = vec!["Candidates are the hard class: they are unresolved signals, and many will later become confirmed planets or false positives.".to_string()];
@@ -178,7 +211,7 @@ pub fn training_result(id: &str, request: &TrainRequest, outcome: &TrainingOutco
         *predicted_counts.entry(p.prediction.clone()).or_default() += 1;
     }
     let model_info = ModelDetails {
-        dataset: mission.id().into(),
+        dataset: if request.upload.is_some() { "upload".into() } else { mission.id().into() },
         dataset_name: outcome.dataset_name.clone(),
         model: outcome.model_kind.id().into(),
         model_name: outcome.model_kind.name().into(),
@@ -186,10 +219,7 @@ pub fn training_result(id: &str, request: &TrainRequest, outcome: &TrainingOutco
         seed: request.seed,
         features: outcome.feature_names.clone(),
         missing_values: outcome.model_kind.missing_values().into(),
-        split: format!(
-            "Grouped by host star ({}), stratified by class, seed {}: {} training objects ({} stars), {} test objects ({} stars); no star is on both sides.",
-            mission.group_column(), request.seed, outcome.train_rows, outcome.train_stars, outcome.test_rows, outcome.test_stars
-        ),
+        split: split_description(request, outcome, mission),
         train_rows: outcome.train_rows,
         test_rows: outcome.test_rows,
         train_stars: outcome.train_stars,
@@ -199,7 +229,7 @@ pub fn training_result(id: &str, request: &TrainRequest, outcome: &TrainingOutco
         explain_seconds: outcome.explain_seconds,
         explanation_method: outcome.explanations.method.clone(),
         predict_ms: outcome.predict_ms,
-        caveats: caveats(mission),
+        caveats: if request.upload.is_some() { upload_caveats(request) } else { caveats(mission) },
     };
     TrainingResult {
         id: id.into(),

@@ -12,20 +12,27 @@ use tracing::Level;
 
 use super::state::AppState;
 use super::trainings;
-use crate::api::{ApiError, Health, TrainRequest};
+use axum::extract::FromRequest;
 
-pub fn router() -> Router<AppState> {
+use super::uploads;
+use crate::api::{ApiError, Health, TrainRequest, UploadedFiles};
+
+/// `max_upload_bytes`: the largest request body accepted (uploads); beyond it, 413.
+pub fn router(max_upload_bytes: usize) -> Router<AppState> {
     Router::new()
         .route("/api/v1/health", get(health))
         .route("/api/v1/datasets", get(datasets))
         .route("/api/v1/models", get(models))
         .route("/api/v1/trainings", post(create_training).get(list_trainings))
+        .route("/api/v1/uploads/inspect", post(inspect_upload))
         .route("/api/v1/trainings/{id}", get(training).delete(delete_training))
         .route("/api/v1/trainings/{id}/model", get(model_file))
         .route("/api/v1/trainings/{id}/result", get(training_result))
         .route("/api/v1/trainings/{id}/importance", get(training_importance))
         .route("/api/v1/trainings/{id}/cancel", post(cancel_training))
         .route("/api/v1/{*rest}", axum::routing::any(unknown_route))
+        // Uploads may be large; the limit is a setting (413 beyond it, with the limit named).
+        .layer(axum::extract::DefaultBodyLimit::max(max_upload_bytes))
         // One log line per API call: method, path, status, latency.
         .layer(
             TraceLayer::new_for_http()
@@ -46,15 +53,108 @@ async fn models() -> impl IntoResponse {
     Json(trainings::list_models())
 }
 
-async fn create_training(
-    State(state): State<AppState>,
-    body: Result<Json<TrainRequest>, JsonRejection>,
-) -> Result<impl IntoResponse, ApiError> {
-    let Json(request) = body.map_err(|rejection| {
-        ApiError::new("invalid_request", format!("The request body is not a valid training request: {}", rejection.body_text()))
-    })?;
-    let started = trainings::start_training(&state, request)?;
+/// JSON for the bundled tables; multipart/form-data (`config`, `train_file`, `test_file`)
+/// to train on the user's own table.
+async fn create_training(State(state): State<AppState>, request: axum::extract::Request) -> Result<impl IntoResponse, ApiError> {
+    let multipart = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let request = if multipart {
+        let form = axum::extract::Multipart::from_request(request, &state).await.map_err(|e| ApiError::new("invalid_request", e.body_text()))?;
+        let parts = read_parts(&state, form).await?;
+        let mut config: TrainRequest = match parts.config {
+            Some(text) => serde_json::from_str(&text).map_err(|e| ApiError::new("invalid_request", format!("The 'config' part is not a valid training request: {e}")))?,
+            None => return Err(ApiError::new("invalid_request", "The form has no 'config' part (the training request as JSON).")),
+        };
+        let (train_name, train_bytes) = parts.train.ok_or_else(|| ApiError::new("invalid_request", "The form has no 'train_file' part.").with_field("train_file"))?;
+        let work = state.clone();
+        let files = tokio::task::spawn_blocking(move || -> Result<UploadedFiles, ApiError> {
+            let train_id = uploads::store(&work, &train_name, train_bytes)?;
+            let (test_name, test_id) = match parts.test {
+                Some((name, bytes)) => {
+                    let id = uploads::store(&work, &name, bytes)?;
+                    (Some(name), Some(id))
+                }
+                None => (None, None),
+            };
+            Ok(UploadedFiles { train_name, train_id, test_name, test_id })
+        })
+        .await
+        .map_err(|_| ApiError::new("internal", "The upload could not be processed."))??;
+        config.dataset = "upload".into();
+        config.upload = Some(files);
+        config
+    } else {
+        let Json(request) = Json::<TrainRequest>::from_request(request, &state).await.map_err(|rejection: JsonRejection| {
+            ApiError::new("invalid_request", format!("The request body is not a valid training request: {}", rejection.body_text()))
+        })?;
+        if request.upload.is_some() {
+            return Err(ApiError::new("invalid_request", "'upload' is set by the server; send files as multipart/form-data.").with_field("upload"));
+        }
+        request
+    };
+    let work = state.clone();
+    let started = tokio::task::spawn_blocking(move || trainings::start_training(&work, request))
+        .await
+        .map_err(|_| ApiError::new("internal", "The training could not be queued."))??;
     Ok((StatusCode::ACCEPTED, Json(started)))
+}
+
+/// The parts of an upload form; file parts keep the user's file name (for display only).
+struct Parts {
+    config: Option<String>,
+    train: Option<(String, Vec<u8>)>,
+    test: Option<(String, Vec<u8>)>,
+}
+
+async fn read_parts(state: &AppState, mut form: axum::extract::Multipart) -> Result<Parts, ApiError> {
+    let limit_mb = state.config.max_upload_mb;
+    let too_large = || ApiError::new("too_large", format!("The upload is larger than the limit of {limit_mb} MB (EXO_MAX_UPLOAD_MB)."));
+    let mut parts = Parts { config: None, train: None, test: None };
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
+            Err(e) => return Err(ApiError::new("invalid_request", format!("The form could not be read: {}", e.body_text()))),
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        let file_name = uploads::display_name(field.file_name().unwrap_or(&name));
+        let bytes = field.bytes().await.map_err(|e| if e.status() == StatusCode::PAYLOAD_TOO_LARGE { too_large() } else { ApiError::new("invalid_request", e.body_text()) })?;
+        match name.as_str() {
+            "config" => parts.config = Some(String::from_utf8_lossy(&bytes).into_owned()),
+            "train_file" => parts.train = Some((file_name, bytes.to_vec())),
+            "test_file" if !bytes.is_empty() => parts.test = Some((file_name, bytes.to_vec())),
+            "test_file" => {}
+            other => return Err(ApiError::new("invalid_request", format!("Unexpected form part '{other}'; expected config, train_file and optionally test_file."))),
+        }
+    }
+    Ok(parts)
+}
+
+/// `multipart/form-data` with one `file` part → what the table holds (for the mapping form).
+async fn inspect_upload(State(state): State<AppState>, mut form: axum::extract::Multipart) -> Result<impl IntoResponse, ApiError> {
+    let limit_mb = state.config.max_upload_mb;
+    let field = match form.next_field().await {
+        Ok(Some(f)) => f,
+        Ok(None) => return Err(ApiError::new("invalid_request", "The form has no 'file' part.")),
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(ApiError::new("too_large", format!("The upload is larger than the limit of {limit_mb} MB (EXO_MAX_UPLOAD_MB)."))),
+        Err(e) => return Err(ApiError::new("invalid_request", e.body_text())),
+    };
+    let name = uploads::display_name(field.file_name().unwrap_or("uploaded.csv"));
+    let bytes = field.bytes().await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new("too_large", format!("The upload is larger than the limit of {limit_mb} MB (EXO_MAX_UPLOAD_MB)."))
+        } else {
+            ApiError::new("invalid_request", e.body_text())
+        }
+    })?;
+    let inspection = tokio::task::spawn_blocking(move || uploads::inspect(&name, bytes.to_vec()))
+        .await
+        .map_err(|_| ApiError::new("internal", "The upload could not be inspected."))??;
+    Ok(Json(inspection))
 }
 
 async fn training(State(state): State<AppState>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {

@@ -15,7 +15,7 @@ pub fn app(state: AppState) -> Router {
     let context_state = state.clone();
     let leptos_options = state.config.leptos.clone();
     Router::new()
-        .merge(rest::router())
+        .merge(rest::router(state.config.max_upload_mb as usize * 1024 * 1024))
         .leptos_routes_with_context(
             &state,
             routes,

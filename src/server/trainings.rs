@@ -11,7 +11,7 @@ use super::store::TrainingSession;
 use crate::api::*;
 use crate::ml::models::presets::presets;
 use crate::ml::models::{ModelKind, ModelParams};
-use crate::ml::pipeline::{SplitRule, TrainingConfig};
+use crate::ml::pipeline::{SplitRule, TrainingConfig, UploadSource};
 use crate::ml::split::TEST_FRACTION_RANGE;
 use crate::ml::{Mission, MlError};
 
@@ -25,9 +25,21 @@ pub fn list_models() -> Vec<ModelInfo> {
 
 /// Validates the request completely, then queues the training.
 pub fn start_training(state: &AppState, mut request: TrainRequest) -> Result<StartedTraining, ApiError> {
-    let mission = Mission::from_id(&request.dataset).ok_or_else(|| {
-        ApiError::new("unknown_dataset", format!("Unknown dataset '{}'. Choose one of: kepler, tess, k2.", request.dataset)).with_field("dataset")
-    })?;
+    let upload = match (request.dataset.as_str(), &request.upload) {
+        ("upload", None) => {
+            return Err(ApiError::new("invalid_request", "To train on your own table, send it as multipart/form-data: a 'config' part with this JSON and a 'train_file' part (optionally 'test_file').")
+                .with_field("dataset"))
+        }
+        ("upload", Some(files)) => Some(upload_source(state, files, request.mapping.as_ref())?),
+        (_, Some(_)) => return Err(ApiError::new("invalid_request", "Uploaded files need \"dataset\": \"upload\".").with_field("dataset")),
+        _ => None,
+    };
+    let mission = match &upload {
+        Some(_) => Mission::Kepler, // unused: the data come from the upload
+        None => Mission::from_id(&request.dataset).ok_or_else(|| {
+            ApiError::new("unknown_dataset", format!("Unknown dataset '{}'. Choose one of: kepler, tess, k2, upload.", request.dataset)).with_field("dataset")
+        })?,
+    };
     let kind = ModelKind::from_id(&request.model).ok_or_else(|| {
         let known: Vec<&str> = ModelKind::ALL.iter().map(|m| m.id()).collect();
         ApiError::new("unknown_model", format!("Unknown model '{}'. Choose one of: {}.", request.model, known.join(", "))).with_field("model")
@@ -72,6 +84,7 @@ pub fn start_training(state: &AppState, mut request: TrainRequest) -> Result<Sta
         split: SplitRule::Grouped { test_fraction: request.test_fraction },
         data_dir: state.config.data_dir.clone(),
         cross_validation: request.cross_validation,
+        upload,
     };
     state.store.insert(TrainingSession::queued(id, request.clone()));
     state.jobs.submit(id, request, config);
@@ -110,6 +123,22 @@ pub fn progress(state: &AppState, id: &str) -> Result<TrainingProgress, ApiError
         finished_at: s.finished_at,
         queue_position,
     })
+}
+
+/// The stored files of an upload training, checked now so that a bad table is refused
+/// before anything is queued (each failure names file, column and row).
+fn upload_source(state: &AppState, files: &UploadedFiles, mapping: Option<&UploadMapping>) -> Result<UploadSource, ApiError> {
+    let find = |id: &str, name: &str| {
+        super::uploads::path(state, id).map(|p| (name.to_string(), p)).ok_or_else(|| ApiError::new("not_found", format!("The uploaded file {name} is no longer stored; upload it again.")))
+    };
+    let train = find(&files.train_id, &files.train_name)?;
+    let test = match (&files.test_id, &files.test_name) {
+        (Some(id), Some(name)) => Some(find(id, name)?),
+        _ => None,
+    };
+    let source = UploadSource { train, test, mapping: mapping.map(super::uploads::to_ml) };
+    crate::ml::pipeline::check_upload(&source).map_err(super::uploads::upload_error)?;
+    Ok(source)
 }
 
 /// Every training the store keeps, newest first.

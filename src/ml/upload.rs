@@ -1,0 +1,363 @@
+//! A user's own CSV: checked before any work starts, recognised when it is one of the
+//! archive's own exports (KOI, TOI, K2 — with or without their leading `#` lines), else
+//! profiled column by column so the user can pick the label column, map its values to the
+//! three classes and choose features. Every failure names the file and, where it applies,
+//! the column and row.
+
+use std::collections::{BTreeMap, HashSet};
+
+use super::csv_table::CsvTable;
+use super::dataset::LabelledDataset;
+use super::error::{MlError, Result};
+use super::{ClassLabel, Mission};
+
+/// Fewest objects of a class the training file must hold.
+pub const MIN_ROWS_PER_CLASS: usize = 10;
+
+fn invalid(file: &str, message: impl Into<String>) -> MlError {
+    MlError::InvalidUpload { file: file.to_string(), message: message.into() }
+}
+
+/// Reads an uploaded file after the checks that need no parsing: not empty, UTF-8, a
+/// header row, no duplicate column names.
+pub fn read_upload(file: &str, bytes: Vec<u8>) -> Result<CsvTable> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(invalid(file, "the file is empty"));
+    }
+    if let Err(e) = std::str::from_utf8(&bytes) {
+        let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+        return Err(invalid(file, format!("line {line} is not UTF-8 text; save the table as UTF-8 CSV")));
+    }
+    let text = std::str::from_utf8(&bytes).expect("checked above");
+    let header = text.lines().find(|l| !l.starts_with('#')).unwrap_or("");
+    if !header.contains(',') {
+        return Err(invalid(file, "the first line after any '#' lines is not a comma-separated header row (a CSV table needs one, with at least two columns)"));
+    }
+    let mut seen = HashSet::new();
+    for name in header.split(',').map(|c| c.trim().trim_matches('"')) {
+        if name.is_empty() {
+            return Err(invalid(file, "the header row has an empty column name"));
+        }
+        if !seen.insert(name) {
+            return Err(invalid(file, format!("column '{name}' appears twice in the header row")));
+        }
+    }
+    CsvTable::from_bytes(file, bytes)
+}
+
+/// Which archive export a table is, if any: it must have the mission's label, id and star
+/// columns and most of its default features.
+pub fn detect_mission(table: &CsvTable) -> Option<Mission> {
+    Mission::ALL.into_iter().find(|m| {
+        let has = |c: &str| table.has_column(c);
+        let features = m.default_features();
+        has(m.label_column()) && has(m.id_column()) && has(m.group_column()) && features.iter().filter(|f| has(f)).count() * 10 >= features.len() * 9
+    })
+}
+
+/// One column of a table, described for the mapping form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnProfile {
+    pub name: String,
+    /// Every present value parses as a finite number.
+    pub numeric: bool,
+    pub missing_rate: f64,
+    /// Up to five distinct present values.
+    pub sample: Vec<String>,
+    /// Distinct present values (capped at 50 for the label-mapping form).
+    pub distinct: Vec<String>,
+    /// Why this column should not be a feature, when it is a known archive leak.
+    pub leak: Option<String>,
+}
+
+pub fn profile(table: &CsvTable) -> Result<Vec<ColumnProfile>> {
+    let names: Vec<String> = table.frame.get_column_names().iter().map(|c| c.to_string()).collect();
+    names
+        .into_iter()
+        .map(|name| {
+            let cells = table.text_column(&name)?;
+            let present: Vec<&str> = cells.iter().flatten().map(|s| s.trim()).collect();
+            let numeric = !present.is_empty() && present.iter().all(|v| v.parse::<f64>().is_ok_and(f64::is_finite));
+            let mut distinct: Vec<String> = Vec::new();
+            for v in &present {
+                if distinct.len() >= 50 {
+                    break;
+                }
+                if !distinct.iter().any(|d| d == v) {
+                    distinct.push(v.to_string());
+                }
+            }
+            let leak = Mission::ALL.into_iter().find_map(|m| {
+                m.excluded_columns().iter().find(|(c, _)| *c == name).filter(|_| m.is_label_leak(&name)).map(|(_, why)| why.to_string())
+            });
+            Ok(ColumnProfile {
+                missing_rate: if cells.is_empty() { 0.0 } else { 1.0 - present.len() as f64 / cells.len() as f64 },
+                sample: distinct.iter().take(5).cloned().collect(),
+                distinct,
+                numeric,
+                leak,
+                name,
+            })
+        })
+        .collect()
+}
+
+/// How a table that is not an archive export becomes a labelled dataset.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ColumnMapping {
+    pub label_column: String,
+    /// Label value → class id (`confirmed`, `candidate`, `false_positive`); rows whose value
+    /// is not listed are left out (for example unvetted objects).
+    pub label_values: BTreeMap<String, String>,
+    pub features: Vec<String>,
+    /// Object names for the results; row numbers when absent.
+    #[serde(default)]
+    pub id_column: Option<String>,
+    /// Host star, to keep a star's objects on one side of the split; each row its own
+    /// group when absent.
+    #[serde(default)]
+    pub group_column: Option<String>,
+}
+
+/// Builds a dataset from an uploaded table: an archive export with its mission's own
+/// columns, else through `mapping`. Then checks it can be trained on.
+pub fn dataset_from_upload(table: &CsvTable, mapping: Option<&ColumnMapping>) -> Result<LabelledDataset> {
+    let file = table.file_label.as_str();
+    let data = match (mapping, detect_mission(table)) {
+        (Some(m), _) => mapped_dataset(table, m)?,
+        (None, Some(mission)) => {
+            let mut d = LabelledDataset::from_mission_table(table, mission)?;
+            d.name = format!("{file} ({} export)", mission.table_name());
+            d
+        }
+        (None, None) => {
+            return Err(invalid(file, "this is not one of the archive's KOI, TOI or K2 exports, so choose its label column, label values and feature columns"))
+        }
+    };
+    check_trainable(file, &data)?;
+    Ok(data)
+}
+
+fn mapped_dataset(table: &CsvTable, m: &ColumnMapping) -> Result<LabelledDataset> {
+    let file = table.file_label.as_str();
+    if !table.has_column(&m.label_column) {
+        return Err(invalid(file, format!("the label column '{}' is not in the file", m.label_column)));
+    }
+    let classes: BTreeMap<&str, ClassLabel> = m
+        .label_values
+        .iter()
+        .map(|(value, class)| {
+            ClassLabel::ALL
+                .into_iter()
+                .find(|c| c.as_str() == class)
+                .map(|c| (value.as_str(), c))
+                .ok_or_else(|| invalid(file, format!("label value '{value}' is mapped to '{class}'; use confirmed, candidate or false_positive")))
+        })
+        .collect::<Result<_>>()?;
+    if m.features.is_empty() {
+        return Err(invalid(file, "choose at least one feature column"));
+    }
+    for column in m.features.iter().chain(m.id_column.iter()).chain(m.group_column.iter()) {
+        if !table.has_column(column) {
+            return Err(invalid(file, format!("column '{column}' is not in the file")));
+        }
+    }
+    if m.features.contains(&m.label_column) {
+        return Err(invalid(file, format!("the label column '{}' cannot also be a feature", m.label_column)));
+    }
+    let labels_raw = table.text_column(&m.label_column)?;
+    let kept: Vec<usize> = (0..labels_raw.len()).filter(|&r| labels_raw[r].as_deref().is_some_and(|v| classes.contains_key(v.trim()))).collect();
+    let labels = kept.iter().map(|&r| classes[labels_raw[r].as_deref().unwrap_or_default().trim()]).collect();
+    let column_or_rows = |column: &Option<String>| -> Result<Vec<String>> {
+        Ok(match column {
+            Some(c) => {
+                let cells = table.text_column(c)?;
+                kept.iter().map(|&r| cells[r].clone().unwrap_or_else(|| format!("row {}", table.line_of_row(r)))).collect()
+            }
+            None => kept.iter().map(|&r| format!("row {}", table.line_of_row(r))).collect(),
+        })
+    };
+    let x = numeric_columns(table, &m.features, &kept)?;
+    Ok(LabelledDataset {
+        name: file.to_string(),
+        ids: column_or_rows(&m.id_column)?,
+        groups: column_or_rows(&m.group_column)?,
+        labels,
+        feature_names: m.features.clone(),
+        feature_descriptions: m.features.iter().map(|f| table.descriptions.get(f).cloned().unwrap_or_default()).collect(),
+        x,
+    })
+}
+
+/// Parses the feature columns; every non-numeric cell of a column is counted and the first
+/// few reported together, and infinities are refused (they are not measurements).
+fn numeric_columns(table: &CsvTable, columns: &[String], rows: &[usize]) -> Result<ndarray::Array2<f64>> {
+    let file = table.file_label.as_str();
+    let mut x = ndarray::Array2::from_elem((rows.len(), columns.len()), f64::NAN);
+    for (j, column) in columns.iter().enumerate() {
+        let cells = table.text_column(column)?;
+        let mut bad: Vec<(usize, String)> = Vec::new();
+        for (i, &row) in rows.iter().enumerate() {
+            let Some(text) = cells[row].as_deref().map(str::trim) else { continue };
+            match text.parse::<f64>() {
+                Ok(v) if v.is_finite() => x[[i, j]] = v,
+                Ok(_) => return Err(invalid(file, format!("column '{column}', row {}: '{text}' is infinite; leave the cell empty if the value is unknown", table.line_of_row(row)))),
+                Err(_) => bad.push((table.line_of_row(row), text.to_string())),
+            }
+        }
+        if !bad.is_empty() {
+            let first: Vec<String> = bad.iter().take(3).map(|(line, v)| format!("row {line}: '{v}'")).collect();
+            return Err(invalid(
+                file,
+                format!("column '{column}' should hold numbers but {} value{} not ({}); fix them, leave them empty, or drop the column", bad.len(), if bad.len() == 1 { " is" } else { "s are" }, first.join(", ")),
+            ));
+        }
+    }
+    Ok(x)
+}
+
+/// The dataset has what training needs: two classes, ten objects each, a feature that is
+/// not empty everywhere.
+pub fn check_trainable(file: &str, data: &LabelledDataset) -> Result<()> {
+    let counts = data.class_counts();
+    let present: Vec<usize> = (0..ClassLabel::COUNT).filter(|&c| counts[c] > 0).collect();
+    if present.len() < 2 {
+        return Err(invalid(file, format!("the labelled rows hold fewer than two classes ({}); a classifier needs at least two", describe_counts(&counts))));
+    }
+    if let Some(c) = present.iter().find(|&&c| counts[c] < MIN_ROWS_PER_CLASS) {
+        return Err(invalid(
+            file,
+            format!("class '{}' has only {} rows; each class needs at least {MIN_ROWS_PER_CLASS} ({})", ClassLabel::ALL[*c].as_str(), counts[*c], describe_counts(&counts)),
+        ));
+    }
+    let usable = data.x.columns().into_iter().any(|c| c.iter().any(|v| v.is_finite()));
+    if !usable {
+        return Err(invalid(file, "no feature column holds a single number; choose numeric feature columns"));
+    }
+    Ok(())
+}
+
+/// A test file must carry every feature the model was trained on.
+pub fn check_test_columns(table: &CsvTable, features: &[String]) -> Result<()> {
+    let missing: Vec<&str> = features.iter().filter(|f| !table.has_column(f)).map(String::as_str).collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(invalid(&table.file_label, format!("the test file lacks training feature{} {}", if missing.len() == 1 { "" } else { "s" }, missing.join(", "))))
+    }
+}
+
+fn describe_counts(counts: &[usize; ClassLabel::COUNT]) -> String {
+    ClassLabel::ALL.iter().map(|c| format!("{} {}", c.as_str(), counts[c.index()])).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(csv: &str) -> CsvTable {
+        read_upload("mine.csv", csv.as_bytes().to_vec()).unwrap()
+    }
+
+    fn error(result: Result<impl std::fmt::Debug>) -> String {
+        result.unwrap_err().to_string()
+    }
+
+    /// A small custom table: 12 rows per class, custom names.
+    fn custom_csv() -> String {
+        let mut s = String::from("name,star,verdict,period_days,depth_ppm,notes\n");
+        for i in 0..36 {
+            let verdict = ["planet", "maybe", "nope"][i % 3];
+            s.push_str(&format!("obj{i},star{},{verdict},{},{},x\n", i / 2, 1.0 + i as f64, 100 * (i % 3 + 1)));
+        }
+        s
+    }
+
+    fn mapping() -> ColumnMapping {
+        ColumnMapping {
+            label_column: "verdict".into(),
+            label_values: [("planet", "confirmed"), ("maybe", "candidate"), ("nope", "false_positive")].into_iter().map(|(a, b)| (a.into(), b.into())).collect(),
+            features: vec!["period_days".into(), "depth_ppm".into()],
+            id_column: Some("name".into()),
+            group_column: Some("star".into()),
+        }
+    }
+
+    #[test]
+    fn byte_level_problems_are_named() {
+        assert_eq!(error(read_upload("a.csv", b"  \n".to_vec()).map(|_| ())), "a.csv: the file is empty");
+        let latin1 = b"a,b\n1,2\n3,\xe9\n".to_vec();
+        assert_eq!(error(read_upload("a.csv", latin1).map(|_| ())), "a.csv: line 3 is not UTF-8 text; save the table as UTF-8 CSV");
+        assert!(error(read_upload("a.csv", b"just text\n".to_vec()).map(|_| ())).contains("not a comma-separated header row"));
+        assert_eq!(error(read_upload("a.csv", b"a,b,a\n1,2,3\n".to_vec()).map(|_| ())), "a.csv: column 'a' appears twice in the header row");
+    }
+
+    #[test]
+    fn archive_exports_are_recognised_with_or_without_comment_lines() {
+        let koi = std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/koi_cumulative.csv")).unwrap();
+        let with = read_upload("koi.csv", koi.clone()).unwrap();
+        assert_eq!(detect_mission(&with), Some(Mission::Kepler));
+        let start = koi.windows(2).position(|w| w == b"\nk" || w == b"\nr").map(|p| p + 1).unwrap();
+        let without = read_upload("koi.csv", koi[start..].to_vec()).unwrap();
+        assert_eq!(detect_mission(&without), Some(Mission::Kepler));
+        let d = dataset_from_upload(&without, None).unwrap();
+        assert_eq!(d.len(), 9564);
+        assert!(detect_mission(&table(&custom_csv())).is_none());
+    }
+
+    #[test]
+    fn custom_tables_are_profiled_and_mapped() {
+        let t = table(&custom_csv());
+        let p = profile(&t).unwrap();
+        let period = p.iter().find(|c| c.name == "period_days").unwrap();
+        assert!(period.numeric && period.missing_rate == 0.0);
+        let verdict = p.iter().find(|c| c.name == "verdict").unwrap();
+        assert!(!verdict.numeric);
+        assert_eq!(verdict.distinct, ["planet", "maybe", "nope"]);
+        let d = dataset_from_upload(&t, Some(&mapping())).unwrap();
+        assert_eq!(d.class_counts(), [12, 12, 12]);
+        assert_eq!(d.ids[0], "obj0");
+        assert_eq!(d.groups[1], "star0");
+        let koi_leak = profile(&table("koi_score,koi_period\n0.5,3\n")).unwrap();
+        assert!(koi_leak[0].leak.as_deref().unwrap().contains("label leak"));
+    }
+
+    #[test]
+    fn mapping_problems_are_named() {
+        let t = table(&custom_csv());
+        let with = |f: &dyn Fn(&mut ColumnMapping)| {
+            let mut m = mapping();
+            f(&mut m);
+            error(dataset_from_upload(&t, Some(&m)))
+        };
+        assert_eq!(with(&|m| m.label_column = "status".into()), "mine.csv: the label column 'status' is not in the file");
+        assert!(with(&|m| { m.label_values.retain(|k, _| k == "planet"); }).contains("fewer than two classes (confirmed 12, candidate 0, false_positive 0)"));
+        assert!(with(&|m| m.features.clear()).contains("choose at least one feature column"));
+        assert_eq!(with(&|m| m.features = vec!["notes".into()]), "mine.csv: column 'notes' should hold numbers but 36 values are not (row 2: 'x', row 3: 'x', row 4: 'x'); fix them, leave them empty, or drop the column");
+        assert!(with(&|m| m.features.push("radius".into())).contains("column 'radius' is not in the file"));
+        assert!(error(dataset_from_upload(&t, None)).contains("not one of the archive's KOI, TOI or K2 exports"));
+    }
+
+    #[test]
+    fn too_few_rows_infinities_and_empty_features_are_refused() {
+        let small = "v,x\n".to_string() + &(0..15).map(|i| format!("{},{i}\n", if i < 12 { "a" } else { "b" })).collect::<String>();
+        let m = ColumnMapping {
+            label_column: "v".into(),
+            label_values: [("a".to_string(), "confirmed".to_string()), ("b".to_string(), "false_positive".to_string())].into(),
+            features: vec!["x".into()],
+            id_column: None,
+            group_column: None,
+        };
+        assert!(error(dataset_from_upload(&table(&small), Some(&m))).contains("class 'false_positive' has only 3 rows; each class needs at least 10"));
+        let inf = "v,x\n".to_string() + &(0..24).map(|i| format!("{},{}\n", if i % 2 == 0 { "a" } else { "b" }, if i == 5 { "inf".into() } else { i.to_string() })).collect::<String>();
+        assert_eq!(error(dataset_from_upload(&table(&inf), Some(&m))), "mine.csv: column 'x', row 7: 'inf' is infinite; leave the cell empty if the value is unknown");
+        let empty = "v,x\n".to_string() + &(0..24).map(|i| format!("{},\n", if i % 2 == 0 { "a" } else { "b" })).collect::<String>();
+        assert!(error(dataset_from_upload(&table(&empty), Some(&m))).contains("no feature column holds a single number"));
+    }
+
+    #[test]
+    fn a_test_file_must_carry_every_training_feature() {
+        let t = table("period_days,other\n1,2\n");
+        assert_eq!(error(check_test_columns(&t, &["period_days".into(), "depth_ppm".into()])), "mine.csv: the test file lacks training feature depth_ppm");
+    }
+}

@@ -1,0 +1,82 @@
+//! Uploaded tables: checked, stored under the state folder by a server-made id (the name
+//! the user gave a file is only ever shown, never used as a path), and turned into the
+//! ML layer's inputs.
+
+use std::path::PathBuf;
+
+use uuid::Uuid;
+
+use super::state::AppState;
+use crate::api::{ApiError, ColumnInfo, UploadInspection, UploadMapping};
+use crate::ml::upload::{detect_mission, profile, read_upload, ColumnMapping};
+use crate::ml::MlError;
+
+/// An upload problem as the API reports it: 422 with the file / column / row message.
+pub fn upload_error(error: MlError) -> ApiError {
+    match error {
+        MlError::InvalidUpload { .. } | MlError::Csv { .. } | MlError::NotNumeric { .. } | MlError::MissingColumn { .. } | MlError::UnknownLabel { .. } => {
+            ApiError::new("invalid_upload", error.to_string())
+        }
+        other => ApiError::new("invalid_upload", other.to_string()),
+    }
+}
+
+/// A file name fit for messages: no folders, no control characters, not too long.
+pub fn display_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let clean: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
+    if clean.trim().is_empty() { "uploaded.csv".into() } else { clean }
+}
+
+/// Checks the bytes are a readable table and keeps them; returns the stored file's id.
+pub fn store(state: &AppState, name: &str, bytes: Vec<u8>) -> Result<String, ApiError> {
+    read_upload(name, bytes.clone()).map_err(upload_error)?;
+    let dir = state.config.state_dir.join("uploads");
+    std::fs::create_dir_all(&dir).map_err(|e| ApiError::new("internal", format!("cannot store the upload: {e}")))?;
+    let id = Uuid::new_v4().to_string();
+    std::fs::write(dir.join(format!("{id}.csv")), bytes).map_err(|e| ApiError::new("internal", format!("cannot store the upload: {e}")))?;
+    Ok(id)
+}
+
+/// Where a stored upload lives; `None` for anything that is not one of our ids.
+pub fn path(state: &AppState, id: &str) -> Option<PathBuf> {
+    let id = Uuid::parse_str(id).ok()?;
+    let p = state.config.state_dir.join("uploads").join(format!("{id}.csv"));
+    p.exists().then_some(p)
+}
+
+/// Columns, types, missing rates and samples, and which archive export it is, if any.
+pub fn inspect(name: &str, bytes: Vec<u8>) -> Result<UploadInspection, ApiError> {
+    let table = read_upload(name, bytes).map_err(upload_error)?;
+    let columns = profile(&table).map_err(upload_error)?;
+    Ok(UploadInspection {
+        file: name.to_string(),
+        rows: table.frame.height(),
+        detected: detect_mission(&table).map(|m| m.id().to_string()),
+        columns: columns
+            .into_iter()
+            .map(|c| ColumnInfo { name: c.name, numeric: c.numeric, missing_rate: c.missing_rate, sample: c.sample, distinct: c.distinct, leak: c.leak })
+            .collect(),
+    })
+}
+
+pub fn to_ml(m: &UploadMapping) -> ColumnMapping {
+    ColumnMapping {
+        label_column: m.label_column.clone(),
+        label_values: m.label_values.clone(),
+        features: m.features.clone(),
+        id_column: m.id_column.clone(),
+        group_column: m.group_column.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn display_names_lose_folders_and_control_characters() {
+        assert_eq!(super::display_name("../../etc/passwd"), "passwd");
+        assert_eq!(super::display_name("C:\\\\data\\\\koi.csv"), "koi.csv");
+        assert_eq!(super::display_name("a\u{7}b.csv"), "ab.csv");
+        assert_eq!(super::display_name(""), "uploaded.csv");
+    }
+}
