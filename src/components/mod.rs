@@ -14,6 +14,7 @@ pub mod predictions_table;
 pub mod progress_bar;
 pub mod roc_curves;
 pub mod shap_dot_plot;
+pub mod upload_panel;
 
 pub use class_counts_chart::ClassCountsChart;
 pub use confusion_matrix::ConfusionMatrixChart;
@@ -28,3 +29,4 @@ pub use predictions_table::PredictionsTable;
 pub use progress_bar::ProgressBar;
 pub use roc_curves::RocCurves;
 pub use shap_dot_plot::ShapDotPlot;
+pub use upload_panel::{UploadPanel, UploadState};

@@ -5,7 +5,8 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::api::functions::{get_datasets, get_models, start_training};
 use crate::api::{value_text, DatasetInfo, HyperparameterInfo, ModelInfo, PresetInfo, TrainRequest};
 use crate::components::format::count;
-use crate::components::{ErrorPanel, HyperparameterField};
+use crate::client::upload::start as start_with_files;
+use crate::components::{ErrorPanel, HyperparameterField, UploadPanel, UploadState};
 
 #[component]
 pub fn TrainPage() -> impl IntoView {
@@ -38,6 +39,8 @@ fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset
     let model = RwSignal::new("random_forest".to_string());
     let seed = RwSignal::new("42".to_string());
     let cross_validation = RwSignal::new(false);
+    let upload = UploadState::new();
+    let uploading = RwSignal::new(false);
     let active_preset = RwSignal::new("balanced".to_string());
     let presets = StoredValue::new(models.iter().map(|m| (m.id.clone(), m.presets.clone())).collect::<Vec<_>>());
     let form_error = RwSignal::new(None::<String>);
@@ -52,6 +55,7 @@ fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset
         async move { start_training(request).await }
     });
     let navigate = use_navigate();
+    let navigate_after_upload = navigate.clone();
     Effect::new(move |_| {
         if let Some(Ok(started)) = start.value().get() {
             navigate(&format!("/trainings/{}", started.id), Default::default());
@@ -87,6 +91,34 @@ fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match build_request() {
+            Ok(request) if request.dataset == "upload" => {
+                // Files go to the multipart route with fetch; server functions carry JSON only.
+                let Some(train) = upload.train.get_value() else {
+                    form_error.set(Some("Choose a training table (CSV) first.".into()));
+                    return;
+                };
+                if upload.inspection.get_untracked().is_none() {
+                    form_error.set(Some(upload.error.get_untracked().unwrap_or_else(|| "The table is still being read; try again in a moment.".into())));
+                    return;
+                }
+                let request = TrainRequest { mapping: upload.mapping(), ..request };
+                if request.mapping.as_ref().is_some_and(|m| m.features.is_empty()) {
+                    form_error.set(Some("Choose at least one feature column.".into()));
+                    return;
+                }
+                form_error.set(None);
+                uploading.set(true);
+                let config = serde_json::to_string(&request).unwrap_or_default();
+                let test = upload.test.get_value();
+                let navigate = navigate_after_upload.clone();
+                leptos::task::spawn_local(async move {
+                    match start_with_files(config, train, test).await {
+                        Ok(started) => navigate(&format!("/trainings/{}", started.id), Default::default()),
+                        Err(error) => form_error.set(Some(error.message)),
+                    }
+                    uploading.set(false);
+                });
+            }
             Ok(request) => {
                 form_error.set(None);
                 start.dispatch(request);
@@ -120,7 +152,10 @@ fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset
                     <ChoiceCard group="dataset" value=d.id.clone() selected=dataset title=d.name.clone()
                         detail=format!("{} objects, {} features", count(d.rows), d.features.len())/>
                 }).collect::<Vec<_>>()}
+                <ChoiceCard group="dataset" value="upload".to_string() selected=dataset title="Your own table".to_string()
+                    detail="Upload a CSV: the archive's KOI, TOI or K2 export, or any table you map to labels and features.".to_string()/>
             </fieldset>
+            {move || (dataset.get() == "upload").then(|| view! { <UploadPanel state=upload/> })}
             <fieldset class="choice-group">
                 <legend>"2. Model"</legend>
                 {models.iter().map(|m| view! {
@@ -172,8 +207,8 @@ fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset
                 </div>
             </fieldset>
             <div class="form-actions">
-                <button type="submit" class="button button-primary" disabled=move || start.pending().get()>
-                    {move || if start.pending().get() { "Starting…" } else { "Start training" }}
+                <button type="submit" class="button button-primary" disabled=move || start.pending().get() || uploading.get()>
+                    {move || if start.pending().get() || uploading.get() { "Starting…" } else { "Start training" }}
                 </button>
                 <p class="form-error" role="alert" data-testid="form-error">
                     {move || form_error.get().or_else(|| server_error().map(|e| e.message))}

@@ -1,0 +1,93 @@
+//! Uploading tables from the train page: inspect a file for the mapping form, and start a
+//! training with its files, both through the multipart routes of `/api/v1`.
+
+use crate::api::{ApiError, StartedTraining, UploadInspection};
+
+/// A file the user picked, held by the page until it is sent.
+#[cfg(feature = "hydrate")]
+pub type PickedFile = web_sys::File;
+#[cfg(not(feature = "hydrate"))]
+pub type PickedFile = ();
+
+/// POST /api/v1/uploads/inspect with the file.
+pub async fn inspect(file: PickedFile) -> Result<UploadInspection, ApiError> {
+    #[cfg(feature = "hydrate")]
+    {
+        let form = web_sys::FormData::new().map_err(js_error)?;
+        form.append_with_blob_and_filename("file", &file, &file.name()).map_err(js_error)?;
+        send("/api/v1/uploads/inspect", form).await
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = file;
+        Err(browser_only())
+    }
+}
+
+/// POST /api/v1/trainings as multipart: `config` (the request JSON), `train_file`, `test_file`.
+pub async fn start(config: String, train: PickedFile, test: Option<PickedFile>) -> Result<StartedTraining, ApiError> {
+    #[cfg(feature = "hydrate")]
+    {
+        let form = web_sys::FormData::new().map_err(js_error)?;
+        form.append_with_str("config", &config).map_err(js_error)?;
+        form.append_with_blob_and_filename("train_file", &train, &train.name()).map_err(js_error)?;
+        if let Some(test) = test {
+            form.append_with_blob_and_filename("test_file", &test, &test.name()).map_err(js_error)?;
+        }
+        send("/api/v1/trainings", form).await
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (config, train, test);
+        Err(browser_only())
+    }
+}
+
+/// The chosen file of an `<input type="file">` change event.
+#[cfg(feature = "hydrate")]
+pub fn picked(ev: &leptos::ev::Event) -> Option<PickedFile> {
+    use wasm_bindgen::JsCast;
+    let input: web_sys::HtmlInputElement = ev.target()?.dyn_into().ok()?;
+    input.files()?.get(0)
+}
+
+#[cfg(not(feature = "hydrate"))]
+pub fn picked(_ev: &leptos::ev::Event) -> Option<PickedFile> {
+    None
+}
+
+#[cfg(feature = "hydrate")]
+async fn send<T: serde::de::DeserializeOwned>(url: &str, form: web_sys::FormData) -> Result<T, ApiError> {
+    use wasm_bindgen::JsCast;
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&form);
+    let window = web_sys::window().ok_or_else(|| ApiError::new("network", "No browser window."))?;
+    let response: web_sys::Response = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .map_err(|_| ApiError::new("network", "The server could not be reached; check the connection and try again."))?
+        .dyn_into()
+        .map_err(js_error)?;
+    let text = wasm_bindgen_futures::JsFuture::from(response.text().map_err(js_error)?).await.map_err(js_error)?.as_string().unwrap_or_default();
+    if response.ok() {
+        serde_json::from_str(&text).map_err(|e| ApiError::new("network", format!("Unexpected answer from the server: {e}")))
+    } else {
+        #[derive(serde::Deserialize)]
+        struct Body {
+            error: ApiError,
+        }
+        Err(serde_json::from_str::<Body>(&text)
+            .map(|b| b.error)
+            .unwrap_or_else(|_| ApiError::new("network", format!("The server answered {}.", response.status()))))
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn js_error(_: wasm_bindgen::JsValue) -> ApiError {
+    ApiError::new("network", "The browser could not prepare the upload.")
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn browser_only() -> ApiError {
+    ApiError::new("invalid_request", "Uploading needs the page running in a browser.")
+}
