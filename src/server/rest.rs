@@ -96,10 +96,19 @@ async fn create_training(State(state): State<AppState>, request: axum::extract::
         request
     };
     let work = state.clone();
+    let stored = request.upload.clone();
     let started = tokio::task::spawn_blocking(move || trainings::start_training(&work, request))
         .await
-        .map_err(|_| ApiError::new("internal", "The training could not be queued."))??;
-    Ok((StatusCode::ACCEPTED, Json(started)))
+        .map_err(|_| ApiError::new("internal", "The training could not be queued."))?;
+    if let (Err(_), Some(files)) = (&started, stored) {
+        // A refused upload keeps nothing on disk.
+        for id in std::iter::once(files.train_id).chain(files.test_id) {
+            if let Some(path) = uploads::path(&state, &id) {
+                let _ = std::fs::remove_file(path);
+            }
+        }
+    }
+    Ok((StatusCode::ACCEPTED, Json(started?)))
 }
 
 /// The parts of an upload form; file parts keep the user's file name (for display only).

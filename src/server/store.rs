@@ -68,6 +68,10 @@ pub trait SessionStore: Send + Sync {
     }
     /// Returns once every accepted write is durable (called at shutdown).
     fn flush(&self) {}
+    /// Deletes a training's uploaded files (its result and model stay); the bytes freed.
+    fn remove_uploads(&self, _id: &Uuid) -> u64 {
+        0
+    }
 }
 
 /// Sessions in memory only: lost on restart. For tests.
@@ -120,6 +124,7 @@ pub struct DatabaseStore {
     db: Database,
     db_path: PathBuf,
     models_dir: PathBuf,
+    uploads_dir: PathBuf,
     sessions: RwLock<HashMap<Uuid, TrainingSession>>,
     results: Mutex<VecDeque<(Uuid, Arc<TrainingResult>)>>,
 }
@@ -150,7 +155,7 @@ impl DatabaseStore {
             }
         }
         tracing::info!(sessions = sessions.len(), path = %db_path.display(), "store opened");
-        Ok(DatabaseStore { db, db_path, models_dir, sessions: RwLock::new(sessions), results: Mutex::new(VecDeque::new()) })
+        Ok(DatabaseStore { db, db_path, models_dir, uploads_dir: state_dir.join("uploads"), sessions: RwLock::new(sessions), results: Mutex::new(VecDeque::new()) })
     }
 
     fn cache(&self, id: Uuid, result: Arc<TrainingResult>) {
@@ -225,6 +230,7 @@ impl SessionStore for DatabaseStore {
     }
 
     fn delete(&self, id: &Uuid) -> bool {
+        self.remove_uploads(id);
         let existed = self.sessions.write().unwrap_or_else(|e| e.into_inner()).remove(id).is_some();
         self.results.lock().unwrap_or_else(|e| e.into_inner()).retain(|(i, _)| i != id);
         self.db.delete(id.to_string());
@@ -251,8 +257,22 @@ impl SessionStore for DatabaseStore {
 
     fn disk_bytes(&self) -> u64 {
         let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
-        let models: u64 = std::fs::read_dir(&self.models_dir).map(|d| d.flatten().map(|e| size(&e.path())).sum()).unwrap_or(0);
-        size(&self.db_path) + size(&self.db_path.with_extension("db-wal")) + models
+        let folder = |dir: &Path| -> u64 { std::fs::read_dir(dir).map(|d| d.flatten().map(|e| size(&e.path())).sum()).unwrap_or(0) };
+        size(&self.db_path) + size(&self.db_path.with_extension("db-wal")) + folder(&self.models_dir) + folder(&self.uploads_dir)
+    }
+
+    fn remove_uploads(&self, id: &Uuid) -> u64 {
+        let files = self.sessions.read().unwrap_or_else(|e| e.into_inner()).get(id).and_then(|s| s.request.upload.clone());
+        let Some(files) = files else { return 0 };
+        let mut freed = 0;
+        for stored in std::iter::once(files.train_id).chain(files.test_id) {
+            // Stored ids are UUIDs the server made; anything else is not a file of ours.
+            let Ok(stored) = Uuid::parse_str(&stored) else { continue };
+            let path = self.uploads_dir.join(format!("{stored}.csv"));
+            freed += std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            let _ = std::fs::remove_file(&path);
+        }
+        freed
     }
 }
 
