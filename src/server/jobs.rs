@@ -10,16 +10,21 @@ use tokio::sync::Semaphore;
 use uuid::Uuid;
 
 use super::reports::training_result;
-use super::store::{now_ms, SessionStore};
 use super::retention::Retention;
+use super::store::{now_ms, SessionStore};
 use crate::api::{Headline, TrainRequest, TrainingStatus};
 use crate::ml::pipeline::{self, TrainingConfig};
 use crate::ml::progress::ProgressSink;
 use crate::ml::MlError;
 
+/// A training waiting for a slot.
+type Job = Box<dyn FnOnce(tokio::sync::OwnedSemaphorePermit) + Send>;
+
 #[derive(Clone)]
 pub struct JobRunner {
-    slots: Arc<Semaphore>,
+    /// Jobs in submission order, handed out by one dispatcher so the queue is first come,
+    /// first served (separately spawned tasks would race for the slots in any order).
+    queue: tokio::sync::mpsc::UnboundedSender<Job>,
     store: Arc<dyn SessionStore>,
     retention: Retention,
     /// Cancel flags of the trainings not yet finished, polled by their workers.
@@ -27,8 +32,17 @@ pub struct JobRunner {
 }
 
 impl JobRunner {
+    /// Starts the dispatcher; call from within the tokio runtime.
     pub fn new(max_concurrent: usize, store: Arc<dyn SessionStore>, retention: Retention) -> Self {
-        JobRunner { slots: Arc::new(Semaphore::new(max_concurrent.max(1))), store, retention, cancel_flags: Default::default() }
+        let slots = Arc::new(Semaphore::new(max_concurrent.max(1)));
+        let (queue, mut waiting) = tokio::sync::mpsc::unbounded_channel::<Job>();
+        tokio::spawn(async move {
+            while let Some(job) = waiting.recv().await {
+                let Ok(slot) = slots.clone().acquire_owned().await else { return };
+                job(slot);
+            }
+        });
+        JobRunner { queue, store, retention, cancel_flags: Default::default() }
     }
 
     /// Asks a queued or running training to stop; false when it is not (or no longer) running.
@@ -46,31 +60,41 @@ impl JobRunner {
 
     /// Queues a training; returns at once. The session must already be in the store.
     pub fn submit(&self, id: Uuid, request: TrainRequest, config: TrainingConfig) {
-        let (slots, store, retention) = (self.slots.clone(), self.store.clone(), self.retention);
+        let (store, retention) = (self.store.clone(), self.retention);
         let cancelled = Arc::new(AtomicBool::new(false));
         self.cancel_flags.lock().unwrap_or_else(|e| e.into_inner()).insert(id, cancelled.clone());
         let flags = self.cancel_flags.clone();
-        tokio::spawn(async move {
-            let Ok(_slot) = slots.acquire_owned().await else { return };
-            let finished = if cancelled.load(Ordering::Relaxed) {
-                Err(MlError::Cancelled)
-            } else {
-                run_job(&store, id, config, cancelled).await
-            };
-            flags.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
-            // Serialising a big model and writing it takes a moment: off the async threads.
-            let keep = store.clone();
-            let _ = tokio::task::spawn_blocking(move || {
-                record_outcome(&keep, id, &request, finished);
-                retention.enforce(keep.as_ref());
-            })
-            .await;
+        let job: Job = Box::new(move |slot| {
+            tokio::spawn(async move {
+                let _slot = slot; // held until the job has recorded its outcome
+                let finished = if cancelled.load(Ordering::Relaxed) {
+                    Err(MlError::Cancelled)
+                } else {
+                    run_job(&store, id, config, cancelled).await
+                };
+                flags.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+                // Serialising a big model and writing it takes a moment: off the async threads.
+                let keep = store.clone();
+                let _ = tokio::task::spawn_blocking(move || {
+                    record_outcome(&keep, id, &request, finished);
+                    retention.enforce(keep.as_ref());
+                })
+                .await;
+            });
         });
+        if self.queue.send(job).is_err() {
+            tracing::error!(%id, "the job dispatcher has stopped; training not started");
+        }
     }
 }
 
 /// Runs the pipeline on the blocking pool, the session marked running meanwhile.
-async fn run_job(store: &Arc<dyn SessionStore>, id: Uuid, config: TrainingConfig, cancelled: Arc<AtomicBool>) -> Result<pipeline::TrainingOutcome, MlError> {
+async fn run_job(
+    store: &Arc<dyn SessionStore>,
+    id: Uuid,
+    config: TrainingConfig,
+    cancelled: Arc<AtomicBool>,
+) -> Result<pipeline::TrainingOutcome, MlError> {
     store.update(&id, &mut |s| {
         s.status = TrainingStatus::Running;
         s.started_at = Some(now_ms());
@@ -89,7 +113,12 @@ async fn run_job(store: &Arc<dyn SessionStore>, id: Uuid, config: TrainingConfig
 }
 
 /// Moves the session to its final state: completed with its result, cancelled, or failed.
-fn record_outcome(store: &Arc<dyn SessionStore>, id: Uuid, request: &TrainRequest, finished: Result<pipeline::TrainingOutcome, MlError>) {
+fn record_outcome(
+    store: &Arc<dyn SessionStore>,
+    id: Uuid,
+    request: &TrainRequest,
+    finished: Result<pipeline::TrainingOutcome, MlError>,
+) {
     if let Ok(outcome) = &finished {
         // The model first: a completed session always has its model file.
         match serde_json::to_string(&outcome.model) {
@@ -105,7 +134,11 @@ fn record_outcome(store: &Arc<dyn SessionStore>, id: Uuid, request: &TrainReques
                 s.status = TrainingStatus::Completed;
                 s.progress = 100.0;
                 s.step = "Done".into();
-                s.headline = Some(Headline { accuracy: result.metrics.accuracy, macro_f1: result.metrics.macro_f1, roc_auc: result.metrics.roc_auc });
+                s.headline = Some(Headline {
+                    accuracy: result.metrics.accuracy,
+                    macro_f1: result.metrics.macro_f1,
+                    roc_auc: result.metrics.roc_auc,
+                });
                 s.result = Some(Arc::new(result.clone()));
             }
             Err(MlError::Cancelled) => {
@@ -162,7 +195,13 @@ mod tests {
     use std::time::{Duration, Instant};
 
     /// Queues a Kepler training of `kind` with `raw` hyperparameters, reading tables from `data_dir`.
-    fn submit(store: &Arc<dyn SessionStore>, runner: &JobRunner, kind: ModelKind, raw: serde_json::Value, data_dir: PathBuf) -> Uuid {
+    fn submit(
+        store: &Arc<dyn SessionStore>,
+        runner: &JobRunner,
+        kind: ModelKind,
+        raw: serde_json::Value,
+        data_dir: PathBuf,
+    ) -> Uuid {
         let id = Uuid::new_v4();
         let raw: RawHyperparameters = serde_json::from_value(raw).unwrap();
         let request = TrainRequest {
@@ -212,7 +251,8 @@ mod tests {
     async fn failing_training_is_marked_failed_with_reason() {
         let store: Arc<dyn SessionStore> = Arc::new(MemoryStore::default());
         let runner = JobRunner::new(1, store.clone(), Retention { max_sessions: 100, max_disk_bytes: u64::MAX });
-        let id = submit(&store, &runner, ModelKind::DecisionTree, serde_json::json!({}), "/nonexistent-data-dir".into());
+        let id =
+            submit(&store, &runner, ModelKind::DecisionTree, serde_json::json!({}), "/nonexistent-data-dir".into());
         let s = wait_finished(&store, &id).await;
         assert_eq!(s.status, TrainingStatus::Failed);
         let error = s.error.unwrap();
