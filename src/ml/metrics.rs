@@ -23,6 +23,8 @@ pub struct Metrics {
     pub weighted_f1: f64,
     /// One-vs-rest ROC-AUC averaged over classes; `None` when a class is absent from the test set.
     pub roc_auc_macro: Option<f64>,
+    /// One-vs-rest ROC-AUC per class (exact, from every object; `None` when undefined).
+    pub roc_auc_per_class: [Option<f64>; K],
     /// Mean negative log-likelihood of the true class (probabilities clipped at 1e-15).
     pub log_loss: f64,
     /// In [`ClassLabel::ALL`] order.
@@ -60,13 +62,15 @@ pub fn evaluate(actual: &[ClassLabel], probabilities: &[[f64; K]]) -> Metrics {
     } else {
         actual.iter().zip(probabilities).map(|(a, p)| -p[a.index()].clamp(1e-15, 1.0).ln()).sum::<f64>() / n as f64
     };
-    let aucs: Option<Vec<f64>> = (0..K).map(|c| one_vs_rest_auc(actual, probabilities, c)).collect();
+    let roc_auc_per_class: [Option<f64>; K] = std::array::from_fn(|c| one_vs_rest_auc(actual, probabilities, c));
+    let aucs: Option<Vec<f64>> = roc_auc_per_class.iter().copied().collect();
     let roc_auc_macro = aucs.map(|a| a.iter().sum::<f64>() / K as f64);
     Metrics {
         accuracy: ratio(correct as f64, n as f64),
         macro_f1,
         weighted_f1,
         roc_auc_macro,
+        roc_auc_per_class,
         log_loss,
         per_class,
         confusion,

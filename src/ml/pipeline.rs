@@ -45,12 +45,25 @@ pub struct UploadSource {
 pub fn check_upload(upload: &UploadSource) -> Result<()> {
     let data = load_upload(&upload.train.0, &upload.train.1, upload.mapping.as_ref())?;
     if let Some((name, path)) = &upload.test {
-        let bytes = std::fs::read(path).map_err(|e| MlError::Io { file: name.clone(), reason: e.to_string() })?;
-        let table = read_upload(name, bytes)?;
-        check_test_columns(&table, &data.feature_names)?;
-        dataset_from_upload(&table, upload.mapping.as_ref())?;
+        load_test_upload(name, path, upload.mapping.as_ref(), &data.feature_names)?;
     }
     Ok(())
+}
+
+/// Reads the uploaded test file: it must carry the training features, map the same way, and
+/// end up with exactly the training file's features.
+fn load_test_upload(name: &str, path: &Path, mapping: Option<&ColumnMapping>, features: &[String]) -> Result<LabelledDataset> {
+    let bytes = std::fs::read(path).map_err(|e| MlError::Io { file: name.to_string(), reason: e.to_string() })?;
+    let table = read_upload(name, bytes)?;
+    check_test_columns(&table, features)?;
+    let test = dataset_from_upload(&table, mapping)?;
+    if test.feature_names != features {
+        return Err(MlError::InvalidUpload {
+            file: name.to_string(),
+            message: "the test file is a different kind of table than the training file (its features differ)".into(),
+        });
+    }
+    Ok(test)
 }
 
 /// Reads one uploaded file into a dataset (archive export or mapped).
@@ -146,13 +159,7 @@ pub fn run(config: &TrainingConfig, sink: &dyn ProgressSink) -> Result<TrainingO
             match &upload.test {
                 Some((name, path)) => {
                     sink.report(0.04, &format!("Reading {name}"));
-                    let bytes = std::fs::read(path).map_err(|e| MlError::Io { file: name.clone(), reason: e.to_string() })?;
-                    let table = read_upload(name, bytes)?;
-                    check_test_columns(&table, &data.feature_names)?;
-                    let test = dataset_from_upload(&table, upload.mapping.as_ref())?;
-                    if test.feature_names != data.feature_names {
-                        return Err(MlError::InvalidUpload { file: name.clone(), message: "the test file is a different kind of table than the training file (its features differ)".into() });
-                    }
+                    let test = load_test_upload(name, path, upload.mapping.as_ref(), &data.feature_names)?;
                     let n_train = data.len();
                     data.append(test);
                     let split = TrainTestSplit { train: (0..n_train).collect(), test: (n_train..data.len()).collect() };

@@ -74,16 +74,11 @@ pub fn metrics_report(m: &Metrics) -> MetricsReport {
             .iter()
             .map(|c| RocCurve {
                 class: c.as_str().into(),
-                auc: auc_of(&m.roc_curves[c.index()]),
+                auc: m.roc_auc_per_class[c.index()],
                 points: m.roc_curves[c.index()].iter().map(|&(x, y)| [x, y]).collect(),
             })
             .collect(),
     }
-}
-
-/// Trapezoid area under a ROC curve (exact for the full curve, which keeps every tie step).
-fn auc_of(points: &[(f64, f64)]) -> Option<f64> {
-    (points.len() >= 2).then(|| points.windows(2).map(|w| (w[1].0 - w[0].0) * (w[1].1 + w[0].1) / 2.0).sum())
 }
 
 /// Mean ± std per metric over the folds.

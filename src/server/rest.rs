@@ -118,20 +118,23 @@ struct Parts {
     test: Option<(String, Vec<u8>)>,
 }
 
+/// A multipart read error: over the body limit it is a 413 naming the limit.
+fn form_error(state: &AppState, e: axum::extract::multipart::MultipartError) -> ApiError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        let limit_mb = state.config.max_upload_mb;
+        ApiError::new("too_large", format!("The upload is larger than the limit of {limit_mb} MB (EXO_MAX_UPLOAD_MB)."))
+    } else {
+        ApiError::new("invalid_request", format!("The form could not be read: {}", e.body_text()))
+    }
+}
+
 async fn read_parts(state: &AppState, mut form: axum::extract::Multipart) -> Result<Parts, ApiError> {
-    let limit_mb = state.config.max_upload_mb;
-    let too_large = || ApiError::new("too_large", format!("The upload is larger than the limit of {limit_mb} MB (EXO_MAX_UPLOAD_MB)."));
     let mut parts = Parts { config: None, train: None, test: None };
     loop {
-        let field = match form.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
-            Err(e) => return Err(ApiError::new("invalid_request", format!("The form could not be read: {}", e.body_text()))),
-        };
+        let Some(field) = form.next_field().await.map_err(|e| form_error(state, e))? else { break };
         let name = field.name().unwrap_or_default().to_string();
         let file_name = uploads::display_name(field.file_name().unwrap_or(&name));
-        let bytes = field.bytes().await.map_err(|e| if e.status() == StatusCode::PAYLOAD_TOO_LARGE { too_large() } else { ApiError::new("invalid_request", e.body_text()) })?;
+        let bytes = field.bytes().await.map_err(|e| form_error(state, e))?;
         match name.as_str() {
             "config" => parts.config = Some(String::from_utf8_lossy(&bytes).into_owned()),
             "train_file" => parts.train = Some((file_name, bytes.to_vec())),
@@ -145,21 +148,13 @@ async fn read_parts(state: &AppState, mut form: axum::extract::Multipart) -> Res
 
 /// `multipart/form-data` with one `file` part → what the table holds (for the mapping form).
 async fn inspect_upload(State(state): State<AppState>, mut form: axum::extract::Multipart) -> Result<impl IntoResponse, ApiError> {
-    let limit_mb = state.config.max_upload_mb;
-    let field = match form.next_field().await {
-        Ok(Some(f)) => f,
-        Ok(None) => return Err(ApiError::new("invalid_request", "The form has no 'file' part.")),
-        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(ApiError::new("too_large", format!("The upload is larger than the limit of {limit_mb} MB (EXO_MAX_UPLOAD_MB)."))),
-        Err(e) => return Err(ApiError::new("invalid_request", e.body_text())),
-    };
+    let field = form
+        .next_field()
+        .await
+        .map_err(|e| form_error(&state, e))?
+        .ok_or_else(|| ApiError::new("invalid_request", "The form has no 'file' part."))?;
     let name = uploads::display_name(field.file_name().unwrap_or("uploaded.csv"));
-    let bytes = field.bytes().await.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new("too_large", format!("The upload is larger than the limit of {limit_mb} MB (EXO_MAX_UPLOAD_MB)."))
-        } else {
-            ApiError::new("invalid_request", e.body_text())
-        }
-    })?;
+    let bytes = field.bytes().await.map_err(|e| form_error(&state, e))?;
     let inspection = tokio::task::spawn_blocking(move || uploads::inspect(&name, bytes.to_vec()))
         .await
         .map_err(|_| ApiError::new("internal", "The upload could not be inspected."))??;
