@@ -7,10 +7,18 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
 
+# Debian's PostgreSQL with a fresh database, so the multi-process queue test also runs
+# against a database server (the app's default is the SQLite file).
+echo "== PostgreSQL for the queue test"
+EXO_TEST_POSTGRES_URL=$(bash scripts/postgres.sh)
+export EXO_TEST_POSTGRES_URL
+
 echo "== cargo test (unit + integration)"
 cargo test --features ssr
 
 # cargo-leptos builds the WASM with only the `hydrate` feature: if a server-only crate
 # leaked into the front end, this build fails.
+echo "== target/ after the test build: $(du -sh target 2>/dev/null | cut -f1)"
 echo "== end-to-end (Playwright in Chromium)"
 cargo leptos end-to-end
+echo "== target/ after the end-to-end build: $(du -sh target 2>/dev/null | cut -f1)"

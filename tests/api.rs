@@ -39,6 +39,7 @@ impl TestServer {
             max_sessions: 200,
             max_disk_mb: 4096,
             max_upload_mb,
+            database_url: None,
         };
         let state = AppState::new(config).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -313,6 +314,30 @@ async fn uploads_train_and_bad_files_are_refused_with_specific_messages() {
     assert!(result["model_info"]["split"].as_str().unwrap().contains("grouped by 'host'"));
     assert!(result["predictions"][0]["id"].as_str().unwrap().starts_with('o'));
 
+    // A test file without the label column: predictions and explanations, no metrics.
+    let unlabelled: String = custom.lines().map(|l| { let c: Vec<&str> = l.split(',').collect(); format!("{},{},{}", c[0], c[3], c[4]) }).take(11).collect::<Vec<_>>().join("\n");
+    let with_test = form(json!({"dataset": "upload", "model": "random_forest", "mapping": mapping}), ("mine.csv", custom.clone().into_bytes()))
+        .part("test_file", reqwest::multipart::Part::bytes(unlabelled.clone().into_bytes()).file_name("new_objects.csv"));
+    let (status, started) = post(with_test).await;
+    assert_eq!(status, 202, "{started}");
+    let done = s.wait_until_finished(started["id"].as_str().unwrap()).await;
+    assert_eq!(done["status"], "completed", "{done}");
+    let (_, result) = s.get(&format!("/api/v1/trainings/{}/result", started["id"].as_str().unwrap())).await;
+    assert_eq!(result["metrics"], Value::Null);
+    assert_eq!(result["model_info"]["test_rows"], 10);
+    assert!(result["model_info"]["caveats"].to_string().contains("no labels"), "{}", result["model_info"]);
+    let p = &result["predictions"][0];
+    assert_eq!((p["id"].as_str(), &p["actual"], &p["correct"]), (Some("o0"), &Value::Null, &Value::Null));
+    let e = &p["explanation"];
+    let sum: f64 = e["contributions"].as_object().unwrap().values().map(|v| v.as_f64().unwrap()).sum();
+    assert!((e["base_value"].as_f64().unwrap() + sum - e["output_value"].as_f64().unwrap()).abs() < 1e-6);
+    // A test file that lacks a training feature is refused before queueing.
+    let no_radius: String = unlabelled.lines().map(|l| l.rsplit_once(',').unwrap().0.to_string()).collect::<Vec<_>>().join("\n");
+    let bad_test = form(json!({"dataset": "upload", "model": "decision_tree", "mapping": mapping}), ("mine.csv", custom.clone().into_bytes()))
+        .part("test_file", reqwest::multipart::Part::bytes(no_radius.into_bytes()).file_name("new_objects.csv"));
+    let (status, error) = post(bad_test).await;
+    assert_eq!((status, error["error"]["message"].as_str().unwrap()), (422, "new_objects.csv: the test file lacks training feature radius_re"));
+
     // Without a mapping, a table that is not an archive export is refused.
     let (status, error) = post(form(json!({"dataset": "upload", "model": "decision_tree"}), ("mine.csv", custom.clone().into_bytes()))).await;
     assert_eq!(status, 422);
@@ -324,6 +349,11 @@ async fn uploads_train_and_bad_files_are_refused_with_specific_messages() {
         ("latin.csv", b"a,b\n1,\xe9\n".to_vec(), "latin.csv: line 2 is not UTF-8 text"),
         ("dup.csv", b"verdict,x,x\nyes,1,2\n".to_vec(), "dup.csv: column 'x' appears twice"),
         ("../../etc/evil.csv", custom.replacen("o0,h0,yes,1.5,", "o0,h0,yes,abc,", 1).into_bytes(), "evil.csv: column 'period_d' should hold numbers but 1 value is not (row 2: 'abc')"),
+        ("noheader.csv", b"just one column\n1\n".to_vec(), "noheader.csv: the first line after any '#' lines is not a comma-separated header row"),
+        ("inf.csv", custom.replacen("o3,h1,yes,1.8,", "o3,h1,yes,inf,", 1).into_bytes(), "inf.csv: column 'period_d', row 5: 'inf' is infinite"),
+        ("oneclass.csv", custom.replace(",unsure,", ",yes,").replace(",no,", ",yes,").into_bytes(), "oneclass.csv: the labelled rows hold fewer than two classes (confirmed 60, candidate 0, false_positive 0)"),
+        ("few.csv", custom.replacen(",no,", ",yes,", 15).into_bytes(), "few.csv: class 'false_positive' has only 5 rows; each class needs at least 10"),
+        ("nonumbers.csv", custom.lines().map(|l| { let c: Vec<&str> = l.split(',').collect(); if c[0] == "object" { l.to_string() } else { format!("{},{},{},,", c[0], c[1], c[2]) } }).collect::<Vec<_>>().join("\n").into_bytes(), "nonumbers.csv: no feature column holds a single number"),
     ];
     for (name, bytes, expected) in cases {
         let (status, error) = post(form(json!({"dataset": "upload", "model": "decision_tree", "mapping": mapping}), (name, bytes))).await;

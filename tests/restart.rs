@@ -1,6 +1,7 @@
-//! A restart of the real server binary loses nothing finished: a completed training's
-//! result, its place in the list and its model file are all there after a hard kill, and a
-//! training that was running at the kill is marked failed, not left running forever.
+//! Real server processes. A restart loses nothing finished: a completed training's result,
+//! its place in the list and its model file are all there after a hard kill, and a training
+//! that was running at the kill is marked failed, not left running forever. Two processes
+//! sharing one state folder share one queue: each takes work, and either can cancel.
 #![cfg(feature = "ssr")]
 
 use std::path::{Path, PathBuf};
@@ -16,6 +17,11 @@ struct Server {
 
 impl Server {
     fn start(state_dir: &Path) -> Server {
+        Self::start_with_workers(state_dir, 1, None)
+    }
+
+    /// `database_url`: a database server instead of the state folder's SQLite file.
+    fn start_with_workers(state_dir: &Path, workers: usize, database_url: Option<&str>) -> Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
         let child = Command::new(env!("CARGO_BIN_EXE_exoplanet-playground"))
@@ -26,7 +32,8 @@ impl Server {
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
             .env("EXO_STATE_DIR", state_dir)
             .env("EXO_DATA_DIR", root.join("data"))
-            .env("EXO_MAX_TRAININGS", "1")
+            .env("EXO_MAX_TRAININGS", workers.to_string())
+            .env("EXO_DATABASE_URL", database_url.unwrap_or_default())
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .spawn()
@@ -96,8 +103,8 @@ async fn a_hard_restart_keeps_finished_work_and_fails_interrupted_work() {
     assert_eq!(after["metrics"], before["metrics"]);
     assert_eq!(after["predictions"], before["predictions"]);
 
-    let (_, interrupted) = get(&http, format!("{}/api/v1/trainings/{running}", server.base)).await;
-    assert_eq!(interrupted["status"], "failed");
+    // Once its heartbeat is older than the stale limit (10 s), any process marks it failed.
+    let interrupted = wait_for(&http, &server.base, &running, "failed").await;
     assert!(interrupted["error"].as_str().unwrap().contains("Interrupted by a server restart"), "{interrupted}");
 
     let (_, list) = get(&http, format!("{}/api/v1/trainings", server.base)).await;
@@ -117,5 +124,62 @@ async fn a_hard_restart_keeps_finished_work_and_fails_interrupted_work() {
     let again = http.delete(format!("{}/api/v1/trainings/{done}", server.base)).send().await.unwrap();
     assert_eq!(again.status().as_u16(), 404);
     server.kill();
+    let _ = std::fs::remove_dir_all(&state_dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_share_the_sqlite_queue_and_can_cancel_each_others_work() {
+    two_processes_share_the_queue(None).await;
+}
+
+/// The same against PostgreSQL: `scripts/test.sh` starts Debian's PostgreSQL and sets
+/// `EXO_TEST_POSTGRES_URL` (a fresh, empty database); a plain `cargo test` without it says
+/// it skipped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_share_the_postgres_queue_and_can_cancel_each_others_work() {
+    match std::env::var("EXO_TEST_POSTGRES_URL") {
+        Ok(url) if !url.is_empty() => two_processes_share_the_queue(Some(&url)).await,
+        _ => eprintln!("skipped: EXO_TEST_POSTGRES_URL is not set (scripts/test.sh sets it)"),
+    }
+}
+
+async fn two_processes_share_the_queue(database_url: Option<&str>) {
+    let state_dir = std::env::temp_dir().join(format!("exo-two-{}", uuid::Uuid::new_v4()));
+    let http = reqwest::Client::new();
+    let a = Server::start_with_workers(&state_dir, 1, database_url);
+    a.wait_ready(&http).await;
+    let b = Server::start_with_workers(&state_dir, 1, database_url);
+    b.wait_ready(&http).await;
+
+    // Both trainings are sent to A, which has one worker: B must take the second.
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let r = http
+            .post(format!("{}/api/v1/trainings", a.base))
+            .json(&json!({"dataset": "kepler", "model": "random_forest", "hyperparameters": {"n_trees": 1000}}))
+            .send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 202);
+        let started: Value = r.json().await.unwrap();
+        ids.push(started["id"].as_str().unwrap().to_string());
+    }
+    for id in &ids {
+        // Either process reports the same state: it comes from the shared store.
+        wait_for(&http, &a.base, id, "running").await;
+        let (_, seen_by_b) = get(&http, format!("{}/api/v1/trainings/{id}", b.base)).await;
+        assert_eq!(seen_by_b["status"], "running", "{seen_by_b}");
+    }
+
+    // B cancels both, whichever process runs each.
+    for id in &ids {
+        let r = http.post(format!("{}/api/v1/trainings/{id}/cancel", b.base)).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+    }
+    let asked = Instant::now();
+    for id in &ids {
+        wait_for(&http, &a.base, id, "cancelled").await;
+    }
+    assert!(asked.elapsed() < Duration::from_secs(10), "cancel took {:?}", asked.elapsed());
+    a.kill();
+    b.kill();
     let _ = std::fs::remove_dir_all(&state_dir);
 }

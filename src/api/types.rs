@@ -231,8 +231,9 @@ impl TrainingStatus {
 /// Key figures of a completed training, for lists and comparisons.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Headline {
-    pub accuracy: f64,
-    pub macro_f1: f64,
+    /// `None` (like the others) when the test file had no labels.
+    pub accuracy: Option<f64>,
+    pub macro_f1: Option<f64>,
     pub roc_auc: Option<f64>,
 }
 
@@ -338,8 +339,9 @@ pub struct Prediction {
     pub prediction: String,
     pub confidence: f64,
     pub probabilities: BTreeMap<String, f64>,
-    pub actual: String,
-    pub correct: bool,
+    /// The object's label; `None` when the test file had no labels.
+    pub actual: Option<String>,
+    pub correct: Option<bool>,
     /// Why this object got its predicted class (SHAP values for that class).
     pub explanation: Option<Explanation>,
     /// The three largest contributions, for tables.
@@ -464,7 +466,8 @@ pub struct ModelDetails {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainingResult {
     pub id: String,
-    pub metrics: MetricsReport,
+    /// `None` when the test file had no labels: predictions and explanations only.
+    pub metrics: Option<MetricsReport>,
     pub predictions: Vec<Prediction>,
     pub model_info: ModelDetails,
     /// Held-out objects per predicted class id.
@@ -478,7 +481,7 @@ pub struct TrainingResult {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResultSummary {
     pub id: String,
-    pub metrics: MetricsReport,
+    pub metrics: Option<MetricsReport>,
     pub model_info: ModelDetails,
     pub predicted_counts: BTreeMap<String, usize>,
     pub importance: ImportanceReport,

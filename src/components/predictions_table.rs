@@ -21,7 +21,13 @@ const COLUMNS: [(PredictionSort, &str); 8] = [
 ///
 /// Choosing an object's name shows its explanation (`selected`); until then the first row's.
 #[component]
-pub fn PredictionsTable(#[prop(into)] training_id: Signal<String>, selected: RwSignal<Option<Prediction>>) -> impl IntoView {
+pub fn PredictionsTable(
+    #[prop(into)] training_id: Signal<String>,
+    selected: RwSignal<Option<Prediction>>,
+    /// False when the test objects have no labels: no actual / correct columns, no error filter.
+    #[prop(default = true)]
+    labelled: bool,
+) -> impl IntoView {
     let sort = RwSignal::new(PredictionSort::Id);
     let descending = RwSignal::new(false);
     let page = RwSignal::new(0usize);
@@ -52,6 +58,7 @@ pub fn PredictionsTable(#[prop(into)] training_id: Signal<String>, selected: RwS
 
     let header = move || COLUMNS
         .iter()
+        .filter(|(column, _)| labelled || !matches!(column, PredictionSort::Actual | PredictionSort::Correct))
         .map(|&(column, title)| {
             let aria = move || match (sort.get() == column, descending.get()) {
                 (false, _) => "none",
@@ -73,17 +80,19 @@ pub fn PredictionsTable(#[prop(into)] training_id: Signal<String>, selected: RwS
         <section class="predictions" aria-labelledby="predictions-heading">
             <h2 id="predictions-heading">"Every held-out object"</h2>
             <div class="table-tools">
-                <label class="inline-check">
-                    <input
-                        type="checkbox"
-                        prop:checked=move || only_errors.get()
-                        on:change=move |ev| {
-                            only_errors.set(event_target_checked(&ev));
-                            page.set(0);
-                        }
-                    />
-                    " Only wrong predictions"
-                </label>
+                {labelled.then(|| view! {
+                    <label class="inline-check">
+                        <input
+                            type="checkbox"
+                            prop:checked=move || only_errors.get()
+                            on:change=move |ev| {
+                                only_errors.set(event_target_checked(&ev));
+                                page.set(0);
+                            }
+                        />
+                        " Only wrong predictions"
+                    </label>
+                })}
                 <label>
                     "Rows per page "
                     <select
@@ -119,7 +128,7 @@ pub fn PredictionsTable(#[prop(into)] training_id: Signal<String>, selected: RwS
                                 let is_selected = move || selected.with(|s| s.as_ref().map(|s| id.with_value(|id| &s.id == id)).unwrap_or(false));
                                 let reasons = p.reasons.iter().map(|r| view! { <li>{r.text.clone()}</li> }).collect::<Vec<_>>();
                                 view! {
-                                    <tr class:wrong=!p.correct class:selected=is_selected>
+                                    <tr class:wrong=p.correct == Some(false) class:selected=is_selected>
                                         <th scope="row" class="object-id">
                                             <button type="button" class="link-button" aria-pressed=move || is_selected().to_string()
                                                 title="Show why the model predicted this"
@@ -132,8 +141,10 @@ pub fn PredictionsTable(#[prop(into)] training_id: Signal<String>, selected: RwS
                                         <td>{prob("confirmed")}</td>
                                         <td>{prob("candidate")}</td>
                                         <td>{prob("false_positive")}</td>
-                                        <td>{class_title(&p.actual)}</td>
-                                        <td>{if p.correct { "yes" } else { "no" }}</td>
+                                        {labelled.then(|| view! {
+                                            <td>{p.actual.as_deref().map(class_title).unwrap_or_default()}</td>
+                                            <td>{match p.correct { Some(true) => "yes", Some(false) => "no", None => "" }}</td>
+                                        })}
                                         <td class="reasons"><ul>{reasons}</ul></td>
                                     </tr>
                                 }

@@ -11,7 +11,7 @@ use super::metrics::{evaluate, Metrics};
 use super::models::{ModelKind, ModelParams, TrainedModel};
 use super::progress::{ProgressSink, ProgressSlice};
 use super::split::{assign_folds, grouped_stratified_split, split_by_ids, TrainTestSplit};
-use super::upload::{check_test_columns, dataset_from_upload, read_upload, ColumnMapping};
+use super::upload::{check_test_columns, dataset_from_upload, lacks_labels, read_upload, test_label_columns, unlabelled_rows, ColumnMapping, UnlabelledRows};
 use super::{ClassLabel, Mission};
 
 const K: usize = ClassLabel::COUNT;
@@ -50,12 +50,24 @@ pub fn check_upload(upload: &UploadSource) -> Result<()> {
     Ok(())
 }
 
-/// Reads the uploaded test file: it must carry the training features, map the same way, and
-/// end up with exactly the training file's features.
-fn load_test_upload(name: &str, path: &Path, mapping: Option<&ColumnMapping>, features: &[String]) -> Result<LabelledDataset> {
+/// An uploaded test file: labelled like the training file, or without labels (then the
+/// result has predictions and explanations but no metrics).
+pub enum TestFile {
+    Labelled(LabelledDataset),
+    Unlabelled(UnlabelledRows),
+}
+
+/// Reads the uploaded test file: it must carry the training features and, when it has labels,
+/// map the same way and end up with exactly the training file's features.
+fn load_test_upload(name: &str, path: &Path, mapping: Option<&ColumnMapping>, features: &[String]) -> Result<TestFile> {
     let bytes = std::fs::read(path).map_err(|e| MlError::Io { file: name.to_string(), reason: e.to_string() })?;
     let table = read_upload(name, bytes)?;
     check_test_columns(&table, features)?;
+    if let Some((label_column, id_column)) = test_label_columns(mapping, features) {
+        if lacks_labels(&table, &label_column)? {
+            return Ok(TestFile::Unlabelled(unlabelled_rows(&table, features, id_column.as_deref())?));
+        }
+    }
     let test = dataset_from_upload(&table, mapping)?;
     if test.feature_names != features {
         return Err(MlError::InvalidUpload {
@@ -63,7 +75,7 @@ fn load_test_upload(name: &str, path: &Path, mapping: Option<&ColumnMapping>, fe
             message: "the test file is a different kind of table than the training file (its features differ)".into(),
         });
     }
-    Ok(test)
+    Ok(TestFile::Labelled(test))
 }
 
 /// Reads one uploaded file into a dataset (archive export or mapped).
@@ -107,7 +119,8 @@ pub enum SplitRule {
 #[derive(Debug, Clone)]
 pub struct HeldOutPrediction {
     pub id: String,
-    pub actual: ClassLabel,
+    /// `None` when the test file has no labels.
+    pub actual: Option<ClassLabel>,
     pub probabilities: [f64; K],
 }
 
@@ -115,7 +128,8 @@ pub struct HeldOutPrediction {
 pub struct TrainingOutcome {
     pub dataset_name: String,
     pub model_kind: ModelKind,
-    pub metrics: Metrics,
+    /// `None` when the test file has no labels: nothing to score against.
+    pub metrics: Option<Metrics>,
     pub predictions: Vec<HeldOutPrediction>,
     pub feature_names: Vec<String>,
     /// "Orbital Period [days]" per feature, from the archive header (may be empty).
@@ -138,100 +152,152 @@ pub struct TrainingOutcome {
     pub cross_validation: Option<Vec<FoldScore>>,
 }
 
-pub fn run(config: &TrainingConfig, sink: &dyn ProgressSink) -> Result<TrainingOutcome> {
-    let check = || if sink.is_cancelled() { Err(MlError::Cancelled) } else { Ok(()) };
-    let (data, split) = match &config.upload {
-        None => {
-            sink.report(0.0, &format!("Loading {} table", config.mission.table_name()));
-            let data = LabelledDataset::load_mission(config.mission, &config.data_dir)?;
-            check()?;
-            sink.report(0.06, &format!("Splitting {} objects by host star (seed {})", data.len(), config.seed));
-            let split = match &config.split {
-                SplitRule::Grouped { test_fraction } => grouped_stratified_split(&data.labels, &data.groups, *test_fraction, config.seed)?,
-                SplitRule::HeldOutIds(ids) => split_by_ids(&data.ids, ids)?,
-            };
-            (data, split)
+/// What a run learns from and is scored on, however the data arrived.
+struct Prepared {
+    name: String,
+    feature_names: Vec<String>,
+    feature_descriptions: Vec<String>,
+    x_train: ndarray::Array2<f64>,
+    y_train: Vec<ClassLabel>,
+    train_groups: Vec<String>,
+    test_ids: Vec<String>,
+    x_test: ndarray::Array2<f64>,
+    /// `None` for a test file without labels.
+    y_test: Option<Vec<ClassLabel>>,
+    test_stars: usize,
+}
+
+impl Prepared {
+    /// Rows `train` and `test` of one labelled table.
+    fn from_split(data: &LabelledDataset, split: &TrainTestSplit) -> Prepared {
+        let (x_train, y_train) = data.rows(&split.train);
+        let (x_test, y_test) = data.rows(&split.test);
+        Prepared {
+            name: data.name.clone(),
+            feature_names: data.feature_names.clone(),
+            feature_descriptions: data.feature_descriptions.clone(),
+            x_train,
+            y_train,
+            train_groups: split.train.iter().map(|&r| data.groups[r].clone()).collect(),
+            test_ids: split.test.iter().map(|&r| data.ids[r].clone()).collect(),
+            x_test,
+            y_test: Some(y_test),
+            test_stars: split.test.iter().map(|&r| &data.groups[r]).collect::<std::collections::HashSet<_>>().len(),
         }
-        Some(upload) => {
-            sink.report(0.0, &format!("Reading {}", upload.train.0));
-            let mut data = load_upload(&upload.train.0, &upload.train.1, upload.mapping.as_ref())?;
-            check()?;
-            match &upload.test {
-                Some((name, path)) => {
-                    sink.report(0.04, &format!("Reading {name}"));
-                    let test = load_test_upload(name, path, upload.mapping.as_ref(), &data.feature_names)?;
-                    let n_train = data.len();
-                    data.append(test);
-                    let split = TrainTestSplit { train: (0..n_train).collect(), test: (n_train..data.len()).collect() };
-                    (data, split)
-                }
-                None => {
-                    let fraction = match &config.split {
-                        SplitRule::Grouped { test_fraction } => *test_fraction,
-                        SplitRule::HeldOutIds(_) => 0.2,
-                    };
-                    sink.report(0.06, &format!("Splitting {} objects by host star (seed {})", data.len(), config.seed));
-                    let split = grouped_stratified_split(&data.labels, &data.groups, fraction, config.seed)?;
-                    (data, split)
-                }
-            }
+    }
+}
+
+/// Loads the data and chooses the test part: the mission's table or the upload, split by
+/// host star, or the uploaded test file.
+fn prepare(config: &TrainingConfig, sink: &dyn ProgressSink) -> Result<Prepared> {
+    let check = || if sink.is_cancelled() { Err(MlError::Cancelled) } else { Ok(()) };
+    let split_one = |data: &LabelledDataset, rule: &SplitRule| -> Result<TrainTestSplit> {
+        sink.report(0.06, &format!("Splitting {} objects by host star (seed {})", data.len(), config.seed));
+        match rule {
+            SplitRule::Grouped { test_fraction } => grouped_stratified_split(&data.labels, &data.groups, *test_fraction, config.seed),
+            SplitRule::HeldOutIds(ids) => split_by_ids(&data.ids, ids),
         }
     };
-    let (x_train, y_train) = data.rows(&split.train);
-    let (x_test, y_test) = data.rows(&split.test);
+    let Some(upload) = &config.upload else {
+        sink.report(0.0, &format!("Loading {} table", config.mission.table_name()));
+        let data = LabelledDataset::load_mission(config.mission, &config.data_dir)?;
+        check()?;
+        let split = split_one(&data, &config.split)?;
+        return Ok(Prepared::from_split(&data, &split));
+    };
+    sink.report(0.0, &format!("Reading {}", upload.train.0));
+    let mut data = load_upload(&upload.train.0, &upload.train.1, upload.mapping.as_ref())?;
+    check()?;
+    let Some((name, path)) = &upload.test else {
+        // An upload has no canonical ids: always the grouped rule.
+        let fraction = match &config.split {
+            SplitRule::Grouped { test_fraction } => *test_fraction,
+            SplitRule::HeldOutIds(_) => 0.2,
+        };
+        let split = split_one(&data, &SplitRule::Grouped { test_fraction: fraction })?;
+        return Ok(Prepared::from_split(&data, &split));
+    };
+    sink.report(0.04, &format!("Reading {name}"));
+    match load_test_upload(name, path, upload.mapping.as_ref(), &data.feature_names)? {
+        TestFile::Labelled(test) => {
+            let n_train = data.len();
+            data.append(test);
+            Ok(Prepared::from_split(&data, &TrainTestSplit { train: (0..n_train).collect(), test: (n_train..data.len()).collect() }))
+        }
+        TestFile::Unlabelled(test) => {
+            let all: Vec<usize> = (0..data.len()).collect();
+            let (x_train, y_train) = data.rows(&all);
+            Ok(Prepared {
+                name: data.name.clone(),
+                feature_names: data.feature_names.clone(),
+                feature_descriptions: data.feature_descriptions.clone(),
+                x_train,
+                y_train,
+                train_groups: data.groups.clone(),
+                test_stars: test.ids.len(),
+                test_ids: test.ids,
+                x_test: test.x,
+                y_test: None,
+            })
+        }
+    }
+}
+
+pub fn run(config: &TrainingConfig, sink: &dyn ProgressSink) -> Result<TrainingOutcome> {
+    let check = || if sink.is_cancelled() { Err(MlError::Cancelled) } else { Ok(()) };
+    let data = prepare(config, sink)?;
+    let (x_train, y_train, x_test) = (&data.x_train, &data.y_train, &data.x_test);
     check()?;
 
     let fit_end = if config.cross_validation { 0.4 } else { 0.85 };
     let fit_slice = ProgressSlice { sink, start: 0.08, end: fit_end };
     let started = Instant::now();
-    let model = TrainedModel::fit(&config.params, &x_train, &y_train, config.seed, &fit_slice)?;
+    let model = TrainedModel::fit(&config.params, x_train, y_train, config.seed, &fit_slice)?;
     let fit_seconds = started.elapsed().as_secs_f64();
     check()?;
 
     let cross_validation = if config.cross_validation {
-        let groups: Vec<String> = split.train.iter().map(|&r| data.groups[r].clone()).collect();
-        Some(cross_validate(config, &x_train, &y_train, &groups, sink, fit_end, 0.85)?)
+        Some(cross_validate(config, x_train, y_train, &data.train_groups, sink, fit_end, 0.85)?)
     } else {
         None
     };
 
-    sink.report(0.85, &format!("Evaluating on {} held-out objects", split.test.len()));
+    let test_rows = data.test_ids.len();
+    sink.report(0.85, &format!("{} {test_rows} held-out objects", if data.y_test.is_some() { "Evaluating on" } else { "Predicting" }));
     let started = Instant::now();
-    let probabilities = model.predict_proba(&x_test);
+    let probabilities = model.predict_proba(x_test);
     let predict_ms = started.elapsed().as_secs_f64() * 1000.0;
-    let metrics = evaluate(&y_test, &probabilities);
-    let predictions = split
-        .test
-        .iter()
-        .zip(probabilities)
-        .map(|(&row, probabilities)| HeldOutPrediction { id: data.ids[row].clone(), actual: data.labels[row], probabilities })
+    let metrics = data.y_test.as_ref().map(|y| evaluate(y, &probabilities));
+    let predictions = probabilities
+        .into_iter()
+        .enumerate()
+        .map(|(i, probabilities)| HeldOutPrediction { id: data.test_ids[i].clone(), actual: data.y_test.as_ref().map(|y| y[i]), probabilities })
         .collect();
 
     check()?;
     let explain_slice = ProgressSlice { sink, start: 0.87, end: 0.99 };
     explain_slice.report(0.0, "Explaining predictions");
     let started = Instant::now();
-    let explanations = explain(&model, &x_test, &x_train, config.seed, &explain_slice);
+    let explanations = explain(&model, x_test, x_train, config.seed, &explain_slice);
     let explain_seconds = started.elapsed().as_secs_f64();
     check()?;
 
-    let stars = |rows: &[usize]| rows.iter().map(|&r| &data.groups[r]).collect::<std::collections::HashSet<_>>().len();
     sink.report(1.0, "Done");
     Ok(TrainingOutcome {
-        dataset_name: data.name.clone(),
         model_kind: config.params.kind(),
         metrics,
         predictions,
-        feature_names: data.feature_names.clone(),
-        feature_descriptions: data.feature_descriptions.clone(),
-        test_features: x_test,
         explanations,
         explain_seconds,
-        train_rows: split.train.len(),
-        test_rows: split.test.len(),
-        train_stars: stars(&split.train),
-        test_stars: stars(&split.test),
+        train_rows: y_train.len(),
+        test_rows,
+        train_stars: data.train_groups.iter().collect::<std::collections::HashSet<_>>().len(),
+        test_stars: data.test_stars,
         train_class_counts: count_classes(y_train.iter().copied()),
+        dataset_name: data.name,
+        feature_names: data.feature_names,
+        feature_descriptions: data.feature_descriptions,
+        test_features: data.x_test,
         fit_seconds,
         predict_ms,
         model_summary: model.summary(),
@@ -342,7 +408,7 @@ mod tests {
                 assert!((total - p.probabilities[c]).abs() < 1e-9, "{}: {total} vs {}", p.id, p.probabilities[c]);
             }
         }
-        assert!(a.metrics.accuracy > 0.6, "K2 forest accuracy {}", a.metrics.accuracy);
+        assert!(a.metrics.as_ref().unwrap().accuracy > 0.6, "K2 forest accuracy {}", a.metrics.as_ref().unwrap().accuracy);
         let b = run(&cfg, &crate::ml::progress::SilentProgress).unwrap();
         assert_eq!(a.metrics, b.metrics);
     }
@@ -376,7 +442,7 @@ mod tests {
                     assert!((probabilities[c] - p.probabilities[c]).abs() < 1e-9, "{} {} class {c}", kind.id(), p.id);
                 }
             }
-            assert!(out.metrics.macro_f1 > 0.5, "{} macro-F1 {}", kind.id(), out.metrics.macro_f1);
+            assert!(out.metrics.as_ref().unwrap().macro_f1 > 0.5, "{} macro-F1 {}", kind.id(), out.metrics.as_ref().unwrap().macro_f1);
         }
     }
 
@@ -430,8 +496,8 @@ mod quality {
             upload: None,
         };
         let out = run(&cfg, &SilentProgress).unwrap();
-        println!("kepler forest: acc {:.4} macro-F1 {:.4} fit {:.2}s", out.metrics.accuracy, out.metrics.macro_f1, out.fit_seconds);
-        assert!(out.metrics.accuracy >= 0.78, "accuracy {:.4}", out.metrics.accuracy);
-        assert!(out.metrics.macro_f1 >= 0.73, "macro-F1 {:.4}", out.metrics.macro_f1);
+        println!("kepler forest: acc {:.4} macro-F1 {:.4} fit {:.2}s", out.metrics.as_ref().unwrap().accuracy, out.metrics.as_ref().unwrap().macro_f1, out.fit_seconds);
+        assert!(out.metrics.as_ref().unwrap().accuracy >= 0.78, "accuracy {:.4}", out.metrics.as_ref().unwrap().accuracy);
+        assert!(out.metrics.as_ref().unwrap().macro_f1 >= 0.73, "macro-F1 {:.4}", out.metrics.as_ref().unwrap().macro_f1);
     }
 }

@@ -45,6 +45,11 @@ pub fn ComparePage() -> impl IntoView {
     }
 }
 
+/// A metric of a result, or "no labels" when its test file had none.
+fn scored(s: &ResultSummary, f: impl Fn(&crate::api::MetricsReport) -> String) -> String {
+    s.metrics.as_ref().map(f).unwrap_or_else(|| "no labels".into())
+}
+
 #[component]
 fn Comparison(list: Vec<ResultSummary>) -> impl IntoView {
     let headers = list
@@ -53,11 +58,11 @@ fn Comparison(list: Vec<ResultSummary>) -> impl IntoView {
         .collect::<Vec<_>>();
     type Metric = fn(&ResultSummary) -> String;
     let mut metrics: Vec<(String, Metric)> = vec![
-        ("Accuracy".into(), |s| percent(s.metrics.accuracy)),
-        ("Macro-F1".into(), |s| score(s.metrics.macro_f1)),
-        ("Weighted-F1".into(), |s| score(s.metrics.weighted_f1)),
-        ("ROC-AUC".into(), |s| s.metrics.roc_auc.map(score).unwrap_or_else(|| "n/a".into())),
-        ("Log-loss".into(), |s| score(s.metrics.log_loss)),
+        ("Accuracy".into(), |s| scored(s, |m| percent(m.accuracy))),
+        ("Macro-F1".into(), |s| scored(s, |m| score(m.macro_f1))),
+        ("Weighted-F1".into(), |s| scored(s, |m| score(m.weighted_f1))),
+        ("ROC-AUC".into(), |s| scored(s, |m| m.roc_auc.map(score).unwrap_or_else(|| "n/a".into()))),
+        ("Log-loss".into(), |s| scored(s, |m| score(m.log_loss))),
         ("Fit time".into(), |s| format!("{:.2} s", s.model_info.fit_seconds)),
         ("Held-out objects".into(), |s| s.model_info.test_rows.to_string()),
     ];
@@ -72,7 +77,7 @@ fn Comparison(list: Vec<ResultSummary>) -> impl IntoView {
     for class in CLASSES {
         let cells = list
             .iter()
-            .map(|s| view! { <td>{s.metrics.per_class.get(class).map(|c| score(c.f1)).unwrap_or_default()}</td> })
+            .map(|s| view! { <td>{s.metrics.as_ref().and_then(|m| m.per_class.get(class)).map(|c| score(c.f1)).unwrap_or_default()}</td> })
             .collect::<Vec<_>>();
         rows.push(view! { <tr><th scope="row">{format!("F1 {}", class_title(class).to_lowercase())}</th>{cells}</tr> }.into_any());
     }
@@ -82,7 +87,10 @@ fn Comparison(list: Vec<ResultSummary>) -> impl IntoView {
             view! {
                 <section class="compare-matrix">
                     <h2>{format!("{} on {}", s.model_info.model_name, s.model_info.dataset_name)}</h2>
-                    <ConfusionMatrixChart matrix=s.metrics.confusion_matrix.clone()/>
+                    {match &s.metrics {
+                        Some(m) => view! { <ConfusionMatrixChart matrix=m.confusion_matrix.clone()/> }.into_any(),
+                        None => view! { <p>"No labels in its test file, so no confusion matrix."</p> }.into_any(),
+                    }}
                     <A href=format!("/trainings/{}/result", s.id)>"Open this result"</A>
                 </section>
             }

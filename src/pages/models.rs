@@ -54,7 +54,10 @@ fn TrainingsTable(list: Vec<TrainingSummaryItem>, chosen: RwSignal<Vec<String>>,
             let (tick_id, delete_id) = (id.clone(), id.clone());
             let completed = t.status == TrainingStatus::Completed;
             let (acc, f1, auc) = match &t.headline {
-                Some(h) => (score(h.accuracy), score(h.macro_f1), h.roc_auc.map(score).unwrap_or_else(|| "n/a".into())),
+                Some(h) => {
+                    let or_na = |v: Option<f64>| v.map(score).unwrap_or_else(|| "n/a".into());
+                    (or_na(h.accuracy), or_na(h.macro_f1), or_na(h.roc_auc))
+                }
                 None => ("–".into(), "–".into(), "–".into()),
             };
             let label = format!("{} on {}", t.model_name, t.dataset);

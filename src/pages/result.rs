@@ -28,31 +28,53 @@ pub fn ResultPage() -> impl IntoView {
                     Ok(s) => {
                         let descriptions: std::collections::BTreeMap<String, String> =
                             s.importance.features.iter().map(|f| (f.feature.clone(), f.description.clone())).collect();
-                        let actual: std::collections::BTreeMap<String, usize> = s.metrics.per_class.iter().map(|(c, m)| (c.clone(), m.support)).collect();
-                        view! {
-                            <h1>{format!("{} on {}", s.model_info.model_name, s.model_info.dataset_name)}</h1>
-                            <p class="lead">
-                                {format!("Scores on {} held-out objects whose host stars the model never saw. ", s.model_info.test_rows)}
-                                <A href="/train">"Train another model"</A>
-                            </p>
-                            <section aria-labelledby="scores-heading">
-                                <h2 id="scores-heading">"Scores"</h2>
-                                <MetricsSummary metrics=s.metrics.clone()/>
-                            </section>
-                            <div class="chart-row">
-                                <section aria-labelledby="cm-heading">
-                                    <h2 id="cm-heading">"Confusion matrix"</h2>
-                                    <ConfusionMatrixChart matrix=s.metrics.confusion_matrix.clone()/>
-                                </section>
+                        let labelled = s.metrics.is_some();
+                        let scores = match s.metrics.clone() {
+                            Some(metrics) => {
+                                let actual: std::collections::BTreeMap<String, usize> = metrics.per_class.iter().map(|(c, m)| (c.clone(), m.support)).collect();
+                                view! {
+                                    <p class="lead">
+                                        {format!("Scores on {} held-out objects whose host stars the model never saw. ", s.model_info.test_rows)}
+                                        <A href="/train">"Train another model"</A>
+                                    </p>
+                                    <section aria-labelledby="scores-heading">
+                                        <h2 id="scores-heading">"Scores"</h2>
+                                        <MetricsSummary metrics=metrics.clone()/>
+                                    </section>
+                                    <div class="chart-row">
+                                        <section aria-labelledby="cm-heading">
+                                            <h2 id="cm-heading">"Confusion matrix"</h2>
+                                            <ConfusionMatrixChart matrix=metrics.confusion_matrix.clone()/>
+                                        </section>
+                                        <section aria-labelledby="counts-heading">
+                                            <h2 id="counts-heading">"Predicted classes"</h2>
+                                            <ClassCountsChart predicted=s.predicted_counts.clone() actual=actual/>
+                                        </section>
+                                        <section aria-labelledby="roc-heading">
+                                            <h2 id="roc-heading">"ROC curves"</h2>
+                                            <RocCurves curves=metrics.roc_curves.clone()/>
+                                        </section>
+                                    </div>
+                                }.into_any()
+                            }
+                            None => view! {
+                                <p class="lead no-labels" role="note">
+                                    {format!(
+                                        "Predictions for {} objects from your test file. It has no labels, so there are no scores: \
+                                         nothing to compare the predictions with. ",
+                                        s.model_info.test_rows,
+                                    )}
+                                    <A href="/train">"Train another model"</A>
+                                </p>
                                 <section aria-labelledby="counts-heading">
                                     <h2 id="counts-heading">"Predicted classes"</h2>
-                                    <ClassCountsChart predicted=s.predicted_counts.clone() actual=actual/>
+                                    <ClassCountsChart predicted=s.predicted_counts.clone() actual=Default::default()/>
                                 </section>
-                                <section aria-labelledby="roc-heading">
-                                    <h2 id="roc-heading">"ROC curves"</h2>
-                                    <RocCurves curves=s.metrics.roc_curves.clone()/>
-                                </section>
-                            </div>
+                            }.into_any(),
+                        };
+                        view! {
+                            <h1>{format!("{} on {}", s.model_info.model_name, s.model_info.dataset_name)}</h1>
+                            {scores}
                             {s.cross_validation.clone().map(|cv| view! {
                                 <section aria-labelledby="cv-heading">
                                     <h2 id="cv-heading">"Cross-validation on the training part"</h2>
@@ -69,7 +91,7 @@ pub fn ResultPage() -> impl IntoView {
                                 <p class="hint">"Choose an object's name in the table below to see its own explanation."</p>
                                 {move || selected.get().map(|p| view! { <ExplanationWaterfall prediction=p descriptions=descriptions.clone()/> })}
                             </section>
-                            <PredictionsTable training_id=id selected=selected/>
+                            <PredictionsTable training_id=id selected=selected labelled=labelled/>
                             <section aria-labelledby="importance-heading">
                                 <h2 id="importance-heading">"What the model relies on overall"</h2>
                                 <ImportanceChart report=s.importance.clone()/>

@@ -27,6 +27,10 @@ pub struct Config {
     pub max_disk_mb: u64,
     /// Largest accepted upload request, in MB (`EXO_MAX_UPLOAD_MB`, default 50).
     pub max_upload_mb: u64,
+    /// A database server to use instead of the SQLite file in the state folder
+    /// (`EXO_DATABASE_URL`, e.g. `postgres://user:password@host/db`). Server processes
+    /// sharing it share the training queue; they must also share the state folder.
+    pub database_url: Option<String>,
 }
 
 /// The `Leptos.toml` file: every key optional.
@@ -40,6 +44,7 @@ struct SettingsFile {
     max_sessions: Option<usize>,
     max_disk_mb: Option<u64>,
     max_upload_mb: Option<u64>,
+    database_url: Option<String>,
 }
 
 impl Config {
@@ -72,6 +77,7 @@ impl Config {
             max_sessions: number("EXO_MAX_SESSIONS", file.max_sessions.map(|n| n as u64), 200)? as usize,
             max_disk_mb: number("EXO_MAX_DISK_MB", file.max_disk_mb, 4096)?,
             max_upload_mb: number("EXO_MAX_UPLOAD_MB", file.max_upload_mb, 50)?,
+            database_url: std::env::var("EXO_DATABASE_URL").ok().or(file.database_url).filter(|u| !u.trim().is_empty()),
         })
     }
 }

@@ -1,115 +1,142 @@
-//! Runs trainings off the async runtime, at most N at once. Each job moves its session
-//! through queued → running → completed | failed, and the pipeline's progress reports are
-//! written straight into the session so the progress page reads real progress.
+//! Runs trainings off the async runtime, at most N at once per server process. The queue
+//! is the store itself: each worker claims the oldest queued session (so any process
+//! sharing the database takes work, first come first served), runs the pipeline on the
+//! blocking pool with its progress written into the session, sends a heartbeat every
+//! second (which also picks up a cancel asked through any process), and records the
+//! outcome.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-use tokio::sync::Semaphore;
+use tokio::sync::Notify;
 use uuid::Uuid;
 
 use super::reports::training_result;
 use super::retention::Retention;
-use super::store::{now_ms, SessionStore};
+use super::store::{now_ms, SessionStore, TrainingSession};
 use crate::api::{Headline, TrainRequest, TrainingStatus};
 use crate::ml::pipeline::{self, TrainingConfig};
 use crate::ml::progress::ProgressSink;
 use crate::ml::MlError;
 
-/// A training waiting for a slot.
-type Job = Box<dyn FnOnce(tokio::sync::OwnedSemaphorePermit) + Send>;
+/// Turns a stored request into the pipeline's config (checked again: the request may have
+/// been queued by another process, or before a restart).
+pub type MakeConfig = Arc<dyn Fn(&TrainRequest) -> Result<TrainingConfig, String> + Send + Sync>;
+
+/// How often an idle worker looks for work queued by other processes (work queued by this
+/// one wakes it at once).
+const IDLE_POLL: Duration = Duration::from_millis(1000);
+const HEARTBEAT_EVERY: Duration = Duration::from_millis(1000);
+/// Progress is written at most this often (parallel tree builders report many times a second).
+const PROGRESS_EVERY: Duration = Duration::from_millis(150);
 
 #[derive(Clone)]
 pub struct JobRunner {
-    /// Jobs in submission order, handed out by one dispatcher so the queue is first come,
-    /// first served (separately spawned tasks would race for the slots in any order).
-    queue: tokio::sync::mpsc::UnboundedSender<Job>,
     store: Arc<dyn SessionStore>,
-    retention: Retention,
-    /// Cancel flags of the trainings not yet finished, polled by their workers.
+    /// Wakes an idle worker of this process when a training is queued here.
+    work_queued: Arc<Notify>,
+    /// Cancel flags of the trainings this process runs, polled by their workers.
     cancel_flags: Arc<Mutex<HashMap<Uuid, Arc<AtomicBool>>>>,
 }
 
 impl JobRunner {
-    /// Starts the dispatcher; call from within the tokio runtime.
-    pub fn new(max_concurrent: usize, store: Arc<dyn SessionStore>, retention: Retention) -> Self {
-        let slots = Arc::new(Semaphore::new(max_concurrent.max(1)));
-        let (queue, mut waiting) = tokio::sync::mpsc::unbounded_channel::<Job>();
+    /// Starts `workers` workers and the watch for dead processes' trainings; call from
+    /// within the tokio runtime.
+    pub fn new(workers: usize, store: Arc<dyn SessionStore>, retention: Retention, make_config: MakeConfig) -> Self {
+        let runner = JobRunner { store, work_queued: Arc::new(Notify::new()), cancel_flags: Default::default() };
+        for _ in 0..workers.max(1) {
+            let (runner, make_config) = (runner.clone(), make_config.clone());
+            tokio::spawn(async move { runner.work(retention, make_config).await });
+        }
+        let store = runner.store.clone();
         tokio::spawn(async move {
-            while let Some(job) = waiting.recv().await {
-                let Ok(slot) = slots.clone().acquire_owned().await else { return };
-                job(slot);
+            loop {
+                tokio::time::sleep(Duration::from_millis(super::store::HEARTBEAT_STALE_MS / 3)).await;
+                let store = store.clone();
+                let _ = tokio::task::spawn_blocking(move || store.interrupt_stale()).await;
             }
         });
-        JobRunner { queue, store, retention, cancel_flags: Default::default() }
+        runner
     }
 
-    /// Asks a queued or running training to stop; false when it is not (or no longer) running.
-    /// A running worker notices between trees or explained objects, within about a second.
+    /// Tells the workers a training was queued (the session must already be in the store).
+    pub fn queued(&self) {
+        self.work_queued.notify_one();
+    }
+
+    /// Asks a queued or running training to stop; false when it is neither. A queued one is
+    /// cancelled at once; a running one stops between trees or explained objects, within
+    /// about a second (two if another process runs it).
     pub fn cancel(&self, id: &Uuid) -> bool {
-        let flags = self.cancel_flags.lock().unwrap_or_else(|e| e.into_inner());
-        match flags.get(id) {
-            Some(flag) => {
-                flag.store(true, Ordering::Relaxed);
-                true
+        if let Some(flag) = self.cancel_flags.lock().unwrap_or_else(|e| e.into_inner()).get(id) {
+            flag.store(true, Ordering::Relaxed);
+        }
+        self.store.request_cancel(id)
+    }
+
+    /// One worker: claim, run, record, repeat; idle, wait for a wake-up or the next poll.
+    async fn work(&self, retention: Retention, make_config: MakeConfig) {
+        loop {
+            let store = self.store.clone();
+            let claimed = tokio::task::spawn_blocking(move || store.claim_next()).await.ok().flatten();
+            match claimed {
+                Some(session) => self.run(session, retention, &make_config).await,
+                None => {
+                    tokio::select! {
+                        _ = self.work_queued.notified() => {}
+                        _ = tokio::time::sleep(IDLE_POLL) => {}
+                    }
+                }
             }
-            None => false,
         }
     }
 
-    /// Queues a training; returns at once. The session must already be in the store.
-    pub fn submit(&self, id: Uuid, request: TrainRequest, config: TrainingConfig) {
-        let (store, retention) = (self.store.clone(), self.retention);
+    async fn run(&self, session: TrainingSession, retention: Retention, make_config: &MakeConfig) {
+        let id = session.id;
+        tracing::info!(%id, "training started");
         let cancelled = Arc::new(AtomicBool::new(false));
         self.cancel_flags.lock().unwrap_or_else(|e| e.into_inner()).insert(id, cancelled.clone());
-        let flags = self.cancel_flags.clone();
-        let job: Job = Box::new(move |slot| {
+        let progress = Arc::new(SessionProgress::new(self.store.clone(), id, cancelled.clone()));
+        let heartbeat = {
+            let (store, progress, cancelled) = (self.store.clone(), progress.clone(), cancelled.clone());
             tokio::spawn(async move {
-                let _slot = slot; // held until the job has recorded its outcome
-                let finished = if cancelled.load(Ordering::Relaxed) {
-                    Err(MlError::Cancelled)
-                } else {
-                    run_job(&store, id, config, cancelled).await
-                };
-                flags.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
-                // Serialising a big model and writing it takes a moment: off the async threads.
-                let keep = store.clone();
-                let _ = tokio::task::spawn_blocking(move || {
-                    record_outcome(&keep, id, &request, finished);
-                    retention.enforce(keep.as_ref());
+                loop {
+                    tokio::time::sleep(HEARTBEAT_EVERY).await;
+                    let (store, progress) = (store.clone(), progress.clone());
+                    let cancel = tokio::task::spawn_blocking(move || {
+                        progress.flush();
+                        store.heartbeat(&id)
+                    })
+                    .await
+                    .unwrap_or(false);
+                    if cancel {
+                        cancelled.store(true, Ordering::Relaxed);
+                    }
+                }
+            })
+        };
+        let finished = match make_config(&session.request) {
+            Err(reason) => Err(MlError::Training(reason)),
+            Ok(config) => {
+                let sink = progress.clone();
+                tokio::task::spawn_blocking(move || pipeline::run(&config, sink.as_ref())).await.unwrap_or_else(|join_error| {
+                    tracing::error!(%id, %join_error, "training worker crashed");
+                    Err(MlError::Training("the worker stopped because of an internal error; it has been logged".into()))
                 })
-                .await;
-            });
-        });
-        if self.queue.send(job).is_err() {
-            tracing::error!(%id, "the job dispatcher has stopped; training not started");
-        }
+            }
+        };
+        heartbeat.abort();
+        self.cancel_flags.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+        // Serialising a big model and writing it takes a moment: off the async threads.
+        let store = self.store.clone();
+        let _ = tokio::task::spawn_blocking(move || {
+            record_outcome(&store, id, &session.request, finished);
+            retention.enforce(store.as_ref());
+        })
+        .await;
     }
-}
-
-/// Runs the pipeline on the blocking pool, the session marked running meanwhile.
-async fn run_job(
-    store: &Arc<dyn SessionStore>,
-    id: Uuid,
-    config: TrainingConfig,
-    cancelled: Arc<AtomicBool>,
-) -> Result<pipeline::TrainingOutcome, MlError> {
-    store.update(&id, &mut |s| {
-        s.status = TrainingStatus::Running;
-        s.started_at = Some(now_ms());
-        s.step = "Starting".into();
-    });
-    let worker_store = store.clone();
-    let outcome = tokio::task::spawn_blocking(move || {
-        let sink = SessionProgress { store: worker_store, id, cancelled };
-        pipeline::run(&config, &sink)
-    })
-    .await;
-    outcome.unwrap_or_else(|join_error| {
-        tracing::error!(%id, %join_error, "training worker crashed");
-        Err(MlError::Training("the worker stopped because of an internal error; it has been logged".into()))
-    })
 }
 
 /// Moves the session to its final state: completed with its result, cancelled, or failed.
@@ -134,10 +161,11 @@ fn record_outcome(
                 s.status = TrainingStatus::Completed;
                 s.progress = 100.0;
                 s.step = "Done".into();
+                let m = result.metrics.as_ref();
                 s.headline = Some(Headline {
-                    accuracy: result.metrics.accuracy,
-                    macro_f1: result.metrics.macro_f1,
-                    roc_auc: result.metrics.roc_auc,
+                    accuracy: m.map(|m| m.accuracy),
+                    macro_f1: m.map(|m| m.macro_f1),
+                    roc_auc: m.and_then(|m| m.roc_auc),
                 });
                 s.result = Some(Arc::new(result.clone()));
             }
@@ -159,23 +187,56 @@ fn record_outcome(
     }
 }
 
-/// Writes the pipeline's progress into the session. Reports from parallel tree builders
-/// can arrive slightly out of order, so progress only ever moves forward.
+/// Writes the pipeline's progress into the session, at most every [`PROGRESS_EVERY`] (the
+/// latest report is kept and written by the next report or heartbeat). Reports from
+/// parallel tree builders can arrive slightly out of order, so progress only moves forward.
 struct SessionProgress {
     store: Arc<dyn SessionStore>,
     id: Uuid,
     cancelled: Arc<AtomicBool>,
+    /// The latest report (percent, step), whether it is written, and when we last wrote.
+    latest: Mutex<(f64, String, bool, Instant)>,
+}
+
+impl SessionProgress {
+    fn new(store: Arc<dyn SessionStore>, id: Uuid, cancelled: Arc<AtomicBool>) -> Self {
+        SessionProgress { store, id, cancelled, latest: Mutex::new((0.0, String::new(), true, Instant::now() - PROGRESS_EVERY)) }
+    }
+
+    /// Writes the latest report if it is not written yet.
+    fn flush(&self) {
+        let (percent, step) = {
+            let mut latest = self.latest.lock().unwrap_or_else(|e| e.into_inner());
+            if latest.2 {
+                return;
+            }
+            latest.2 = true;
+            latest.3 = Instant::now();
+            (latest.0, latest.1.clone())
+        };
+        self.store.update(&self.id, &mut |s| {
+            if percent >= s.progress {
+                s.progress = percent;
+                s.step = step.clone();
+            }
+        });
+    }
 }
 
 impl ProgressSink for SessionProgress {
     fn report(&self, fraction: f64, step: &str) {
         let percent = (fraction * 100.0).clamp(0.0, 100.0);
-        self.store.update(&self.id, &mut |s| {
-            if percent >= s.progress {
-                s.progress = percent;
-                s.step = step.to_string();
+        let due = {
+            let mut latest = self.latest.lock().unwrap_or_else(|e| e.into_inner());
+            if percent < latest.0 {
+                return;
             }
-        });
+            *latest = (percent, step.to_string(), false, latest.3);
+            latest.3.elapsed() >= PROGRESS_EVERY
+        };
+        if due {
+            self.flush();
+        }
     }
 
     fn is_cancelled(&self) -> bool {
@@ -190,24 +251,35 @@ mod tests {
     use crate::ml::models::{ModelKind, ModelParams};
     use crate::ml::pipeline::SplitRule;
     use crate::ml::Mission;
-    use crate::server::store::{MemoryStore, TrainingSession};
+    use crate::server::store::MemoryStore;
     use std::path::PathBuf;
     use std::time::{Duration, Instant};
 
-    /// Queues a Kepler training of `kind` with `raw` hyperparameters, reading tables from `data_dir`.
-    fn submit(
-        store: &Arc<dyn SessionStore>,
-        runner: &JobRunner,
-        kind: ModelKind,
-        raw: serde_json::Value,
-        data_dir: PathBuf,
-    ) -> Uuid {
+    /// A runner with one worker that trains on Kepler, reading tables from `data_dir`.
+    fn runner(store: &Arc<dyn SessionStore>, data_dir: PathBuf) -> JobRunner {
+        let make_config: MakeConfig = Arc::new(move |r: &TrainRequest| {
+            let kind = ModelKind::from_id(&r.model).ok_or("unknown model")?;
+            Ok(TrainingConfig {
+                mission: Mission::Kepler,
+                params: ModelParams::check(kind, &r.hyperparameters).map_err(|e| e.to_string())?,
+                seed: r.seed,
+                split: SplitRule::Grouped { test_fraction: r.test_fraction },
+                data_dir: data_dir.clone(),
+                cross_validation: false,
+                upload: None,
+            })
+        });
+        JobRunner::new(1, store.clone(), Retention { max_sessions: 100, max_disk_bytes: u64::MAX }, make_config)
+    }
+
+    /// Queues a Kepler training of `kind` with `raw` hyperparameters.
+    fn submit(store: &Arc<dyn SessionStore>, runner: &JobRunner, kind: ModelKind, raw: serde_json::Value) -> Uuid {
         let id = Uuid::new_v4();
         let raw: RawHyperparameters = serde_json::from_value(raw).unwrap();
         let request = TrainRequest {
             dataset: "kepler".into(),
             model: kind.id().into(),
-            hyperparameters: raw.clone(),
+            hyperparameters: raw,
             seed: 1,
             test_fraction: 0.2,
             preset: None,
@@ -215,23 +287,13 @@ mod tests {
             mapping: None,
             upload: None,
         };
-        let config = TrainingConfig {
-            mission: Mission::Kepler,
-            params: ModelParams::check(kind, &raw).unwrap(),
-            seed: 1,
-            split: SplitRule::Grouped { test_fraction: 0.2 },
-            data_dir,
-            cross_validation: false,
-            upload: None,
-        };
-        store.insert(TrainingSession::queued(id, request.clone()));
-        runner.submit(id, request, config);
+        store.insert(TrainingSession::queued(id, request));
+        runner.queued();
         id
     }
 
     fn big_forest(store: &Arc<dyn SessionStore>, runner: &JobRunner) -> Uuid {
-        let data_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data");
-        submit(store, runner, ModelKind::RandomForest, serde_json::json!({"n_trees": 1000}), data_dir)
+        submit(store, runner, ModelKind::RandomForest, serde_json::json!({"n_trees": 1000}))
     }
 
     async fn wait_finished(store: &Arc<dyn SessionStore>, id: &Uuid) -> TrainingSession {
@@ -250,9 +312,8 @@ mod tests {
     #[tokio::test]
     async fn failing_training_is_marked_failed_with_reason() {
         let store: Arc<dyn SessionStore> = Arc::new(MemoryStore::default());
-        let runner = JobRunner::new(1, store.clone(), Retention { max_sessions: 100, max_disk_bytes: u64::MAX });
-        let id =
-            submit(&store, &runner, ModelKind::DecisionTree, serde_json::json!({}), "/nonexistent-data-dir".into());
+        let runner = runner(&store, "/nonexistent-data-dir".into());
+        let id = submit(&store, &runner, ModelKind::DecisionTree, serde_json::json!({}));
         let s = wait_finished(&store, &id).await;
         assert_eq!(s.status, TrainingStatus::Failed);
         let error = s.error.unwrap();
@@ -264,7 +325,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn cancel_stops_running_and_queued_trainings() {
         let store: Arc<dyn SessionStore> = Arc::new(MemoryStore::default());
-        let runner = JobRunner::new(1, store.clone(), Retention { max_sessions: 100, max_disk_bytes: u64::MAX });
+        let runner = runner(&store, PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data"));
         let running = big_forest(&store, &runner);
         let queued = big_forest(&store, &runner);
         while store.get(&running).unwrap().status != TrainingStatus::Running {

@@ -141,8 +141,11 @@ fn split_description(request: &TrainRequest, outcome: &TrainingOutcome, mission:
     }
 }
 
-fn upload_caveats(request: &TrainRequest) -> Vec<String> {
+fn upload_caveats(request: &TrainRequest, outcome: &TrainingOutcome) -> Vec<String> {
     let mut notes = vec!["Your own table: the figures are only as good as its labels, and rows of one star on both sides of the split would flatter them.".to_string()];
+    if outcome.metrics.is_none() {
+        notes.push("The test file has no labels (its label column is missing or empty), so this result has predictions and explanations but no scores.".into());
+    }
     if request.mapping.as_ref().is_some_and(|m| m.group_column.is_none()) {
         notes.push("No star column was chosen, so each row is its own group: planets of one star may sit on both sides of the split.".into());
     }
@@ -194,8 +197,8 @@ pub fn training_result(id: &str, request: &TrainRequest, outcome: &TrainingOutco
                 prediction: predicted.as_str().into(),
                 confidence: p.probabilities[class],
                 probabilities: ClassLabel::ALL.iter().map(|c| (c.as_str().to_string(), p.probabilities[c.index()])).collect(),
-                actual: p.actual.as_str().into(),
-                correct: predicted == p.actual,
+                actual: p.actual.map(|a| a.as_str().into()),
+                correct: p.actual.map(|a| a == predicted),
                 explanation: Some(explanation),
                 reasons,
             }
@@ -224,11 +227,11 @@ pub fn training_result(id: &str, request: &TrainRequest, outcome: &TrainingOutco
         explain_seconds: outcome.explain_seconds,
         explanation_method: outcome.explanations.method.clone(),
         predict_ms: outcome.predict_ms,
-        caveats: if request.upload.is_some() { upload_caveats(request) } else { caveats(mission) },
+        caveats: if request.upload.is_some() { upload_caveats(request, outcome) } else { caveats(mission) },
     };
     TrainingResult {
         id: id.into(),
-        metrics: metrics_report(&outcome.metrics),
+        metrics: outcome.metrics.as_ref().map(metrics_report),
         predictions,
         model_info,
         predicted_counts,

@@ -103,7 +103,7 @@ async fn create_training(State(state): State<AppState>, request: axum::extract::
     if let (Err(_), Some(files)) = (&started, stored) {
         // A refused upload keeps nothing on disk.
         for id in std::iter::once(files.train_id).chain(files.test_id) {
-            if let Some(path) = uploads::path(&state, &id) {
+            if let Some(path) = uploads::path(&state.config.state_dir, &id) {
                 let _ = std::fs::remove_file(path);
             }
         }

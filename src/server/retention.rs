@@ -77,7 +77,7 @@ mod disk_tests {
     #[test]
     fn uploads_of_old_trainings_go_first() {
         let dir = std::env::temp_dir().join(format!("exo-retention-{}", uuid::Uuid::new_v4()));
-        let store = DatabaseStore::open(&dir).unwrap();
+        let store = DatabaseStore::open(&dir, None).unwrap();
         let upload_id = uuid::Uuid::new_v4().to_string();
         std::fs::create_dir_all(dir.join("uploads")).unwrap();
         std::fs::write(dir.join("uploads").join(format!("{upload_id}.csv")), vec![b'1'; 200_000]).unwrap();

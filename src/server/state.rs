@@ -7,7 +7,7 @@ use leptos::config::LeptosOptions;
 
 use super::catalog::Catalog;
 use super::config::Config;
-use super::jobs::JobRunner;
+use super::jobs::{JobRunner, MakeConfig};
 use super::retention::Retention;
 use super::store::{DatabaseStore, SessionStore};
 
@@ -25,10 +25,13 @@ impl AppState {
         std::fs::create_dir_all(&config.state_dir)
             .map_err(|e| format!("cannot create the state folder {}: {e}", config.state_dir.display()))?;
         let catalog = Catalog::load(&config.data_dir)?;
-        let store: Arc<dyn SessionStore> = Arc::new(DatabaseStore::open(&config.state_dir)?);
+        let store: Arc<dyn SessionStore> = Arc::new(DatabaseStore::open(&config.state_dir, config.database_url.as_deref())?);
         let limits = Retention { max_sessions: config.max_sessions, max_disk_bytes: config.max_disk_mb * 1024 * 1024 };
-        let jobs = JobRunner::new(config.max_concurrent_trainings, store.clone(), limits);
-        Ok(AppState { config: Arc::new(config), catalog: Arc::new(catalog), store, jobs })
+        let config = Arc::new(config);
+        let for_workers = config.clone();
+        let make_config: MakeConfig = Arc::new(move |request| super::trainings::training_config(&for_workers, request, false).map_err(|e| e.message));
+        let jobs = JobRunner::new(config.max_concurrent_trainings, store.clone(), limits, make_config);
+        Ok(AppState { config, catalog: Arc::new(catalog), store, jobs })
     }
 }
 

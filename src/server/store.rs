@@ -11,7 +11,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use uuid::Uuid;
 
-use super::database::{Database, SessionRow};
+use super::database::{Database, DatabaseLocation, SessionRow};
 use crate::api::{Headline, TrainRequest, TrainingResult, TrainingStatus};
 
 #[derive(Debug, Clone)]
@@ -40,7 +40,7 @@ impl TrainingSession {
             progress: 0.0,
             step: "Waiting for a free training slot".into(),
             error: None,
-            created_at: now_ms(),
+            created_at: next_created_at(),
             started_at: None,
             finished_at: None,
             headline: None,
@@ -72,16 +72,65 @@ pub trait SessionStore: Send + Sync {
     fn remove_uploads(&self, _id: &Uuid) -> u64 {
         0
     }
+
+    // The queue. Trainings wait in the store as queued sessions, so every server process
+    // sharing it can take work.
+
+    /// Takes the oldest queued session for this process, now marked running.
+    fn claim_next(&self) -> Option<TrainingSession>;
+    /// Says this process still works on `id`; true when a cancel was asked for it.
+    fn heartbeat(&self, id: &Uuid) -> bool;
+    /// Cancels a queued session at once, or asks the owner of a running one to stop.
+    /// False when it is neither queued nor running.
+    fn request_cancel(&self, id: &Uuid) -> bool;
+    /// Marks failed the running sessions whose process stopped sending heartbeats.
+    fn interrupt_stale(&self) -> usize {
+        0
+    }
 }
+
+/// A worker sends a heartbeat about every second; one silent this long has died.
+pub const HEARTBEAT_STALE_MS: u64 = 10_000;
 
 /// Sessions in memory only: lost on restart. For tests.
 #[derive(Default)]
 pub struct MemoryStore {
     sessions: RwLock<HashMap<Uuid, TrainingSession>>,
     models: RwLock<HashMap<Uuid, String>>,
+    cancel_requested: Mutex<std::collections::HashSet<Uuid>>,
 }
 
 impl SessionStore for MemoryStore {
+    fn claim_next(&self) -> Option<TrainingSession> {
+        let mut sessions = self.sessions.write().unwrap_or_else(|e| e.into_inner());
+        let next = sessions.values_mut().filter(|s| s.status == TrainingStatus::Queued).min_by_key(|s| (s.created_at, s.id))?;
+        next.status = TrainingStatus::Running;
+        next.started_at = Some(now_ms());
+        next.step = "Starting".into();
+        Some(next.clone())
+    }
+
+    fn heartbeat(&self, id: &Uuid) -> bool {
+        self.cancel_requested.lock().unwrap_or_else(|e| e.into_inner()).contains(id)
+    }
+
+    fn request_cancel(&self, id: &Uuid) -> bool {
+        let mut sessions = self.sessions.write().unwrap_or_else(|e| e.into_inner());
+        match sessions.get_mut(id) {
+            Some(s) if s.status == TrainingStatus::Queued => {
+                s.status = TrainingStatus::Cancelled;
+                s.step = "Cancelled".into();
+                s.finished_at = Some(now_ms());
+                true
+            }
+            Some(s) if s.status == TrainingStatus::Running => {
+                self.cancel_requested.lock().unwrap_or_else(|e| e.into_inner()).insert(*id);
+                true
+            }
+            _ => false,
+        }
+    }
+
     fn insert(&self, session: TrainingSession) {
         self.sessions.write().unwrap_or_else(|e| e.into_inner()).insert(session.id, session);
     }
@@ -120,42 +169,48 @@ const CACHED_RESULTS: usize = 6;
 /// The app's store: SQLite for sessions and results (`state/exoplanet.db`), one JSON file
 /// per trained model (`state/models/<id>.json`, as big as the model: a 200-tree forest is
 /// tens of MB, which would bloat the database).
+///
+/// Sessions are read from the database every time, never cached: another server process
+/// sharing the database may be running (and updating) any of them.
 pub struct DatabaseStore {
     db: Database,
     db_path: PathBuf,
     models_dir: PathBuf,
     uploads_dir: PathBuf,
-    sessions: RwLock<HashMap<Uuid, TrainingSession>>,
+    /// This process, as the owner of the sessions it claims.
+    owner: String,
+    /// Read-modify-write of a session by this process, one at a time.
+    updating: Mutex<()>,
     results: Mutex<VecDeque<(Uuid, Arc<TrainingResult>)>>,
 }
 
 impl DatabaseStore {
-    /// Opens the store in `state_dir`. Sessions that were queued or running when the server
+    /// Opens the store in `state_dir`. Sessions left running by a process that has since
     /// stopped are marked failed ("interrupted by a server restart"): their work is gone.
-    pub fn open(state_dir: &Path) -> Result<DatabaseStore, String> {
+    /// Queued sessions stay queued and run when a worker is free.
+    /// `database_url` names a database server (PostgreSQL) to use instead of the SQLite file.
+    pub fn open(state_dir: &Path, database_url: Option<&str>) -> Result<DatabaseStore, String> {
         let models_dir = state_dir.join("models");
         std::fs::create_dir_all(&models_dir).map_err(|e| format!("cannot create {}: {e}", models_dir.display()))?;
         let db_path = state_dir.join("exoplanet.db");
-        let db = Database::open(&db_path)?;
-        let mut sessions = HashMap::new();
-        for row in db.sessions()? {
-            match session_from_row(&row) {
-                Some(mut s) => {
-                    if !s.status.is_finished() {
-                        s.status = TrainingStatus::Failed;
-                        s.error = Some("Interrupted by a server restart; start the training again.".into());
-                        s.step = "Interrupted".into();
-                        s.finished_at = Some(now_ms());
-                        db.upsert_session(session_row(&s));
-                        tracing::warn!(id = %s.id, "training interrupted by a restart, marked failed");
-                    }
-                    sessions.insert(s.id, s);
-                }
-                None => tracing::error!(id = row.id, "unreadable session row skipped"),
-            }
-        }
-        tracing::info!(sessions = sessions.len(), path = %db_path.display(), "store opened");
-        Ok(DatabaseStore { db, db_path, models_dir, uploads_dir: state_dir.join("uploads"), sessions: RwLock::new(sessions), results: Mutex::new(VecDeque::new()) })
+        let location = match database_url {
+            Some(url) => DatabaseLocation::Url(url.to_string()),
+            None => DatabaseLocation::SqliteFile(db_path.clone()),
+        };
+        let db = Database::open(&location)?;
+        let store = DatabaseStore {
+            db,
+            db_path,
+            models_dir,
+            uploads_dir: state_dir.join("uploads"),
+            owner: Uuid::new_v4().to_string(),
+            updating: Mutex::new(()),
+            results: Mutex::new(VecDeque::new()),
+        };
+        let sessions = store.db.sessions()?.len();
+        store.interrupt_stale();
+        tracing::info!(sessions, database = location.describe(), "store opened");
+        Ok(store)
     }
 
     fn cache(&self, id: Uuid, result: Arc<TrainingResult>) {
@@ -201,16 +256,23 @@ impl DatabaseStore {
         self.models_dir.join(format!("{id}.json"))
     }
 
+    fn session(&self, id: &Uuid) -> Option<TrainingSession> {
+        let row = self.db.session(id.to_string())?;
+        let s = session_from_row(&row);
+        if s.is_none() {
+            tracing::error!(%id, "unreadable session row");
+        }
+        s
+    }
 }
 
 impl SessionStore for DatabaseStore {
     fn insert(&self, mut session: TrainingSession) {
         self.persist(&mut session);
-        self.sessions.write().unwrap_or_else(|e| e.into_inner()).insert(session.id, session);
     }
 
     fn get(&self, id: &Uuid) -> Option<TrainingSession> {
-        let mut s = self.sessions.read().unwrap_or_else(|e| e.into_inner()).get(id).cloned()?;
+        let mut s = self.session(id)?;
         if s.status == TrainingStatus::Completed {
             s.result = self.result(id);
         }
@@ -218,20 +280,26 @@ impl SessionStore for DatabaseStore {
     }
 
     fn update(&self, id: &Uuid, change: &mut dyn FnMut(&mut TrainingSession)) {
-        let mut sessions = self.sessions.write().unwrap_or_else(|e| e.into_inner());
-        if let Some(s) = sessions.get_mut(id) {
-            change(s);
-            self.persist(s);
+        let _one_at_a_time = self.updating.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(mut s) = self.session(id) {
+            change(&mut s);
+            self.persist(&mut s);
         }
     }
 
     fn list(&self) -> Vec<TrainingSession> {
-        newest_first(self.sessions.read().unwrap_or_else(|e| e.into_inner()).values().cloned())
+        match self.db.sessions() {
+            Ok(rows) => rows.iter().filter_map(session_from_row).collect(),
+            Err(error) => {
+                tracing::error!(%error, "cannot list sessions");
+                Vec::new()
+            }
+        }
     }
 
     fn delete(&self, id: &Uuid) -> bool {
         self.remove_uploads(id);
-        let existed = self.sessions.write().unwrap_or_else(|e| e.into_inner()).remove(id).is_some();
+        let existed = self.session(id).is_some();
         self.results.lock().unwrap_or_else(|e| e.into_inner()).retain(|(i, _)| i != id);
         self.db.delete(id.to_string());
         let _ = std::fs::remove_file(self.model_path(id));
@@ -262,8 +330,7 @@ impl SessionStore for DatabaseStore {
     }
 
     fn remove_uploads(&self, id: &Uuid) -> u64 {
-        let files = self.sessions.read().unwrap_or_else(|e| e.into_inner()).get(id).and_then(|s| s.request.upload.clone());
-        let Some(files) = files else { return 0 };
+        let Some(files) = self.session(id).and_then(|s| s.request.upload) else { return 0 };
         let mut freed = 0;
         for stored in std::iter::once(files.train_id).chain(files.test_id) {
             // Stored ids are UUIDs the server made; anything else is not a file of ours.
@@ -273,6 +340,32 @@ impl SessionStore for DatabaseStore {
             let _ = std::fs::remove_file(&path);
         }
         freed
+    }
+
+    fn claim_next(&self) -> Option<TrainingSession> {
+        let row = self.db.claim_next(self.owner.clone(), now_ms() as i64)?;
+        let s = session_from_row(&row);
+        if s.is_none() {
+            tracing::error!(id = row.id, "claimed an unreadable session");
+        }
+        s
+    }
+
+    fn heartbeat(&self, id: &Uuid) -> bool {
+        self.db.heartbeat(id.to_string(), self.owner.clone(), now_ms() as i64)
+    }
+
+    fn request_cancel(&self, id: &Uuid) -> bool {
+        self.db.request_cancel(id.to_string(), now_ms() as i64)
+    }
+
+    fn interrupt_stale(&self) -> usize {
+        let now = now_ms();
+        let ids = self.db.interrupt_stale(now.saturating_sub(HEARTBEAT_STALE_MS) as i64, now as i64);
+        for id in &ids {
+            tracing::warn!(%id, "training interrupted (its server process stopped), marked failed");
+        }
+        ids.len()
     }
 }
 
@@ -313,6 +406,15 @@ fn session_from_row(r: &SessionRow) -> Option<TrainingSession> {
     })
 }
 
+/// Creation times strictly increase within a process, so two trainings queued in the same
+/// millisecond still run in the order they were queued (the queue orders by creation time).
+fn next_created_at() -> u64 {
+    static LAST: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let now = now_ms();
+    let previous = LAST.fetch_update(std::sync::atomic::Ordering::SeqCst, std::sync::atomic::Ordering::SeqCst, |last| Some(now.max(last + 1))).unwrap_or(0);
+    now.max(previous + 1)
+}
+
 pub fn now_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
 }
@@ -333,23 +435,23 @@ mod tests {
         let done = Uuid::new_v4();
         let running = Uuid::new_v4();
         {
-            let store = DatabaseStore::open(&dir).unwrap();
+            let store = DatabaseStore::open(&dir, None).unwrap();
             store.insert(TrainingSession::queued(done, request()));
             store.insert(TrainingSession::queued(running, request()));
             store.update(&running, &mut |s| s.status = TrainingStatus::Running);
             let result: TrainingResult = serde_json::from_value(sample_result(&done)).unwrap();
             store.update(&done, &mut |s| {
                 s.status = TrainingStatus::Completed;
-                s.headline = Some(Headline { accuracy: 0.8, macro_f1: 0.7, roc_auc: Some(0.9) });
+                s.headline = Some(Headline { accuracy: Some(0.8), macro_f1: Some(0.7), roc_auc: Some(0.9) });
                 s.result = Some(Arc::new(result.clone()));
             });
             store.save_model(&done, "{\"family\":\"svm\"}");
             store.flush();
         }
-        let store = DatabaseStore::open(&dir).unwrap();
+        let store = DatabaseStore::open(&dir, None).unwrap();
         let s = store.get(&done).unwrap();
         assert_eq!(s.status, TrainingStatus::Completed);
-        assert_eq!(s.headline.unwrap().macro_f1, 0.7);
+        assert_eq!(s.headline.unwrap().macro_f1, Some(0.7));
         assert_eq!(s.result.unwrap().id, done.to_string());
         assert_eq!(store.model(&done).unwrap(), "{\"family\":\"svm\"}");
         let r = store.get(&running).unwrap();

@@ -5,6 +5,7 @@ use std::cmp::Ordering;
 
 use uuid::Uuid;
 
+use super::config::Config;
 use super::reports::model_info;
 use super::state::AppState;
 use super::store::TrainingSession;
@@ -25,12 +26,47 @@ pub fn list_models() -> Vec<ModelInfo> {
 
 /// Validates the request completely, then queues the training.
 pub fn start_training(state: &AppState, mut request: TrainRequest) -> Result<StartedTraining, ApiError> {
+    apply_preset(&mut request)?;
+    training_config(&state.config, &request, true)?;
+    let waiting = state.store.list().iter().filter(|s| s.status == TrainingStatus::Queued).count();
+    if waiting >= state.config.max_queue {
+        return Err(ApiError::new(
+            "queue_full",
+            format!("{waiting} trainings are already waiting (the limit is {}). Try again when some have finished.", state.config.max_queue),
+        ));
+    }
+    let id = Uuid::new_v4();
+    state.store.insert(TrainingSession::queued(id, request));
+    state.jobs.queued();
+    tracing::info!(%id, "training queued");
+    Ok(StartedTraining { id: id.to_string() })
+}
+
+/// Writes a named preset's values into the request's hyperparameters (values the request
+/// sets itself win), so the stored request says exactly what was trained.
+fn apply_preset(request: &mut TrainRequest) -> Result<(), ApiError> {
+    let (Some(preset_id), Some(kind)) = (request.preset.as_deref(), ModelKind::from_id(&request.model)) else { return Ok(()) };
+    let all = presets(kind);
+    let preset = all.iter().find(|p| p.id == preset_id).ok_or_else(|| {
+        let known: Vec<&str> = all.iter().map(|p| p.id).collect();
+        ApiError::new("invalid_value", format!("Unknown preset '{preset_id}' for {}. Choose one of: {}.", kind.name(), known.join(", "))).with_field("preset")
+    })?;
+    let mut merged: std::collections::BTreeMap<String, serde_json::Value> = serde_json::from_value(preset.values.clone()).unwrap_or_default();
+    merged.extend(std::mem::take(&mut request.hyperparameters));
+    request.hyperparameters = merged;
+    Ok(())
+}
+
+/// The pipeline's config for a request, every field checked. Called before queueing (with
+/// `check_files`: an uploaded table is read and checked so that a bad one is refused at
+/// once) and again by the worker that takes the training from the queue.
+pub fn training_config(config: &Config, request: &TrainRequest, check_files: bool) -> Result<TrainingConfig, ApiError> {
     let upload = match (request.dataset.as_str(), &request.upload) {
         ("upload", None) => {
             return Err(ApiError::new("invalid_request", "To train on your own table, send it as multipart/form-data: a 'config' part with this JSON and a 'train_file' part (optionally 'test_file').")
                 .with_field("dataset"))
         }
-        ("upload", Some(files)) => Some(upload_source(state, files, request.mapping.as_ref())?),
+        ("upload", Some(files)) => Some(upload_source(config, files, request.mapping.as_ref(), check_files)?),
         (_, Some(_)) => return Err(ApiError::new("invalid_request", "Uploaded files need \"dataset\": \"upload\".").with_field("dataset")),
         _ => None,
     };
@@ -44,18 +80,6 @@ pub fn start_training(state: &AppState, mut request: TrainRequest) -> Result<Sta
         let known: Vec<&str> = ModelKind::ALL.iter().map(|m| m.id()).collect();
         ApiError::new("unknown_model", format!("Unknown model '{}'. Choose one of: {}.", request.model, known.join(", "))).with_field("model")
     })?;
-    if let Some(preset_id) = request.preset.as_deref() {
-        let all = presets(kind);
-        let preset = all.iter().find(|p| p.id == preset_id).ok_or_else(|| {
-            let known: Vec<&str> = all.iter().map(|p| p.id).collect();
-            ApiError::new("invalid_value", format!("Unknown preset '{preset_id}' for {}. Choose one of: {}.", kind.name(), known.join(", ")))
-                .with_field("preset")
-        })?;
-        // The preset first, then whatever the request sets explicitly.
-        let mut merged: std::collections::BTreeMap<String, serde_json::Value> = serde_json::from_value(preset.values.clone()).unwrap_or_default();
-        merged.extend(std::mem::take(&mut request.hyperparameters));
-        request.hyperparameters = merged;
-    }
     let params = ModelParams::check(kind, &request.hyperparameters).map_err(|e| match e {
         MlError::InvalidHyperparameter { name, reason } => {
             ApiError::new("invalid_hyperparameter", format!("Hyperparameter '{name}' {reason}.")).with_field(format!("hyperparameters.{name}"))
@@ -67,29 +91,15 @@ pub fn start_training(state: &AppState, mut request: TrainRequest) -> Result<Sta
         return Err(ApiError::new("invalid_value", format!("test_fraction must be between {lo} and {hi}, got {}.", request.test_fraction))
             .with_field("test_fraction"));
     }
-
-    let waiting = state.store.list().iter().filter(|s| s.status == TrainingStatus::Queued).count();
-    if waiting >= state.config.max_queue {
-        return Err(ApiError::new(
-            "queue_full",
-            format!("{waiting} trainings are already waiting (the limit is {}). Try again when some have finished.", state.config.max_queue),
-        ));
-    }
-
-    let id = Uuid::new_v4();
-    let config = TrainingConfig {
+    Ok(TrainingConfig {
         mission,
         params,
         seed: request.seed,
         split: SplitRule::Grouped { test_fraction: request.test_fraction },
-        data_dir: state.config.data_dir.clone(),
+        data_dir: config.data_dir.clone(),
         cross_validation: request.cross_validation,
         upload,
-    };
-    state.store.insert(TrainingSession::queued(id, request.clone()));
-    state.jobs.submit(id, request, config);
-    tracing::info!(%id, "training queued");
-    Ok(StartedTraining { id: id.to_string() })
+    })
 }
 
 fn session(state: &AppState, id: &str) -> Result<TrainingSession, ApiError> {
@@ -127,9 +137,9 @@ pub fn progress(state: &AppState, id: &str) -> Result<TrainingProgress, ApiError
 
 /// The stored files of an upload training, checked now so that a bad table is refused
 /// before anything is queued (each failure names file, column and row).
-fn upload_source(state: &AppState, files: &UploadedFiles, mapping: Option<&UploadMapping>) -> Result<UploadSource, ApiError> {
+fn upload_source(config: &Config, files: &UploadedFiles, mapping: Option<&UploadMapping>, check_files: bool) -> Result<UploadSource, ApiError> {
     let find = |id: &str, name: &str| {
-        super::uploads::path(state, id).map(|p| (name.to_string(), p)).ok_or_else(|| ApiError::new("not_found", format!("The uploaded file {name} is no longer stored; upload it again.")))
+        super::uploads::path(&config.state_dir, id).map(|p| (name.to_string(), p)).ok_or_else(|| ApiError::new("not_found", format!("The uploaded file {name} is no longer stored; upload it again.")))
     };
     let train = find(&files.train_id, &files.train_name)?;
     let test = match (&files.test_id, &files.test_name) {
@@ -137,7 +147,9 @@ fn upload_source(state: &AppState, files: &UploadedFiles, mapping: Option<&Uploa
         _ => None,
     };
     let source = UploadSource { train, test, mapping: mapping.map(super::uploads::to_ml) };
-    crate::ml::pipeline::check_upload(&source).map_err(super::uploads::upload_error)?;
+    if check_files {
+        crate::ml::pipeline::check_upload(&source).map_err(super::uploads::upload_error)?;
+    }
     Ok(source)
 }
 
@@ -233,7 +245,7 @@ pub fn predictions(state: &AppState, id: &str, query: &PredictionQuery) -> Resul
 
 /// Filters, sorts (ties broken by object id, so paging is stable) and cuts one page.
 pub fn page_of(predictions: &[Prediction], query: &PredictionQuery) -> PredictionPage {
-    let mut rows: Vec<&Prediction> = predictions.iter().filter(|p| !query.only_errors || !p.correct).collect();
+    let mut rows: Vec<&Prediction> = predictions.iter().filter(|p| !query.only_errors || p.correct == Some(false)).collect();
     let prob = |p: &Prediction, class: &str| p.probabilities.get(class).copied().unwrap_or(0.0);
     let key = |a: &Prediction, b: &Prediction| -> Ordering {
         match query.sort {
@@ -268,8 +280,8 @@ mod tests {
             prediction: "confirmed".into(),
             confidence,
             probabilities: [("confirmed".to_string(), confidence)].into_iter().collect(),
-            actual: if correct { "confirmed" } else { "candidate" }.into(),
-            correct,
+            actual: Some(if correct { "confirmed" } else { "candidate" }.into()),
+            correct: Some(correct),
             explanation: None,
             reasons: vec![],
         }

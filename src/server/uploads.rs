@@ -39,9 +39,9 @@ pub fn store(state: &AppState, name: &str, bytes: Vec<u8>) -> Result<String, Api
 }
 
 /// Where a stored upload lives; `None` for anything that is not one of our ids.
-pub fn path(state: &AppState, id: &str) -> Option<PathBuf> {
+pub fn path(state_dir: &std::path::Path, id: &str) -> Option<PathBuf> {
     let id = Uuid::parse_str(id).ok()?;
-    let p = state.config.state_dir.join("uploads").join(format!("{id}.csv"));
+    let p = state_dir.join("uploads").join(format!("{id}.csv"));
     p.exists().then_some(p)
 }
 
