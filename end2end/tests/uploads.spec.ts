@@ -56,3 +56,62 @@ test("a broken file gets a message naming the file and the problem", async ({ pa
   await page.getByRole("button", { name: "Start training" }).click();
   await expect(page.getByTestId("form-error")).toContainText("twice.csv");
 });
+
+// `text` with only the first `keep` occurrences of `what`; the others become `instead`.
+function keepFirst(text: string, what: string, keep: number, instead: string): string {
+  let seen = 0;
+  return text.split(what).reduce((out, part, i) => (i === 0 ? part : out + (seen++ < keep ? what : instead) + part), "");
+}
+
+// Every check on a file that can be made before training, as the page shows it: problems with
+// the file itself appear when it is chosen; problems with its contents when training starts.
+test("each kind of bad table gets its own message in the page", async ({ page }, info) => {
+  test.skip(info.project.name === "mobile", "the desktop run covers the messages");
+  const table = customTable();
+  const onChoose: [string, Buffer, string][] = [
+    ["empty.csv", Buffer.from(""), "empty.csv: the file is empty"],
+    ["latin.csv", Buffer.from([0x61, 0x2c, 0x62, 0x0a, 0x31, 0x2c, 0xe9, 0x0a]), "latin.csv: line 2 is not UTF-8 text"],
+    ["noheader.csv", Buffer.from("just one column\n1\n"), "noheader.csv: the first line after any '#' lines is not a comma-separated header row"],
+  ];
+  const onStart: [string, string, string][] = [
+    ["letters.csv", table.replace("o0,h0,yes,1.50,", "o0,h0,yes,abc,"), "letters.csv: column 'period_d' should hold numbers but 1 value is not (row 2: 'abc')"],
+    ["inf.csv", table.replace("o0,h0,yes,1.50,", "o0,h0,yes,inf,"), "inf.csv: column 'period_d', row 2: 'inf' is infinite"],
+    ["few.csv", keepFirst(table, ",no,", 5, ",yes,"), "few.csv: class 'false_positive' has only 5 rows; each class needs at least 10"],
+  ];
+  await open(page, "/train");
+  await page.getByRole("radio", { name: /Your own table/ }).check();
+  const input = page.getByLabel("Training table (CSV, UTF-8)");
+  for (const [name, buffer, message] of onChoose) {
+    await input.setInputFiles({ name, mimeType: "text/csv", buffer });
+    await expect(page.getByTestId("upload-error")).toContainText(message);
+  }
+  for (const [name, text, message] of onStart) {
+    await input.setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(text) });
+    await expect(page.getByTestId("mapping-form")).toContainText(`Map the columns of ${name}`);
+    await page.getByRole("button", { name: "Start training" }).click();
+    await expect(page.getByTestId("form-error")).toContainText(message);
+  }
+});
+
+test("a test table without labels gives predictions with reasons and says there are no scores", async ({ page }, info) => {
+  test.skip(info.project.name === "mobile", "the desktop run covers it");
+  const unlabelled = customTable()
+    .trim()
+    .split("\n")
+    .slice(0, 13)
+    .map((line) => line.split(",").filter((_, i) => i !== 2).join(","))
+    .join("\n");
+  await open(page, "/train");
+  await page.getByRole("radio", { name: /Your own table/ }).check();
+  await page.getByLabel("Training table (CSV, UTF-8)").setInputFiles({ name: "mine.csv", mimeType: "text/csv", buffer: Buffer.from(customTable()) });
+  await expect(page.getByTestId("mapping-form")).toContainText("Map the columns of mine.csv");
+  await page.getByLabel("Test table (optional)").setInputFiles({ name: "new_objects.csv", mimeType: "text/csv", buffer: Buffer.from(unlabelled) });
+  await page.getByRole("radio", { name: /Random forest/ }).check();
+  await page.getByRole("button", { name: "Start training" }).click();
+  await expect(page).toHaveURL(/\/result$/, { timeout: 90_000 });
+  await expect(page.getByRole("note")).toContainText("Predictions for 12 objects from your test file. It has no labels, so there are no scores");
+  await expect(page.getByTestId("metric-macro-f1")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Actual" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "o0", exact: true })).toBeVisible();
+  await expect(page.locator("td.reasons li").first()).toContainText(/pushes (toward|away from)/);
+});

@@ -59,7 +59,7 @@ pub fn detect_mission(table: &CsvTable) -> Option<Mission> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ColumnProfile {
     pub name: String,
-    /// Every present value parses as a finite number.
+    /// At least 90 % of the present values parse as numbers.
     pub numeric: bool,
     pub missing_rate: f64,
     /// Up to five distinct present values.
@@ -77,7 +77,10 @@ pub fn profile(table: &CsvTable) -> Result<Vec<ColumnProfile>> {
         .map(|name| {
             let cells = table.text_column(&name)?;
             let present: Vec<&str> = cells.iter().flatten().map(|s| s.trim()).collect();
-            let numeric = !present.is_empty() && present.iter().all(|v| v.parse::<f64>().is_ok_and(f64::is_finite));
+            // Mostly numbers counts as numeric, so that a column with a few typos can be chosen
+            // and training names the bad cells (row and value) instead of hiding the column.
+            let numbers = present.iter().filter(|v| v.parse::<f64>().is_ok()).count();
+            let numeric = !present.is_empty() && numbers * 10 >= present.len() * 9;
             let mut distinct: Vec<String> = Vec::new();
             for v in &present {
                 if distinct.len() >= 50 {
