@@ -32,6 +32,14 @@ impl LabelledDataset {
     }
 
     pub fn from_mission_table(table: &CsvTable, mission: Mission) -> Result<LabelledDataset> {
+        let feature_names: Vec<String> = mission.default_features().iter().map(|s| s.to_string()).collect();
+        let columns: Vec<Option<&str>> = mission.default_features().iter().map(|s| Some(*s)).collect();
+        Self::from_mission_columns(table, mission, &feature_names, &columns)
+    }
+
+    /// The mission's rows, labels, ids and stars, with features `names` read from `columns`
+    /// (`None`: a feature the table does not have, all missing).
+    pub fn from_mission_columns(table: &CsvTable, mission: Mission, names: &[String], columns: &[Option<&str>]) -> Result<LabelledDataset> {
         let keep: Vec<bool> = match mission.row_filter() {
             Some(filter) => table
                 .text_column(filter.column)?
@@ -62,12 +70,9 @@ impl LabelledDataset {
         let ids = pick(mission.id_column())?;
         let groups = pick(mission.group_column())?;
 
-        let feature_names: Vec<String> = mission.default_features().iter().map(|s| s.to_string()).collect();
-        let x = numeric_matrix(table, &feature_names, &kept)?;
-        let feature_descriptions = feature_names
-            .iter()
-            .map(|f| table.descriptions.get(f).cloned().unwrap_or_default())
-            .collect();
+        let x = numeric_matrix(table, columns, &kept)?;
+        let feature_descriptions = columns.iter().map(|c| c.and_then(|c| table.descriptions.get(c).cloned()).unwrap_or_default()).collect();
+        let feature_names = names.to_vec();
 
         Ok(LabelledDataset {
             name: mission.table_name().to_string(),
@@ -120,16 +125,17 @@ pub fn count_classes(labels: impl Iterator<Item = ClassLabel>) -> [usize; ClassL
 
 /// Parses the chosen columns of the chosen rows as numbers; empty cells become NaN.
 /// The first cell that is not a finite number is an error naming its column, line and value.
-fn numeric_matrix(table: &CsvTable, columns: &[String], rows: &[usize]) -> Result<Array2<f64>> {
+fn numeric_matrix(table: &CsvTable, columns: &[Option<&str>], rows: &[usize]) -> Result<Array2<f64>> {
     let mut x = Array2::from_elem((rows.len(), columns.len()), f64::NAN);
     for (j, column) in columns.iter().enumerate() {
+        let Some(column) = column else { continue };
         let cells = table.text_column(column)?;
         for (i, &row) in rows.iter().enumerate() {
             if let Some(text) = cells[row].as_deref() {
                 let value: f64 = text.trim().parse().ok().filter(|v: &f64| v.is_finite()).ok_or_else(|| {
                     MlError::NotNumeric {
                         file: table.file_label.clone(),
-                        column: column.clone(),
+                        column: column.to_string(),
                         row: table.line_of_row(row),
                         value: text.to_string(),
                     }
@@ -183,7 +189,7 @@ mod tests {
     fn non_numeric_feature_cell_names_file_column_and_line() {
         let csv = "kepid,kepoi_name,koi_disposition,koi_period\n1,K1.01,CONFIRMED,3.5\n2,K2.01,CANDIDATE,abc\n";
         let table = CsvTable::from_bytes("mine.csv", csv.as_bytes().to_vec()).unwrap();
-        let err = numeric_matrix(&table, &["koi_period".to_string()], &[0, 1]).unwrap_err().to_string();
+        let err = numeric_matrix(&table, &[Some("koi_period")], &[0, 1]).unwrap_err().to_string();
         assert_eq!(err, "mine.csv, column 'koi_period', row 3: expected a number, found 'abc'");
     }
 }
