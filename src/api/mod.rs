@@ -4,6 +4,7 @@
 
 pub mod error;
 pub mod functions;
+pub mod predictions_csv;
 pub mod types;
 
 pub use error::ApiError;

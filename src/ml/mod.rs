@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod mission;
 pub mod models;
 pub mod pipeline;
+pub mod predict;
 pub mod pretrained;
 pub mod progress;
 pub mod split;

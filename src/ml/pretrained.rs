@@ -57,6 +57,10 @@ pub struct PretrainedModel {
     pub calibration: Option<[[f64; K]; 3]>,
     /// Training objects per mission.
     pub train_objects: [usize; 3],
+    /// The ids of the training objects per mission ([`Mission::ALL`] order), so predictions
+    /// for bundled objects can say which the model learned from (their scores would flatter it).
+    #[serde(default)]
+    pub train_ids: Vec<Vec<String>>,
     /// Class counts of the pooled training part.
     pub train_class_counts: [usize; K],
     pub scores: Vec<MissionScore>,
@@ -69,6 +73,7 @@ pub struct PretrainedModel {
 /// One mission's table on the harmonised features, split by host star.
 struct MissionPart {
     mission: Mission,
+    train_ids: Vec<String>,
     x_train: Array2<f64>,
     y_train: Vec<ClassLabel>,
     x_test: Array2<f64>,
@@ -101,6 +106,41 @@ impl PretrainedModel {
             }
             (None, _) => self.model.predict_proba(x),
         }
+    }
+
+    /// Like [`Self::predict_proba`], each row with its own mission (`None`: not known).
+    pub fn predict_proba_per_row(&self, x: &Array2<f64>, missions: &[Option<Mission>]) -> Vec<[f64; K]> {
+        if self.features.last().map(String::as_str) == Some(MISSION_FEATURE) {
+            return self.model.predict_proba(&self.model_input_per_row(x, missions));
+        }
+        let p = self.model.predict_proba(x);
+        match &self.calibration {
+            Some(factors) => p
+                .into_iter()
+                .zip(missions)
+                .map(|(row, m)| match m {
+                    Some(m) => calibrate(row, &factors[mission_code(*m) as usize]),
+                    None => row,
+                })
+                .collect(),
+            None => p,
+        }
+    }
+
+    /// The model's input matrix, each row with its own mission code when the variant has
+    /// a mission input (missing when not known).
+    pub fn model_input_per_row(&self, x: &Array2<f64>, missions: &[Option<Mission>]) -> Array2<f64> {
+        if self.features.last().map(String::as_str) != Some(MISSION_FEATURE) {
+            return x.clone();
+        }
+        let codes = Array2::from_shape_fn((x.nrows(), 1), |(i, _)| missions.get(i).copied().flatten().map(mission_code).unwrap_or(f64::NAN));
+        concatenate(Axis(1), &[x.view(), codes.view()]).expect("same number of rows")
+    }
+
+    /// True when the model learned from this object (a bundled object of its training part).
+    pub fn was_trained_on(&self, mission: Mission, id: &str) -> bool {
+        let i = mission_code(mission) as usize;
+        self.train_ids.get(i).is_some_and(|ids| ids.binary_search_by(|x| x.as_str().cmp(id)).is_ok())
     }
 
     /// The model's own input matrix for harmonised rows (adds the mission column when the
@@ -151,7 +191,9 @@ pub fn build(data_dir: &Path, progress: &dyn ProgressSink) -> Result<PretrainedM
         let split = grouped_stratified_split(&data.labels, &data.groups, TEST_FRACTION, SEED)?;
         let (x_train, y_train) = data.rows(&split.train);
         let (x_test, y_test) = data.rows(&split.test);
-        parts.push(MissionPart { mission, x_train, y_train, x_test, y_test });
+        let mut train_ids: Vec<String> = split.train.iter().map(|&r| data.ids[r].clone()).collect();
+        train_ids.sort(); // binary search in `was_trained_on`
+        parts.push(MissionPart { mission, train_ids, x_train, y_train, x_test, y_test });
     }
     let pooled = |with_mission: bool| -> Array2<f64> {
         let blocks: Vec<Array2<f64>> =
@@ -184,6 +226,7 @@ pub fn build(data_dir: &Path, progress: &dyn ProgressSink) -> Result<PretrainedM
         features: features.iter().cloned().chain([MISSION_FEATURE.to_string()]).collect(),
         calibration: None,
         train_objects,
+        train_ids: parts.iter().map(|p| p.train_ids.clone()).collect(),
         train_class_counts: count_classes(y.iter().copied()),
         scores: Vec::new(),
         alternative_variant: "mission_calibration".into(),

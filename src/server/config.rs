@@ -31,6 +31,8 @@ pub struct Config {
     /// (`EXO_DATABASE_URL`, e.g. `postgres://user:password@host/db`). Server processes
     /// sharing it share the training queue; they must also share the state folder.
     pub database_url: Option<String>,
+    /// The pretrained model file (`EXO_PRETRAINED_MODEL`, default `models/pretrained.json`).
+    pub pretrained_model: PathBuf,
 }
 
 /// The `Leptos.toml` file: every key optional.
@@ -45,6 +47,7 @@ struct SettingsFile {
     max_disk_mb: Option<u64>,
     max_upload_mb: Option<u64>,
     database_url: Option<String>,
+    pretrained_model: Option<PathBuf>,
 }
 
 impl Config {
@@ -77,6 +80,7 @@ impl Config {
             max_sessions: number("EXO_MAX_SESSIONS", file.max_sessions.map(|n| n as u64), 200)? as usize,
             max_disk_mb: number("EXO_MAX_DISK_MB", file.max_disk_mb, 4096)?,
             max_upload_mb: number("EXO_MAX_UPLOAD_MB", file.max_upload_mb, 50)?,
+            pretrained_model: path("EXO_PRETRAINED_MODEL", file.pretrained_model, "models/pretrained.json"),
             database_url: std::env::var("EXO_DATABASE_URL").ok().or(file.database_url).filter(|u| !u.trim().is_empty()),
         })
     }

@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod config;
 pub mod database;
 pub mod jobs;
+pub mod predictions;
 pub mod reports;
 pub mod rest;
 pub mod retention;

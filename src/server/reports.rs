@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::api::*;
-use crate::ml::explain::mean_abs;
+use crate::ml::explain::{mean_abs, Explanations};
 use crate::ml::metrics::{argmax, Metrics};
 use crate::ml::models::hyperparameters::{HyperparameterKind, HyperparameterSpec};
 use crate::ml::models::ModelKind;
@@ -163,27 +163,26 @@ fn caveats(mission: Mission) -> Vec<String> {
     notes
 }
 
-pub fn training_result(id: &str, request: &TrainRequest, outcome: &TrainingOutcome) -> TrainingResult {
-    let mission = Mission::from_id(&request.dataset).unwrap_or(Mission::Kepler);
-    let features = &outcome.feature_names;
-    let explained = &outcome.explanations;
-    let predictions: Vec<Prediction> = outcome
-        .predictions
-        .iter()
-        .enumerate()
-        .map(|(row, p)| {
-            let predicted = argmax(&p.probabilities);
+/// One API prediction per object: predicted class, probabilities, the label when known, and
+/// the SHAP explanation of the predicted class with its three largest contributions in words.
+pub fn prediction_rows(
+    ids: &[String],
+    actual: &[Option<ClassLabel>],
+    probabilities: &[[f64; ClassLabel::COUNT]],
+    x: &ndarray::Array2<f64>,
+    features: &[String],
+    explained: &Explanations,
+) -> Vec<Prediction> {
+    (0..ids.len())
+        .map(|row| {
+            let p = &probabilities[row];
+            let predicted = argmax(p);
             let class = predicted.index();
-            let values: Vec<Option<f64>> =
-                outcome.test_features.row(row).iter().map(|v| if v.is_nan() { None } else { Some(*v) }).collect();
+            let values: Vec<Option<f64>> = x.row(row).iter().map(|v| if v.is_nan() { None } else { Some(*v) }).collect();
             let phi = &explained.values[row];
             let mut ranked: Vec<usize> = (0..features.len()).collect();
             ranked.sort_by(|&a, &b| phi[b][class].abs().total_cmp(&phi[a][class].abs()).then(a.cmp(&b)));
-            let reasons = ranked
-                .iter()
-                .take(3)
-                .map(|&f| Reason::new(&features[f], values[f], phi[f][class], predicted.as_str()))
-                .collect();
+            let reasons = ranked.iter().take(3).map(|&f| Reason::new(&features[f], values[f], phi[f][class], predicted.as_str())).collect();
             let explanation = Explanation {
                 class: predicted.as_str().into(),
                 space: explained.space.into(),
@@ -193,17 +192,27 @@ pub fn training_result(id: &str, request: &TrainRequest, outcome: &TrainingOutco
                 feature_values: features.iter().cloned().zip(values).collect(),
             };
             Prediction {
-                id: p.id.clone(),
+                id: ids[row].clone(),
                 prediction: predicted.as_str().into(),
-                confidence: p.probabilities[class],
-                probabilities: ClassLabel::ALL.iter().map(|c| (c.as_str().to_string(), p.probabilities[c.index()])).collect(),
-                actual: p.actual.map(|a| a.as_str().into()),
-                correct: p.actual.map(|a| a == predicted),
+                confidence: p[class],
+                probabilities: ClassLabel::ALL.iter().map(|c| (c.as_str().to_string(), p[c.index()])).collect(),
+                actual: actual[row].map(|a| a.as_str().into()),
+                correct: actual[row].map(|a| a == predicted),
                 explanation: Some(explanation),
                 reasons,
             }
         })
-        .collect();
+        .collect()
+}
+
+pub fn training_result(id: &str, request: &TrainRequest, outcome: &TrainingOutcome) -> TrainingResult {
+    let mission = Mission::from_id(&request.dataset).unwrap_or(Mission::Kepler);
+    let features = &outcome.feature_names;
+    let explained = &outcome.explanations;
+    let ids: Vec<String> = outcome.predictions.iter().map(|p| p.id.clone()).collect();
+    let actual: Vec<Option<ClassLabel>> = outcome.predictions.iter().map(|p| p.actual).collect();
+    let probabilities: Vec<[f64; ClassLabel::COUNT]> = outcome.predictions.iter().map(|p| p.probabilities).collect();
+    let predictions = prediction_rows(&ids, &actual, &probabilities, &outcome.test_features, features, explained);
     let mut predicted_counts: BTreeMap<String, usize> = ClassLabel::ALL.iter().map(|c| (c.as_str().to_string(), 0)).collect();
     for p in &predictions {
         *predicted_counts.entry(p.prediction.clone()).or_default() += 1;

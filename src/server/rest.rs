@@ -15,7 +15,8 @@ use super::trainings;
 use axum::extract::FromRequest;
 
 use super::uploads;
-use crate::api::{ApiError, Health, TrainRequest, UploadedFiles};
+use super::predictions;
+use crate::api::{ApiError, Health, PredictRequest, TrainRequest, UploadedFiles};
 
 /// `max_upload_bytes`: the largest request body accepted (uploads); beyond it, 413.
 pub fn router(max_upload_bytes: usize) -> Router<AppState> {
@@ -25,6 +26,7 @@ pub fn router(max_upload_bytes: usize) -> Router<AppState> {
         .route("/api/v1/models", get(models))
         .route("/api/v1/trainings", post(create_training).get(list_trainings))
         .route("/api/v1/uploads/inspect", post(inspect_upload))
+        .route("/api/v1/predictions", post(create_predictions))
         .route("/api/v1/trainings/{id}", get(training).delete(delete_training))
         .route("/api/v1/trainings/{id}/model", get(model_file))
         .route("/api/v1/trainings/{id}/result", get(training_result))
@@ -144,6 +146,41 @@ async fn read_parts(state: &AppState, mut form: axum::extract::Multipart) -> Res
         }
     }
     Ok(parts)
+}
+
+/// JSON `{"model", "rows", "mission"?}`, or multipart/form-data with a `config` part
+/// (`{"model", "mission"?}`) and a `file` CSV part → predictions with explanations.
+async fn create_predictions(State(state): State<AppState>, request: axum::extract::Request) -> Result<impl IntoResponse, ApiError> {
+    let multipart = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let model = state.pretrained.clone();
+    let response = if multipart {
+        let mut form = axum::extract::Multipart::from_request(request, &state).await.map_err(|e| ApiError::new("invalid_request", e.body_text()))?;
+        let (mut config, mut file) = (None, None);
+        while let Some(field) = form.next_field().await.map_err(|e| form_error(&state, e))? {
+            let name = field.name().unwrap_or_default().to_string();
+            let file_name = uploads::display_name(field.file_name().unwrap_or("uploaded.csv"));
+            let bytes = field.bytes().await.map_err(|e| form_error(&state, e))?;
+            match name.as_str() {
+                "config" => config = Some(String::from_utf8_lossy(&bytes).into_owned()),
+                "file" => file = Some((file_name, bytes.to_vec())),
+                other => return Err(ApiError::new("invalid_request", format!("Unexpected form part '{other}'; expected config and file."))),
+            }
+        }
+        let config: PredictRequest = serde_json::from_str(config.as_deref().unwrap_or(r#"{"model":"pretrained"}"#))
+            .map_err(|e| ApiError::new("invalid_request", format!("The 'config' part is not valid: {e}")))?;
+        let (name, bytes) = file.ok_or_else(|| ApiError::new("invalid_request", "The form has no 'file' part (the CSV table).").with_field("file"))?;
+        tokio::task::spawn_blocking(move || predictions::predict_csv(model.as_deref(), &config.model, &name, bytes, config.mission.as_deref())).await
+    } else {
+        let Json(body) = Json::<PredictRequest>::from_request(request, &state).await.map_err(|rejection: JsonRejection| {
+            ApiError::new("invalid_request", format!("The request body is not a valid prediction request: {}", rejection.body_text()))
+        })?;
+        tokio::task::spawn_blocking(move || predictions::predict_rows(model.as_deref(), &body)).await
+    };
+    Ok(Json(response.map_err(|_| ApiError::new("internal", "The predictions could not be made."))??))
 }
 
 /// `multipart/form-data` with one `file` part → what the table holds (for the mapping form).

@@ -10,6 +10,7 @@ use super::config::Config;
 use super::jobs::{JobRunner, MakeConfig};
 use super::retention::Retention;
 use super::store::{DatabaseStore, SessionStore};
+use crate::ml::pretrained::PretrainedModel;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -17,6 +18,9 @@ pub struct AppState {
     pub catalog: Arc<Catalog>,
     pub store: Arc<dyn SessionStore>,
     pub jobs: JobRunner,
+    /// The model shipped with the app; `None` (predictions refused, the rest works) when its
+    /// file cannot be read.
+    pub pretrained: Option<Arc<PretrainedModel>>,
 }
 
 impl AppState {
@@ -31,7 +35,14 @@ impl AppState {
         let for_workers = config.clone();
         let make_config: MakeConfig = Arc::new(move |request| super::trainings::training_config(&for_workers, request, false).map_err(|e| e.message));
         let jobs = JobRunner::new(config.max_concurrent_trainings, store.clone(), limits, make_config);
-        Ok(AppState { config, catalog: Arc::new(catalog), store, jobs })
+        let pretrained = match crate::ml::pretrained::load(&config.pretrained_model) {
+            Ok(model) => Some(Arc::new(model)),
+            Err(error) => {
+                tracing::error!(%error, "pretrained model not loaded; predictions are unavailable");
+                None
+            }
+        };
+        Ok(AppState { config, catalog: Arc::new(catalog), store, jobs, pretrained })
     }
 }
 

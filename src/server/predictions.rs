@@ -1,0 +1,117 @@
+//! Predictions with the pretrained model for objects a user brings: JSON rows or a CSV file
+//! (the archive's exports are recognised by their columns), each object with its
+//! explanation, and metrics when the rows carry labels.
+
+use crate::api::predictions_csv::quote;
+use crate::api::{ApiError, PredictRequest, PredictionResponse};
+use crate::ml::metrics::evaluate;
+use crate::ml::csv_table::CsvTable;
+use crate::ml::predict::{objects_from_table, predict};
+use crate::ml::upload::read_upload;
+use crate::ml::pretrained::PretrainedModel;
+use crate::ml::{ClassLabel, Mission};
+
+use super::reports::{metrics_report, prediction_rows};
+use super::uploads::upload_error;
+
+/// Most rows one JSON request may carry (a CSV file is bounded by the upload limit instead).
+pub const MAX_JSON_ROWS: usize = 10_000;
+
+fn check_model(model: Option<&PretrainedModel>, id: &str) -> Result<(), ApiError> {
+    if id != "pretrained" {
+        return Err(ApiError::new("unknown_model", format!("Unknown model '{id}': predictions use \"pretrained\" (the model shipped with the app).")).with_field("model"));
+    }
+    if model.is_none() {
+        return Err(ApiError::new("internal", "The pretrained model is not loaded on this server (see its log)."));
+    }
+    Ok(())
+}
+
+fn mission_hint(mission: Option<&str>) -> Result<Option<Mission>, ApiError> {
+    mission
+        .map(|m| Mission::from_id(m).ok_or_else(|| ApiError::new("invalid_value", format!("Unknown mission '{m}'. Use kepler, tess or k2.")).with_field("mission")))
+        .transpose()
+}
+
+/// JSON rows: written as a CSV table (header = every key, in first-seen order) so they go
+/// through exactly the checks and column recognition of an uploaded file.
+pub fn predict_rows(model: Option<&PretrainedModel>, request: &PredictRequest) -> Result<PredictionResponse, ApiError> {
+    check_model(model, &request.model)?;
+    if request.rows.is_empty() {
+        return Err(ApiError::new("invalid_request", "'rows' is empty: send at least one object as {column: value}.").with_field("rows"));
+    }
+    if request.rows.len() > MAX_JSON_ROWS {
+        return Err(ApiError::new("invalid_request", format!("{} rows is more than {MAX_JSON_ROWS}; send a CSV file instead.", request.rows.len())).with_field("rows"));
+    }
+    let mut header: Vec<&String> = Vec::new();
+    for row in &request.rows {
+        for key in row.keys() {
+            if !header.contains(&key) {
+                header.push(key);
+            }
+        }
+    }
+    let mut csv = header.iter().map(|h| quote(h)).collect::<Vec<_>>().join(",");
+    csv.push('\n');
+    for (i, row) in request.rows.iter().enumerate() {
+        let mut cells = Vec::with_capacity(header.len());
+        for key in &header {
+            cells.push(match row.get(*key) {
+                None | Some(serde_json::Value::Null) => String::new(),
+                Some(serde_json::Value::Number(n)) => n.to_string(),
+                Some(serde_json::Value::String(s)) => quote(s),
+                Some(other) => {
+                    return Err(ApiError::new("invalid_value", format!("rows[{i}].{key}: {other} is neither a number nor text.")).with_field(format!("rows[{i}].{key}")))
+                }
+            });
+        }
+        csv.push_str(&cells.join(","));
+        csv.push('\n');
+    }
+    // Our own CSV: no need for the upload checks (a one-column header is fine here).
+    let table = CsvTable::from_bytes("rows", csv.into_bytes()).map_err(upload_error)?;
+    predict_table(model, &request.model, &table, request.mission.as_deref())
+}
+
+/// A CSV file (`file` names it in messages).
+pub fn predict_csv(model: Option<&PretrainedModel>, model_id: &str, file: &str, bytes: Vec<u8>, mission: Option<&str>) -> Result<PredictionResponse, ApiError> {
+    check_model(model, model_id)?;
+    let table = read_upload(file, bytes).map_err(upload_error)?;
+    predict_table(model, model_id, &table, mission)
+}
+
+fn predict_table(model: Option<&PretrainedModel>, model_id: &str, table: &CsvTable, mission: Option<&str>) -> Result<PredictionResponse, ApiError> {
+    check_model(model, model_id)?;
+    let model = model.expect("checked");
+    let objects = objects_from_table(table, mission_hint(mission)?).map_err(upload_error)?;
+    let read_as = objects.read_as.clone();
+    let predicted = predict(model, objects);
+    let objects = &predicted.objects;
+    let seen: Vec<bool> = (0..objects.ids.len()).map(|i| objects.missions[i].is_some_and(|m| model.was_trained_on(m, &objects.ids[i]))).collect();
+    let labelled: Vec<usize> = (0..objects.labels.len()).filter(|&i| objects.labels[i].is_some() && !seen[i]).collect();
+    let metrics = (!labelled.is_empty()).then(|| {
+        let y: Vec<ClassLabel> = labelled.iter().filter_map(|&i| objects.labels[i]).collect();
+        let p: Vec<[f64; ClassLabel::COUNT]> = labelled.iter().map(|&i| predicted.probabilities[i]).collect();
+        metrics_report(&evaluate(&y, &p))
+    });
+    let seen_in_training = seen.iter().filter(|s| **s).count();
+    let mut notes = Vec::new();
+    if seen_in_training > 0 {
+        notes.push(format!(
+            "{seen_in_training} of these objects are bundled NASA objects the model learned from; they are predicted but left out of the metrics, which cover the {} labelled objects it never saw.",
+            labelled.len()
+        ));
+    }
+    if objects.missions.iter().any(Option::is_none) {
+        notes.push("Some rows do not say which mission they come from (a 'mission' column or the request's \"mission\"); the model then answers without that input.".into());
+    }
+    let predictions = prediction_rows(
+        &predicted.objects.ids,
+        &predicted.objects.labels,
+        &predicted.probabilities,
+        &predicted.model_input,
+        &predicted.features,
+        &predicted.explanations,
+    );
+    Ok(PredictionResponse { model: model_id.to_string(), read_as, features: predicted.features, predictions, metrics, labelled_rows: labelled.len(), seen_in_training, notes })
+}
