@@ -5,7 +5,7 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
-use crate::pages::{AboutPage, ComparePage, HomePage, ModelsPage, NotFoundPage, ProgressPage, ResultPage, TrainPage};
+use crate::pages::{AboutPage, ComparePage, HomePage, ModelCardPage, ModelsPage, NotFoundPage, PredictPage, ProgressPage, ResultPage, TrainPage};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -39,6 +39,7 @@ pub fn App() -> impl IntoView {
             <header class="site-header">
                 <A href="/" attr:class="brand">"Exoplanet Playground"</A>
                 <nav aria-label="Main">
+                    <A href="/predict">"Predict"</A>
                     <A href="/train">"Train a model"</A>
                     <A href="/models">"Saved models"</A>
                     <A href="/about">"About the data"</A>
@@ -53,6 +54,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/models") view=ModelsPage/>
                     <Route path=path!("/compare") view=ComparePage/>
                     <Route path=path!("/about") view=AboutPage/>
+                    <Route path=path!("/predict") view=PredictPage/>
+                    <Route path=path!("/model-card") view=ModelCardPage/>
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -183,3 +183,57 @@ async fn two_processes_share_the_queue(database_url: Option<&str>) {
     b.kill();
     let _ = std::fs::remove_dir_all(&state_dir);
 }
+
+/// The issue's own check: the archive's KOI export and a hand-made table with its own column
+/// names, both trained, both still there (results and models) after a hard restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploaded_tables_trainings_survive_a_restart() {
+    let state_dir = std::env::temp_dir().join(format!("exo-uploads-{}", uuid::Uuid::new_v4()));
+    let http = reqwest::Client::new();
+    let server = Server::start(&state_dir);
+    server.wait_ready(&http).await;
+
+    let koi = std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/koi_cumulative.csv")).unwrap();
+    let mut custom = String::from("object,host,verdict,period_d,radius_re\n");
+    for i in 0..60 {
+        let v = ["yes", "unsure", "no"][i % 3];
+        custom.push_str(&format!("o{i},h{},{v},{},{}\n", i / 2, 1.5 + (i % 3) as f64 * 4.0 + (i % 7) as f64 * 0.1, 1.0 + (i % 3) as f64));
+    }
+    let mapping = json!({"label_column": "verdict", "label_values": {"yes": "confirmed", "unsure": "candidate", "no": "false_positive"},
+        "features": ["period_d", "radius_re"], "id_column": "object", "group_column": "host"});
+    let uploads = [
+        (json!({"dataset": "upload", "model": "logistic_regression"}), "cumulative_2025.csv", koi),
+        (json!({"dataset": "upload", "model": "decision_tree", "mapping": mapping}), "my_candidates.csv", custom.into_bytes()),
+    ];
+    let mut ids = Vec::new();
+    for (config, name, bytes) in uploads {
+        let form = reqwest::multipart::Form::new()
+            .text("config", config.to_string())
+            .part("train_file", reqwest::multipart::Part::bytes(bytes).file_name(name));
+        let r = http.post(format!("{}/api/v1/trainings", server.base)).multipart(form).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 202);
+        let started: Value = r.json().await.unwrap();
+        ids.push(started["id"].as_str().unwrap().to_string());
+    }
+    let mut before = Vec::new();
+    for id in &ids {
+        wait_for(&http, &server.base, id, "completed").await;
+        before.push(get(&http, format!("{}/api/v1/trainings/{id}/result", server.base)).await.1);
+    }
+    server.kill();
+
+    let server = Server::start(&state_dir);
+    server.wait_ready(&http).await;
+    for (id, before) in ids.iter().zip(&before) {
+        let (status, after) = get(&http, format!("{}/api/v1/trainings/{id}/result", server.base)).await;
+        assert_eq!(status, 200);
+        assert_eq!(after["predictions"], before["predictions"]);
+        assert_eq!(after["model_info"]["dataset"], "upload");
+        let model = http.get(format!("{}/api/v1/trainings/{id}/model", server.base)).send().await.unwrap();
+        assert_eq!(model.status().as_u16(), 200);
+    }
+    assert!(before[0]["model_info"]["dataset_name"].as_str().unwrap().contains("Kepler KOI export"));
+    assert!(before[1]["model_info"]["dataset_name"].as_str().unwrap().contains("my_candidates.csv"));
+    server.kill();
+    let _ = std::fs::remove_dir_all(&state_dir);
+}

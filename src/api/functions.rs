@@ -56,3 +56,17 @@ pub async fn list_trainings() -> Result<Vec<TrainingSummaryItem>, ApiError> {
 pub async fn delete_training(id: String) -> Result<(), ApiError> {
     crate::server::trainings::delete_training(&state()?, &id)
 }
+
+#[server(endpoint = "model_card")]
+pub async fn get_model_card() -> Result<ModelCard, ApiError> {
+    crate::server::predictions::model_card(state()?.pretrained.as_deref())
+}
+
+/// One object typed into the what-if form (or any few rows) → predictions with reasons.
+#[server(endpoint = "predict_rows", input = Json)]
+pub async fn predict_rows(request: PredictRequest) -> Result<PredictionResponse, ApiError> {
+    let model = state()?.pretrained.clone();
+    tokio::task::spawn_blocking(move || crate::server::predictions::predict_rows(model.as_deref(), &request))
+        .await
+        .map_err(|_| ApiError::new("internal", "The prediction could not be made."))?
+}

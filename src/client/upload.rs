@@ -1,7 +1,7 @@
 //! Uploading tables from the train page: inspect a file for the mapping form, and start a
 //! training with its files, both through the multipart routes of `/api/v1`.
 
-use crate::api::{ApiError, StartedTraining, UploadInspection};
+use crate::api::{ApiError, PredictionResponse, StartedTraining, UploadInspection};
 
 /// A file the user picked, held by the page until it is sent.
 #[cfg(feature = "hydrate")]
@@ -39,6 +39,22 @@ pub async fn start(config: String, train: PickedFile, test: Option<PickedFile>) 
     #[cfg(not(feature = "hydrate"))]
     {
         let _ = (config, train, test);
+        Err(browser_only())
+    }
+}
+
+/// POST /api/v1/predictions as multipart: `config` (`{"model":"pretrained"}`) and `file`.
+pub async fn predict_file(file: PickedFile) -> Result<PredictionResponse, ApiError> {
+    #[cfg(feature = "hydrate")]
+    {
+        let form = web_sys::FormData::new().map_err(js_error)?;
+        form.append_with_str("config", r#"{"model":"pretrained"}"#).map_err(js_error)?;
+        form.append_with_blob_and_filename("file", &file, &file.name()).map_err(js_error)?;
+        send("/api/v1/predictions", form).await
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = file;
         Err(browser_only())
     }
 }

@@ -1,0 +1,52 @@
+import { expect, test } from "@playwright/test";
+import * as path from "path";
+import { expectNoHorizontalScroll, open } from "./helpers";
+
+test("the what-if form answers at once and follows what is typed", async ({ page }) => {
+  await open(page, "/predict");
+  const verdict = page.getByTestId("what-if-verdict");
+  await expect(verdict).toHaveText(/^(Confirmed|Candidate|False positive) \(\d+(\.\d)?\s?%\)$/);
+  const falsePositive = page.locator('.prob-value[data-class="false_positive"]');
+  const before = await falsePositive.textContent();
+  // A planet twice the size of Jupiter on an hour-long orbit, transiting for 15 hours: a binary star, not a planet.
+  await page.getByLabel(/^Planet radius \[/).fill("");
+  await page.getByLabel(/^Planet radius \[/).pressSequentially("25");
+  await page.getByLabel(/^Orbital period \[/).fill("0.3");
+  await page.getByLabel(/^Transit depth \[/).fill("60000");
+  await expect(falsePositive).not.toHaveText(before ?? "");
+  await expect(page.getByTestId("what-if-answer").locator("ul.reasons li").first()).toContainText(/pushes (toward|away from)/);
+  // Letters are refused with a message naming the field.
+  await page.getByLabel(/^Orbital period \[/).fill("soon");
+  await expect(page.getByTestId("what-if-answer")).toContainText("period: 'soon' is not a number.");
+  await expectNoHorizontalScroll(page);
+});
+
+test("the archive's TOI export is predicted with reasons in seconds, with held-out scores and a CSV", async ({ page }) => {
+  await open(page, "/predict");
+  const started = Date.now();
+  await page.getByLabel("Table to predict (CSV, UTF-8)").setInputFiles(path.join(__dirname, "..", "..", "data", "toi.csv"));
+  await expect(page.getByTestId("predict-summary")).toContainText("7,771 objects predicted (read by the archive's TESS TOI columns)", { timeout: 30_000 });
+  expect(Date.now() - started).toBeLessThan(30_000);
+  await expect(page.getByText(/left out of the metrics/)).toBeVisible();
+  await expect(page.getByTestId("metric-macro-f1")).toHaveText(/0\.\d{3}/);
+  const rows = page.getByTestId("predict-table").locator("tbody tr");
+  await expect(rows).toHaveCount(100);
+  await expect(rows.first().locator("td.reasons li").first()).toContainText(/pushes (toward|away from)/);
+  await rows.first().getByRole("button").click();
+  await expect(page.getByRole("heading", { name: /^Why 1000\.01 is predicted/ })).toBeVisible();
+  const download = page.getByRole("link", { name: "Download all predictions (CSV)" });
+  await expect(download).toHaveAttribute("href", /^data:text\/csv;charset=utf-8,id%2Cprediction%2Cconfidence/);
+  await expectNoHorizontalScroll(page);
+});
+
+test("the model card gives held-out figures per mission for both variants", async ({ page }) => {
+  await open(page, "/model-card");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Model card: the pretrained model");
+  for (const mission of ["kepler", "tess", "k2"]) {
+    await expect(page.getByTestId("card-scores").getByTestId(`card-f1-${mission}`)).toHaveText(/0\.\d{3}/);
+    await expect(page.getByTestId("card-alternative").getByTestId(`card-f1-${mission}`)).toHaveText(/0\.\d{3}/);
+  }
+  await expect(page.getByText("cargo run --features ssr --bin pretrain", { exact: false })).toBeVisible();
+  await expect(page.getByText(/Christiansen et al\. \(2025, PSJ\)/)).toBeVisible();
+  await expectNoHorizontalScroll(page);
+});

@@ -1,0 +1,251 @@
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+use crate::api::functions::{get_model_card, predict_rows};
+use crate::api::predictions_csv::predictions_csv;
+use crate::api::{class_title, ApiError, FeatureCard, PredictRequest, PredictionResponse};
+use crate::components::format::{count, percent};
+use crate::components::{ErrorPanel, ExplanationWaterfall, MetricsSummary};
+
+/// Instant answers from the pretrained model: type one object's values (the answer follows
+/// as you type), or upload a table (the archive's exports are recognised by their columns).
+#[component]
+pub fn PredictPage() -> impl IntoView {
+    let card = Resource::new(|| (), |_| get_model_card());
+    view! {
+        <Title text="Predict · Exoplanet Playground"/>
+        <h1>"Instant predictions"</h1>
+        <p class="lead">
+            "A model trained on Kepler, TESS and K2 together answers at once, with the reasons for every answer. "
+            <A href="/model-card">"What it is and how good it is"</A>
+        </p>
+        <Suspense fallback=|| view! { <p class="loading">"Loading the model…"</p> }>
+            {move || Suspend::new(async move {
+                match card.await {
+                    Err(error) => view! { <ErrorPanel error title="The pretrained model is not available"/> }.into_any(),
+                    Ok(card) => {
+                        let descriptions: BTreeMap<String, String> =
+                            card.features.iter().map(|f| (f.name.clone(), format!("{} [{}]", f.description, f.unit))).collect();
+                        view! {
+                            <WhatIf features=card.features.clone() descriptions=descriptions.clone()/>
+                            <TablePredictions descriptions/>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// A starting value inside the typical range (its geometric middle), so the form answers
+/// before anything is typed.
+fn starting_value(f: &FeatureCard) -> String {
+    let v = if f.typical_low > 0.0 { (f.typical_low * f.typical_high).sqrt() } else { (f.typical_low + f.typical_high) / 2.0 };
+    let digits = if v >= 100.0 { 0 } else if v >= 1.0 { 2 } else { 5 };
+    format!("{v:.digits$}")
+}
+
+#[component]
+fn WhatIf(features: Vec<FeatureCard>, descriptions: BTreeMap<String, String>) -> impl IntoView {
+    let values = RwSignal::new(features.iter().map(|f| (f.name.clone(), starting_value(f))).collect::<BTreeMap<String, String>>());
+    let mission = RwSignal::new("kepler".to_string());
+    let answer = Resource::new(
+        move || (values.get(), mission.get()),
+        |(values, mission)| async move {
+            let mut row: BTreeMap<String, serde_json::Value> = BTreeMap::new();
+            row.insert("id".into(), "your object".into());
+            for (name, text) in values {
+                let text = text.trim();
+                if text.is_empty() {
+                    continue;
+                }
+                let number: f64 = text.parse().map_err(|_| ApiError::new("invalid_value", format!("{name}: '{text}' is not a number.")).with_field(name.clone()))?;
+                row.insert(name, number.into());
+            }
+            let mission = (!mission.is_empty()).then_some(mission);
+            predict_rows(PredictRequest { model: "pretrained".into(), rows: vec![row], mission }).await
+        },
+    );
+    let fields = features
+        .into_iter()
+        .map(|f| {
+            let id = format!("what-if-{}", f.name);
+            let name = f.name.clone();
+            let current = name.clone();
+            view! {
+                <div class="field">
+                    <label for=id.clone()>{format!("{} [{}]", f.description, f.unit)}</label>
+                    <input
+                        id=id
+                        type="text"
+                        inputmode="decimal"
+                        autocomplete="off"
+                        prop:value=move || values.with(|v| v.get(&current).cloned().unwrap_or_default())
+                        on:input=move |ev| {
+                            let text = event_target_value(&ev);
+                            values.update(|v| { v.insert(name.clone(), text); });
+                        }
+                    />
+                    <p class="hint">{format!("typical {} to {}; empty = unknown", f.typical_low, f.typical_high)}</p>
+                </div>
+            }
+        })
+        .collect::<Vec<_>>();
+    view! {
+        <section aria-labelledby="what-if-heading" class="what-if">
+            <h2 id="what-if-heading">"What if: one object"</h2>
+            <p>"Change any value; the answer follows as you type. Leave a field empty when the value is unknown."</p>
+            <div class="what-if-layout">
+                <form class="what-if-form" on:submit=|ev| ev.prevent_default()>
+                    <div class="field">
+                        <label for="what-if-mission">"Mission"</label>
+                        <select id="what-if-mission" prop:value=move || mission.get() on:change=move |ev| mission.set(event_target_value(&ev))>
+                            <option value="kepler">"Kepler"</option>
+                            <option value="tess">"TESS"</option>
+                            <option value="k2">"K2"</option>
+                            <option value="">"Not known"</option>
+                        </select>
+                    </div>
+                    {fields}
+                </form>
+                <div class="what-if-answer" aria-live="polite" data-testid="what-if-answer">
+                    <Transition fallback=|| view! { <p class="loading">"Predicting…"</p> }>
+                        {move || Suspend::new({
+                            let descriptions = descriptions.clone();
+                            async move {
+                                match answer.await {
+                                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                                    Ok(response) => match response.predictions.into_iter().next() {
+                                        None => view! { <p>"No answer."</p> }.into_any(),
+                                        Some(p) => {
+                                            let bars = ["confirmed", "candidate", "false_positive"].into_iter().map(|c| {
+                                                let v = p.probabilities.get(c).copied().unwrap_or(0.0);
+                                                view! {
+                                                    <li>
+                                                        <span class="prob-label">{class_title(c)}</span>
+                                                        <span class="prob-bar" style=format!("width:{:.1}%", v * 100.0)></span>
+                                                        <span class="prob-value" data-class=c>{percent(v)}</span>
+                                                    </li>
+                                                }
+                                            }).collect::<Vec<_>>();
+                                            view! {
+                                                <p class="verdict" data-testid="what-if-verdict">
+                                                    {format!("{} ({})", class_title(&p.prediction), percent(p.confidence))}
+                                                </p>
+                                                <ul class="prob-list">{bars}</ul>
+                                                <ul class="reasons">{p.reasons.iter().map(|r| view! { <li>{r.text.clone()}</li> }).collect::<Vec<_>>()}</ul>
+                                                <ExplanationWaterfall prediction=p descriptions=descriptions/>
+                                            }.into_any()
+                                        }
+                                    },
+                                }
+                            }
+                        })}
+                    </Transition>
+                </div>
+            </div>
+        </section>
+    }
+}
+
+/// A `data:` URL holding `csv`, for a download link that needs no second request.
+fn csv_data_url(csv: &str) -> String {
+    let mut url = String::from("data:text/csv;charset=utf-8,");
+    for b in csv.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~ ".contains(&b) {
+            url.push(if b == b' ' { '+' } else { b as char });
+        } else {
+            url.push_str(&format!("%{b:02X}"));
+        }
+    }
+    url.replace('+', "%20")
+}
+
+/// Rows shown on the page; the CSV download has all of them.
+const SHOWN_ROWS: usize = 100;
+
+#[component]
+fn TablePredictions(descriptions: BTreeMap<String, String>) -> impl IntoView {
+    let outcome = RwSignal::new(None::<Result<PredictionResponse, ApiError>>);
+    let busy = RwSignal::new(None::<String>);
+    let selected = RwSignal::new(None::<crate::api::Prediction>);
+    let on_file = move |ev: leptos::ev::Event| {
+        let Some(file) = crate::client::upload::picked(&ev) else { return };
+        #[cfg(feature = "hydrate")]
+        let name = file.name();
+        #[cfg(not(feature = "hydrate"))]
+        let name = String::from("your table");
+        busy.set(Some(name));
+        outcome.set(None);
+        selected.set(None);
+        leptos::task::spawn_local(async move {
+            let result = crate::client::upload::predict_file(file).await;
+            busy.set(None);
+            outcome.set(Some(result));
+        });
+    };
+    view! {
+        <section aria-labelledby="table-heading">
+            <h2 id="table-heading">"Your table"</h2>
+            <p>
+                "A CSV of candidates: the archive's KOI, TOI or K2 export as downloaded, or any table with the columns "
+                <A href="/model-card">"listed on the model card"</A>
+                " (and optionally " <code>"id"</code> ", " <code>"mission"</code> ", " <code>"label"</code> "). Rows with labels also give scores."
+            </p>
+            <div class="field">
+                <label for="predict-file">"Table to predict (CSV, UTF-8)"</label>
+                <input id="predict-file" type="file" accept=".csv,text/csv" on:change=on_file/>
+            </div>
+            {move || busy.get().map(|name| view! { <p class="loading" role="status">{format!("Predicting every object of {name}…")}</p> })}
+            {move || outcome.get().map(|result| match result {
+                Err(error) => view! { <ErrorPanel error title="The table could not be predicted"/> }.into_any(),
+                Ok(r) => {
+                    let csv = csv_data_url(&predictions_csv(&r.predictions));
+                    let total = r.predictions.len();
+                    let rows = r.predictions.iter().take(SHOWN_ROWS).cloned().map(|p| {
+                        let this = p.clone();
+                        view! {
+                            <tr>
+                                <th scope="row">
+                                    <button type="button" class="link-button" on:click=move |_| selected.set(Some(this.clone()))>{p.id.clone()}</button>
+                                </th>
+                                <td>{class_title(&p.prediction)}</td>
+                                <td>{percent(p.confidence)}</td>
+                                <td>{p.actual.as_deref().map(class_title).unwrap_or("")}</td>
+                                <td class="reasons"><ul>{p.reasons.iter().map(|r| view! { <li>{r.text.clone()}</li> }).collect::<Vec<_>>()}</ul></td>
+                            </tr>
+                        }
+                    }).collect::<Vec<_>>();
+                    let descriptions = descriptions.clone();
+                    view! {
+                        <p role="status" data-testid="predict-summary">
+                            {format!("{} objects predicted (read by {}).", count(total), r.read_as)}
+                        </p>
+                        <ul class="notes">{r.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect::<Vec<_>>()}</ul>
+                        {r.metrics.clone().map(|m| view! {
+                            <h3>{format!("Scores on the {} labelled objects the model never learned from", count(r.labelled_rows))}</h3>
+                            <MetricsSummary metrics=m/>
+                        })}
+                        <p><a href=csv download="predictions.csv" class="button">"Download all predictions (CSV)"</a></p>
+                        {move || selected.get().map(|p| view! {
+                            <section class="explanation" aria-label="Why this prediction">
+                                <h3>{format!("Why {} is predicted {}", p.id, class_title(&p.prediction).to_lowercase())}</h3>
+                                <ExplanationWaterfall prediction=p descriptions=descriptions.clone()/>
+                            </section>
+                        })}
+                        <div class="table-scroll">
+                            <table data-testid="predict-table">
+                                <caption>{format!("The first {} of {} objects; the CSV has all. Choose a name for its explanation.", SHOWN_ROWS.min(total), count(total))}</caption>
+                                <thead><tr><th scope="col">"Object"</th><th scope="col">"Prediction"</th><th scope="col">"Confidence"</th><th scope="col">"Label"</th><th scope="col">"Top reasons"</th></tr></thead>
+                                <tbody>{rows}</tbody>
+                            </table>
+                        </div>
+                    }.into_any()
+                }
+            })}
+        </section>
+    }
+}
