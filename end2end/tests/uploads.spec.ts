@@ -77,6 +77,7 @@ test("each kind of bad table gets its own message in the page", async ({ page },
     ["letters.csv", table.replace("o0,h0,yes,1.50,", "o0,h0,yes,abc,"), "letters.csv: column 'period_d' should hold numbers but 1 value is not (row 2: 'abc')"],
     ["inf.csv", table.replace("o0,h0,yes,1.50,", "o0,h0,yes,inf,"), "inf.csv: column 'period_d', row 2: 'inf' is infinite"],
     ["few.csv", keepFirst(table, ",no,", 5, ",yes,"), "few.csv: class 'false_positive' has only 5 rows; each class needs at least 10"],
+    ["oneclass.csv", table.split(",unsure,").join(",yes,").split(",no,").join(",yes,"), "oneclass.csv: the labelled rows hold fewer than two classes ("],
   ];
   await open(page, "/train");
   await page.getByRole("radio", { name: /Your own table/ }).check();
@@ -91,6 +92,13 @@ test("each kind of bad table gets its own message in the page", async ({ page },
     await page.getByRole("button", { name: "Start training" }).click();
     await expect(page.getByTestId("form-error")).toContainText(message);
   }
+  // A test table without one of the training features.
+  await input.setInputFiles({ name: "mine.csv", mimeType: "text/csv", buffer: Buffer.from(table) });
+  await expect(page.getByTestId("mapping-form")).toContainText("Map the columns of mine.csv");
+  const noRadius = table.trim().split("\n").map((line) => line.split(",").filter((_, i) => i !== 4).join(",")).join("\n");
+  await page.getByLabel("Test table (optional)").setInputFiles({ name: "new.csv", mimeType: "text/csv", buffer: Buffer.from(noRadius) });
+  await page.getByRole("button", { name: "Start training" }).click();
+  await expect(page.getByTestId("form-error")).toContainText("new.csv: the test file lacks training feature radius_re");
 });
 
 test("a test table without labels gives predictions with reasons and says there are no scores", async ({ page }, info) => {
