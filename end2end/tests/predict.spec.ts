@@ -50,3 +50,13 @@ test("the model card gives held-out figures per mission for both variants", asyn
   await expect(page.getByText(/Christiansen et al\. \(2025, PSJ\)/)).toBeVisible();
   await expectNoHorizontalScroll(page);
 });
+
+test("a mission's held-out objects are predicted with the model card's own scores", async ({ page }) => {
+  await open(page, "/model-card");
+  const cardF1 = await page.getByTestId("card-scores").getByTestId("card-f1-tess").textContent();
+  await open(page, "/predict");
+  await page.getByRole("button", { name: "TESS", exact: true }).click();
+  await expect(page.getByTestId("predict-summary")).toContainText("objects predicted (read by the held-out part of the bundled TESS TOI table)");
+  await expect(page.getByTestId("metric-macro-f1")).toHaveText(cardF1 ?? "missing");
+  await expect(page.getByRole("button", { name: "TESS", exact: true })).toHaveAttribute("aria-pressed", "true");
+});

@@ -70,3 +70,14 @@ pub async fn predict_rows(request: PredictRequest) -> Result<PredictionResponse,
         .await
         .map_err(|_| ApiError::new("internal", "The prediction could not be made."))?
 }
+
+/// The bundled objects of a mission that the pretrained model never learned from, predicted.
+#[server(endpoint = "predict_held_out")]
+pub async fn predict_held_out(mission: String) -> Result<PredictionResponse, ApiError> {
+    let state = state()?;
+    let model = state.pretrained.clone();
+    let data_dir = state.config.data_dir.clone();
+    tokio::task::spawn_blocking(move || crate::server::predictions::predict_held_out(model.as_deref(), &data_dir, &mission))
+        .await
+        .map_err(|_| ApiError::new("internal", "The prediction could not be made."))?
+}

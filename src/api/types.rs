@@ -153,6 +153,10 @@ pub struct TrainRequest {
     /// Set by the server when files were uploaded with the request (never by clients).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upload: Option<UploadedFiles>,
+    /// Cross-mission transfer: train on `dataset`, test on this mission's held-out part
+    /// (both on the harmonised features).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer_to: Option<String>,
 }
 
 /// How an uploaded table's columns become labels and features.
@@ -475,12 +479,30 @@ pub struct TrainingResult {
     pub importance: ImportanceReport,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cross_validation: Option<CrossValidationReport>,
+    /// Cross-mission transfer: the features whose distributions differ most between the
+    /// training and the test mission.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shift: Option<Vec<FeatureShiftInfo>>,
+}
+
+/// One feature's shift from the training mission to the test mission.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeatureShiftInfo {
+    pub feature: String,
+    /// Kolmogorov–Smirnov distance of the present values (0 same, 1 disjoint).
+    pub ks: f64,
+    pub train_median: Option<f64>,
+    pub test_median: Option<f64>,
+    pub train_missing: f64,
+    pub test_missing: f64,
 }
 
 /// The result page's summary: everything except the prediction rows, which are paged.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResultSummary {
     pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shift: Option<Vec<FeatureShiftInfo>>,
     pub metrics: Option<MetricsReport>,
     pub model_info: ModelDetails,
     pub predicted_counts: BTreeMap<String, usize>,

@@ -63,6 +63,7 @@ fn bench_pair(mission_id: &str, model_id: &str, hyperparameters: &str) -> Result
         data_dir,
         cross_validation: false,
         upload: None,
+        transfer_to: None,
     };
     let out = run(&config, &SilentProgress).map_err(|e| e.to_string())?;
     println!(

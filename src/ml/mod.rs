@@ -17,6 +17,7 @@ pub mod pipeline;
 pub mod predict;
 pub mod pretrained;
 pub mod progress;
+pub mod shift;
 pub mod split;
 pub mod upload;
 

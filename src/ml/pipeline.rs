@@ -12,7 +12,8 @@ use super::models::{ModelKind, ModelParams, TrainedModel};
 use super::progress::{ProgressSink, ProgressSlice};
 use super::split::{assign_folds, grouped_stratified_split, split_by_ids, TrainTestSplit};
 use super::upload::{check_test_columns, dataset_from_upload, lacks_labels, read_upload, test_label_columns, unlabelled_rows, ColumnMapping, UnlabelledRows};
-use super::{ClassLabel, Mission};
+use super::shift::{feature_shifts, FeatureShift};
+use super::{harmonised, ClassLabel, Mission};
 
 const K: usize = ClassLabel::COUNT;
 
@@ -28,6 +29,9 @@ pub struct TrainingConfig {
     pub cross_validation: bool,
     /// Train on the user's own file(s) instead of the mission's bundled table.
     pub upload: Option<UploadSource>,
+    /// Cross-mission transfer: train on `mission`'s training part and test on this
+    /// mission's held-out part, both on the harmonised features.
+    pub transfer_to: Option<Mission>,
 }
 
 /// Uploaded files: the name the user gave each (for messages) and where it is stored.
@@ -150,6 +154,9 @@ pub struct TrainingOutcome {
     pub model: TrainedModel,
     /// Present when the config asked for cross-validation.
     pub cross_validation: Option<Vec<FoldScore>>,
+    /// Cross-mission transfer: every feature's shift from the training mission to the test
+    /// mission, largest first.
+    pub shift: Option<Vec<FeatureShift>>,
 }
 
 /// What a run learns from and is scored on, however the data arrived.
@@ -198,6 +205,28 @@ fn prepare(config: &TrainingConfig, sink: &dyn ProgressSink) -> Result<Prepared>
             SplitRule::HeldOutIds(ids) => split_by_ids(&data.ids, ids),
         }
     };
+    if let Some(target) = config.transfer_to {
+        // Each mission split by its own stars with the same seed: train on the source's
+        // training part, test on the target's held-out part.
+        sink.report(0.0, &format!("Loading {} and {} on the harmonised features", config.mission.table_name(), target.table_name()));
+        let source = harmonised::load(config.mission, &config.data_dir)?;
+        let target_data = harmonised::load(target, &config.data_dir)?;
+        check()?;
+        let fraction = match &config.split {
+            SplitRule::Grouped { test_fraction } => *test_fraction,
+            SplitRule::HeldOutIds(_) => 0.2,
+        };
+        let source_split = split_one(&source, &SplitRule::Grouped { test_fraction: fraction })?;
+        let target_split = grouped_stratified_split(&target_data.labels, &target_data.groups, fraction, config.seed)?;
+        let mut prepared = Prepared::from_split(&source, &source_split);
+        let held_out = Prepared::from_split(&target_data, &target_split);
+        prepared.name = format!("{} → {}", config.mission.table_name(), target.table_name());
+        prepared.test_ids = held_out.test_ids;
+        prepared.x_test = held_out.x_test;
+        prepared.y_test = held_out.y_test;
+        prepared.test_stars = held_out.test_stars;
+        return Ok(prepared);
+    }
     let Some(upload) = &config.upload else {
         sink.report(0.0, &format!("Loading {} table", config.mission.table_name()));
         let data = LabelledDataset::load_mission(config.mission, &config.data_dir)?;
@@ -262,6 +291,7 @@ pub fn run(config: &TrainingConfig, sink: &dyn ProgressSink) -> Result<TrainingO
         None
     };
 
+    let shift = config.transfer_to.map(|_| feature_shifts(&data.feature_names, x_train, x_test));
     let test_rows = data.test_ids.len();
     sink.report(0.85, &format!("{} {test_rows} held-out objects", if data.y_test.is_some() { "Evaluating on" } else { "Predicting" }));
     let started = Instant::now();
@@ -303,6 +333,7 @@ pub fn run(config: &TrainingConfig, sink: &dyn ProgressSink) -> Result<TrainingO
         model_summary: model.summary(),
         model,
         cross_validation,
+        shift,
     })
 }
 
@@ -386,6 +417,7 @@ mod tests {
             data_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data"),
             cross_validation: false,
             upload: None,
+            transfer_to: None,
         }
     }
 
@@ -494,6 +526,7 @@ mod quality {
             data_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data"),
             cross_validation: false,
             upload: None,
+            transfer_to: None,
         };
         let out = run(&cfg, &SilentProgress).unwrap();
         println!("kepler forest: acc {:.4} macro-F1 {:.4} fit {:.2}s", out.metrics.as_ref().unwrap().accuracy, out.metrics.as_ref().unwrap().macro_f1, out.fit_seconds);

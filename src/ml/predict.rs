@@ -31,6 +31,19 @@ pub struct ObjectsToPredict {
     pub read_as: String,
 }
 
+impl ObjectsToPredict {
+    /// Only the rows at `rows`, in that order.
+    pub fn select(&self, rows: &[usize]) -> ObjectsToPredict {
+        ObjectsToPredict {
+            ids: rows.iter().map(|&r| self.ids[r].clone()).collect(),
+            x: self.x.select(ndarray::Axis(0), rows),
+            missions: rows.iter().map(|&r| self.missions[r]).collect(),
+            labels: rows.iter().map(|&r| self.labels[r]).collect(),
+            read_as: self.read_as.clone(),
+        }
+    }
+}
+
 /// Predictions with explanations, in row order.
 #[derive(Debug, Clone)]
 pub struct PredictedObjects {

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use crate::api::functions::{get_model_card, predict_rows};
+use crate::api::functions::{get_model_card, predict_held_out, predict_rows};
 use crate::api::predictions_csv::predictions_csv;
 use crate::api::{class_title, ApiError, FeatureCard, PredictRequest, PredictionResponse};
 use crate::components::format::{count, percent};
@@ -31,7 +31,8 @@ pub fn PredictPage() -> impl IntoView {
                             card.features.iter().map(|f| (f.name.clone(), format!("{} [{}]", f.description, f.unit))).collect();
                         view! {
                             <WhatIf features=card.features.clone() descriptions=descriptions.clone()/>
-                            <TablePredictions descriptions/>
+                            <TablePredictions descriptions=descriptions.clone()/>
+                            <HeldOut descriptions/>
                         }.into_any()
                     }
                 }
@@ -171,7 +172,6 @@ const SHOWN_ROWS: usize = 100;
 fn TablePredictions(descriptions: BTreeMap<String, String>) -> impl IntoView {
     let outcome = RwSignal::new(None::<Result<PredictionResponse, ApiError>>);
     let busy = RwSignal::new(None::<String>);
-    let selected = RwSignal::new(None::<crate::api::Prediction>);
     let on_file = move |ev: leptos::ev::Event| {
         let Some(file) = crate::client::upload::picked(&ev) else { return };
         #[cfg(feature = "hydrate")]
@@ -180,7 +180,6 @@ fn TablePredictions(descriptions: BTreeMap<String, String>) -> impl IntoView {
         let name = String::from("your table");
         busy.set(Some(name));
         outcome.set(None);
-        selected.set(None);
         leptos::task::spawn_local(async move {
             let result = crate::client::upload::predict_file(file).await;
             busy.set(None);
@@ -202,50 +201,98 @@ fn TablePredictions(descriptions: BTreeMap<String, String>) -> impl IntoView {
             {move || busy.get().map(|name| view! { <p class="loading" role="status">{format!("Predicting every object of {name}…")}</p> })}
             {move || outcome.get().map(|result| match result {
                 Err(error) => view! { <ErrorPanel error title="The table could not be predicted"/> }.into_any(),
-                Ok(r) => {
-                    let csv = csv_data_url(&predictions_csv(&r.predictions));
-                    let total = r.predictions.len();
-                    let rows = r.predictions.iter().take(SHOWN_ROWS).cloned().map(|p| {
-                        let this = p.clone();
-                        view! {
-                            <tr>
-                                <th scope="row">
-                                    <button type="button" class="link-button" on:click=move |_| selected.set(Some(this.clone()))>{p.id.clone()}</button>
-                                </th>
-                                <td>{class_title(&p.prediction)}</td>
-                                <td>{percent(p.confidence)}</td>
-                                <td>{p.actual.as_deref().map(class_title).unwrap_or("")}</td>
-                                <td class="reasons"><ul>{p.reasons.iter().map(|r| view! { <li>{r.text.clone()}</li> }).collect::<Vec<_>>()}</ul></td>
-                            </tr>
-                        }
-                    }).collect::<Vec<_>>();
-                    let descriptions = descriptions.clone();
-                    view! {
-                        <p role="status" data-testid="predict-summary">
-                            {format!("{} objects predicted (read by {}).", count(total), r.read_as)}
-                        </p>
-                        <ul class="notes">{r.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect::<Vec<_>>()}</ul>
-                        {r.metrics.clone().map(|m| view! {
-                            <h3>{format!("Scores on the {} labelled objects the model never learned from", count(r.labelled_rows))}</h3>
-                            <MetricsSummary metrics=m/>
-                        })}
-                        <p><a href=csv download="predictions.csv" class="button">"Download all predictions (CSV)"</a></p>
-                        {move || selected.get().map(|p| view! {
-                            <section class="explanation" aria-label="Why this prediction">
-                                <h3>{format!("Why {} is predicted {}", p.id, class_title(&p.prediction).to_lowercase())}</h3>
-                                <ExplanationWaterfall prediction=p descriptions=descriptions.clone()/>
-                            </section>
-                        })}
-                        <div class="table-scroll">
-                            <table data-testid="predict-table">
-                                <caption>{format!("The first {} of {} objects; the CSV has all. Choose a name for its explanation.", SHOWN_ROWS.min(total), count(total))}</caption>
-                                <thead><tr><th scope="col">"Object"</th><th scope="col">"Prediction"</th><th scope="col">"Confidence"</th><th scope="col">"Label"</th><th scope="col">"Top reasons"</th></tr></thead>
-                                <tbody>{rows}</tbody>
-                            </table>
-                        </div>
-                    }.into_any()
-                }
+                Ok(response) => view! { <PredictionsView response descriptions=descriptions.clone()/> }.into_any(),
             })}
+        </section>
+    }
+}
+
+/// Predictions of many objects: summary, notes, held-out scores, a CSV download, the first
+/// rows with their top reasons, and the chosen object's explanation.
+#[component]
+fn PredictionsView(response: PredictionResponse, descriptions: BTreeMap<String, String>) -> impl IntoView {
+    let selected = RwSignal::new(None::<crate::api::Prediction>);
+    let r = response;
+    let csv = csv_data_url(&predictions_csv(&r.predictions));
+    let total = r.predictions.len();
+    let rows = r
+        .predictions
+        .iter()
+        .take(SHOWN_ROWS)
+        .cloned()
+        .map(|p| {
+            let this = p.clone();
+            view! {
+                <tr>
+                    <th scope="row">
+                        <button type="button" class="link-button" on:click=move |_| selected.set(Some(this.clone()))>{p.id.clone()}</button>
+                    </th>
+                    <td>{class_title(&p.prediction)}</td>
+                    <td>{percent(p.confidence)}</td>
+                    <td>{p.actual.as_deref().map(class_title).unwrap_or("")}</td>
+                    <td class="reasons"><ul>{p.reasons.iter().map(|r| view! { <li>{r.text.clone()}</li> }).collect::<Vec<_>>()}</ul></td>
+                </tr>
+            }
+        })
+        .collect::<Vec<_>>();
+    view! {
+        <p role="status" data-testid="predict-summary">{format!("{} objects predicted (read by {}).", count(total), r.read_as)}</p>
+        <ul class="notes">{r.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect::<Vec<_>>()}</ul>
+        {r.metrics.clone().map(|m| view! {
+            <h3>{format!("Scores on the {} labelled objects the model never learned from", count(r.labelled_rows))}</h3>
+            <MetricsSummary metrics=m/>
+        })}
+        <p><a href=csv download="predictions.csv" class="button">"Download all predictions (CSV)"</a></p>
+        {move || selected.get().map(|p| view! {
+            <section class="explanation" aria-label="Why this prediction">
+                <h3>{format!("Why {} is predicted {}", p.id, class_title(&p.prediction).to_lowercase())}</h3>
+                <ExplanationWaterfall prediction=p descriptions=descriptions.clone()/>
+            </section>
+        })}
+        <div class="table-scroll">
+            <table data-testid="predict-table">
+                <caption>{format!("The first {} of {} objects; the CSV has all. Choose a name for its explanation.", SHOWN_ROWS.min(total), count(total))}</caption>
+                <thead><tr><th scope="col">"Object"</th><th scope="col">"Prediction"</th><th scope="col">"Confidence"</th><th scope="col">"Label"</th><th scope="col">"Top reasons"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// The bundled objects of one mission that the model never learned from.
+#[component]
+fn HeldOut(descriptions: BTreeMap<String, String>) -> impl IntoView {
+    let chosen = RwSignal::new(None::<String>);
+    let answer = Resource::new(move || chosen.get(), |mission| async move {
+        match mission {
+            Some(m) => Some(predict_held_out(m).await),
+            None => None,
+        }
+    });
+    let button = move |id: &'static str, name: &'static str| {
+        view! {
+            <button type="button" aria-pressed=move || (chosen.get().as_deref() == Some(id)).to_string() on:click=move |_| chosen.set(Some(id.to_string()))>
+                {name}
+            </button>
+        }
+    };
+    view! {
+        <section aria-labelledby="held-out-heading">
+            <h2 id="held-out-heading">"NASA's objects it never saw"</h2>
+            <p>"Each mission's held-out part (a fifth of the stars, never used in training): predictions, scores and reasons."</p>
+            <div class="button-row">{button("kepler", "Kepler")}{button("tess", "TESS")}{button("k2", "K2")}</div>
+            <Transition fallback=|| view! { <p class="loading" role="status">"Predicting…"</p> }>
+                {move || Suspend::new({
+                    let descriptions = descriptions.clone();
+                    async move {
+                        match answer.await {
+                            None => ().into_any(),
+                            Some(Err(error)) => view! { <ErrorPanel error/> }.into_any(),
+                            Some(Ok(response)) => view! { <PredictionsView response descriptions/> }.into_any(),
+                        }
+                    }
+                })}
+            </Transition>
         </section>
     }
 }

@@ -75,6 +75,29 @@ pub fn ResultPage() -> impl IntoView {
                         view! {
                             <h1>{format!("{} on {}", s.model_info.model_name, s.model_info.dataset_name)}</h1>
                             {scores}
+                            {s.shift.clone().map(|shift| view! {
+                                <section aria-labelledby="shift-heading">
+                                    <h2 id="shift-heading">"How the two missions differ"</h2>
+                                    <p>"The features whose distributions differ most between the training mission and the test mission: where the model's rules may not carry over."</p>
+                                    <div class="table-scroll">
+                                        <table data-testid="shift-table">
+                                            <caption>"Kolmogorov–Smirnov distance of the present values (0 same, 1 disjoint), medians and missing shares"</caption>
+                                            <thead><tr><th scope="col">"Feature"</th><th scope="col">"KS distance"</th><th scope="col">"Median (train → test)"</th><th scope="col">"Missing (train → test)"</th></tr></thead>
+                                            <tbody>{shift.into_iter().map(|f| {
+                                                let med = |v: Option<f64>| v.map(crate::api::short_number).unwrap_or_else(|| "—".into());
+                                                view! {
+                                                    <tr>
+                                                        <th scope="row">{f.feature.clone()}</th>
+                                                        <td>{format!("{:.2}", f.ks)}</td>
+                                                        <td>{format!("{} → {}", med(f.train_median), med(f.test_median))}</td>
+                                                        <td>{format!("{:.0} % → {:.0} %", f.train_missing * 100.0, f.test_missing * 100.0)}</td>
+                                                    </tr>
+                                                }
+                                            }).collect::<Vec<_>>()}</tbody>
+                                        </table>
+                                    </div>
+                                </section>
+                            })}
                             {s.cross_validation.clone().map(|cv| view! {
                                 <section aria-labelledby="cv-heading">
                                     <h2 id="cv-heading">"Cross-validation on the training part"</h2>

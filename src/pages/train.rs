@@ -39,6 +39,8 @@ fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset
     let model = RwSignal::new("random_forest".to_string());
     let seed = RwSignal::new("42".to_string());
     let cross_validation = RwSignal::new(false);
+    // Cross-mission transfer: "" = test on the training mission's own held-out part.
+    let transfer_to = RwSignal::new(String::new());
     let upload = UploadState::new();
     let uploading = RwSignal::new(false);
     let active_preset = RwSignal::new("balanced".to_string());
@@ -86,7 +88,7 @@ fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset
         if !problems.is_empty() {
             return Err(format!("Please fix: {}", problems.join(" ")));
         }
-        Ok(TrainRequest { dataset: dataset.get_untracked(), model: model_id, hyperparameters, seed: seed.unwrap_or(42), test_fraction: 0.2, preset: None, cross_validation: cross_validation.get_untracked(), mapping: None, upload: None })
+        Ok(TrainRequest { dataset: dataset.get_untracked(), model: model_id, hyperparameters, seed: seed.unwrap_or(42), test_fraction: 0.2, preset: None, cross_validation: cross_validation.get_untracked(), mapping: None, upload: None, transfer_to: Some(transfer_to.get_untracked()).filter(|t| !t.is_empty()) })
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -204,6 +206,16 @@ fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset
                         on:change=move |ev| cross_validation.set(event_target_checked(&ev))/>
                     <label for="cross_validation">"Also run 5-fold cross-validation"</label>
                     <p class="field-help" id="cv-help">"Trains five more models on folds of the training part (whole stars per fold) and reports mean ± spread: a steadier estimate, about five times the training time."</p>
+                </div>
+                <div class="field" hidden=move || dataset.get() == "upload">
+                    <label for="transfer_to">"Test on another mission"</label>
+                    <select id="transfer_to" aria-describedby="transfer-help" prop:value=move || transfer_to.get() on:change=move |ev| transfer_to.set(event_target_value(&ev))>
+                        <option value="">"No: test on the same mission"</option>
+                        {[("kepler", "Kepler"), ("tess", "TESS"), ("k2", "K2")].into_iter().map(|(id, name)| view! {
+                            <option value=id disabled=move || dataset.get() == id>{name}</option>
+                        }).collect::<Vec<_>>()}
+                    </select>
+                    <p class="field-help" id="transfer-help">"Cross-mission transfer: train on this mission, test on the other one's held-out objects, both on the features all missions share. The result shows which features differ most between the two."</p>
                 </div>
             </fieldset>
             <div class="form-actions">

@@ -267,6 +267,7 @@ mod tests {
                 data_dir: data_dir.clone(),
                 cross_validation: false,
                 upload: None,
+                transfer_to: None,
             })
         });
         JobRunner::new(1, store.clone(), Retention { max_sessions: 100, max_disk_bytes: u64::MAX }, make_config)
@@ -286,6 +287,7 @@ mod tests {
             cross_validation: false,
             mapping: None,
             upload: None,
+            transfer_to: None,
         };
         store.insert(TrainingSession::queued(id, request));
         runner.queued();

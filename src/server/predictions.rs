@@ -80,10 +80,28 @@ pub fn predict_csv(model: Option<&PretrainedModel>, model_id: &str, file: &str, 
     predict_table(model, model_id, &table, mission)
 }
 
+/// The bundled objects of a mission the pretrained model never learned from (its held-out
+/// part), predicted and scored: the model card's figures, object by object.
+pub fn predict_held_out(model: Option<&PretrainedModel>, data_dir: &std::path::Path, mission: &str) -> Result<PredictionResponse, ApiError> {
+    check_model(model, "pretrained")?;
+    let model = model.expect("checked");
+    let mission = mission_hint(Some(mission))?.expect("given");
+    let table = CsvTable::read_file(&data_dir.join(mission.file_name())).map_err(|e| ApiError::new("internal", e.to_string()))?;
+    let all = objects_from_table(&table, Some(mission)).map_err(upload_error)?;
+    let unseen: Vec<usize> = (0..all.ids.len()).filter(|&i| !model.was_trained_on(mission, &all.ids[i])).collect();
+    let mut objects = all.select(&unseen);
+    objects.read_as = format!("the held-out part of the bundled {} table", mission.table_name());
+    respond(model, "pretrained", objects)
+}
+
 fn predict_table(model: Option<&PretrainedModel>, model_id: &str, table: &CsvTable, mission: Option<&str>) -> Result<PredictionResponse, ApiError> {
     check_model(model, model_id)?;
     let model = model.expect("checked");
     let objects = objects_from_table(table, mission_hint(mission)?).map_err(upload_error)?;
+    respond(model, model_id, objects)
+}
+
+fn respond(model: &PretrainedModel, model_id: &str, objects: crate::ml::predict::ObjectsToPredict) -> Result<PredictionResponse, ApiError> {
     let read_as = objects.read_as.clone();
     let predicted = predict(model, objects);
     let objects = &predicted.objects;

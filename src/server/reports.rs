@@ -134,6 +134,11 @@ fn split_description(request: &TrainRequest, outcome: &TrainingOutcome, mission:
                 files.train_name, request.seed, outcome.train_rows, outcome.train_stars, outcome.test_rows, outcome.test_stars
             )
         }
+        None if request.transfer_to.is_some() => format!(
+            "Cross-mission transfer: trained on the training part of {} ({} objects, {} stars), tested on the held-out part of {} ({} objects, {} stars); each table split by its own stars, seed {}, on the harmonised features. Stars seen by two missions cannot be matched across their catalogues.",
+            mission.table_name(), outcome.train_rows, outcome.train_stars,
+            request.transfer_to.as_deref().and_then(Mission::from_id).map(|m| m.table_name()).unwrap_or(""), outcome.test_rows, outcome.test_stars, request.seed
+        ),
         None => format!(
             "Grouped by host star ({}), stratified by class, seed {}: {} training objects ({} stars), {} test objects ({} stars); no star is on both sides.",
             mission.group_column(), request.seed, outcome.train_rows, outcome.train_stars, outcome.test_rows, outcome.test_stars
@@ -246,6 +251,19 @@ pub fn training_result(id: &str, request: &TrainRequest, outcome: &TrainingOutco
         predicted_counts,
         importance: importance_report(outcome),
         cross_validation: outcome.cross_validation.as_deref().map(cross_validation_report),
+        shift: outcome.shift.as_ref().map(|all| {
+            all.iter()
+                .take(6)
+                .map(|f| FeatureShiftInfo {
+                    feature: f.feature.clone(),
+                    ks: f.ks,
+                    train_median: f.source_median,
+                    test_median: f.target_median,
+                    train_missing: f.source_missing,
+                    test_missing: f.target_missing,
+                })
+                .collect()
+        }),
     }
 }
 

@@ -91,7 +91,21 @@ pub fn training_config(config: &Config, request: &TrainRequest, check_files: boo
         return Err(ApiError::new("invalid_value", format!("test_fraction must be between {lo} and {hi}, got {}.", request.test_fraction))
             .with_field("test_fraction"));
     }
+    let transfer_to = match request.transfer_to.as_deref() {
+        None | Some("") => None,
+        Some(_) if upload.is_some() => {
+            return Err(ApiError::new("invalid_request", "Cross-mission transfer trains on a bundled mission table, not an upload.").with_field("transfer_to"))
+        }
+        Some(id) => match Mission::from_id(id) {
+            Some(target) if target == mission => {
+                return Err(ApiError::new("invalid_value", format!("transfer_to must be another mission than the training one ({id}).")).with_field("transfer_to"))
+            }
+            Some(target) => Some(target),
+            None => return Err(ApiError::new("unknown_dataset", format!("Unknown mission '{id}' for transfer_to. Choose kepler, tess or k2.")).with_field("transfer_to")),
+        },
+    };
     Ok(TrainingConfig {
+        transfer_to,
         mission,
         params,
         seed: request.seed,
@@ -228,6 +242,7 @@ pub fn summary(state: &AppState, id: &str) -> Result<ResultSummary, ApiError> {
         predicted_counts: r.predicted_counts.clone(),
         importance: r.importance.clone(),
         cross_validation: r.cross_validation.clone(),
+        shift: r.shift.clone(),
     })
 }
 
