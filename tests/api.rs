@@ -497,3 +497,35 @@ async fn kepler_to_tess_transfer_trains_and_states_the_shift() {
     let (status, error) = s.post("/api/v1/trainings", json!({"dataset": "kepler", "model": "decision_tree", "transfer_to": "jwst"})).await;
     assert_eq!((status, error["error"]["field"].as_str()), (422, Some("transfer_to")));
 }
+
+/// A saved model predicts too: a K2 tree predicts the archive's K2 export, and its scores on
+/// the objects it never learned from are its own held-out result, object for object.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_model_predicts_its_missions_export_with_its_held_out_scores() {
+    let s = TestServer::start_with_limit(50).await;
+    let (status, started) = s.post("/api/v1/trainings", json!({"dataset": "k2", "model": "decision_tree"})).await;
+    assert_eq!(status, 202, "{started}");
+    let id = started["id"].as_str().unwrap().to_string();
+    assert_eq!(s.wait_until_finished(&id).await["status"], "completed");
+    let (_, result) = s.get(&format!("/api/v1/trainings/{id}/result")).await;
+
+    let k2 = std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/k2pandc.csv")).unwrap();
+    let form = reqwest::multipart::Form::new()
+        .text("config", json!({"model": id}).to_string())
+        .part("file", reqwest::multipart::Part::bytes(k2).file_name("k2pandc_2025.csv"));
+    let r = s.http.post(format!("{}/api/v1/predictions", s.base)).multipart(form).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["labelled_rows"], result["model_info"]["test_rows"], "{}", body["notes"]);
+    assert!(body["seen_in_training"].as_u64().unwrap() > 1000);
+    assert!((body["metrics"]["macro_f1"].as_f64().unwrap() - result["metrics"]["macro_f1"].as_f64().unwrap()).abs() < 1e-12);
+    let p = &body["predictions"][0]["explanation"];
+    let sum: f64 = p["contributions"].as_object().unwrap().values().map(|v| v.as_f64().unwrap()).sum();
+    assert!((p["base_value"].as_f64().unwrap() + sum - p["output_value"].as_f64().unwrap()).abs() < 1e-6);
+
+    // JSON rows by the model's own column names; a missing input is named in the notes.
+    let (status, body) = s.post("/api/v1/predictions", json!({"model": id, "rows": [{"pl_name": "mine b", "pl_orbper": 4.2, "pl_rade": 2.2}]})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["predictions"][0]["id"], "mine b");
+    assert!(body["notes"].to_string().contains("inputs are not in the table and count as missing"), "{}", body["notes"]);
+}

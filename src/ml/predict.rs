@@ -82,16 +82,36 @@ pub fn objects_from_table(table: &CsvTable, hint: Option<Mission>) -> Result<Obj
     let harmonised_present = FEATURES.iter().filter(|f| table.has_column(f.name)).count();
     // The table's own naming: an archive export's columns, else the harmonised names.
     let export = if harmonised_present > 0 { None } else { hint.or_else(|| mission_of_columns(table)) };
-    let column_of = |i: usize| -> Option<&'static str> {
-        match export {
+    let columns: Vec<Option<&str>> = (0..FEATURES.len())
+        .map(|i| match export {
             Some(m) => FEATURES[i].column(m),
             None => Some(FEATURES[i].name),
-        }
-    };
-    if !(0..FEATURES.len()).any(|i| column_of(i).is_some_and(|c| table.has_column(c))) {
+        })
+        .collect();
+    if !columns.iter().any(|c| c.is_some_and(|c| table.has_column(c))) {
         let examples: Vec<String> = FEATURES.iter().take(4).map(|f| format!("{} (or {})", f.name, f.columns.iter().flatten().next().copied().unwrap_or(""))).collect();
         return Err(invalid(file, format!("none of the model's input columns is in the file; expected columns such as {}", examples.join(", "))));
     }
+    read_objects(table, &columns, export, hint)
+}
+
+/// Rows for a model trained on named columns (a saved model): each feature read from the
+/// column of that name; `mission` (the model's training table) gives the id and label
+/// columns of its archive export.
+pub fn objects_by_feature_names(table: &CsvTable, features: &[String], mission: Option<Mission>) -> Result<ObjectsToPredict> {
+    let columns: Vec<Option<&str>> = features.iter().map(|f| Some(f.as_str())).collect();
+    if !features.iter().any(|f| table.has_column(f)) {
+        let examples: Vec<&str> = features.iter().take(4).map(String::as_str).collect();
+        return Err(invalid(&table.file_label, format!("none of the model's input columns is in the file; expected columns such as {}", examples.join(", "))));
+    }
+    let export = mission.filter(|m| table.has_column(m.id_column()) || table.has_column(m.label_column()));
+    read_objects(table, &columns, export, mission)
+}
+
+/// The rows of `table` with feature `j` read from `columns[j]` (`None` or absent: missing),
+/// ids, missions and labels from the export's columns (or `id` / `mission` / `label`).
+fn read_objects(table: &CsvTable, columns: &[Option<&str>], export: Option<Mission>, hint: Option<Mission>) -> Result<ObjectsToPredict> {
+    let file = table.file_label.as_str();
     let rows: Vec<usize> = match export.and_then(|m| m.row_filter()).filter(|f| table.has_column(f.column)) {
         Some(filter) => {
             let cells = table.text_column(filter.column)?;
@@ -103,9 +123,9 @@ pub fn objects_from_table(table: &CsvTable, hint: Option<Mission>) -> Result<Obj
         return Err(invalid(file, "the file has a header row but no data rows"));
     }
 
-    let mut x = Array2::from_elem((rows.len(), FEATURES.len()), f64::NAN);
-    for j in 0..FEATURES.len() {
-        let Some(column) = column_of(j).filter(|c| table.has_column(c)) else { continue };
+    let mut x = Array2::from_elem((rows.len(), columns.len()), f64::NAN);
+    for (j, column) in columns.iter().enumerate() {
+        let Some(column) = column.filter(|c| table.has_column(c)) else { continue };
         let cells = table.text_column(column)?;
         for (i, &r) in rows.iter().enumerate() {
             let Some(text) = cells[r].as_deref().map(str::trim).filter(|t| !t.is_empty()) else { continue };

@@ -12,6 +12,7 @@ use crate::ml::pretrained::PretrainedModel;
 use crate::ml::{ClassLabel, Mission};
 
 use super::reports::{metrics_report, prediction_rows};
+use super::state::AppState;
 use super::uploads::upload_error;
 
 /// Most rows one JSON request may carry (a CSV file is bounded by the upload limit instead).
@@ -19,7 +20,7 @@ pub const MAX_JSON_ROWS: usize = 10_000;
 
 fn check_model(model: Option<&PretrainedModel>, id: &str) -> Result<(), ApiError> {
     if id != "pretrained" {
-        return Err(ApiError::new("unknown_model", format!("Unknown model '{id}': predictions use \"pretrained\" (the model shipped with the app).")).with_field("model"));
+        return Err(ApiError::new("unknown_model", format!("Unknown model '{id}': here only \"pretrained\" (the model shipped with the app).")).with_field("model"));
     }
     if model.is_none() {
         return Err(ApiError::new("internal", "The pretrained model is not loaded on this server (see its log)."));
@@ -37,6 +38,28 @@ fn mission_hint(mission: Option<&str>) -> Result<Option<Mission>, ApiError> {
 /// through exactly the checks and column recognition of an uploaded file.
 pub fn predict_rows(model: Option<&PretrainedModel>, request: &PredictRequest) -> Result<PredictionResponse, ApiError> {
     check_model(model, &request.model)?;
+    let table = rows_table(request)?;
+    predict_table(model, &request.model, &table, request.mission.as_deref())
+}
+
+/// JSON rows with the pretrained model or a saved one (`"model"`: a completed training's id).
+pub fn predict_rows_with(state: &AppState, request: &PredictRequest) -> Result<PredictionResponse, ApiError> {
+    if request.model == "pretrained" {
+        return predict_rows(state.pretrained.as_deref(), request);
+    }
+    predict_saved(state, &request.model, &rows_table(request)?)
+}
+
+/// A CSV file with the pretrained model or a saved one.
+pub fn predict_csv_with(state: &AppState, model_id: &str, file: &str, bytes: Vec<u8>, mission: Option<&str>) -> Result<PredictionResponse, ApiError> {
+    if model_id == "pretrained" {
+        return predict_csv(state.pretrained.as_deref(), model_id, file, bytes, mission);
+    }
+    let table = read_upload(file, bytes).map_err(upload_error)?;
+    predict_saved(state, model_id, &table)
+}
+
+fn rows_table(request: &PredictRequest) -> Result<CsvTable, ApiError> {
     if request.rows.is_empty() {
         return Err(ApiError::new("invalid_request", "'rows' is empty: send at least one object as {column: value}.").with_field("rows"));
     }
@@ -69,8 +92,7 @@ pub fn predict_rows(model: Option<&PretrainedModel>, request: &PredictRequest) -
         csv.push('\n');
     }
     // Our own CSV: no need for the upload checks (a one-column header is fine here).
-    let table = CsvTable::from_bytes("rows", csv.into_bytes()).map_err(upload_error)?;
-    predict_table(model, &request.model, &table, request.mission.as_deref())
+    CsvTable::from_bytes("rows", csv.into_bytes()).map_err(upload_error)
 }
 
 /// A CSV file (`file` names it in messages).
@@ -102,10 +124,20 @@ fn predict_table(model: Option<&PretrainedModel>, model_id: &str, table: &CsvTab
 }
 
 fn respond(model: &PretrainedModel, model_id: &str, objects: crate::ml::predict::ObjectsToPredict) -> Result<PredictionResponse, ApiError> {
-    let read_as = objects.read_as.clone();
     let predicted = predict(model, objects);
     let objects = &predicted.objects;
     let seen: Vec<bool> = (0..objects.ids.len()).map(|i| objects.missions[i].is_some_and(|m| model.was_trained_on(m, &objects.ids[i]))).collect();
+    let mut notes = Vec::new();
+    if objects.missions.iter().any(Option::is_none) {
+        notes.push("Some rows do not say which mission they come from (a 'mission' column or the request's \"mission\"); the model then answers without that input.".into());
+    }
+    Ok(response(model_id, &predicted, &seen, notes))
+}
+
+/// The API answer: predictions with explanations, and metrics over the labelled rows the
+/// model did not learn from (`seen` marks those it did).
+fn response(model_id: &str, predicted: &crate::ml::predict::PredictedObjects, seen: &[bool], mut notes: Vec<String>) -> PredictionResponse {
+    let objects = &predicted.objects;
     let labelled: Vec<usize> = (0..objects.labels.len()).filter(|&i| objects.labels[i].is_some() && !seen[i]).collect();
     let metrics = (!labelled.is_empty()).then(|| {
         let y: Vec<ClassLabel> = labelled.iter().filter_map(|&i| objects.labels[i]).collect();
@@ -113,25 +145,75 @@ fn respond(model: &PretrainedModel, model_id: &str, objects: crate::ml::predict:
         metrics_report(&evaluate(&y, &p))
     });
     let seen_in_training = seen.iter().filter(|s| **s).count();
-    let mut notes = Vec::new();
     if seen_in_training > 0 {
-        notes.push(format!(
-            "{seen_in_training} of these objects are bundled NASA objects the model learned from; they are predicted but left out of the metrics, which cover the {} labelled objects it never saw.",
-            labelled.len()
-        ));
+        notes.insert(
+            0,
+            format!(
+                "{seen_in_training} of these objects are bundled NASA objects the model learned from; they are predicted but left out of the metrics, which cover the {} labelled objects it never saw.",
+                labelled.len()
+            ),
+        );
     }
-    if objects.missions.iter().any(Option::is_none) {
-        notes.push("Some rows do not say which mission they come from (a 'mission' column or the request's \"mission\"); the model then answers without that input.".into());
+    let predictions = prediction_rows(&objects.ids, &objects.labels, &predicted.probabilities, &predicted.model_input, &predicted.features, &predicted.explanations);
+    PredictionResponse {
+        model: model_id.to_string(),
+        read_as: objects.read_as.clone(),
+        features: predicted.features.clone(),
+        predictions,
+        metrics,
+        labelled_rows: labelled.len(),
+        seen_in_training,
+        notes,
     }
-    let predictions = prediction_rows(
-        &predicted.objects.ids,
-        &predicted.objects.labels,
-        &predicted.probabilities,
-        &predicted.model_input,
-        &predicted.features,
-        &predicted.explanations,
-    );
-    Ok(PredictionResponse { model: model_id.to_string(), read_as, features: predicted.features, predictions, metrics, labelled_rows: labelled.len(), seen_in_training, notes })
+}
+
+/// Background rows for the sampled explainers (SVM, MLP) of a saved model, whose training
+/// rows are not kept: the first objects being predicted.
+const SAVED_BACKGROUND_ROWS: usize = 64;
+
+/// Predictions with a saved model: `model_id` is a completed training's id. Its features are
+/// read from the columns of the same names (an archive export of its mission works as
+/// downloaded); bundled objects outside its held-out part are left out of the metrics.
+pub fn predict_saved(state: &AppState, model_id: &str, table: &CsvTable) -> Result<PredictionResponse, ApiError> {
+    use crate::ml::dataset::LabelledDataset;
+    use crate::ml::explain::explain;
+    use crate::ml::models::TrainedModel;
+    use crate::ml::predict::{objects_by_feature_names, PredictedObjects};
+    use crate::ml::progress::{ProgressSlice, SilentProgress};
+
+    let unknown = || {
+        ApiError::new("unknown_model", format!("Unknown model '{model_id}': use \"pretrained\" or the id of a completed training (see GET /api/v1/trainings).")).with_field("model")
+    };
+    let id = uuid::Uuid::parse_str(model_id.trim()).map_err(|_| unknown())?;
+    let session = state.store.get(&id).ok_or_else(unknown)?;
+    let (Some(result), Some(json)) = (session.result.clone(), state.store.model(&id)) else {
+        return Err(ApiError::new("not_finished", format!("Training {id} is {}; only completed trainings keep a model.", session.status.as_str())).with_field("model"));
+    };
+    let model: TrainedModel = serde_json::from_str(&json).map_err(|e| ApiError::new("internal", format!("The saved model {id} is unreadable: {e}")))?;
+    let mission = Mission::from_id(&result.model_info.dataset);
+    let transfer = session.request.transfer_to.is_some();
+    let objects = if transfer { objects_from_table(table, None) } else { objects_by_feature_names(table, &result.model_info.features, mission) }.map_err(upload_error)?;
+    let probabilities = model.predict_proba(&objects.x);
+    let background = objects.x.slice(ndarray::s![..objects.x.nrows().min(SAVED_BACKGROUND_ROWS), ..]).to_owned();
+    let explanations = explain(&model, &objects.x, &background, session.request.seed, &ProgressSlice { sink: &SilentProgress, start: 0.0, end: 1.0 });
+    // Bundled objects of its training table that were not in its held-out part were trained on.
+    let held_out: std::collections::HashSet<&str> = result.predictions.iter().map(|p| p.id.as_str()).collect();
+    let bundled: std::collections::HashSet<String> = match mission {
+        Some(m) if session.request.upload.is_none() => LabelledDataset::load_mission(m, &state.config.data_dir).map(|d| d.ids.into_iter().collect()).unwrap_or_default(),
+        _ => Default::default(),
+    };
+    let seen: Vec<bool> = objects.ids.iter().map(|i| bundled.contains(i) && (transfer || !held_out.contains(i.as_str()))).collect();
+    let mut notes = vec![format!("Model: {} trained on {} (training {id}).", result.model_info.model_name, result.model_info.dataset_name)];
+    let missing: Vec<&str> = result.model_info.features.iter().filter(|f| !transfer && !table.has_column(f)).map(String::as_str).collect();
+    if !missing.is_empty() {
+        notes.push(format!("{} of the model's {} inputs are not in the table and count as missing: {}.", missing.len(), result.model_info.features.len(), missing.join(", ")));
+    }
+    if explanations.method.to_lowercase().contains("sampled") {
+        notes.push(format!("Explanations are sampled with the first {} objects of this table as background (the training rows are not kept with a saved model).", background.nrows()));
+    }
+    let features = if transfer { crate::ml::harmonised::feature_names() } else { result.model_info.features.clone() };
+    let predicted = PredictedObjects { model_input: objects.x.clone(), objects, probabilities, features, explanations };
+    Ok(response(model_id, &predicted, &seen, notes))
 }
 
 /// The model card's facts, read from the loaded model.

@@ -156,7 +156,7 @@ async fn create_predictions(State(state): State<AppState>, request: axum::extrac
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
-    let model = state.pretrained.clone();
+    let work = state.clone();
     let response = if multipart {
         let mut form = axum::extract::Multipart::from_request(request, &state).await.map_err(|e| ApiError::new("invalid_request", e.body_text()))?;
         let (mut config, mut file) = (None, None);
@@ -173,12 +173,12 @@ async fn create_predictions(State(state): State<AppState>, request: axum::extrac
         let config: PredictRequest = serde_json::from_str(config.as_deref().unwrap_or(r#"{"model":"pretrained"}"#))
             .map_err(|e| ApiError::new("invalid_request", format!("The 'config' part is not valid: {e}")))?;
         let (name, bytes) = file.ok_or_else(|| ApiError::new("invalid_request", "The form has no 'file' part (the CSV table).").with_field("file"))?;
-        tokio::task::spawn_blocking(move || predictions::predict_csv(model.as_deref(), &config.model, &name, bytes, config.mission.as_deref())).await
+        tokio::task::spawn_blocking(move || predictions::predict_csv_with(&work, &config.model, &name, bytes, config.mission.as_deref())).await
     } else {
         let Json(body) = Json::<PredictRequest>::from_request(request, &state).await.map_err(|rejection: JsonRejection| {
             ApiError::new("invalid_request", format!("The request body is not a valid prediction request: {}", rejection.body_text()))
         })?;
-        tokio::task::spawn_blocking(move || predictions::predict_rows(model.as_deref(), &body)).await
+        tokio::task::spawn_blocking(move || predictions::predict_rows_with(&work, &body)).await
     };
     Ok(Json(response.map_err(|_| ApiError::new("internal", "The predictions could not be made."))??))
 }
