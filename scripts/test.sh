@@ -10,7 +10,11 @@ export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
 # Debian's PostgreSQL with a fresh database, so the multi-process queue test also runs
 # against a database server (the app's default is the SQLite file).
 echo "== PostgreSQL for the queue test"
-EXO_TEST_POSTGRES_URL=$(bash scripts/postgres.sh)
+if ! EXO_TEST_POSTGRES_URL=$(bash scripts/postgres.sh); then
+  # Everything else still runs; the PostgreSQL variant of the queue test says it skipped.
+  echo "== WARNING: PostgreSQL could not be started here; the PostgreSQL queue test will be skipped"
+  EXO_TEST_POSTGRES_URL=""
+fi
 export EXO_TEST_POSTGRES_URL
 
 echo "== cargo test (unit + integration)"
