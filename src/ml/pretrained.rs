@@ -84,34 +84,27 @@ fn mission_code(mission: Mission) -> f64 {
     Mission::ALL.iter().position(|m| *m == mission).unwrap_or(0) as f64
 }
 
-/// `x` with the mission's code appended as a last column.
-pub fn with_mission_column(x: &Array2<f64>, mission: Option<Mission>) -> Array2<f64> {
-    let code = mission.map(mission_code).unwrap_or(f64::NAN);
-    let column = Array2::from_elem((x.nrows(), 1), code);
-    concatenate(Axis(1), &[x.view(), column.view()]).expect("same number of rows")
+/// `x` with each row's mission code appended as a last column (missing when not known).
+fn with_mission_codes(x: &Array2<f64>, missions: &[Option<Mission>]) -> Array2<f64> {
+    let codes = Array2::from_shape_fn((x.nrows(), 1), |(i, _)| missions.get(i).copied().flatten().map(mission_code).unwrap_or(f64::NAN));
+    concatenate(Axis(1), &[x.view(), codes.view()]).expect("same number of rows")
 }
 
 impl PretrainedModel {
-    /// Class probabilities for rows of harmonised features from `mission` (`None`: not
-    /// known, then no mission input / no calibration is applied).
-    pub fn predict_proba(&self, x: &Array2<f64>, mission: Option<Mission>) -> Vec<[f64; K]> {
-        match (&self.calibration, self.features.last().map(String::as_str)) {
-            (_, Some(MISSION_FEATURE)) => self.model.predict_proba(&with_mission_column(x, mission)),
-            (Some(factors), _) => {
-                let p = self.model.predict_proba(x);
-                match mission {
-                    Some(m) => p.into_iter().map(|row| calibrate(row, &factors[mission_code(m) as usize])).collect(),
-                    None => p,
-                }
-            }
-            (None, _) => self.model.predict_proba(x),
-        }
+    fn has_mission_input(&self) -> bool {
+        self.features.last().map(String::as_str) == Some(MISSION_FEATURE)
     }
 
-    /// Like [`Self::predict_proba`], each row with its own mission (`None`: not known).
+    /// Class probabilities for rows of harmonised features, all from `mission` (`None`: not
+    /// known, then no mission input / no calibration is applied).
+    pub fn predict_proba(&self, x: &Array2<f64>, mission: Option<Mission>) -> Vec<[f64; K]> {
+        self.predict_proba_per_row(x, &vec![mission; x.nrows()])
+    }
+
+    /// Like [`Self::predict_proba`], each row with its own mission.
     pub fn predict_proba_per_row(&self, x: &Array2<f64>, missions: &[Option<Mission>]) -> Vec<[f64; K]> {
-        if self.features.last().map(String::as_str) == Some(MISSION_FEATURE) {
-            return self.model.predict_proba(&self.model_input_per_row(x, missions));
+        if self.has_mission_input() {
+            return self.model.predict_proba(&with_mission_codes(x, missions));
         }
         let p = self.model.predict_proba(x);
         match &self.calibration {
@@ -127,30 +120,20 @@ impl PretrainedModel {
         }
     }
 
-    /// The model's input matrix, each row with its own mission code when the variant has
-    /// a mission input (missing when not known).
+    /// The model's input matrix (harmonised features, then each row's mission code when the
+    /// variant has a mission input), e.g. for explanations.
     pub fn model_input_per_row(&self, x: &Array2<f64>, missions: &[Option<Mission>]) -> Array2<f64> {
-        if self.features.last().map(String::as_str) != Some(MISSION_FEATURE) {
-            return x.clone();
+        if self.has_mission_input() {
+            with_mission_codes(x, missions)
+        } else {
+            x.clone()
         }
-        let codes = Array2::from_shape_fn((x.nrows(), 1), |(i, _)| missions.get(i).copied().flatten().map(mission_code).unwrap_or(f64::NAN));
-        concatenate(Axis(1), &[x.view(), codes.view()]).expect("same number of rows")
     }
 
     /// True when the model learned from this object (a bundled object of its training part).
     pub fn was_trained_on(&self, mission: Mission, id: &str) -> bool {
         let i = mission_code(mission) as usize;
         self.train_ids.get(i).is_some_and(|ids| ids.binary_search_by(|x| x.as_str().cmp(id)).is_ok())
-    }
-
-    /// The model's own input matrix for harmonised rows (adds the mission column when the
-    /// variant has one), e.g. for explanations.
-    pub fn model_input(&self, x: &Array2<f64>, mission: Option<Mission>) -> Array2<f64> {
-        if self.features.last().map(String::as_str) == Some(MISSION_FEATURE) {
-            with_mission_column(x, mission)
-        } else {
-            x.clone()
-        }
     }
 }
 
@@ -197,7 +180,7 @@ pub fn build(data_dir: &Path, progress: &dyn ProgressSink) -> Result<PretrainedM
     }
     let pooled = |with_mission: bool| -> Array2<f64> {
         let blocks: Vec<Array2<f64>> =
-            parts.iter().map(|p| if with_mission { with_mission_column(&p.x_train, Some(p.mission)) } else { p.x_train.clone() }).collect();
+            parts.iter().map(|p| if with_mission { with_mission_codes(&p.x_train, &vec![Some(p.mission); p.x_train.nrows()]) } else { p.x_train.clone() }).collect();
         concatenate(Axis(0), &blocks.iter().map(|b| b.view()).collect::<Vec<_>>()).expect("same columns")
     };
     let y: Vec<ClassLabel> = parts.iter().flat_map(|p| p.y_train.iter().copied()).collect();

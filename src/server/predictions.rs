@@ -39,7 +39,7 @@ fn mission_hint(mission: Option<&str>) -> Result<Option<Mission>, ApiError> {
 pub fn predict_rows(model: Option<&PretrainedModel>, request: &PredictRequest) -> Result<PredictionResponse, ApiError> {
     check_model(model, &request.model)?;
     let table = rows_table(request)?;
-    predict_table(model, &request.model, &table, request.mission.as_deref())
+    predict_table(model.expect("checked"), &request.model, &table, request.mission.as_deref())
 }
 
 /// JSON rows with the pretrained model or a saved one (`"model"`: a completed training's id).
@@ -99,7 +99,7 @@ fn rows_table(request: &PredictRequest) -> Result<CsvTable, ApiError> {
 pub fn predict_csv(model: Option<&PretrainedModel>, model_id: &str, file: &str, bytes: Vec<u8>, mission: Option<&str>) -> Result<PredictionResponse, ApiError> {
     check_model(model, model_id)?;
     let table = read_upload(file, bytes).map_err(upload_error)?;
-    predict_table(model, model_id, &table, mission)
+    predict_table(model.expect("checked"), model_id, &table, mission)
 }
 
 /// The bundled objects of a mission the pretrained model never learned from (its held-out
@@ -116,9 +116,8 @@ pub fn predict_held_out(model: Option<&PretrainedModel>, data_dir: &std::path::P
     respond(model, "pretrained", objects)
 }
 
-fn predict_table(model: Option<&PretrainedModel>, model_id: &str, table: &CsvTable, mission: Option<&str>) -> Result<PredictionResponse, ApiError> {
-    check_model(model, model_id)?;
-    let model = model.expect("checked");
+/// Rows of a table with the pretrained model (already checked by the caller).
+fn predict_table(model: &PretrainedModel, model_id: &str, table: &CsvTable, mission: Option<&str>) -> Result<PredictionResponse, ApiError> {
     let objects = objects_from_table(table, mission_hint(mission)?).map_err(upload_error)?;
     respond(model, model_id, objects)
 }

@@ -58,11 +58,7 @@ async fn models() -> impl IntoResponse {
 /// JSON for the bundled tables; multipart/form-data (`config`, `train_file`, `test_file`)
 /// to train on the user's own table.
 async fn create_training(State(state): State<AppState>, request: axum::extract::Request) -> Result<impl IntoResponse, ApiError> {
-    let multipart = request
-        .headers()
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let multipart = is_multipart(&request);
     let request = if multipart {
         let form = axum::extract::Multipart::from_request(request, &state).await.map_err(|e| ApiError::new("invalid_request", e.body_text()))?;
         let parts = read_parts(&state, form).await?;
@@ -120,6 +116,15 @@ struct Parts {
     test: Option<(String, Vec<u8>)>,
 }
 
+/// True for a `multipart/form-data` body (files), false for JSON.
+fn is_multipart(request: &axum::extract::Request) -> bool {
+    request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"))
+}
+
 /// A multipart read error: over the body limit it is a 413 naming the limit.
 fn form_error(state: &AppState, e: axum::extract::multipart::MultipartError) -> ApiError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -151,11 +156,7 @@ async fn read_parts(state: &AppState, mut form: axum::extract::Multipart) -> Res
 /// JSON `{"model", "rows", "mission"?}`, or multipart/form-data with a `config` part
 /// (`{"model", "mission"?}`) and a `file` CSV part → predictions with explanations.
 async fn create_predictions(State(state): State<AppState>, request: axum::extract::Request) -> Result<impl IntoResponse, ApiError> {
-    let multipart = request
-        .headers()
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let multipart = is_multipart(&request);
     let work = state.clone();
     let response = if multipart {
         let mut form = axum::extract::Multipart::from_request(request, &state).await.map_err(|e| ApiError::new("invalid_request", e.body_text()))?;

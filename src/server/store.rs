@@ -207,9 +207,8 @@ impl DatabaseStore {
             updating: Mutex::new(()),
             results: Mutex::new(VecDeque::new()),
         };
-        let sessions = store.db.sessions()?.len();
         store.interrupt_stale();
-        tracing::info!(sessions, database = location.describe(), "store opened");
+        tracing::info!(database = location.describe(), "store opened");
         Ok(store)
     }
 
