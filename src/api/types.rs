@@ -157,6 +157,13 @@ pub struct TrainRequest {
     /// (both on the harmonised features).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transfer_to: Option<String>,
+    /// Fine-tuning: `"pretrained"` continues boosting the shipped model on the uploaded
+    /// `train_file` (an archive export or a table with the harmonised columns and a
+    /// label), instead of training a new model. Needs `"dataset": "upload"` and
+    /// `"model": "gradient_boosting"`; its hyperparameters are the booster's (100 rounds
+    /// unless set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fine_tune: Option<String>,
 }
 
 /// How an uploaded table's columns become labels and features.
@@ -483,6 +490,46 @@ pub struct TrainingResult {
     /// training and the test mission.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shift: Option<Vec<FeatureShiftInfo>>,
+    /// A fine-tuning: the pretrained model and the fine-tuned one side by side.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fine_tune: Option<FineTuneReport>,
+}
+
+/// What fine-tuning gained on the user's rows and lost (or gained) on NASA's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FineTuneReport {
+    pub base_model: String,
+    pub base_trees: usize,
+    pub added_trees: usize,
+    /// Your held-out rows, each mission's NASA held-out part, then NASA's three pooled;
+    /// both models scored on exactly the same objects in each.
+    pub comparisons: Vec<BeforeAfterInfo>,
+    /// Rows of the file without a label (not used).
+    pub unlabelled_rows: usize,
+    /// Held-out rows of the file that the pretrained model learned from (left out: they
+    /// would flatter "before").
+    pub user_rows_left_out: usize,
+    /// NASA held-out objects the fine-tuning learned from (left out of the NASA rows).
+    pub nasa_objects_left_out: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BeforeAfterInfo {
+    /// `your_table`, `kepler`, `tess`, `k2` or `nasa` (the three pooled).
+    pub on: String,
+    /// "Your held-out rows", "Kepler KOI held-out part", …
+    pub label: String,
+    pub objects: usize,
+    pub before: ScoreSet,
+    pub after: ScoreSet,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScoreSet {
+    pub accuracy: f64,
+    pub macro_f1: f64,
+    pub roc_auc: Option<f64>,
+    pub log_loss: f64,
 }
 
 /// One feature's shift from the training mission to the test mission.
@@ -509,6 +556,8 @@ pub struct ResultSummary {
     pub importance: ImportanceReport,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cross_validation: Option<CrossValidationReport>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fine_tune: Option<FineTuneReport>,
 }
 
 /// Columns the predictions table can be sorted by.

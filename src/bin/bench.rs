@@ -64,6 +64,7 @@ fn bench_pair(mission_id: &str, model_id: &str, hyperparameters: &str) -> Result
         cross_validation: false,
         upload: None,
         transfer_to: None,
+        fine_tune: None,
     };
     let out = run(&config, &SilentProgress).map_err(|e| e.to_string())?;
     println!(

@@ -9,6 +9,7 @@ pub mod csv_table;
 pub mod dataset;
 pub mod error;
 pub mod explain;
+pub mod fine_tune;
 pub mod harmonised;
 pub mod metrics;
 pub mod mission;

@@ -32,6 +32,16 @@ pub struct TrainingConfig {
     /// Cross-mission transfer: train on `mission`'s training part and test on this
     /// mission's held-out part, both on the harmonised features.
     pub transfer_to: Option<Mission>,
+    /// Fine-tuning the pretrained model on an upload instead of training a new model (the
+    /// fields above other than `seed` and `data_dir` are then unused).
+    pub fine_tune: Option<FineTuneJob>,
+}
+
+/// The model to continue from and the fine-tuning's own settings.
+#[derive(Debug, Clone)]
+pub struct FineTuneJob {
+    pub base: std::sync::Arc<super::pretrained::PretrainedModel>,
+    pub config: super::fine_tune::FineTuneConfig,
 }
 
 /// Uploaded files: the name the user gave each (for messages) and where it is stored.
@@ -157,6 +167,8 @@ pub struct TrainingOutcome {
     /// Cross-mission transfer: every feature's shift from the training mission to the test
     /// mission, largest first.
     pub shift: Option<Vec<FeatureShift>>,
+    /// Present for a fine-tuning: the before/after comparison and the fine-tuned model.
+    pub fine_tune: Option<super::fine_tune::FineTuneOutcome>,
 }
 
 /// What a run learns from and is scored on, however the data arrived.
@@ -273,6 +285,9 @@ fn prepare(config: &TrainingConfig, sink: &dyn ProgressSink) -> Result<Prepared>
 }
 
 pub fn run(config: &TrainingConfig, sink: &dyn ProgressSink) -> Result<TrainingOutcome> {
+    if let Some(job) = &config.fine_tune {
+        return super::fine_tune::run(&job.base, &job.config, sink);
+    }
     let check = || if sink.is_cancelled() { Err(MlError::Cancelled) } else { Ok(()) };
     let data = prepare(config, sink)?;
     let (x_train, y_train, x_test) = (&data.x_train, &data.y_train, &data.x_test);
@@ -334,6 +349,7 @@ pub fn run(config: &TrainingConfig, sink: &dyn ProgressSink) -> Result<TrainingO
         model,
         cross_validation,
         shift,
+        fine_tune: None,
     })
 }
 
@@ -418,6 +434,7 @@ mod tests {
             cross_validation: false,
             upload: None,
             transfer_to: None,
+            fine_tune: None,
         }
     }
 
@@ -527,6 +544,7 @@ mod quality {
             cross_validation: false,
             upload: None,
             transfer_to: None,
+            fine_tune: None,
         };
         let out = run(&cfg, &SilentProgress).unwrap();
         println!("kepler forest: acc {:.4} macro-F1 {:.4} fit {:.2}s", out.metrics.as_ref().unwrap().accuracy, out.metrics.as_ref().unwrap().macro_f1, out.fit_seconds);

@@ -27,6 +27,9 @@ pub struct ObjectsToPredict {
     pub missions: Vec<Option<Mission>>,
     /// Each row's label when the table has one.
     pub labels: Vec<Option<ClassLabel>>,
+    /// Each row's host star (the export's star column, or `star` / `host` / `hostname`),
+    /// else its id: fine-tuning splits by it so a star never sits on both sides.
+    pub groups: Vec<String>,
     /// What the table was read as ("the archive's TESS TOI export", "harmonised columns").
     pub read_as: String,
 }
@@ -39,6 +42,7 @@ impl ObjectsToPredict {
             x: self.x.select(ndarray::Axis(0), rows),
             missions: rows.iter().map(|&r| self.missions[r]).collect(),
             labels: rows.iter().map(|&r| self.labels[r]).collect(),
+            groups: rows.iter().map(|&r| self.groups[r].clone()).collect(),
             read_as: self.read_as.clone(),
         }
     }
@@ -184,11 +188,19 @@ fn read_objects(table: &CsvTable, columns: &[Option<&str>], export: Option<Missi
             .collect(),
         None => vec![None; rows.len()],
     };
+    let group_column = match export {
+        Some(m) => Some(m.group_column()),
+        None => ["star", "host", "hostname"].into_iter().find(|c| table.has_column(c)),
+    };
+    let groups: Vec<String> = match group_column.map(text_of).transpose()?.flatten() {
+        Some(cells) => cells.into_iter().zip(&ids).map(|(star, id)| star.unwrap_or_else(|| id.clone())).collect(),
+        None => ids.clone(),
+    };
     let read_as = match export {
         Some(m) => format!("the archive's {} columns", m.table_name()),
         None => "harmonised column names".to_string(),
     };
-    Ok(ObjectsToPredict { ids, x, missions, labels, read_as })
+    Ok(ObjectsToPredict { ids, x, missions, labels, groups, read_as })
 }
 
 /// Predicts and explains every object with the pretrained model.

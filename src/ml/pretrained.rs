@@ -61,6 +61,10 @@ pub struct PretrainedModel {
     /// for bundled objects can say which the model learned from (their scores would flatter it).
     #[serde(default)]
     pub train_ids: Vec<Vec<String>>,
+    /// Ids (sorted) of training objects that did not say their mission: rows a fine-tuning
+    /// learned from (the shipped model has none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_train_ids: Vec<String>,
     /// Class counts of the pooled training part.
     pub train_class_counts: [usize; K],
     pub scores: Vec<MissionScore>,
@@ -134,6 +138,18 @@ impl PretrainedModel {
     pub fn was_trained_on(&self, mission: Mission, id: &str) -> bool {
         let i = mission_code(mission) as usize;
         self.train_ids.get(i).is_some_and(|ids| ids.binary_search_by(|x| x.as_str().cmp(id)).is_ok())
+    }
+
+    /// [`Self::was_trained_on`] for a row whose mission may not be known.
+    pub fn learned_from(&self, mission: Option<Mission>, id: &str) -> bool {
+        match mission {
+            Some(m) => self.was_trained_on(m, id),
+            None => self.other_train_ids.binary_search_by(|x| x.as_str().cmp(id)).is_ok(),
+        }
+    }
+
+    pub fn mission_code(mission: Mission) -> usize {
+        mission_code(mission) as usize
     }
 }
 
@@ -210,6 +226,7 @@ pub fn build(data_dir: &Path, progress: &dyn ProgressSink) -> Result<PretrainedM
         calibration: None,
         train_objects,
         train_ids: parts.iter().map(|p| p.train_ids.clone()).collect(),
+        other_train_ids: Vec::new(),
         train_class_counts: count_classes(y.iter().copied()),
         scores: Vec::new(),
         alternative_variant: "mission_calibration".into(),

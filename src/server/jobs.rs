@@ -148,7 +148,13 @@ fn record_outcome(
 ) {
     if let Ok(outcome) = &finished {
         // The model first: a completed session always has its model file.
-        match serde_json::to_string(&outcome.model) {
+        // A fine-tuned model is saved in the shipped model's format (features, mission
+        // handling, the ids it learned from), so it predicts exactly like the original.
+        let json = match &outcome.fine_tune {
+            Some(f) => serde_json::to_string(&f.model),
+            None => serde_json::to_string(&outcome.model),
+        };
+        match json {
             Ok(json) => store.save_model(&id, &json),
             Err(error) => tracing::error!(%id, %error, "model not serialisable"),
         }
@@ -268,6 +274,7 @@ mod tests {
                 cross_validation: false,
                 upload: None,
                 transfer_to: None,
+                fine_tune: None,
             })
         });
         JobRunner::new(1, store.clone(), Retention { max_sessions: 100, max_disk_bytes: u64::MAX }, make_config)
@@ -288,6 +295,7 @@ mod tests {
             mapping: None,
             upload: None,
             transfer_to: None,
+            fine_tune: None,
         };
         store.insert(TrainingSession::queued(id, request));
         runner.queued();

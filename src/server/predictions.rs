@@ -47,7 +47,7 @@ pub fn predict_rows_with(state: &AppState, request: &PredictRequest) -> Result<P
     if request.model == "pretrained" {
         return predict_rows(state.pretrained.as_deref(), request);
     }
-    predict_saved(state, &request.model, &rows_table(request)?)
+    predict_saved(state, &request.model, &rows_table(request)?, request.mission.as_deref())
 }
 
 /// A CSV file with the pretrained model or a saved one.
@@ -56,7 +56,7 @@ pub fn predict_csv_with(state: &AppState, model_id: &str, file: &str, bytes: Vec
         return predict_csv(state.pretrained.as_deref(), model_id, file, bytes, mission);
     }
     let table = read_upload(file, bytes).map_err(upload_error)?;
-    predict_saved(state, model_id, &table)
+    predict_saved(state, model_id, &table, mission)
 }
 
 fn rows_table(request: &PredictRequest) -> Result<CsvTable, ApiError> {
@@ -125,7 +125,7 @@ fn predict_table(model: &PretrainedModel, model_id: &str, table: &CsvTable, miss
 fn respond(model: &PretrainedModel, model_id: &str, objects: crate::ml::predict::ObjectsToPredict) -> Result<PredictionResponse, ApiError> {
     let predicted = predict(model, objects);
     let objects = &predicted.objects;
-    let seen: Vec<bool> = (0..objects.ids.len()).map(|i| objects.missions[i].is_some_and(|m| model.was_trained_on(m, &objects.ids[i]))).collect();
+    let seen: Vec<bool> = (0..objects.ids.len()).map(|i| model.learned_from(objects.missions[i], &objects.ids[i])).collect();
     let mut notes = Vec::new();
     if objects.missions.iter().any(Option::is_none) {
         notes.push("Some rows do not say which mission they come from (a 'mission' column or the request's \"mission\"); the model then answers without that input.".into());
@@ -173,7 +173,7 @@ const SAVED_BACKGROUND_ROWS: usize = 64;
 /// Predictions with a saved model: `model_id` is a completed training's id. Its features are
 /// read from the columns of the same names (an archive export of its mission works as
 /// downloaded); bundled objects outside its held-out part are left out of the metrics.
-pub fn predict_saved(state: &AppState, model_id: &str, table: &CsvTable) -> Result<PredictionResponse, ApiError> {
+pub fn predict_saved(state: &AppState, model_id: &str, table: &CsvTable, mission_hint_id: Option<&str>) -> Result<PredictionResponse, ApiError> {
     use crate::ml::dataset::LabelledDataset;
     use crate::ml::explain::explain;
     use crate::ml::models::TrainedModel;
@@ -188,6 +188,14 @@ pub fn predict_saved(state: &AppState, model_id: &str, table: &CsvTable) -> Resu
     let (Some(result), Some(json)) = (session.result.clone(), state.store.model(&id)) else {
         return Err(ApiError::new("not_finished", format!("Training {id} is {}; only completed trainings keep a model.", session.status.as_str())).with_field("model"));
     };
+    if session.request.fine_tune.is_some() {
+        // Saved in the shipped model's format: read and explained exactly like it.
+        let model: PretrainedModel = serde_json::from_str(&json).map_err(|e| ApiError::new("internal", format!("The saved model {id} is unreadable: {e}")))?;
+        let objects = objects_from_table(table, mission_hint(mission_hint_id)?).map_err(upload_error)?;
+        let mut response = respond(&model, model_id, objects)?;
+        response.notes.insert(0, format!("Model: the pretrained model fine-tuned on {} (training {id}).", result.model_info.dataset_name));
+        return Ok(response);
+    }
     let model: TrainedModel = serde_json::from_str(&json).map_err(|e| ApiError::new("internal", format!("The saved model {id} is unreadable: {e}")))?;
     let mission = Mission::from_id(&result.model_info.dataset);
     let transfer = session.request.transfer_to.is_some();

@@ -118,6 +118,16 @@ fn effective_hyperparameters(kind: ModelKind, request: &TrainRequest) -> BTreeMa
 
 /// How the test objects were chosen, in words.
 fn split_description(request: &TrainRequest, outcome: &TrainingOutcome, mission: Mission) -> String {
+    if let (Some(f), Some(files)) = (&outcome.fine_tune, &request.upload) {
+        let mut text = format!(
+            "Fine-tuning: {} split by host star (or by row when it has no star column), stratified by class, seed {}: the pretrained model continued boosting on {} rows ({} stars) and both models are scored on {} held-out rows ({} stars).",
+            files.train_name, request.seed, outcome.train_rows, outcome.train_stars, outcome.test_rows, outcome.test_stars
+        );
+        if f.user_rows_left_out > 0 {
+            text.push_str(&format!(" {} held-out rows are objects the pretrained model learned from and are left out.", f.user_rows_left_out));
+        }
+        return text;
+    }
     match &request.upload {
         Some(files) if files.test_name.is_some() => format!(
             "Trained on {} ({} objects), tested on {} ({} objects), as uploaded: the two files decide which objects are held out.",
@@ -147,6 +157,21 @@ fn split_description(request: &TrainRequest, outcome: &TrainingOutcome, mission:
 }
 
 fn upload_caveats(request: &TrainRequest, outcome: &TrainingOutcome) -> Vec<String> {
+    if let Some(f) = &outcome.fine_tune {
+        let mut notes = vec![
+            "Fine-tuning adapts the model to your rows; the NASA rows of the comparison show what it may have unlearned. Your figures are only as good as your labels.".to_string(),
+        ];
+        if f.unlabelled_rows > 0 {
+            notes.push(format!("{} rows of your file have no label and were not used.", f.unlabelled_rows));
+        }
+        if f.nasa_objects_left_out > 0 {
+            notes.push(format!(
+                "{} NASA held-out objects are in your training part (your file includes archive objects), so they are left out of the NASA comparison.",
+                f.nasa_objects_left_out
+            ));
+        }
+        return notes;
+    }
     let mut notes = vec!["Your own table: the figures are only as good as its labels, and rows of one star on both sides of the split would flatter them.".to_string()];
     if outcome.metrics.is_none() {
         notes.push("The test file has no labels (its label column is missing or empty), so this result has predictions and explanations but no scores.".into());
@@ -226,7 +251,7 @@ pub fn training_result(id: &str, request: &TrainRequest, outcome: &TrainingOutco
         dataset: if request.upload.is_some() { "upload".into() } else { mission.id().into() },
         dataset_name: outcome.dataset_name.clone(),
         model: outcome.model_kind.id().into(),
-        model_name: outcome.model_kind.name().into(),
+        model_name: if outcome.fine_tune.is_some() { format!("{}, fine-tuned from the pretrained model", outcome.model_kind.name()) } else { outcome.model_kind.name().into() },
         hyperparameters: effective_hyperparameters(outcome.model_kind, request),
         seed: request.seed,
         features: outcome.feature_names.clone(),
@@ -264,6 +289,31 @@ pub fn training_result(id: &str, request: &TrainRequest, outcome: &TrainingOutco
                 })
                 .collect()
         }),
+        fine_tune: outcome.fine_tune.as_ref().map(fine_tune_report),
+    }
+}
+
+fn fine_tune_report(f: &crate::ml::fine_tune::FineTuneOutcome) -> FineTuneReport {
+    let scores = |s: &crate::ml::fine_tune::Scores| ScoreSet { accuracy: s.accuracy, macro_f1: s.macro_f1, roc_auc: s.roc_auc, log_loss: s.log_loss };
+    FineTuneReport {
+        base_model: "pretrained".into(),
+        base_trees: f.base_trees,
+        added_trees: f.added_trees,
+        unlabelled_rows: f.unlabelled_rows,
+        user_rows_left_out: f.user_rows_left_out,
+        nasa_objects_left_out: f.nasa_objects_left_out,
+        comparisons: f
+            .comparisons
+            .iter()
+            .map(|c| {
+                let (on, label) = match (c.on.as_str(), Mission::from_id(&c.on)) {
+                    (_, Some(m)) => (m.id().to_string(), format!("NASA {} held-out part", m.table_name())),
+                    ("nasa", None) => ("nasa".to_string(), "NASA, three missions pooled".to_string()),
+                    _ => ("your_table".to_string(), "Your held-out rows".to_string()),
+                };
+                BeforeAfterInfo { on, label, objects: c.objects, before: scores(&c.before), after: scores(&c.after) }
+            })
+            .collect(),
     }
 }
 

@@ -27,6 +27,7 @@ pub fn router(max_upload_bytes: usize) -> Router<AppState> {
         .route("/api/v1/trainings", post(create_training).get(list_trainings))
         .route("/api/v1/uploads/inspect", post(inspect_upload))
         .route("/api/v1/predictions", post(create_predictions))
+        .route("/api/v1/model-card", get(model_card))
         .route("/api/v1/trainings/{id}", get(training).delete(delete_training))
         .route("/api/v1/trainings/{id}/model", get(model_file))
         .route("/api/v1/trainings/{id}/result", get(training_result))
@@ -53,6 +54,11 @@ async fn datasets(State(state): State<AppState>) -> impl IntoResponse {
 
 async fn models() -> impl IntoResponse {
     Json(trainings::list_models())
+}
+
+/// The pretrained model's card: data, features, held-out scores per mission.
+async fn model_card(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
+    Ok(Json(super::predictions::model_card(state.pretrained.as_deref())?))
 }
 
 /// JSON for the bundled tables; multipart/form-data (`config`, `train_file`, `test_file`)

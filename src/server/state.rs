@@ -32,9 +32,6 @@ impl AppState {
         let store: Arc<dyn SessionStore> = Arc::new(DatabaseStore::open(&config.state_dir, config.database_url.as_deref())?);
         let limits = Retention { max_sessions: config.max_sessions, max_disk_bytes: config.max_disk_mb * 1024 * 1024 };
         let config = Arc::new(config);
-        let for_workers = config.clone();
-        let make_config: MakeConfig = Arc::new(move |request| super::trainings::training_config(&for_workers, request, false).map_err(|e| e.message));
-        let jobs = JobRunner::new(config.max_concurrent_trainings, store.clone(), limits, make_config);
         let pretrained = match crate::ml::pretrained::load(&config.pretrained_model) {
             Ok(model) => Some(Arc::new(model)),
             Err(error) => {
@@ -42,6 +39,10 @@ impl AppState {
                 None
             }
         };
+        let (for_workers, base) = (config.clone(), pretrained.clone());
+        let make_config: MakeConfig =
+            Arc::new(move |request| super::trainings::training_config(&for_workers, base.as_ref(), request, false).map_err(|e| e.message));
+        let jobs = JobRunner::new(config.max_concurrent_trainings, store.clone(), limits, make_config);
         Ok(AppState { config, catalog: Arc::new(catalog), store, jobs, pretrained })
     }
 }

@@ -5,6 +5,8 @@ use std::cmp::Ordering;
 
 use uuid::Uuid;
 
+use std::sync::Arc;
+
 use super::config::Config;
 use super::reports::model_info;
 use super::state::AppState;
@@ -12,7 +14,10 @@ use super::store::TrainingSession;
 use crate::api::*;
 use crate::ml::models::presets::presets;
 use crate::ml::models::{ModelKind, ModelParams};
-use crate::ml::pipeline::{SplitRule, TrainingConfig, UploadSource};
+use crate::ml::fine_tune::FineTuneConfig;
+use crate::ml::models::gradient_boosting::BoostingParams;
+use crate::ml::pipeline::{FineTuneJob, SplitRule, TrainingConfig, UploadSource};
+use crate::ml::pretrained::PretrainedModel;
 use crate::ml::split::TEST_FRACTION_RANGE;
 use crate::ml::{Mission, MlError};
 
@@ -27,7 +32,11 @@ pub fn list_models() -> Vec<ModelInfo> {
 /// Validates the request completely, then queues the training.
 pub fn start_training(state: &AppState, mut request: TrainRequest) -> Result<StartedTraining, ApiError> {
     apply_preset(&mut request)?;
-    training_config(&state.config, &request, true)?;
+    if request.fine_tune.is_some() {
+        // Continuing a model of 300 rounds: a third as many again unless the request says.
+        request.hyperparameters.entry("n_rounds".into()).or_insert(serde_json::json!(FINE_TUNE_ROUNDS));
+    }
+    training_config(&state.config, state.pretrained.as_ref(), &request, true)?;
     let waiting = state.store.list().iter().filter(|s| s.status == TrainingStatus::Queued).count();
     if waiting >= state.config.max_queue {
         return Err(ApiError::new(
@@ -60,7 +69,21 @@ fn apply_preset(request: &mut TrainRequest) -> Result<(), ApiError> {
 /// The pipeline's config for a request, every field checked. Called before queueing (with
 /// `check_files`: an uploaded table is read and checked so that a bad one is refused at
 /// once) and again by the worker that takes the training from the queue.
-pub fn training_config(config: &Config, request: &TrainRequest, check_files: bool) -> Result<TrainingConfig, ApiError> {
+pub fn training_config(config: &Config, pretrained: Option<&Arc<PretrainedModel>>, request: &TrainRequest, check_files: bool) -> Result<TrainingConfig, ApiError> {
+    if let Some(base) = request.fine_tune.as_deref() {
+        let job = fine_tune_job(config, pretrained, base, request, check_files)?;
+        return Ok(TrainingConfig {
+            mission: Mission::Kepler, // unused: the data come from the upload
+            params: ModelParams::GradientBoosting(job.config.params.clone()),
+            seed: request.seed,
+            split: SplitRule::Grouped { test_fraction: request.test_fraction },
+            data_dir: config.data_dir.clone(),
+            cross_validation: false,
+            upload: None,
+            transfer_to: None,
+            fine_tune: Some(job),
+        });
+    }
     let upload = match (request.dataset.as_str(), &request.upload) {
         ("upload", None) => {
             return Err(ApiError::new("invalid_request", "To train on your own table, send it as multipart/form-data: a 'config' part with this JSON and a 'train_file' part (optionally 'test_file').")
@@ -105,6 +128,7 @@ pub fn training_config(config: &Config, request: &TrainRequest, check_files: boo
         },
     };
     Ok(TrainingConfig {
+        fine_tune: None,
         transfer_to,
         mission,
         params,
@@ -113,6 +137,52 @@ pub fn training_config(config: &Config, request: &TrainRequest, check_files: boo
         data_dir: config.data_dir.clone(),
         cross_validation: request.cross_validation,
         upload,
+    })
+}
+
+/// Boosting rounds a fine-tuning adds unless the request sets `n_rounds`.
+pub const FINE_TUNE_ROUNDS: u64 = 100;
+
+/// A fine-tuning request checked: the pretrained model as base, one labelled upload, the
+/// booster's hyperparameters; `check_files` reads the file and refuses one that has too
+/// few labelled rows.
+fn fine_tune_job(config: &Config, pretrained: Option<&Arc<PretrainedModel>>, base: &str, request: &TrainRequest, check_files: bool) -> Result<FineTuneJob, ApiError> {
+    if base != "pretrained" {
+        return Err(ApiError::new("unknown_model", format!("Only the pretrained model can be fine-tuned: use \"fine_tune\": \"pretrained\", not '{base}'.")).with_field("fine_tune"));
+    }
+    let base = pretrained.ok_or_else(|| ApiError::new("internal", "The pretrained model is not loaded on this server (see its log)."))?;
+    if request.model != ModelKind::GradientBoosting.id() {
+        return Err(ApiError::new("invalid_value", format!("Fine-tuning continues the pretrained gradient boosting: \"model\" must be \"gradient_boosting\", not '{}'.", request.model)).with_field("model"));
+    }
+    let files = match (request.dataset.as_str(), &request.upload) {
+        ("upload", Some(files)) => files,
+        _ => {
+            return Err(ApiError::new("invalid_request", "Fine-tuning learns from your labelled table: send it as multipart/form-data with \"dataset\": \"upload\" in the 'config' part and the table as 'train_file'.")
+                .with_field("dataset"))
+        }
+    };
+    if files.test_id.is_some() || request.mapping.is_some() || request.transfer_to.is_some() || request.cross_validation {
+        return Err(ApiError::new("invalid_request", "Fine-tuning takes one table (split by host star into your training and held-out rows): no test file, column mapping, transfer or cross-validation."));
+    }
+    if !TEST_FRACTION_RANGE.contains(&request.test_fraction) {
+        let (lo, hi) = (TEST_FRACTION_RANGE.start(), TEST_FRACTION_RANGE.end());
+        return Err(ApiError::new("invalid_value", format!("test_fraction must be between {lo} and {hi}, got {}.", request.test_fraction)).with_field("test_fraction"));
+    }
+    let params = BoostingParams::check(&request.hyperparameters).map_err(|e| match e {
+        MlError::InvalidHyperparameter { name, reason } => {
+            ApiError::new("invalid_hyperparameter", format!("Hyperparameter '{name}' {reason}.")).with_field(format!("hyperparameters.{name}"))
+        }
+        other => ApiError::new("invalid_request", other.to_string()),
+    })?;
+    let path = super::uploads::path(&config.state_dir, &files.train_id)
+        .ok_or_else(|| ApiError::new("not_found", format!("The uploaded file {} is no longer stored; upload it again.", files.train_name)))?;
+    let file = (files.train_name.clone(), path);
+    if check_files {
+        crate::ml::fine_tune::read_labelled_rows(&file.0, &file.1).map_err(super::uploads::upload_error)?;
+    }
+    Ok(FineTuneJob {
+        base: base.clone(),
+        config: FineTuneConfig { file, params, seed: request.seed, test_fraction: request.test_fraction, data_dir: config.data_dir.clone() },
     })
 }
 
@@ -243,6 +313,7 @@ pub fn summary(state: &AppState, id: &str) -> Result<ResultSummary, ApiError> {
         importance: r.importance.clone(),
         cross_validation: r.cross_validation.clone(),
         shift: r.shift.clone(),
+        fine_tune: r.fine_tune.clone(),
     })
 }
 

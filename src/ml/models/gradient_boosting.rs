@@ -89,6 +89,17 @@ pub struct GradientBoosting {
 
 impl GradientBoosting {
     pub fn fit(params: &BoostingParams, x: &Array2<f64>, y: &[ClassLabel], seed: u64, progress: &ProgressSlice) -> Result<GradientBoosting> {
+        Self::boost(params, x, y, seed, progress, None)
+    }
+
+    /// Warm start: continues boosting from `base` (its trees kept, its raw scores on `x` as
+    /// the starting point) with `params.n_rounds` more rounds on `x`, `y`. The result is
+    /// `base`'s trees followed by the new ones, so it predicts and explains like any booster.
+    pub fn fit_from(base: &GradientBoosting, params: &BoostingParams, x: &Array2<f64>, y: &[ClassLabel], seed: u64, progress: &ProgressSlice) -> Result<GradientBoosting> {
+        Self::boost(params, x, y, seed, progress, Some(base))
+    }
+
+    fn boost(params: &BoostingParams, x: &Array2<f64>, y: &[ClassLabel], seed: u64, progress: &ProgressSlice, base: Option<&GradientBoosting>) -> Result<GradientBoosting> {
         let n = x.nrows();
         if n == 0 {
             return Err(MlError::Training("no training rows".into()));
@@ -106,8 +117,13 @@ impl GradientBoosting {
         if present.len() < 2 {
             return Err(MlError::Training("gradient boosting needs at least two classes in the training part".into()));
         }
-        let init: [f64; K] = std::array::from_fn(|c| if share[c] > 0.0 { (share[c] / total).ln() } else { f64::NEG_INFINITY });
-        let mut scores: Vec<[f64; K]> = vec![init; n];
+        let (init, mut scores) = match base {
+            Some(base) => (base.init, base.raw_scores(x)),
+            None => {
+                let init: [f64; K] = std::array::from_fn(|c| if share[c] > 0.0 { (share[c] / total).ln() } else { f64::NEG_INFINITY });
+                (init, vec![init; n])
+            }
+        };
         let tree_params = BoostTreeParams {
             max_leaves: params.max_leaves,
             max_depth: params.max_depth,
@@ -120,7 +136,8 @@ impl GradientBoosting {
         let factor = present.len() as f64 / (present.len() as f64 - 1.0);
         let n_features = x.ncols();
         let per_tree_features = ((n_features as f64 * params.feature_fraction).round() as usize).clamp(1, n_features.max(1));
-        let mut trees = Vec::with_capacity(params.n_rounds * present.len());
+        let mut trees = base.map(|b| b.trees.clone()).unwrap_or_default();
+        trees.reserve(params.n_rounds * present.len());
         let all_rows: Vec<u32> = (0..n as u32).collect();
         let x_rows = x.as_standard_layout();
 
@@ -200,5 +217,45 @@ impl GradientBoosting {
 
     pub fn predict_proba(&self, x: &Array2<f64>) -> Vec<[f64; K]> {
         self.raw_scores(x).iter().map(softmax).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ml::progress::SilentProgress;
+    use serde_json::json;
+
+    fn slice() -> ProgressSlice<'static> {
+        ProgressSlice { sink: &SilentProgress, start: 0.0, end: 1.0 }
+    }
+
+    fn params(raw: serde_json::Value) -> BoostingParams {
+        BoostingParams::check(&serde_json::from_value(raw).unwrap()).unwrap()
+    }
+
+    fn log_loss(model: &GradientBoosting, x: &Array2<f64>, y: &[ClassLabel]) -> f64 {
+        model.predict_proba(x).iter().zip(y).map(|(p, c)| -p[c.index()].max(1e-15).ln()).sum::<f64>() / y.len() as f64
+    }
+
+    /// Warm start keeps the base model's trees as they were, appends one tree per class per
+    /// round, starts from the base's scores, and fits rows whose rule the base never saw.
+    #[test]
+    fn continuing_boosting_keeps_the_base_and_learns_the_new_rows() {
+        // Base: the class is decided by x0. New rows: the same x0 range, class decided by x1.
+        let x_old = Array2::from_shape_fn((90, 2), |(i, j)| if j == 0 { (i / 30) as f64 * 10.0 + (i % 7) as f64 } else { (i % 11) as f64 });
+        let y_old: Vec<ClassLabel> = (0..90).map(|i| ClassLabel::ALL[i / 30]).collect();
+        let x_new = Array2::from_shape_fn((90, 2), |(i, j)| if j == 0 { (i % 30) as f64 } else { (i / 30) as f64 * 10.0 + (i % 5) as f64 });
+        let y_new = y_old.clone();
+        let base = GradientBoosting::fit(&params(json!({"n_rounds": 20, "min_data_in_leaf": 5})), &x_old, &y_old, 1, &slice()).unwrap();
+        let tuned = GradientBoosting::fit_from(&base, &params(json!({"n_rounds": 15, "min_data_in_leaf": 5})), &x_new, &y_new, 1, &slice()).unwrap();
+        assert_eq!(tuned.init, base.init);
+        assert_eq!(&tuned.trees[..base.trees.len()], &base.trees[..]);
+        assert_eq!(tuned.trees.len(), base.trees.len() + 15 * 3);
+        let (before, after) = (log_loss(&base, &x_new, &y_new), log_loss(&tuned, &x_new, &y_new));
+        assert!(after < before * 0.5, "log loss on the new rows {before} → {after}");
+        // The same warm start twice gives the same model.
+        let again = GradientBoosting::fit_from(&base, &params(json!({"n_rounds": 15, "min_data_in_leaf": 5})), &x_new, &y_new, 1, &slice()).unwrap();
+        assert_eq!(again, tuned);
     }
 }
