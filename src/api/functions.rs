@@ -65,8 +65,8 @@ pub async fn get_model_card() -> Result<ModelCard, ApiError> {
 /// One object typed into the what-if form (or any few rows) → predictions with reasons.
 #[server(endpoint = "predict_rows", input = Json)]
 pub async fn predict_rows(request: PredictRequest) -> Result<PredictionResponse, ApiError> {
-    let model = state()?.pretrained.clone();
-    tokio::task::spawn_blocking(move || crate::server::predictions::predict_rows(model.as_deref(), &request))
+    let state = state()?;
+    tokio::task::spawn_blocking(move || crate::server::predictions::predict_rows_with(&state, &request))
         .await
         .map_err(|_| ApiError::new("internal", "The prediction could not be made."))?
 }

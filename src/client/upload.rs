@@ -9,6 +9,13 @@ pub type PickedFile = web_sys::File;
 #[cfg(not(feature = "hydrate"))]
 pub type PickedFile = ();
 
+/// Picked files live only in the browser (a `web_sys::File` must stay on its thread); the
+/// server renders the page with `()` in their place, which any thread may drop.
+#[cfg(feature = "hydrate")]
+pub type FileStorage = leptos::prelude::LocalStorage;
+#[cfg(not(feature = "hydrate"))]
+pub type FileStorage = leptos::prelude::SyncStorage;
+
 /// POST /api/v1/uploads/inspect with the file.
 pub async fn inspect(file: PickedFile) -> Result<UploadInspection, ApiError> {
     #[cfg(feature = "hydrate")]
@@ -43,18 +50,18 @@ pub async fn start(config: String, train: PickedFile, test: Option<PickedFile>) 
     }
 }
 
-/// POST /api/v1/predictions as multipart: `config` (`{"model":"pretrained"}`) and `file`.
-pub async fn predict_file(file: PickedFile) -> Result<PredictionResponse, ApiError> {
+/// POST /api/v1/predictions as multipart: `config` (`{"model": …}`) and `file`.
+pub async fn predict_file(file: PickedFile, model: String) -> Result<PredictionResponse, ApiError> {
     #[cfg(feature = "hydrate")]
     {
         let form = web_sys::FormData::new().map_err(js_error)?;
-        form.append_with_str("config", r#"{"model":"pretrained"}"#).map_err(js_error)?;
+        form.append_with_str("config", &serde_json::json!({ "model": model }).to_string()).map_err(js_error)?;
         form.append_with_blob_and_filename("file", &file, &file.name()).map_err(js_error)?;
         send("/api/v1/predictions", form).await
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        let _ = file;
+        let _ = (file, model);
         Err(browser_only())
     }
 }

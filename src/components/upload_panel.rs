@@ -3,14 +3,7 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 
 use crate::api::{class_title, UploadInspection, UploadMapping, CLASSES};
-use crate::client::upload::{inspect, picked, PickedFile};
-
-/// Picked files live only in the browser (a `web_sys::File` must stay on its thread); the
-/// server renders the page with `()` in their place, which any thread may drop.
-#[cfg(feature = "hydrate")]
-type FileStorage = LocalStorage;
-#[cfg(not(feature = "hydrate"))]
-type FileStorage = SyncStorage;
+use crate::client::upload::{inspect, picked, FileStorage, PickedFile};
 
 /// Everything the train form needs to know about the user's own table: the picked files,
 /// what the server made of the training file, and the column mapping being edited.

@@ -196,7 +196,7 @@ pub fn run(base: &PretrainedModel, config: &FineTuneConfig, sink: &dyn ProgressS
     }
     sink.report(1.0, "Done");
     Ok(TrainingOutcome {
-        dataset_name: format!("{name} (fine-tuning the pretrained model)"),
+        dataset_name: name.clone(),
         model_kind: super::models::ModelKind::GradientBoosting,
         metrics: Some(metrics),
         predictions,

@@ -3,18 +3,23 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::functions::{get_model_card, predict_held_out, predict_rows};
 use crate::api::predictions_csv::predictions_csv;
 use crate::api::{class_title, ApiError, FeatureCard, PredictRequest, PredictionResponse};
 use crate::components::format::{count, percent};
-use crate::components::{ErrorPanel, ExplanationWaterfall, MetricsSummary};
+use crate::client::upload::{FileStorage, PickedFile};
+use crate::components::{ErrorPanel, ExplanationWaterfall, FineTuneForm, MetricsSummary};
 
 /// Instant answers from the pretrained model: type one object's values (the answer follows
 /// as you type), or upload a table (the archive's exports are recognised by their columns).
 #[component]
 pub fn PredictPage() -> impl IntoView {
     let card = Resource::new(|| (), |_| get_model_card());
+    // `?model=<training id>`: a saved (e.g. fine-tuned) model answers the form and the table.
+    let query = use_query_map();
+    let model = Memo::new(move |_| query.read().get("model").filter(|m| !m.trim().is_empty()).unwrap_or_else(|| "pretrained".into()));
     view! {
         <Title text="Predict · Exoplanet Playground"/>
         <h1>"Instant predictions"</h1>
@@ -30,8 +35,14 @@ pub fn PredictPage() -> impl IntoView {
                         let descriptions: BTreeMap<String, String> =
                             card.features.iter().map(|f| (f.name.clone(), format!("{} [{}]", f.description, f.unit))).collect();
                         view! {
-                            <WhatIf features=card.features.clone() descriptions=descriptions.clone()/>
-                            <TablePredictions descriptions=descriptions.clone()/>
+                            {move || (model.get() != "pretrained").then(|| view! {
+                                <p class="notice" role="status" data-testid="chosen-model">
+                                    {format!("Answering with your saved model {} (the what-if form and your table); the NASA held-out objects below use the pretrained model. ", model.get())}
+                                    <A href="/predict">"Use the pretrained model"</A>
+                                </p>
+                            })}
+                            <WhatIf features=card.features.clone() descriptions=descriptions.clone() model/>
+                            <TablePredictions descriptions=descriptions.clone() model/>
                             <HeldOut descriptions/>
                         }.into_any()
                     }
@@ -50,12 +61,12 @@ fn starting_value(f: &FeatureCard) -> String {
 }
 
 #[component]
-fn WhatIf(features: Vec<FeatureCard>, descriptions: BTreeMap<String, String>) -> impl IntoView {
+fn WhatIf(features: Vec<FeatureCard>, descriptions: BTreeMap<String, String>, model: Memo<String>) -> impl IntoView {
     let values = RwSignal::new(features.iter().map(|f| (f.name.clone(), starting_value(f))).collect::<BTreeMap<String, String>>());
     let mission = RwSignal::new("kepler".to_string());
     let answer = Resource::new(
-        move || (values.get(), mission.get()),
-        |(values, mission)| async move {
+        move || (values.get(), mission.get(), model.get()),
+        |(values, mission, model)| async move {
             let mut row: BTreeMap<String, serde_json::Value> = BTreeMap::new();
             row.insert("id".into(), "your object".into());
             for (name, text) in values {
@@ -67,7 +78,7 @@ fn WhatIf(features: Vec<FeatureCard>, descriptions: BTreeMap<String, String>) ->
                 row.insert(name, number.into());
             }
             let mission = (!mission.is_empty()).then_some(mission);
-            predict_rows(PredictRequest { model: "pretrained".into(), rows: vec![row], mission }).await
+            predict_rows(PredictRequest { model, rows: vec![row], mission }).await
         },
     );
     let fields = features
@@ -169,11 +180,14 @@ fn csv_data_url(csv: &str) -> String {
 const SHOWN_ROWS: usize = 100;
 
 #[component]
-fn TablePredictions(descriptions: BTreeMap<String, String>) -> impl IntoView {
+fn TablePredictions(descriptions: BTreeMap<String, String>, model: Memo<String>) -> impl IntoView {
     let outcome = RwSignal::new(None::<Result<PredictionResponse, ApiError>>);
     let busy = RwSignal::new(None::<String>);
+    // Kept for fine-tuning on the same table.
+    let picked_file: StoredValue<Option<PickedFile>, FileStorage> = StoredValue::new_with_storage(None);
     let on_file = move |ev: leptos::ev::Event| {
         let Some(file) = crate::client::upload::picked(&ev) else { return };
+        picked_file.set_value(Some(file.clone()));
         #[cfg(feature = "hydrate")]
         let name = file.name();
         #[cfg(not(feature = "hydrate"))]
@@ -181,7 +195,7 @@ fn TablePredictions(descriptions: BTreeMap<String, String>) -> impl IntoView {
         busy.set(Some(name));
         outcome.set(None);
         leptos::task::spawn_local(async move {
-            let result = crate::client::upload::predict_file(file).await;
+            let result = crate::client::upload::predict_file(file, model.get_untracked()).await;
             busy.set(None);
             outcome.set(Some(result));
         });
@@ -201,7 +215,15 @@ fn TablePredictions(descriptions: BTreeMap<String, String>) -> impl IntoView {
             {move || busy.get().map(|name| view! { <p class="loading" role="status">{format!("Predicting every object of {name}…")}</p> })}
             {move || outcome.get().map(|result| match result {
                 Err(error) => view! { <ErrorPanel error title="The table could not be predicted"/> }.into_any(),
-                Ok(response) => view! { <PredictionsView response descriptions=descriptions.clone()/> }.into_any(),
+                Ok(response) => {
+                    // Every labelled row counts for fine-tuning, also those the model learned from.
+                    let labelled = response.predictions.iter().filter(|p| p.actual.is_some()).count();
+                    let offer = labelled > 0 && model.get_untracked() == "pretrained";
+                    view! {
+                        <PredictionsView response descriptions=descriptions.clone()/>
+                        {offer.then(|| view! { <FineTuneForm file=picked_file labelled/> })}
+                    }.into_any()
+                }
             })}
         </section>
     }

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::functions::get_training_summary;
 use crate::api::Prediction;
 use crate::components::{
-    ClassCountsChart, ConfusionMatrixChart, CrossValidationTable, ErrorPanel, ExplanationWaterfall, ImportanceChart, MetricsSummary,
+    ClassCountsChart, ConfusionMatrixChart, CrossValidationTable, ErrorPanel, FineTuneComparison, ExplanationWaterfall, ImportanceChart, MetricsSummary,
     ModelDetailsPanel, PredictionsTable, RocCurves, ShapDotPlot,
 };
 
@@ -74,6 +74,13 @@ pub fn ResultPage() -> impl IntoView {
                         };
                         view! {
                             <h1>{format!("{} on {}", s.model_info.model_name, s.model_info.dataset_name)}</h1>
+                            {s.fine_tune.clone().map(|report| view! {
+                                <section aria-labelledby="fine-tune-heading">
+                                    <h2 id="fine-tune-heading">"Before and after fine-tuning"</h2>
+                                    <FineTuneComparison report/>
+                                    <p><A href=format!("/predict?model={}", s.id)>"Predict with the fine-tuned model"</A></p>
+                                </section>
+                            }.into_any())}
                             {scores}
                             {s.shift.clone().map(|shift| view! {
                                 <section aria-labelledby="shift-heading">
