@@ -8,6 +8,10 @@
 //!     cargo run --release --features ssr --bin bench            # all pairs
 //!     cargo run --release --features ssr --bin bench -- kepler  # one mission
 //!     cargo run --release --features ssr --bin bench -- kepler gradient_boosting '{"n_rounds":500}'
+//!     cargo run --release --features ssr --bin bench -- --fine-tune   # fine-tuning the pretrained model
+//!
+//! `--fine-tune` continues the pretrained model (100 rounds, seed 42) on each bundled archive
+//! export as a user would upload it, one `FINETUNE` line per export and comparison row.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -24,6 +28,21 @@ fn main() {
         let (mission, model) = (&args[1], &args[2]);
         if let Err(message) = bench_pair(mission, model, args.get(3).map_or("{}", String::as_str)) {
             eprintln!("bench {mission} {model}: {message}");
+            std::process::exit(1);
+        }
+        return;
+    }
+    if args.first().map(String::as_str) == Some("--fine-tune") {
+        let exe = std::env::current_exe().expect("own path");
+        let mut failed = false;
+        for mission in Mission::ALL {
+            failed |= !Command::new(&exe).args(["--fine-tune-one", mission.id()]).status().expect("run fine-tune").success();
+        }
+        std::process::exit(i32::from(failed));
+    }
+    if args.first().map(String::as_str) == Some("--fine-tune-one") {
+        if let Err(message) = bench_fine_tune(&args[1]) {
+            eprintln!("bench fine-tune {}: {message}", args[1]);
             std::process::exit(1);
         }
         return;
@@ -79,6 +98,29 @@ fn bench_pair(mission_id: &str, model_id: &str, hyperparameters: &str) -> Result
         peak_rss_mb(),
         out.explain_seconds
     );
+    Ok(())
+}
+
+fn bench_fine_tune(mission_id: &str) -> Result<(), String> {
+    use exoplanet_playground::ml::fine_tune::{run as fine_tune, FineTuneConfig};
+    use exoplanet_playground::ml::models::gradient_boosting::BoostingParams;
+    use exoplanet_playground::ml::pretrained::{load, FILE};
+    let mission = Mission::from_id(mission_id).ok_or("unknown mission")?;
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let base = load(&root.join(FILE))?;
+    let params = BoostingParams::check(&serde_json::from_str::<RawHyperparameters>(r#"{"n_rounds":100}"#).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    let file = root.join("data").join(mission.file_name());
+    let config = FineTuneConfig { file: (mission.file_name().to_string(), file), params, seed: 42, test_fraction: 0.2, data_dir: root.join("data") };
+    let started = std::time::Instant::now();
+    let out = fine_tune(&base, &config, &SilentProgress).map_err(|e| e.to_string())?;
+    let total_s = started.elapsed().as_secs_f64();
+    let f = out.fine_tune.as_ref().ok_or("no comparison")?;
+    for c in &f.comparisons {
+        println!(
+            "FINETUNE file={} on={} objects={} before_macro_f1={:.4} after_macro_f1={:.4} before_acc={:.4} after_acc={:.4} fit_s={:.2} total_s={:.2} peak_mb={:.0}",
+            mission.file_name(), c.on.replace(' ', "_"), c.objects, c.before.macro_f1, c.after.macro_f1, c.before.accuracy, c.after.accuracy, out.fit_seconds, total_s, peak_rss_mb()
+        );
+    }
     Ok(())
 }
 

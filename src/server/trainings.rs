@@ -245,7 +245,11 @@ pub fn list_trainings(state: &AppState) -> Vec<TrainingSummaryItem> {
         .into_iter()
         .map(|s| TrainingSummaryItem {
             id: s.id.to_string(),
-            model_name: ModelKind::from_id(&s.request.model).map_or(s.request.model.clone(), |k| k.name().to_string()),
+            model_name: match ModelKind::from_id(&s.request.model) {
+                Some(kind) if s.request.fine_tune.is_some() => format!("{}, fine-tuned from the pretrained model", kind.name()),
+                Some(kind) => kind.name().to_string(),
+                None => s.request.model.clone(),
+            },
             dataset: s.request.dataset,
             model: s.request.model,
             status: s.status,
