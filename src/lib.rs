@@ -2,6 +2,10 @@
 //! candidate tables. One crate, two builds: `ssr` (the axum server, with `ml` and
 //! `server`) and `hydrate` (the WASM front end). See the README's design notes for the map.
 
+// Leptos views are nested types; the predict page's (several sections, each with reactive
+// parts) is deeper than the default limit of 128 when hydrating.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod app;
 pub mod client;

@@ -620,3 +620,69 @@ async fn fine_tuning_the_pretrained_model_shows_before_and_after() {
     assert_eq!(status, 200, "{tuned}");
     assert_ne!(tuned["predictions"][0]["probabilities"], original_after["predictions"][0]["probabilities"]);
 }
+
+/// A hand-made table with its own column names: predicted through a column choice (JSON
+/// rows and a CSV file), and fine-tuned through the same choice; bad choices are named.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hand_made_table_is_read_through_a_column_choice_and_fine_tunes() {
+    let s = TestServer::start_with_limit(50).await;
+    let mut csv = String::from("Name,Host,Orbital Period (d),Transit Depth (ppm),Radius (Earth),Status\n");
+    for i in 0..90 {
+        let (status, radius, depth) = match i % 3 {
+            0 => ("CONFIRMED", 1.0 + (i % 7) as f64 * 0.4, 150.0 + (i * 37 % 900) as f64),
+            1 => ("FALSE POSITIVE", 14.0 + (i % 11) as f64 * 1.5, 9000.0 + (i * 53 % 30000) as f64),
+            _ => ("CANDIDATE", 3.0 + (i % 5) as f64, 900.0 + (i * 29 % 2000) as f64),
+        };
+        csv.push_str(&format!("mine-{i},host-{},{},{depth},{radius},{status}\n", i / 2, 0.7 + (i * 13 % 40) as f64));
+    }
+    let choice = json!({"id": "Name", "star": "Host", "label": "Status", "period": "Orbital Period (d)", "depth": "Transit Depth (ppm)", "planet_radius": "Radius (Earth)"});
+
+    // Without a choice the table is refused, saying which columns the model expects.
+    let predict = |config: Value| {
+        let form = reqwest::multipart::Form::new()
+            .text("config", config.to_string())
+            .part("file", reqwest::multipart::Part::bytes(csv.clone().into_bytes()).file_name("my_candidates.csv"));
+        let (http, url) = (s.http.clone(), format!("{}/api/v1/predictions", s.base));
+        async move {
+            let r = http.post(url).multipart(form).send().await.unwrap();
+            (r.status().as_u16(), r.json::<Value>().await.unwrap())
+        }
+    };
+    let (status, error) = predict(json!({"model": "pretrained"})).await;
+    assert_eq!(status, 422, "{error}");
+    assert!(error["error"]["message"].as_str().unwrap().contains("none of the model's input columns"));
+    let (status, error) = predict(json!({"model": "pretrained", "columns": {"period": "Period"}})).await;
+    assert_eq!(status, 422);
+    assert!(error["error"]["message"].as_str().unwrap().contains("the column 'Period' chosen for period is not in the file"), "{error}");
+
+    let (status, body) = predict(json!({"model": "pretrained", "mission": "kepler", "columns": choice})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["read_as"], "your column choice");
+    assert_eq!(body["predictions"].as_array().unwrap().len(), 90);
+    assert_eq!(body["predictions"][1]["id"], "mine-1");
+    assert_eq!(body["predictions"][1]["actual"], "false_positive");
+    assert_eq!(body["labelled_rows"], 90);
+    assert!(body["metrics"]["accuracy"].as_f64().is_some());
+
+    // JSON rows by the user's own names, through the same choice.
+    let (status, body) = s.post("/api/v1/predictions", json!({"model": "pretrained", "columns": {"period": "P", "planet_radius": "R"},
+        "rows": [{"P": 2.5, "R": 22.0}]})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["predictions"].as_array().unwrap().len(), 1);
+
+    // Fine-tuning the same file through the same choice.
+    let form = reqwest::multipart::Form::new()
+        .text("config", json!({"dataset": "upload", "model": "gradient_boosting", "fine_tune": "pretrained", "columns": choice, "hyperparameters": {"n_rounds": 20, "min_data_in_leaf": 5}}).to_string())
+        .part("train_file", reqwest::multipart::Part::bytes(csv.clone().into_bytes()).file_name("my_candidates.csv"));
+    let r = s.http.post(format!("{}/api/v1/trainings", s.base)).multipart(form).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 202);
+    let id = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    assert_eq!(s.wait_until_finished(&id).await["status"], "completed");
+    let (_, result) = s.get(&format!("/api/v1/trainings/{id}/result")).await;
+    let yours = &result["fine_tune"]["comparisons"][0];
+    assert_eq!(yours["on"], "your_table");
+    assert_eq!(yours["objects"], result["model_info"]["test_rows"]);
+    // Hosts hold two rows each: the split keeps them together.
+    assert!(result["model_info"]["split"].as_str().unwrap().contains("split by host star"), "{}", result["model_info"]["split"]);
+    println!("FINE-TUNE hand-made: before {} after {}", yours["before"]["macro_f1"], yours["after"]["macro_f1"]);
+}

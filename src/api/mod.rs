@@ -2,6 +2,7 @@
 //! type, and the `#[server]` functions the pages call. Function bodies run only on the
 //! server and delegate to `crate::server::trainings`.
 
+pub mod column_guess;
 pub mod error;
 pub mod functions;
 pub mod predictions_csv;

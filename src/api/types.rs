@@ -164,6 +164,10 @@ pub struct TrainRequest {
     /// unless set).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fine_tune: Option<String>,
+    /// Fine-tuning a table that is neither an archive export nor on the harmonised names:
+    /// the column choice of a prediction request (`columns` there).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub columns: Option<BTreeMap<String, String>>,
 }
 
 /// How an uploaded table's columns become labels and features.
@@ -611,6 +615,11 @@ pub struct PredictRequest {
     /// The mission of rows that do not say (`kepler`, `tess`, `k2`).
     #[serde(default)]
     pub mission: Option<String>,
+    /// For a table that is neither an archive export nor on the harmonised names: which
+    /// column holds each model input (`period`, `depth`, …) and, optionally, `id`, `label`,
+    /// `mission`, `star`. Inputs left out are missing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub columns: Option<BTreeMap<String, String>>,
 }
 
 /// Predictions for every row, each with its explanation, and metrics over the rows that

@@ -34,7 +34,8 @@ fn run() -> Result<(), String> {
     let model = load(&model_file)?;
     let bytes = std::fs::read(&input).map_err(|e| format!("cannot read {}: {e}", input.display()))?;
     let name = input.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "input.csv".into());
-    let response = predict_csv(Some(&model), &model_id, &name, bytes, value("--mission").as_deref()).map_err(|e| e.message)?;
+    let request = exoplanet_playground::api::PredictRequest { model: model_id, rows: Vec::new(), mission: value("--mission"), columns: None };
+    let response = predict_csv(Some(&model), &request, &name, bytes).map_err(|e| e.message)?;
     std::fs::write(&output, predictions_csv(&response.predictions)).map_err(|e| format!("cannot write {}: {e}", output.display()))?;
     println!("{} objects read as {}; predictions written to {}", response.predictions.len(), response.read_as, output.display());
     for note in &response.notes {

@@ -51,17 +51,18 @@ pub async fn start(config: String, train: PickedFile, test: Option<PickedFile>) 
 }
 
 /// POST /api/v1/predictions as multipart: `config` (`{"model": …}`) and `file`.
-pub async fn predict_file(file: PickedFile, model: String) -> Result<PredictionResponse, ApiError> {
+/// `columns`: the user's column choice for a table that is not recognised.
+pub async fn predict_file(file: PickedFile, model: String, columns: Option<std::collections::BTreeMap<String, String>>) -> Result<PredictionResponse, ApiError> {
     #[cfg(feature = "hydrate")]
     {
         let form = web_sys::FormData::new().map_err(js_error)?;
-        form.append_with_str("config", &serde_json::json!({ "model": model }).to_string()).map_err(js_error)?;
+        form.append_with_str("config", &serde_json::json!({ "model": model, "columns": columns }).to_string()).map_err(js_error)?;
         form.append_with_blob_and_filename("file", &file, &file.name()).map_err(js_error)?;
         send("/api/v1/predictions", form).await
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        let _ = (file, model);
+        let _ = (file, model, columns);
         Err(browser_only())
     }
 }

@@ -14,6 +14,8 @@ pub fn FineTuneForm(
     file: StoredValue<Option<PickedFile>, FileStorage>,
     /// How many of its rows carry a label.
     labelled: usize,
+    /// The column choice the table was read with, when it is not recognised by its columns.
+    columns: Option<std::collections::BTreeMap<String, String>>,
 ) -> impl IntoView {
     let rounds = RwSignal::new("100".to_string());
     let learning_rate = RwSignal::new("0.05".to_string());
@@ -43,6 +45,7 @@ pub fn FineTuneForm(
             "fine_tune": "pretrained",
             "hyperparameters": {"n_rounds": n_rounds as u64, "learning_rate": lr},
             "test_fraction": share / 100.0,
+            "columns": columns.clone(),
         })) {
             Ok(r) => r,
             Err(e) => return error.set(Some(e.to_string())),

@@ -2,6 +2,7 @@
 
 pub mod class_counts_chart;
 pub mod confusion_matrix;
+pub mod column_choice_form;
 pub mod cross_validation_table;
 pub mod error_panel;
 pub mod explanation_waterfall;
@@ -20,6 +21,7 @@ pub mod upload_panel;
 
 pub use class_counts_chart::ClassCountsChart;
 pub use confusion_matrix::ConfusionMatrixChart;
+pub use column_choice_form::ColumnChoiceForm;
 pub use cross_validation_table::CrossValidationTable;
 pub use fine_tune_comparison::FineTuneComparison;
 pub use fine_tune_form::FineTuneForm;

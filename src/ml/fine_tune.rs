@@ -23,7 +23,7 @@ use super::metrics::{evaluate, Metrics};
 use super::models::gradient_boosting::{BoostingParams, GradientBoosting};
 use super::models::TrainedModel;
 use super::pipeline::{HeldOutPrediction, TrainingOutcome};
-use super::predict::{objects_from_table, ObjectsToPredict};
+use super::predict::{objects_by_columns, objects_from_table, ColumnChoice, ObjectsToPredict};
 use super::pretrained::{MissionScore, PretrainedModel};
 use super::progress::{ProgressSink, ProgressSlice};
 use super::split::grouped_stratified_split;
@@ -39,6 +39,9 @@ pub const MIN_ROWS_PER_CLASS: usize = 10;
 pub struct FineTuneConfig {
     /// The user's file: the name they gave it (for messages) and where it is stored.
     pub file: (String, std::path::PathBuf),
+    /// Which column holds what, for a table that is neither an archive export nor on the
+    /// harmonised names.
+    pub columns: Option<ColumnChoice>,
     pub params: BoostingParams,
     pub seed: u64,
     pub test_fraction: f64,
@@ -91,10 +94,13 @@ pub struct FineTuneOutcome {
 /// Reads the user's file and keeps its labelled rows, refusing (with the file, the label
 /// column and the counts) a table that cannot be fine-tuned on. Also the check run before
 /// the request is queued.
-pub fn read_labelled_rows(name: &str, path: &Path) -> Result<(ObjectsToPredict, usize)> {
+pub fn read_labelled_rows(name: &str, path: &Path, columns: Option<&ColumnChoice>) -> Result<(ObjectsToPredict, usize)> {
     let bytes = std::fs::read(path).map_err(|e| MlError::InvalidUpload { file: name.to_string(), message: format!("cannot be read: {e}") })?;
     let table = read_upload(name, bytes)?;
-    let all = objects_from_table(&table, None)?;
+    let all = match columns {
+        Some(choice) => objects_by_columns(&table, choice, None)?,
+        None => objects_from_table(&table, None)?,
+    };
     let labelled: Vec<usize> = (0..all.labels.len()).filter(|&i| all.labels[i].is_some()).collect();
     let invalid = |message: String| MlError::InvalidUpload { file: name.to_string(), message };
     if labelled.is_empty() {
@@ -131,7 +137,7 @@ pub fn run(base: &PretrainedModel, config: &FineTuneConfig, sink: &dyn ProgressS
     let check = || if sink.is_cancelled() { Err(MlError::Cancelled) } else { Ok(()) };
     let (name, path) = &config.file;
     sink.report(0.0, &format!("Reading {name}"));
-    let (rows, unlabelled_rows) = read_labelled_rows(name, path)?;
+    let (rows, unlabelled_rows) = read_labelled_rows(name, path, config.columns.as_ref())?;
     let labels: Vec<ClassLabel> = rows.labels.iter().map(|l| l.expect("labelled rows only")).collect();
     sink.report(0.04, &format!("Splitting {} labelled rows by host star (seed {})", labels.len(), config.seed));
     let split = grouped_stratified_split(&labels, &rows.groups, config.test_fraction, config.seed)?;
@@ -293,7 +299,7 @@ mod tests {
     #[test]
     fn fine_tuning_on_the_k2_export_compares_both_models_on_the_same_objects() {
         let base = crate::ml::pretrained::load(&root().join(crate::ml::pretrained::FILE)).unwrap();
-        let config = FineTuneConfig { file: ("k2pandc.csv".into(), root().join("data/k2pandc.csv")), params: params(20), seed: 7, test_fraction: 0.2, data_dir: root().join("data") };
+        let config = FineTuneConfig { file: ("k2pandc.csv".into(), root().join("data/k2pandc.csv")), columns: None, params: params(20), seed: 7, test_fraction: 0.2, data_dir: root().join("data") };
         let outcome = run(&base, &config, &SilentProgress).unwrap();
         let f = outcome.fine_tune.as_ref().unwrap();
         let on: Vec<&str> = f.comparisons.iter().map(|c| c.on.as_str()).collect();
@@ -324,10 +330,10 @@ mod tests {
             csv.push_str(&format!("obj{i},{},{},{}\n", 1.0 + i as f64, 100.0 * i as f64, if i < 25 { "confirmed" } else { "false_positive" }));
         }
         std::fs::write(&path, &csv).unwrap();
-        let error = read_labelled_rows("mine.csv", &path).unwrap_err().to_string();
+        let error = read_labelled_rows("mine.csv", &path, None).unwrap_err().to_string();
         assert!(error.contains("mine.csv") && error.contains("confirmed 25, candidate 0, false_positive 5"), "{error}");
         std::fs::write(&path, "id,period,depth\nobj1,1.0,100\n").unwrap();
-        let error = read_labelled_rows("mine.csv", &path).unwrap_err().to_string();
+        let error = read_labelled_rows("mine.csv", &path, None).unwrap_err().to_string();
         assert!(error.contains("no row has a label"), "{error}");
         std::fs::remove_dir_all(&dir).ok();
     }

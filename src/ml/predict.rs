@@ -96,7 +96,75 @@ pub fn objects_from_table(table: &CsvTable, hint: Option<Mission>) -> Result<Obj
         let examples: Vec<String> = FEATURES.iter().take(4).map(|f| format!("{} (or {})", f.name, f.columns.iter().flatten().next().copied().unwrap_or(""))).collect();
         return Err(invalid(file, format!("none of the model's input columns is in the file; expected columns such as {}", examples.join(", "))));
     }
-    read_objects(table, &columns, export, hint)
+    read_objects(table, &columns, &Roles::of(table, export), export, hint)
+}
+
+/// The roles a column can play besides a feature, as keys of a [`ColumnChoice`].
+pub const ROLES: [&str; 4] = ["id", "label", "mission", "star"];
+
+/// A user's choice of which column holds what, for a table that is neither an archive
+/// export nor on the harmonised names: harmonised feature name (or a [`ROLES`] entry) →
+/// the table's column. Features left out are missing.
+pub type ColumnChoice = std::collections::BTreeMap<String, String>;
+
+/// Rows read through a [`ColumnChoice`]; every key must be a feature or role and every
+/// column must exist, else the error names both.
+pub fn objects_by_columns(table: &CsvTable, choice: &ColumnChoice, hint: Option<Mission>) -> Result<ObjectsToPredict> {
+    let file = table.file_label.as_str();
+    for (key, column) in choice {
+        if !FEATURES.iter().any(|f| f.name == key) && !ROLES.contains(&key.as_str()) {
+            return Err(invalid(file, format!("'{key}' in the column choice is neither a model input ({}) nor one of {}", FEATURES.iter().map(|f| f.name).collect::<Vec<_>>().join(", "), ROLES.join(", "))));
+        }
+        if !table.has_column(column) {
+            return Err(invalid(file, format!("the column '{column}' chosen for {key} is not in the file")));
+        }
+    }
+    let columns: Vec<Option<&str>> = FEATURES.iter().map(|f| choice.get(f.name).map(String::as_str)).collect();
+    if columns.iter().all(Option::is_none) {
+        return Err(invalid(file, "choose a column for at least one of the model's inputs"));
+    }
+    let role = |r: &str| choice.get(r).map(String::as_str);
+    let roles = Roles { id: role("id"), label: role("label"), mission: role("mission"), star: role("star") };
+    let mut objects = read_objects(table, &columns, &roles, None, hint)?;
+    objects.read_as = "your column choice".into();
+    Ok(objects)
+}
+
+/// Which columns hold each row's id, label, mission and host star (`None`: not in the table).
+struct Roles<'a> {
+    id: Option<&'a str>,
+    label: Option<&'a str>,
+    mission: Option<&'a str>,
+    star: Option<&'a str>,
+}
+
+impl<'a> Roles<'a> {
+    /// An archive export's own columns, else the conventional names.
+    fn of(table: &CsvTable, export: Option<Mission>) -> Roles<'a> {
+        let first = |names: &[&'static str]| names.iter().copied().find(|c| table.has_column(c));
+        match export {
+            Some(m) => Roles { id: Some(m.id_column()), label: Some(m.label_column()), mission: None, star: Some(m.group_column()) },
+            None => Roles {
+                id: first(&["id", "name", "object"]),
+                label: first(&["label", "disposition"]),
+                mission: first(&["mission"]),
+                star: first(&["star", "host", "hostname"]),
+            },
+        }
+    }
+}
+
+/// A label cell as a class: the class id in any case or spacing (`False positive`), or any
+/// archive's disposition value (`CONFIRMED`, `FP`, `KP`, …); `None` otherwise.
+fn label_of(value: &str, mission: Option<Mission>) -> Option<ClassLabel> {
+    let normal = value.trim().to_lowercase().replace([' ', '-'], "_");
+    if let Some(class) = ClassLabel::ALL.into_iter().find(|c| c.as_str() == normal) {
+        return Some(class);
+    }
+    match mission {
+        Some(m) => m.map_label(value),
+        None => Mission::ALL.iter().find_map(|m| m.map_label(value)),
+    }
 }
 
 /// Rows for a model trained on named columns (a saved model): each feature read from the
@@ -109,12 +177,13 @@ pub fn objects_by_feature_names(table: &CsvTable, features: &[String], mission: 
         return Err(invalid(&table.file_label, format!("none of the model's input columns is in the file; expected columns such as {}", examples.join(", "))));
     }
     let export = mission.filter(|m| table.has_column(m.id_column()) || table.has_column(m.label_column()));
-    read_objects(table, &columns, export, mission)
+    read_objects(table, &columns, &Roles::of(table, export), export, mission)
 }
 
 /// The rows of `table` with feature `j` read from `columns[j]` (`None` or absent: missing),
-/// ids, missions and labels from the export's columns (or `id` / `mission` / `label`).
-fn read_objects(table: &CsvTable, columns: &[Option<&str>], export: Option<Mission>, hint: Option<Mission>) -> Result<ObjectsToPredict> {
+/// ids, labels, missions and stars from the `roles` columns; every row of an `export` is
+/// of its mission (and only its default rows are read).
+fn read_objects(table: &CsvTable, columns: &[Option<&str>], roles: &Roles, export: Option<Mission>, hint: Option<Mission>) -> Result<ObjectsToPredict> {
     let file = table.file_label.as_str();
     let rows: Vec<usize> = match export.and_then(|m| m.row_filter()).filter(|f| table.has_column(f.column)) {
         Some(filter) => {
@@ -149,15 +218,11 @@ fn read_objects(table: &CsvTable, columns: &[Option<&str>], export: Option<Missi
         let cells = table.text_column(column)?;
         Ok(Some(rows.iter().map(|&r| cells[r].as_deref().map(str::trim).filter(|t| !t.is_empty()).map(String::from)).collect()))
     };
-    let id_column = match export {
-        Some(m) => Some(m.id_column()),
-        None => ["id", "name", "object"].into_iter().find(|c| table.has_column(c)),
-    };
-    let ids: Vec<String> = match id_column.map(text_of).transpose()?.flatten() {
+    let ids: Vec<String> = match roles.id.map(text_of).transpose()?.flatten() {
         Some(cells) => cells.into_iter().zip(&rows).map(|(v, &r)| v.unwrap_or_else(|| format!("row {}", table.line_of_row(r)))).collect(),
         None => rows.iter().map(|&r| format!("row {}", table.line_of_row(r))).collect(),
     };
-    let missions: Vec<Option<Mission>> = match (export, text_of("mission")?) {
+    let missions: Vec<Option<Mission>> = match (export, roles.mission.map(text_of).transpose()?.flatten()) {
         (Some(m), _) => vec![Some(m); rows.len()],
         (None, Some(cells)) => {
             let mut out = Vec::with_capacity(cells.len());
@@ -165,7 +230,7 @@ fn read_objects(table: &CsvTable, columns: &[Option<&str>], export: Option<Missi
                 out.push(match v.as_deref() {
                     None => hint,
                     Some(v) => Some(Mission::from_id(&v.to_lowercase()).ok_or_else(|| {
-                        invalid(file, format!("column 'mission', row {}: '{v}' is not a mission; use kepler, tess or k2, or leave it empty", table.line_of_row(r)))
+                        invalid(file, format!("column '{}', row {}: '{v}' is not a mission; use kepler, tess or k2, or leave it empty", roles.mission.unwrap_or("mission"), table.line_of_row(r)))
                     })?),
                 });
             }
@@ -173,26 +238,11 @@ fn read_objects(table: &CsvTable, columns: &[Option<&str>], export: Option<Missi
         }
         (None, None) => vec![hint; rows.len()],
     };
-    let label_column = match export {
-        Some(m) => Some(m.label_column()),
-        None => ["label", "disposition"].into_iter().find(|c| table.has_column(c)),
-    };
-    let labels: Vec<Option<ClassLabel>> = match label_column.map(text_of).transpose()?.flatten() {
-        Some(cells) => cells
-            .iter()
-            .zip(&missions)
-            .map(|(v, mission)| {
-                let v = v.as_deref()?;
-                ClassLabel::ALL.into_iter().find(|c| c.as_str() == v).or_else(|| mission.and_then(|m| m.map_label(v)))
-            })
-            .collect(),
+    let labels: Vec<Option<ClassLabel>> = match roles.label.map(text_of).transpose()?.flatten() {
+        Some(cells) => cells.iter().zip(&missions).map(|(v, mission)| label_of(v.as_deref()?, *mission)).collect(),
         None => vec![None; rows.len()],
     };
-    let group_column = match export {
-        Some(m) => Some(m.group_column()),
-        None => ["star", "host", "hostname"].into_iter().find(|c| table.has_column(c)),
-    };
-    let groups: Vec<String> = match group_column.map(text_of).transpose()?.flatten() {
+    let groups: Vec<String> = match roles.star.map(text_of).transpose()?.flatten() {
         Some(cells) => cells.into_iter().zip(&ids).map(|(star, id)| star.unwrap_or_else(|| id.clone())).collect(),
         None => ids.clone(),
     };
@@ -251,5 +301,36 @@ mod tests {
         assert_eq!(err, "mine.csv: column 'depth', row 2: 'abc' is not a finite number; leave the cell empty if the value is unknown");
         let err = objects_from_csv("mine.csv", b"foo,bar\n1,2\n".to_vec(), None).unwrap_err().to_string();
         assert!(err.starts_with("mine.csv: none of the model's input columns is in the file"), "{err}");
+    }
+
+    /// A hand-made table read through a column choice: features, id, label (archive values
+    /// and class ids in any case), star; a bad choice names the key or the column.
+    #[test]
+    fn a_column_choice_reads_a_hand_made_table() {
+        let csv = "Name,Host,Orbital Period (d),Radius,Status\nb1,S1,3.5,2.0,CONFIRMED\nb2,S1,10.25,,False positive\nb3,S2,1.0,11,\n";
+        let table = CsvTable::from_bytes("mine.csv", csv.as_bytes().to_vec()).unwrap();
+        let choice: ColumnChoice = [("period", "Orbital Period (d)"), ("planet_radius", "Radius"), ("id", "Name"), ("label", "Status"), ("star", "Host")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let objects = objects_by_columns(&table, &choice, None).unwrap();
+        assert_eq!(objects.ids, ["b1", "b2", "b3"]);
+        assert_eq!(objects.groups, ["S1", "S1", "S2"]);
+        assert_eq!(objects.labels, [Some(ClassLabel::Confirmed), Some(ClassLabel::FalsePositive), None]);
+        let period = FEATURES.iter().position(|f| f.name == "period").unwrap();
+        let radius = FEATURES.iter().position(|f| f.name == "planet_radius").unwrap();
+        assert_eq!((objects.x[[1, period]], objects.x[[0, radius]]), (10.25, 2.0));
+        assert!(objects.x[[1, radius]].is_nan() && objects.x[[0, 0 + FEATURES.iter().position(|f| f.name == "depth").unwrap()]].is_nan());
+        assert_eq!(objects.read_as, "your column choice");
+
+        let mut bad = choice.clone();
+        bad.insert("depth".into(), "Depth".into());
+        let e = objects_by_columns(&table, &bad, None).unwrap_err().to_string();
+        assert!(e.contains("mine.csv") && e.contains("the column 'Depth' chosen for depth is not in the file"), "{e}");
+        let mut bad = choice.clone();
+        bad.insert("colour".into(), "Radius".into());
+        assert!(objects_by_columns(&table, &bad, None).unwrap_err().to_string().contains("'colour' in the column choice"));
+        let only_roles: ColumnChoice = [("id".to_string(), "Name".to_string())].into_iter().collect();
+        assert!(objects_by_columns(&table, &only_roles, None).unwrap_err().to_string().contains("at least one of the model's inputs"));
     }
 }

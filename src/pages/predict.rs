@@ -7,10 +7,10 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::functions::{get_model_card, predict_held_out, predict_rows};
 use crate::api::predictions_csv::predictions_csv;
-use crate::api::{class_title, ApiError, FeatureCard, PredictRequest, PredictionResponse};
+use crate::api::{class_title, ApiError, FeatureCard, PredictRequest, PredictionResponse, UploadInspection};
 use crate::components::format::{count, percent};
 use crate::client::upload::{FileStorage, PickedFile};
-use crate::components::{ErrorPanel, ExplanationWaterfall, FineTuneForm, MetricsSummary};
+use crate::components::{ColumnChoiceForm, ErrorPanel, ExplanationWaterfall, FineTuneForm, MetricsSummary};
 
 /// Instant answers from the pretrained model: type one object's values (the answer follows
 /// as you type), or upload a table (the archive's exports are recognised by their columns).
@@ -42,7 +42,7 @@ pub fn PredictPage() -> impl IntoView {
                                 </p>
                             })}
                             <WhatIf features=card.features.clone() descriptions=descriptions.clone() model/>
-                            <TablePredictions descriptions=descriptions.clone() model/>
+                            <TablePredictions descriptions=descriptions.clone() model features=card.features.clone()/>
                             <HeldOut descriptions/>
                         }.into_any()
                     }
@@ -78,7 +78,7 @@ fn WhatIf(features: Vec<FeatureCard>, descriptions: BTreeMap<String, String>, mo
                 row.insert(name, number.into());
             }
             let mission = (!mission.is_empty()).then_some(mission);
-            predict_rows(PredictRequest { model, rows: vec![row], mission }).await
+            predict_rows(PredictRequest { model, rows: vec![row], mission, columns: None }).await
         },
     );
     let fields = features
@@ -180,38 +180,63 @@ fn csv_data_url(csv: &str) -> String {
 const SHOWN_ROWS: usize = 100;
 
 #[component]
-fn TablePredictions(descriptions: BTreeMap<String, String>, model: Memo<String>) -> impl IntoView {
+fn TablePredictions(descriptions: BTreeMap<String, String>, model: Memo<String>, features: Vec<FeatureCard>) -> impl IntoView {
     let outcome = RwSignal::new(None::<Result<PredictionResponse, ApiError>>);
     let busy = RwSignal::new(None::<String>);
-    // Kept for fine-tuning on the same table.
+    // Kept for predicting with a column choice and for fine-tuning on the same table.
     let picked_file: StoredValue<Option<PickedFile>, FileStorage> = StoredValue::new_with_storage(None);
-    let on_file = move |ev: leptos::ev::Event| {
-        let Some(file) = crate::client::upload::picked(&ev) else { return };
-        picked_file.set_value(Some(file.clone()));
+    // Set when the table is not recognised by its columns: the column-choice form shows.
+    let needs_choice = RwSignal::new(None::<UploadInspection>);
+    // The choice the shown predictions were read with (fine-tuning reads the file the same way).
+    let used_choice = RwSignal::new(None::<BTreeMap<String, String>>);
+    let harmonised: Vec<String> = features.iter().map(|f| f.name.clone()).collect();
+    let predict_with = move |columns: Option<BTreeMap<String, String>>| {
+        let Some(file) = picked_file.get_value() else { return };
         #[cfg(feature = "hydrate")]
         let name = file.name();
         #[cfg(not(feature = "hydrate"))]
         let name = String::from("your table");
         busy.set(Some(name));
         outcome.set(None);
+        used_choice.set(columns.clone());
         leptos::task::spawn_local(async move {
-            let result = crate::client::upload::predict_file(file, model.get_untracked()).await;
+            let result = crate::client::upload::predict_file(file, model.get_untracked(), columns).await;
             busy.set(None);
             outcome.set(Some(result));
+        });
+    };
+    let on_file = move |ev: leptos::ev::Event| {
+        let Some(file) = crate::client::upload::picked(&ev) else { return };
+        picked_file.set_value(Some(file.clone()));
+        needs_choice.set(None);
+        outcome.set(None);
+        let harmonised = harmonised.clone();
+        leptos::task::spawn_local(async move {
+            // An archive export or a table on the model's own names is read as it is; any
+            // other table first gets the column-choice form.
+            match crate::client::upload::inspect(file).await {
+                Err(error) => outcome.set(Some(Err(error))),
+                Ok(inspection) if inspection.detected.is_some() || inspection.columns.iter().any(|c| harmonised.contains(&c.name)) => predict_with(None),
+                Ok(inspection) => needs_choice.set(Some(inspection)),
+            }
         });
     };
     view! {
         <section aria-labelledby="table-heading">
             <h2 id="table-heading">"Your table"</h2>
             <p>
-                "A CSV of candidates: the archive's KOI, TOI or K2 export as downloaded, or any table with the columns "
+                "A CSV of candidates: the archive's KOI, TOI or K2 export as downloaded, a table with the columns "
                 <A href="/model-card">"listed on the model card"</A>
-                " (and optionally " <code>"id"</code> ", " <code>"mission"</code> ", " <code>"label"</code> "). Rows with labels also give scores."
+                " (and optionally " <code>"id"</code> ", " <code>"mission"</code> ", " <code>"label"</code> ", " <code>"star"</code>
+                "), or any other table, whose columns you then choose. Rows with labels also give scores and can fine-tune the model."
             </p>
             <div class="field">
                 <label for="predict-file">"Table to predict (CSV, UTF-8)"</label>
                 <input id="predict-file" type="file" accept=".csv,text/csv" on:change=on_file/>
             </div>
+            {move || needs_choice.get().map(|inspection| view! {
+                <ColumnChoiceForm inspection features=features.clone() on_submit=move |choice| predict_with(Some(choice))/>
+            })}
             {move || busy.get().map(|name| view! { <p class="loading" role="status">{format!("Predicting every object of {name}…")}</p> })}
             {move || outcome.get().map(|result| match result {
                 Err(error) => view! { <ErrorPanel error title="The table could not be predicted"/> }.into_any(),
@@ -219,9 +244,10 @@ fn TablePredictions(descriptions: BTreeMap<String, String>, model: Memo<String>)
                     // Every labelled row counts for fine-tuning, also those the model learned from.
                     let labelled = response.predictions.iter().filter(|p| p.actual.is_some()).count();
                     let offer = labelled > 0 && model.get_untracked() == "pretrained";
+                    let columns = used_choice.get_untracked();
                     view! {
                         <PredictionsView response descriptions=descriptions.clone()/>
-                        {offer.then(|| view! { <FineTuneForm file=picked_file labelled/> })}
+                        {offer.then(|| view! { <FineTuneForm file=picked_file labelled columns/> })}
                     }.into_any()
                 }
             })}

@@ -88,7 +88,7 @@ fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset
         if !problems.is_empty() {
             return Err(format!("Please fix: {}", problems.join(" ")));
         }
-        Ok(TrainRequest { dataset: dataset.get_untracked(), model: model_id, hyperparameters, seed: seed.unwrap_or(42), test_fraction: 0.2, preset: None, cross_validation: cross_validation.get_untracked(), mapping: None, upload: None, transfer_to: Some(transfer_to.get_untracked()).filter(|t| !t.is_empty()), fine_tune: None })
+        Ok(TrainRequest { dataset: dataset.get_untracked(), model: model_id, hyperparameters, seed: seed.unwrap_or(42), test_fraction: 0.2, preset: None, cross_validation: cross_validation.get_untracked(), mapping: None, upload: None, transfer_to: Some(transfer_to.get_untracked()).filter(|t| !t.is_empty()), fine_tune: None, columns: None })
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

@@ -296,6 +296,7 @@ mod tests {
             upload: None,
             transfer_to: None,
             fine_tune: None,
+            columns: None,
         };
         store.insert(TrainingSession::queued(id, request));
         runner.queued();

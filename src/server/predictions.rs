@@ -6,7 +6,7 @@ use crate::api::predictions_csv::quote;
 use crate::api::{ApiError, PredictRequest, PredictionResponse};
 use crate::ml::metrics::evaluate;
 use crate::ml::csv_table::CsvTable;
-use crate::ml::predict::{objects_from_table, predict};
+use crate::ml::predict::{objects_by_columns, objects_from_table, predict, ColumnChoice, ObjectsToPredict};
 use crate::ml::upload::read_upload;
 use crate::ml::pretrained::PretrainedModel;
 use crate::ml::{ClassLabel, Mission};
@@ -39,7 +39,7 @@ fn mission_hint(mission: Option<&str>) -> Result<Option<Mission>, ApiError> {
 pub fn predict_rows(model: Option<&PretrainedModel>, request: &PredictRequest) -> Result<PredictionResponse, ApiError> {
     check_model(model, &request.model)?;
     let table = rows_table(request)?;
-    predict_table(model.expect("checked"), &request.model, &table, request.mission.as_deref())
+    predict_table(model.expect("checked"), &request.model, &table, request.mission.as_deref(), request.columns.as_ref())
 }
 
 /// JSON rows with the pretrained model or a saved one (`"model"`: a completed training's id).
@@ -47,16 +47,16 @@ pub fn predict_rows_with(state: &AppState, request: &PredictRequest) -> Result<P
     if request.model == "pretrained" {
         return predict_rows(state.pretrained.as_deref(), request);
     }
-    predict_saved(state, &request.model, &rows_table(request)?, request.mission.as_deref())
+    predict_saved(state, &request.model, &rows_table(request)?, request.mission.as_deref(), request.columns.as_ref())
 }
 
 /// A CSV file with the pretrained model or a saved one.
-pub fn predict_csv_with(state: &AppState, model_id: &str, file: &str, bytes: Vec<u8>, mission: Option<&str>) -> Result<PredictionResponse, ApiError> {
-    if model_id == "pretrained" {
-        return predict_csv(state.pretrained.as_deref(), model_id, file, bytes, mission);
+pub fn predict_csv_with(state: &AppState, request: &PredictRequest, file: &str, bytes: Vec<u8>) -> Result<PredictionResponse, ApiError> {
+    if request.model == "pretrained" {
+        return predict_csv(state.pretrained.as_deref(), request, file, bytes);
     }
     let table = read_upload(file, bytes).map_err(upload_error)?;
-    predict_saved(state, model_id, &table, mission)
+    predict_saved(state, &request.model, &table, request.mission.as_deref(), request.columns.as_ref())
 }
 
 fn rows_table(request: &PredictRequest) -> Result<CsvTable, ApiError> {
@@ -96,10 +96,10 @@ fn rows_table(request: &PredictRequest) -> Result<CsvTable, ApiError> {
 }
 
 /// A CSV file (`file` names it in messages).
-pub fn predict_csv(model: Option<&PretrainedModel>, model_id: &str, file: &str, bytes: Vec<u8>, mission: Option<&str>) -> Result<PredictionResponse, ApiError> {
-    check_model(model, model_id)?;
+pub fn predict_csv(model: Option<&PretrainedModel>, request: &PredictRequest, file: &str, bytes: Vec<u8>) -> Result<PredictionResponse, ApiError> {
+    check_model(model, &request.model)?;
     let table = read_upload(file, bytes).map_err(upload_error)?;
-    predict_table(model.expect("checked"), model_id, &table, mission)
+    predict_table(model.expect("checked"), &request.model, &table, request.mission.as_deref(), request.columns.as_ref())
 }
 
 /// The bundled objects of a mission the pretrained model never learned from (its held-out
@@ -117,9 +117,19 @@ pub fn predict_held_out(model: Option<&PretrainedModel>, data_dir: &std::path::P
 }
 
 /// Rows of a table with the pretrained model (already checked by the caller).
-fn predict_table(model: &PretrainedModel, model_id: &str, table: &CsvTable, mission: Option<&str>) -> Result<PredictionResponse, ApiError> {
-    let objects = objects_from_table(table, mission_hint(mission)?).map_err(upload_error)?;
-    respond(model, model_id, objects)
+fn predict_table(model: &PretrainedModel, model_id: &str, table: &CsvTable, mission: Option<&str>, columns: Option<&ColumnChoice>) -> Result<PredictionResponse, ApiError> {
+    respond(model, model_id, harmonised_objects(table, mission, columns)?)
+}
+
+/// A table's rows on the harmonised features: through the user's column choice, else by
+/// recognising an archive export or the harmonised names.
+fn harmonised_objects(table: &CsvTable, mission: Option<&str>, columns: Option<&ColumnChoice>) -> Result<ObjectsToPredict, ApiError> {
+    let hint = mission_hint(mission)?;
+    match columns {
+        Some(choice) => objects_by_columns(table, choice, hint),
+        None => objects_from_table(table, hint),
+    }
+    .map_err(upload_error)
 }
 
 fn respond(model: &PretrainedModel, model_id: &str, objects: crate::ml::predict::ObjectsToPredict) -> Result<PredictionResponse, ApiError> {
@@ -173,7 +183,7 @@ const SAVED_BACKGROUND_ROWS: usize = 64;
 /// Predictions with a saved model: `model_id` is a completed training's id. Its features are
 /// read from the columns of the same names (an archive export of its mission works as
 /// downloaded); bundled objects outside its held-out part are left out of the metrics.
-pub fn predict_saved(state: &AppState, model_id: &str, table: &CsvTable, mission_hint_id: Option<&str>) -> Result<PredictionResponse, ApiError> {
+pub fn predict_saved(state: &AppState, model_id: &str, table: &CsvTable, mission_hint_id: Option<&str>, columns: Option<&ColumnChoice>) -> Result<PredictionResponse, ApiError> {
     use crate::ml::dataset::LabelledDataset;
     use crate::ml::explain::explain;
     use crate::ml::models::TrainedModel;
@@ -191,10 +201,12 @@ pub fn predict_saved(state: &AppState, model_id: &str, table: &CsvTable, mission
     if session.request.fine_tune.is_some() {
         // Saved in the shipped model's format: read and explained exactly like it.
         let model: PretrainedModel = serde_json::from_str(&json).map_err(|e| ApiError::new("internal", format!("The saved model {id} is unreadable: {e}")))?;
-        let objects = objects_from_table(table, mission_hint(mission_hint_id)?).map_err(upload_error)?;
-        let mut response = respond(&model, model_id, objects)?;
+        let mut response = respond(&model, model_id, harmonised_objects(table, mission_hint_id, columns)?)?;
         response.notes.insert(0, format!("Model: the pretrained model fine-tuned on {} (training {id}).", result.model_info.dataset_name));
         return Ok(response);
+    }
+    if columns.is_some() {
+        return Err(ApiError::new("invalid_request", "A column choice applies to the pretrained model and fine-tuned ones; this model reads the columns it was trained on, by name.").with_field("columns"));
     }
     let model: TrainedModel = serde_json::from_str(&json).map_err(|e| ApiError::new("internal", format!("The saved model {id} is unreadable: {e}")))?;
     let mission = Mission::from_id(&result.model_info.dataset);

@@ -180,7 +180,7 @@ async fn create_predictions(State(state): State<AppState>, request: axum::extrac
         let config: PredictRequest = serde_json::from_str(config.as_deref().unwrap_or(r#"{"model":"pretrained"}"#))
             .map_err(|e| ApiError::new("invalid_request", format!("The 'config' part is not valid: {e}")))?;
         let (name, bytes) = file.ok_or_else(|| ApiError::new("invalid_request", "The form has no 'file' part (the CSV table).").with_field("file"))?;
-        tokio::task::spawn_blocking(move || predictions::predict_csv_with(&work, &config.model, &name, bytes, config.mission.as_deref())).await
+        tokio::task::spawn_blocking(move || predictions::predict_csv_with(&work, &config, &name, bytes)).await
     } else {
         let Json(body) = Json::<PredictRequest>::from_request(request, &state).await.map_err(|rejection: JsonRejection| {
             ApiError::new("invalid_request", format!("The request body is not a valid prediction request: {}", rejection.body_text()))

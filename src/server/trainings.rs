@@ -178,11 +178,11 @@ fn fine_tune_job(config: &Config, pretrained: Option<&Arc<PretrainedModel>>, bas
         .ok_or_else(|| ApiError::new("not_found", format!("The uploaded file {} is no longer stored; upload it again.", files.train_name)))?;
     let file = (files.train_name.clone(), path);
     if check_files {
-        crate::ml::fine_tune::read_labelled_rows(&file.0, &file.1).map_err(super::uploads::upload_error)?;
+        crate::ml::fine_tune::read_labelled_rows(&file.0, &file.1, request.columns.as_ref()).map_err(super::uploads::upload_error)?;
     }
     Ok(FineTuneJob {
         base: base.clone(),
-        config: FineTuneConfig { file, params, seed: request.seed, test_fraction: request.test_fraction, data_dir: config.data_dir.clone() },
+        config: FineTuneConfig { file, columns: request.columns.clone(), params, seed: request.seed, test_fraction: request.test_fraction, data_dir: config.data_dir.clone() },
     })
 }
 
