@@ -29,6 +29,11 @@ test("the archive's TOI export is predicted with reasons in seconds, with held-o
   expect(Date.now() - started).toBeLessThan(30_000);
   await expect(page.getByText(/left out of the metrics/)).toBeVisible();
   await expect(page.getByTestId("metric-macro-f1")).toHaveText(/0\.\d{3}/);
+  // The same charts as a training result: confusion matrix and ROC curves of the scored
+  // objects, and the predicted classes of all of them.
+  await expect(page.getByTestId("confusion-matrix")).toBeVisible();
+  await expect(page.getByTestId("roc-curves")).toBeVisible();
+  await expect(page.getByRole("region", { name: "Predicted classes" })).toBeVisible();
   const rows = page.getByTestId("predict-table").locator("tbody tr");
   await expect(rows).toHaveCount(100);
   await expect(rows.first().locator("td.reasons li").first()).toContainText(/pushes (toward|away from)/);

@@ -10,7 +10,7 @@ use crate::api::predictions_csv::predictions_csv;
 use crate::api::{class_title, ApiError, FeatureCard, PredictRequest, PredictionResponse, UploadInspection};
 use crate::components::format::{count, percent};
 use crate::client::upload::{FileStorage, PickedFile};
-use crate::components::{ColumnChoiceForm, ErrorPanel, ExplanationWaterfall, FineTuneForm, MetricsSummary};
+use crate::components::{ClassCountsChart, ColumnChoiceForm, ConfusionMatrixChart, ErrorPanel, ExplanationWaterfall, FineTuneForm, MetricsSummary, RocCurves};
 
 /// Instant answers from the pretrained model: type one object's values (the answer follows
 /// as you type), or upload a table (the archive's exports are recognised by their columns).
@@ -263,6 +263,14 @@ fn PredictionsView(response: PredictionResponse, descriptions: BTreeMap<String, 
     let r = response;
     let csv = csv_data_url(&predictions_csv(&r.predictions));
     let total = r.predictions.len();
+    // Every object counts here (the scores above cover only those the model never learned from).
+    let (mut predicted_counts, mut actual_counts) = (BTreeMap::new(), BTreeMap::new());
+    for p in &r.predictions {
+        *predicted_counts.entry(p.prediction.clone()).or_insert(0usize) += 1;
+        if let Some(a) = &p.actual {
+            *actual_counts.entry(a.clone()).or_insert(0usize) += 1;
+        }
+    }
     let rows = r
         .predictions
         .iter()
@@ -288,8 +296,22 @@ fn PredictionsView(response: PredictionResponse, descriptions: BTreeMap<String, 
         <ul class="notes">{r.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect::<Vec<_>>()}</ul>
         {r.metrics.clone().map(|m| view! {
             <h3>{format!("Scores on the {} labelled objects the model never learned from", count(r.labelled_rows))}</h3>
-            <MetricsSummary metrics=m/>
-        })}
+            <MetricsSummary metrics=m.clone()/>
+            <div class="chart-row">
+                <section aria-label="Confusion matrix">
+                    <h3>"Confusion matrix"</h3>
+                    <ConfusionMatrixChart matrix=m.confusion_matrix.clone()/>
+                </section>
+                <section aria-label="ROC curves">
+                    <h3>"ROC curves"</h3>
+                    <RocCurves curves=m.roc_curves.clone()/>
+                </section>
+            </div>
+        }.into_any())}
+        <section aria-label="Predicted classes" class="predicted-classes">
+            <h3>"Predicted classes"</h3>
+            <ClassCountsChart predicted=predicted_counts actual=actual_counts/>
+        </section>
         <p><a href=csv download="predictions.csv" class="button">"Download all predictions (CSV)"</a></p>
         {move || selected.get().map(|p| view! {
             <section class="explanation" aria-label="Why this prediction">
