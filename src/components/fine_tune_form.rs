@@ -36,6 +36,9 @@ pub fn FineTuneForm(
         if n_rounds.fract() != 0.0 {
             return error.set(Some(format!("Boosting rounds: {n_rounds} is not a whole number.")));
         }
+        if !(5.0..=50.0).contains(&share) {
+            return error.set(Some(format!("Held-out share: {share} % is outside 5 to 50 %.")));
+        }
         let Some(picked) = file.get_value() else {
             return error.set(Some("Choose the table again: the page no longer holds it.".into()));
         };
@@ -82,6 +85,7 @@ pub fn FineTuneForm(
                 <div class="field">
                     <label for="fine-tune-share">"Held-out share of your rows (%)"</label>
                     <input id="fine-tune-share" type="text" inputmode="decimal" prop:value=move || test_share.get() on:input=move |ev| test_share.set(event_target_value(&ev))/>
+                    <p class="hint">"5 to 50; these rows score both models."</p>
                 </div>
                 {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
                 <button type="submit" class="button button-primary" prop:disabled=move || sending.get()>

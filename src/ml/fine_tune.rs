@@ -164,7 +164,7 @@ pub fn run(base: &PretrainedModel, config: &FineTuneConfig, sink: &dyn ProgressS
     let fit_seconds = started.elapsed().as_secs_f64();
     let added_trees = tuned_booster.trees.len() - base_booster.trees.len();
     let tuned = PretrainedModel { model: TrainedModel::GradientBoosting(tuned_booster), ..base.clone() };
-    let tuned = learned_ids(tuned, &train);
+    let mut tuned = learned_ids(tuned, &train);
     check()?;
 
     sink.report(0.76, &format!("Scoring both models on {} held-out rows of {name}", y_test.len()));
@@ -177,7 +177,6 @@ pub fn run(base: &PretrainedModel, config: &FineTuneConfig, sink: &dyn ProgressS
     sink.report(0.8, "Scoring both models on NASA's held-out objects");
     let (nasa, nasa_objects_left_out) = nasa_comparisons(base, &tuned, &config.data_dir)?;
     // The saved model's own record of its NASA scores (as the shipped model's file has).
-    let mut tuned = tuned;
     tuned.scores = nasa
         .iter()
         .filter(|c| Mission::from_id(&c.on).is_some())

@@ -118,6 +118,11 @@ fn Card(card: ModelCard) -> impl IntoView {
                 <li>"The magnitude input is each survey's own band (Kepler, TESS, V for K2); values from another survey's band shift it."</li>
                 <li>"On K2, which cells are empty depends on the reference paper, and that alone predicts the label; K2 figures flatter any model."</li>
                 <li>"Objects from other surveys, or very unlike the Kepler, TESS and K2 candidates, are outside what it learned."</li>
+                <li>
+                    "With labelled objects of your own you can fine-tune it on the "
+                    <A href="/predict">"predict page"</A>
+                    ": the result shows what it gains on your held-out rows and what it loses on NASA's (specialising on one mission costs the others). The fine-tuned copy is saved as a new model; this one never changes."
+                </li>
             </ul>
         </section>
         <section aria-labelledby="cite-heading">

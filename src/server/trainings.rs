@@ -103,17 +103,8 @@ pub fn training_config(config: &Config, pretrained: Option<&Arc<PretrainedModel>
         let known: Vec<&str> = ModelKind::ALL.iter().map(|m| m.id()).collect();
         ApiError::new("unknown_model", format!("Unknown model '{}'. Choose one of: {}.", request.model, known.join(", "))).with_field("model")
     })?;
-    let params = ModelParams::check(kind, &request.hyperparameters).map_err(|e| match e {
-        MlError::InvalidHyperparameter { name, reason } => {
-            ApiError::new("invalid_hyperparameter", format!("Hyperparameter '{name}' {reason}.")).with_field(format!("hyperparameters.{name}"))
-        }
-        other => ApiError::new("invalid_request", other.to_string()),
-    })?;
-    if !TEST_FRACTION_RANGE.contains(&request.test_fraction) {
-        let (lo, hi) = (TEST_FRACTION_RANGE.start(), TEST_FRACTION_RANGE.end());
-        return Err(ApiError::new("invalid_value", format!("test_fraction must be between {lo} and {hi}, got {}.", request.test_fraction))
-            .with_field("test_fraction"));
-    }
+    let params = ModelParams::check(kind, &request.hyperparameters).map_err(hyperparameter_error)?;
+    check_test_fraction(request.test_fraction)?;
     let transfer_to = match request.transfer_to.as_deref() {
         None | Some("") => None,
         Some(_) if upload.is_some() => {
@@ -140,6 +131,24 @@ pub fn training_config(config: &Config, pretrained: Option<&Arc<PretrainedModel>
     })
 }
 
+/// A refused hyperparameter, named in the message and the field.
+fn hyperparameter_error(error: MlError) -> ApiError {
+    match error {
+        MlError::InvalidHyperparameter { name, reason } => {
+            ApiError::new("invalid_hyperparameter", format!("Hyperparameter '{name}' {reason}.")).with_field(format!("hyperparameters.{name}"))
+        }
+        other => ApiError::new("invalid_request", other.to_string()),
+    }
+}
+
+fn check_test_fraction(fraction: f64) -> Result<(), ApiError> {
+    if TEST_FRACTION_RANGE.contains(&fraction) {
+        return Ok(());
+    }
+    let (lo, hi) = (TEST_FRACTION_RANGE.start(), TEST_FRACTION_RANGE.end());
+    Err(ApiError::new("invalid_value", format!("test_fraction must be between {lo} and {hi}, got {fraction}.")).with_field("test_fraction"))
+}
+
 /// Boosting rounds a fine-tuning adds unless the request sets `n_rounds`.
 pub const FINE_TUNE_ROUNDS: u64 = 100;
 
@@ -164,16 +173,8 @@ fn fine_tune_job(config: &Config, pretrained: Option<&Arc<PretrainedModel>>, bas
     if files.test_id.is_some() || request.mapping.is_some() || request.transfer_to.is_some() || request.cross_validation {
         return Err(ApiError::new("invalid_request", "Fine-tuning takes one table (split by host star into your training and held-out rows): no test file, column mapping, transfer or cross-validation."));
     }
-    if !TEST_FRACTION_RANGE.contains(&request.test_fraction) {
-        let (lo, hi) = (TEST_FRACTION_RANGE.start(), TEST_FRACTION_RANGE.end());
-        return Err(ApiError::new("invalid_value", format!("test_fraction must be between {lo} and {hi}, got {}.", request.test_fraction)).with_field("test_fraction"));
-    }
-    let params = BoostingParams::check(&request.hyperparameters).map_err(|e| match e {
-        MlError::InvalidHyperparameter { name, reason } => {
-            ApiError::new("invalid_hyperparameter", format!("Hyperparameter '{name}' {reason}.")).with_field(format!("hyperparameters.{name}"))
-        }
-        other => ApiError::new("invalid_request", other.to_string()),
-    })?;
+    check_test_fraction(request.test_fraction)?;
+    let params = BoostingParams::check(&request.hyperparameters).map_err(hyperparameter_error)?;
     let path = super::uploads::path(&config.state_dir, &files.train_id)
         .ok_or_else(|| ApiError::new("not_found", format!("The uploaded file {} is no longer stored; upload it again.", files.train_name)))?;
     let file = (files.train_name.clone(), path);
