@@ -14,6 +14,11 @@ test("fine-tuning on a labelled table shows the pretrained and the fine-tuned mo
   await page.getByLabel("Learning rate").fill("gently");
   await page.getByRole("button", { name: "Fine-tune the pretrained model" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "Learning rate: 'gently' is not a number." })).toBeVisible();
+  await page.getByLabel("Learning rate").fill("0.05");
+  await page.getByLabel("Held-out share of your rows (%)").fill("90");
+  await page.getByRole("button", { name: "Fine-tune the pretrained model" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Held-out share: 90 % is outside 5 to 50 %." })).toBeVisible();
+  await page.getByLabel("Held-out share of your rows (%)").fill("20");
   await page.getByLabel("Learning rate").fill("5");
   await page.getByRole("button", { name: "Fine-tune the pretrained model" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "Hyperparameter 'learning_rate'" })).toBeVisible();
