@@ -649,7 +649,7 @@ async fn a_hand_made_table_is_read_through_a_column_choice_and_fine_tunes() {
         }
     };
     let (status, error) = predict(json!({"model": "pretrained"})).await;
-    assert_eq!(status, 422, "{error}");
+    assert_eq!((status, error["error"]["code"].as_str()), (422, Some("unrecognised_columns")), "{error}");
     assert!(error["error"]["message"].as_str().unwrap().contains("none of the model's input columns"));
     let (status, error) = predict(json!({"model": "pretrained", "columns": {"period": "Period"}})).await;
     assert_eq!(status, 422);

@@ -9,7 +9,9 @@ use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
     /// Stable machine code: `invalid_request`, `invalid_hyperparameter`, `unknown_dataset`,
-    /// `unknown_model`, `not_found`, `not_finished`, `queue_full`, `internal`, `network`.
+    /// `unknown_model`, `invalid_value`, `invalid_upload`, `unrecognised_columns` (a table to
+    /// predict whose columns must be chosen), `too_large`, `not_found`, `not_finished`,
+    /// `queue_full`, `internal`, `network`.
     pub code: String,
     pub message: String,
     /// The request field at fault, when there is one.
@@ -36,7 +38,7 @@ impl ApiError {
             "invalid_request" => 400,
             "not_found" => 404,
             "not_finished" => 409,
-            "invalid_hyperparameter" | "unknown_dataset" | "unknown_model" | "invalid_value" | "invalid_upload" => 422,
+            "invalid_hyperparameter" | "unknown_dataset" | "unknown_model" | "invalid_value" | "invalid_upload" | "unrecognised_columns" => 422,
             "too_large" => 413,
             "queue_full" => 429,
             "network" => 503,

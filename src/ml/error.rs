@@ -28,6 +28,10 @@ pub enum MlError {
     Training(String),
     #[error("{file}: {message}")]
     InvalidUpload { file: String, message: String },
+    /// A table to predict in which none of the model's inputs is recognised by name: the
+    /// user has to say which column holds what.
+    #[error("{file}: none of the model's input columns is in the file; expected columns such as {expected}")]
+    UnrecognisedColumns { file: String, expected: String },
     #[error("training was cancelled")]
     Cancelled,
 }

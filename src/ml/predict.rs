@@ -94,7 +94,7 @@ pub fn objects_from_table(table: &CsvTable, hint: Option<Mission>) -> Result<Obj
         .collect();
     if !columns.iter().any(|c| c.is_some_and(|c| table.has_column(c))) {
         let examples: Vec<String> = FEATURES.iter().take(4).map(|f| format!("{} (or {})", f.name, f.columns.iter().flatten().next().copied().unwrap_or(""))).collect();
-        return Err(invalid(file, format!("none of the model's input columns is in the file; expected columns such as {}", examples.join(", "))));
+        return Err(MlError::UnrecognisedColumns { file: file.to_string(), expected: examples.join(", ") });
     }
     read_objects(table, &columns, &Roles::of(table, export), export, hint)
 }
@@ -174,7 +174,7 @@ pub fn objects_by_feature_names(table: &CsvTable, features: &[String], mission: 
     let columns: Vec<Option<&str>> = features.iter().map(|f| Some(f.as_str())).collect();
     if !features.iter().any(|f| table.has_column(f)) {
         let examples: Vec<&str> = features.iter().take(4).map(String::as_str).collect();
-        return Err(invalid(&table.file_label, format!("none of the model's input columns is in the file; expected columns such as {}", examples.join(", "))));
+        return Err(MlError::UnrecognisedColumns { file: table.file_label.clone(), expected: examples.join(", ") });
     }
     let export = mission.filter(|m| table.has_column(m.id_column()) || table.has_column(m.label_column()));
     read_objects(table, &columns, &Roles::of(table, export), export, mission)

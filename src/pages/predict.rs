@@ -181,6 +181,8 @@ const SHOWN_ROWS: usize = 100;
 
 #[component]
 fn TablePredictions(descriptions: BTreeMap<String, String>, model: Memo<String>, features: Vec<FeatureCard>) -> impl IntoView {
+    /// The server's code for a table whose columns it cannot read as the model's inputs.
+    const UNRECOGNISED: &str = "unrecognised_columns";
     let outcome = RwSignal::new(None::<Result<PredictionResponse, ApiError>>);
     let busy = RwSignal::new(None::<String>);
     // Kept for predicting with a column choice and for fine-tuning on the same table.
@@ -189,7 +191,6 @@ fn TablePredictions(descriptions: BTreeMap<String, String>, model: Memo<String>,
     let needs_choice = RwSignal::new(None::<UploadInspection>);
     // The choice the shown predictions were read with (fine-tuning reads the file the same way).
     let used_choice = RwSignal::new(None::<BTreeMap<String, String>>);
-    let harmonised: Vec<String> = features.iter().map(|f| f.name.clone()).collect();
     let predict_with = move |columns: Option<BTreeMap<String, String>>| {
         let Some(file) = picked_file.get_value() else { return };
         #[cfg(feature = "hydrate")]
@@ -202,24 +203,25 @@ fn TablePredictions(descriptions: BTreeMap<String, String>, model: Memo<String>,
         leptos::task::spawn_local(async move {
             let result = crate::client::upload::predict_file(file, model.get_untracked(), columns).await;
             busy.set(None);
+            // A table the server cannot read by its column names: ask which column holds what.
+            if matches!(&result, Err(e) if e.code == UNRECOGNISED) {
+                if let Some(file) = picked_file.get_value() {
+                    match crate::client::upload::inspect(file).await {
+                        Ok(inspection) => return needs_choice.set(Some(inspection)),
+                        Err(error) => return outcome.set(Some(Err(error))),
+                    }
+                }
+            }
             outcome.set(Some(result));
         });
     };
     let on_file = move |ev: leptos::ev::Event| {
         let Some(file) = crate::client::upload::picked(&ev) else { return };
-        picked_file.set_value(Some(file.clone()));
+        picked_file.set_value(Some(file));
         needs_choice.set(None);
-        outcome.set(None);
-        let harmonised = harmonised.clone();
-        leptos::task::spawn_local(async move {
-            // An archive export or a table on the model's own names is read as it is; any
-            // other table first gets the column-choice form.
-            match crate::client::upload::inspect(file).await {
-                Err(error) => outcome.set(Some(Err(error))),
-                Ok(inspection) if inspection.detected.is_some() || inspection.columns.iter().any(|c| harmonised.contains(&c.name)) => predict_with(None),
-                Ok(inspection) => needs_choice.set(Some(inspection)),
-            }
-        });
+        // An archive export or a table on the model's own names is read as it is; the
+        // server's answer says when the columns have to be chosen.
+        predict_with(None);
     };
     view! {
         <section aria-labelledby="table-heading">

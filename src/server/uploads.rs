@@ -14,6 +14,8 @@ use crate::ml::MlError;
 /// An upload problem as the API reports it: 422 with the file / column / row message.
 pub fn upload_error(error: MlError) -> ApiError {
     match error {
+        // Its own code: the predict page answers it with the column-choice form.
+        MlError::UnrecognisedColumns { .. } => ApiError::new("unrecognised_columns", error.to_string()),
         MlError::InvalidUpload { .. } | MlError::Csv { .. } | MlError::NotNumeric { .. } | MlError::MissingColumn { .. } | MlError::UnknownLabel { .. } => {
             ApiError::new("invalid_upload", error.to_string())
         }
