@@ -2,6 +2,8 @@
 //! validation errors and complete trainings on the bundled NASA tables.
 #![cfg(feature = "ssr")]
 
+mod common;
+
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -299,13 +301,8 @@ async fn uploads_train_and_bad_files_are_refused_with_specific_messages() {
     };
 
     // A hand-made table with its own column names, 20 objects per class.
-    let mut custom = String::from("object,host,verdict,period_d,radius_re\n");
-    for i in 0..60 {
-        let v = ["yes", "unsure", "no"][i % 3];
-        custom.push_str(&format!("o{i},h{},{v},{},{}\n", i / 2, 1.5 + (i % 3) as f64 * 4.0 + (i % 7) as f64 * 0.1, 1.0 + (i % 3) as f64));
-    }
-    let mapping = json!({"label_column": "verdict", "label_values": {"yes": "confirmed", "unsure": "candidate", "no": "false_positive"},
-        "features": ["period_d", "radius_re"], "id_column": "object", "group_column": "host"});
+    let custom = common::custom_table();
+    let mapping = common::custom_mapping();
     let (status, started) = post(form(json!({"dataset": "upload", "model": "decision_tree", "mapping": mapping}), ("mine.csv", custom.clone().into_bytes()))).await;
     assert_eq!(status, 202, "{started}");
     let done = s.wait_until_finished(started["id"].as_str().unwrap()).await;

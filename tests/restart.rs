@@ -4,6 +4,8 @@
 //! sharing one state folder share one queue: each takes work, and either can cancel.
 #![cfg(feature = "ssr")]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -194,13 +196,8 @@ async fn uploaded_tables_trainings_survive_a_restart() {
     server.wait_ready(&http).await;
 
     let koi = std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/koi_cumulative.csv")).unwrap();
-    let mut custom = String::from("object,host,verdict,period_d,radius_re\n");
-    for i in 0..60 {
-        let v = ["yes", "unsure", "no"][i % 3];
-        custom.push_str(&format!("o{i},h{},{v},{},{}\n", i / 2, 1.5 + (i % 3) as f64 * 4.0 + (i % 7) as f64 * 0.1, 1.0 + (i % 3) as f64));
-    }
-    let mapping = json!({"label_column": "verdict", "label_values": {"yes": "confirmed", "unsure": "candidate", "no": "false_positive"},
-        "features": ["period_d", "radius_re"], "id_column": "object", "group_column": "host"});
+    let custom = common::custom_table();
+    let mapping = common::custom_mapping();
     let uploads = [
         (json!({"dataset": "upload", "model": "logistic_regression"}), "cumulative_2025.csv", koi),
         (json!({"dataset": "upload", "model": "decision_tree", "mapping": mapping}), "my_candidates.csv", custom.into_bytes()),

@@ -85,6 +85,7 @@ mod tests {
         assert_eq!(ApiError::not_found("training", "x").status(), 404);
         assert_eq!(ApiError::new("invalid_hyperparameter", "").status(), 422);
         assert_eq!(ApiError::new("not_finished", "").status(), 409);
+        assert_eq!(ApiError::new("unrecognised_columns", "").status(), 422);
         assert_eq!(ApiError::new("whatever", "").status(), 500);
     }
 }

@@ -163,8 +163,9 @@ pub fn run(base: &PretrainedModel, config: &FineTuneConfig, sink: &dyn ProgressS
     let tuned_booster = GradientBoosting::fit_from(base_booster, &config.params, &x_train, &y_train, config.seed, &fit_slice)?;
     let fit_seconds = started.elapsed().as_secs_f64();
     let added_trees = tuned_booster.trees.len() - base_booster.trees.len();
-    let tuned = PretrainedModel { model: TrainedModel::GradientBoosting(tuned_booster), ..base.clone() };
-    let mut tuned = learned_ids(tuned, &train);
+    let mut tuned = PretrainedModel { model: TrainedModel::GradientBoosting(tuned_booster), ..base.clone() };
+    // Its later predictions leave the user's training rows out of metrics, as the base's.
+    tuned.add_train_ids(train.missions.iter().copied().zip(train.ids.iter().map(String::as_str)));
     check()?;
 
     sink.report(0.76, &format!("Scoring both models on {} held-out rows of {name}", y_test.len()));
@@ -231,23 +232,6 @@ pub fn run(base: &PretrainedModel, config: &FineTuneConfig, sink: &dyn ProgressS
             model: tuned,
         }),
     })
-}
-
-/// The fine-tuned model also learned from the user's training rows: their ids are added to
-/// the ids it learned from, so its later predictions leave them out of metrics.
-fn learned_ids(mut model: PretrainedModel, train: &ObjectsToPredict) -> PretrainedModel {
-    model.train_ids.resize(Mission::ALL.len(), Vec::new());
-    for (id, mission) in train.ids.iter().zip(&train.missions) {
-        match mission {
-            Some(m) => model.train_ids[PretrainedModel::mission_code(*m)].push(id.clone()),
-            None => model.other_train_ids.push(id.clone()),
-        }
-    }
-    for ids in model.train_ids.iter_mut().chain(std::iter::once(&mut model.other_train_ids)) {
-        ids.sort();
-        ids.dedup();
-    }
-    model
 }
 
 /// Both models on each mission's held-out part (the objects the shipped model never learned

@@ -148,8 +148,20 @@ impl PretrainedModel {
         }
     }
 
-    pub fn mission_code(mission: Mission) -> usize {
-        mission_code(mission) as usize
+    /// Records more objects the model learned from (a fine-tuning's training rows), kept
+    /// sorted for [`Self::learned_from`].
+    pub fn add_train_ids<'a>(&mut self, objects: impl IntoIterator<Item = (Option<Mission>, &'a str)>) {
+        self.train_ids.resize(Mission::ALL.len(), Vec::new());
+        for (mission, id) in objects {
+            match mission {
+                Some(m) => self.train_ids[mission_code(m) as usize].push(id.to_string()),
+                None => self.other_train_ids.push(id.to_string()),
+            }
+        }
+        for ids in self.train_ids.iter_mut().chain(std::iter::once(&mut self.other_train_ids)) {
+            ids.sort();
+            ids.dedup();
+        }
     }
 }
 
