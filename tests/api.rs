@@ -33,7 +33,7 @@ impl TestServer {
         let leptos = leptos::prelude::get_configuration(Some("Cargo.toml")).unwrap().leptos_options;
         let state_dir = std::env::temp_dir().join(format!("exo-api-test-{}", uuid::Uuid::new_v4()));
         let config = Config {
-            leptos,
+            leptos: leptos.clone(),
             state_dir,
             data_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data"),
             max_concurrent_trainings: 1,
@@ -43,6 +43,7 @@ impl TestServer {
             max_upload_mb,
             database_url: None,
             pretrained_model: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/pretrained.json"),
+            ..Config::with_defaults(leptos.clone())
         };
         let state = AppState::new(config).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

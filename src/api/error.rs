@@ -11,7 +11,8 @@ pub struct ApiError {
     /// Stable machine code: `invalid_request`, `invalid_hyperparameter`, `unknown_dataset`,
     /// `unknown_model`, `invalid_value`, `invalid_upload`, `unrecognised_columns` (a table to
     /// predict whose columns must be chosen), `too_large`, `not_found`, `not_finished`,
-    /// `queue_full`, `internal`, `network`.
+    /// `queue_full`, `too_costly` (a training estimated past `EXO_MAX_TRAINING_MB`),
+    /// `unsupported_media_type`, `unavailable` (the database is down: retry), `internal`, `network`.
     pub code: String,
     pub message: String,
     /// The request field at fault, when there is one.
@@ -40,6 +41,9 @@ impl ApiError {
             "not_finished" => 409,
             "invalid_hyperparameter" | "unknown_dataset" | "unknown_model" | "invalid_value" | "invalid_upload" | "unrecognised_columns" => 422,
             "too_large" => 413,
+            "unsupported_media_type" => 415,
+            "too_costly" | "over_budget" => 422,
+            "unavailable" => 503,
             "queue_full" => 429,
             "network" => 503,
             _ => 500,
@@ -72,7 +76,12 @@ impl FromServerFnError for ApiError {
 impl axum::response::IntoResponse for ApiError {
     fn into_response(self) -> axum::response::Response {
         let status = axum::http::StatusCode::from_u16(self.status()).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
-        (status, axum::Json(serde_json::json!({ "error": self }))).into_response()
+        let mut response = (status, axum::Json(serde_json::json!({ "error": self }))).into_response();
+        // A full queue or an unavailable database: say when to come back.
+        if matches!(self.status(), 429 | 503) {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("5"));
+        }
+        response
     }
 }
 

@@ -12,6 +12,12 @@ fn state() -> Result<crate::server::AppState, ApiError> {
     use_context::<crate::server::AppState>().ok_or_else(|| ApiError::new("internal", "Server state is missing."))
 }
 
+/// Runs an operation off the async threads (it may wait for the database).
+#[cfg(feature = "ssr")]
+async fn off_runtime<T: Send + 'static>(operation: impl FnOnce(&crate::server::AppState) -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
+    crate::server::blocking::run(state()?, operation).await
+}
+
 #[server(endpoint = "list_datasets")]
 pub async fn get_datasets() -> Result<Vec<DatasetInfo>, ApiError> {
     Ok(crate::server::trainings::list_datasets(&state()?))
@@ -24,37 +30,37 @@ pub async fn get_models() -> Result<Vec<ModelInfo>, ApiError> {
 
 #[server(endpoint = "start_training", input = Json)]
 pub async fn start_training(request: TrainRequest) -> Result<StartedTraining, ApiError> {
-    crate::server::trainings::start_training(&state()?, request)
+    off_runtime(move |s| crate::server::trainings::start_training(s, request)).await
 }
 
 #[server(endpoint = "training_progress")]
 pub async fn get_training_progress(id: String) -> Result<TrainingProgress, ApiError> {
-    crate::server::trainings::progress(&state()?, &id)
+    off_runtime(move |s| crate::server::trainings::progress(s, &id)).await
 }
 
 #[server(endpoint = "cancel_training")]
 pub async fn cancel_training(id: String) -> Result<TrainingProgress, ApiError> {
-    crate::server::trainings::cancel(&state()?, &id)
+    off_runtime(move |s| crate::server::trainings::cancel(s, &id)).await
 }
 
 #[server(endpoint = "training_summary")]
 pub async fn get_training_summary(id: String) -> Result<ResultSummary, ApiError> {
-    crate::server::trainings::summary(&state()?, &id)
+    off_runtime(move |s| crate::server::trainings::summary(s, &id)).await
 }
 
 #[server(endpoint = "training_predictions", input = Json)]
 pub async fn get_training_predictions(id: String, query: PredictionQuery) -> Result<PredictionPage, ApiError> {
-    crate::server::trainings::predictions(&state()?, &id, &query)
+    off_runtime(move |s| crate::server::trainings::predictions(s, &id, &query)).await
 }
 
 #[server(endpoint = "list_trainings")]
 pub async fn list_trainings() -> Result<Vec<TrainingSummaryItem>, ApiError> {
-    Ok(crate::server::trainings::list_trainings(&state()?))
+    off_runtime(move |s| crate::server::trainings::list_trainings(s)).await
 }
 
 #[server(endpoint = "delete_training")]
 pub async fn delete_training(id: String) -> Result<(), ApiError> {
-    crate::server::trainings::delete_training(&state()?, &id)
+    off_runtime(move |s| crate::server::trainings::delete_training(s, &id)).await
 }
 
 #[server(endpoint = "model_card")]
@@ -66,7 +72,8 @@ pub async fn get_model_card() -> Result<ModelCard, ApiError> {
 #[server(endpoint = "predict_rows", input = Json)]
 pub async fn predict_rows(request: PredictRequest) -> Result<PredictionResponse, ApiError> {
     let state = state()?;
-    tokio::task::spawn_blocking(move || crate::server::predictions::predict_rows_with(&state, &request))
+    let (budget, _client) = crate::server::request_budget::RequestBudget::new(state.config.prediction_budget_s);
+    tokio::task::spawn_blocking(move || crate::server::predictions::predict_rows_with(&state, &request, &budget))
         .await
         .map_err(|_| ApiError::new("internal", "The prediction could not be made."))?
 }

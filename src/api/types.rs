@@ -291,6 +291,10 @@ pub struct TrainingProgress {
     /// 1 = next to start; present while queued.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue_position: Option<usize>,
+    /// Times it has been started: 1 normally, more after its server process stopped while
+    /// it ran (it is then queued again, up to `EXO_MAX_ATTEMPTS` times).
+    #[serde(default)]
+    pub attempts: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -110,7 +110,8 @@ fn bench_fine_tune(mission_id: &str) -> Result<(), String> {
     let base = load(&root.join(FILE))?;
     let params = BoostingParams::check(&serde_json::from_str::<RawHyperparameters>(r#"{"n_rounds":100}"#).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
     let file = root.join("data").join(mission.file_name());
-    let config = FineTuneConfig { file: (mission.file_name().to_string(), file), columns: None, params, seed: 42, test_fraction: 0.2, data_dir: root.join("data") };
+    let file = exoplanet_playground::ml::upload::TableFile::read(&file).map_err(|e| e.to_string())?;
+    let config = FineTuneConfig { file, columns: None, params, seed: 42, test_fraction: 0.2, data_dir: root.join("data") };
     let started = std::time::Instant::now();
     let out = fine_tune(&base, &config, &SilentProgress).map_err(|e| e.to_string())?;
     let total_s = started.elapsed().as_secs_f64();

@@ -28,6 +28,14 @@ pub enum MlError {
     Training(String),
     #[error("{file}: {message}")]
     InvalidUpload { file: String, message: String },
+    /// A table beyond a size limit (rows, columns, cell bytes): the message names the limit
+    /// and its setting.
+    #[error("{file}: {message}")]
+    TooLarge { file: String, message: String },
+    /// A training whose estimated memory is beyond the limit: the message names the figure
+    /// and what to change.
+    #[error("{0}")]
+    TooCostly(String),
     /// A table to predict in which none of the model's inputs is recognised by name: the
     /// user has to say which column holds what.
     #[error("{file}: none of the model's input columns is in the file; expected columns such as {expected}")]

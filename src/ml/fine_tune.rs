@@ -27,7 +27,7 @@ use super::predict::{objects_by_columns, objects_from_table, ColumnChoice, Objec
 use super::pretrained::{MissionScore, PretrainedModel};
 use super::progress::{ProgressSink, ProgressSlice};
 use super::split::grouped_stratified_split;
-use super::upload::read_upload;
+use super::upload::TableFile;
 use super::{ClassLabel, Mission};
 
 const K: usize = ClassLabel::COUNT;
@@ -37,8 +37,8 @@ pub const MIN_ROWS_PER_CLASS: usize = 10;
 /// What a fine-tuning run needs besides the base model.
 #[derive(Debug, Clone)]
 pub struct FineTuneConfig {
-    /// The user's file: the name they gave it (for messages) and where it is stored.
-    pub file: (String, std::path::PathBuf),
+    /// The user's file: the name they gave it (for messages) and its bytes.
+    pub file: TableFile,
     /// Which column holds what, for a table that is neither an archive export nor on the
     /// harmonised names.
     pub columns: Option<ColumnChoice>,
@@ -94,9 +94,9 @@ pub struct FineTuneOutcome {
 /// Reads the user's file and keeps its labelled rows, refusing (with the file, the label
 /// column and the counts) a table that cannot be fine-tuned on. Also the check run before
 /// the request is queued.
-pub fn read_labelled_rows(name: &str, path: &Path, columns: Option<&ColumnChoice>) -> Result<(ObjectsToPredict, usize)> {
-    let bytes = std::fs::read(path).map_err(|e| MlError::InvalidUpload { file: name.to_string(), message: format!("cannot be read: {e}") })?;
-    let table = read_upload(name, bytes)?;
+pub fn read_labelled_rows(file: &TableFile, columns: Option<&ColumnChoice>) -> Result<(ObjectsToPredict, usize)> {
+    let name = file.name.as_str();
+    let table = file.table()?;
     let all = match columns {
         Some(choice) => objects_by_columns(&table, choice, None)?,
         None => objects_from_table(&table, None)?,
@@ -135,9 +135,9 @@ fn scores(y: &[ClassLabel], p: &[[f64; K]]) -> Scores {
 /// held-out rows predicted and explained by the fine-tuned model) plus the comparison.
 pub fn run(base: &PretrainedModel, config: &FineTuneConfig, sink: &dyn ProgressSink) -> Result<TrainingOutcome> {
     let check = || if sink.is_cancelled() { Err(MlError::Cancelled) } else { Ok(()) };
-    let (name, path) = &config.file;
+    let name = &config.file.name;
     sink.report(0.0, &format!("Reading {name}"));
-    let (rows, unlabelled_rows) = read_labelled_rows(name, path, config.columns.as_ref())?;
+    let (rows, unlabelled_rows) = read_labelled_rows(&config.file, config.columns.as_ref())?;
     let labels: Vec<ClassLabel> = rows.labels.iter().map(|l| l.expect("labelled rows only")).collect();
     sink.report(0.04, &format!("Splitting {} labelled rows by host star (seed {})", labels.len(), config.seed));
     let split = grouped_stratified_split(&labels, &rows.groups, config.test_fraction, config.seed)?;
@@ -282,7 +282,7 @@ mod tests {
     #[test]
     fn fine_tuning_on_the_k2_export_compares_both_models_on_the_same_objects() {
         let base = crate::ml::pretrained::load(&root().join(crate::ml::pretrained::FILE)).unwrap();
-        let config = FineTuneConfig { file: ("k2pandc.csv".into(), root().join("data/k2pandc.csv")), columns: None, params: params(20), seed: 7, test_fraction: 0.2, data_dir: root().join("data") };
+        let config = FineTuneConfig { file: TableFile::read(&root().join("data/k2pandc.csv")).unwrap(), columns: None, params: params(20), seed: 7, test_fraction: 0.2, data_dir: root().join("data") };
         let outcome = run(&base, &config, &SilentProgress).unwrap();
         let f = outcome.fine_tune.as_ref().unwrap();
         let on: Vec<&str> = f.comparisons.iter().map(|c| c.on.as_str()).collect();
@@ -305,19 +305,13 @@ mod tests {
 
     #[test]
     fn a_file_without_enough_labelled_rows_is_refused_with_the_counts() {
-        let dir = std::env::temp_dir().join(format!("exo-fine-tune-{}", uuid::Uuid::new_v4()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("mine.csv");
         let mut csv = String::from("id,period,depth,label\n");
         for i in 0..30 {
             csv.push_str(&format!("obj{i},{},{},{}\n", 1.0 + i as f64, 100.0 * i as f64, if i < 25 { "confirmed" } else { "false_positive" }));
         }
-        std::fs::write(&path, &csv).unwrap();
-        let error = read_labelled_rows("mine.csv", &path, None).unwrap_err().to_string();
+        let error = read_labelled_rows(&TableFile::new("mine.csv", csv.into_bytes()), None).unwrap_err().to_string();
         assert!(error.contains("mine.csv") && error.contains("confirmed 25, candidate 0, false_positive 5"), "{error}");
-        std::fs::write(&path, "id,period,depth\nobj1,1.0,100\n").unwrap();
-        let error = read_labelled_rows("mine.csv", &path, None).unwrap_err().to_string();
+        let error = read_labelled_rows(&TableFile::new("mine.csv", b"id,period,depth\nobj1,1.0,100\n".to_vec()), None).unwrap_err().to_string();
         assert!(error.contains("no row has a label"), "{error}");
-        std::fs::remove_dir_all(&dir).ok();
     }
 }

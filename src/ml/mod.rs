@@ -20,6 +20,7 @@ pub mod pretrained;
 pub mod progress;
 pub mod shift;
 pub mod split;
+pub mod table_limits;
 pub mod upload;
 
 pub use class_label::ClassLabel;

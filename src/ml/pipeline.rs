@@ -1,7 +1,7 @@
 //! One training run, start to finish: load → split → fit → evaluate.
 //! Reports progress at every stage and returns plain results.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use super::dataset::{count_classes, LabelledDataset};
@@ -9,9 +9,10 @@ use super::error::{MlError, Result};
 use super::explain::{explain, Explanations};
 use super::metrics::{evaluate, Metrics};
 use super::models::{ModelKind, ModelParams, TrainedModel};
-use super::progress::{ProgressSink, ProgressSlice};
+use super::models::cost::{check_budget, process_budget_mb, DataShape, TrainingCost};
+use super::progress::{ProgressSink, ProgressSlice, SilentProgress};
 use super::split::{assign_folds, grouped_stratified_split, split_by_ids, TrainTestSplit};
-use super::upload::{check_test_columns, dataset_from_upload, lacks_labels, read_upload, test_label_columns, unlabelled_rows, ColumnMapping, UnlabelledRows};
+use super::upload::{check_test_columns, dataset_from_upload, lacks_labels, test_label_columns, unlabelled_rows, ColumnMapping, TableFile, UnlabelledRows};
 use super::shift::{feature_shifts, FeatureShift};
 use super::{harmonised, ClassLabel, Mission};
 
@@ -44,24 +45,29 @@ pub struct FineTuneJob {
     pub config: super::fine_tune::FineTuneConfig,
 }
 
-/// Uploaded files: the name the user gave each (for messages) and where it is stored.
+/// Uploaded files: the name the user gave each (for messages) and their bytes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadSource {
-    pub train: (String, PathBuf),
+    pub train: TableFile,
     /// A separate test file; without one the training file is split like the NASA tables.
-    pub test: Option<(String, PathBuf)>,
+    pub test: Option<TableFile>,
     /// How a table that is not an archive export maps to labels and features.
     pub mapping: Option<ColumnMapping>,
 }
 
-/// Everything about an upload that can be checked before training: each file reads, maps
-/// to a trainable dataset, and a test file carries the training features.
-pub fn check_upload(upload: &UploadSource) -> Result<()> {
-    let data = load_upload(&upload.train.0, &upload.train.1, upload.mapping.as_ref())?;
-    if let Some((name, path)) = &upload.test {
-        load_test_upload(name, path, upload.mapping.as_ref(), &data.feature_names)?;
+/// Everything that can be known about a training before it runs: its data load (so a bad
+/// upload is named now), and its estimated memory within `EXO_MAX_TRAINING_MB`. Returns the
+/// estimate. Reads the tables (tens of milliseconds for the bundled ones): call it off the
+/// async threads.
+pub fn check_training(config: &TrainingConfig) -> Result<TrainingCost> {
+    if let Some(job) = &config.fine_tune {
+        let (objects, _) = super::fine_tune::read_labelled_rows(&job.config.file, job.config.columns.as_ref())?;
+        let rows = objects.x.nrows();
+        let shape = DataShape { train_rows: rows, test_rows: rows, features: objects.x.ncols(), cross_validation: false };
+        return check_budget(&ModelParams::GradientBoosting(job.config.params.clone()), &shape, process_budget_mb());
     }
-    Ok(())
+    let data = prepare(config, &SilentProgress)?;
+    check_budget(&config.params, &data.shape(config.cross_validation), process_budget_mb())
 }
 
 /// An uploaded test file: labelled like the training file, or without labels (then the
@@ -73,9 +79,9 @@ pub enum TestFile {
 
 /// Reads the uploaded test file: it must carry the training features and, when it has labels,
 /// map the same way and end up with exactly the training file's features.
-fn load_test_upload(name: &str, path: &Path, mapping: Option<&ColumnMapping>, features: &[String]) -> Result<TestFile> {
-    let bytes = std::fs::read(path).map_err(|e| MlError::Io { file: name.to_string(), reason: e.to_string() })?;
-    let table = read_upload(name, bytes)?;
+fn load_test_upload(file: &TableFile, mapping: Option<&ColumnMapping>, features: &[String]) -> Result<TestFile> {
+    let name = file.name.as_str();
+    let table = file.table()?;
     check_test_columns(&table, features)?;
     if let Some((label_column, id_column)) = test_label_columns(mapping, features) {
         if lacks_labels(&table, &label_column)? {
@@ -93,10 +99,8 @@ fn load_test_upload(name: &str, path: &Path, mapping: Option<&ColumnMapping>, fe
 }
 
 /// Reads one uploaded file into a dataset (archive export or mapped).
-fn load_upload(name: &str, path: &Path, mapping: Option<&ColumnMapping>) -> Result<LabelledDataset> {
-    let bytes = std::fs::read(path).map_err(|e| MlError::Io { file: name.to_string(), reason: e.to_string() })?;
-    let table = read_upload(name, bytes)?;
-    dataset_from_upload(&table, mapping)
+fn load_upload(file: &TableFile, mapping: Option<&ColumnMapping>) -> Result<LabelledDataset> {
+    dataset_from_upload(&file.table()?, mapping)
 }
 
 /// Folds of the optional cross-validation.
@@ -187,6 +191,10 @@ struct Prepared {
 }
 
 impl Prepared {
+    fn shape(&self, cross_validation: bool) -> DataShape {
+        DataShape { train_rows: self.x_train.nrows(), test_rows: self.x_test.nrows(), features: self.x_train.ncols(), cross_validation }
+    }
+
     /// Rows `train` and `test` of one labelled table.
     fn from_split(data: &LabelledDataset, split: &TrainTestSplit) -> Prepared {
         let (x_train, y_train) = data.rows(&split.train);
@@ -246,10 +254,10 @@ fn prepare(config: &TrainingConfig, sink: &dyn ProgressSink) -> Result<Prepared>
         let split = split_one(&data, &config.split)?;
         return Ok(Prepared::from_split(&data, &split));
     };
-    sink.report(0.0, &format!("Reading {}", upload.train.0));
-    let mut data = load_upload(&upload.train.0, &upload.train.1, upload.mapping.as_ref())?;
+    sink.report(0.0, &format!("Reading {}", upload.train.name));
+    let mut data = load_upload(&upload.train, upload.mapping.as_ref())?;
     check()?;
-    let Some((name, path)) = &upload.test else {
+    let Some(test_file) = &upload.test else {
         // An upload has no canonical ids: always the grouped rule.
         let fraction = match &config.split {
             SplitRule::Grouped { test_fraction } => *test_fraction,
@@ -258,8 +266,8 @@ fn prepare(config: &TrainingConfig, sink: &dyn ProgressSink) -> Result<Prepared>
         let split = split_one(&data, &SplitRule::Grouped { test_fraction: fraction })?;
         return Ok(Prepared::from_split(&data, &split));
     };
-    sink.report(0.04, &format!("Reading {name}"));
-    match load_test_upload(name, path, upload.mapping.as_ref(), &data.feature_names)? {
+    sink.report(0.04, &format!("Reading {}", test_file.name));
+    match load_test_upload(test_file, upload.mapping.as_ref(), &data.feature_names)? {
         TestFile::Labelled(test) => {
             let n_train = data.len();
             data.append(test);
@@ -290,6 +298,9 @@ pub fn run(config: &TrainingConfig, sink: &dyn ProgressSink) -> Result<TrainingO
     }
     let check = || if sink.is_cancelled() { Err(MlError::Cancelled) } else { Ok(()) };
     let data = prepare(config, sink)?;
+    // Checked before queueing too; again here, so a training queued under other limits (or
+    // by an older server) can never allocate past the budget.
+    check_budget(&config.params, &data.shape(config.cross_validation), process_budget_mb())?;
     let (x_train, y_train, x_test) = (&data.x_train, &data.y_train, &data.x_test);
     check()?;
 

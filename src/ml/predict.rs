@@ -11,7 +11,7 @@ use super::error::{MlError, Result};
 use super::explain::{explain, Explanations};
 use super::harmonised::FEATURES;
 use super::pretrained::PretrainedModel;
-use super::progress::{ProgressSlice, SilentProgress};
+use super::progress::{ProgressSink, ProgressSlice, SilentProgress};
 use super::upload::read_upload;
 use super::{ClassLabel, Mission};
 
@@ -255,11 +255,20 @@ fn read_objects(table: &CsvTable, columns: &[Option<&str>], roles: &Roles, expor
 
 /// Predicts and explains every object with the pretrained model.
 pub fn predict(model: &PretrainedModel, objects: ObjectsToPredict) -> PredictedObjects {
+    predict_within(model, objects, &SilentProgress).expect("a silent sink never cancels")
+}
+
+/// As [`predict`], stopping with [`MlError::Cancelled`] when `sink` says so (a request's
+/// time budget ran out, or its client went away).
+pub fn predict_within(model: &PretrainedModel, objects: ObjectsToPredict, sink: &dyn ProgressSink) -> Result<PredictedObjects> {
     let model_input = model.model_input_per_row(&objects.x, &objects.missions);
     let probabilities = model.predict_proba_per_row(&objects.x, &objects.missions);
     let empty = Array2::<f64>::zeros((0, model_input.ncols()));
-    let explanations = explain(&model.model, &model_input, &empty, model.seed, &ProgressSlice { sink: &SilentProgress, start: 0.0, end: 1.0 });
-    PredictedObjects { objects, probabilities, features: model.features.clone(), model_input, explanations }
+    let explanations = explain(&model.model, &model_input, &empty, model.seed, &ProgressSlice { sink, start: 0.0, end: 1.0 });
+    if sink.is_cancelled() {
+        return Err(MlError::Cancelled);
+    }
+    Ok(PredictedObjects { objects, probabilities, features: model.features.clone(), model_input, explanations })
 }
 
 #[cfg(test)]

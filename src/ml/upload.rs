@@ -7,9 +7,36 @@
 use std::collections::{BTreeMap, HashSet};
 
 use super::csv_table::CsvTable;
+use super::table_limits::{check_table_shape, process_limits};
 use super::dataset::LabelledDataset;
 use super::error::{MlError, Result};
 use super::{ClassLabel, Mission};
+
+/// An uploaded table as the ML layer receives it: the name the user gave it (for messages
+/// only) and its bytes. Where it was kept (the database) is the server's business.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableFile {
+    pub name: String,
+    pub bytes: std::sync::Arc<Vec<u8>>,
+}
+
+impl TableFile {
+    pub fn new(name: impl Into<String>, bytes: Vec<u8>) -> TableFile {
+        TableFile { name: name.into(), bytes: std::sync::Arc::new(bytes) }
+    }
+
+    /// A file on disk (benches, tests, the command-line tools).
+    pub fn read(path: &std::path::Path) -> Result<TableFile> {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let bytes = std::fs::read(path).map_err(|e| MlError::Io { file: name.clone(), reason: e.to_string() })?;
+        Ok(TableFile::new(name, bytes))
+    }
+
+    /// Parsed after the upload checks ([`read_upload`]).
+    pub fn table(&self) -> Result<CsvTable> {
+        read_upload(&self.name, self.bytes.to_vec())
+    }
+}
 
 /// Fewest objects of a class the training file must hold.
 pub const MIN_ROWS_PER_CLASS: usize = 10;
@@ -18,11 +45,15 @@ fn invalid(file: &str, message: impl Into<String>) -> MlError {
     MlError::InvalidUpload { file: file.to_string(), message: message.into() }
 }
 
-/// Reads an uploaded file after the checks that need no parsing: not empty, UTF-8, a
-/// header row, no duplicate column names.
+/// Reads an uploaded file after the checks that need no parsing: not empty, within the
+/// size limits (rows, columns, cell bytes: [`super::table_limits`]), UTF-8, a header row, no
+/// duplicate column names.
 pub fn read_upload(file: &str, bytes: Vec<u8>) -> Result<CsvTable> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(invalid(file, "the file is empty"));
+    }
+    if check_table_shape(file, &bytes, &process_limits())?.rows == 0 {
+        return Err(invalid(file, "the file has a header row but no data rows"));
     }
     if let Err(e) = std::str::from_utf8(&bytes) {
         let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
@@ -141,6 +172,23 @@ pub fn dataset_from_upload(table: &CsvTable, mapping: Option<&ColumnMapping>) ->
     Ok(data)
 }
 
+/// The mapping's features: at least one, each named once, no more than the table has
+/// columns. Checked before any column is read, so a mapping that names one column two
+/// million times costs a scan of its names, not a rows × features matrix.
+pub fn check_mapping_features(file: &str, features: &[String], table_columns: usize) -> Result<()> {
+    if features.is_empty() {
+        return Err(invalid(file, "choose at least one feature column"));
+    }
+    if features.len() > table_columns {
+        return Err(invalid(file, format!("the column mapping names {} features but the table has only {table_columns} columns; name each feature column once", features.len())));
+    }
+    let mut seen = HashSet::new();
+    if let Some(twice) = features.iter().find(|f| !seen.insert(f.as_str())) {
+        return Err(invalid(file, format!("the column mapping names feature '{twice}' more than once; name each feature column once")));
+    }
+    Ok(())
+}
+
 fn mapped_dataset(table: &CsvTable, m: &ColumnMapping) -> Result<LabelledDataset> {
     let file = table.file_label.as_str();
     if !table.has_column(&m.label_column) {
@@ -157,9 +205,7 @@ fn mapped_dataset(table: &CsvTable, m: &ColumnMapping) -> Result<LabelledDataset
                 .ok_or_else(|| invalid(file, format!("label value '{value}' is mapped to '{class}'; use confirmed, candidate or false_positive")))
         })
         .collect::<Result<_>>()?;
-    if m.features.is_empty() {
-        return Err(invalid(file, "choose at least one feature column"));
-    }
+    check_mapping_features(file, &m.features, table.frame.width())?;
     for column in m.features.iter().chain(m.id_column.iter()).chain(m.group_column.iter()) {
         if !table.has_column(column) {
             return Err(invalid(file, format!("column '{column}' is not in the file")));

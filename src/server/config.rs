@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 use leptos::config::LeptosOptions;
 use serde::Deserialize;
 
+use crate::ml::models::cost::DEFAULT_MAX_TRAINING_MB;
+use crate::ml::table_limits::TableLimits;
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Site address, output names and paths (cargo-leptos conventions; `LEPTOS_SITE_ADDR`
@@ -15,7 +18,8 @@ pub struct Config {
     pub state_dir: PathBuf,
     /// The bundled NASA tables (`EXO_DATA_DIR`, default `data`).
     pub data_dir: PathBuf,
-    /// Trainings that may run at once (`EXO_MAX_TRAININGS`, default: the number of cores).
+    /// Trainings that may run at once (`EXO_MAX_TRAININGS`, default: the number of cores; 0:
+    /// this process trains nothing and leaves the queue to others).
     pub max_concurrent_trainings: usize,
     /// Trainings that may wait for a slot; beyond it new ones are refused with 429
     /// (`EXO_MAX_QUEUE`, default 32).
@@ -33,6 +37,26 @@ pub struct Config {
     pub database_url: Option<String>,
     /// The pretrained model file (`EXO_PRETRAINED_MODEL`, default `models/pretrained.json`).
     pub pretrained_model: PathBuf,
+    /// Rows, columns and bytes per cell of one uploaded table (`EXO_MAX_UPLOAD_ROWS`,
+    /// `EXO_MAX_UPLOAD_COLUMNS`, `EXO_MAX_CELL_BYTES`).
+    pub table_limits: TableLimits,
+    /// Rows of one CSV prediction request (`EXO_MAX_PREDICTION_ROWS`, default 50,000: every
+    /// row is explained, so this bounds the request's work).
+    pub max_prediction_rows: usize,
+    /// Seconds one prediction request may compute (`EXO_PREDICTION_BUDGET_S`, default 60);
+    /// past it the work stops and the answer says to send fewer rows.
+    pub prediction_budget_s: u64,
+    /// Largest JSON request body, in KB (`EXO_MAX_JSON_KB`, default 4096); beyond it, 413.
+    pub max_json_kb: u64,
+    /// Memory one training may use, in MB, checked against its estimate before it is
+    /// queued (`EXO_MAX_TRAINING_MB`, default 4096).
+    pub max_training_mb: u64,
+    /// Runs a training gets before a crash that keeps recurring marks it failed
+    /// (`EXO_MAX_ATTEMPTS`, default 3).
+    pub max_attempts: u32,
+    /// Seconds running trainings get to finish on SIGTERM / Ctrl-C before they are put back
+    /// in the queue (`EXO_SHUTDOWN_GRACE_S`, default 20).
+    pub shutdown_grace_s: u64,
 }
 
 /// The `Leptos.toml` file: every key optional.
@@ -48,9 +72,40 @@ struct SettingsFile {
     max_upload_mb: Option<u64>,
     database_url: Option<String>,
     pretrained_model: Option<PathBuf>,
+    max_upload_rows: Option<u64>,
+    max_upload_columns: Option<u64>,
+    max_cell_bytes: Option<u64>,
+    max_json_kb: Option<u64>,
+    max_training_mb: Option<u64>,
+    max_attempts: Option<u64>,
+    shutdown_grace_s: Option<u64>,
 }
 
 impl Config {
+    /// Every setting at its embedded default (no file, no environment), for tests that set a
+    /// few fields themselves.
+    pub fn with_defaults(leptos: LeptosOptions) -> Config {
+        Config {
+            leptos,
+            state_dir: PathBuf::from("state"),
+            data_dir: PathBuf::from("data"),
+            max_concurrent_trainings: 1,
+            max_queue: 32,
+            max_sessions: 200,
+            max_disk_mb: 4096,
+            max_upload_mb: 50,
+            database_url: None,
+            pretrained_model: PathBuf::from("models/pretrained.json"),
+            table_limits: TableLimits::default(),
+            max_prediction_rows: 50_000,
+            prediction_budget_s: 60,
+            max_json_kb: 4096,
+            max_training_mb: DEFAULT_MAX_TRAINING_MB,
+            max_attempts: 3,
+            shutdown_grace_s: 20,
+        }
+    }
+
     /// Reads `settings_file` if it exists, then applies environment overrides.
     pub fn load(leptos: LeptosOptions, settings_file: &Path) -> Result<Config, String> {
         let file: SettingsFile = match std::fs::read_to_string(settings_file) {
@@ -60,9 +115,11 @@ impl Config {
         let path = |var: &str, from_file: Option<PathBuf>, default: &str| {
             std::env::var(var).map(PathBuf::from).ok().or(from_file).unwrap_or_else(|| PathBuf::from(default))
         };
+        // 0 is allowed: a process that serves pages and the API and leaves the training to
+        // other processes sharing the database.
         let max = match std::env::var("EXO_MAX_TRAININGS") {
-            Ok(v) => v.trim().parse::<usize>().map_err(|_| format!("EXO_MAX_TRAININGS must be a whole number, got '{v}'"))?,
-            Err(_) => file.max_trainings.unwrap_or(0),
+            Ok(v) if !v.trim().is_empty() => Some(v.trim().parse::<usize>().map_err(|_| format!("EXO_MAX_TRAININGS must be a whole number, got '{v}'"))?),
+            _ => file.max_trainings,
         };
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let number = |var: &str, from_file: Option<u64>, default: u64| -> Result<u64, String> {
@@ -75,13 +132,25 @@ impl Config {
             leptos,
             state_dir: path("EXO_STATE_DIR", file.state_dir, "state"),
             data_dir: path("EXO_DATA_DIR", file.data_dir, "data"),
-            max_concurrent_trainings: if max == 0 { cores } else { max },
+            max_concurrent_trainings: max.unwrap_or(cores),
             max_queue: number("EXO_MAX_QUEUE", file.max_queue.map(|n| n as u64), 32)? as usize,
             max_sessions: number("EXO_MAX_SESSIONS", file.max_sessions.map(|n| n as u64), 200)? as usize,
             max_disk_mb: number("EXO_MAX_DISK_MB", file.max_disk_mb, 4096)?,
             max_upload_mb: number("EXO_MAX_UPLOAD_MB", file.max_upload_mb, 50)?,
             pretrained_model: path("EXO_PRETRAINED_MODEL", file.pretrained_model, "models/pretrained.json"),
             database_url: std::env::var("EXO_DATABASE_URL").ok().or(file.database_url).filter(|u| !u.trim().is_empty()),
+            table_limits: TableLimits {
+                max_rows: number("EXO_MAX_UPLOAD_ROWS", file.max_upload_rows, TableLimits::default().max_rows as u64)? as usize,
+                max_columns: number("EXO_MAX_UPLOAD_COLUMNS", file.max_upload_columns, TableLimits::default().max_columns as u64)? as usize,
+                max_cell_bytes: number("EXO_MAX_CELL_BYTES", file.max_cell_bytes, TableLimits::default().max_cell_bytes as u64)? as usize,
+                max_cells: number("EXO_MAX_UPLOAD_CELLS", None, TableLimits::default().max_cells as u64)? as usize,
+            },
+            max_prediction_rows: number("EXO_MAX_PREDICTION_ROWS", None, 50_000)? as usize,
+            prediction_budget_s: number("EXO_PREDICTION_BUDGET_S", None, 60)?,
+            max_json_kb: number("EXO_MAX_JSON_KB", file.max_json_kb, 4096)?,
+            max_training_mb: number("EXO_MAX_TRAINING_MB", file.max_training_mb, DEFAULT_MAX_TRAINING_MB)?,
+            max_attempts: number("EXO_MAX_ATTEMPTS", file.max_attempts, 3)?.min(100) as u32,
+            shutdown_grace_s: number("EXO_SHUTDOWN_GRACE_S", file.shutdown_grace_s, 20)?,
         })
     }
 }

@@ -1,12 +1,20 @@
 //! Server-only runtime: configuration, shared state, the session store, the training job
 //! runner, the operations both the server functions and the JSON routes call, and the router.
 
+pub mod blocking;
 pub mod catalog;
 pub mod config;
 pub mod database;
+pub mod database_store;
 pub mod jobs;
+pub mod memory_store;
+pub mod migrations;
+pub mod metrics;
+pub mod json_body;
 pub mod predictions;
+pub mod priority;
 pub mod reports;
+pub mod request_budget;
 pub mod rest;
 pub mod retention;
 pub mod router;

@@ -6,12 +6,15 @@ use crate::api::predictions_csv::quote;
 use crate::api::{ApiError, PredictRequest, PredictionResponse};
 use crate::ml::metrics::evaluate;
 use crate::ml::csv_table::CsvTable;
-use crate::ml::predict::{objects_by_columns, objects_from_table, predict, ColumnChoice, ObjectsToPredict};
+use crate::ml::predict::{objects_by_columns, objects_from_table, predict_within, ColumnChoice, ObjectsToPredict};
+use crate::ml::progress::ProgressSink;
+use crate::ml::table_limits::process_limits;
 use crate::ml::upload::read_upload;
 use crate::ml::pretrained::PretrainedModel;
 use crate::ml::{ClassLabel, Mission};
 
 use super::reports::{metrics_report, prediction_rows};
+use super::request_budget::RequestBudget;
 use super::state::AppState;
 use super::uploads::upload_error;
 
@@ -36,27 +39,38 @@ fn mission_hint(mission: Option<&str>) -> Result<Option<Mission>, ApiError> {
 
 /// JSON rows: written as a CSV table (header = every key, in first-seen order) so they go
 /// through exactly the checks and column recognition of an uploaded file.
-pub fn predict_rows(model: Option<&PretrainedModel>, request: &PredictRequest) -> Result<PredictionResponse, ApiError> {
+pub fn predict_rows(model: Option<&PretrainedModel>, request: &PredictRequest, budget: &RequestBudget) -> Result<PredictionResponse, ApiError> {
     check_model(model, &request.model)?;
     let table = rows_table(request)?;
-    predict_table(model.expect("checked"), &request.model, &table, request.mission.as_deref(), request.columns.as_ref())
+    predict_table(model.expect("checked"), &request.model, &table, request.mission.as_deref(), request.columns.as_ref(), budget)
 }
 
 /// JSON rows with the pretrained model or a saved one (`"model"`: a completed training's id).
-pub fn predict_rows_with(state: &AppState, request: &PredictRequest) -> Result<PredictionResponse, ApiError> {
+pub fn predict_rows_with(state: &AppState, request: &PredictRequest, budget: &RequestBudget) -> Result<PredictionResponse, ApiError> {
     if request.model == "pretrained" {
-        return predict_rows(state.pretrained.as_deref(), request);
+        return predict_rows(state.pretrained.as_deref(), request, budget);
     }
-    predict_saved(state, &request.model, &rows_table(request)?, request.mission.as_deref(), request.columns.as_ref())
+    predict_saved(state, &request.model, &rows_table(request)?, request.mission.as_deref(), request.columns.as_ref(), budget)
 }
 
 /// A CSV file with the pretrained model or a saved one.
-pub fn predict_csv_with(state: &AppState, request: &PredictRequest, file: &str, bytes: Vec<u8>) -> Result<PredictionResponse, ApiError> {
+pub fn predict_csv_with(state: &AppState, request: &PredictRequest, file: &str, bytes: Vec<u8>, budget: &RequestBudget) -> Result<PredictionResponse, ApiError> {
     if request.model == "pretrained" {
-        return predict_csv(state.pretrained.as_deref(), request, file, bytes);
+        check_model(state.pretrained.as_deref(), &request.model)?;
     }
     let table = read_upload(file, bytes).map_err(upload_error)?;
-    predict_saved(state, &request.model, &table, request.mission.as_deref(), request.columns.as_ref())
+    let (rows, limit) = (table.frame.height(), state.config.max_prediction_rows);
+    if rows > limit {
+        return Err(ApiError::new(
+            "too_large",
+            format!("{file}: {rows} rows is more than the {limit} one prediction request may carry (EXO_MAX_PREDICTION_ROWS); split the table and send the parts one after another."),
+        )
+        .with_field("file"));
+    }
+    if let (true, Some(model)) = (request.model == "pretrained", state.pretrained.as_deref()) {
+        return predict_table(model, &request.model, &table, request.mission.as_deref(), request.columns.as_ref(), budget);
+    }
+    predict_saved(state, &request.model, &table, request.mission.as_deref(), request.columns.as_ref(), budget)
 }
 
 fn rows_table(request: &PredictRequest) -> Result<CsvTable, ApiError> {
@@ -64,14 +78,29 @@ fn rows_table(request: &PredictRequest) -> Result<CsvTable, ApiError> {
         return Err(ApiError::new("invalid_request", "'rows' is empty: send at least one object as {column: value}.").with_field("rows"));
     }
     if request.rows.len() > MAX_JSON_ROWS {
-        return Err(ApiError::new("invalid_request", format!("{} rows is more than {MAX_JSON_ROWS}; send a CSV file instead.", request.rows.len())).with_field("rows"));
+        return Err(ApiError::new("too_large", format!("{} rows is more than {MAX_JSON_ROWS}, the most one JSON request may carry; send a CSV file instead.", request.rows.len())).with_field("rows"));
     }
+    // Bounded like an uploaded table, before the table is built: keys per row and in all
+    // (a header of every distinct key), and bytes per value.
+    let limits = process_limits();
     let mut header: Vec<&String> = Vec::new();
-    for row in &request.rows {
-        for key in row.keys() {
-            if !header.contains(&key) {
+    let mut seen = std::collections::HashSet::new();
+    for (i, row) in request.rows.iter().enumerate() {
+        for (key, value) in row {
+            let long = matches!(value, serde_json::Value::String(v) if v.len() > limits.max_cell_bytes) || key.len() > limits.max_cell_bytes;
+            if long {
+                return Err(ApiError::new("too_large", format!("rows[{i}]: a key or value is longer than {} bytes (EXO_MAX_CELL_BYTES).", limits.max_cell_bytes)).with_field(format!("rows[{i}]")));
+            }
+            if seen.insert(key.as_str()) {
                 header.push(key);
             }
+        }
+        if header.len() > limits.max_columns {
+            return Err(ApiError::new(
+                "too_large",
+                format!("the rows use more than {} distinct keys (EXO_MAX_UPLOAD_COLUMNS), the most one table may have; rows[{i}] went past it. Send only the model's input columns.", limits.max_columns),
+            )
+            .with_field(format!("rows[{i}]")));
         }
     }
     let mut csv = header.iter().map(|h| quote(h)).collect::<Vec<_>>().join(",");
@@ -99,7 +128,7 @@ fn rows_table(request: &PredictRequest) -> Result<CsvTable, ApiError> {
 pub fn predict_csv(model: Option<&PretrainedModel>, request: &PredictRequest, file: &str, bytes: Vec<u8>) -> Result<PredictionResponse, ApiError> {
     check_model(model, &request.model)?;
     let table = read_upload(file, bytes).map_err(upload_error)?;
-    predict_table(model.expect("checked"), &request.model, &table, request.mission.as_deref(), request.columns.as_ref())
+    predict_table(model.expect("checked"), &request.model, &table, request.mission.as_deref(), request.columns.as_ref(), &RequestBudget::unlimited())
 }
 
 /// The bundled objects of a mission the pretrained model never learned from (its held-out
@@ -113,12 +142,12 @@ pub fn predict_held_out(model: Option<&PretrainedModel>, data_dir: &std::path::P
     let unseen: Vec<usize> = (0..all.ids.len()).filter(|&i| !model.was_trained_on(mission, &all.ids[i])).collect();
     let mut objects = all.select(&unseen);
     objects.read_as = format!("the held-out part of the bundled {} table", mission.table_name());
-    respond(model, "pretrained", objects)
+    respond(model, "pretrained", objects, &RequestBudget::unlimited())
 }
 
 /// Rows of a table with the pretrained model (already checked by the caller).
-fn predict_table(model: &PretrainedModel, model_id: &str, table: &CsvTable, mission: Option<&str>, columns: Option<&ColumnChoice>) -> Result<PredictionResponse, ApiError> {
-    respond(model, model_id, harmonised_objects(table, mission, columns)?)
+fn predict_table(model: &PretrainedModel, model_id: &str, table: &CsvTable, mission: Option<&str>, columns: Option<&ColumnChoice>, budget: &RequestBudget) -> Result<PredictionResponse, ApiError> {
+    respond(model, model_id, harmonised_objects(table, mission, columns)?, budget)
 }
 
 /// A table's rows on the harmonised features: through the user's column choice, else by
@@ -132,8 +161,9 @@ fn harmonised_objects(table: &CsvTable, mission: Option<&str>, columns: Option<&
     .map_err(upload_error)
 }
 
-fn respond(model: &PretrainedModel, model_id: &str, objects: crate::ml::predict::ObjectsToPredict) -> Result<PredictionResponse, ApiError> {
-    let predicted = predict(model, objects);
+fn respond(model: &PretrainedModel, model_id: &str, objects: crate::ml::predict::ObjectsToPredict, budget: &RequestBudget) -> Result<PredictionResponse, ApiError> {
+    let rows = objects.ids.len();
+    let predicted = predict_within(model, objects, budget).map_err(|_| budget.exceeded(rows))?;
     let objects = &predicted.objects;
     let seen: Vec<bool> = (0..objects.ids.len()).map(|i| model.learned_from(objects.missions[i], &objects.ids[i])).collect();
     let mut notes = Vec::new();
@@ -183,25 +213,25 @@ const SAVED_BACKGROUND_ROWS: usize = 64;
 /// Predictions with a saved model: `model_id` is a completed training's id. Its features are
 /// read from the columns of the same names (an archive export of its mission works as
 /// downloaded); bundled objects outside its held-out part are left out of the metrics.
-pub fn predict_saved(state: &AppState, model_id: &str, table: &CsvTable, mission_hint_id: Option<&str>, columns: Option<&ColumnChoice>) -> Result<PredictionResponse, ApiError> {
+pub fn predict_saved(state: &AppState, model_id: &str, table: &CsvTable, mission_hint_id: Option<&str>, columns: Option<&ColumnChoice>, budget: &RequestBudget) -> Result<PredictionResponse, ApiError> {
     use crate::ml::dataset::LabelledDataset;
     use crate::ml::explain::explain;
     use crate::ml::models::TrainedModel;
     use crate::ml::predict::{objects_by_feature_names, PredictedObjects};
-    use crate::ml::progress::{ProgressSlice, SilentProgress};
+    use crate::ml::progress::ProgressSlice;
 
     let unknown = || {
         ApiError::new("unknown_model", format!("Unknown model '{model_id}': use \"pretrained\" or the id of a completed training (see GET /api/v1/trainings).")).with_field("model")
     };
     let id = uuid::Uuid::parse_str(model_id.trim()).map_err(|_| unknown())?;
-    let session = state.store.get(&id).ok_or_else(unknown)?;
-    let (Some(result), Some(json)) = (session.result.clone(), state.store.model(&id)) else {
+    let session = state.store.get(&id)?.ok_or_else(unknown)?;
+    let (Some(result), Some(json)) = (session.result.clone(), state.store.model(&id)?) else {
         return Err(ApiError::new("not_finished", format!("Training {id} is {}; only completed trainings keep a model.", session.status.as_str())).with_field("model"));
     };
     if session.request.fine_tune.is_some() {
         // Saved in the shipped model's format: read and explained exactly like it.
         let model: PretrainedModel = serde_json::from_str(&json).map_err(|e| ApiError::new("internal", format!("The saved model {id} is unreadable: {e}")))?;
-        let mut response = respond(&model, model_id, harmonised_objects(table, mission_hint_id, columns)?)?;
+        let mut response = respond(&model, model_id, harmonised_objects(table, mission_hint_id, columns)?, budget)?;
         response.notes.insert(0, format!("Model: the pretrained model fine-tuned on {} (training {id}).", result.model_info.dataset_name));
         return Ok(response);
     }
@@ -214,7 +244,10 @@ pub fn predict_saved(state: &AppState, model_id: &str, table: &CsvTable, mission
     let objects = if transfer { objects_from_table(table, None) } else { objects_by_feature_names(table, &result.model_info.features, mission) }.map_err(upload_error)?;
     let probabilities = model.predict_proba(&objects.x);
     let background = objects.x.slice(ndarray::s![..objects.x.nrows().min(SAVED_BACKGROUND_ROWS), ..]).to_owned();
-    let explanations = explain(&model, &objects.x, &background, session.request.seed, &ProgressSlice { sink: &SilentProgress, start: 0.0, end: 1.0 });
+    let explanations = explain(&model, &objects.x, &background, session.request.seed, &ProgressSlice { sink: budget, start: 0.0, end: 1.0 });
+    if budget.is_cancelled() {
+        return Err(budget.exceeded(objects.x.nrows()));
+    }
     // Bundled objects of its training table that were not in its held-out part were trained on.
     let held_out: std::collections::HashSet<&str> = result.predictions.iter().map(|p| p.id.as_str()).collect();
     let bundled: std::collections::HashSet<String> = match mission {

@@ -1,7 +1,6 @@
 //! JSON routes under `/api/v1` for scripts and other clients. Each handler calls the same
 //! function in [`super::trainings`] as the matching server function.
 
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -10,6 +9,9 @@ use axum::{Json, Router};
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+use super::blocking;
+use super::json_body::read_json;
+use super::request_budget::RequestBudget;
 use super::state::AppState;
 use super::trainings;
 use axum::extract::FromRequest;
@@ -75,10 +77,10 @@ async fn create_training(State(state): State<AppState>, request: axum::extract::
         let (train_name, train_bytes) = parts.train.ok_or_else(|| ApiError::new("invalid_request", "The form has no 'train_file' part.").with_field("train_file"))?;
         let work = state.clone();
         let files = tokio::task::spawn_blocking(move || -> Result<UploadedFiles, ApiError> {
-            let train_id = uploads::store(&work, &train_name, train_bytes)?;
+            let train_id = uploads::store(work.store.as_ref(), &train_name, train_bytes)?;
             let (test_name, test_id) = match parts.test {
                 Some((name, bytes)) => {
-                    let id = uploads::store(&work, &name, bytes)?;
+                    let id = uploads::store(work.store.as_ref(), &name, bytes).inspect_err(|_| remove_uploads(&work, [&train_id]))?;
                     (Some(name), Some(id))
                 }
                 None => (None, None),
@@ -91,28 +93,32 @@ async fn create_training(State(state): State<AppState>, request: axum::extract::
         config.upload = Some(files);
         config
     } else {
-        let Json(request) = Json::<TrainRequest>::from_request(request, &state).await.map_err(|rejection: JsonRejection| {
-            ApiError::new("invalid_request", format!("The request body is not a valid training request: {}", rejection.body_text()))
-        })?;
+        let request: TrainRequest = read_json(request, state.config.max_json_kb, state.config.max_upload_mb * 1024 * 1024, "training request").await?;
         if request.upload.is_some() {
             return Err(ApiError::new("invalid_request", "'upload' is set by the server; send files as multipart/form-data.").with_field("upload"));
         }
         request
     };
-    let work = state.clone();
-    let stored = request.upload.clone();
-    let started = tokio::task::spawn_blocking(move || trainings::start_training(&work, request))
-        .await
-        .map_err(|_| ApiError::new("internal", "The training could not be queued."))?;
-    if let (Err(_), Some(files)) = (&started, stored) {
-        // A refused upload keeps nothing on disk.
-        for id in std::iter::once(files.train_id).chain(files.test_id) {
-            if let Some(path) = uploads::path(&state.config.state_dir, &id) {
-                let _ = std::fs::remove_file(path);
-            }
+    let started = blocking::run(state, move |s| {
+        let stored = request.upload.clone();
+        let started = trainings::start_training(s, request);
+        if let (Err(_), Some(files)) = (&started, stored) {
+            // A refused upload keeps nothing.
+            remove_uploads(s, std::iter::once(&files.train_id).chain(files.test_id.as_ref()));
+        }
+        started
+    })
+    .await?;
+    Ok((StatusCode::ACCEPTED, Json(started)))
+}
+
+/// Removes stored uploads by id (a refused request's); ids that are not ours are ignored.
+fn remove_uploads<'a>(state: &AppState, ids: impl IntoIterator<Item = &'a String>) {
+    for id in ids {
+        if let Ok(id) = uuid::Uuid::parse_str(id) {
+            state.store.remove_upload(&id);
         }
     }
-    Ok((StatusCode::ACCEPTED, Json(started?)))
 }
 
 /// The parts of an upload form; file parts keep the user's file name (for display only).
@@ -141,6 +147,22 @@ fn form_error(state: &AppState, e: axum::extract::multipart::MultipartError) -> 
     }
 }
 
+/// Largest `config` part of a form.
+const CONFIG_PART_MAX_KB: usize = 256;
+
+/// A form's `config` part: a small JSON request (a mapping that names one column two
+/// million times is refused here, before it is parsed).
+fn config_text(bytes: &[u8]) -> Result<String, ApiError> {
+    if bytes.len() > CONFIG_PART_MAX_KB * 1024 {
+        return Err(ApiError::new(
+            "too_large",
+            format!("The 'config' part is larger than {CONFIG_PART_MAX_KB} KB; a training or prediction request with a column mapping of 1,000 features fits in a tenth of that."),
+        )
+        .with_field("config"));
+    }
+    Ok(String::from_utf8_lossy(bytes).into_owned())
+}
+
 async fn read_parts(state: &AppState, mut form: axum::extract::Multipart) -> Result<Parts, ApiError> {
     let mut parts = Parts { config: None, train: None, test: None };
     loop {
@@ -149,7 +171,7 @@ async fn read_parts(state: &AppState, mut form: axum::extract::Multipart) -> Res
         let file_name = uploads::display_name(field.file_name().unwrap_or(&name));
         let bytes = field.bytes().await.map_err(|e| form_error(state, e))?;
         match name.as_str() {
-            "config" => parts.config = Some(String::from_utf8_lossy(&bytes).into_owned()),
+            "config" => parts.config = Some(config_text(&bytes)?),
             "train_file" => parts.train = Some((file_name, bytes.to_vec())),
             "test_file" if !bytes.is_empty() => parts.test = Some((file_name, bytes.to_vec())),
             "test_file" => {}
@@ -164,6 +186,8 @@ async fn read_parts(state: &AppState, mut form: axum::extract::Multipart) -> Res
 async fn create_predictions(State(state): State<AppState>, request: axum::extract::Request) -> Result<impl IntoResponse, ApiError> {
     let multipart = is_multipart(&request);
     let work = state.clone();
+    // Dropped with this future when the client goes away: the work then stops.
+    let (budget, _client) = RequestBudget::new(state.config.prediction_budget_s);
     let response = if multipart {
         let mut form = axum::extract::Multipart::from_request(request, &state).await.map_err(|e| ApiError::new("invalid_request", e.body_text()))?;
         let (mut config, mut file) = (None, None);
@@ -172,7 +196,7 @@ async fn create_predictions(State(state): State<AppState>, request: axum::extrac
             let file_name = uploads::display_name(field.file_name().unwrap_or("uploaded.csv"));
             let bytes = field.bytes().await.map_err(|e| form_error(&state, e))?;
             match name.as_str() {
-                "config" => config = Some(String::from_utf8_lossy(&bytes).into_owned()),
+                "config" => config = Some(config_text(&bytes)?),
                 "file" => file = Some((file_name, bytes.to_vec())),
                 other => return Err(ApiError::new("invalid_request", format!("Unexpected form part '{other}'; expected config and file."))),
             }
@@ -180,12 +204,10 @@ async fn create_predictions(State(state): State<AppState>, request: axum::extrac
         let config: PredictRequest = serde_json::from_str(config.as_deref().unwrap_or(r#"{"model":"pretrained"}"#))
             .map_err(|e| ApiError::new("invalid_request", format!("The 'config' part is not valid: {e}")))?;
         let (name, bytes) = file.ok_or_else(|| ApiError::new("invalid_request", "The form has no 'file' part (the CSV table).").with_field("file"))?;
-        tokio::task::spawn_blocking(move || predictions::predict_csv_with(&work, &config, &name, bytes)).await
+        tokio::task::spawn_blocking(move || predictions::predict_csv_with(&work, &config, &name, bytes, &budget)).await
     } else {
-        let Json(body) = Json::<PredictRequest>::from_request(request, &state).await.map_err(|rejection: JsonRejection| {
-            ApiError::new("invalid_request", format!("The request body is not a valid prediction request: {}", rejection.body_text()))
-        })?;
-        tokio::task::spawn_blocking(move || predictions::predict_rows_with(&work, &body)).await
+        let body: PredictRequest = read_json(request, state.config.max_json_kb, state.config.max_upload_mb * 1024 * 1024, "prediction request").await?;
+        tokio::task::spawn_blocking(move || predictions::predict_rows_with(&work, &body, &budget)).await
     };
     Ok(Json(response.map_err(|_| ApiError::new("internal", "The predictions could not be made."))??))
 }
@@ -206,33 +228,38 @@ async fn inspect_upload(State(state): State<AppState>, mut form: axum::extract::
 }
 
 async fn training(State(state): State<AppState>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
-    Ok(Json(trainings::progress(&state, &id)?))
+    Ok(Json(blocking::run(state, move |s| trainings::progress(s, &id)).await?))
 }
 
 async fn training_result(State(state): State<AppState>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
-    let result = trainings::result(&state, &id)?;
-    Ok(Json((*result).clone()))
+    // Serialised on the blocking pool too: a result is megabytes of JSON.
+    let body = blocking::run(state, move |s| {
+        let result = trainings::result(s, &id)?;
+        serde_json::to_vec(&*result).map_err(|_| ApiError::new("internal", "The result could not be written."))
+    })
+    .await?;
+    Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], body))
 }
 
 async fn training_importance(State(state): State<AppState>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
-    Ok(Json(trainings::importance(&state, &id)?))
+    Ok(Json(blocking::run(state, move |s| trainings::importance(s, &id)).await?))
 }
 
 async fn cancel_training(State(state): State<AppState>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
-    Ok(Json(trainings::cancel(&state, &id)?))
+    Ok(Json(blocking::run(state, move |s| trainings::cancel(s, &id)).await?))
 }
 
-async fn list_trainings(State(state): State<AppState>) -> impl IntoResponse {
-    Json(trainings::list_trainings(&state))
+async fn list_trainings(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
+    Ok(Json(blocking::run(state, trainings::list_trainings).await?))
 }
 
 async fn delete_training(State(state): State<AppState>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
-    trainings::delete_training(&state, &id)?;
+    blocking::run(state, move |s| trainings::delete_training(s, &id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn model_file(State(state): State<AppState>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
-    let (name, json) = trainings::model_file(&state, &id)?;
+    let (name, json) = blocking::run(state, move |s| trainings::model_file(s, &id)).await?;
     Ok((
         [
             (axum::http::header::CONTENT_TYPE, "application/json".to_string()),

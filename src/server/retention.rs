@@ -15,9 +15,22 @@ pub struct Retention {
 impl Retention {
     /// Removes the oldest finished trainings until both limits hold; returns how many.
     pub fn enforce(&self, store: &dyn SessionStore) -> usize {
-        let mut finished: Vec<_> = store.list().into_iter().filter(|s| s.status.is_finished()).collect();
+        self.enforce_inner(store, None)
+    }
+
+    /// As [`Retention::enforce`], but never removes `keep` (the training that just finished:
+    /// its user is about to open its result).
+    pub fn enforce_keeping(&self, store: &dyn SessionStore, keep: &uuid::Uuid) -> usize {
+        self.enforce_inner(store, Some(keep))
+    }
+
+    fn enforce_inner(&self, store: &dyn SessionStore, keep: Option<&uuid::Uuid>) -> usize {
+        let Ok(all) = store.list() else { return 0 };
+        // Measured: the database's used pages (after a checkpoint), not a guess.
+        let over_disk = || store.disk_bytes().is_ok_and(|bytes| bytes > self.max_disk_bytes);
+        let mut finished: Vec<_> = all.into_iter().filter(|s| s.status.is_finished() && Some(&s.id) != keep).collect();
         for old in finished.iter().rev() {
-            if store.disk_bytes() <= self.max_disk_bytes {
+            if !over_disk() {
                 break;
             }
             if store.remove_uploads(&old.id) > 0 {
@@ -27,13 +40,15 @@ impl Retention {
         // `list` is newest first; remove from the end.
         let mut removed = 0;
         while let Some(oldest) = finished.last() {
-            let over_count = finished.len() > self.max_sessions;
-            let over_disk = store.disk_bytes() > self.max_disk_bytes;
+            let over_count = finished.len() + usize::from(keep.is_some()) > self.max_sessions;
+            let over_disk = over_disk();
             if !over_count && !over_disk {
                 break;
             }
             tracing::info!(id = %oldest.id, over_count, over_disk, "retention: removing the oldest finished training");
-            store.delete(&oldest.id);
+            if store.delete(&oldest.id).is_err() {
+                break;
+            }
             finished.pop();
             removed += 1;
         }
@@ -57,13 +72,14 @@ mod tests {
             s.created_at = 1000 + i;
             s.status = if i == 0 { TrainingStatus::Running } else { TrainingStatus::Completed };
             ids.push(s.id);
-            store.insert(s);
+            store.insert(s).unwrap();
         }
         let removed = Retention { max_sessions: 2, max_disk_bytes: u64::MAX }.enforce(&store);
         assert_eq!(removed, 2);
-        assert!(store.get(&ids[0]).is_some(), "running training kept");
-        assert!(store.get(&ids[1]).is_none() && store.get(&ids[2]).is_none(), "oldest finished removed");
-        assert!(store.get(&ids[3]).is_some() && store.get(&ids[4]).is_some());
+        let kept = |i: usize| store.get(&ids[i]).unwrap().is_some();
+        assert!(kept(0), "running training kept");
+        assert!(!kept(1) && !kept(2), "oldest finished removed");
+        assert!(kept(3) && kept(4));
     }
 }
 
@@ -71,29 +87,30 @@ mod tests {
 mod disk_tests {
     use super::*;
     use crate::api::{TrainRequest, TrainingStatus, UploadedFiles};
-    use crate::server::store::{DatabaseStore, TrainingSession};
+    use crate::server::store::{DatabaseStore, SessionStore, StoredUpload, TrainingSession};
 
-    /// Over the disk limit, old uploads go before any result.
+    /// Over the disk limit, old uploads go before any result; the size is measured in the
+    /// database itself.
     #[test]
     fn uploads_of_old_trainings_go_first() {
         let dir = std::env::temp_dir().join(format!("exo-retention-{}", uuid::Uuid::new_v4()));
         let store = DatabaseStore::open(&dir, None).unwrap();
-        let upload_id = uuid::Uuid::new_v4().to_string();
-        std::fs::create_dir_all(dir.join("uploads")).unwrap();
-        std::fs::write(dir.join("uploads").join(format!("{upload_id}.csv")), vec![b'1'; 200_000]).unwrap();
+        let upload_id = uuid::Uuid::new_v4();
+        let text = "a,b\n".to_string() + &"1,2\n".repeat(100_000);
+        store.save_upload(&upload_id, &StoredUpload { name: "mine.csv".into(), text }).unwrap();
         let mut request: TrainRequest = serde_json::from_value(serde_json::json!({"dataset": "upload", "model": "svm"})).unwrap();
-        request.upload = Some(UploadedFiles { train_name: "mine.csv".into(), train_id: upload_id.clone(), test_name: None, test_id: None });
+        request.upload = Some(UploadedFiles { train_name: "mine.csv".into(), train_id: upload_id.to_string(), test_name: None, test_id: None });
         let mut s = TrainingSession::queued(uuid::Uuid::new_v4(), request);
         s.status = TrainingStatus::Failed;
         let id = s.id;
-        store.insert(s);
-        store.flush();
-        let before = store.disk_bytes();
-        assert!(before > 200_000);
-        let removed = Retention { max_sessions: 10, max_disk_bytes: before - 100_000 }.enforce(&store);
+        store.insert(s).unwrap();
+        let before = store.disk_bytes().unwrap();
+        assert!(before > 400_000, "{before}");
+        let removed = Retention { max_sessions: 10, max_disk_bytes: before - 200_000 }.enforce(&store);
         assert_eq!(removed, 0, "freeing the upload was enough");
-        assert!(!dir.join("uploads").join(format!("{upload_id}.csv")).exists());
-        assert!(store.get(&id).is_some(), "the training itself stays");
+        assert!(store.upload(&upload_id).unwrap().is_none());
+        assert!(store.disk_bytes().unwrap() < before - 200_000);
+        assert!(store.get(&id).unwrap().is_some(), "the training itself stays");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

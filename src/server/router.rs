@@ -38,17 +38,47 @@ pub async fn serve() -> Result<(), String> {
     let addr = leptos.site_addr;
     let config = Config::load(leptos, std::path::Path::new("Leptos.toml"))?;
     tracing::info!(data = %config.data_dir.display(), state = %config.state_dir.display(), workers = config.max_concurrent_trainings, "starting");
+    super::priority::init_training_pool();
+    let grace = std::time::Duration::from_secs(config.shutdown_grace_s);
     let state = AppState::new(config)?;
-    let store = state.store.clone();
+    let (store, jobs) = (state.store.clone(), state.jobs.clone());
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     tracing::info!("listening on http://{addr}");
     axum::serve(listener, app(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
+        .with_graceful_shutdown(async move {
+            let signal = stop_signal().await;
+            // Pages and status polls are still served while running trainings finish.
+            tracing::info!(signal, grace_s = grace.as_secs(), "stopping: no new trainings are claimed; running ones get the grace period");
+            jobs.shutdown(grace).await;
         })
         .await
         .map_err(|e| e.to_string())?;
     // Queued database writes (the last progress, a result) reach the disk before exit.
-    store.flush();
+    tokio::task::spawn_blocking(move || store.flush()).await.map_err(|e| e.to_string())?;
+    tracing::info!("stopped");
     Ok(())
+}
+
+/// Waits for Ctrl-C or SIGTERM (what service managers and container runtimes send).
+async fn stop_signal() -> &'static str {
+    #[cfg(unix)]
+    {
+        let mut terminate = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM; only Ctrl-C stops gracefully");
+                let _ = tokio::signal::ctrl_c().await;
+                return "Ctrl-C";
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => "Ctrl-C",
+            _ = terminate.recv() => "SIGTERM",
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "Ctrl-C"
+    }
 }

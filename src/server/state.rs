@@ -7,7 +7,7 @@ use leptos::config::LeptosOptions;
 
 use super::catalog::Catalog;
 use super::config::Config;
-use super::jobs::{JobRunner, MakeConfig};
+use super::jobs::{JobRunner, MakeConfig, RunnerOptions};
 use super::retention::Retention;
 use super::store::{DatabaseStore, SessionStore};
 use crate::ml::pretrained::PretrainedModel;
@@ -28,6 +28,10 @@ impl AppState {
     pub fn new(config: Config) -> Result<AppState, String> {
         std::fs::create_dir_all(&config.state_dir)
             .map_err(|e| format!("cannot create the state folder {}: {e}", config.state_dir.display()))?;
+        // Process-wide, so every door an uploaded table or a training comes through is held
+        // to them (see ml::table_limits and ml::models::cost).
+        crate::ml::table_limits::set_process_limits(config.table_limits);
+        crate::ml::models::cost::set_process_budget_mb(config.max_training_mb);
         let catalog = Catalog::load(&config.data_dir)?;
         let store: Arc<dyn SessionStore> = Arc::new(DatabaseStore::open(&config.state_dir, config.database_url.as_deref())?);
         let limits = Retention { max_sessions: config.max_sessions, max_disk_bytes: config.max_disk_mb * 1024 * 1024 };
@@ -39,10 +43,11 @@ impl AppState {
                 None
             }
         };
-        let (for_workers, base) = (config.clone(), pretrained.clone());
+        let (for_workers, base, uploads) = (config.clone(), pretrained.clone(), store.clone());
         let make_config: MakeConfig =
-            Arc::new(move |request| super::trainings::training_config(&for_workers, base.as_ref(), request, false).map_err(|e| e.message));
-        let jobs = JobRunner::new(config.max_concurrent_trainings, store.clone(), limits, make_config);
+            Arc::new(move |request| super::trainings::training_config(&for_workers, base.as_ref(), uploads.as_ref(), request));
+        let options = RunnerOptions { workers: config.max_concurrent_trainings, max_attempts: config.max_attempts, retention: limits };
+        let jobs = JobRunner::new(options, store.clone(), make_config);
         Ok(AppState { config, catalog: Arc::new(catalog), store, jobs, pretrained })
     }
 }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use super::config::Config;
 use super::reports::model_info;
 use super::state::AppState;
-use super::store::TrainingSession;
+use super::store::{SessionStore, TrainingSession};
 use crate::api::*;
 use crate::ml::models::presets::presets;
 use crate::ml::models::{ModelKind, ModelParams};
@@ -36,8 +36,11 @@ pub fn start_training(state: &AppState, mut request: TrainRequest) -> Result<Sta
         // Continuing a model of 300 rounds: a third as many again unless the request says.
         request.hyperparameters.entry("n_rounds".into()).or_insert(serde_json::json!(FINE_TUNE_ROUNDS));
     }
-    training_config(&state.config, state.pretrained.as_ref(), &request, true)?;
-    let waiting = state.store.list().iter().filter(|s| s.status == TrainingStatus::Queued).count();
+    let config = training_config(&state.config, state.pretrained.as_ref(), state.store.as_ref(), &request)?;
+    // Data read and checked, memory estimated: a bad table or an unaffordable training is
+    // refused now, never queued.
+    let cost = crate::ml::pipeline::check_training(&config).map_err(training_check_error)?;
+    let waiting = state.store.list()?.iter().filter(|s| s.status == TrainingStatus::Queued).count();
     if waiting >= state.config.max_queue {
         return Err(ApiError::new(
             "queue_full",
@@ -45,9 +48,9 @@ pub fn start_training(state: &AppState, mut request: TrainRequest) -> Result<Sta
         ));
     }
     let id = Uuid::new_v4();
-    state.store.insert(TrainingSession::queued(id, request));
+    state.store.insert(TrainingSession::queued(id, request))?;
     state.jobs.queued();
-    tracing::info!(%id, "training queued");
+    tracing::info!(%id, estimated_mb = cost.peak_bytes / 1_000_000, work = cost.work, "training queued");
     Ok(StartedTraining { id: id.to_string() })
 }
 
@@ -66,12 +69,13 @@ fn apply_preset(request: &mut TrainRequest) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// The pipeline's config for a request, every field checked. Called before queueing (with
-/// `check_files`: an uploaded table is read and checked so that a bad one is refused at
-/// once) and again by the worker that takes the training from the queue.
-pub fn training_config(config: &Config, pretrained: Option<&Arc<PretrainedModel>>, request: &TrainRequest, check_files: bool) -> Result<TrainingConfig, ApiError> {
+/// The pipeline's config for a request, every field checked, uploaded tables read from the
+/// store. Called before queueing (then [`crate::ml::pipeline::check_training`] reads the
+/// data and estimates the cost) and again by the worker that takes the training from the
+/// queue.
+pub fn training_config(config: &Config, pretrained: Option<&Arc<PretrainedModel>>, store: &dyn SessionStore, request: &TrainRequest) -> Result<TrainingConfig, ApiError> {
     if let Some(base) = request.fine_tune.as_deref() {
-        let job = fine_tune_job(config, pretrained, base, request, check_files)?;
+        let job = fine_tune_job(config, pretrained, store, base, request)?;
         return Ok(TrainingConfig {
             mission: Mission::Kepler, // unused: the data come from the upload
             params: ModelParams::GradientBoosting(job.config.params.clone()),
@@ -89,7 +93,7 @@ pub fn training_config(config: &Config, pretrained: Option<&Arc<PretrainedModel>
             return Err(ApiError::new("invalid_request", "To train on your own table, send it as multipart/form-data: a 'config' part with this JSON and a 'train_file' part (optionally 'test_file').")
                 .with_field("dataset"))
         }
-        ("upload", Some(files)) => Some(upload_source(config, files, request.mapping.as_ref(), check_files)?),
+        ("upload", Some(files)) => Some(upload_source(config, store, files, request.mapping.as_ref())?),
         (_, Some(_)) => return Err(ApiError::new("invalid_request", "Uploaded files need \"dataset\": \"upload\".").with_field("dataset")),
         _ => None,
     };
@@ -131,6 +135,16 @@ pub fn training_config(config: &Config, pretrained: Option<&Arc<PretrainedModel>
     })
 }
 
+/// Why a training cannot run, found before queueing: a table problem (422 / 413 naming
+/// file, column, row or limit) or a cost beyond the budget (422 naming the figure).
+fn training_check_error(error: MlError) -> ApiError {
+    match error {
+        MlError::InvalidHyperparameter { .. } => hyperparameter_error(error),
+        MlError::Split(_) | MlError::Training(_) => ApiError::new("invalid_value", error.to_string()),
+        other => super::uploads::upload_error(other),
+    }
+}
+
 /// A refused hyperparameter, named in the message and the field.
 fn hyperparameter_error(error: MlError) -> ApiError {
     match error {
@@ -153,9 +167,9 @@ fn check_test_fraction(fraction: f64) -> Result<(), ApiError> {
 pub const FINE_TUNE_ROUNDS: u64 = 100;
 
 /// A fine-tuning request checked: the pretrained model as base, one labelled upload, the
-/// booster's hyperparameters; `check_files` reads the file and refuses one that has too
-/// few labelled rows.
-fn fine_tune_job(config: &Config, pretrained: Option<&Arc<PretrainedModel>>, base: &str, request: &TrainRequest, check_files: bool) -> Result<FineTuneJob, ApiError> {
+/// booster's hyperparameters (the file's labelled rows are checked with the data, by
+/// `check_training`).
+fn fine_tune_job(config: &Config, pretrained: Option<&Arc<PretrainedModel>>, store: &dyn SessionStore, base: &str, request: &TrainRequest) -> Result<FineTuneJob, ApiError> {
     if base != "pretrained" {
         return Err(ApiError::new("unknown_model", format!("Only the pretrained model can be fine-tuned: use \"fine_tune\": \"pretrained\", not '{base}'.")).with_field("fine_tune"));
     }
@@ -175,12 +189,7 @@ fn fine_tune_job(config: &Config, pretrained: Option<&Arc<PretrainedModel>>, bas
     }
     check_test_fraction(request.test_fraction)?;
     let params = BoostingParams::check(&request.hyperparameters).map_err(hyperparameter_error)?;
-    let path = super::uploads::path(&config.state_dir, &files.train_id)
-        .ok_or_else(|| ApiError::new("not_found", format!("The uploaded file {} is no longer stored; upload it again.", files.train_name)))?;
-    let file = (files.train_name.clone(), path);
-    if check_files {
-        crate::ml::fine_tune::read_labelled_rows(&file.0, &file.1, request.columns.as_ref()).map_err(super::uploads::upload_error)?;
-    }
+    let file = super::uploads::load(store, &files.train_id, &files.train_name)?;
     Ok(FineTuneJob {
         base: base.clone(),
         config: FineTuneConfig { file, columns: request.columns.clone(), params, seed: request.seed, test_fraction: request.test_fraction, data_dir: config.data_dir.clone() },
@@ -188,10 +197,8 @@ fn fine_tune_job(config: &Config, pretrained: Option<&Arc<PretrainedModel>>, bas
 }
 
 fn session(state: &AppState, id: &str) -> Result<TrainingSession, ApiError> {
-    Uuid::parse_str(id.trim())
-        .ok()
-        .and_then(|uuid| state.store.get(&uuid))
-        .ok_or_else(|| ApiError::not_found("training", id))
+    let Ok(uuid) = Uuid::parse_str(id.trim()) else { return Err(ApiError::not_found("training", id)) };
+    state.store.get(&uuid)?.ok_or_else(|| ApiError::not_found("training", id))
 }
 
 pub fn progress(state: &AppState, id: &str) -> Result<TrainingProgress, ApiError> {
@@ -201,6 +208,7 @@ pub fn progress(state: &AppState, id: &str) -> Result<TrainingProgress, ApiError
         1 + state
             .store
             .list()
+            .unwrap_or_default()
             .iter()
             .filter(|o| o.status == TrainingStatus::Queued && (o.created_at, o.id) < (s.created_at, s.id))
             .count()
@@ -217,32 +225,46 @@ pub fn progress(state: &AppState, id: &str) -> Result<TrainingProgress, ApiError
         started_at: s.started_at,
         finished_at: s.finished_at,
         queue_position,
+        attempts: s.attempts,
     })
 }
 
 /// The stored files of an upload training, checked now so that a bad table is refused
 /// before anything is queued (each failure names file, column and row).
-fn upload_source(config: &Config, files: &UploadedFiles, mapping: Option<&UploadMapping>, check_files: bool) -> Result<UploadSource, ApiError> {
-    let find = |id: &str, name: &str| {
-        super::uploads::path(&config.state_dir, id).map(|p| (name.to_string(), p)).ok_or_else(|| ApiError::new("not_found", format!("The uploaded file {name} is no longer stored; upload it again.")))
-    };
-    let train = find(&files.train_id, &files.train_name)?;
+fn upload_source(config: &Config, store: &dyn SessionStore, files: &UploadedFiles, mapping: Option<&UploadMapping>) -> Result<UploadSource, ApiError> {
+    if let Some(m) = mapping {
+        check_mapping_size(config, m)?;
+    }
+    let train = super::uploads::load(store, &files.train_id, &files.train_name)?;
     let test = match (&files.test_id, &files.test_name) {
-        (Some(id), Some(name)) => Some(find(id, name)?),
+        (Some(id), Some(name)) => Some(super::uploads::load(store, id, name)?),
         _ => None,
     };
-    let source = UploadSource { train, test, mapping: mapping.map(super::uploads::to_ml) };
-    if check_files {
-        crate::ml::pipeline::check_upload(&source).map_err(super::uploads::upload_error)?;
-    }
-    Ok(source)
+    Ok(UploadSource { train, test, mapping: mapping.map(super::uploads::to_ml) })
 }
 
+/// A mapping's lists, bounded before the table is read: no more features than a table may
+/// have columns, each named once, and no more label values than a column could list.
+fn check_mapping_size(config: &Config, m: &UploadMapping) -> Result<(), ApiError> {
+    let max = config.table_limits.max_columns;
+    if m.features.len() > max {
+        return Err(ApiError::new("too_large", format!("The mapping names {} features; a table has at most {max} columns (EXO_MAX_UPLOAD_COLUMNS), so name each feature column once.", m.features.len()))
+            .with_field("mapping.features"));
+    }
+    crate::ml::upload::check_mapping_features("mapping", &m.features, max).map_err(super::uploads::upload_error).map_err(|e| e.with_field("mapping.features"))?;
+    if m.label_values.len() > MAX_LABEL_VALUES {
+        return Err(ApiError::new("too_large", format!("The mapping lists {} label values; at most {MAX_LABEL_VALUES} can be mapped to classes.", m.label_values.len())).with_field("mapping.label_values"));
+    }
+    Ok(())
+}
+
+const MAX_LABEL_VALUES: usize = 1_000;
+
 /// Every training the store keeps, newest first.
-pub fn list_trainings(state: &AppState) -> Vec<TrainingSummaryItem> {
-    state
+pub fn list_trainings(state: &AppState) -> Result<Vec<TrainingSummaryItem>, ApiError> {
+    Ok(state
         .store
-        .list()
+        .list()?
         .into_iter()
         .map(|s| TrainingSummaryItem {
             id: s.id.to_string(),
@@ -260,7 +282,7 @@ pub fn list_trainings(state: &AppState) -> Vec<TrainingSummaryItem> {
             has_model: s.status == TrainingStatus::Completed,
             headline: s.headline,
         })
-        .collect()
+        .collect())
 }
 
 /// Deletes a finished training with its result and model; a queued or running one must be
@@ -270,7 +292,7 @@ pub fn delete_training(state: &AppState, id: &str) -> Result<(), ApiError> {
     if !s.status.is_finished() {
         return Err(ApiError::new("not_finished", format!("This training is {}; cancel it before deleting it.", s.status.as_str())));
     }
-    state.store.delete(&s.id);
+    state.store.delete(&s.id)?;
     tracing::info!(id = %s.id, "training deleted");
     Ok(())
 }
@@ -278,7 +300,7 @@ pub fn delete_training(state: &AppState, id: &str) -> Result<(), ApiError> {
 /// The trained model as JSON, with a file name for the download.
 pub fn model_file(state: &AppState, id: &str) -> Result<(String, String), ApiError> {
     let s = session(state, id)?;
-    let json = state.store.model(&s.id).ok_or_else(|| {
+    let json = state.store.model(&s.id)?.ok_or_else(|| {
         ApiError::new("not_found", format!("Training {} has no saved model (only completed trainings keep one).", s.id))
     })?;
     let short: String = s.id.to_string().chars().take(8).collect();
@@ -289,7 +311,7 @@ pub fn model_file(state: &AppState, id: &str) -> Result<(String, String), ApiErr
 /// notices (between trees or explained objects).
 pub fn cancel(state: &AppState, id: &str) -> Result<TrainingProgress, ApiError> {
     let s = session(state, id)?;
-    if s.status.is_finished() || !state.jobs.cancel(&s.id) {
+    if s.status.is_finished() || !state.jobs.cancel(&s.id)? {
         return Err(ApiError::new("not_finished", format!("This training is already {}; there is nothing to cancel.", s.status.as_str())));
     }
     progress(state, id)

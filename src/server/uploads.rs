@@ -1,14 +1,11 @@
-//! Uploaded tables: checked, stored under the state folder by a server-made id (the name
-//! the user gave a file is only ever shown, never used as a path), and turned into the
-//! ML layer's inputs.
-
-use std::path::PathBuf;
+//! Uploaded tables: checked, stored in the database under a server-made id (the name the
+//! user gave a file is only ever shown), and turned into the ML layer's inputs.
 
 use uuid::Uuid;
 
-use super::state::AppState;
+use super::store::{SessionStore, StoredUpload};
 use crate::api::{ApiError, ColumnInfo, UploadInspection, UploadMapping};
-use crate::ml::upload::{detect_mission, profile, read_upload, ColumnMapping};
+use crate::ml::upload::{detect_mission, profile, read_upload, ColumnMapping, TableFile};
 use crate::ml::MlError;
 
 /// An upload problem as the API reports it: 422 with the file / column / row message.
@@ -16,6 +13,8 @@ pub fn upload_error(error: MlError) -> ApiError {
     match error {
         // Its own code: the predict page answers it with the column-choice form.
         MlError::UnrecognisedColumns { .. } => ApiError::new("unrecognised_columns", error.to_string()),
+        MlError::TooLarge { .. } => ApiError::new("too_large", error.to_string()),
+        MlError::TooCostly(_) => ApiError::new("too_costly", error.to_string()),
         MlError::InvalidUpload { .. } | MlError::Csv { .. } | MlError::NotNumeric { .. } | MlError::MissingColumn { .. } | MlError::UnknownLabel { .. } => {
             ApiError::new("invalid_upload", error.to_string())
         }
@@ -30,21 +29,23 @@ pub fn display_name(name: &str) -> String {
     if clean.trim().is_empty() { "uploaded.csv".into() } else { clean }
 }
 
-/// Checks the bytes are a readable table and keeps them; returns the stored file's id.
-pub fn store(state: &AppState, name: &str, bytes: Vec<u8>) -> Result<String, ApiError> {
+/// Checks the bytes are a readable table and keeps them in the database; returns the
+/// stored table's id (a server-made UUID).
+pub fn store(store: &dyn SessionStore, name: &str, bytes: Vec<u8>) -> Result<String, ApiError> {
     read_upload(name, bytes.clone()).map_err(upload_error)?;
-    let dir = state.config.state_dir.join("uploads");
-    std::fs::create_dir_all(&dir).map_err(|e| ApiError::new("internal", format!("cannot store the upload: {e}")))?;
-    let id = Uuid::new_v4().to_string();
-    std::fs::write(dir.join(format!("{id}.csv")), bytes).map_err(|e| ApiError::new("internal", format!("cannot store the upload: {e}")))?;
-    Ok(id)
+    // read_upload checked it is UTF-8.
+    let text = String::from_utf8(bytes).map_err(|_| ApiError::new("invalid_upload", format!("{name} is not UTF-8 text")))?;
+    let id = Uuid::new_v4();
+    store.save_upload(&id, &StoredUpload { name: name.to_string(), text })?;
+    Ok(id.to_string())
 }
 
-/// Where a stored upload lives; `None` for anything that is not one of our ids.
-pub fn path(state_dir: &std::path::Path, id: &str) -> Option<PathBuf> {
-    let id = Uuid::parse_str(id).ok()?;
-    let p = state_dir.join("uploads").join(format!("{id}.csv"));
-    p.exists().then_some(p)
+/// A stored upload, read back for checking or training; `name` is what the user called it.
+pub fn load(store: &dyn SessionStore, id: &str, name: &str) -> Result<TableFile, ApiError> {
+    let gone = || ApiError::new("not_found", format!("The uploaded file {name} is no longer stored; upload it again."));
+    let id = Uuid::parse_str(id).map_err(|_| gone())?;
+    let stored = store.upload(&id)?.ok_or_else(gone)?;
+    Ok(TableFile::new(name, stored.text.into_bytes()))
 }
 
 /// Columns, types, missing rates and samples, and which archive export it is, if any.

@@ -3,6 +3,7 @@
 
 pub mod binning;
 pub mod boost_tree;
+pub mod cost;
 pub mod decision_tree;
 pub mod float_serde;
 pub mod gradient_boosting;

@@ -1,0 +1,56 @@
+//! A prediction request's budget: it stops when its time is up (`EXO_PREDICTION_BUDGET_S`)
+//! or when its client goes away. The work runs on the blocking pool, where dropping the
+//! request's future cannot reach it; so the handler holds a [`ClientWatch`] whose drop (the
+//! client disconnected, the future was dropped) raises a flag the explainer polls between
+//! blocks of objects.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::api::ApiError;
+use crate::ml::progress::ProgressSink;
+
+#[derive(Clone)]
+pub struct RequestBudget {
+    deadline: Instant,
+    seconds: u64,
+    gone: Arc<AtomicBool>,
+}
+
+/// Held by the request's future: dropped with it.
+pub struct ClientWatch(Arc<AtomicBool>);
+
+impl Drop for ClientWatch {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+impl RequestBudget {
+    pub fn new(seconds: u64) -> (RequestBudget, ClientWatch) {
+        let gone = Arc::new(AtomicBool::new(false));
+        (RequestBudget { deadline: Instant::now() + Duration::from_secs(seconds), seconds, gone: gone.clone() }, ClientWatch(gone))
+    }
+
+    /// No limit (the command-line tool, tests).
+    pub fn unlimited() -> RequestBudget {
+        RequestBudget { deadline: Instant::now() + Duration::from_secs(100 * 365 * 24 * 3600), seconds: u64::MAX, gone: Arc::new(AtomicBool::new(false)) }
+    }
+
+    /// Why the work stopped, for the answer (a client that left reads nothing).
+    pub fn exceeded(&self, rows: usize) -> ApiError {
+        ApiError::new(
+            "over_budget",
+            format!("Predicting and explaining {rows} rows took longer than the {} s one request may take (EXO_PREDICTION_BUDGET_S); send fewer rows at a time.", self.seconds),
+        )
+    }
+}
+
+impl ProgressSink for RequestBudget {
+    fn report(&self, _fraction: f64, _step: &str) {}
+
+    fn is_cancelled(&self) -> bool {
+        self.gone.load(Ordering::Relaxed) || Instant::now() > self.deadline
+    }
+}
