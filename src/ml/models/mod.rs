@@ -15,6 +15,7 @@ pub mod neural_network;
 pub mod pca_logistic;
 pub mod presets;
 pub mod random_forest;
+pub mod smo;
 pub mod standardize;
 pub mod svm;
 pub mod tree;

@@ -1,19 +1,19 @@
-//! Support vector machine: one RBF-kernel C-SVM per class against the rest (linfa-svm's
-//! SMO solver), each calibrated to a probability with Platt's sigmoid, the three
-//! probabilities normalised to sum to 1.
+//! Support vector machine: one RBF-kernel C-SVM per class against the rest (our SMO solver
+//! in [`super::smo`]: bounded memory and a cancel hook, which linfa-svm lacks), each
+//! calibrated to a probability with Platt's sigmoid (linfa), the three probabilities
+//! normalised to sum to 1.
 //!
-//! linfa-svm predicts one row and one support vector at a time; here its solution (the
-//! signed dual coefficients and ρ) is read out once, the support vectors of the three
-//! machines are pooled, and the kernel between a batch of rows and all of them is one
-//! matrix product (‖x‖² + ‖s‖² − 2x·s). That keeps the whole Kepler test set well under
+//! The solutions' signed dual coefficients and ρ are read out once, the support vectors of
+//! the three machines are pooled, and the kernel between a batch of rows and all of them is
+//! one matrix product (‖x‖² + ‖s‖² − 2x·s). That keeps the whole Kepler test set well under
 //! 100 ms and makes the sampling explainer affordable.
 
 use linfa::composing::platt_scaling::{platt_newton_method, Platt};
 use linfa::prelude::*;
-use linfa_svm::Svm;
 use ndarray::{Array1, Array2, Axis};
 use rayon::prelude::*;
 
+use super::smo::{solve, squared_norms, Cancelled, SmoProblem, SmoSolution};
 use super::hyperparameters::{CheckedValues, HyperparameterKind as Kind, HyperparameterSpec as Spec, RawHyperparameters};
 use super::standardize::{Standardizer, INPUT_SCALE};
 use crate::ml::error::{MlError, Result};
@@ -21,6 +21,11 @@ use crate::ml::progress::ProgressSlice;
 use crate::ml::ClassLabel;
 
 const K: usize = ClassLabel::COUNT;
+
+/// Kernel rows kept per machine (three machines solve at once): 256 MB holds every row of
+/// a Kepler-sized training part (7,650 × 7,650 × 8 B = 468 MB would not) and bounds the
+/// memory of any larger one.
+pub const KERNEL_CACHE_BYTES: usize = 256 * 1024 * 1024;
 
 pub const HYPERPARAMETERS: &[Spec] = &[
     Spec { name: "c", label: "Penalty C", kind: Kind::Number { default: 1.0, min: 0.001, max: 1000.0 },
@@ -84,62 +89,41 @@ impl SvmModel {
             return Err(MlError::Training("the SVM needs at least two classes in the training part".into()));
         }
         progress.report(0.0, "Training one-vs-rest SVMs (3 machines)");
-        // The three machines are independent: each is solved on its own thread. linfa's
-        // solver has no cancel hook, so this thread polls for cancellation and, if asked,
-        // returns at once; an abandoned solver finishes in the background and is dropped.
-        let z_shared = std::sync::Arc::new(z.clone());
-        let (sender, receiver) = std::sync::mpsc::channel();
-        for class in (0..K).filter(|&c| present[c]) {
-            let targets: Array1<bool> = y.iter().map(|l| l.index() == class).collect();
-            let positives = targets.iter().filter(|&&t| t).count() as f64;
-            let (c_pos, c_neg) = if params.balanced {
-                (params.c * n as f64 / (2.0 * positives), params.c * n as f64 / (2.0 * (n as f64 - positives)))
-            } else {
-                (params.c, params.c)
-            };
-            let (z, sender, tolerance) = (z_shared.clone(), sender.clone(), params.tolerance);
-            std::thread::spawn(move || {
-                // Shrinking stays off: linfa-svm 0.8.1 indexes out of bounds in its
-                // shrinking step (`should_shrunk` with index −1) on the Kepler table.
-                // A panic inside the solver must still end as a clear training error.
-                let fitted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    let dataset = DatasetBase::new(z.view(), targets.view());
-                    Svm::<f64, bool>::params()
-                        .pos_neg_weights(c_pos, c_neg)
-                        .gaussian_kernel(1.0 / gamma)
-                        .eps(tolerance)
-                        .shrinking(false)
-                        .fit(&dataset)
-                        .map(|svm| (svm.alpha.clone(), svm.rho))
-                }));
-                let class_name = ClassLabel::ALL[class].as_str();
-                let outcome = match fitted {
-                    Ok(Ok((alpha, rho))) => Ok((alpha, rho, targets)),
-                    Ok(Err(e)) => Err(MlError::Training(format!("SVM for class {class_name}: {e}"))),
-                    Err(_) => Err(MlError::Training(format!("the SVM solver (linfa-svm) failed internally for class {class_name}; try another tolerance or C"))),
-                };
-                let _ = sender.send((class, outcome)); // the receiver is gone after a cancel
-            });
-        }
-        drop(sender);
+        // The three machines are independent: each is solved on its own scoped thread, all
+        // polling the cancel flag, so a cancel ends every one of them before fit returns.
+        let norms = squared_norms(&z);
+        let cache_bytes = KERNEL_CACHE_BYTES;
+        let finished = std::sync::atomic::AtomicUsize::new(0);
         let expected = present.iter().filter(|&&p| p).count();
+        let solved: Vec<(usize, std::result::Result<SmoSolution, Cancelled>, Array1<bool>)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..K)
+                .filter(|&c| present[c])
+                .map(|class| {
+                    let targets: Array1<bool> = y.iter().map(|l| l.index() == class).collect();
+                    let positives = targets.iter().filter(|&&t| t).count() as f64;
+                    let (c_pos, c_neg) = if params.balanced {
+                        (params.c * n as f64 / (2.0 * positives), params.c * n as f64 / (2.0 * (n as f64 - positives)))
+                    } else {
+                        (params.c, params.c)
+                    };
+                    let (z, norms, finished) = (&z, &norms, &finished);
+                    scope.spawn(move || {
+                        let signs: Vec<f64> = targets.iter().map(|&t| if t { 1.0 } else { -1.0 }).collect();
+                        let problem = SmoProblem { z, norms, y: &signs, c_pos, c_neg, gamma, eps: params.tolerance };
+                        let solution = solve(&problem, cache_bytes, &|| progress.is_cancelled());
+                        let done = finished.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                        progress.report(done as f64 / expected as f64 * 0.9, &format!("Trained SVM {done}/{expected} (one per class against the rest)"));
+                        (class, solution, targets)
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().expect("an SVM solver thread panicked")).collect()
+        });
         let mut machines: Vec<Option<(Vec<f64>, f64, Array1<bool>)>> = vec![None; K];
-        let mut finished = 0;
-        while finished < expected {
-            if progress.is_cancelled() {
-                return Err(MlError::Cancelled);
-            }
-            match receiver.recv_timeout(std::time::Duration::from_millis(100)) {
-                Ok((class, outcome)) => {
-                    machines[class] = Some(outcome?);
-                    finished += 1;
-                    progress.report(finished as f64 / expected as f64 * 0.9, &format!("Trained SVM {finished}/{expected} (one per class against the rest)"));
-                }
-                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
-                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
-                    return Err(MlError::Training("an SVM solver thread stopped without an answer".into()));
-                }
-            }
+        for (class, solution, targets) in solved {
+            // A machine stopped by libsvm's iteration cap is still a usable (if looser) fit.
+            let solution = solution.map_err(|_| MlError::Cancelled)?;
+            machines[class] = Some((solution.coef, solution.rho, targets));
         }
 
         // Pool the support vectors of all machines.
