@@ -33,6 +33,15 @@ pub struct Config {
     pub database_url: Option<String>,
     /// The pretrained model file (`EXO_PRETRAINED_MODEL`, default `models/pretrained.json`).
     pub pretrained_model: PathBuf,
+    /// Longest time to answer one request, in seconds; beyond it 503 `timeout`
+    /// (`EXO_REQUEST_TIMEOUT_S`, default 60).
+    pub request_timeout_s: u64,
+    /// Requests handled at once by this process; beyond it 503 `overloaded` with
+    /// `Retry-After` (`EXO_MAX_CONCURRENT_REQUESTS`, default 512).
+    pub max_concurrent_requests: usize,
+    /// Lets non-local clients read `/metrics` with `Authorization: Bearer <token>`
+    /// (`EXO_METRICS_TOKEN`, default none: local clients only).
+    pub metrics_token: Option<String>,
 }
 
 /// The `Leptos.toml` file: every key optional.
@@ -48,6 +57,9 @@ struct SettingsFile {
     max_upload_mb: Option<u64>,
     database_url: Option<String>,
     pretrained_model: Option<PathBuf>,
+    request_timeout_s: Option<u64>,
+    max_concurrent_requests: Option<usize>,
+    metrics_token: Option<String>,
 }
 
 impl Config {
@@ -82,6 +94,9 @@ impl Config {
             max_upload_mb: number("EXO_MAX_UPLOAD_MB", file.max_upload_mb, 50)?,
             pretrained_model: path("EXO_PRETRAINED_MODEL", file.pretrained_model, "models/pretrained.json"),
             database_url: std::env::var("EXO_DATABASE_URL").ok().or(file.database_url).filter(|u| !u.trim().is_empty()),
+            request_timeout_s: number("EXO_REQUEST_TIMEOUT_S", file.request_timeout_s, 60)?,
+            max_concurrent_requests: number("EXO_MAX_CONCURRENT_REQUESTS", file.max_concurrent_requests.map(|n| n as u64), 512)? as usize,
+            metrics_token: std::env::var("EXO_METRICS_TOKEN").ok().or(file.metrics_token).filter(|t| !t.trim().is_empty()),
         })
     }
 }

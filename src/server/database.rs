@@ -318,6 +318,23 @@ impl Database {
         .unwrap_or_default()
     }
 
+    /// Runs `SELECT 1`: Ok when the database answers within `timeout` (which also shows
+    /// this process's database thread is not stuck behind other work).
+    pub fn ping(&self, timeout: std::time::Duration) -> Result<(), String> {
+        let (answer, answered) = mpsc::sync_channel(1);
+        self.jobs
+            .send(Box::new(move |pool, rt| {
+                let outcome = rt.block_on(async { tokio::time::timeout(timeout, sqlx::query("SELECT 1").fetch_optional(pool)).await });
+                let _ = answer.send(match outcome {
+                    Ok(Ok(_)) => Ok(()),
+                    Ok(Err(error)) => Err(error.to_string()),
+                    Err(_) => Err(format!("no answer within {timeout:?}")),
+                });
+            }))
+            .map_err(|_| "the database thread stopped".to_string())?;
+        answered.recv_timeout(timeout).map_err(|_| format!("the database thread did not answer within {timeout:?}"))?
+    }
+
     /// Waits until every queued write is applied (for shutdown and tests).
     pub fn flush(&self) {
         let _ = self.call(|_, _| ());

@@ -78,6 +78,8 @@ impl JobRunner {
 
     /// One worker: claim, run, record, repeat; idle, wait for a wake-up or the next poll.
     async fn work(&self, retention: Retention, make_config: MakeConfig) {
+        // Readiness (`GET /api/v1/ready`) counts this worker as alive while the guard lives.
+        let _alive = super::health::WorkerAlive::enter();
         loop {
             let store = self.store.clone();
             let claimed = tokio::task::spawn_blocking(move || store.claim_next()).await.ok().flatten();

@@ -68,6 +68,10 @@ pub trait SessionStore: Send + Sync {
     }
     /// Returns once every accepted write is durable (called at shutdown).
     fn flush(&self) {}
+    /// Ok when the database answers a trivial query in time (for readiness checks).
+    fn ping(&self) -> Result<(), String> {
+        Ok(())
+    }
     /// Deletes a training's uploaded files (its result and model stay); the bytes freed.
     fn remove_uploads(&self, _id: &Uuid) -> u64 {
         0
@@ -320,6 +324,10 @@ impl SessionStore for DatabaseStore {
 
     fn flush(&self) {
         self.db.flush();
+    }
+
+    fn ping(&self) -> Result<(), String> {
+        self.db.ping(std::time::Duration::from_secs(2))
     }
 
     fn disk_bytes(&self) -> u64 {
