@@ -92,7 +92,7 @@ fn refused(error: BoxError, timeout_s: u64) -> Response {
 /// A server started by hand or by the tests (`target/debug/exoplanet-playground`, or a test
 /// binary in `target/debug/deps`, with `LEPTOS_SITE_ROOT`/`LEPTOS_OUTPUT_NAME` only) would
 /// then link `/pkg/exoplanet-playground.js` while only hashed files exist, and the page
-/// would not hydrate. With revalidation a returning visitor still downloads nothing that
+/// would not hydrate (and `app.rs` links the style sheet by its unhashed name). With revalidation a returning visitor still downloads nothing that
 /// did not change (one small request per file).
 pub fn pkg_service(pkg_dir: PathBuf) -> SetResponseHeader<ServeDir, HeaderValue> {
     ServiceBuilder::new()
