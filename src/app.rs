@@ -9,6 +9,9 @@ use crate::pages::{AboutPage, ComparePage, HomePage, ModelCardPage, ModelsPage, 
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The page's Content-Security-Policy names the nonce of the inline scripts below.
+    #[cfg(feature = "ssr")]
+    crate::server::serving::page_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">

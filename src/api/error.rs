@@ -12,7 +12,9 @@ pub struct ApiError {
     /// `unknown_model`, `invalid_value`, `invalid_upload`, `unrecognised_columns` (a table to
     /// predict whose columns must be chosen), `too_large`, `not_found`, `not_finished`,
     /// `queue_full`, `too_costly` (a training estimated past `EXO_MAX_TRAINING_MB`),
-    /// `unsupported_media_type`, `unavailable` (the database is down: retry), `internal`, `network`.
+    /// `over_budget`, `unsupported_media_type`, `unavailable` (the database is down: retry),
+    /// `internal`, `network`; from the serving layers `overloaded`, `timeout`, `not_ready`
+    /// and `forbidden`.
     pub code: String,
     pub message: String,
     /// The request field at fault, when there is one.
@@ -40,13 +42,24 @@ impl ApiError {
             "not_found" => 404,
             "not_finished" => 409,
             "invalid_hyperparameter" | "unknown_dataset" | "unknown_model" | "invalid_value" | "invalid_upload" | "unrecognised_columns" => 422,
+            "forbidden" => 403,
             "too_large" => 413,
             "unsupported_media_type" => 415,
             "too_costly" | "over_budget" => 422,
             "unavailable" => 503,
             "queue_full" => 429,
-            "network" => 503,
+            "network" | "overloaded" | "timeout" | "not_ready" => 503,
             _ => 500,
+        }
+    }
+
+    /// Seconds after which trying again makes sense, for errors that pass by themselves
+    /// (sent as `Retry-After`).
+    pub fn retry_after_s(&self) -> Option<u32> {
+        match self.code.as_str() {
+            "overloaded" => Some(1),
+            "not_ready" | "unavailable" | "queue_full" => Some(5),
+            _ => None,
         }
     }
 }
@@ -71,15 +84,17 @@ impl FromServerFnError for ApiError {
     }
 }
 
-/// JSON routes send `{"error": {...}}` with the matching status.
+/// JSON routes send `{"error": {...}}` with the matching status (and `Retry-After` where
+/// it applies); each is counted in the metrics by its code.
 #[cfg(feature = "ssr")]
 impl axum::response::IntoResponse for ApiError {
     fn into_response(self) -> axum::response::Response {
         let status = axum::http::StatusCode::from_u16(self.status()).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+        crate::server::metrics::rejected(&self.code);
+        let retry_after = self.retry_after_s();
         let mut response = (status, axum::Json(serde_json::json!({ "error": self }))).into_response();
-        // A full queue or an unavailable database: say when to come back.
-        if matches!(self.status(), 429 | 503) {
-            response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("5"));
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(seconds));
         }
         response
     }
@@ -96,5 +111,7 @@ mod tests {
         assert_eq!(ApiError::new("not_finished", "").status(), 409);
         assert_eq!(ApiError::new("unrecognised_columns", "").status(), 422);
         assert_eq!(ApiError::new("whatever", "").status(), 500);
+        assert_eq!((ApiError::new("overloaded", "").status(), ApiError::new("overloaded", "").retry_after_s()), (503, Some(1)));
+        assert_eq!(ApiError::new("forbidden", "").status(), 403);
     }
 }

@@ -57,6 +57,15 @@ pub struct Config {
     /// Seconds running trainings get to finish on SIGTERM / Ctrl-C before they are put back
     /// in the queue (`EXO_SHUTDOWN_GRACE_S`, default 20).
     pub shutdown_grace_s: u64,
+    /// Longest time to answer one request, in seconds; beyond it 503 `timeout`
+    /// (`EXO_REQUEST_TIMEOUT_S`, default 60).
+    pub request_timeout_s: u64,
+    /// Requests handled at once by this process; beyond it 503 `overloaded` with
+    /// `Retry-After` (`EXO_MAX_CONCURRENT_REQUESTS`, default 512).
+    pub max_concurrent_requests: usize,
+    /// Lets non-local clients read `/metrics` with `Authorization: Bearer <token>`
+    /// (`EXO_METRICS_TOKEN`, default none: local clients only).
+    pub metrics_token: Option<String>,
 }
 
 /// The `Leptos.toml` file: every key optional.
@@ -79,6 +88,9 @@ struct SettingsFile {
     max_training_mb: Option<u64>,
     max_attempts: Option<u64>,
     shutdown_grace_s: Option<u64>,
+    request_timeout_s: Option<u64>,
+    max_concurrent_requests: Option<usize>,
+    metrics_token: Option<String>,
 }
 
 impl Config {
@@ -103,6 +115,9 @@ impl Config {
             max_training_mb: DEFAULT_MAX_TRAINING_MB,
             max_attempts: 3,
             shutdown_grace_s: 20,
+            request_timeout_s: 60,
+            max_concurrent_requests: 512,
+            metrics_token: None,
         }
     }
 
@@ -151,6 +166,9 @@ impl Config {
             max_training_mb: number("EXO_MAX_TRAINING_MB", file.max_training_mb, DEFAULT_MAX_TRAINING_MB)?,
             max_attempts: number("EXO_MAX_ATTEMPTS", file.max_attempts, 3)?.min(100) as u32,
             shutdown_grace_s: number("EXO_SHUTDOWN_GRACE_S", file.shutdown_grace_s, 20)?,
+            request_timeout_s: number("EXO_REQUEST_TIMEOUT_S", file.request_timeout_s, 60)?,
+            max_concurrent_requests: number("EXO_MAX_CONCURRENT_REQUESTS", file.max_concurrent_requests.map(|n| n as u64), 512)? as usize,
+            metrics_token: std::env::var("EXO_METRICS_TOKEN").ok().or(file.metrics_token).filter(|t| !t.trim().is_empty()),
         })
     }
 }

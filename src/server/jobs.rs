@@ -83,9 +83,9 @@ impl JobRunner {
         for _ in 0..options.workers {
             let (runner, make_config) = (runner.clone(), make_config.clone());
             tokio::spawn(async move {
-                runner.workers_alive.fetch_add(1, Ordering::SeqCst);
+                // Counted alive while this loop runs; the guard's drop also covers a panic.
+                let _alive = AliveGuard::enter(runner.workers_alive.clone());
                 runner.work(options.retention, make_config).await;
-                runner.workers_alive.fetch_sub(1, Ordering::SeqCst);
             });
         }
         // Retention on a timer too (not only after trainings): uploads of refused requests
@@ -250,12 +250,30 @@ impl JobRunner {
                 return;
             }
             let status = record_outcome(&store, id, attempt, &session.request, finished);
-            super::metrics::training_finished(status, started.elapsed().as_secs_f64());
+            if status.is_finished() {
+                super::metrics::training_finished(status.as_str(), started.elapsed().as_secs_f64());
+            }
             retention.enforce_keeping(store.as_ref(), &id);
         })
         .await;
         heartbeat.abort();
         self.running.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+    }
+}
+
+/// Counts a worker loop as alive for as long as it is held (readiness).
+struct AliveGuard(Arc<std::sync::atomic::AtomicUsize>);
+
+impl AliveGuard {
+    fn enter(count: Arc<std::sync::atomic::AtomicUsize>) -> AliveGuard {
+        count.fetch_add(1, Ordering::SeqCst);
+        AliveGuard(count)
+    }
+}
+
+impl Drop for AliveGuard {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
 

@@ -6,8 +6,6 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
-use tracing::Level;
 
 use super::blocking;
 use super::json_body::read_json;
@@ -24,6 +22,7 @@ use crate::api::{ApiError, Health, PredictRequest, TrainRequest, UploadedFiles};
 pub fn router(max_upload_bytes: usize) -> Router<AppState> {
     Router::new()
         .route("/api/v1/health", get(health))
+        .route("/api/v1/ready", get(ready))
         .route("/api/v1/datasets", get(datasets))
         .route("/api/v1/models", get(models))
         .route("/api/v1/trainings", post(create_training).get(list_trainings))
@@ -38,16 +37,17 @@ pub fn router(max_upload_bytes: usize) -> Router<AppState> {
         .route("/api/v1/{*rest}", axum::routing::any(unknown_route))
         // Uploads may be large; the limit is a setting (413 beyond it, with the limit named).
         .layer(axum::extract::DefaultBodyLimit::max(max_upload_bytes))
-        // One log line per API call: method, path, status, latency.
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
-        )
 }
 
 async fn health() -> Json<Health> {
     Json(Health { status: "ok".into() })
+}
+
+/// 200 `{"status":"ready"}` when the database answers and the training workers run, else
+/// 503 `not_ready` with `Retry-After`.
+async fn ready(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
+    super::health::readiness(&state).await?;
+    Ok(Json(Health { status: "ready".into() }))
 }
 
 async fn datasets(State(state): State<AppState>) -> impl IntoResponse {

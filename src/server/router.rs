@@ -1,39 +1,45 @@
 //! The whole HTTP surface in one `Router` (so tests can serve it on any port), and the
 //! process entry point that binds and serves it.
 
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use axum::routing::get;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 
 use super::config::Config;
-use super::rest;
 use super::state::AppState;
+use super::{metrics, rest, serving, static_files};
 use crate::app::{shell, App};
 
+/// Serve it with `into_make_service_with_connect_info::<SocketAddr>()`: `/metrics` answers
+/// loopback clients by their address.
 pub fn app(state: AppState) -> Router {
+    metrics::install();
     let routes = generate_route_list(App);
     let context_state = state.clone();
     let leptos_options = state.config.leptos.clone();
-    Router::new()
+    let pkg_dir = PathBuf::from(&*leptos_options.site_root).join(&*leptos_options.site_pkg_dir);
+    static_files::precompress_in_background(pkg_dir.clone());
+    let router = Router::new()
         .merge(rest::router(state.config.max_upload_mb as usize * 1024 * 1024))
+        .route("/metrics", get(metrics::scrape))
+        .nest_service(&format!("/{}", leptos_options.site_pkg_dir), serving::pkg_service(pkg_dir))
         .leptos_routes_with_context(
             &state,
             routes,
             move || provide_context(context_state.clone()),
             move || shell(leptos_options.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .with_state(state)
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell));
+    serving::with_layers(router, &state.config).with_state(state)
 }
 
 /// Reads the configuration, loads the catalog, and serves until Ctrl-C.
 pub async fn serve() -> Result<(), String> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,tower_http=info".into()),
-        )
-        .init();
+    super::logging::init();
     let leptos = get_configuration(None).map_err(|e| format!("Leptos configuration: {e}"))?.leptos_options;
     let addr = leptos.site_addr;
     let config = Config::load(leptos, std::path::Path::new("Leptos.toml"))?;
@@ -44,7 +50,7 @@ pub async fn serve() -> Result<(), String> {
     let (store, jobs) = (state.store.clone(), state.jobs.clone());
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     tracing::info!("listening on http://{addr}");
-    axum::serve(listener, app(state))
+    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async move {
             let signal = stop_signal().await;
             // Pages and status polls are still served while running trainings finish.
