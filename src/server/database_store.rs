@@ -152,6 +152,10 @@ impl SessionStore for DatabaseStore {
         Ok(Some(s))
     }
 
+    fn status(&self, id: &Uuid) -> StoreResult<Option<TrainingSession>> {
+        Ok(self.db.session(id.to_string())?.as_ref().and_then(session_from_row))
+    }
+
     fn update(&self, id: &Uuid, change: &mut dyn FnMut(&mut TrainingSession)) {
         if let Err(error) = self.read_modify_write(id, change, false) {
             tracing::warn!(%id, %error, "progress not saved");

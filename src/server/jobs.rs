@@ -310,7 +310,7 @@ fn record_outcome(
     request: &TrainRequest,
     finished: Result<pipeline::TrainingOutcome, MlError>,
 ) -> TrainingStatus {
-    if let Ok(Some(now)) = store.get(&id) {
+    if let Ok(Some(now)) = store.status(&id) {
         if now.status != TrainingStatus::Running || now.attempts != attempt {
             tracing::warn!(%id, status = now.status.as_str(), "outcome dropped: the training was taken back while it ran");
             return now.status;

@@ -71,6 +71,10 @@ impl SessionStore for MemoryStore {
         Ok(self.sessions.read().unwrap_or_else(|e| e.into_inner()).get(id).cloned())
     }
 
+    fn status(&self, id: &Uuid) -> StoreResult<Option<TrainingSession>> {
+        Ok(self.sessions.read().unwrap_or_else(|e| e.into_inner()).get(id).map(|s| TrainingSession { result: None, ..s.clone() }))
+    }
+
     fn update(&self, id: &Uuid, change: &mut dyn FnMut(&mut TrainingSession)) {
         if let Some(s) = self.sessions.write().unwrap_or_else(|e| e.into_inner()).get_mut(id) {
             change(s);

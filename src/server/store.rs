@@ -66,6 +66,9 @@ pub trait SessionStore: Send + Sync {
     fn insert(&self, session: TrainingSession) -> StoreResult<()>;
     /// The session with its result (if completed).
     fn get(&self, id: &Uuid) -> StoreResult<Option<TrainingSession>>;
+    /// The session without its result: what status polls read (a result is megabytes of
+    /// JSON to read and parse).
+    fn status(&self, id: &Uuid) -> StoreResult<Option<TrainingSession>>;
     /// Applies `change` to the session, if it exists. The write is queued (progress may be
     /// lost in a crash; final states are written with [`SessionStore::finish`]).
     fn update(&self, id: &Uuid, change: &mut dyn FnMut(&mut TrainingSession));

@@ -198,7 +198,7 @@ fn fine_tune_job(config: &Config, pretrained: Option<&Arc<PretrainedModel>>, sto
 
 fn session(state: &AppState, id: &str) -> Result<TrainingSession, ApiError> {
     let Ok(uuid) = Uuid::parse_str(id.trim()) else { return Err(ApiError::not_found("training", id)) };
-    state.store.get(&uuid)?.ok_or_else(|| ApiError::not_found("training", id))
+    state.store.status(&uuid)?.ok_or_else(|| ApiError::not_found("training", id))
 }
 
 pub fn progress(state: &AppState, id: &str) -> Result<TrainingProgress, ApiError> {
@@ -318,7 +318,8 @@ pub fn cancel(state: &AppState, id: &str) -> Result<TrainingProgress, ApiError> 
 }
 
 pub fn result(state: &AppState, id: &str) -> Result<std::sync::Arc<TrainingResult>, ApiError> {
-    let s = session(state, id)?;
+    let Ok(uuid) = Uuid::parse_str(id.trim()) else { return Err(ApiError::not_found("training", id)) };
+    let s = state.store.get(&uuid)?.ok_or_else(|| ApiError::not_found("training", id))?;
     match (s.status, s.result) {
         (TrainingStatus::Completed, Some(result)) => Ok(result),
         (TrainingStatus::Cancelled, _) => Err(ApiError::new("not_finished", "This training was cancelled, so it has no result.")),

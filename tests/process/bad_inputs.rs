@@ -2,7 +2,7 @@
 //! server binary, each answered with its specific 4xx and message. Afterwards the process is
 //! alive and an earlier result is unchanged. Two of these cases aborted the whole process
 //! before the bounds existed: a mapping naming one column two million times, and an SVM on
-//! a 100,000-row table (a 51 GB kernel).
+//! a 100,000-row table (linfa-svm asked for a 51 GB kernel).
 
 use super::*;
 
@@ -81,7 +81,7 @@ fn cases(http: &reqwest::Client, base: &str) -> Vec<Case> {
             name: "SVM on a 100,000-row upload",
             request: post_form(json!({"dataset": "upload", "model": "svm", "mapping": mapping(vec!["a".into(), "b".into()])}), svm_rows, "big.csv"),
             status: 422,
-            says: "EXO_MAX_TRAINING_MB",
+            says: "use at most 20000 training rows for an SVM",
         },
         // Column mappings.
         Case {
