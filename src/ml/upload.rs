@@ -52,9 +52,7 @@ pub fn read_upload(file: &str, bytes: Vec<u8>) -> Result<CsvTable> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(invalid(file, "the file is empty"));
     }
-    if check_table_shape(file, &bytes, &process_limits())?.rows == 0 {
-        return Err(invalid(file, "the file has a header row but no data rows"));
-    }
+    let shape = check_table_shape(file, &bytes, &process_limits())?;
     if let Err(e) = std::str::from_utf8(&bytes) {
         let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
         return Err(invalid(file, format!("line {line} is not UTF-8 text; save the table as UTF-8 CSV")));
@@ -72,6 +70,9 @@ pub fn read_upload(file: &str, bytes: Vec<u8>) -> Result<CsvTable> {
         if !seen.insert(name) {
             return Err(invalid(file, format!("column '{name}' appears twice in the header row")));
         }
+    }
+    if shape.rows == 0 {
+        return Err(invalid(file, "the file has a header row but no data rows"));
     }
     CsvTable::from_bytes(file, bytes)
 }

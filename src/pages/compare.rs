@@ -8,6 +8,9 @@ use crate::api::{class_title, ResultSummary, CLASSES};
 use crate::components::format::{percent, score};
 use crate::components::{ConfusionMatrixChart, ErrorPanel};
 
+/// Most trainings one comparison shows (a table wider than this is unreadable anyway).
+pub const MAX_COMPARED: usize = 8;
+
 /// Two or more completed trainings side by side: headline metrics, per-class F1 and
 /// confusion matrices. The ids come from the URL (`/compare?ids=a,b`), so a comparison
 /// can be bookmarked or shared.
@@ -20,6 +23,13 @@ pub fn ComparePage() -> impl IntoView {
     let summaries = Resource::new(
         move || ids.get(),
         |ids| async move {
+            // Each id is a result to read (on the server while the page renders): bounded.
+            if ids.len() > MAX_COMPARED {
+                return Err(crate::api::ApiError::new(
+                    "too_large",
+                    format!("{} trainings were asked for; compare at most {MAX_COMPARED} at a time.", ids.len()),
+                ));
+            }
             let mut out = Vec::new();
             for id in ids {
                 out.push(get_training_summary(id).await?);
