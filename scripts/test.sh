@@ -26,6 +26,11 @@ export EXO_TEST_POSTGRES_URL EXO_TEST_POSTGRES_CLUSTER
 
 echo "== cargo test (unit + integration)"
 cargo test --features ssr
+# The bad-input suite and the load test (tests/restart.rs) write their figures here.
+echo "== bad-input table (tests/process/bad_inputs.rs)"
+cat target/bad-inputs.md 2>/dev/null || echo "(missing)"
+echo "== load test: 100 pollers + 8 trainings for 60 s, loopback"
+cat target/load-report.txt 2>/dev/null || echo "(missing)"
 
 # cargo-leptos builds the WASM with only the `hydrate` feature: if a server-only crate
 # leaked into the front end, this build fails.

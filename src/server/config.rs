@@ -18,8 +18,8 @@ pub struct Config {
     pub state_dir: PathBuf,
     /// The bundled NASA tables (`EXO_DATA_DIR`, default `data`).
     pub data_dir: PathBuf,
-    /// Trainings that may run at once (`EXO_MAX_TRAININGS`, default: the number of cores; 0:
-    /// this process trains nothing and leaves the queue to others).
+    /// Trainings that may run at once (`EXO_MAX_TRAININGS`, default and 0: the number of
+    /// cores); 0 when `EXO_SERVE_ONLY` is set (this process leaves the queue to others).
     pub max_concurrent_trainings: usize,
     /// Trainings that may wait for a slot; beyond it new ones are refused with 429
     /// (`EXO_MAX_QUEUE`, default 32).
@@ -75,6 +75,7 @@ struct SettingsFile {
     state_dir: Option<PathBuf>,
     data_dir: Option<PathBuf>,
     max_trainings: Option<usize>,
+    serve_only: Option<bool>,
     max_queue: Option<usize>,
     max_sessions: Option<usize>,
     max_disk_mb: Option<u64>,
@@ -130,11 +131,16 @@ impl Config {
         let path = |var: &str, from_file: Option<PathBuf>, default: &str| {
             std::env::var(var).map(PathBuf::from).ok().or(from_file).unwrap_or_else(|| PathBuf::from(default))
         };
-        // 0 is allowed: a process that serves pages and the API and leaves the training to
-        // other processes sharing the database.
         let max = match std::env::var("EXO_MAX_TRAININGS") {
-            Ok(v) if !v.trim().is_empty() => Some(v.trim().parse::<usize>().map_err(|_| format!("EXO_MAX_TRAININGS must be a whole number, got '{v}'"))?),
-            _ => file.max_trainings,
+            Ok(v) if !v.trim().is_empty() => v.trim().parse::<usize>().map_err(|_| format!("EXO_MAX_TRAININGS must be a whole number, got '{v}'"))?,
+            _ => file.max_trainings.unwrap_or(0),
+        };
+        // A process that serves pages and the API and leaves the training to the other
+        // processes sharing the database (0 workers; EXO_MAX_TRAININGS = 0 means "one per
+        // core", as it always has).
+        let serve_only = match std::env::var("EXO_SERVE_ONLY") {
+            Ok(v) => matches!(v.trim(), "1" | "true" | "yes"),
+            Err(_) => file.serve_only.unwrap_or(false),
         };
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let number = |var: &str, from_file: Option<u64>, default: u64| -> Result<u64, String> {
@@ -147,7 +153,7 @@ impl Config {
             leptos,
             state_dir: path("EXO_STATE_DIR", file.state_dir, "state"),
             data_dir: path("EXO_DATA_DIR", file.data_dir, "data"),
-            max_concurrent_trainings: max.unwrap_or(cores),
+            max_concurrent_trainings: if serve_only { 0 } else if max == 0 { cores } else { max },
             max_queue: number("EXO_MAX_QUEUE", file.max_queue.map(|n| n as u64), 32)? as usize,
             max_sessions: number("EXO_MAX_SESSIONS", file.max_sessions.map(|n| n as u64), 200)? as usize,
             max_disk_mb: number("EXO_MAX_DISK_MB", file.max_disk_mb, 4096)?,
