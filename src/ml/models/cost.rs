@@ -138,8 +138,9 @@ fn tree_nodes(n: u64, min_leaf: usize, depth: Option<usize>) -> u64 {
 }
 
 /// Most training rows an SVM takes: its solver's work grows with the square of the rows
-/// (Kepler's 7,650 take about ten seconds per machine here; 20,000 about a minute; 80,000
-/// would take most of an hour, with the kernel cache missing at every step).
+/// (Kepler's 7,650 fit in about 2 s, all three machines, with every kernel row cached;
+/// 20,000 rows is ~7× that work before cache misses; 80,000 rows ~110×, with the cache
+/// missing at nearly every step).
 pub const SVM_MAX_TRAINING_ROWS: usize = 20_000;
 
 /// Refuses a training whose estimate exceeds `max_mb`, or whose work is beyond what one
