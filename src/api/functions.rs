@@ -71,11 +71,8 @@ pub async fn get_model_card() -> Result<ModelCard, ApiError> {
 /// One object typed into the what-if form (or any few rows) → predictions with reasons.
 #[server(endpoint = "predict_rows", input = Json)]
 pub async fn predict_rows(request: PredictRequest) -> Result<PredictionResponse, ApiError> {
-    let state = state()?;
-    let (budget, _client) = crate::server::request_budget::RequestBudget::new(state.config.prediction_budget_s);
-    tokio::task::spawn_blocking(move || crate::server::predictions::predict_rows_with(&state, &request, &budget))
-        .await
-        .map_err(|_| ApiError::new("internal", "The prediction could not be made."))?
+    let (budget, _client) = crate::server::request_budget::RequestBudget::new(state()?.config.prediction_budget_s);
+    off_runtime(move |s| crate::server::predictions::predict_rows_with(s, &request, &budget)).await
 }
 
 /// The bundled objects of a mission that the pretrained model never learned from, predicted.

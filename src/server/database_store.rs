@@ -190,9 +190,8 @@ impl SessionStore for DatabaseStore {
         self.db.put_blob(Blob::Upload, id.to_string(), upload.text.clone(), Some(upload.name.clone()), now_ms() as i64)
     }
 
-    fn upload(&self, id: &Uuid) -> StoreResult<Option<StoredUpload>> {
-        // The name lives in the training's request; the stored one is for orphans' reports.
-        Ok(self.db.get_blob(Blob::Upload, id.to_string())?.map(|text| StoredUpload { name: String::new(), text }))
+    fn upload(&self, id: &Uuid) -> StoreResult<Option<String>> {
+        self.db.get_blob(Blob::Upload, id.to_string())
     }
 
     fn remove_uploads(&self, id: &Uuid) -> u64 {

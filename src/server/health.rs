@@ -1,7 +1,7 @@
 //! Readiness, for `GET /api/v1/ready`: the database answers and this process's training
 //! workers run (the job runner counts its live worker loops).
 
-/// `GET /api/v1/ready`: the database answers a trivial query (within 2 s) and every
+/// `GET /api/v1/ready`: the database answers a trivial query on both connections (within 5 s each) and every
 /// training worker of this process is running. Otherwise a 503 `not_ready` naming what is
 /// down (details in the log).
 pub async fn readiness(state: &super::state::AppState) -> Result<(), crate::api::ApiError> {

@@ -165,8 +165,8 @@ impl JobRunner {
         if !left.is_empty() {
             tracing::info!(trainings = left.len(), "grace period over; putting unfinished trainings back in the queue");
         }
-        // Cancelled trainings stop within about a second; a solver without a cancel hook
-        // may take longer, and is put back here if it does not answer in time.
+        // Cancelled trainings stop within about a second (between trees, epochs, solver
+        // steps or explained blocks); one that does not answer in time is put back anyway.
         let deadline = Instant::now() + Duration::from_secs(10);
         while self.running_here() > 0 && Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(50)).await;

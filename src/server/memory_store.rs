@@ -109,8 +109,8 @@ impl SessionStore for MemoryStore {
         Ok(())
     }
 
-    fn upload(&self, id: &Uuid) -> StoreResult<Option<StoredUpload>> {
-        Ok(self.uploads.read().unwrap_or_else(|e| e.into_inner()).get(id).cloned())
+    fn upload(&self, id: &Uuid) -> StoreResult<Option<String>> {
+        Ok(self.uploads.read().unwrap_or_else(|e| e.into_inner()).get(id).map(|u| u.text.clone()))
     }
 
     fn remove_uploads(&self, _id: &Uuid) -> u64 {

@@ -75,20 +75,18 @@ async fn create_training(State(state): State<AppState>, request: axum::extract::
             None => return Err(ApiError::new("invalid_request", "The form has no 'config' part (the training request as JSON).")),
         };
         let (train_name, train_bytes) = parts.train.ok_or_else(|| ApiError::new("invalid_request", "The form has no 'train_file' part.").with_field("train_file"))?;
-        let work = state.clone();
-        let files = tokio::task::spawn_blocking(move || -> Result<UploadedFiles, ApiError> {
+        let files = blocking::run(state.clone(), move |work| {
             let train_id = uploads::store(work.store.as_ref(), &train_name, train_bytes)?;
             let (test_name, test_id) = match parts.test {
                 Some((name, bytes)) => {
-                    let id = uploads::store(work.store.as_ref(), &name, bytes).inspect_err(|_| remove_uploads(&work, [&train_id]))?;
+                    let id = uploads::store(work.store.as_ref(), &name, bytes).inspect_err(|_| remove_uploads(work, [&train_id]))?;
                     (Some(name), Some(id))
                 }
                 None => (None, None),
             };
             Ok(UploadedFiles { train_name, train_id, test_name, test_id })
         })
-        .await
-        .map_err(|_| ApiError::new("internal", "The upload could not be processed."))??;
+        .await?;
         config.dataset = "upload".into();
         config.upload = Some(files);
         config
@@ -204,12 +202,12 @@ async fn create_predictions(State(state): State<AppState>, request: axum::extrac
         let config: PredictRequest = serde_json::from_str(config.as_deref().unwrap_or(r#"{"model":"pretrained"}"#))
             .map_err(|e| ApiError::new("invalid_request", format!("The 'config' part is not valid: {e}")))?;
         let (name, bytes) = file.ok_or_else(|| ApiError::new("invalid_request", "The form has no 'file' part (the CSV table).").with_field("file"))?;
-        tokio::task::spawn_blocking(move || predictions::predict_csv_with(&work, &config, &name, bytes, &budget)).await
+        blocking::run(work, move |s| predictions::predict_csv_with(s, &config, &name, bytes, &budget)).await
     } else {
         let body: PredictRequest = read_json(request, state.config.max_json_kb, state.config.max_upload_mb * 1024 * 1024, "prediction request").await?;
-        tokio::task::spawn_blocking(move || predictions::predict_rows_with(&work, &body, &budget)).await
+        blocking::run(work, move |s| predictions::predict_rows_with(s, &body, &budget)).await
     };
-    Ok(Json(response.map_err(|_| ApiError::new("internal", "The predictions could not be made."))??))
+    Ok(Json(response?))
 }
 
 /// `multipart/form-data` with one `file` part → what the table holds (for the mapping form).

@@ -83,7 +83,8 @@ pub trait SessionStore: Send + Sync {
     fn model(&self, id: &Uuid) -> StoreResult<Option<String>>;
     /// Keeps an uploaded table (checked UTF-8 text) under a server-made id.
     fn save_upload(&self, id: &Uuid, upload: &StoredUpload) -> StoreResult<()>;
-    fn upload(&self, id: &Uuid) -> StoreResult<Option<StoredUpload>>;
+    /// A stored table's text (the name the user gave it lives in the training's request).
+    fn upload(&self, id: &Uuid) -> StoreResult<Option<String>>;
     /// Deletes a training's uploaded tables (its result and model stay); the bytes freed.
     fn remove_uploads(&self, id: &Uuid) -> u64;
     /// Removes one stored upload (a refused request's).

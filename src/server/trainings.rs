@@ -196,9 +196,16 @@ fn fine_tune_job(config: &Config, pretrained: Option<&Arc<PretrainedModel>>, sto
     })
 }
 
-fn session(state: &AppState, id: &str) -> Result<TrainingSession, ApiError> {
+/// A training by the id a client sent; `with_result` also reads its result (megabytes:
+/// only the result routes need it).
+fn find(state: &AppState, id: &str, with_result: bool) -> Result<TrainingSession, ApiError> {
     let Ok(uuid) = Uuid::parse_str(id.trim()) else { return Err(ApiError::not_found("training", id)) };
-    state.store.status(&uuid)?.ok_or_else(|| ApiError::not_found("training", id))
+    let found = if with_result { state.store.get(&uuid)? } else { state.store.status(&uuid)? };
+    found.ok_or_else(|| ApiError::not_found("training", id))
+}
+
+fn session(state: &AppState, id: &str) -> Result<TrainingSession, ApiError> {
+    find(state, id, false)
 }
 
 pub fn progress(state: &AppState, id: &str) -> Result<TrainingProgress, ApiError> {
@@ -318,8 +325,7 @@ pub fn cancel(state: &AppState, id: &str) -> Result<TrainingProgress, ApiError> 
 }
 
 pub fn result(state: &AppState, id: &str) -> Result<std::sync::Arc<TrainingResult>, ApiError> {
-    let Ok(uuid) = Uuid::parse_str(id.trim()) else { return Err(ApiError::not_found("training", id)) };
-    let s = state.store.get(&uuid)?.ok_or_else(|| ApiError::not_found("training", id))?;
+    let s = find(state, id, true)?;
     match (s.status, s.result) {
         (TrainingStatus::Completed, Some(result)) => Ok(result),
         (TrainingStatus::Cancelled, _) => Err(ApiError::new("not_finished", "This training was cancelled, so it has no result.")),

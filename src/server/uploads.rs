@@ -44,8 +44,8 @@ pub fn store(store: &dyn SessionStore, name: &str, bytes: Vec<u8>) -> Result<Str
 pub fn load(store: &dyn SessionStore, id: &str, name: &str) -> Result<TableFile, ApiError> {
     let gone = || ApiError::new("not_found", format!("The uploaded file {name} is no longer stored; upload it again."));
     let id = Uuid::parse_str(id).map_err(|_| gone())?;
-    let stored = store.upload(&id)?.ok_or_else(gone)?;
-    Ok(TableFile::new(name, stored.text.into_bytes()))
+    let text = store.upload(&id)?.ok_or_else(gone)?;
+    Ok(TableFile::new(name, text.into_bytes()))
 }
 
 /// Columns, types, missing rates and samples, and which archive export it is, if any.
