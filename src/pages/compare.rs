@@ -11,25 +11,27 @@ use crate::components::{ConfusionMatrixChart, ErrorPanel};
 /// Most trainings one comparison shows (a table wider than this is unreadable anyway).
 pub const MAX_COMPARED: usize = 8;
 
+/// The ids of `?ids=a,b,…`. Each is a result to read (on the server while the page
+/// renders), so there are at most [`MAX_COMPARED`].
+pub fn compared_ids(raw: &str) -> Result<Vec<String>, crate::api::ApiError> {
+    let ids: Vec<String> = raw.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
+    if ids.len() > MAX_COMPARED {
+        return Err(crate::api::ApiError::new("too_large", format!("{} trainings were asked for; compare at most {MAX_COMPARED} at a time.", ids.len())));
+    }
+    Ok(ids)
+}
+
 /// Two or more completed trainings side by side: headline metrics, per-class F1 and
 /// confusion matrices. The ids come from the URL (`/compare?ids=a,b`), so a comparison
 /// can be bookmarked or shared.
 #[component]
 pub fn ComparePage() -> impl IntoView {
     let query = use_query_map();
-    let ids = Memo::new(move |_| {
-        query.with(|q| q.get("ids").unwrap_or_default()).split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect::<Vec<_>>()
-    });
+    let ids = Memo::new(move |_| query.with(|q| q.get("ids").unwrap_or_default()));
     let summaries = Resource::new(
         move || ids.get(),
         |ids| async move {
-            // Each id is a result to read (on the server while the page renders): bounded.
-            if ids.len() > MAX_COMPARED {
-                return Err(crate::api::ApiError::new(
-                    "too_large",
-                    format!("{} trainings were asked for; compare at most {MAX_COMPARED} at a time.", ids.len()),
-                ));
-            }
+            let ids = compared_ids(&ids)?;
             let mut out = Vec::new();
             for id in ids {
                 out.push(get_training_summary(id).await?);
@@ -115,5 +117,18 @@ fn Comparison(list: Vec<ResultSummary>) -> impl IntoView {
             </table>
         </div>
         <div class="chart-row">{matrices}</div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_read_from_the_query_and_bounded() {
+        assert_eq!(compared_ids(" a, b,,c ").unwrap(), ["a", "b", "c"]);
+        let nine = vec!["x"; MAX_COMPARED + 1].join(",");
+        let e = compared_ids(&nine).unwrap_err();
+        assert_eq!((e.status(), e.message.as_str()), (413, "9 trainings were asked for; compare at most 8 at a time."));
     }
 }

@@ -192,6 +192,15 @@ mod tests {
         let c = Config::load(LeptosOptions::builder().output_name("x").build(), &file).unwrap();
         assert_eq!(c.data_dir, PathBuf::from("tables"));
         assert_eq!(c.max_concurrent_trainings, 3);
+        // 0 keeps meaning one worker per core (the shipped Leptos.toml says so); a process
+        // that only serves says so by name.
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        std::fs::write(&file, "max_trainings = 0\nmax_upload_rows = 5\nmax_training_mb = 64\n").unwrap();
+        let c = Config::load(LeptosOptions::builder().output_name("x").build(), &file).unwrap();
+        assert_eq!((c.max_concurrent_trainings, c.table_limits.max_rows, c.max_training_mb), (cores, 5, 64));
+        std::fs::write(&file, "max_trainings = 3\nserve_only = true\n").unwrap();
+        let c = Config::load(LeptosOptions::builder().output_name("x").build(), &file).unwrap();
+        assert_eq!(c.max_concurrent_trainings, 0);
         std::fs::write(&file, "workers = 3\n").unwrap();
         let err = Config::load(LeptosOptions::builder().output_name("x").build(), &file).unwrap_err();
         assert!(err.contains("workers"), "{err}");

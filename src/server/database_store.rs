@@ -364,6 +364,33 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
+    /// Files an older version kept in the state folder move into the database; uploads no
+    /// training refers to and models whose training is gone are swept, referenced ones kept.
+    #[test]
+    fn legacy_files_are_imported_and_orphans_swept() {
+        let dir = std::env::temp_dir().join(format!("exo-store-orphans-{}", Uuid::new_v4()));
+        let (model_id, upload_id) = (Uuid::new_v4(), Uuid::new_v4());
+        std::fs::create_dir_all(dir.join("models")).unwrap();
+        std::fs::create_dir_all(dir.join("uploads")).unwrap();
+        std::fs::write(dir.join("models").join(format!("{model_id}.json")), "{\"family\":\"svm\"}").unwrap();
+        std::fs::write(dir.join("uploads").join(format!("{upload_id}.csv")), "a,b\n1,2\n").unwrap();
+        let store = DatabaseStore::open(&dir, None).unwrap();
+        assert!(!dir.join("models").join(format!("{model_id}.json")).exists(), "moved, not copied");
+        assert_eq!(store.upload(&upload_id).unwrap().as_deref(), Some("a,b\n1,2\n"));
+        // The imported model has no training: the start-up sweep already removed it.
+        assert!(store.model(&model_id).unwrap().is_none());
+
+        let kept = Uuid::new_v4();
+        store.save_upload(&kept, &StoredUpload { name: "mine.csv".into(), text: "a,b\n1,2\n".into() }).unwrap();
+        let mut request = request();
+        request.upload = Some(crate::api::UploadedFiles { train_name: "mine.csv".into(), train_id: kept.to_string(), test_name: None, test_id: None });
+        store.insert(TrainingSession::queued(Uuid::new_v4(), request)).unwrap();
+        let removed = store.db.remove_orphan_uploads(now_ms() as i64 + 1000).unwrap();
+        assert_eq!(removed, [upload_id.to_string()]);
+        assert!(store.upload(&kept).unwrap().is_some(), "a training refers to it");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     /// The smallest valid result document (the API test covers real ones).
     fn sample_result(id: &Uuid) -> serde_json::Value {
         serde_json::json!({

@@ -54,3 +54,23 @@ impl ProgressSink for RequestBudget {
         self.gone.load(Ordering::Relaxed) || Instant::now() > self.deadline
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_work_stops_when_the_client_leaves_or_the_time_is_up() {
+        let (budget, client) = RequestBudget::new(60);
+        assert!(!budget.is_cancelled());
+        drop(client);
+        assert!(budget.is_cancelled(), "the request's future was dropped");
+        let (budget, _client) = RequestBudget::new(0);
+        std::thread::sleep(Duration::from_millis(5));
+        assert!(budget.is_cancelled(), "no time left");
+        let e = budget.exceeded(1200);
+        assert_eq!(e.status(), 422);
+        assert!(e.message.contains("1200 rows") && e.message.contains("EXO_PREDICTION_BUDGET_S"), "{}", e.message);
+        assert!(!RequestBudget::unlimited().is_cancelled());
+    }
+}
