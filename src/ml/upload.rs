@@ -45,19 +45,25 @@ fn invalid(file: &str, message: impl Into<String>) -> MlError {
     MlError::InvalidUpload { file: file.to_string(), message: message.into() }
 }
 
-/// Reads an uploaded file after the checks that need no parsing: not empty, within the
-/// size limits (rows, columns, cell bytes: [`super::table_limits`]), UTF-8, a header row, no
-/// duplicate column names.
+/// Reads an uploaded file after the checks of [`check_upload_text`].
 pub fn read_upload(file: &str, bytes: Vec<u8>) -> Result<CsvTable> {
+    check_upload_text(file, &bytes)?;
+    CsvTable::from_bytes(file, bytes)
+}
+
+/// The checks on an uploaded file that need no parsing: not empty, within the size limits
+/// (rows, columns, cell bytes: [`super::table_limits`]), UTF-8, a header row, no duplicate
+/// column names, at least one data row.
+pub fn check_upload_text(file: &str, bytes: &[u8]) -> Result<()> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(invalid(file, "the file is empty"));
     }
-    let shape = check_table_shape(file, &bytes, &process_limits())?;
-    if let Err(e) = std::str::from_utf8(&bytes) {
+    let shape = check_table_shape(file, bytes, &process_limits())?;
+    if let Err(e) = std::str::from_utf8(bytes) {
         let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
         return Err(invalid(file, format!("line {line} is not UTF-8 text; save the table as UTF-8 CSV")));
     }
-    let text = std::str::from_utf8(&bytes).expect("checked above");
+    let text = std::str::from_utf8(bytes).expect("checked above");
     let header = text.lines().find(|l| !l.starts_with('#')).unwrap_or("");
     if !header.contains(',') {
         return Err(invalid(file, "the first line after any '#' lines is not a comma-separated header row (a CSV table needs one, with at least two columns)"));
@@ -74,7 +80,7 @@ pub fn read_upload(file: &str, bytes: Vec<u8>) -> Result<CsvTable> {
     if shape.rows == 0 {
         return Err(invalid(file, "the file has a header row but no data rows"));
     }
-    CsvTable::from_bytes(file, bytes)
+    Ok(())
 }
 
 /// Which archive export a table is, if any: it must have the mission's label, id and star

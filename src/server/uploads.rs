@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::store::{SessionStore, StoredUpload};
 use crate::api::{ApiError, ColumnInfo, UploadInspection, UploadMapping};
-use crate::ml::upload::{detect_mission, profile, read_upload, ColumnMapping, TableFile};
+use crate::ml::upload::{check_upload_text, detect_mission, profile, read_upload, ColumnMapping, TableFile};
 use crate::ml::MlError;
 
 /// An upload problem as the API reports it: 422 with the file / column / row message.
@@ -29,10 +29,11 @@ pub fn display_name(name: &str) -> String {
     if clean.trim().is_empty() { "uploaded.csv".into() } else { clean }
 }
 
-/// Checks the bytes are a readable table and keeps them in the database; returns the
+/// Checks the bytes are a table (without parsing it: the training's own check parses it
+/// right after, exactly as the worker will) and keeps them in the database; returns the
 /// stored table's id (a server-made UUID).
 pub fn store(store: &dyn SessionStore, name: &str, bytes: Vec<u8>) -> Result<String, ApiError> {
-    read_upload(name, bytes.clone()).map_err(upload_error)?;
+    check_upload_text(name, &bytes).map_err(upload_error)?;
     // read_upload checked it is UTF-8.
     let text = String::from_utf8(bytes).map_err(|_| ApiError::new("invalid_upload", format!("{name} is not UTF-8 text")))?;
     let id = Uuid::new_v4();
