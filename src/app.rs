@@ -5,7 +5,7 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
-use crate::pages::{AboutPage, ComparePage, HomePage, ModelCardPage, ModelsPage, NotFoundPage, PredictPage, ProgressPage, ResultPage, TrainPage};
+use crate::pages::{AboutPage, AccountPage, ComparePage, HomePage, ModelCardPage, ModelsPage, NotFoundPage, PredictPage, ProgressPage, ResultPage, TrainPage};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -46,6 +46,7 @@ pub fn App() -> impl IntoView {
                     <A href="/train">"Train a model"</A>
                     <A href="/models">"Saved models"</A>
                     <A href="/about">"About the data"</A>
+                    <A href="/account">"Account"</A>
                 </nav>
             </header>
             <main id="main" tabindex="-1">
@@ -59,6 +60,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/about") view=AboutPage/>
                     <Route path=path!("/predict") view=PredictPage/>
                     <Route path=path!("/model-card") view=ModelCardPage/>
+                    <Route path=path!("/account") view=AccountPage/>
                 </Routes>
             </main>
             <footer class="site-footer">

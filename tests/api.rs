@@ -7,7 +7,11 @@ mod common;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use exoplanet_playground::server::access_settings::{AccessSettings, Quotas, RateLimits};
 use exoplanet_playground::server::{app, AppState, Config};
+
+#[path = "owners/ownership.rs"]
+mod ownership;
 use serde_json::{json, Value};
 
 struct TestServer {
@@ -47,6 +51,13 @@ impl TestServer {
             max_upload_mb,
             database_url: None,
             pretrained_model: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/pretrained.json"),
+            // These tests queue many trainings from one client; the quota and rate-limit
+            // tests (owners/ownership.rs) set their own.
+            access: AccessSettings {
+                quotas: Quotas { active_trainings: 1000, ..Quotas::default() },
+                rate_limits: RateLimits { writes_per_minute: 100_000, new_visitors_per_minute: 100_000, ..RateLimits::default() },
+                ..AccessSettings::default()
+            },
             ..Config::with_defaults(leptos.clone())
         }
     }
@@ -58,7 +69,8 @@ impl TestServer {
         let base = format!("http://{}", listener.local_addr().unwrap());
         let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
-        TestServer { base, http: reqwest::Client::new() }
+        // One client, one identity: the cookie the server sets on the first answer is kept.
+        TestServer { base, http: client() }
     }
 
     async fn get(&self, path: &str) -> (u16, Value) {
@@ -83,6 +95,11 @@ impl TestServer {
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }
+}
+
+/// A client that keeps cookies, as a browser (or `curl -c jar -b jar`) does.
+fn client() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).build().unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

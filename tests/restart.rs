@@ -53,6 +53,10 @@ impl Server {
             .env("EXO_DATABASE_URL", database_url.unwrap_or_default())
             .env("EXO_SHUTDOWN_GRACE_S", "1")
             .env("RUST_LOG", "warn")
+            // One client queues many trainings here; tests of quotas set their own.
+            .env("EXO_QUOTA_ACTIVE_TRAININGS", "1000")
+            .env("EXO_RATE_LIMIT_PER_MINUTE", "100000")
+            .env("EXO_NEW_VISITORS_PER_MINUTE", "100000")
             .envs(settings.iter().copied())
             .stdout(Stdio::null())
             .spawn()
@@ -153,7 +157,7 @@ async fn wait_mid_training(http: &reqwest::Client, base: &str, id: &str) {
 async fn killed_and_stopped_trainings_finish_after_a_restart_with_identical_results() {
     let _serial = one_at_a_time();
     let state_dir = std::env::temp_dir().join(format!("exo-restart-{}", uuid::Uuid::new_v4()));
-    let http = reqwest::Client::new();
+    let http = reqwest::Client::builder().cookie_store(true).build().unwrap();
 
     let server = Server::start(&state_dir);
     server.wait_ready(&http).await;
@@ -232,7 +236,7 @@ async fn two_processes_share_the_postgres_queue_and_can_cancel_each_others_work(
 
 async fn two_processes_share_the_queue(database_url: Option<&str>) {
     let state_dir = std::env::temp_dir().join(format!("exo-two-{}", uuid::Uuid::new_v4()));
-    let http = reqwest::Client::new();
+    let http = reqwest::Client::builder().cookie_store(true).build().unwrap();
     let a = Server::start_with_workers(&state_dir, 1, database_url);
     a.wait_ready(&http).await;
     let b = Server::start_with_workers(&state_dir, 1, database_url);
@@ -277,7 +281,7 @@ async fn two_processes_share_the_queue(database_url: Option<&str>) {
 async fn uploaded_tables_trainings_survive_a_restart() {
     let _serial = one_at_a_time();
     let state_dir = std::env::temp_dir().join(format!("exo-uploads-{}", uuid::Uuid::new_v4()));
-    let http = reqwest::Client::new();
+    let http = reqwest::Client::builder().cookie_store(true).build().unwrap();
     let server = Server::start(&state_dir);
     server.wait_ready(&http).await;
 
@@ -338,7 +342,7 @@ async fn processes_with_separate_state_folders_share_everything_through_postgres
         return;
     };
     let (dir_a, dir_b) = (std::env::temp_dir().join(format!("exo-a-{}", uuid::Uuid::new_v4())), std::env::temp_dir().join(format!("exo-b-{}", uuid::Uuid::new_v4())));
-    let http = reqwest::Client::new();
+    let http = reqwest::Client::builder().cookie_store(true).build().unwrap();
     let a = Server::start_with_workers(&dir_a, 0, Some(&url));
     a.wait_ready(&http).await;
     let b = Server::start_with_workers(&dir_b, 1, Some(&url));
@@ -392,7 +396,7 @@ async fn a_database_outage_answers_503_and_the_service_recovers() {
         assert!(status.success(), "pg_ctlcluster {args:?} failed");
     };
     let dir = std::env::temp_dir().join(format!("exo-outage-{}", uuid::Uuid::new_v4()));
-    let http = reqwest::Client::builder().timeout(Duration::from_secs(20)).build().unwrap();
+    let http = reqwest::Client::builder().cookie_store(true).timeout(Duration::from_secs(20)).build().unwrap();
     let server = Server::start_with_workers(&dir, 1, Some(&url));
     server.wait_ready(&http).await;
     let id = queue(&http, &server.base, &interruptible_request()).await;
@@ -435,7 +439,7 @@ async fn load_100_pollers_and_8_trainings() {
     let secs = std::env::var("EXO_LOAD_SECS").ok().and_then(|v| v.trim().parse::<u64>().ok()).unwrap_or(60).clamp(1, 70);
 
     let state_dir = std::env::temp_dir().join(format!("exo-load-{}", uuid::Uuid::new_v4()));
-    let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
+    let http = reqwest::Client::builder().cookie_store(true).timeout(Duration::from_secs(30)).build().unwrap();
     let server = Server::start_with_workers(&state_dir, 2, None);
     server.wait_ready(&http).await;
     let trainings = [

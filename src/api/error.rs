@@ -14,7 +14,9 @@ pub struct ApiError {
     /// `queue_full`, `too_costly` (a training estimated past `EXO_MAX_TRAINING_MB`),
     /// `over_budget`, `unsupported_media_type`, `unavailable` (the database is down: retry),
     /// `internal`, `network`; from the serving layers `overloaded`, `timeout`, `not_ready`
-    /// and `forbidden`.
+    /// and `forbidden`; from the identity layers `unauthorized` (401: a bad API token),
+    /// `quota_exceeded` and `rate_limited` (429), `misdirected` (421: a host not in
+    /// `EXO_ALLOWED_HOSTS`).
     pub code: String,
     pub message: String,
     /// The request field at fault, when there is one.
@@ -31,8 +33,9 @@ impl ApiError {
         self
     }
 
+    /// Also the answer for someone else's private work: an id leaks nothing.
     pub fn not_found(what: &str, id: &str) -> Self {
-        ApiError::new("not_found", format!("No {what} with id '{id}' exists. It may have been mistyped, or the server was restarted."))
+        ApiError::new("not_found", format!("No {what} with id '{}' exists here. It may have been mistyped, or it belongs to someone who has not shared it.", shorten(id)))
     }
 
     /// The HTTP status for this error's code.
@@ -40,14 +43,16 @@ impl ApiError {
         match self.code.as_str() {
             "invalid_request" => 400,
             "not_found" => 404,
-            "not_finished" => 409,
+            "not_finished" | "name_taken" => 409,
             "invalid_hyperparameter" | "unknown_dataset" | "unknown_model" | "invalid_value" | "invalid_upload" | "unrecognised_columns" => 422,
             "forbidden" => 403,
             "too_large" => 413,
             "unsupported_media_type" => 415,
             "too_costly" | "over_budget" => 422,
             "unavailable" => 503,
-            "queue_full" => 429,
+            "queue_full" | "quota_exceeded" | "rate_limited" => 429,
+            "unauthorized" => 401,
+            "misdirected" => 421,
             "network" | "overloaded" | "timeout" | "not_ready" => 503,
             _ => 500,
         }
@@ -59,8 +64,19 @@ impl ApiError {
         match self.code.as_str() {
             "overloaded" => Some(1),
             "not_ready" | "unavailable" | "queue_full" => Some(5),
+            "quota_exceeded" => Some(60),
             _ => None,
         }
+    }
+}
+
+/// A user's value quoted in a message: at most 60 characters, control characters removed.
+pub fn shorten(value: &str) -> String {
+    let clean: String = value.chars().filter(|c| !c.is_control()).collect();
+    if clean.chars().count() <= 60 {
+        clean
+    } else {
+        format!("{}…", clean.chars().take(57).collect::<String>())
     }
 }
 

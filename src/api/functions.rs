@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use super::error::ApiError;
+use super::account::*;
 use super::types::*;
 
 #[cfg(feature = "ssr")]
@@ -12,10 +13,33 @@ fn state() -> Result<crate::server::AppState, ApiError> {
     use_context::<crate::server::AppState>().ok_or_else(|| ApiError::new("internal", "Server state is missing."))
 }
 
-/// Runs an operation off the async threads (it may wait for the database).
+/// The request's parts (its identity and sign-in session are extensions).
 #[cfg(feature = "ssr")]
-async fn off_runtime<T: Send + 'static>(operation: impl FnOnce(&crate::server::AppState) -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
-    crate::server::blocking::run(state()?, operation).await
+fn parts() -> Result<axum::http::request::Parts, ApiError> {
+    use_context::<axum::http::request::Parts>().ok_or_else(|| ApiError::new("internal", "The request is missing."))
+}
+
+/// Who is asking (see `server::identity`).
+#[cfg(feature = "ssr")]
+fn caller() -> Result<crate::server::owner::Caller, ApiError> {
+    crate::server::identity::caller_from(&parts()?)
+}
+
+/// The sign-in session and the visitor-cookie reset, for signing in and out.
+#[cfg(feature = "ssr")]
+fn session() -> Result<(tower_sessions::Session, crate::server::identity::VisitorReset), ApiError> {
+    let parts = parts()?;
+    let missing = || ApiError::new("internal", "The sign-in session is missing.");
+    Ok((parts.extensions.get::<tower_sessions::Session>().cloned().ok_or_else(missing)?, parts.extensions.get().cloned().ok_or_else(missing)?))
+}
+
+/// Runs an operation for the caller off the async threads (it may wait for the database).
+#[cfg(feature = "ssr")]
+async fn off_runtime<T: Send + 'static>(
+    operation: impl FnOnce(&crate::server::AppState, &crate::server::owner::Caller) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let caller = caller()?;
+    crate::server::blocking::run(state()?, move |s| operation(s, &caller)).await
 }
 
 #[server(endpoint = "list_datasets")]
@@ -30,37 +54,41 @@ pub async fn get_models() -> Result<Vec<ModelInfo>, ApiError> {
 
 #[server(endpoint = "start_training", input = Json)]
 pub async fn start_training(request: TrainRequest) -> Result<StartedTraining, ApiError> {
-    off_runtime(move |s| crate::server::trainings::start_training(s, request)).await
+    if request.upload.is_some() {
+        // Stored tables are named only by the server, from the files of a multipart request.
+        return Err(ApiError::new("invalid_request", "'upload' is set by the server; send files to POST /api/v1/trainings as multipart/form-data.").with_field("upload"));
+    }
+    off_runtime(move |s, c| crate::server::trainings::start_training(s, c, request)).await
 }
 
 #[server(endpoint = "training_progress")]
 pub async fn get_training_progress(id: String) -> Result<TrainingProgress, ApiError> {
-    off_runtime(move |s| crate::server::trainings::progress(s, &id)).await
+    off_runtime(move |s, c| crate::server::trainings::progress(s, c, &id)).await
 }
 
 #[server(endpoint = "cancel_training")]
 pub async fn cancel_training(id: String) -> Result<TrainingProgress, ApiError> {
-    off_runtime(move |s| crate::server::trainings::cancel(s, &id)).await
+    off_runtime(move |s, c| crate::server::trainings::cancel(s, c, &id)).await
 }
 
 #[server(endpoint = "training_summary")]
 pub async fn get_training_summary(id: String) -> Result<ResultSummary, ApiError> {
-    off_runtime(move |s| crate::server::trainings::summary(s, &id)).await
+    off_runtime(move |s, c| crate::server::trainings::summary(s, c, &id)).await
 }
 
 #[server(endpoint = "training_predictions", input = Json)]
 pub async fn get_training_predictions(id: String, query: PredictionQuery) -> Result<PredictionPage, ApiError> {
-    off_runtime(move |s| crate::server::trainings::predictions(s, &id, &query)).await
+    off_runtime(move |s, c| crate::server::trainings::predictions(s, c, &id, &query)).await
 }
 
 #[server(endpoint = "list_trainings")]
 pub async fn list_trainings() -> Result<Vec<TrainingSummaryItem>, ApiError> {
-    off_runtime(move |s| crate::server::trainings::list_trainings(s)).await
+    off_runtime(move |s, c| crate::server::trainings::list_trainings(s, c)).await
 }
 
 #[server(endpoint = "delete_training")]
 pub async fn delete_training(id: String) -> Result<(), ApiError> {
-    off_runtime(move |s| crate::server::trainings::delete_training(s, &id)).await
+    off_runtime(move |s, c| crate::server::trainings::delete_training(s, c, &id)).await
 }
 
 #[server(endpoint = "model_card")]
@@ -72,7 +100,7 @@ pub async fn get_model_card() -> Result<ModelCard, ApiError> {
 #[server(endpoint = "predict_rows", input = Json)]
 pub async fn predict_rows(request: PredictRequest) -> Result<PredictionResponse, ApiError> {
     let (budget, _client) = crate::server::request_budget::RequestBudget::new(state()?.config.prediction_budget_s);
-    off_runtime(move |s| crate::server::predictions::predict_rows_with(s, &request, &budget)).await
+    off_runtime(move |s, c| crate::server::predictions::predict_rows_with(s, c, &request, &budget)).await
 }
 
 /// The bundled objects of a mission that the pretrained model never learned from, predicted.
@@ -84,4 +112,48 @@ pub async fn predict_held_out(mission: String) -> Result<PredictionResponse, Api
     tokio::task::spawn_blocking(move || crate::server::predictions::predict_held_out(model.as_deref(), &data_dir, &mission))
         .await
         .map_err(|_| ApiError::new("internal", "The prediction could not be made."))?
+}
+
+/// Makes a training public (anyone with its link reads it) or private again.
+#[server(endpoint = "share_training", input = Json)]
+pub async fn share_training(id: String, request: ShareRequest) -> Result<ResultAccess, ApiError> {
+    off_runtime(move |s, c| crate::server::trainings::share(s, c, &id, request)).await
+}
+
+#[server(endpoint = "account_status")]
+pub async fn who_am_i() -> Result<AccountStatus, ApiError> {
+    Ok(crate::server::accounts::status(&caller()?))
+}
+
+#[server(endpoint = "register", input = Json)]
+pub async fn register(credentials: Credentials) -> Result<AccountStatus, ApiError> {
+    let (session, reset) = session()?;
+    crate::server::accounts::register(&state()?, &caller()?, &session, &reset, credentials).await
+}
+
+#[server(endpoint = "sign_in", input = Json)]
+pub async fn sign_in(credentials: Credentials) -> Result<AccountStatus, ApiError> {
+    let (session, reset) = session()?;
+    crate::server::accounts::sign_in(&state()?, &caller()?, &session, &reset, credentials).await
+}
+
+#[server(endpoint = "sign_out", input = Json)]
+pub async fn sign_out() -> Result<AccountStatus, ApiError> {
+    let (session, reset) = session()?;
+    crate::server::accounts::sign_out(&session, &reset).await
+}
+
+#[server(endpoint = "list_tokens")]
+pub async fn list_tokens() -> Result<Vec<ApiTokenInfo>, ApiError> {
+    off_runtime(move |s, c| crate::server::accounts::tokens(s, c)).await
+}
+
+#[server(endpoint = "create_token", input = Json)]
+pub async fn create_token(name: String) -> Result<NewApiToken, ApiError> {
+    off_runtime(move |s, c| crate::server::accounts::create_token(s, c, &name)).await
+}
+
+#[server(endpoint = "revoke_token", input = Json)]
+pub async fn revoke_token(id: String) -> Result<(), ApiError> {
+    off_runtime(move |s, c| crate::server::accounts::revoke_token(s, c, &id)).await
 }

@@ -2,11 +2,13 @@
 //! type, and the `#[server]` functions the pages call. Function bodies run only on the
 //! server and delegate to `crate::server::trainings`.
 
+pub mod account;
 pub mod column_guess;
 pub mod error;
 pub mod functions;
 pub mod predictions_csv;
 pub mod types;
 
+pub use account::*;
 pub use error::ApiError;
 pub use types::*;

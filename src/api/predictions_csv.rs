@@ -11,15 +11,15 @@ pub fn predictions_csv(predictions: &[Prediction]) -> String {
     out.push('\n');
     for p in predictions {
         let prob = |class: &str| format!("{:.6}", p.probabilities.get(class).copied().unwrap_or(0.0));
-        let reason = |i: usize| p.reasons.get(i).map(|r| quote(&r.text)).unwrap_or_default();
+        let reason = |i: usize| p.reasons.get(i).map(|r| cell(&r.text)).unwrap_or_default();
         let cells = [
-            quote(&p.id),
-            p.prediction.clone(),
+            cell(&p.id),
+            cell(&p.prediction),
             format!("{:.6}", p.confidence),
             prob("confirmed"),
             prob("candidate"),
             prob("false_positive"),
-            p.actual.clone().unwrap_or_default(),
+            cell(p.actual.as_deref().unwrap_or_default()),
             p.correct.map(|c| c.to_string()).unwrap_or_default(),
             reason(0),
             reason(1),
@@ -31,12 +31,31 @@ pub fn predictions_csv(predictions: &[Prediction]) -> String {
     out
 }
 
-/// A CSV cell: quoted when it holds a comma, quote or line break.
+/// A cell of an exported file: neutralised when a spreadsheet would run it as a formula
+/// (see [`neutralise`]), then quoted.
+pub fn cell(text: &str) -> String {
+    quote(&neutralise(text))
+}
+
+/// A CSV cell: quoted when it holds a comma, quote or line break (the text unchanged: also
+/// used to write a table the app reads back).
 pub fn quote(text: &str) -> String {
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
         text.to_string()
+    }
+}
+
+/// A cell a spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab or
+/// a carriage return) gets a leading `'`, which spreadsheets show as text; numbers such as
+/// `-1.5` or `+3e2` stay numbers.
+pub fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
+    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && text.trim().parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
     }
 }
 
@@ -57,7 +76,16 @@ mod tests {
             explanation: None,
             reasons: vec![Reason { text: "period = 9.5, long".into(), ..Reason::new("period", Some(9.5), 0.3, "confirmed") }],
         };
-        let csv = predictions_csv(&[p]);
+        let csv = predictions_csv(&[p.clone()]);
         assert_eq!(csv.lines().nth(1).unwrap(), "K00752.01,confirmed,0.900000,0.900000,0.070000,0.030000,confirmed,true,\"period = 9.5, long\",,");
+        // Uploaded cells that a spreadsheet would run are neutralised; numbers are not.
+        let hostile = Prediction { id: "=HYPERLINK(\"http://x\",\"a\")".into(), actual: Some("@SUM(A1)".into()), ..p };
+        let row = predictions_csv(&[hostile]);
+        let row = row.lines().nth(1).unwrap();
+        assert!(row.starts_with("\"'=HYPERLINK(\"\"http://x\"\",\"\"a\"\")\","), "{row}");
+        assert!(row.contains(",'@SUM(A1),"), "{row}");
+        for (cell, shown) in [("-1.5", "-1.5"), ("+3e2", "+3e2"), ("-cmd", "'-cmd"), ("\tx", "'\tx"), ("plain", "plain")] {
+            assert_eq!(neutralise(cell), shown);
+        }
     }
 }

@@ -566,6 +566,9 @@ pub struct ResultSummary {
     pub cross_validation: Option<CrossValidationReport>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fine_tune: Option<FineTuneReport>,
+    /// What the reader may do with it (share, delete) and who shared it.
+    #[serde(default)]
+    pub access: super::account::ResultAccess,
 }
 
 /// Columns the predictions table can be sorted by.

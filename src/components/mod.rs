@@ -16,6 +16,7 @@ pub mod model_details;
 pub mod predictions_table;
 pub mod progress_bar;
 pub mod roc_curves;
+pub mod share_controls;
 pub mod shap_dot_plot;
 pub mod upload_panel;
 
@@ -34,5 +35,6 @@ pub use model_details::ModelDetailsPanel;
 pub use predictions_table::PredictionsTable;
 pub use progress_bar::ProgressBar;
 pub use roc_curves::RocCurves;
+pub use share_controls::ShareControls;
 pub use shap_dot_plot::ShapDotPlot;
 pub use upload_panel::{UploadPanel, UploadState};

@@ -2,6 +2,7 @@
 //! components.
 
 mod about;
+mod account;
 mod compare;
 mod home;
 mod model_card;
@@ -13,6 +14,7 @@ mod result;
 mod train;
 
 pub use about::AboutPage;
+pub use account::AccountPage;
 pub use compare::ComparePage;
 pub use home::HomePage;
 pub use model_card::ModelCardPage;

@@ -21,7 +21,7 @@ pub fn ModelsPage() -> impl IntoView {
     view! {
         <Title text="Saved models · Exoplanet Playground"/>
         <h1>"Saved models"</h1>
-        <p class="lead">"Every completed training keeps its result and its model, also across server restarts. Open one again, download its model file, or tick two or more to compare them."</p>
+        <p class="lead">"Your trainings: this browser's, or your account's when you are signed in (nobody else sees them unless you share one). Every completed training keeps its result and its model, also across server restarts. Open one again, download its model file, or tick two or more to compare them."</p>
         <div class="form-actions">
             <a class="button button-primary" href=compare_href
                 aria-disabled=move || (chosen.with(|c| c.len()) < 2).to_string()

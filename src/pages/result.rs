@@ -7,7 +7,7 @@ use crate::api::functions::get_training_summary;
 use crate::api::Prediction;
 use crate::components::{
     ClassCountsChart, ConfusionMatrixChart, CrossValidationTable, ErrorPanel, FineTuneComparison, ExplanationWaterfall, ImportanceChart, MetricsSummary,
-    ModelDetailsPanel, PredictionsTable, RocCurves, ShapDotPlot,
+    ModelDetailsPanel, PredictionsTable, RocCurves, ShapDotPlot, ShareControls,
 };
 
 #[component]
@@ -74,6 +74,7 @@ pub fn ResultPage() -> impl IntoView {
                         };
                         view! {
                             <h1>{format!("{} on {}", s.model_info.model_name, s.model_info.dataset_name)}</h1>
+                            <ShareControls training_id=s.id.clone() access=s.access.clone()/>
                             {s.fine_tune.clone().map(|report| view! {
                                 <section aria-labelledby="fine-tune-heading">
                                     <h2 id="fine-tune-heading">"Before and after fine-tuning"</h2>
@@ -122,6 +123,9 @@ pub fn ResultPage() -> impl IntoView {
                                 {move || selected.get().map(|p| view! { <ExplanationWaterfall prediction=p descriptions=descriptions.clone()/> })}
                             </section>
                             <PredictionsTable training_id=id selected=selected labelled=labelled/>
+                            {(s.access.can_manage || s.access.include_rows).then(|| view! {
+                                <p><a href=format!("/api/v1/trainings/{}/predictions.csv", s.id) download="">"Download the predictions (CSV)"</a></p>
+                            })}
                             <section aria-labelledby="importance-heading">
                                 <h2 id="importance-heading">"What the model relies on overall"</h2>
                                 <ImportanceChart report=s.importance.clone()/>

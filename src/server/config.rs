@@ -66,6 +66,8 @@ pub struct Config {
     /// Lets non-local clients read `/metrics` with `Authorization: Bearer <token>`
     /// (`EXO_METRICS_TOKEN`, default none: local clients only).
     pub metrics_token: Option<String>,
+    /// Secret, operator token, allowed hosts, quotas and rate limits (environment only).
+    pub access: super::access_settings::AccessSettings,
 }
 
 /// The `Leptos.toml` file: every key optional.
@@ -119,6 +121,7 @@ impl Config {
             request_timeout_s: 60,
             max_concurrent_requests: 512,
             metrics_token: None,
+            access: super::access_settings::AccessSettings::default(),
         }
     }
 
@@ -175,6 +178,7 @@ impl Config {
             request_timeout_s: number("EXO_REQUEST_TIMEOUT_S", file.request_timeout_s, 60)?,
             max_concurrent_requests: number("EXO_MAX_CONCURRENT_REQUESTS", file.max_concurrent_requests.map(|n| n as u64), 512)? as usize,
             metrics_token: std::env::var("EXO_METRICS_TOKEN").ok().or(file.metrics_token).filter(|t| !t.trim().is_empty()),
+            access: super::access_settings::AccessSettings::from_env()?,
         })
     }
 }

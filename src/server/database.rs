@@ -99,6 +99,11 @@ pub struct SessionRow {
     pub finished_at: Option<i64>,
     /// Times a worker claimed it (written by claims only).
     pub attempts: i64,
+    /// Written when the row is created; changed only by adoption (see `owner_records`).
+    pub owner: Option<String>,
+    /// Written only by sharing (see `owner_records`): the name shown, and whether rows are in.
+    pub shared_by: Option<String>,
+    pub share_rows: i64,
 }
 
 /// What became of a training whose process stopped.
@@ -206,7 +211,7 @@ pub struct Database {
 const SQLITE_CLOCK: &str = "CAST((julianday('now') - 2440587.5) * 86400000.0 AS BIGINT)";
 const POSTGRES_CLOCK: &str = "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
 
-const SESSION_COLUMNS: &str = "id, request, status, progress, step, error, headline, created_at, started_at, finished_at, attempts";
+pub(super) const SESSION_COLUMNS: &str = "id, request, status, progress, step, error, headline, created_at, started_at, finished_at, attempts, owner, shared_by, share_rows";
 
 impl Database {
     /// Opens (creating a SQLite file if needed) the database and applies pending migrations.
@@ -224,8 +229,8 @@ impl Database {
         let f = move |pool: &AnyPool, rt: &tokio::runtime::Runtime| {
             rt.block_on(
                 sqlx::query(
-                    "INSERT INTO sessions (id, request, status, progress, step, error, headline, created_at, started_at, finished_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                    "INSERT INTO sessions (id, request, status, progress, step, error, headline, created_at, started_at, finished_at, owner)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
                      ON CONFLICT (id) DO UPDATE SET request = excluded.request, status = excluded.status,
                        progress = excluded.progress, step = excluded.step, error = excluded.error,
                        headline = excluded.headline, started_at = excluded.started_at, finished_at = excluded.finished_at",
@@ -240,6 +245,7 @@ impl Database {
                 .bind(row.created_at)
                 .bind(row.started_at)
                 .bind(row.finished_at)
+                .bind(row.owner)
                 .execute(pool),
             )
             .map(|_| ())
@@ -254,14 +260,19 @@ impl Database {
 
     /// Stores a result, model or upload document (waited for: it must be there before the
     /// session that points at it).
-    pub fn put_blob(&self, kind: Blob, id: String, text: String, name: Option<String>, now: i64) -> DbResult<()> {
+    pub fn put_blob(&self, kind: Blob, id: String, text: String, name: Option<String>, now: i64, owner: Option<String>) -> DbResult<()> {
+        let bytes = text.len() as i64;
         self.writer.call(kind.what_saved(), move |pool, rt| {
             let q = match kind {
-                Blob::Upload => sqlx::query("INSERT INTO uploads (id, name, content, created_at) VALUES ($1, $3, $2, $4) ON CONFLICT (id) DO UPDATE SET content = excluded.content")
-                    .bind(id)
-                    .bind(text)
-                    .bind(name.unwrap_or_default())
-                    .bind(now),
+                Blob::Upload => sqlx::query(
+                    "INSERT INTO uploads (id, name, content, created_at, owner, bytes) VALUES ($1, $3, $2, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET content = excluded.content",
+                )
+                .bind(id)
+                .bind(text)
+                .bind(name.unwrap_or_default())
+                .bind(now)
+                .bind(owner)
+                .bind(bytes),
                 _ => {
                     let sql = format!("INSERT INTO {t} (id, {c}) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET {c} = excluded.{c}", t = kind.table(), c = kind.column());
                     return rt.block_on(sqlx::query(&sql).bind(id).bind(text).execute(pool)).map(|_| ());
@@ -502,6 +513,17 @@ impl Database {
         })
     }
 
+    /// Runs `f` on the reader connection and waits (for queries kept beside their concern,
+    /// such as `owner_records`).
+    pub(super) fn read<T: Send + 'static>(&self, what: &'static str, f: impl FnOnce(&AnyPool, &tokio::runtime::Runtime) -> Result<T, sqlx::Error> + Send + 'static) -> DbResult<T> {
+        self.reader.call(what, f)
+    }
+
+    /// Runs `f` on the writer connection (after every queued write) and waits.
+    pub(super) fn write_now<T: Send + 'static>(&self, what: &'static str, f: impl FnOnce(&AnyPool, &tokio::runtime::Runtime) -> Result<T, sqlx::Error> + Send + 'static) -> DbResult<T> {
+        self.writer.call(what, f)
+    }
+
     /// Waits until every queued write is applied (for shutdown and tests).
     pub fn flush(&self) {
         let _ = self.writer.call("flush", |_, _| Ok(()));
@@ -550,7 +572,7 @@ impl Blob {
     }
 }
 
-fn session_row(r: &AnyRow) -> SessionRow {
+pub(super) fn session_row(r: &AnyRow) -> SessionRow {
     SessionRow {
         id: r.get(0),
         request: r.get(1),
@@ -563,5 +585,8 @@ fn session_row(r: &AnyRow) -> SessionRow {
         started_at: r.get(8),
         finished_at: r.get(9),
         attempts: r.get(10),
+        owner: r.get(11),
+        shared_by: r.get(12),
+        share_rows: r.get(13),
     }
 }

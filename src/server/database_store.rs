@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use uuid::Uuid;
 
 use super::database::{Blob, Database, DatabaseLocation, SessionRow, StaleOutcome};
-use super::store::{now_ms, SessionStore, StoreResult, StoredUpload, TrainingSession, HEARTBEAT_STALE_MS};
+use super::store::{now_ms, OwnerId, SessionStore, Share, StoreResult, StoredUpload, TrainingSession, HEARTBEAT_STALE_MS};
 use crate::api::{TrainingResult, TrainingStatus};
 
 /// Results kept in memory besides the database (the most recently read or written).
@@ -23,7 +23,7 @@ const CACHED_RESULTS: usize = 6;
 const ORPHAN_UPLOAD_AGE_MS: u64 = 10 * 60 * 1000;
 
 pub struct DatabaseStore {
-    db: Database,
+    db: Arc<Database>,
     /// This process, as the owner of the sessions it claims.
     owner: String,
     /// A running session whose heartbeat is this old (database clock) has lost its process.
@@ -44,7 +44,7 @@ impl DatabaseStore {
             Some(url) => DatabaseLocation::Url(url.to_string()),
             None => DatabaseLocation::SqliteFile(state_dir.join("exoplanet.db")),
         };
-        let db = Database::open(&location)?;
+        let db = Arc::new(Database::open(&location)?);
         let store = DatabaseStore {
             db,
             owner: Uuid::new_v4().to_string(),
@@ -56,6 +56,11 @@ impl DatabaseStore {
         store.clean_orphans();
         tracing::info!(database = location.describe(), "store opened");
         Ok(store)
+    }
+
+    /// The database itself, for what lives beside the trainings (accounts, tokens, sessions).
+    pub fn database(&self) -> Arc<Database> {
+        self.db.clone()
     }
 
     /// For tests: heartbeats count as stale after `ms` (negative: even a fresh one).
@@ -76,7 +81,7 @@ impl DatabaseStore {
                     continue;
                 };
                 let name = (kind == Blob::Upload).then(|| "uploaded.csv".to_string());
-                match self.db.put_blob(kind, id.to_string(), text, name, now_ms() as i64) {
+                match self.db.put_blob(kind, id.to_string(), text, name, now_ms() as i64, None) {
                     Ok(()) => {
                         let _ = std::fs::remove_file(&path);
                         tracing::info!(file = %path.display(), "moved into the database");
@@ -117,7 +122,7 @@ impl DatabaseStore {
     fn persist(&self, s: &mut TrainingSession, durable: bool) -> StoreResult<()> {
         if let Some(result) = s.result.take() {
             match serde_json::to_string(&*result) {
-                Ok(json) => self.db.put_blob(Blob::Result, s.id.to_string(), json, None, 0)?,
+                Ok(json) => self.db.put_blob(Blob::Result, s.id.to_string(), json, None, 0, None)?,
                 Err(error) => tracing::error!(id = %s.id, %error, "result not serialisable"),
             }
             self.cache(s.id, result);
@@ -170,6 +175,22 @@ impl SessionStore for DatabaseStore {
         Ok(self.db.sessions()?.iter().filter_map(session_from_row).collect())
     }
 
+    fn list_owned(&self, owner: &OwnerId) -> StoreResult<Vec<TrainingSession>> {
+        Ok(self.db.sessions_of(owner.to_string())?.iter().filter_map(session_from_row).collect())
+    }
+
+    fn set_share(&self, id: &Uuid, share: Option<Share>) -> StoreResult<()> {
+        self.db.set_share(id.to_string(), share.as_ref().map(|s| s.by.clone()), share.is_some_and(|s| s.include_rows))
+    }
+
+    fn adopt(&self, from: &OwnerId, to: &OwnerId) -> StoreResult<u64> {
+        self.db.adopt(from.to_string(), to.to_string())
+    }
+
+    fn upload_bytes_since(&self, owner: &OwnerId, since_ms: u64) -> StoreResult<u64> {
+        self.db.upload_bytes_since(owner.to_string(), since_ms as i64)
+    }
+
     fn delete(&self, id: &Uuid) -> StoreResult<bool> {
         let existed = self.db.session(id.to_string())?.is_some();
         self.remove_uploads(id);
@@ -179,7 +200,7 @@ impl SessionStore for DatabaseStore {
     }
 
     fn save_model(&self, id: &Uuid, json: &str) -> StoreResult<()> {
-        self.db.put_blob(Blob::Model, id.to_string(), json.to_string(), None, 0)
+        self.db.put_blob(Blob::Model, id.to_string(), json.to_string(), None, 0, None)
     }
 
     fn model(&self, id: &Uuid) -> StoreResult<Option<String>> {
@@ -187,7 +208,7 @@ impl SessionStore for DatabaseStore {
     }
 
     fn save_upload(&self, id: &Uuid, upload: &StoredUpload) -> StoreResult<()> {
-        self.db.put_blob(Blob::Upload, id.to_string(), upload.text.clone(), Some(upload.name.clone()), now_ms() as i64)
+        self.db.put_blob(Blob::Upload, id.to_string(), upload.text.clone(), Some(upload.name.clone()), now_ms() as i64, upload.owner.map(|o| o.to_string()))
     }
 
     fn upload(&self, id: &Uuid) -> StoreResult<Option<String>> {
@@ -287,6 +308,9 @@ fn session_row(s: &TrainingSession) -> SessionRow {
         started_at: s.started_at.map(|t| t as i64),
         finished_at: s.finished_at.map(|t| t as i64),
         attempts: s.attempts as i64,
+        owner: s.owner.map(|o| o.to_string()),
+        shared_by: s.share.as_ref().map(|share| share.by.clone()),
+        share_rows: s.share.as_ref().is_some_and(|share| share.include_rows) as i64,
     }
 }
 
@@ -304,6 +328,8 @@ fn session_from_row(r: &SessionRow) -> Option<TrainingSession> {
         headline: r.headline.as_deref().and_then(|h| serde_json::from_str(h).ok()),
         result: None,
         attempts: r.attempts.max(0) as u32,
+        owner: r.owner.as_deref().and_then(OwnerId::parse),
+        share: r.shared_by.clone().map(|by| Share { by, include_rows: r.share_rows != 0 }),
     })
 }
 
@@ -325,8 +351,8 @@ mod tests {
         let running = Uuid::new_v4();
         {
             let store = DatabaseStore::open(&dir, None).unwrap();
-            store.insert(TrainingSession::queued(done, request())).unwrap();
-            store.insert(TrainingSession::queued(running, request())).unwrap();
+            store.insert(TrainingSession::queued(done, request(), None)).unwrap();
+            store.insert(TrainingSession::queued(running, request(), None)).unwrap();
             store.update(&running, &mut |s| s.status = TrainingStatus::Running);
             let result: TrainingResult = serde_json::from_value(sample_result(&done)).unwrap();
             store.finish(&done, &mut |s| {
@@ -381,10 +407,10 @@ mod tests {
         assert!(store.model(&model_id).unwrap().is_none());
 
         let kept = Uuid::new_v4();
-        store.save_upload(&kept, &StoredUpload { name: "mine.csv".into(), text: "a,b\n1,2\n".into() }).unwrap();
+        store.save_upload(&kept, &StoredUpload { name: "mine.csv".into(), text: "a,b\n1,2\n".into(), owner: None }).unwrap();
         let mut request = request();
         request.upload = Some(crate::api::UploadedFiles { train_name: "mine.csv".into(), train_id: kept.to_string(), test_name: None, test_id: None });
-        store.insert(TrainingSession::queued(Uuid::new_v4(), request)).unwrap();
+        store.insert(TrainingSession::queued(Uuid::new_v4(), request, None)).unwrap();
         let removed = store.db.remove_orphan_uploads(now_ms() as i64 + 1000).unwrap();
         assert_eq!(removed, [upload_id.to_string()]);
         assert!(store.upload(&kept).unwrap().is_some(), "a training refers to it");

@@ -505,7 +505,7 @@ mod tests {
             fine_tune: None,
             columns: None,
         };
-        store.insert(TrainingSession::queued(id, request)).unwrap();
+        store.insert(TrainingSession::queued(id, request, None)).unwrap();
         runner.queued();
         id
     }

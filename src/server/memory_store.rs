@@ -5,18 +5,42 @@ use std::sync::{Mutex, RwLock};
 
 use uuid::Uuid;
 
-use super::store::{newest_first, now_ms, SessionStore, StoreResult, StoredUpload, TrainingSession};
+use super::store::{newest_first, now_ms, OwnerId, SessionStore, Share, StoreResult, StoredUpload, TrainingSession};
 use crate::api::TrainingStatus;
 
 #[derive(Default)]
 pub struct MemoryStore {
     sessions: RwLock<HashMap<Uuid, TrainingSession>>,
     models: RwLock<HashMap<Uuid, String>>,
-    uploads: RwLock<HashMap<Uuid, StoredUpload>>,
+    uploads: RwLock<HashMap<Uuid, (StoredUpload, u64)>>,
     cancel_requested: Mutex<HashSet<Uuid>>,
 }
 
 impl SessionStore for MemoryStore {
+    fn set_share(&self, id: &Uuid, share: Option<Share>) -> StoreResult<()> {
+        if let Some(s) = self.sessions.write().unwrap_or_else(|e| e.into_inner()).get_mut(id) {
+            s.share = share;
+        }
+        Ok(())
+    }
+
+    fn adopt(&self, from: &OwnerId, to: &OwnerId) -> StoreResult<u64> {
+        let mut moved = 0;
+        for s in self.sessions.write().unwrap_or_else(|e| e.into_inner()).values_mut().filter(|s| s.owner.as_ref() == Some(from)) {
+            s.owner = Some(*to);
+            moved += 1;
+        }
+        for (u, _) in self.uploads.write().unwrap_or_else(|e| e.into_inner()).values_mut().filter(|(u, _)| u.owner.as_ref() == Some(from)) {
+            u.owner = Some(*to);
+        }
+        Ok(moved)
+    }
+
+    fn upload_bytes_since(&self, owner: &OwnerId, since_ms: u64) -> StoreResult<u64> {
+        let uploads = self.uploads.read().unwrap_or_else(|e| e.into_inner());
+        Ok(uploads.values().filter(|(u, at)| u.owner.as_ref() == Some(owner) && *at >= since_ms).map(|(u, _)| u.text.len() as u64).sum())
+    }
+
     fn claim_next(&self) -> StoreResult<Option<TrainingSession>> {
         let mut sessions = self.sessions.write().unwrap_or_else(|e| e.into_inner());
         let Some(next) = sessions.values_mut().filter(|s| s.status == TrainingStatus::Queued).min_by_key(|s| (s.created_at, s.id)) else { return Ok(None) };
@@ -105,12 +129,12 @@ impl SessionStore for MemoryStore {
     }
 
     fn save_upload(&self, id: &Uuid, upload: &StoredUpload) -> StoreResult<()> {
-        self.uploads.write().unwrap_or_else(|e| e.into_inner()).insert(*id, upload.clone());
+        self.uploads.write().unwrap_or_else(|e| e.into_inner()).insert(*id, (upload.clone(), now_ms()));
         Ok(())
     }
 
     fn upload(&self, id: &Uuid) -> StoreResult<Option<String>> {
-        Ok(self.uploads.read().unwrap_or_else(|e| e.into_inner()).get(id).map(|u| u.text.clone()))
+        Ok(self.uploads.read().unwrap_or_else(|e| e.into_inner()).get(id).map(|(u, _)| u.text.clone()))
     }
 
     fn remove_uploads(&self, _id: &Uuid) -> u64 {

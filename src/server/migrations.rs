@@ -39,6 +39,24 @@ const MIGRATIONS: &[(i64, &str)] = &[
     // Uploaded tables live in the database beside the models (checked UTF-8 text before they
     // are stored), so processes on different machines share nothing but the database.
     (4, "CREATE TABLE uploads (id TEXT PRIMARY KEY, name TEXT NOT NULL, content TEXT NOT NULL, created_at BIGINT NOT NULL)"),
+    // Owners: every training and upload belongs to a visitor or an account (rows from before
+    // have none: the operator's only); a training can be shared. Accounts with argon2id
+    // password hashes, API tokens kept as SHA-256 digests, the account sessions of
+    // tower-sessions, and settings generated once (the cookie-signing secret).
+    (
+        5,
+        "ALTER TABLE sessions ADD COLUMN owner TEXT;
+    ALTER TABLE sessions ADD COLUMN shared_by TEXT;
+    ALTER TABLE sessions ADD COLUMN share_rows BIGINT NOT NULL DEFAULT 0;
+    CREATE INDEX sessions_owner ON sessions (owner, created_at);
+    ALTER TABLE uploads ADD COLUMN owner TEXT;
+    ALTER TABLE uploads ADD COLUMN bytes BIGINT NOT NULL DEFAULT 0;
+    CREATE INDEX uploads_owner ON uploads (owner, created_at);
+    CREATE TABLE accounts (owner TEXT PRIMARY KEY, username TEXT NOT NULL, username_key TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL, created_at BIGINT NOT NULL);
+    CREATE TABLE api_tokens (id TEXT PRIMARY KEY, owner TEXT NOT NULL, name TEXT NOT NULL, digest TEXT NOT NULL UNIQUE, created_at BIGINT NOT NULL, last_used_at BIGINT);
+    CREATE TABLE web_sessions (id TEXT PRIMARY KEY, record TEXT NOT NULL, expires_at BIGINT NOT NULL);
+    CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ),
 ];
 
 

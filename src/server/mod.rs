@@ -1,20 +1,28 @@
 //! Server-only runtime: configuration, shared state, the session store, the training job
 //! runner, the operations both the server functions and the JSON routes call, and the router.
 
+pub mod access_settings;
+pub mod accounts;
 pub mod blocking;
 pub mod catalog;
 pub mod config;
 pub mod database;
 pub mod database_store;
 pub mod health;
+pub mod identity;
 pub mod jobs;
 pub mod json_body;
 pub mod logging;
 pub mod memory_store;
 pub mod metrics;
 pub mod migrations;
+pub mod origin_check;
+pub mod owner;
+pub mod owner_records;
 pub mod predictions;
 pub mod priority;
+pub mod quotas;
+pub mod rate_limit;
 pub mod reports;
 pub mod request_budget;
 pub mod rest;

@@ -2,6 +2,7 @@
 //! (the archive's exports are recognised by their columns), each object with its
 //! explanation, and metrics when the rows carry labels.
 
+use super::owner::{Access, Caller};
 use crate::api::predictions_csv::quote;
 use crate::api::{ApiError, PredictRequest, PredictionResponse};
 use crate::ml::metrics::evaluate;
@@ -23,7 +24,7 @@ pub const MAX_JSON_ROWS: usize = 10_000;
 
 fn check_model(model: Option<&PretrainedModel>, id: &str) -> Result<(), ApiError> {
     if id != "pretrained" {
-        return Err(ApiError::new("unknown_model", format!("Unknown model '{id}': here only \"pretrained\" (the model shipped with the app).")).with_field("model"));
+        return Err(ApiError::new("unknown_model", format!("Unknown model '{}': here only \"pretrained\" (the model shipped with the app).", crate::api::error::shorten(id))).with_field("model"));
     }
     if model.is_none() {
         return Err(ApiError::new("internal", "The pretrained model is not loaded on this server (see its log)."));
@@ -33,7 +34,7 @@ fn check_model(model: Option<&PretrainedModel>, id: &str) -> Result<(), ApiError
 
 fn mission_hint(mission: Option<&str>) -> Result<Option<Mission>, ApiError> {
     mission
-        .map(|m| Mission::from_id(m).ok_or_else(|| ApiError::new("invalid_value", format!("Unknown mission '{m}'. Use kepler, tess or k2.")).with_field("mission")))
+        .map(|m| Mission::from_id(m).ok_or_else(|| ApiError::new("invalid_value", format!("Unknown mission '{}'. Use kepler, tess or k2.", crate::api::error::shorten(m))).with_field("mission")))
         .transpose()
 }
 
@@ -46,15 +47,15 @@ pub fn predict_rows(model: Option<&PretrainedModel>, request: &PredictRequest, b
 }
 
 /// JSON rows with the pretrained model or a saved one (`"model"`: a completed training's id).
-pub fn predict_rows_with(state: &AppState, request: &PredictRequest, budget: &RequestBudget) -> Result<PredictionResponse, ApiError> {
+pub fn predict_rows_with(state: &AppState, caller: &Caller, request: &PredictRequest, budget: &RequestBudget) -> Result<PredictionResponse, ApiError> {
     if request.model == "pretrained" {
         return predict_rows(state.pretrained.as_deref(), request, budget);
     }
-    predict_saved(state, &request.model, &rows_table(request)?, request.mission.as_deref(), request.columns.as_ref(), budget)
+    predict_saved(state, caller, &request.model, &rows_table(request)?, request.mission.as_deref(), request.columns.as_ref(), budget)
 }
 
 /// A CSV file with the pretrained model or a saved one.
-pub fn predict_csv_with(state: &AppState, request: &PredictRequest, file: &str, bytes: Vec<u8>, budget: &RequestBudget) -> Result<PredictionResponse, ApiError> {
+pub fn predict_csv_with(state: &AppState, caller: &Caller, request: &PredictRequest, file: &str, bytes: Vec<u8>, budget: &RequestBudget) -> Result<PredictionResponse, ApiError> {
     if request.model == "pretrained" {
         check_model(state.pretrained.as_deref(), &request.model)?;
     }
@@ -70,7 +71,7 @@ pub fn predict_csv_with(state: &AppState, request: &PredictRequest, file: &str, 
     if let (true, Some(model)) = (request.model == "pretrained", state.pretrained.as_deref()) {
         return predict_table(model, &request.model, &table, request.mission.as_deref(), request.columns.as_ref(), budget);
     }
-    predict_saved(state, &request.model, &table, request.mission.as_deref(), request.columns.as_ref(), budget)
+    predict_saved(state, caller, &request.model, &table, request.mission.as_deref(), request.columns.as_ref(), budget)
 }
 
 fn rows_table(request: &PredictRequest) -> Result<CsvTable, ApiError> {
@@ -213,7 +214,7 @@ const SAVED_BACKGROUND_ROWS: usize = 64;
 /// Predictions with a saved model: `model_id` is a completed training's id. Its features are
 /// read from the columns of the same names (an archive export of its mission works as
 /// downloaded); bundled objects outside its held-out part are left out of the metrics.
-pub fn predict_saved(state: &AppState, model_id: &str, table: &CsvTable, mission_hint_id: Option<&str>, columns: Option<&ColumnChoice>, budget: &RequestBudget) -> Result<PredictionResponse, ApiError> {
+pub fn predict_saved(state: &AppState, caller: &Caller, model_id: &str, table: &CsvTable, mission_hint_id: Option<&str>, columns: Option<&ColumnChoice>, budget: &RequestBudget) -> Result<PredictionResponse, ApiError> {
     use crate::ml::dataset::LabelledDataset;
     use crate::ml::explain::explain;
     use crate::ml::models::TrainedModel;
@@ -221,10 +222,15 @@ pub fn predict_saved(state: &AppState, model_id: &str, table: &CsvTable, mission
     use crate::ml::progress::ProgressSlice;
 
     let unknown = || {
-        ApiError::new("unknown_model", format!("Unknown model '{model_id}': use \"pretrained\" or the id of a completed training (see GET /api/v1/trainings).")).with_field("model")
+        ApiError::new("unknown_model", format!("Unknown model '{}': use \"pretrained\" or the id of a completed training (see GET /api/v1/trainings).", crate::api::error::shorten(model_id))).with_field("model")
     };
     let id = uuid::Uuid::parse_str(model_id.trim()).map_err(|_| unknown())?;
     let session = state.store.get(&id)?.ok_or_else(unknown)?;
+    // Someone else's model is unknown, unless it was shared with its rows (see model_file).
+    match Access::of(caller, session.owner, session.share.as_ref()) {
+        Access::Manage | Access::ReadShared { include_rows: true } => {}
+        _ => return Err(unknown()),
+    }
     let (Some(result), Some(json)) = (session.result.clone(), state.store.model(&id)?) else {
         return Err(ApiError::new("not_finished", format!("Training {id} is {}; only completed trainings keep a model.", session.status.as_str())).with_field("model"));
     };

@@ -2,6 +2,8 @@
 //! function in [`super::trainings`] as the matching server function.
 
 use axum::extract::{Path, State};
+use axum::Extension;
+use tower_sessions::Session;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
@@ -16,7 +18,9 @@ use axum::extract::FromRequest;
 
 use super::uploads;
 use super::predictions;
-use crate::api::{ApiError, Health, PredictRequest, TrainRequest, UploadedFiles};
+use super::identity::VisitorReset;
+use super::owner::Caller;
+use crate::api::{ApiError, Credentials, Health, NewTokenRequest, PredictRequest, ShareRequest, TrainRequest, UploadedFiles};
 
 /// `max_upload_bytes`: the largest request body accepted (uploads); beyond it, 413.
 pub fn router(max_upload_bytes: usize) -> Router<AppState> {
@@ -33,7 +37,15 @@ pub fn router(max_upload_bytes: usize) -> Router<AppState> {
         .route("/api/v1/trainings/{id}/model", get(model_file))
         .route("/api/v1/trainings/{id}/result", get(training_result))
         .route("/api/v1/trainings/{id}/importance", get(training_importance))
+        .route("/api/v1/trainings/{id}/predictions.csv", get(predictions_csv))
         .route("/api/v1/trainings/{id}/cancel", post(cancel_training))
+        .route("/api/v1/trainings/{id}/share", post(share_training))
+        .route("/api/v1/account", get(account))
+        .route("/api/v1/account/register", post(register))
+        .route("/api/v1/account/sign-in", post(sign_in))
+        .route("/api/v1/account/sign-out", post(sign_out))
+        .route("/api/v1/account/tokens", get(tokens).post(create_token))
+        .route("/api/v1/account/tokens/{id}", axum::routing::delete(revoke_token))
         .route("/api/v1/{*rest}", axum::routing::any(unknown_route))
         // Uploads may be large; the limit is a setting (413 beyond it, with the limit named).
         .layer(axum::extract::DefaultBodyLimit::max(max_upload_bytes))
@@ -65,7 +77,7 @@ async fn model_card(State(state): State<AppState>) -> Result<impl IntoResponse, 
 
 /// JSON for the bundled tables; multipart/form-data (`config`, `train_file`, `test_file`)
 /// to train on the user's own table.
-async fn create_training(State(state): State<AppState>, request: axum::extract::Request) -> Result<impl IntoResponse, ApiError> {
+async fn create_training(State(state): State<AppState>, Extension(caller): Extension<Caller>, request: axum::extract::Request) -> Result<impl IntoResponse, ApiError> {
     let multipart = is_multipart(&request);
     let request = if multipart {
         let form = axum::extract::Multipart::from_request(request, &state).await.map_err(|e| ApiError::new("invalid_request", e.body_text()))?;
@@ -75,11 +87,16 @@ async fn create_training(State(state): State<AppState>, request: axum::extract::
             None => return Err(ApiError::new("invalid_request", "The form has no 'config' part (the training request as JSON).")),
         };
         let (train_name, train_bytes) = parts.train.ok_or_else(|| ApiError::new("invalid_request", "The form has no 'train_file' part.").with_field("train_file"))?;
+        let owner = caller.clone();
         let files = blocking::run(state.clone(), move |work| {
-            let train_id = uploads::store(work.store.as_ref(), &train_name, train_bytes)?;
+            // Quotas first: nothing is stored (or parsed) for an owner past theirs.
+            super::quotas::check_training(work, &owner)?;
+            let bytes = train_bytes.len() + parts.test.as_ref().map_or(0, |(_, b)| b.len());
+            super::quotas::check_upload(work, &owner, bytes as u64)?;
+            let train_id = uploads::store(work.store.as_ref(), owner.owner(), &train_name, train_bytes)?;
             let (test_name, test_id) = match parts.test {
                 Some((name, bytes)) => {
-                    let id = uploads::store(work.store.as_ref(), &name, bytes).inspect_err(|_| remove_uploads(work, [&train_id]))?;
+                    let id = uploads::store(work.store.as_ref(), owner.owner(), &name, bytes).inspect_err(|_| remove_uploads(work, [&train_id]))?;
                     (Some(name), Some(id))
                 }
                 None => (None, None),
@@ -99,7 +116,7 @@ async fn create_training(State(state): State<AppState>, request: axum::extract::
     };
     let started = blocking::run(state, move |s| {
         let stored = request.upload.clone();
-        let started = trainings::start_training(s, request);
+        let started = trainings::start_training(s, &caller, request);
         if let (Err(_), Some(files)) = (&started, stored) {
             // A refused upload keeps nothing.
             remove_uploads(s, std::iter::once(&files.train_id).chain(files.test_id.as_ref()));
@@ -173,7 +190,7 @@ async fn read_parts(state: &AppState, mut form: axum::extract::Multipart) -> Res
             "train_file" => parts.train = Some((file_name, bytes.to_vec())),
             "test_file" if !bytes.is_empty() => parts.test = Some((file_name, bytes.to_vec())),
             "test_file" => {}
-            other => return Err(ApiError::new("invalid_request", format!("Unexpected form part '{other}'; expected config, train_file and optionally test_file."))),
+            other => return Err(ApiError::new("invalid_request", format!("Unexpected form part '{}'; expected config, train_file and optionally test_file.", crate::api::error::shorten(other)))),
         }
     }
     Ok(parts)
@@ -181,7 +198,7 @@ async fn read_parts(state: &AppState, mut form: axum::extract::Multipart) -> Res
 
 /// JSON `{"model", "rows", "mission"?}`, or multipart/form-data with a `config` part
 /// (`{"model", "mission"?}`) and a `file` CSV part → predictions with explanations.
-async fn create_predictions(State(state): State<AppState>, request: axum::extract::Request) -> Result<impl IntoResponse, ApiError> {
+async fn create_predictions(State(state): State<AppState>, Extension(caller): Extension<Caller>, request: axum::extract::Request) -> Result<impl IntoResponse, ApiError> {
     let multipart = is_multipart(&request);
     let work = state.clone();
     // Dropped with this future when the client goes away: the work then stops.
@@ -196,16 +213,16 @@ async fn create_predictions(State(state): State<AppState>, request: axum::extrac
             match name.as_str() {
                 "config" => config = Some(config_text(&bytes)?),
                 "file" => file = Some((file_name, bytes.to_vec())),
-                other => return Err(ApiError::new("invalid_request", format!("Unexpected form part '{other}'; expected config and file."))),
+                other => return Err(ApiError::new("invalid_request", format!("Unexpected form part '{}'; expected config and file.", crate::api::error::shorten(other)))),
             }
         }
         let config: PredictRequest = serde_json::from_str(config.as_deref().unwrap_or(r#"{"model":"pretrained"}"#))
             .map_err(|e| ApiError::new("invalid_request", format!("The 'config' part is not valid: {e}")))?;
         let (name, bytes) = file.ok_or_else(|| ApiError::new("invalid_request", "The form has no 'file' part (the CSV table).").with_field("file"))?;
-        blocking::run(work, move |s| predictions::predict_csv_with(s, &config, &name, bytes, &budget)).await
+        blocking::run(work, move |s| predictions::predict_csv_with(s, &caller, &config, &name, bytes, &budget)).await
     } else {
         let body: PredictRequest = read_json(request, state.config.max_json_kb, state.config.max_upload_mb * 1024 * 1024, "prediction request").await?;
-        blocking::run(work, move |s| predictions::predict_rows_with(s, &body, &budget)).await
+        blocking::run(work, move |s| predictions::predict_rows_with(s, &caller, &body, &budget)).await
     };
     Ok(Json(response?))
 }
@@ -225,39 +242,62 @@ async fn inspect_upload(State(state): State<AppState>, mut form: axum::extract::
     Ok(Json(inspection))
 }
 
-async fn training(State(state): State<AppState>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
-    Ok(Json(blocking::run(state, move |s| trainings::progress(s, &id)).await?))
+async fn training(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+    Ok(Json(blocking::run(state, move |s| trainings::progress(s, &caller, &id)).await?))
 }
 
-async fn training_result(State(state): State<AppState>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+async fn training_result(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
     // Serialised on the blocking pool too: a result is megabytes of JSON.
     let body = blocking::run(state, move |s| {
-        let result = trainings::result(s, &id)?;
+        let result = trainings::result(s, &caller, &id)?;
         serde_json::to_vec(&*result).map_err(|_| ApiError::new("internal", "The result could not be written."))
     })
     .await?;
     Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], body))
 }
 
-async fn training_importance(State(state): State<AppState>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
-    Ok(Json(blocking::run(state, move |s| trainings::importance(s, &id)).await?))
+/// The held-out predictions as a CSV table (cells a spreadsheet would run are neutralised).
+async fn predictions_csv(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+    let (name, body) = blocking::run(state, move |s| {
+        let result = trainings::result(s, &caller, &id)?;
+        let short: String = result.id.chars().take(8).collect();
+        Ok((format!("predictions-{short}.csv"), crate::api::predictions_csv::predictions_csv(&result.predictions)))
+    })
+    .await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        body,
+    ))
 }
 
-async fn cancel_training(State(state): State<AppState>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
-    Ok(Json(blocking::run(state, move |s| trainings::cancel(s, &id)).await?))
+async fn training_importance(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+    Ok(Json(blocking::run(state, move |s| trainings::importance(s, &caller, &id)).await?))
 }
 
-async fn list_trainings(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
-    Ok(Json(blocking::run(state, trainings::list_trainings).await?))
+async fn cancel_training(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+    Ok(Json(blocking::run(state, move |s| trainings::cancel(s, &caller, &id)).await?))
 }
 
-async fn delete_training(State(state): State<AppState>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
-    blocking::run(state, move |s| trainings::delete_training(s, &id)).await?;
+/// `{"shared": bool, "include_rows": bool}` → who may read it now.
+async fn share_training(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(id): Path<String>, request: axum::extract::Request) -> Result<impl IntoResponse, ApiError> {
+    let body: ShareRequest = read_json(request, state.config.max_json_kb, state.config.max_upload_mb * 1024 * 1024, "share request").await?;
+    Ok(Json(blocking::run(state, move |s| trainings::share(s, &caller, &id, body)).await?))
+}
+
+async fn list_trainings(State(state): State<AppState>, Extension(caller): Extension<Caller>) -> Result<impl IntoResponse, ApiError> {
+    Ok(Json(blocking::run(state, move |s| trainings::list_trainings(s, &caller)).await?))
+}
+
+async fn delete_training(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+    blocking::run(state, move |s| trainings::delete_training(s, &caller, &id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn model_file(State(state): State<AppState>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
-    let (name, json) = blocking::run(state, move |s| trainings::model_file(s, &id)).await?;
+async fn model_file(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+    let (name, json) = blocking::run(state, move |s| trainings::model_file(s, &caller, &id)).await?;
     Ok((
         [
             (axum::http::header::CONTENT_TYPE, "application/json".to_string()),
@@ -265,6 +305,43 @@ async fn model_file(State(state): State<AppState>, Path(id): Path<String>) -> Re
         ],
         json,
     ))
+}
+
+async fn account(Extension(caller): Extension<Caller>) -> impl IntoResponse {
+    Json(super::accounts::status(&caller))
+}
+
+async fn credentials(state: &AppState, request: axum::extract::Request) -> Result<Credentials, ApiError> {
+    read_json(request, state.config.max_json_kb, state.config.max_upload_mb * 1024 * 1024, "sign-in request").await
+}
+
+async fn register(State(state): State<AppState>, Extension(caller): Extension<Caller>, Extension(reset): Extension<VisitorReset>, session: Session, request: axum::extract::Request) -> Result<impl IntoResponse, ApiError> {
+    let body = credentials(&state, request).await?;
+    Ok((StatusCode::CREATED, Json(super::accounts::register(&state, &caller, &session, &reset, body).await?)))
+}
+
+async fn sign_in(State(state): State<AppState>, Extension(caller): Extension<Caller>, Extension(reset): Extension<VisitorReset>, session: Session, request: axum::extract::Request) -> Result<impl IntoResponse, ApiError> {
+    let body = credentials(&state, request).await?;
+    Ok(Json(super::accounts::sign_in(&state, &caller, &session, &reset, body).await?))
+}
+
+async fn sign_out(Extension(reset): Extension<VisitorReset>, session: Session) -> Result<impl IntoResponse, ApiError> {
+    Ok(Json(super::accounts::sign_out(&session, &reset).await?))
+}
+
+async fn tokens(State(state): State<AppState>, Extension(caller): Extension<Caller>) -> Result<impl IntoResponse, ApiError> {
+    Ok(Json(blocking::run(state, move |s| super::accounts::tokens(s, &caller)).await?))
+}
+
+/// `{"name": "…"}` → the token, shown this once.
+async fn create_token(State(state): State<AppState>, Extension(caller): Extension<Caller>, request: axum::extract::Request) -> Result<impl IntoResponse, ApiError> {
+    let body: NewTokenRequest = read_json(request, state.config.max_json_kb, state.config.max_upload_mb * 1024 * 1024, "token request").await?;
+    Ok((StatusCode::CREATED, Json(blocking::run(state, move |s| super::accounts::create_token(s, &caller, &body.name)).await?)))
+}
+
+async fn revoke_token(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+    blocking::run(state, move |s| super::accounts::revoke_token(s, &caller, &id)).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn unknown_route() -> ApiError {

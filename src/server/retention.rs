@@ -68,7 +68,7 @@ mod tests {
         let request: TrainRequest = serde_json::from_value(serde_json::json!({"dataset": "k2", "model": "svm"})).unwrap();
         let mut ids = Vec::new();
         for i in 0..5u64 {
-            let mut s = TrainingSession::queued(uuid::Uuid::new_v4(), request.clone());
+            let mut s = TrainingSession::queued(uuid::Uuid::new_v4(), request.clone(), None);
             s.created_at = 1000 + i;
             s.status = if i == 0 { TrainingStatus::Running } else { TrainingStatus::Completed };
             ids.push(s.id);
@@ -97,10 +97,10 @@ mod disk_tests {
         let store = DatabaseStore::open(&dir, None).unwrap();
         let upload_id = uuid::Uuid::new_v4();
         let text = "a,b\n".to_string() + &"1,2\n".repeat(100_000);
-        store.save_upload(&upload_id, &StoredUpload { name: "mine.csv".into(), text }).unwrap();
+        store.save_upload(&upload_id, &StoredUpload { name: "mine.csv".into(), text, owner: None }).unwrap();
         let mut request: TrainRequest = serde_json::from_value(serde_json::json!({"dataset": "upload", "model": "svm"})).unwrap();
         request.upload = Some(UploadedFiles { train_name: "mine.csv".into(), train_id: upload_id.to_string(), test_name: None, test_id: None });
-        let mut s = TrainingSession::queued(uuid::Uuid::new_v4(), request);
+        let mut s = TrainingSession::queued(uuid::Uuid::new_v4(), request, None);
         s.status = TrainingStatus::Failed;
         let id = s.id;
         store.insert(s).unwrap();

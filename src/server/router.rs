@@ -34,6 +34,13 @@ pub fn app(state: AppState) -> Router {
             move || shell(leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell));
+    // Innermost first: the rate limiter needs the caller, the caller may need the sign-in
+    // session, and foreign hosts and origins are refused before any of it runs.
+    let router = router
+        .layer(axum::middleware::from_fn_with_state(state.clone(), super::rate_limit::limit))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), super::identity::identify))
+        .layer(super::identity::session_layer(&state))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), super::origin_check::check));
     serving::with_layers(router, &state.config).with_state(state)
 }
 
@@ -48,6 +55,16 @@ pub async fn serve() -> Result<(), String> {
     let grace = std::time::Duration::from_secs(config.shutdown_grace_s);
     let state = AppState::new(config)?;
     let (store, jobs) = (state.store.clone(), state.jobs.clone());
+    // Expired sign-ins are removed hourly (a session past its expiry is never loaded anyway).
+    let sessions = state.web_sessions.clone();
+    tokio::spawn(async move {
+        let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            hourly.tick().await;
+            let sessions = sessions.clone();
+            let _ = tokio::task::spawn_blocking(move || sessions.remove_expired()).await;
+        }
+    });
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     tracing::info!("listening on http://{addr}");
     axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())

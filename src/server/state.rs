@@ -9,6 +9,9 @@ use super::catalog::Catalog;
 use super::config::Config;
 use super::jobs::{JobRunner, MakeConfig, RunnerOptions};
 use super::retention::Retention;
+use super::identity::web_sessions::DatabaseSessions;
+use super::identity::Identity;
+use super::rate_limit::Limiters;
 use super::store::{DatabaseStore, SessionStore};
 use crate::ml::pretrained::PretrainedModel;
 
@@ -21,6 +24,11 @@ pub struct AppState {
     /// The model shipped with the app; `None` (predictions refused, the rest works) when its
     /// file cannot be read.
     pub pretrained: Option<Arc<PretrainedModel>>,
+    /// Cookie keys, API tokens and accounts (see `identity`).
+    pub identity: Arc<Identity>,
+    /// Account sign-in sessions, in the database.
+    pub web_sessions: DatabaseSessions,
+    pub limiters: Arc<Limiters>,
 }
 
 impl AppState {
@@ -33,7 +41,12 @@ impl AppState {
         crate::ml::table_limits::set_process_limits(config.table_limits);
         crate::ml::models::cost::set_process_budget_mb(config.max_training_mb);
         let catalog = Catalog::load(&config.data_dir)?;
-        let store: Arc<dyn SessionStore> = Arc::new(DatabaseStore::open(&config.state_dir, config.database_url.as_deref())?);
+        let database_store = DatabaseStore::open(&config.state_dir, config.database_url.as_deref())?;
+        let database = database_store.database();
+        let store: Arc<dyn SessionStore> = Arc::new(database_store);
+        let identity = Arc::new(Identity::new(&config.access, database.clone())?);
+        let web_sessions = DatabaseSessions::new(database);
+        let limiters = Limiters::new(config.access.rate_limits, config.access.trust_proxy);
         let limits = Retention { max_sessions: config.max_sessions, max_disk_bytes: config.max_disk_mb * 1024 * 1024 };
         let config = Arc::new(config);
         let pretrained = match crate::ml::pretrained::load(&config.pretrained_model) {
@@ -48,7 +61,7 @@ impl AppState {
             Arc::new(move |request| super::trainings::training_config(&for_workers, base.as_ref(), uploads.as_ref(), request));
         let options = RunnerOptions { workers: config.max_concurrent_trainings, max_attempts: config.max_attempts, retention: limits };
         let jobs = JobRunner::new(options, store.clone(), make_config);
-        Ok(AppState { config, catalog: Arc::new(catalog), store, jobs, pretrained })
+        Ok(AppState { config, catalog: Arc::new(catalog), store, jobs, pretrained, identity, web_sessions, limiters })
     }
 }
 

@@ -12,6 +12,7 @@ use uuid::Uuid;
 pub use super::database::Unavailable;
 pub use super::database_store::DatabaseStore;
 pub use super::memory_store::MemoryStore;
+pub use super::owner::{OwnerId, Share};
 use crate::api::{Headline, TrainRequest, TrainingResult, TrainingStatus};
 
 pub type StoreResult<T> = Result<T, Unavailable>;
@@ -33,10 +34,14 @@ pub struct TrainingSession {
     pub result: Option<Arc<TrainingResult>>,
     /// Times a worker has claimed it (1 on its first run; more after interruptions).
     pub attempts: u32,
+    /// Who made it (`None`: stored before owners existed; the operator's only).
+    pub owner: Option<OwnerId>,
+    /// Set when its owner made it public.
+    pub share: Option<Share>,
 }
 
 impl TrainingSession {
-    pub fn queued(id: Uuid, request: TrainRequest) -> Self {
+    pub fn queued(id: Uuid, request: TrainRequest, owner: Option<OwnerId>) -> Self {
         TrainingSession {
             id,
             request,
@@ -50,6 +55,8 @@ impl TrainingSession {
             headline: None,
             result: None,
             attempts: 0,
+            owner,
+            share: None,
         }
     }
 }
@@ -59,6 +66,8 @@ impl TrainingSession {
 pub struct StoredUpload {
     pub name: String,
     pub text: String,
+    /// Whose it is (counted against their upload quota).
+    pub owner: Option<OwnerId>,
 }
 
 pub trait SessionStore: Send + Sync {
@@ -76,6 +85,17 @@ pub trait SessionStore: Send + Sync {
     fn finish(&self, id: &Uuid, change: &mut dyn FnMut(&mut TrainingSession)) -> StoreResult<()>;
     /// Every session without its result, newest first.
     fn list(&self) -> StoreResult<Vec<TrainingSession>>;
+    /// One owner's sessions without their results, newest first.
+    fn list_owned(&self, owner: &OwnerId) -> StoreResult<Vec<TrainingSession>> {
+        Ok(self.list()?.into_iter().filter(|s| s.owner.as_ref() == Some(owner)).collect())
+    }
+    /// Makes a training public (`Some`) or private again (`None`); durable when it returns.
+    fn set_share(&self, id: &Uuid, share: Option<Share>) -> StoreResult<()>;
+    /// Moves every training and upload of `from` to `to` (an account adopting the work its
+    /// browser did before signing in); how many trainings moved.
+    fn adopt(&self, from: &OwnerId, to: &OwnerId) -> StoreResult<u64>;
+    /// Bytes of the tables `owner` uploaded since `since_ms` (their upload quota).
+    fn upload_bytes_since(&self, owner: &OwnerId, since_ms: u64) -> StoreResult<u64>;
     /// Removes a session with its result, model and uploads; false if there was none.
     fn delete(&self, id: &Uuid) -> StoreResult<bool>;
     /// Keeps a trained model (JSON) beside its session; durable when it returns.

@@ -8,9 +8,11 @@ use uuid::Uuid;
 use std::sync::Arc;
 
 use super::config::Config;
+use super::owner::{Access, Caller, Share};
 use super::reports::model_info;
 use super::state::AppState;
 use super::store::{SessionStore, TrainingSession};
+use crate::api::error::shorten;
 use crate::api::*;
 use crate::ml::models::presets::presets;
 use crate::ml::models::{ModelKind, ModelParams};
@@ -29,8 +31,9 @@ pub fn list_models() -> Vec<ModelInfo> {
     ModelKind::ALL.into_iter().map(model_info).collect()
 }
 
-/// Validates the request completely, then queues the training.
-pub fn start_training(state: &AppState, mut request: TrainRequest) -> Result<StartedTraining, ApiError> {
+/// Validates the request completely, then queues the training as the caller's.
+pub fn start_training(state: &AppState, caller: &Caller, mut request: TrainRequest) -> Result<StartedTraining, ApiError> {
+    super::quotas::check_training(state, caller)?;
     apply_preset(&mut request)?;
     if request.fine_tune.is_some() {
         // Continuing a model of 300 rounds: a third as many again unless the request says.
@@ -48,7 +51,7 @@ pub fn start_training(state: &AppState, mut request: TrainRequest) -> Result<Sta
         ));
     }
     let id = Uuid::new_v4();
-    state.store.insert(TrainingSession::queued(id, request))?;
+    state.store.insert(TrainingSession::queued(id, request, caller.owner()))?;
     state.jobs.queued();
     tracing::info!(%id, estimated_mb = cost.peak_bytes / 1_000_000, work = cost.work, "training queued");
     Ok(StartedTraining { id: id.to_string() })
@@ -61,7 +64,7 @@ fn apply_preset(request: &mut TrainRequest) -> Result<(), ApiError> {
     let all = presets(kind);
     let preset = all.iter().find(|p| p.id == preset_id).ok_or_else(|| {
         let known: Vec<&str> = all.iter().map(|p| p.id).collect();
-        ApiError::new("invalid_value", format!("Unknown preset '{preset_id}' for {}. Choose one of: {}.", kind.name(), known.join(", "))).with_field("preset")
+        ApiError::new("invalid_value", format!("Unknown preset '{}' for {}. Choose one of: {}.", shorten(preset_id), kind.name(), known.join(", "))).with_field("preset")
     })?;
     let mut merged: std::collections::BTreeMap<String, serde_json::Value> = serde_json::from_value(preset.values.clone()).unwrap_or_default();
     merged.extend(std::mem::take(&mut request.hyperparameters));
@@ -100,12 +103,12 @@ pub fn training_config(config: &Config, pretrained: Option<&Arc<PretrainedModel>
     let mission = match &upload {
         Some(_) => Mission::Kepler, // unused: the data come from the upload
         None => Mission::from_id(&request.dataset).ok_or_else(|| {
-            ApiError::new("unknown_dataset", format!("Unknown dataset '{}'. Choose one of: kepler, tess, k2, upload.", request.dataset)).with_field("dataset")
+            ApiError::new("unknown_dataset", format!("Unknown dataset '{}'. Choose one of: kepler, tess, k2, upload.", shorten(&request.dataset))).with_field("dataset")
         })?,
     };
     let kind = ModelKind::from_id(&request.model).ok_or_else(|| {
         let known: Vec<&str> = ModelKind::ALL.iter().map(|m| m.id()).collect();
-        ApiError::new("unknown_model", format!("Unknown model '{}'. Choose one of: {}.", request.model, known.join(", "))).with_field("model")
+        ApiError::new("unknown_model", format!("Unknown model '{}'. Choose one of: {}.", shorten(&request.model), known.join(", "))).with_field("model")
     })?;
     let params = ModelParams::check(kind, &request.hyperparameters).map_err(hyperparameter_error)?;
     check_test_fraction(request.test_fraction)?;
@@ -119,7 +122,7 @@ pub fn training_config(config: &Config, pretrained: Option<&Arc<PretrainedModel>
                 return Err(ApiError::new("invalid_value", format!("transfer_to must be another mission than the training one ({id}).")).with_field("transfer_to"))
             }
             Some(target) => Some(target),
-            None => return Err(ApiError::new("unknown_dataset", format!("Unknown mission '{id}' for transfer_to. Choose kepler, tess or k2.")).with_field("transfer_to")),
+            None => return Err(ApiError::new("unknown_dataset", format!("Unknown mission '{}' for transfer_to. Choose kepler, tess or k2.", shorten(id))).with_field("transfer_to")),
         },
     };
     Ok(TrainingConfig {
@@ -171,11 +174,11 @@ pub const FINE_TUNE_ROUNDS: u64 = 100;
 /// `check_training`).
 fn fine_tune_job(config: &Config, pretrained: Option<&Arc<PretrainedModel>>, store: &dyn SessionStore, base: &str, request: &TrainRequest) -> Result<FineTuneJob, ApiError> {
     if base != "pretrained" {
-        return Err(ApiError::new("unknown_model", format!("Only the pretrained model can be fine-tuned: use \"fine_tune\": \"pretrained\", not '{base}'.")).with_field("fine_tune"));
+        return Err(ApiError::new("unknown_model", format!("Only the pretrained model can be fine-tuned: use \"fine_tune\": \"pretrained\", not '{}'.", shorten(base))).with_field("fine_tune"));
     }
     let base = pretrained.ok_or_else(|| ApiError::new("internal", "The pretrained model is not loaded on this server (see its log)."))?;
     if request.model != ModelKind::GradientBoosting.id() {
-        return Err(ApiError::new("invalid_value", format!("Fine-tuning continues the pretrained gradient boosting: \"model\" must be \"gradient_boosting\", not '{}'.", request.model)).with_field("model"));
+        return Err(ApiError::new("invalid_value", format!("Fine-tuning continues the pretrained gradient boosting: \"model\" must be \"gradient_boosting\", not '{}'.", shorten(&request.model))).with_field("model"));
     }
     let files = match (request.dataset.as_str(), &request.upload) {
         ("upload", Some(files)) => files,
@@ -196,20 +199,35 @@ fn fine_tune_job(config: &Config, pretrained: Option<&Arc<PretrainedModel>>, sto
     })
 }
 
-/// A training by the id a client sent; `with_result` also reads its result (megabytes:
-/// only the result routes need it).
-fn find(state: &AppState, id: &str, with_result: bool) -> Result<TrainingSession, ApiError> {
+/// A training by the id a client sent, with what the caller may do with it; someone else's
+/// private training is "not found", exactly like one that does not exist. `with_result`
+/// also reads its result (megabytes: only the result routes need it).
+fn find(state: &AppState, caller: &Caller, id: &str, with_result: bool) -> Result<(TrainingSession, Access), ApiError> {
     let Ok(uuid) = Uuid::parse_str(id.trim()) else { return Err(ApiError::not_found("training", id)) };
     let found = if with_result { state.store.get(&uuid)? } else { state.store.status(&uuid)? };
-    found.ok_or_else(|| ApiError::not_found("training", id))
+    let session = found.ok_or_else(|| ApiError::not_found("training", id))?;
+    match Access::of(caller, session.owner, session.share.as_ref()) {
+        Access::None => Err(ApiError::not_found("training", id)),
+        access => Ok((session, access)),
+    }
 }
 
-fn session(state: &AppState, id: &str) -> Result<TrainingSession, ApiError> {
-    find(state, id, false)
+/// A training the caller may read (their own, or shared).
+fn session(state: &AppState, caller: &Caller, id: &str) -> Result<TrainingSession, ApiError> {
+    find(state, caller, id, false).map(|(s, _)| s)
 }
 
-pub fn progress(state: &AppState, id: &str) -> Result<TrainingProgress, ApiError> {
-    let s = session(state, id)?;
+/// A training the caller may change: the owner's or the operator's; a reader of a shared
+/// one is told why not.
+fn managed(state: &AppState, caller: &Caller, id: &str) -> Result<TrainingSession, ApiError> {
+    match find(state, caller, id, false)? {
+        (s, Access::Manage) => Ok(s),
+        _ => Err(ApiError::new("forbidden", "This training was shared with you to read; only its owner can cancel, delete or share it.")),
+    }
+}
+
+pub fn progress(state: &AppState, caller: &Caller, id: &str) -> Result<TrainingProgress, ApiError> {
+    let s = session(state, caller, id)?;
     // Place in the queue: queued trainings start in the order they were created.
     let queue_position = (s.status == TrainingStatus::Queued).then(|| {
         1 + state
@@ -267,11 +285,13 @@ fn check_mapping_size(config: &Config, m: &UploadMapping) -> Result<(), ApiError
 
 const MAX_LABEL_VALUES: usize = 1_000;
 
-/// Every training the store keeps, newest first.
-pub fn list_trainings(state: &AppState) -> Result<Vec<TrainingSummaryItem>, ApiError> {
-    Ok(state
-        .store
-        .list()?
+/// The caller's trainings (the operator's view: every one), newest first.
+pub fn list_trainings(state: &AppState, caller: &Caller) -> Result<Vec<TrainingSummaryItem>, ApiError> {
+    let sessions = match caller.owner() {
+        Some(owner) => state.store.list_owned(&owner)?,
+        None => state.store.list()?,
+    };
+    Ok(sessions
         .into_iter()
         .map(|s| TrainingSummaryItem {
             id: s.id.to_string(),
@@ -294,8 +314,8 @@ pub fn list_trainings(state: &AppState) -> Result<Vec<TrainingSummaryItem>, ApiE
 
 /// Deletes a finished training with its result and model; a queued or running one must be
 /// cancelled first.
-pub fn delete_training(state: &AppState, id: &str) -> Result<(), ApiError> {
-    let s = session(state, id)?;
+pub fn delete_training(state: &AppState, caller: &Caller, id: &str) -> Result<(), ApiError> {
+    let s = managed(state, caller, id)?;
     if !s.status.is_finished() {
         return Err(ApiError::new("not_finished", format!("This training is {}; cancel it before deleting it.", s.status.as_str())));
     }
@@ -304,9 +324,13 @@ pub fn delete_training(state: &AppState, id: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// The trained model as JSON, with a file name for the download.
-pub fn model_file(state: &AppState, id: &str) -> Result<(String, String), ApiError> {
-    let s = session(state, id)?;
+/// The trained model as JSON, with a file name for the download: for its owner, or for
+/// anyone when it was shared with its rows (a fine-tuned model names the rows it learned).
+pub fn model_file(state: &AppState, caller: &Caller, id: &str) -> Result<(String, String), ApiError> {
+    let s = match find(state, caller, id, false)? {
+        (s, Access::Manage | Access::ReadShared { include_rows: true }) => s,
+        _ => return Err(ApiError::new("forbidden", "Its owner shared the result without its rows and model; the model cannot be downloaded.")),
+    };
     let json = state.store.model(&s.id)?.ok_or_else(|| {
         ApiError::new("not_found", format!("Training {} has no saved model (only completed trainings keep one).", s.id))
     })?;
@@ -316,18 +340,47 @@ pub fn model_file(state: &AppState, id: &str) -> Result<(String, String), ApiErr
 
 /// Stops a queued or running training; its status becomes `cancelled` once the worker
 /// notices (between trees or explained objects).
-pub fn cancel(state: &AppState, id: &str) -> Result<TrainingProgress, ApiError> {
-    let s = session(state, id)?;
+pub fn cancel(state: &AppState, caller: &Caller, id: &str) -> Result<TrainingProgress, ApiError> {
+    let s = managed(state, caller, id)?;
     if s.status.is_finished() || !state.jobs.cancel(&s.id)? {
         return Err(ApiError::new("not_finished", format!("This training is already {}; there is nothing to cancel.", s.status.as_str())));
     }
-    progress(state, id)
+    progress(state, caller, id)
 }
 
-pub fn result(state: &AppState, id: &str) -> Result<std::sync::Arc<TrainingResult>, ApiError> {
-    let s = find(state, id, true)?;
+/// Makes a training public (anyone with its link reads it) or private again.
+pub fn share(state: &AppState, caller: &Caller, id: &str, request: ShareRequest) -> Result<ResultAccess, ApiError> {
+    let s = managed(state, caller, id)?;
+    let share = request.shared.then(|| Share { by: caller.display_name(), include_rows: request.include_rows });
+    state.store.set_share(&s.id, share.clone())?;
+    tracing::info!(id = %s.id, shared = request.shared, include_rows = request.include_rows, "sharing changed");
+    Ok(access_report(Access::Manage, share.as_ref()))
+}
+
+fn access_report(access: Access, share: Option<&Share>) -> ResultAccess {
+    ResultAccess {
+        can_manage: access == Access::Manage,
+        shared: share.is_some(),
+        include_rows: share.is_some_and(|s| s.include_rows),
+        shared_by: share.map(|s| s.by.clone()),
+    }
+}
+
+pub fn result(state: &AppState, caller: &Caller, id: &str) -> Result<std::sync::Arc<TrainingResult>, ApiError> {
+    result_with_access(state, caller, id).map(|(r, _)| r)
+}
+
+/// The result as this caller may read it: whole for its owner; for the reader of a result
+/// shared without its rows, without the per-object rows and the uploaded file's name.
+fn result_with_access(state: &AppState, caller: &Caller, id: &str) -> Result<(std::sync::Arc<TrainingResult>, ResultAccess), ApiError> {
+    let (s, access) = find(state, caller, id, true)?;
+    let report = access_report(access, s.share.as_ref());
+    let uploaded = s.request.dataset == "upload";
     match (s.status, s.result) {
-        (TrainingStatus::Completed, Some(result)) => Ok(result),
+        (TrainingStatus::Completed, Some(result)) if access == (Access::ReadShared { include_rows: false }) => {
+            Ok((std::sync::Arc::new(without_rows(&result, uploaded)), report))
+        }
+        (TrainingStatus::Completed, Some(result)) => Ok((result, report)),
         (TrainingStatus::Cancelled, _) => Err(ApiError::new("not_finished", "This training was cancelled, so it has no result.")),
         (TrainingStatus::Failed, _) => Err(ApiError::new(
             "not_finished",
@@ -337,8 +390,19 @@ pub fn result(state: &AppState, id: &str) -> Result<std::sync::Arc<TrainingResul
     }
 }
 
-pub fn summary(state: &AppState, id: &str) -> Result<ResultSummary, ApiError> {
-    let r = result(state, id)?;
+/// A result's scores, charts and model details, without its rows: what a reader sees of a
+/// result shared without them (the owner chose so).
+fn without_rows(result: &TrainingResult, uploaded: bool) -> TrainingResult {
+    let mut shown = result.clone();
+    shown.predictions.clear();
+    if uploaded {
+        shown.model_info.dataset_name = "an uploaded table (its owner shared the result without it)".into();
+    }
+    shown
+}
+
+pub fn summary(state: &AppState, caller: &Caller, id: &str) -> Result<ResultSummary, ApiError> {
+    let (r, access) = result_with_access(state, caller, id)?;
     Ok(ResultSummary {
         id: r.id.clone(),
         metrics: r.metrics.clone(),
@@ -348,18 +412,19 @@ pub fn summary(state: &AppState, id: &str) -> Result<ResultSummary, ApiError> {
         cross_validation: r.cross_validation.clone(),
         shift: r.shift.clone(),
         fine_tune: r.fine_tune.clone(),
+        access,
     })
 }
 
-pub fn importance(state: &AppState, id: &str) -> Result<ImportanceReport, ApiError> {
-    Ok(result(state, id)?.importance.clone())
+pub fn importance(state: &AppState, caller: &Caller, id: &str) -> Result<ImportanceReport, ApiError> {
+    Ok(result(state, caller, id)?.importance.clone())
 }
 
-pub fn predictions(state: &AppState, id: &str, query: &PredictionQuery) -> Result<PredictionPage, ApiError> {
+pub fn predictions(state: &AppState, caller: &Caller, id: &str, query: &PredictionQuery) -> Result<PredictionPage, ApiError> {
     if !(1..=500).contains(&query.per_page) {
         return Err(ApiError::new("invalid_value", "per_page must be between 1 and 500.").with_field("per_page"));
     }
-    let r = result(state, id)?;
+    let r = result(state, caller, id)?;
     Ok(page_of(&r.predictions, query))
 }
 

@@ -154,7 +154,7 @@ fn cases(http: &reqwest::Client, base: &str) -> Vec<Case> {
 async fn every_bad_input_gets_its_specific_4xx_and_the_server_lives() {
     let _serial = one_at_a_time();
     let state_dir = std::env::temp_dir().join(format!("exo-bad-{}", uuid::Uuid::new_v4()));
-    let http = reqwest::Client::builder().timeout(Duration::from_secs(120)).build().unwrap();
+    let http = reqwest::Client::builder().cookie_store(true).timeout(Duration::from_secs(120)).build().unwrap();
     let settings = [("EXO_MAX_UPLOAD_MB", "20"), ("EXO_MAX_PREDICTION_ROWS", "1000")];
     let server = Server::start_with_env(&state_dir, 1, None, &settings);
     server.wait_ready(&http).await;

@@ -1,0 +1,212 @@
+//! Who is asking. Every request that reaches a page or the API is given a [`Caller`]
+//! (a request extension the operations read), resolved in this order:
+//! 1. `Authorization: Bearer …`: the operator's token (`EXO_ADMIN_TOKEN`) or an account's
+//!    API token (unknown or revoked: 401);
+//! 2. an account's sign-in session (tower-sessions, stored in the database);
+//! 3. the visitor cookie: a signed, `HttpOnly`, `SameSite=Lax` cookie holding an anonymous
+//!    owner id (no database row: browsing costs nothing);
+//! 4. none of these: a new visitor, whose cookie is set on the response (so `curl -c jar
+//!    -b jar` keeps one identity).
+
+pub mod passwords;
+pub mod secrets;
+pub mod web_sessions;
+
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use cookie::{Cookie, CookieJar, Key, SameSite};
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+
+use super::access_settings::AccessSettings;
+use super::database::Database;
+use super::owner::{Caller, OwnerId};
+use super::state::AppState;
+use crate::api::ApiError;
+
+pub const VISITOR_COOKIE: &str = "exo_visitor";
+pub const SESSION_COOKIE: &str = "exo_session";
+/// The account a sign-in session belongs to (the only thing kept in it).
+pub const SESSION_ACCOUNT: &str = "account";
+/// Browsers keep cookies at most 400 days.
+const VISITOR_DAYS: i64 = 400;
+
+/// The signed-in account, as kept in its session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedIn {
+    pub owner: OwnerId,
+    pub username: String,
+}
+
+/// Keys and settings the identity layer needs.
+#[derive(Clone)]
+pub struct Identity {
+    key: Key,
+    admin_token: Option<String>,
+    secure: bool,
+    pub db: Arc<Database>,
+}
+
+impl Identity {
+    /// The signing key from `EXO_SECRET`, or from a secret generated once into the database.
+    pub fn new(settings: &AccessSettings, db: Arc<Database>) -> Result<Identity, String> {
+        let secret = match &settings.secret {
+            Some(secret) => secret.clone(),
+            None => db.setting_or_insert("cookie_secret", || secrets::random_hex(64)).map_err(|e| format!("cannot read the cookie secret: {e}"))?,
+        };
+        Ok(Identity { key: Key::derive_from(secret.as_bytes()), admin_token: settings.admin_token.clone(), secure: settings.secure_cookies, db })
+    }
+
+    /// The key tower-sessions signs its cookie with.
+    pub fn key(&self) -> Key {
+        self.key.clone()
+    }
+
+    pub fn secure(&self) -> bool {
+        self.secure
+    }
+
+    /// The owner a visitor cookie names, if it is one of ours (signature checked).
+    fn visitor(&self, request: &Request) -> Option<OwnerId> {
+        let mut jar = CookieJar::new();
+        for value in request.headers().get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()) {
+            for cookie in Cookie::split_parse(value.to_string()).flatten() {
+                jar.add_original(cookie);
+            }
+        }
+        jar.signed(&self.key).get(VISITOR_COOKIE).and_then(|c| OwnerId::parse(c.value()))
+    }
+
+    /// `Set-Cookie` for a visitor.
+    pub fn visitor_cookie(&self, owner: OwnerId) -> HeaderValue {
+        let mut jar = CookieJar::new();
+        let cookie = Cookie::build((VISITOR_COOKIE, owner.to_string()))
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(self.secure)
+            .max_age(cookie::time::Duration::days(VISITOR_DAYS))
+            .build();
+        jar.signed_mut(&self.key).add(cookie);
+        let text = jar.get(VISITOR_COOKIE).map(|c| c.encoded().to_string()).unwrap_or_default();
+        HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
+    }
+
+    /// The caller an API token names; `Err` 401 for a token that is not (or no longer) valid.
+    fn bearer(&self, token: &str) -> Result<Caller, ApiError> {
+        if self.admin_token.as_deref().is_some_and(|admin| secrets::same_secret(admin, token)) {
+            return Ok(Caller::Operator);
+        }
+        let now = super::store::now_ms() as i64;
+        let owner = self.db.token_owner(secrets::digest(token), now)?.and_then(|o| OwnerId::parse(&o)).ok_or_else(|| {
+            ApiError::new("unauthorized", "This API token is not valid: it was revoked or mistyped. Create a new one on the account page (/account).")
+        })?;
+        let account = self.db.account_name(owner.to_string())?;
+        Ok(Caller::Owner { id: owner, account })
+    }
+}
+
+/// Set by sign-in and sign-out: the visitor id the browser should carry from now on (a
+/// fresh one, so the next person at a shared computer starts with nothing).
+#[derive(Clone, Default)]
+pub struct VisitorReset(Arc<Mutex<Option<OwnerId>>>);
+
+impl VisitorReset {
+    pub fn reset(&self) -> OwnerId {
+        let fresh = OwnerId::new();
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(fresh);
+        fresh
+    }
+
+    fn take(&self) -> Option<OwnerId> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
+}
+
+/// Whether the caller had an identity before this request (false: a new visitor, whose
+/// state-changing requests the rate limiter counts by client address).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Known(pub bool);
+
+/// Paths that need no identity: files, health probes and metrics (which has its own token).
+fn anonymous_path(path: &str) -> bool {
+    path.starts_with("/pkg/") || path == "/metrics" || path == "/api/v1/health" || path == "/api/v1/ready" || path == "/favicon.ico"
+}
+
+/// The middleware: resolves the caller, and sets the visitor cookie when one is new.
+pub async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    if anonymous_path(request.uri().path()) {
+        return next.run(request).await;
+    }
+    let identity = state.identity.clone();
+    // Read what is needed before awaiting: a request (its body) is not Sync.
+    let authorization = request.headers().get(header::AUTHORIZATION).map(|v| v.to_str().map(str::to_string).unwrap_or_default());
+    let session = request.extensions().get::<Session>().cloned();
+    let visitor = identity.visitor(&request);
+    let (caller, new_visitor) = match resolve(&identity, authorization, session, visitor).await {
+        Ok(found) => found,
+        Err(error) => return error.into_response(),
+    };
+    if new_visitor.is_some() {
+        if let Err((seconds, what)) = state.limiters.check_new_visitor(&request) {
+            return super::rate_limit::refusal(seconds, what);
+        }
+    }
+    let reset = VisitorReset::default();
+    request.extensions_mut().insert(caller);
+    request.extensions_mut().insert(Known(new_visitor.is_none()));
+    request.extensions_mut().insert(reset.clone());
+    let mut response = next.run(request).await;
+    if let Some(owner) = reset.take().or(new_visitor) {
+        response.headers_mut().append(header::SET_COOKIE, identity.visitor_cookie(owner));
+    }
+    response
+}
+
+async fn resolve(identity: &Identity, authorization: Option<String>, session: Option<Session>, visitor: Option<OwnerId>) -> Result<(Caller, Option<OwnerId>), ApiError> {
+    if let Some(value) = authorization {
+        let token = value.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty()).ok_or_else(|| {
+            ApiError::new("unauthorized", "The Authorization header must be 'Bearer <token>' with an API token from the account page (/account).")
+        })?;
+        let (identity, token) = (identity.clone(), token.to_string());
+        let caller = tokio::task::spawn_blocking(move || identity.bearer(&token)).await.map_err(|_| ApiError::new("internal", "The API token could not be checked."))??;
+        return Ok((caller, None));
+    }
+    if let Some(session) = session {
+        let signed_in = session
+            .get::<SignedIn>(SESSION_ACCOUNT)
+            .await
+            .map_err(|_| ApiError::new("unavailable", "Your sign-in could not be read just now; try again in a few seconds."))?;
+        if let Some(account) = signed_in {
+            return Ok((Caller::Owner { id: account.owner, account: Some(account.username) }, None));
+        }
+    }
+    match visitor {
+        Some(owner) => Ok((Caller::Owner { id: owner, account: None }, None)),
+        None => {
+            let owner = OwnerId::new();
+            Ok((Caller::Owner { id: owner, account: None }, Some(owner)))
+        }
+    }
+}
+
+/// The caller of the request a server function or page render is serving.
+pub fn caller_from(parts: &axum::http::request::Parts) -> Result<Caller, ApiError> {
+    parts.extensions.get::<Caller>().cloned().ok_or_else(|| ApiError::new("internal", "The request's identity is missing."))
+}
+
+/// tower-sessions for account sign-ins: a signed `exo_session` cookie, `HttpOnly`,
+/// `SameSite=Lax`, for 30 days of inactivity, records in the database.
+pub fn session_layer(state: &AppState) -> tower_sessions::SessionManagerLayer<web_sessions::DatabaseSessions, tower_sessions::service::SignedCookie> {
+    tower_sessions::SessionManagerLayer::new(state.web_sessions.clone())
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(tower_sessions::cookie::SameSite::Lax)
+        .with_secure(state.identity.secure())
+        .with_expiry(tower_sessions::Expiry::OnInactivity(tower_sessions::cookie::time::Duration::days(30)))
+        .with_signed(state.identity.key())
+}
