@@ -290,8 +290,11 @@ async fn foreign_origins_hosts_and_plain_text_server_calls_are_refused() {
 async fn the_predictions_csv_neutralises_formula_cells() {
     let s = server_with(generous(false)).await;
     let hostile = ["=HYPERLINK(\"http://x.example\";\"click\")", "+cmd|' /C calc'!A0", "@SUM(A1:A2)", "-2+3"];
-    let table: String = common::custom_table()
+    // The held-out objects come from a test file whose first ids are hostile.
+    let custom = common::custom_table();
+    let test_file: String = custom
         .lines()
+        .take(31)
         .enumerate()
         .map(|(i, line)| match (i, line.split_once(',')) {
             (1..=4, Some((_, rest))) => format!("\"{}\",{rest}", hostile[i - 1].replace('"', "\"\"")),
@@ -300,10 +303,11 @@ async fn the_predictions_csv_neutralises_formula_cells() {
         .collect::<Vec<_>>()
         .join("\n");
     let form = reqwest::multipart::Form::new()
-        .text("config", json!({"dataset": "upload", "model": "decision_tree", "mapping": common::custom_mapping(), "test_fraction": 0.5}).to_string())
-        .part("train_file", reqwest::multipart::Part::bytes(table.into_bytes()).file_name("mine.csv"));
+        .text("config", json!({"dataset": "upload", "model": "decision_tree", "mapping": common::custom_mapping()}).to_string())
+        .part("train_file", reqwest::multipart::Part::bytes(custom.into_bytes()).file_name("mine.csv"))
+        .part("test_file", reqwest::multipart::Part::bytes(test_file.into_bytes()).file_name("new.csv"));
     let r = s.http.post(format!("{}/api/v1/trainings", s.base)).multipart(form).send().await.unwrap();
-    assert_eq!(r.status().as_u16(), 202);
+    assert_eq!(r.status().as_u16(), 202, "{}", r.text().await.unwrap());
     let id = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
     s.wait_until_finished(&id).await;
     let r = s.http.get(format!("{}/api/v1/trainings/{id}/predictions.csv", s.base)).send().await.unwrap();
@@ -316,11 +320,9 @@ async fn the_predictions_csv_neutralises_formula_cells() {
         let unquoted = cell.trim_start_matches('"');
         assert!(!unquoted.starts_with(['=', '+', '@']), "a formula cell left as it is: {cell}");
     }
-    // Every hostile id held out by the split is there, neutralised with a leading '.
-    let held_out: Vec<&&str> = ids.iter().filter(|c| c.trim_start_matches('"').starts_with('\'')).collect();
-    let (_, result) = s.get(&format!("/api/v1/trainings/{id}/result")).await;
-    let risky = result["predictions"].as_array().unwrap().iter().filter(|p| p["id"].as_str().unwrap().starts_with(['=', '+', '@', '-'])).count();
-    assert_eq!(held_out.len(), risky, "{csv}");
+    let neutralised: Vec<&&str> = ids.iter().filter(|c| c.trim_start_matches('"').starts_with('\'')).collect();
+    assert_eq!(neutralised.len(), hostile.len(), "{csv}");
+    assert!(csv.contains("\"'=HYPERLINK(\"\"http://x.example\"\";\"\"click\"\")\"") && csv.contains("'@SUM(A1:A2)"), "{csv}");
     // "-2+3" is not a number: neutralised too, when held out; plain ids untouched.
     assert!(ids.iter().any(|c| c.starts_with('o')), "{csv}");
 }

@@ -74,7 +74,7 @@ impl Identity {
     fn visitor(&self, request: &Request) -> Option<OwnerId> {
         let mut jar = CookieJar::new();
         for value in request.headers().get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()) {
-            for cookie in Cookie::split_parse(value.to_string()).flatten() {
+            for cookie in Cookie::split_parse_encoded(value.to_string()).flatten() {
                 jar.add_original(cookie);
             }
         }
