@@ -33,6 +33,24 @@ fn session() -> Result<(tower_sessions::Session, crate::server::identity::Visito
     Ok((parts.extensions.get::<tower_sessions::Session>().cloned().ok_or_else(missing)?, parts.extensions.get().cloned().ok_or_else(missing)?))
 }
 
+/// A server function's answer: an error is sent with its own status (404, 422, 429, …, and
+/// `Retry-After` where it applies), as the JSON routes send it, not as a 500. Only when the
+/// function was called over HTTP: a page rendering on the server keeps its own status.
+#[cfg(feature = "ssr")]
+fn answered<T>(result: Result<T, ApiError>) -> Result<T, ApiError> {
+    if let Err(error) = &result {
+        let over_http = use_context::<axum::http::request::Parts>().is_some_and(|p| p.uri.path().starts_with("/api/"));
+        if let (true, Some(response)) = (over_http, use_context::<leptos_axum::ResponseOptions>()) {
+            response.set_status(axum::http::StatusCode::from_u16(error.status()).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR));
+            if let Some(seconds) = error.retry_after_s() {
+                response.insert_header(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(seconds));
+            }
+            crate::server::metrics::rejected(&error.code);
+        }
+    }
+    result
+}
+
 /// Runs an operation for the caller off the async threads (it may wait for the database).
 #[cfg(feature = "ssr")]
 async fn off_runtime<T: Send + 'static>(
@@ -44,116 +62,176 @@ async fn off_runtime<T: Send + 'static>(
 
 #[server(endpoint = "list_datasets")]
 pub async fn get_datasets() -> Result<Vec<DatasetInfo>, ApiError> {
-    Ok(crate::server::trainings::list_datasets(&state()?))
+    answered(async move {
+        Ok(crate::server::trainings::list_datasets(&state()?))
+    }
+    .await)
 }
 
 #[server(endpoint = "list_models")]
 pub async fn get_models() -> Result<Vec<ModelInfo>, ApiError> {
-    Ok(crate::server::trainings::list_models())
+    answered(async move {
+        Ok(crate::server::trainings::list_models())
+    }
+    .await)
 }
 
 #[server(endpoint = "start_training", input = Json)]
 pub async fn start_training(request: TrainRequest) -> Result<StartedTraining, ApiError> {
-    if request.upload.is_some() {
-        // Stored tables are named only by the server, from the files of a multipart request.
-        return Err(ApiError::new("invalid_request", "'upload' is set by the server; send files to POST /api/v1/trainings as multipart/form-data.").with_field("upload"));
+    answered(async move {
+        if request.upload.is_some() {
+            // Stored tables are named only by the server, from the files of a multipart request.
+            return Err(ApiError::new("invalid_request", "'upload' is set by the server; send files to POST /api/v1/trainings as multipart/form-data.").with_field("upload"));
+        }
+        off_runtime(move |s, c| crate::server::trainings::start_training(s, c, request)).await
     }
-    off_runtime(move |s, c| crate::server::trainings::start_training(s, c, request)).await
+    .await)
 }
 
 #[server(endpoint = "training_progress")]
 pub async fn get_training_progress(id: String) -> Result<TrainingProgress, ApiError> {
-    off_runtime(move |s, c| crate::server::trainings::progress(s, c, &id)).await
+    answered(async move {
+        off_runtime(move |s, c| crate::server::trainings::progress(s, c, &id)).await
+    }
+    .await)
 }
 
 #[server(endpoint = "cancel_training")]
 pub async fn cancel_training(id: String) -> Result<TrainingProgress, ApiError> {
-    off_runtime(move |s, c| crate::server::trainings::cancel(s, c, &id)).await
+    answered(async move {
+        off_runtime(move |s, c| crate::server::trainings::cancel(s, c, &id)).await
+    }
+    .await)
 }
 
 #[server(endpoint = "training_summary")]
 pub async fn get_training_summary(id: String) -> Result<ResultSummary, ApiError> {
-    off_runtime(move |s, c| crate::server::trainings::summary(s, c, &id)).await
+    answered(async move {
+        off_runtime(move |s, c| crate::server::trainings::summary(s, c, &id)).await
+    }
+    .await)
 }
 
 #[server(endpoint = "training_predictions", input = Json)]
 pub async fn get_training_predictions(id: String, query: PredictionQuery) -> Result<PredictionPage, ApiError> {
-    off_runtime(move |s, c| crate::server::trainings::predictions(s, c, &id, &query)).await
+    answered(async move {
+        off_runtime(move |s, c| crate::server::trainings::predictions(s, c, &id, &query)).await
+    }
+    .await)
 }
 
 #[server(endpoint = "list_trainings")]
 pub async fn list_trainings() -> Result<Vec<TrainingSummaryItem>, ApiError> {
-    off_runtime(move |s, c| crate::server::trainings::list_trainings(s, c)).await
+    answered(async move {
+        off_runtime(move |s, c| crate::server::trainings::list_trainings(s, c)).await
+    }
+    .await)
 }
 
 #[server(endpoint = "delete_training")]
 pub async fn delete_training(id: String) -> Result<(), ApiError> {
-    off_runtime(move |s, c| crate::server::trainings::delete_training(s, c, &id)).await
+    answered(async move {
+        off_runtime(move |s, c| crate::server::trainings::delete_training(s, c, &id)).await
+    }
+    .await)
 }
 
 #[server(endpoint = "model_card")]
 pub async fn get_model_card() -> Result<ModelCard, ApiError> {
-    crate::server::predictions::model_card(state()?.pretrained.as_deref())
+    answered(async move {
+        crate::server::predictions::model_card(state()?.pretrained.as_deref())
+    }
+    .await)
 }
 
 /// One object typed into the what-if form (or any few rows) → predictions with reasons.
 #[server(endpoint = "predict_rows", input = Json)]
 pub async fn predict_rows(request: PredictRequest) -> Result<PredictionResponse, ApiError> {
-    let (budget, _client) = crate::server::request_budget::RequestBudget::new(state()?.config.prediction_budget_s);
-    off_runtime(move |s, c| crate::server::predictions::predict_rows_with(s, c, &request, &budget)).await
+    answered(async move {
+        let (budget, _client) = crate::server::request_budget::RequestBudget::new(state()?.config.prediction_budget_s);
+        off_runtime(move |s, c| crate::server::predictions::predict_rows_with(s, c, &request, &budget)).await
+    }
+    .await)
 }
 
 /// The bundled objects of a mission that the pretrained model never learned from, predicted.
 #[server(endpoint = "predict_held_out")]
 pub async fn predict_held_out(mission: String) -> Result<PredictionResponse, ApiError> {
-    let state = state()?;
-    let model = state.pretrained.clone();
-    let data_dir = state.config.data_dir.clone();
-    tokio::task::spawn_blocking(move || crate::server::predictions::predict_held_out(model.as_deref(), &data_dir, &mission))
-        .await
-        .map_err(|_| ApiError::new("internal", "The prediction could not be made."))?
+    answered(async move {
+        let state = state()?;
+        let model = state.pretrained.clone();
+        let data_dir = state.config.data_dir.clone();
+        tokio::task::spawn_blocking(move || crate::server::predictions::predict_held_out(model.as_deref(), &data_dir, &mission))
+            .await
+            .map_err(|_| ApiError::new("internal", "The prediction could not be made."))?
+    }
+    .await)
 }
 
 /// Makes a training public (anyone with its link reads it) or private again.
 #[server(endpoint = "share_training", input = Json)]
 pub async fn share_training(id: String, request: ShareRequest) -> Result<ResultAccess, ApiError> {
-    off_runtime(move |s, c| crate::server::trainings::share(s, c, &id, request)).await
+    answered(async move {
+        off_runtime(move |s, c| crate::server::trainings::share(s, c, &id, request)).await
+    }
+    .await)
 }
 
 #[server(endpoint = "account_status")]
 pub async fn who_am_i() -> Result<AccountStatus, ApiError> {
-    Ok(crate::server::accounts::status(&caller()?))
+    answered(async move {
+        Ok(crate::server::accounts::status(&caller()?))
+    }
+    .await)
 }
 
 #[server(endpoint = "register", input = Json)]
 pub async fn register(credentials: Credentials) -> Result<AccountStatus, ApiError> {
-    let (session, reset) = session()?;
-    crate::server::accounts::register(&state()?, &caller()?, &session, &reset, credentials).await
+    answered(async move {
+        let (session, reset) = session()?;
+        crate::server::accounts::register(&state()?, &caller()?, &session, &reset, credentials).await
+    }
+    .await)
 }
 
 #[server(endpoint = "sign_in", input = Json)]
 pub async fn sign_in(credentials: Credentials) -> Result<AccountStatus, ApiError> {
-    let (session, reset) = session()?;
-    crate::server::accounts::sign_in(&state()?, &caller()?, &session, &reset, credentials).await
+    answered(async move {
+        let (session, reset) = session()?;
+        crate::server::accounts::sign_in(&state()?, &caller()?, &session, &reset, credentials).await
+    }
+    .await)
 }
 
 #[server(endpoint = "sign_out", input = Json)]
 pub async fn sign_out() -> Result<AccountStatus, ApiError> {
-    let (session, reset) = session()?;
-    crate::server::accounts::sign_out(&session, &reset).await
+    answered(async move {
+        let (session, reset) = session()?;
+        crate::server::accounts::sign_out(&session, &reset).await
+    }
+    .await)
 }
 
 #[server(endpoint = "list_tokens")]
 pub async fn list_tokens() -> Result<Vec<ApiTokenInfo>, ApiError> {
-    off_runtime(move |s, c| crate::server::accounts::tokens(s, c)).await
+    answered(async move {
+        off_runtime(move |s, c| crate::server::accounts::tokens(s, c)).await
+    }
+    .await)
 }
 
 #[server(endpoint = "create_token", input = Json)]
 pub async fn create_token(name: String) -> Result<NewApiToken, ApiError> {
-    off_runtime(move |s, c| crate::server::accounts::create_token(s, c, &name)).await
+    answered(async move {
+        off_runtime(move |s, c| crate::server::accounts::create_token(s, c, &name)).await
+    }
+    .await)
 }
 
 #[server(endpoint = "revoke_token", input = Json)]
 pub async fn revoke_token(id: String) -> Result<(), ApiError> {
-    off_runtime(move |s, c| crate::server::accounts::revoke_token(s, c, &id)).await
+    answered(async move {
+        off_runtime(move |s, c| crate::server::accounts::revoke_token(s, c, &id)).await
+    }
+    .await)
 }

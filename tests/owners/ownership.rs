@@ -276,6 +276,11 @@ async fn foreign_origins_hosts_and_plain_text_server_calls_are_refused() {
     // A cross-site form can send text/plain without a preflight: server functions refuse it.
     let plain = http.post(format!("{}/api/cancel_training", s.base)).header("content-type", "text/plain").body(format!("id={id}")).send().await.unwrap();
     assert_eq!(plain.status().as_u16(), 415);
+    // Through the server function (as the pages call it), a stranger's cancel is 404 too,
+    // with the JSON error the page shows, not a 500.
+    let stranger = client().post(format!("{}/api/cancel_training", s.base)).header("content-type", "application/x-www-form-urlencoded").body(format!("id={id}")).send().await.unwrap();
+    assert_eq!(stranger.status().as_u16(), 404);
+    assert_eq!(stranger.json::<Value>().await.unwrap()["code"], "not_found");
     // DNS rebinding: the right address under a foreign name.
     let rebound = http.get(format!("{}/api/v1/trainings", s.base)).header("host", "rebind.example:3000").send().await.unwrap();
     assert_eq!(rebound.status().as_u16(), 421);
