@@ -94,6 +94,12 @@ pub enum Access {
 }
 
 impl Access {
+    /// Whether the caller reaches the per-object rows, the model download and predictions
+    /// with the model: the owner, or anyone when it was shared with its rows.
+    pub fn reaches_rows(self) -> bool {
+        matches!(self, Access::Manage | Access::ReadShared { include_rows: true })
+    }
+
     pub fn of(caller: &Caller, owner: Option<OwnerId>, share: Option<&Share>) -> Access {
         if caller.manages(owner) {
             Access::Manage
@@ -118,6 +124,9 @@ mod tests {
         assert_eq!(Access::of(&alice, Some(a), None), Access::Manage);
         assert_eq!(Access::of(&bob, Some(a), None), Access::None);
         assert_eq!(Access::of(&bob, Some(a), Some(&share)), Access::ReadShared { include_rows: false });
+        assert!(!Access::of(&bob, Some(a), Some(&share)).reaches_rows());
+        assert!(Access::of(&bob, Some(a), Some(&Share { include_rows: true, ..share.clone() })).reaches_rows());
+        assert!(Access::Manage.reaches_rows() && !Access::None.reaches_rows());
         assert_eq!(Access::of(&Caller::Operator, Some(a), None), Access::Manage);
         assert_eq!(Access::of(&alice, None, None), Access::None, "work from before owners");
         assert_eq!(Access::of(&Caller::Operator, None, None), Access::Manage);

@@ -14,6 +14,15 @@ pub struct AccountRow {
     pub password_hash: String,
 }
 
+/// What a presented API token stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenOwner {
+    pub id: String,
+    pub owner: String,
+    pub account: Option<String>,
+    pub last_used_at: Option<i64>,
+}
+
 /// An API token as listed (its digest stays in the database).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenRow {
@@ -86,10 +95,6 @@ impl Database {
         })
     }
 
-    pub fn account_name(&self, owner: String) -> DbResult<Option<String>> {
-        self.read("read an account", move |pool, rt| rt.block_on(sqlx::query_scalar("SELECT username FROM accounts WHERE owner = $1").bind(owner).fetch_optional(pool)))
-    }
-
     // API tokens.
 
     pub fn add_token(&self, id: String, owner: String, name: String, digest: String, now: i64) -> DbResult<()> {
@@ -101,12 +106,22 @@ impl Database {
         })
     }
 
-    /// The owner a token digest belongs to (and marks the token used).
-    pub fn token_owner(&self, digest: String, now: i64) -> DbResult<Option<String>> {
-        self.write_now("check an API token", move |pool, rt| {
-            rt.block_on(
-                sqlx::query_scalar("UPDATE api_tokens SET last_used_at = $2 WHERE digest = $1 RETURNING owner").bind(digest).bind(now).fetch_optional(pool),
-            )
+    /// The token a digest belongs to: its id, owner, the owner's account name and when it
+    /// was last used; one read on the reader (every request of a script comes through here).
+    pub fn token(&self, digest: String) -> DbResult<Option<TokenOwner>> {
+        self.read("check an API token", move |pool, rt| {
+            let row = rt.block_on(
+                sqlx::query("SELECT t.id, t.owner, a.username, t.last_used_at FROM api_tokens t LEFT JOIN accounts a ON a.owner = t.owner WHERE t.digest = $1")
+                    .bind(digest)
+                    .fetch_optional(pool),
+            )?;
+            Ok(row.map(|r| TokenOwner { id: r.get(0), owner: r.get(1), account: r.get(2), last_used_at: r.get(3) }))
+        })
+    }
+
+    pub fn mark_token_used(&self, id: String, now: i64) -> DbResult<()> {
+        self.write_now("record an API token's use", move |pool, rt| {
+            rt.block_on(sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1").bind(id).bind(now).execute(pool)).map(|_| ())
         })
     }
 

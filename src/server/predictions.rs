@@ -227,9 +227,8 @@ pub fn predict_saved(state: &AppState, caller: &Caller, model_id: &str, table: &
     let id = uuid::Uuid::parse_str(model_id.trim()).map_err(|_| unknown())?;
     let session = state.store.get(&id)?.ok_or_else(unknown)?;
     // Someone else's model is unknown, unless it was shared with its rows (see model_file).
-    match Access::of(caller, session.owner, session.share.as_ref()) {
-        Access::Manage | Access::ReadShared { include_rows: true } => {}
-        _ => return Err(unknown()),
+    if !Access::of(caller, session.owner, session.share.as_ref()).reaches_rows() {
+        return Err(unknown());
     }
     let (Some(result), Some(json)) = (session.result.clone(), state.store.model(&id)?) else {
         return Err(ApiError::new("not_finished", format!("Training {id} is {}; only completed trainings keep a model.", session.status.as_str())).with_field("model"));

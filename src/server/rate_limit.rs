@@ -115,17 +115,16 @@ impl Limiters {
             self.sign_ins.retain_recent();
             self.new_visitors.retain_recent();
         }
-        let wait = wait_s;
         let client = self.client(request);
         if kind == Kind::SignIn {
-            return self.sign_ins.check_key(&client).map_err(|n| (wait(n), "sign-in attempts per minute from one address (EXO_SIGN_IN_LIMIT_PER_MINUTE)"));
+            return self.sign_ins.check_key(&client).map_err(|n| (wait_s(n), "sign-in attempts per minute from one address (EXO_SIGN_IN_LIMIT_PER_MINUTE)"));
         }
         let known = request.extensions().get::<Known>().is_some_and(|k| k.0);
         let key = match caller.and_then(Caller::owner) {
             Some(owner) if known => format!("owner:{owner}"),
             _ => format!("address:{client}"),
         };
-        self.writes.check_key(&key).map_err(|n| (wait(n), "requests that change something per minute (EXO_RATE_LIMIT_PER_MINUTE)"))
+        self.writes.check_key(&key).map_err(|n| (wait_s(n), "requests that change something per minute (EXO_RATE_LIMIT_PER_MINUTE)"))
     }
 }
 

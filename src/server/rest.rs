@@ -108,7 +108,7 @@ async fn create_training(State(state): State<AppState>, Extension(caller): Exten
         config.upload = Some(files);
         config
     } else {
-        let request: TrainRequest = read_json(request, state.config.max_json_kb, state.config.max_upload_mb * 1024 * 1024, "training request").await?;
+        let request: TrainRequest = json_body(&state, request, "training request").await?;
         if request.upload.is_some() {
             return Err(ApiError::new("invalid_request", "'upload' is set by the server; send files as multipart/form-data.").with_field("upload"));
         }
@@ -125,6 +125,22 @@ async fn create_training(State(state): State<AppState>, Extension(caller): Exten
     })
     .await?;
     Ok((StatusCode::ACCEPTED, Json(started)))
+}
+
+/// A JSON body within this server's limits (`EXO_MAX_JSON_KB`; 415 / 413 as `read_json` says).
+async fn json_body<T: serde::de::DeserializeOwned>(state: &AppState, request: axum::extract::Request, what: &str) -> Result<T, ApiError> {
+    read_json(request, state.config.max_json_kb, state.config.max_upload_mb * 1024 * 1024, what).await
+}
+
+/// A file to download: its type, its name, its bytes.
+fn attachment(content_type: &str, name: &str, body: impl IntoResponse) -> impl IntoResponse {
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, content_type.to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        body,
+    )
 }
 
 /// Removes stored uploads by id (a refused request's); ids that are not ours are ignored.
@@ -221,7 +237,7 @@ async fn create_predictions(State(state): State<AppState>, Extension(caller): Ex
         let (name, bytes) = file.ok_or_else(|| ApiError::new("invalid_request", "The form has no 'file' part (the CSV table).").with_field("file"))?;
         blocking::run(work, move |s| predictions::predict_csv_with(s, &caller, &config, &name, bytes, &budget)).await
     } else {
-        let body: PredictRequest = read_json(request, state.config.max_json_kb, state.config.max_upload_mb * 1024 * 1024, "prediction request").await?;
+        let body: PredictRequest = json_body(&state, request, "prediction request").await?;
         blocking::run(work, move |s| predictions::predict_rows_with(s, &caller, &body, &budget)).await
     };
     Ok(Json(response?))
@@ -264,13 +280,7 @@ async fn predictions_csv(State(state): State<AppState>, Extension(caller): Exten
         Ok((format!("predictions-{short}.csv"), crate::api::predictions_csv::predictions_csv(&result.predictions)))
     })
     .await?;
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-        ],
-        body,
-    ))
+    Ok(attachment("text/csv; charset=utf-8", &name, body))
 }
 
 async fn training_importance(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
@@ -283,7 +293,7 @@ async fn cancel_training(State(state): State<AppState>, Extension(caller): Exten
 
 /// `{"shared": bool, "include_rows": bool}` → who may read it now.
 async fn share_training(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(id): Path<String>, request: axum::extract::Request) -> Result<impl IntoResponse, ApiError> {
-    let body: ShareRequest = read_json(request, state.config.max_json_kb, state.config.max_upload_mb * 1024 * 1024, "share request").await?;
+    let body: ShareRequest = json_body(&state, request, "share request").await?;
     Ok(Json(blocking::run(state, move |s| trainings::share(s, &caller, &id, body)).await?))
 }
 
@@ -298,30 +308,20 @@ async fn delete_training(State(state): State<AppState>, Extension(caller): Exten
 
 async fn model_file(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
     let (name, json) = blocking::run(state, move |s| trainings::model_file(s, &caller, &id)).await?;
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, "application/json".to_string()),
-            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-        ],
-        json,
-    ))
+    Ok(attachment("application/json", &name, json))
 }
 
 async fn account(Extension(caller): Extension<Caller>) -> impl IntoResponse {
     Json(super::accounts::status(&caller))
 }
 
-async fn credentials(state: &AppState, request: axum::extract::Request) -> Result<Credentials, ApiError> {
-    read_json(request, state.config.max_json_kb, state.config.max_upload_mb * 1024 * 1024, "sign-in request").await
-}
-
 async fn register(State(state): State<AppState>, Extension(caller): Extension<Caller>, Extension(reset): Extension<VisitorReset>, session: Session, request: axum::extract::Request) -> Result<impl IntoResponse, ApiError> {
-    let body = credentials(&state, request).await?;
+    let body: Credentials = json_body(&state, request, "sign-in request").await?;
     Ok((StatusCode::CREATED, Json(super::accounts::register(&state, &caller, &session, &reset, body).await?)))
 }
 
 async fn sign_in(State(state): State<AppState>, Extension(caller): Extension<Caller>, Extension(reset): Extension<VisitorReset>, session: Session, request: axum::extract::Request) -> Result<impl IntoResponse, ApiError> {
-    let body = credentials(&state, request).await?;
+    let body: Credentials = json_body(&state, request, "sign-in request").await?;
     Ok(Json(super::accounts::sign_in(&state, &caller, &session, &reset, body).await?))
 }
 
@@ -335,7 +335,7 @@ async fn tokens(State(state): State<AppState>, Extension(caller): Extension<Call
 
 /// `{"name": "…"}` → the token, shown this once.
 async fn create_token(State(state): State<AppState>, Extension(caller): Extension<Caller>, request: axum::extract::Request) -> Result<impl IntoResponse, ApiError> {
-    let body: NewTokenRequest = read_json(request, state.config.max_json_kb, state.config.max_upload_mb * 1024 * 1024, "token request").await?;
+    let body: NewTokenRequest = json_body(&state, request, "token request").await?;
     Ok((StatusCode::CREATED, Json(blocking::run(state, move |s| super::accounts::create_token(s, &caller, &body.name)).await?)))
 }
 

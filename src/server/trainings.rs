@@ -327,10 +327,10 @@ pub fn delete_training(state: &AppState, caller: &Caller, id: &str) -> Result<()
 /// The trained model as JSON, with a file name for the download: for its owner, or for
 /// anyone when it was shared with its rows (a fine-tuned model names the rows it learned).
 pub fn model_file(state: &AppState, caller: &Caller, id: &str) -> Result<(String, String), ApiError> {
-    let s = match find(state, caller, id, false)? {
-        (s, Access::Manage | Access::ReadShared { include_rows: true }) => s,
-        _ => return Err(ApiError::new("forbidden", "Its owner shared the result without its rows and model; the model cannot be downloaded.")),
-    };
+    let (s, access) = find(state, caller, id, false)?;
+    if !access.reaches_rows() {
+        return Err(ApiError::new("forbidden", "Its owner shared the result without its rows and model; the model cannot be downloaded."));
+    }
     let json = state.store.model(&s.id)?.ok_or_else(|| {
         ApiError::new("not_found", format!("Training {} has no saved model (only completed trainings keep one).", s.id))
     })?;
@@ -377,9 +377,7 @@ fn result_with_access(state: &AppState, caller: &Caller, id: &str) -> Result<(st
     let report = access_report(access, s.share.as_ref());
     let uploaded = s.request.dataset == "upload";
     match (s.status, s.result) {
-        (TrainingStatus::Completed, Some(result)) if access == (Access::ReadShared { include_rows: false }) => {
-            Ok((std::sync::Arc::new(without_rows(&result, uploaded)), report))
-        }
+        (TrainingStatus::Completed, Some(result)) if !access.reaches_rows() => Ok((std::sync::Arc::new(without_rows(&result, uploaded)), report)),
         (TrainingStatus::Completed, Some(result)) => Ok((result, report)),
         (TrainingStatus::Cancelled, _) => Err(ApiError::new("not_finished", "This training was cancelled, so it has no result.")),
         (TrainingStatus::Failed, _) => Err(ApiError::new(
@@ -393,12 +391,22 @@ fn result_with_access(state: &AppState, caller: &Caller, id: &str) -> Result<(st
 /// A result's scores, charts and model details, without its rows: what a reader sees of a
 /// result shared without them (the owner chose so).
 fn without_rows(result: &TrainingResult, uploaded: bool) -> TrainingResult {
-    let mut shown = result.clone();
-    shown.predictions.clear();
+    // Field by field, so the rows (megabytes) are never copied just to be dropped.
+    let mut model_info = result.model_info.clone();
     if uploaded {
-        shown.model_info.dataset_name = "an uploaded table (its owner shared the result without it)".into();
+        model_info.dataset_name = "an uploaded table (its owner shared the result without it)".into();
     }
-    shown
+    TrainingResult {
+        id: result.id.clone(),
+        metrics: result.metrics.clone(),
+        predictions: Vec::new(),
+        model_info,
+        predicted_counts: result.predicted_counts.clone(),
+        importance: result.importance.clone(),
+        cross_validation: result.cross_validation.clone(),
+        shift: result.shift.clone(),
+        fine_tune: result.fine_tune.clone(),
+    }
 }
 
 pub fn summary(state: &AppState, caller: &Caller, id: &str) -> Result<ResultSummary, ApiError> {
