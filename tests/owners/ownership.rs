@@ -331,3 +331,22 @@ async fn the_predictions_csv_neutralises_formula_cells() {
     // "-2+3" is not a number: neutralised too, when held out; plain ids untouched.
     assert!(ids.iter().any(|c| c.starts_with('o')), "{csv}");
 }
+
+/// Dropping the cookie buys no fresh owner: new anonymous identities are limited per client
+/// address, while a client that keeps its cookie is not held back by that limit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn new_anonymous_identities_are_limited_per_address() {
+    let access = AccessSettings { rate_limits: RateLimits { new_visitors_per_minute: 2, ..generous(false).rate_limits }, ..generous(false) };
+    let s = server_with(access).await;
+    let keeper = Visitor::new(&s);
+    assert_eq!(keeper.get("/api/v1/trainings").await.0, 200, "the first identity");
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        let r = reqwest::Client::new().get(format!("{}/api/v1/trainings", s.base)).send().await.unwrap();
+        statuses.push((r.status().as_u16(), r.headers().contains_key("retry-after")));
+    }
+    assert_eq!(statuses.last(), Some(&(429, true)), "{statuses:?}");
+    for _ in 0..5 {
+        assert_eq!(keeper.get("/api/v1/trainings").await.0, 200, "a known visitor is not a new one");
+    }
+}
