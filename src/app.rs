@@ -5,7 +5,10 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
-use crate::pages::{AboutPage, AccountPage, ComparePage, HomePage, ModelCardPage, ModelsPage, NotFoundPage, PredictPage, ProgressPage, ResultPage, TrainPage};
+use crate::pages::{
+    AboutPage, AccountPage, ComparePage, HomePage, ModelCardPage, ModelsPage, NotFoundPage, PredictPage, ProgressPage,
+    ResultPage, TrainPage,
+};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -16,15 +19,18 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         <!DOCTYPE html>
         <html lang="en">
             <head>
-                <meta charset="utf-8"/>
-                <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <meta name="description" content="Train, compare and explain exoplanet classifiers on NASA's Kepler, TESS and K2 candidate tables."/>
-                <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
-                <MetaTags/>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta
+                    name="description"
+                    content="Train, compare and explain exoplanet classifiers on NASA's Kepler, TESS and K2 candidate tables."
+                />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
             </head>
             <body>
-                <App/>
+                <App />
             </body>
         </html>
     }
@@ -35,12 +41,16 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     mark_hydrated();
     view! {
-        <Stylesheet id="leptos" href="/pkg/exoplanet-playground.css"/>
-        <Title text="Exoplanet Playground"/>
+        <Stylesheet id="leptos" href="/pkg/exoplanet-playground.css" />
+        <Title text="Exoplanet Playground" />
         <Router>
-            <a class="skip-link" href="#main">"Skip to content"</a>
+            <a class="skip-link" href="#main">
+                "Skip to content"
+            </a>
             <header class="site-header">
-                <A href="/" attr:class="brand">"Exoplanet Playground"</A>
+                <A href="/" attr:class="brand">
+                    "Exoplanet Playground"
+                </A>
                 <nav aria-label="Main">
                     <A href="/predict">"Predict"</A>
                     <A href="/train">"Train a model"</A>
@@ -51,16 +61,16 @@ pub fn App() -> impl IntoView {
             </header>
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=HomePage/>
-                    <Route path=path!("/train") view=TrainPage/>
-                    <Route path=path!("/trainings/:id") view=ProgressPage/>
-                    <Route path=path!("/trainings/:id/result") view=ResultPage/>
-                    <Route path=path!("/models") view=ModelsPage/>
-                    <Route path=path!("/compare") view=ComparePage/>
-                    <Route path=path!("/about") view=AboutPage/>
-                    <Route path=path!("/predict") view=PredictPage/>
-                    <Route path=path!("/model-card") view=ModelCardPage/>
-                    <Route path=path!("/account") view=AccountPage/>
+                    <Route path=path!("/") view=HomePage />
+                    <Route path=path!("/train") view=TrainPage />
+                    <Route path=path!("/trainings/:id") view=ProgressPage />
+                    <Route path=path!("/trainings/:id/result") view=ResultPage />
+                    <Route path=path!("/models") view=ModelsPage />
+                    <Route path=path!("/compare") view=ComparePage />
+                    <Route path=path!("/about") view=AboutPage />
+                    <Route path=path!("/predict") view=PredictPage />
+                    <Route path=path!("/model-card") view=ModelCardPage />
+                    <Route path=path!("/account") view=AccountPage />
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -55,7 +55,11 @@ impl TestServer {
             // tests (owners/ownership.rs) set their own.
             access: AccessSettings {
                 quotas: Quotas { active_trainings: 1000, ..Quotas::default() },
-                rate_limits: RateLimits { writes_per_minute: 100_000, new_visitors_per_minute: 100_000, ..RateLimits::default() },
+                rate_limits: RateLimits {
+                    writes_per_minute: 100_000,
+                    new_visitors_per_minute: 100_000,
+                    ..RateLimits::default()
+                },
                 ..AccessSettings::default()
             },
             ..Config::with_defaults(leptos.clone())
@@ -125,7 +129,10 @@ async fn health_datasets_and_models() {
     assert_eq!(status, 200);
     let forest = models.as_array().unwrap().iter().find(|m| m["id"] == "random_forest").unwrap();
     let trees = forest["hyperparameters"].as_array().unwrap().iter().find(|h| h["name"] == "n_trees").unwrap();
-    assert_eq!((trees["type"].clone(), trees["default"].clone(), trees["min"].clone(), trees["max"].clone()), (json!("integer"), json!(200), json!(1.0), json!(1000.0)));
+    assert_eq!(
+        (trees["type"].clone(), trees["default"].clone(), trees["min"].clone(), trees["max"].clone()),
+        (json!("integer"), json!(200), json!(1.0), json!(1000.0))
+    );
     assert!(trees["help"].as_str().unwrap().len() > 10);
     assert!(models.as_array().unwrap().iter().any(|m| m["id"] == "decision_tree"));
 }
@@ -136,10 +143,30 @@ async fn bad_requests_get_specific_errors() {
     let cases = [
         (json!({"dataset": "kepler2", "model": "random_forest"}), 422, "unknown_dataset", Some("dataset")),
         (json!({"dataset": "kepler", "model": "xgboost9"}), 422, "unknown_model", Some("model")),
-        (json!({"dataset": "kepler", "model": "random_forest", "hyperparameters": {"n_trees": 0}}), 422, "invalid_hyperparameter", Some("hyperparameters.n_trees")),
-        (json!({"dataset": "kepler", "model": "random_forest", "hyperparameters": {"depth": 3}}), 422, "invalid_hyperparameter", Some("hyperparameters.depth")),
-        (json!({"dataset": "kepler", "model": "decision_tree", "hyperparameters": {"criterion": "chaos"}}), 422, "invalid_hyperparameter", Some("hyperparameters.criterion")),
-        (json!({"dataset": "kepler", "model": "decision_tree", "test_fraction": 0.9}), 422, "invalid_value", Some("test_fraction")),
+        (
+            json!({"dataset": "kepler", "model": "random_forest", "hyperparameters": {"n_trees": 0}}),
+            422,
+            "invalid_hyperparameter",
+            Some("hyperparameters.n_trees"),
+        ),
+        (
+            json!({"dataset": "kepler", "model": "random_forest", "hyperparameters": {"depth": 3}}),
+            422,
+            "invalid_hyperparameter",
+            Some("hyperparameters.depth"),
+        ),
+        (
+            json!({"dataset": "kepler", "model": "decision_tree", "hyperparameters": {"criterion": "chaos"}}),
+            422,
+            "invalid_hyperparameter",
+            Some("hyperparameters.criterion"),
+        ),
+        (
+            json!({"dataset": "kepler", "model": "decision_tree", "test_fraction": 0.9}),
+            422,
+            "invalid_value",
+            Some("test_fraction"),
+        ),
         (json!({"model": "decision_tree"}), 400, "invalid_request", None),
     ];
     for (body, status, code, field) in cases {
@@ -163,9 +190,15 @@ async fn bad_requests_get_specific_errors() {
 async fn trainings_queue_run_and_return_full_results() {
     let s = TestServer::start().await;
     // One worker: the first training occupies it, so the second is observably queued.
-    let (status, first) = s.post("/api/v1/trainings", json!({"dataset": "kepler", "model": "random_forest", "hyperparameters": {"n_trees": 150}, "seed": 7})).await;
+    let (status, first) = s
+        .post(
+            "/api/v1/trainings",
+            json!({"dataset": "kepler", "model": "random_forest", "hyperparameters": {"n_trees": 150}, "seed": 7}),
+        )
+        .await;
     assert_eq!(status, 202, "{first}");
-    let (status, second) = s.post("/api/v1/trainings", json!({"dataset": "k2", "model": "decision_tree", "seed": 3})).await;
+    let (status, second) =
+        s.post("/api/v1/trainings", json!({"dataset": "k2", "model": "decision_tree", "seed": 3})).await;
     assert_eq!(status, 202, "{second}");
     let second_id = second["id"].as_str().unwrap().to_string();
     let (_, queued) = s.get(&format!("/api/v1/trainings/{second_id}")).await;
@@ -181,7 +214,11 @@ async fn trainings_queue_run_and_return_full_results() {
     let (status, result) = s.get(&format!("/api/v1/trainings/{first_id}/result")).await;
     assert_eq!(status, 200);
     let used = &result["model_info"]["hyperparameters"];
-    assert_eq!((used["n_trees"].clone(), used["max_features"].clone()), (json!(150), json!("sqrt")), "effective values, defaults filled in");
+    assert_eq!(
+        (used["n_trees"].clone(), used["max_features"].clone()),
+        (json!(150), json!("sqrt")),
+        "effective values, defaults filled in"
+    );
     let m = &result["metrics"];
     for key in ["accuracy", "macro_f1", "weighted_f1"] {
         let v = m[key].as_f64().unwrap();
@@ -189,7 +226,13 @@ async fn trainings_queue_run_and_return_full_results() {
     }
     assert_eq!(m["confusion_matrix"]["labels"], json!(["confirmed", "candidate", "false_positive"]));
     let predictions = result["predictions"].as_array().unwrap();
-    let cm_total: u64 = m["confusion_matrix"]["matrix"].as_array().unwrap().iter().flat_map(|r| r.as_array().unwrap()).map(|v| v.as_u64().unwrap()).sum();
+    let cm_total: u64 = m["confusion_matrix"]["matrix"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r.as_array().unwrap())
+        .map(|v| v.as_u64().unwrap())
+        .sum();
     assert_eq!(cm_total as usize, predictions.len());
     assert_eq!(result["model_info"]["test_rows"].as_u64().unwrap() as usize, predictions.len());
     let support: u64 = m["per_class"].as_object().unwrap().values().map(|c| c["support"].as_u64().unwrap()).sum();
@@ -208,7 +251,11 @@ async fn trainings_queue_run_and_return_full_results() {
     assert!(result["model_info"]["missing_values"].as_str().unwrap().contains("Native"));
 
     let (status, error) = s.post(&format!("/api/v1/trainings/{second_id}/cancel"), json!({})).await;
-    assert_eq!((status, error["error"]["code"].as_str()), (409, Some("not_finished")), "a completed training cannot be cancelled");
+    assert_eq!(
+        (status, error["error"]["code"].as_str()),
+        (409, Some("not_finished")),
+        "a completed training cannot be cancelled"
+    );
 
     // Same seed, same data, same request: the same figures.
     let (_, again) = s.post("/api/v1/trainings", json!({"dataset": "k2", "model": "decision_tree", "seed": 3})).await;
@@ -225,19 +272,32 @@ async fn every_model_family_trains_through_the_api() {
     let s = TestServer::start().await;
     let (_, models) = s.get("/api/v1/models").await;
     let ids: Vec<&str> = models.as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["logistic_regression", "svm", "decision_tree", "random_forest", "gradient_boosting", "pca_logistic", "neural_network"]);
+    assert_eq!(
+        ids,
+        [
+            "logistic_regression",
+            "svm",
+            "decision_tree",
+            "random_forest",
+            "gradient_boosting",
+            "pca_logistic",
+            "neural_network"
+        ]
+    );
     for m in models.as_array().unwrap() {
         let presets: Vec<&str> = m["presets"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
         assert_eq!(presets, ["fast", "balanced", "accurate"], "{}", m["id"]);
     }
 
-    let (status, body) = s.post("/api/v1/trainings", json!({"dataset": "k2", "model": "svm", "preset": "quickest"})).await;
+    let (status, body) =
+        s.post("/api/v1/trainings", json!({"dataset": "k2", "model": "svm", "preset": "quickest"})).await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["error"]["field"], "preset");
     assert!(body["error"]["message"].as_str().unwrap().contains("fast, balanced, accurate"), "{body}");
 
     for model in ids {
-        let (status, started) = s.post("/api/v1/trainings", json!({"dataset": "k2", "model": model, "preset": "fast"})).await;
+        let (status, started) =
+            s.post("/api/v1/trainings", json!({"dataset": "k2", "model": model, "preset": "fast"})).await;
         assert_eq!(status, 202, "{model}: {started}");
         let id = started["id"].as_str().unwrap().to_string();
         let finished = s.wait_until_finished(&id).await;
@@ -260,7 +320,8 @@ async fn every_model_family_trains_through_the_api() {
         }
         for p in result["predictions"].as_array().unwrap() {
             let e = &p["explanation"];
-            let total: f64 = e["base_value"].as_f64().unwrap() + e["contributions"].as_object().unwrap().values().map(|v| v.as_f64().unwrap()).sum::<f64>();
+            let total: f64 = e["base_value"].as_f64().unwrap()
+                + e["contributions"].as_object().unwrap().values().map(|v| v.as_f64().unwrap()).sum::<f64>();
             assert!((total - e["output_value"].as_f64().unwrap()).abs() < 1e-6, "{model} {}: {e}", p["id"]);
         }
         let space = result["predictions"][0]["explanation"]["space"].as_str().unwrap();
@@ -330,7 +391,11 @@ async fn uploads_train_and_bad_files_are_refused_with_specific_messages() {
     // A hand-made table with its own column names, 20 objects per class.
     let custom = common::custom_table();
     let mapping = common::custom_mapping();
-    let (status, started) = post(form(json!({"dataset": "upload", "model": "decision_tree", "mapping": mapping}), ("mine.csv", custom.clone().into_bytes()))).await;
+    let (status, started) = post(form(
+        json!({"dataset": "upload", "model": "decision_tree", "mapping": mapping}),
+        ("mine.csv", custom.clone().into_bytes()),
+    ))
+    .await;
     assert_eq!(status, 202, "{started}");
     let done = s.wait_until_finished(started["id"].as_str().unwrap()).await;
     assert_eq!(done["status"], "completed", "{done}");
@@ -340,9 +405,20 @@ async fn uploads_train_and_bad_files_are_refused_with_specific_messages() {
     assert!(result["predictions"][0]["id"].as_str().unwrap().starts_with('o'));
 
     // A test file without the label column: predictions and explanations, no metrics.
-    let unlabelled: String = custom.lines().map(|l| { let c: Vec<&str> = l.split(',').collect(); format!("{},{},{}", c[0], c[3], c[4]) }).take(11).collect::<Vec<_>>().join("\n");
-    let with_test = form(json!({"dataset": "upload", "model": "random_forest", "mapping": mapping}), ("mine.csv", custom.clone().into_bytes()))
-        .part("test_file", reqwest::multipart::Part::bytes(unlabelled.clone().into_bytes()).file_name("new_objects.csv"));
+    let unlabelled: String = custom
+        .lines()
+        .map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            format!("{},{},{}", c[0], c[3], c[4])
+        })
+        .take(11)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let with_test = form(
+        json!({"dataset": "upload", "model": "random_forest", "mapping": mapping}),
+        ("mine.csv", custom.clone().into_bytes()),
+    )
+    .part("test_file", reqwest::multipart::Part::bytes(unlabelled.clone().into_bytes()).file_name("new_objects.csv"));
     let (status, started) = post(with_test).await;
     assert_eq!(status, 202, "{started}");
     let done = s.wait_until_finished(started["id"].as_str().unwrap()).await;
@@ -357,37 +433,89 @@ async fn uploads_train_and_bad_files_are_refused_with_specific_messages() {
     let sum: f64 = e["contributions"].as_object().unwrap().values().map(|v| v.as_f64().unwrap()).sum();
     assert!((e["base_value"].as_f64().unwrap() + sum - e["output_value"].as_f64().unwrap()).abs() < 1e-6);
     // A test file that lacks a training feature is refused before queueing.
-    let no_radius: String = unlabelled.lines().map(|l| l.rsplit_once(',').unwrap().0.to_string()).collect::<Vec<_>>().join("\n");
-    let bad_test = form(json!({"dataset": "upload", "model": "decision_tree", "mapping": mapping}), ("mine.csv", custom.clone().into_bytes()))
-        .part("test_file", reqwest::multipart::Part::bytes(no_radius.into_bytes()).file_name("new_objects.csv"));
+    let no_radius: String =
+        unlabelled.lines().map(|l| l.rsplit_once(',').unwrap().0.to_string()).collect::<Vec<_>>().join("\n");
+    let bad_test = form(
+        json!({"dataset": "upload", "model": "decision_tree", "mapping": mapping}),
+        ("mine.csv", custom.clone().into_bytes()),
+    )
+    .part("test_file", reqwest::multipart::Part::bytes(no_radius.into_bytes()).file_name("new_objects.csv"));
     let (status, error) = post(bad_test).await;
-    assert_eq!((status, error["error"]["message"].as_str().unwrap()), (422, "new_objects.csv: the test file lacks training feature radius_re"));
+    assert_eq!(
+        (status, error["error"]["message"].as_str().unwrap()),
+        (422, "new_objects.csv: the test file lacks training feature radius_re")
+    );
 
     // Without a mapping, a table that is not an archive export is refused.
-    let (status, error) = post(form(json!({"dataset": "upload", "model": "decision_tree"}), ("mine.csv", custom.clone().into_bytes()))).await;
+    let (status, error) =
+        post(form(json!({"dataset": "upload", "model": "decision_tree"}), ("mine.csv", custom.clone().into_bytes())))
+            .await;
     assert_eq!(status, 422);
-    assert!(error["error"]["message"].as_str().unwrap().starts_with("mine.csv: this is not one of the archive's"), "{error}");
+    assert!(
+        error["error"]["message"].as_str().unwrap().starts_with("mine.csv: this is not one of the archive's"),
+        "{error}"
+    );
 
     // Each bad file names itself and what is wrong.
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("empty.csv", b"".to_vec(), "empty.csv: the file is empty"),
         ("latin.csv", b"a,b\n1,\xe9\n".to_vec(), "latin.csv: line 2 is not UTF-8 text"),
         ("dup.csv", b"verdict,x,x\nyes,1,2\n".to_vec(), "dup.csv: column 'x' appears twice"),
-        ("../../etc/evil.csv", custom.replacen("o0,h0,yes,1.5,", "o0,h0,yes,abc,", 1).into_bytes(), "evil.csv: column 'period_d' should hold numbers but 1 value is not (row 2: 'abc')"),
-        ("noheader.csv", b"just one column\n1\n".to_vec(), "noheader.csv: the first line after any '#' lines is not a comma-separated header row"),
-        ("inf.csv", custom.replacen("o3,h1,yes,1.8,", "o3,h1,yes,inf,", 1).into_bytes(), "inf.csv: column 'period_d', row 5: 'inf' is infinite"),
-        ("oneclass.csv", custom.replace(",unsure,", ",yes,").replace(",no,", ",yes,").into_bytes(), "oneclass.csv: the labelled rows hold fewer than two classes (confirmed 60, candidate 0, false_positive 0)"),
-        ("few.csv", custom.replacen(",no,", ",yes,", 15).into_bytes(), "few.csv: class 'false_positive' has only 5 rows; each class needs at least 10"),
-        ("nonumbers.csv", custom.lines().map(|l| { let c: Vec<&str> = l.split(',').collect(); if c[0] == "object" { l.to_string() } else { format!("{},{},{},,", c[0], c[1], c[2]) } }).collect::<Vec<_>>().join("\n").into_bytes(), "nonumbers.csv: no feature column holds a single number"),
+        (
+            "../../etc/evil.csv",
+            custom.replacen("o0,h0,yes,1.5,", "o0,h0,yes,abc,", 1).into_bytes(),
+            "evil.csv: column 'period_d' should hold numbers but 1 value is not (row 2: 'abc')",
+        ),
+        (
+            "noheader.csv",
+            b"just one column\n1\n".to_vec(),
+            "noheader.csv: the first line after any '#' lines is not a comma-separated header row",
+        ),
+        (
+            "inf.csv",
+            custom.replacen("o3,h1,yes,1.8,", "o3,h1,yes,inf,", 1).into_bytes(),
+            "inf.csv: column 'period_d', row 5: 'inf' is infinite",
+        ),
+        (
+            "oneclass.csv",
+            custom.replace(",unsure,", ",yes,").replace(",no,", ",yes,").into_bytes(),
+            "oneclass.csv: the labelled rows hold fewer than two classes (confirmed 60, candidate 0, false_positive 0)",
+        ),
+        (
+            "few.csv",
+            custom.replacen(",no,", ",yes,", 15).into_bytes(),
+            "few.csv: class 'false_positive' has only 5 rows; each class needs at least 10",
+        ),
+        (
+            "nonumbers.csv",
+            custom
+                .lines()
+                .map(|l| {
+                    let c: Vec<&str> = l.split(',').collect();
+                    if c[0] == "object" {
+                        l.to_string()
+                    } else {
+                        format!("{},{},{},,", c[0], c[1], c[2])
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+                .into_bytes(),
+            "nonumbers.csv: no feature column holds a single number",
+        ),
     ];
     for (name, bytes, expected) in cases {
-        let (status, error) = post(form(json!({"dataset": "upload", "model": "decision_tree", "mapping": mapping}), (name, bytes))).await;
+        let (status, error) =
+            post(form(json!({"dataset": "upload", "model": "decision_tree", "mapping": mapping}), (name, bytes))).await;
         assert_eq!(status, 422, "{name}: {error}");
         let message = error["error"]["message"].as_str().unwrap();
         assert!(message.starts_with(expected), "{name}: {message}");
     }
     let (status, error) = post(form(json!({"dataset": "upload", "model": "decision_tree", "mapping": {"label_column": "status", "label_values": {}, "features": ["period_d"]}}), ("mine.csv", custom.clone().into_bytes()))).await;
-    assert_eq!((status, error["error"]["message"].as_str().unwrap()), (422, "mine.csv: the label column 'status' is not in the file"));
+    assert_eq!(
+        (status, error["error"]["message"].as_str().unwrap()),
+        (422, "mine.csv: the label column 'status' is not in the file")
+    );
 
     // The test server's limit is 1 MB.
     let big = vec![b'1'; 1_200_000];
@@ -401,7 +529,8 @@ async fn uploads_train_and_bad_files_are_refused_with_specific_messages() {
     assert!(error["error"]["message"].as_str().unwrap().contains("multipart/form-data"));
 
     // Inspecting a table for the mapping form.
-    let inspect = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(custom.into_bytes()).file_name("mine.csv"));
+    let inspect = reqwest::multipart::Form::new()
+        .part("file", reqwest::multipart::Part::bytes(custom.into_bytes()).file_name("mine.csv"));
     let r = s.http.post(format!("{}/api/v1/uploads/inspect", s.base)).multipart(inspect).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
     let inspection: Value = r.json().await.unwrap();
@@ -424,7 +553,10 @@ async fn the_archives_koi_export_uploads_and_trains() {
     let done = s.wait_until_finished(started["id"].as_str().unwrap()).await;
     assert_eq!(done["status"], "completed", "{done}");
     let (_, result) = s.get(&format!("/api/v1/trainings/{}/result", started["id"].as_str().unwrap())).await;
-    assert_eq!(result["model_info"]["test_rows"].as_u64().unwrap() + result["model_info"]["train_rows"].as_u64().unwrap(), 9564);
+    assert_eq!(
+        result["model_info"]["test_rows"].as_u64().unwrap() + result["model_info"]["train_rows"].as_u64().unwrap(),
+        9564
+    );
     assert!(result["model_info"]["dataset_name"].as_str().unwrap().contains("Kepler"));
     assert!(result["metrics"]["macro_f1"].as_f64().unwrap() > 0.6);
 }
@@ -443,7 +575,11 @@ async fn the_pretrained_model_predicts_uploaded_tables_and_json_rows() {
     let r = s.http.post(format!("{}/api/v1/predictions", s.base)).multipart(form).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
     let body: Value = r.json().await.unwrap();
-    println!("TOI export: {} predictions in {:.1} s", body["predictions"].as_array().unwrap().len(), started.elapsed().as_secs_f64());
+    println!(
+        "TOI export: {} predictions in {:.1} s",
+        body["predictions"].as_array().unwrap().len(),
+        started.elapsed().as_secs_f64()
+    );
     assert!(body["read_as"].as_str().unwrap().contains("TESS"), "{}", body["read_as"]);
     let predictions = body["predictions"].as_array().unwrap();
     assert!(predictions.len() > 7000);
@@ -469,18 +605,32 @@ async fn the_pretrained_model_predicts_uploaded_tables_and_json_rows() {
     assert_eq!(body["predictions"][0]["id"], "K00001.01");
     assert!(body["read_as"].as_str().unwrap().contains("Kepler"));
     assert!(body.get("metrics").is_none());
-    let (status, body) = s.post("/api/v1/predictions", json!({"model": "pretrained", "mission": "tess",
-        "rows": [{"id": "mine", "period": 3.1, "depth": 1200, "planet_radius": 2.4, "label": "confirmed"}]})).await;
+    let (status, body) = s
+        .post(
+            "/api/v1/predictions",
+            json!({"model": "pretrained", "mission": "tess",
+        "rows": [{"id": "mine", "period": 3.1, "depth": 1200, "planet_radius": 2.4, "label": "confirmed"}]}),
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!((body["labelled_rows"].as_u64(), body["predictions"][0]["actual"].as_str()), (Some(1), Some("confirmed")));
+    assert_eq!(
+        (body["labelled_rows"].as_u64(), body["predictions"][0]["actual"].as_str()),
+        (Some(1), Some("confirmed"))
+    );
     assert_eq!(body["features"].as_array().unwrap().last().unwrap(), "mission");
 
     // Refusals name what is wrong.
-    let (status, error) = s.post("/api/v1/predictions", json!({"model": "forest-of-mine", "rows": [{"period": 1}]})).await;
+    let (status, error) =
+        s.post("/api/v1/predictions", json!({"model": "forest-of-mine", "rows": [{"period": 1}]})).await;
     assert_eq!((status, error["error"]["field"].as_str()), (422, Some("model")));
-    let (status, error) = s.post("/api/v1/predictions", json!({"model": "pretrained", "rows": [{"period": 1}, {"period": "soon"}]})).await;
+    let (status, error) = s
+        .post("/api/v1/predictions", json!({"model": "pretrained", "rows": [{"period": 1}, {"period": "soon"}]}))
+        .await;
     assert_eq!(status, 422);
-    assert_eq!(error["error"]["message"], "rows: column 'period', row 3: 'soon' is not a finite number; leave the cell empty if the value is unknown");
+    assert_eq!(
+        error["error"]["message"],
+        "rows: column 'period', row 3: 'soon' is not a finite number; leave the cell empty if the value is unknown"
+    );
     let (status, error) = s.post("/api/v1/predictions", json!({"model": "pretrained", "rows": []})).await;
     assert_eq!((status, error["error"]["field"].as_str()), (400, Some("rows")));
 }
@@ -490,7 +640,12 @@ async fn the_pretrained_model_predicts_uploaded_tables_and_json_rows() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kepler_to_tess_transfer_trains_and_states_the_shift() {
     let s = TestServer::start().await;
-    let (status, started) = s.post("/api/v1/trainings", json!({"dataset": "kepler", "model": "gradient_boosting", "preset": "fast", "transfer_to": "tess"})).await;
+    let (status, started) = s
+        .post(
+            "/api/v1/trainings",
+            json!({"dataset": "kepler", "model": "gradient_boosting", "preset": "fast", "transfer_to": "tess"}),
+        )
+        .await;
     assert_eq!(status, 202, "{started}");
     let done = s.wait_until_finished(started["id"].as_str().unwrap()).await;
     assert_eq!(done["status"], "completed", "{done}");
@@ -512,13 +667,32 @@ async fn kepler_to_tess_transfer_trains_and_states_the_shift() {
     assert!(f1 > 0.0 && f1 < 1.0, "{f1}");
     let shift = result["shift"].as_array().unwrap();
     assert_eq!(shift.len(), 6);
-    let ks: Vec<f64> = shift.iter().map(|f| f["ks"].as_f64().unwrap().max((f["train_missing"].as_f64().unwrap() - f["test_missing"].as_f64().unwrap()).abs())).collect();
+    let ks: Vec<f64> = shift
+        .iter()
+        .map(|f| {
+            f["ks"]
+                .as_f64()
+                .unwrap()
+                .max((f["train_missing"].as_f64().unwrap() - f["test_missing"].as_f64().unwrap()).abs())
+        })
+        .collect();
     assert!(ks.windows(2).all(|w| w[0] >= w[1]), "largest shift first: {ks:?}");
-    println!("largest shifts: {}", shift.iter().map(|f| format!("{} {:.2}", f["feature"].as_str().unwrap(), f["ks"].as_f64().unwrap())).collect::<Vec<_>>().join(", "));
+    println!(
+        "largest shifts: {}",
+        shift
+            .iter()
+            .map(|f| format!("{} {:.2}", f["feature"].as_str().unwrap(), f["ks"].as_f64().unwrap()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
 
-    let (status, error) = s.post("/api/v1/trainings", json!({"dataset": "kepler", "model": "decision_tree", "transfer_to": "kepler"})).await;
+    let (status, error) = s
+        .post("/api/v1/trainings", json!({"dataset": "kepler", "model": "decision_tree", "transfer_to": "kepler"}))
+        .await;
     assert_eq!((status, error["error"]["field"].as_str()), (422, Some("transfer_to")));
-    let (status, error) = s.post("/api/v1/trainings", json!({"dataset": "kepler", "model": "decision_tree", "transfer_to": "jwst"})).await;
+    let (status, error) = s
+        .post("/api/v1/trainings", json!({"dataset": "kepler", "model": "decision_tree", "transfer_to": "jwst"}))
+        .await;
     assert_eq!((status, error["error"]["field"].as_str()), (422, Some("transfer_to")));
 }
 
@@ -542,16 +716,27 @@ async fn a_saved_model_predicts_its_missions_export_with_its_held_out_scores() {
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["labelled_rows"], result["model_info"]["test_rows"], "{}", body["notes"]);
     assert!(body["seen_in_training"].as_u64().unwrap() > 1000);
-    assert!((body["metrics"]["macro_f1"].as_f64().unwrap() - result["metrics"]["macro_f1"].as_f64().unwrap()).abs() < 1e-12);
+    assert!(
+        (body["metrics"]["macro_f1"].as_f64().unwrap() - result["metrics"]["macro_f1"].as_f64().unwrap()).abs() < 1e-12
+    );
     let p = &body["predictions"][0]["explanation"];
     let sum: f64 = p["contributions"].as_object().unwrap().values().map(|v| v.as_f64().unwrap()).sum();
     assert!((p["base_value"].as_f64().unwrap() + sum - p["output_value"].as_f64().unwrap()).abs() < 1e-6);
 
     // JSON rows by the model's own column names; a missing input is named in the notes.
-    let (status, body) = s.post("/api/v1/predictions", json!({"model": id, "rows": [{"pl_name": "mine b", "pl_orbper": 4.2, "pl_rade": 2.2}]})).await;
+    let (status, body) = s
+        .post(
+            "/api/v1/predictions",
+            json!({"model": id, "rows": [{"pl_name": "mine b", "pl_orbper": 4.2, "pl_rade": 2.2}]}),
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["predictions"][0]["id"], "mine b");
-    assert!(body["notes"].to_string().contains("inputs are not in the table and count as missing"), "{}", body["notes"]);
+    assert!(
+        body["notes"].to_string().contains("inputs are not in the table and count as missing"),
+        "{}",
+        body["notes"]
+    );
 }
 
 /// Fine-tuning the pretrained model on the archive's TOI export: boosting continues on the
@@ -576,21 +761,40 @@ async fn fine_tuning_the_pretrained_model_shows_before_and_after() {
     let (_, original_before) = s.post("/api/v1/predictions", one_row.clone()).await;
 
     // Refusals.
-    let (status, error) = send(json!({"dataset": "upload", "model": "svm", "fine_tune": "pretrained"}), toi.clone(), "TOI_2025.csv").await;
+    let (status, error) =
+        send(json!({"dataset": "upload", "model": "svm", "fine_tune": "pretrained"}), toi.clone(), "TOI_2025.csv")
+            .await;
     assert_eq!((status, error["error"]["field"].as_str()), (422, Some("model")), "{error}");
-    let (status, error) = send(json!({"dataset": "upload", "model": "gradient_boosting", "fine_tune": "my-forest"}), toi.clone(), "TOI_2025.csv").await;
+    let (status, error) = send(
+        json!({"dataset": "upload", "model": "gradient_boosting", "fine_tune": "my-forest"}),
+        toi.clone(),
+        "TOI_2025.csv",
+    )
+    .await;
     assert_eq!((status, error["error"]["field"].as_str()), (422, Some("fine_tune")), "{error}");
-    let (status, error) = s.post("/api/v1/trainings", json!({"dataset": "tess", "model": "gradient_boosting", "fine_tune": "pretrained"})).await;
+    let (status, error) = s
+        .post("/api/v1/trainings", json!({"dataset": "tess", "model": "gradient_boosting", "fine_tune": "pretrained"}))
+        .await;
     assert_eq!((status, error["error"]["field"].as_str()), (400, Some("dataset")), "{error}");
     let unlabelled = b"id,period,depth\nmine-1,3.2,900\nmine-2,11.0,350\n".to_vec();
-    let (status, error) = send(json!({"dataset": "upload", "model": "gradient_boosting", "fine_tune": "pretrained"}), unlabelled, "mine.csv").await;
+    let (status, error) = send(
+        json!({"dataset": "upload", "model": "gradient_boosting", "fine_tune": "pretrained"}),
+        unlabelled,
+        "mine.csv",
+    )
+    .await;
     assert_eq!(status, 422, "{error}");
     let message = error["error"]["message"].as_str().unwrap();
     assert!(message.contains("mine.csv") && message.contains("no row has a label"), "{message}");
 
     // The TOI export.
     let started_at = Instant::now();
-    let (status, started) = send(json!({"dataset": "upload", "model": "gradient_boosting", "fine_tune": "pretrained"}), toi.clone(), "TOI_2025.csv").await;
+    let (status, started) = send(
+        json!({"dataset": "upload", "model": "gradient_boosting", "fine_tune": "pretrained"}),
+        toi.clone(),
+        "TOI_2025.csv",
+    )
+    .await;
     assert_eq!(status, 202, "{started}");
     let id = started["id"].as_str().unwrap().to_string();
     let done = s.wait_until_finished(&id).await;
@@ -604,7 +808,9 @@ async fn fine_tuning_the_pretrained_model_shows_before_and_after() {
     assert!(result["model_info"]["model_name"].as_str().unwrap().contains("fine-tuned"));
     let yours = &f["comparisons"][0];
     assert_eq!(yours["objects"], result["model_info"]["test_rows"]);
-    assert!((yours["after"]["macro_f1"].as_f64().unwrap() - result["metrics"]["macro_f1"].as_f64().unwrap()).abs() < 1e-12);
+    assert!(
+        (yours["after"]["macro_f1"].as_f64().unwrap() - result["metrics"]["macro_f1"].as_f64().unwrap()).abs() < 1e-12
+    );
     for c in f["comparisons"].as_array().unwrap() {
         println!(
             "FINE-TUNE TOI {:>10} objects={:>5} before acc={:.4} macro_f1={:.4} auc={:.4} | after acc={:.4} macro_f1={:.4} auc={:.4}",
@@ -618,11 +824,15 @@ async fn fine_tuning_the_pretrained_model_shows_before_and_after() {
     let (_, card) = s.get("/api/v1/model-card").await;
     let kepler_card = card["scores"].as_array().unwrap().iter().find(|m| m["mission"] == "kepler").unwrap();
     assert_eq!(f["comparisons"][1]["objects"], kepler_card["test_objects"]);
-    assert!((f["comparisons"][1]["before"]["macro_f1"].as_f64().unwrap() - kepler_card["macro_f1"].as_f64().unwrap()).abs() < 1e-12);
+    assert!(
+        (f["comparisons"][1]["before"]["macro_f1"].as_f64().unwrap() - kepler_card["macro_f1"].as_f64().unwrap()).abs()
+            < 1e-12
+    );
 
     // Saved beside the original: the model file is the fine-tuned one in the shipped format,
     // and the pretrained model answers exactly as before.
-    let model_file: Value = s.http.get(format!("{}/api/v1/trainings/{id}/model", s.base)).send().await.unwrap().json().await.unwrap();
+    let model_file: Value =
+        s.http.get(format!("{}/api/v1/trainings/{id}/model", s.base)).send().await.unwrap().json().await.unwrap();
     assert_eq!(model_file["variant"], "mission_feature");
     let (_, original_after) = s.post("/api/v1/predictions", one_row.clone()).await;
     assert_eq!(original_before["predictions"], original_after["predictions"]);
@@ -637,7 +847,9 @@ async fn fine_tuning_the_pretrained_model_shows_before_and_after() {
     let body: Value = r.json().await.unwrap();
     assert!(body["notes"][0].as_str().unwrap().contains("fine-tuned"), "{}", body["notes"]);
     assert_eq!(body["labelled_rows"], yours["objects"], "{}", body["notes"]);
-    assert!((body["metrics"]["macro_f1"].as_f64().unwrap() - yours["after"]["macro_f1"].as_f64().unwrap()).abs() < 1e-12);
+    assert!(
+        (body["metrics"]["macro_f1"].as_f64().unwrap() - yours["after"]["macro_f1"].as_f64().unwrap()).abs() < 1e-12
+    );
     let mut tuned_row = one_row;
     tuned_row["model"] = json!(id);
     let (status, tuned) = s.post("/api/v1/predictions", tuned_row).await;
@@ -677,7 +889,13 @@ async fn a_hand_made_table_is_read_through_a_column_choice_and_fine_tunes() {
     assert!(error["error"]["message"].as_str().unwrap().contains("none of the model's input columns"));
     let (status, error) = predict(json!({"model": "pretrained", "columns": {"period": "Period"}})).await;
     assert_eq!(status, 422);
-    assert!(error["error"]["message"].as_str().unwrap().contains("the column 'Period' chosen for period is not in the file"), "{error}");
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("the column 'Period' chosen for period is not in the file"),
+        "{error}"
+    );
 
     let (status, body) = predict(json!({"model": "pretrained", "mission": "kepler", "columns": choice})).await;
     assert_eq!(status, 200, "{body}");
@@ -689,8 +907,13 @@ async fn a_hand_made_table_is_read_through_a_column_choice_and_fine_tunes() {
     assert!(body["metrics"]["accuracy"].as_f64().is_some());
 
     // JSON rows by the user's own names, through the same choice.
-    let (status, body) = s.post("/api/v1/predictions", json!({"model": "pretrained", "columns": {"period": "P", "planet_radius": "R"},
-        "rows": [{"P": 2.5, "R": 22.0}]})).await;
+    let (status, body) = s
+        .post(
+            "/api/v1/predictions",
+            json!({"model": "pretrained", "columns": {"period": "P", "planet_radius": "R"},
+        "rows": [{"P": 2.5, "R": 22.0}]}),
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["predictions"].as_array().unwrap().len(), 1);
 
@@ -707,7 +930,11 @@ async fn a_hand_made_table_is_read_through_a_column_choice_and_fine_tunes() {
     assert_eq!(yours["on"], "your_table");
     assert_eq!(yours["objects"], result["model_info"]["test_rows"]);
     // Hosts hold two rows each: the split keeps them together.
-    assert!(result["model_info"]["split"].as_str().unwrap().contains("split by host star"), "{}", result["model_info"]["split"]);
+    assert!(
+        result["model_info"]["split"].as_str().unwrap().contains("split by host star"),
+        "{}",
+        result["model_info"]["split"]
+    );
     println!("FINE-TUNE hand-made: before {} after {}", yours["before"]["macro_f1"], yours["after"]["macro_f1"]);
 }
 
@@ -735,7 +962,8 @@ async fn responses_are_compressed_and_carry_security_cache_and_request_id_header
     std::fs::create_dir_all(site.join("pkg")).unwrap();
     let wasm: Vec<u8> = (0..64 * 1024u32).map(|i| (i % 251 / 8) as u8).collect();
     std::fs::write(site.join("pkg/exoplanet-playground.wasm"), &wasm).unwrap();
-    std::fs::write(site.join("pkg/exoplanet-playground.js"), "export function hydrate() { return 1; }\n".repeat(100)).unwrap();
+    std::fs::write(site.join("pkg/exoplanet-playground.js"), "export function hydrate() { return 1; }\n".repeat(100))
+        .unwrap();
     let mut config = TestServer::config(32, 1);
     config.leptos.site_root = site.to_str().unwrap().into();
     let s = TestServer::serve(config).await;
@@ -757,7 +985,10 @@ async fn responses_are_compressed_and_carry_security_cache_and_request_id_header
             assert_eq!(header(&r, "x-frame-options"), "DENY", "{path}");
             assert_eq!(header(&r, "referrer-policy"), "no-referrer", "{path}");
             let policy = header(&r, "content-security-policy");
-            assert!(policy.contains("frame-ancestors 'none'") && policy.contains("'wasm-unsafe-eval'"), "{path}: {policy}");
+            assert!(
+                policy.contains("frame-ancestors 'none'") && policy.contains("'wasm-unsafe-eval'"),
+                "{path}: {policy}"
+            );
             let script_src = policy.split(';').find(|d| d.trim_start().starts_with("script-src")).unwrap_or_default();
             assert!(!script_src.contains("unsafe-inline"), "{path}: {policy}");
             assert_eq!(header(&r, "x-request-id").len(), 36, "{path}: a UUID");
@@ -768,7 +999,13 @@ async fn responses_are_compressed_and_carry_security_cache_and_request_id_header
                 let file = site.join(format!("{}.{}", &path[1..], if encoding == "br" { "br" } else { "gz" }));
                 let last_modified = header(&r, "last-modified").to_string();
                 assert_eq!(r.bytes().await.unwrap().to_vec(), std::fs::read(file).unwrap(), "{path} with {encoding}");
-                let again = s.http.get(format!("{}{path}", s.base)).header("if-modified-since", last_modified).send().await.unwrap();
+                let again = s
+                    .http
+                    .get(format!("{}{path}", s.base))
+                    .header("if-modified-since", last_modified)
+                    .send()
+                    .await
+                    .unwrap();
                 assert_eq!(again.status().as_u16(), 304, "{path}: revalidation");
             }
         }
@@ -786,12 +1023,20 @@ async fn responses_are_compressed_and_carry_security_cache_and_request_id_header
     for path in ["/", "/train", "/predict", "/model-card", "/no-such-page"] {
         let r = fetch(&s, path, "").await;
         let policy = header(&r, "content-security-policy").to_string();
-        let nonce = policy.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).unwrap_or_else(|| panic!("{path}: no nonce in {policy}")).to_string();
+        let nonce = policy
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .unwrap_or_else(|| panic!("{path}: no nonce in {policy}"))
+            .to_string();
         let html = r.text().await.unwrap();
         let scripts: Vec<&str> = html.split("<script").skip(1).map(|s| &s[..s.find('>').unwrap()]).collect();
         assert!(!scripts.is_empty(), "{path}: the hydration script");
         for tag in scripts.iter().filter(|t| !t.contains(" src=")) {
-            assert!(tag.contains(&format!("nonce=\"{nonce}\"")), "{path}: inline <script{tag}> without the page's nonce");
+            assert!(
+                tag.contains(&format!("nonce=\"{nonce}\"")),
+                "{path}: inline <script{tag}> without the page's nonce"
+            );
         }
     }
 

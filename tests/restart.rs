@@ -4,9 +4,9 @@
 //! database share one queue: each takes work, and either can cancel.
 #![cfg(feature = "ssr")]
 
-mod common;
 #[path = "process/bad_inputs.rs"]
 mod bad_inputs;
+mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -37,7 +37,12 @@ impl Server {
     }
 
     /// As above, with more settings (`EXO_*` variables).
-    fn start_with_env(state_dir: &Path, workers: usize, database_url: Option<&str>, settings: &[(&str, &str)]) -> Server {
+    fn start_with_env(
+        state_dir: &Path,
+        workers: usize,
+        database_url: Option<&str>,
+        settings: &[(&str, &str)],
+    ) -> Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
         let child = Command::new(env!("CARGO_BIN_EXE_exoplanet-playground"))
@@ -248,7 +253,9 @@ async fn two_processes_share_the_queue(database_url: Option<&str>) {
         let r = http
             .post(format!("{}/api/v1/trainings", a.base))
             .json(&json!({"dataset": "kepler", "model": "random_forest", "hyperparameters": {"n_trees": 1000}}))
-            .send().await.unwrap();
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status().as_u16(), 202);
         let started: Value = r.json().await.unwrap();
         ids.push(started["id"].as_str().unwrap().to_string());
@@ -290,7 +297,11 @@ async fn uploaded_tables_trainings_survive_a_restart() {
     let mapping = common::custom_mapping();
     let uploads = [
         (json!({"dataset": "upload", "model": "logistic_regression"}), "cumulative_2025.csv", koi),
-        (json!({"dataset": "upload", "model": "decision_tree", "mapping": mapping}), "my_candidates.csv", custom.into_bytes()),
+        (
+            json!({"dataset": "upload", "model": "decision_tree", "mapping": mapping}),
+            "my_candidates.csv",
+            custom.into_bytes(),
+        ),
     ];
     let mut ids = Vec::new();
     for (config, name, bytes) in uploads {
@@ -341,7 +352,10 @@ async fn processes_with_separate_state_folders_share_everything_through_postgres
         eprintln!("skipped: EXO_TEST_POSTGRES_URL is not set (scripts/test.sh sets it)");
         return;
     };
-    let (dir_a, dir_b) = (std::env::temp_dir().join(format!("exo-a-{}", uuid::Uuid::new_v4())), std::env::temp_dir().join(format!("exo-b-{}", uuid::Uuid::new_v4())));
+    let (dir_a, dir_b) = (
+        std::env::temp_dir().join(format!("exo-a-{}", uuid::Uuid::new_v4())),
+        std::env::temp_dir().join(format!("exo-b-{}", uuid::Uuid::new_v4())),
+    );
     let http = reqwest::Client::builder().cookie_store(true).build().unwrap();
     let a = Server::start_with_workers(&dir_a, 0, Some(&url));
     a.wait_ready(&http).await;
@@ -349,8 +363,14 @@ async fn processes_with_separate_state_folders_share_everything_through_postgres
     b.wait_ready(&http).await;
 
     let form = reqwest::multipart::Form::new()
-        .text("config", json!({"dataset": "upload", "model": "decision_tree", "mapping": common::custom_mapping()}).to_string())
-        .part("train_file", reqwest::multipart::Part::bytes(common::custom_table().into_bytes()).file_name("my_candidates.csv"));
+        .text(
+            "config",
+            json!({"dataset": "upload", "model": "decision_tree", "mapping": common::custom_mapping()}).to_string(),
+        )
+        .part(
+            "train_file",
+            reqwest::multipart::Part::bytes(common::custom_table().into_bytes()).file_name("my_candidates.csv"),
+        );
     let r = http.post(format!("{}/api/v1/trainings", a.base)).multipart(form).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 202);
     let id = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
@@ -363,7 +383,10 @@ async fn processes_with_separate_state_folders_share_everything_through_postgres
     assert_eq!(model.json::<Value>().await.unwrap()["family"], "decision_tree");
     // Nothing of it is in either state folder: all of it lives in the database.
     for dir in [&dir_a, &dir_b] {
-        let files: Vec<_> = walk(dir).into_iter().filter(|p| !p.ends_with("exoplanet.db") && !p.to_string_lossy().contains("exoplanet.db-")).collect();
+        let files: Vec<_> = walk(dir)
+            .into_iter()
+            .filter(|p| !p.ends_with("exoplanet.db") && !p.to_string_lossy().contains("exoplanet.db-"))
+            .collect();
         assert!(files.is_empty(), "state folder {} holds {files:?}", dir.display());
     }
     a.kill();
@@ -436,7 +459,8 @@ async fn load_100_pollers_and_8_trainings() {
     const POLLERS: usize = 100;
     const MAX_REQUESTS: usize = 60_000;
     const POLL_EVERY: Duration = Duration::from_millis(250);
-    let secs = std::env::var("EXO_LOAD_SECS").ok().and_then(|v| v.trim().parse::<u64>().ok()).unwrap_or(60).clamp(1, 70);
+    let secs =
+        std::env::var("EXO_LOAD_SECS").ok().and_then(|v| v.trim().parse::<u64>().ok()).unwrap_or(60).clamp(1, 70);
 
     let state_dir = std::env::temp_dir().join(format!("exo-load-{}", uuid::Uuid::new_v4()));
     let http = reqwest::Client::builder().cookie_store(true).timeout(Duration::from_secs(30)).build().unwrap();
@@ -524,7 +548,9 @@ async fn load_100_pollers_and_8_trainings() {
     let _ = std::fs::remove_dir_all(&state_dir);
 
     fn percentile_ms(sorted: &[Duration], p: f64) -> f64 {
-        sorted.get(((sorted.len().max(1) - 1) as f64 * p).round() as usize).map_or(f64::NAN, |d| d.as_secs_f64() * 1000.0)
+        sorted
+            .get(((sorted.len().max(1) - 1) as f64 * p).round() as usize)
+            .map_or(f64::NAN, |d| d.as_secs_f64() * 1000.0)
     }
     poll_latencies.sort();
     page_latencies.sort();

@@ -65,7 +65,11 @@ fn tree_from_json(v: &Value) -> Tree {
 }
 
 fn rows_json(x: &ndarray::Array2<f64>) -> Value {
-    json!(x.rows().into_iter().map(|r| r.iter().map(|v| if v.is_nan() { Value::Null } else { json!(v) }).collect::<Vec<_>>()).collect::<Vec<_>>())
+    json!(x
+        .rows()
+        .into_iter()
+        .map(|r| r.iter().map(|v| if v.is_nan() { Value::Null } else { json!(v) }).collect::<Vec<_>>())
+        .collect::<Vec<_>>())
 }
 
 #[test]
@@ -84,10 +88,13 @@ fn export_fixture_input() {
         let (x_train, y_train) = data.rows(&split.train);
         let (x_test, _) = data.rows(&split.test[..40]);
         let raw: RawHyperparameters = serde_json::from_value(raw).unwrap();
-        let model = TrainedModel::fit(&ModelParams::check(kind, &raw).unwrap(), &x_train, &y_train, 42, &slice()).unwrap();
+        let model =
+            TrainedModel::fit(&ModelParams::check(kind, &raw).unwrap(), &x_train, &y_train, 42, &slice()).unwrap();
         let entry = match &model {
             TrainedModel::DecisionTree(m) => json!({"kind": "forest", "trees": [tree_to_json(&m.tree)]}),
-            TrainedModel::RandomForest(m) => json!({"kind": "forest", "trees": m.trees.iter().map(tree_to_json).collect::<Vec<_>>()}),
+            TrainedModel::RandomForest(m) => {
+                json!({"kind": "forest", "trees": m.trees.iter().map(tree_to_json).collect::<Vec<_>>()})
+            }
             TrainedModel::GradientBoosting(m) => json!({
                 "kind": "boosting",
                 "init": m.init.to_vec(),
@@ -115,7 +122,8 @@ fn export_fixture_input() {
         models.push(entry);
     }
     std::fs::create_dir_all(fixtures()).unwrap();
-    std::fs::write(fixtures().join("treeshap_input.json"), serde_json::to_string(&json!({"models": models})).unwrap()).unwrap();
+    std::fs::write(fixtures().join("treeshap_input.json"), serde_json::to_string(&json!({"models": models})).unwrap())
+        .unwrap();
 }
 
 #[test]
@@ -144,12 +152,25 @@ fn treeshap_matches_python_shap_to_1e_6() {
                 explain(&TrainedModel::GradientBoosting(GradientBoosting { init, trees }), &x, &x, 0, &slice())
             }
             _ => {
-                let v = |k: &str| -> Vec<f64> { model["standardizer"][k].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect() };
-                let standardizer = Standardizer { log_scale: model["standardizer"]["log_scale"].as_bool().unwrap(), medians: v("medians"), means: v("means"), scales: v("scales") };
+                let v = |k: &str| -> Vec<f64> {
+                    model["standardizer"][k].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()
+                };
+                let standardizer = Standardizer {
+                    log_scale: model["standardizer"]["log_scale"].as_bool().unwrap(),
+                    medians: v("medians"),
+                    means: v("means"),
+                    scales: v("scales"),
+                };
                 let weights: Vec<Vec<f64>> = serde_json::from_value(model["weights"].clone()).unwrap();
                 let weights = ndarray::Array2::from_shape_vec((weights.len(), 3), weights.concat()).unwrap();
                 let intercept = std::array::from_fn(|c| model["intercept"][c].as_f64().unwrap());
-                explain(&TrainedModel::LogisticRegression(LinearSoftmax { standardizer, weights, intercept }), &x, &x, 0, &slice())
+                explain(
+                    &TrainedModel::LogisticRegression(LinearSoftmax { standardizer, weights, intercept }),
+                    &x,
+                    &x,
+                    0,
+                    &slice(),
+                )
             }
         };
         let expected_base = &model["expected_value"];

@@ -48,7 +48,8 @@ pub fn guess_columns(features: &[FeatureCard], columns: &[String]) -> BTreeMap<S
     let names: Vec<String> = columns.iter().map(|c| normal(c)).collect();
     // Exact names first (the harmonised name or an archive column), then keywords.
     for f in features {
-        let exact: Vec<String> = std::iter::once(normal(&f.name)).chain(f.columns.values().map(|c| normal(c))).collect();
+        let exact: Vec<String> =
+            std::iter::once(normal(&f.name)).chain(f.columns.values().map(|c| normal(c))).collect();
         if let Some(i) = (0..columns.len()).find(|&i| !used[i] && exact.contains(&names[i])) {
             used[i] = true;
             out.insert(f.name.clone(), columns[i].clone());
@@ -82,7 +83,9 @@ pub fn guess_columns(features: &[FeatureCard], columns: &[String]) -> BTreeMap<S
         if out.contains_key(role) {
             continue;
         }
-        if let Some(i) = (0..columns.len()).find(|&i| !used[i] && words.iter().any(|w| w.len() > 2 && names[i].contains(w))) {
+        if let Some(i) =
+            (0..columns.len()).find(|&i| !used[i] && words.iter().any(|w| w.len() > 2 && names[i].contains(w)))
+        {
             used[i] = true;
             out.insert(role.to_string(), columns[i].clone());
         }
@@ -115,10 +118,20 @@ mod tests {
             card("star_radius", &[("kepler", "koi_srad")]),
             card("star_teff", &[("kepler", "koi_steff")]),
         ];
-        let columns: Vec<String> = ["Name", "Host", "Orbital Period (d)", "Period error", "Transit Depth (ppm)", "Star Radius", "Planet Radius (Earth)", "Status", "Notes"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let columns: Vec<String> = [
+            "Name",
+            "Host",
+            "Orbital Period (d)",
+            "Period error",
+            "Transit Depth (ppm)",
+            "Star Radius",
+            "Planet Radius (Earth)",
+            "Status",
+            "Notes",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         let guess = guess_columns(&features, &columns);
         let get = |k: &str| guess.get(k).map(String::as_str);
         assert_eq!(get("id"), Some("Name"));

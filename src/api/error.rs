@@ -2,9 +2,9 @@
 //! Messages are written for people: they say what was wrong and, where it applies,
 //! which field. Internal details are logged on the server, never sent.
 
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
@@ -44,7 +44,12 @@ impl ApiError {
             "invalid_request" => 400,
             "not_found" => 404,
             "not_finished" | "name_taken" => 409,
-            "invalid_hyperparameter" | "unknown_dataset" | "unknown_model" | "invalid_value" | "invalid_upload" | "unrecognised_columns" => 422,
+            "invalid_hyperparameter"
+            | "unknown_dataset"
+            | "unknown_model"
+            | "invalid_value"
+            | "invalid_upload"
+            | "unrecognised_columns" => 422,
             "forbidden" => 403,
             "too_large" => 413,
             "unsupported_media_type" => 415,
@@ -94,7 +99,9 @@ impl FromServerFnError for ApiError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             ServerFnErrorErr::Request(e) => ApiError::new("network", format!("Could not reach the server: {e}")),
-            ServerFnErrorErr::Args(e) | ServerFnErrorErr::MissingArg(e) => ApiError::new("invalid_request", format!("The request was malformed: {e}")),
+            ServerFnErrorErr::Args(e) | ServerFnErrorErr::MissingArg(e) => {
+                ApiError::new("invalid_request", format!("The request was malformed: {e}"))
+            }
             other => ApiError::new("internal", format!("Something went wrong talking to the server ({other}).")),
         }
     }
@@ -105,7 +112,8 @@ impl FromServerFnError for ApiError {
 #[cfg(feature = "ssr")]
 impl axum::response::IntoResponse for ApiError {
     fn into_response(self) -> axum::response::Response {
-        let status = axum::http::StatusCode::from_u16(self.status()).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            axum::http::StatusCode::from_u16(self.status()).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
         crate::server::metrics::rejected(&self.code);
         let retry_after = self.retry_after_s();
         let mut response = (status, axum::Json(serde_json::json!({ "error": self }))).into_response();
@@ -127,7 +135,10 @@ mod tests {
         assert_eq!(ApiError::new("not_finished", "").status(), 409);
         assert_eq!(ApiError::new("unrecognised_columns", "").status(), 422);
         assert_eq!(ApiError::new("whatever", "").status(), 500);
-        assert_eq!((ApiError::new("overloaded", "").status(), ApiError::new("overloaded", "").retry_after_s()), (503, Some(1)));
+        assert_eq!(
+            (ApiError::new("overloaded", "").status(), ApiError::new("overloaded", "").retry_after_s()),
+            (503, Some(1))
+        );
         assert_eq!(ApiError::new("forbidden", "").status(), 403);
     }
 }

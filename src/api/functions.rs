@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-use super::error::ApiError;
 use super::account::*;
+use super::error::ApiError;
 use super::types::*;
 
 #[cfg(feature = "ssr")]
@@ -30,7 +30,10 @@ fn caller() -> Result<crate::server::owner::Caller, ApiError> {
 fn session() -> Result<(tower_sessions::Session, crate::server::identity::VisitorReset), ApiError> {
     let parts = parts()?;
     let missing = || ApiError::new("internal", "The sign-in session is missing.");
-    Ok((parts.extensions.get::<tower_sessions::Session>().cloned().ok_or_else(missing)?, parts.extensions.get().cloned().ok_or_else(missing)?))
+    Ok((
+        parts.extensions.get::<tower_sessions::Session>().cloned().ok_or_else(missing)?,
+        parts.extensions.get().cloned().ok_or_else(missing)?,
+    ))
 }
 
 /// A server function's answer: an error is sent with its own status (404, 422, 429, …, and
@@ -41,7 +44,10 @@ fn answered<T>(result: Result<T, ApiError>) -> Result<T, ApiError> {
     if let Err(error) = &result {
         let over_http = use_context::<axum::http::request::Parts>().is_some_and(|p| p.uri.path().starts_with("/api/"));
         if let (true, Some(response)) = (over_http, use_context::<leptos_axum::ResponseOptions>()) {
-            response.set_status(axum::http::StatusCode::from_u16(error.status()).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR));
+            response.set_status(
+                axum::http::StatusCode::from_u16(error.status())
+                    .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
+            );
             if let Some(seconds) = error.retry_after_s() {
                 response.insert_header(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(seconds));
             }
@@ -62,176 +68,155 @@ async fn off_runtime<T: Send + 'static>(
 
 #[server(endpoint = "list_datasets")]
 pub async fn get_datasets() -> Result<Vec<DatasetInfo>, ApiError> {
-    answered(async move {
-        Ok(crate::server::trainings::list_datasets(&state()?))
-    }
-    .await)
+    answered(async move { Ok(crate::server::trainings::list_datasets(&state()?)) }.await)
 }
 
 #[server(endpoint = "list_models")]
 pub async fn get_models() -> Result<Vec<ModelInfo>, ApiError> {
-    answered(async move {
-        Ok(crate::server::trainings::list_models())
-    }
-    .await)
+    answered(async move { Ok(crate::server::trainings::list_models()) }.await)
 }
 
 #[server(endpoint = "start_training", input = Json)]
 pub async fn start_training(request: TrainRequest) -> Result<StartedTraining, ApiError> {
-    answered(async move {
-        if request.upload.is_some() {
-            // Stored tables are named only by the server, from the files of a multipart request.
-            return Err(ApiError::new("invalid_request", "'upload' is set by the server; send files to POST /api/v1/trainings as multipart/form-data.").with_field("upload"));
+    answered(
+        async move {
+            if request.upload.is_some() {
+                // Stored tables are named only by the server, from the files of a multipart request.
+                return Err(ApiError::new(
+                    "invalid_request",
+                    "'upload' is set by the server; send files to POST /api/v1/trainings as multipart/form-data.",
+                )
+                .with_field("upload"));
+            }
+            off_runtime(move |s, c| crate::server::trainings::start_training(s, c, request)).await
         }
-        off_runtime(move |s, c| crate::server::trainings::start_training(s, c, request)).await
-    }
-    .await)
+        .await,
+    )
 }
 
 #[server(endpoint = "training_progress")]
 pub async fn get_training_progress(id: String) -> Result<TrainingProgress, ApiError> {
-    answered(async move {
-        off_runtime(move |s, c| crate::server::trainings::progress(s, c, &id)).await
-    }
-    .await)
+    answered(async move { off_runtime(move |s, c| crate::server::trainings::progress(s, c, &id)).await }.await)
 }
 
 #[server(endpoint = "cancel_training")]
 pub async fn cancel_training(id: String) -> Result<TrainingProgress, ApiError> {
-    answered(async move {
-        off_runtime(move |s, c| crate::server::trainings::cancel(s, c, &id)).await
-    }
-    .await)
+    answered(async move { off_runtime(move |s, c| crate::server::trainings::cancel(s, c, &id)).await }.await)
 }
 
 #[server(endpoint = "training_summary")]
 pub async fn get_training_summary(id: String) -> Result<ResultSummary, ApiError> {
-    answered(async move {
-        off_runtime(move |s, c| crate::server::trainings::summary(s, c, &id)).await
-    }
-    .await)
+    answered(async move { off_runtime(move |s, c| crate::server::trainings::summary(s, c, &id)).await }.await)
 }
 
 #[server(endpoint = "training_predictions", input = Json)]
 pub async fn get_training_predictions(id: String, query: PredictionQuery) -> Result<PredictionPage, ApiError> {
-    answered(async move {
-        off_runtime(move |s, c| crate::server::trainings::predictions(s, c, &id, &query)).await
-    }
-    .await)
+    answered(
+        async move { off_runtime(move |s, c| crate::server::trainings::predictions(s, c, &id, &query)).await }.await,
+    )
 }
 
 #[server(endpoint = "list_trainings")]
 pub async fn list_trainings() -> Result<Vec<TrainingSummaryItem>, ApiError> {
-    answered(async move {
-        off_runtime(move |s, c| crate::server::trainings::list_trainings(s, c)).await
-    }
-    .await)
+    answered(async move { off_runtime(move |s, c| crate::server::trainings::list_trainings(s, c)).await }.await)
 }
 
 #[server(endpoint = "delete_training")]
 pub async fn delete_training(id: String) -> Result<(), ApiError> {
-    answered(async move {
-        off_runtime(move |s, c| crate::server::trainings::delete_training(s, c, &id)).await
-    }
-    .await)
+    answered(async move { off_runtime(move |s, c| crate::server::trainings::delete_training(s, c, &id)).await }.await)
 }
 
 #[server(endpoint = "model_card")]
 pub async fn get_model_card() -> Result<ModelCard, ApiError> {
-    answered(async move {
-        crate::server::predictions::model_card(state()?.pretrained.as_deref())
-    }
-    .await)
+    answered(async move { crate::server::predictions::model_card(state()?.pretrained.as_deref()) }.await)
 }
 
 /// One object typed into the what-if form (or any few rows) → predictions with reasons.
 #[server(endpoint = "predict_rows", input = Json)]
 pub async fn predict_rows(request: PredictRequest) -> Result<PredictionResponse, ApiError> {
-    answered(async move {
-        let (budget, _client) = crate::server::request_budget::RequestBudget::new(state()?.config.prediction_budget_s);
-        off_runtime(move |s, c| crate::server::predictions::predict_rows_with(s, c, &request, &budget)).await
-    }
-    .await)
+    answered(
+        async move {
+            let (budget, _client) =
+                crate::server::request_budget::RequestBudget::new(state()?.config.prediction_budget_s);
+            off_runtime(move |s, c| crate::server::predictions::predict_rows_with(s, c, &request, &budget)).await
+        }
+        .await,
+    )
 }
 
 /// The bundled objects of a mission that the pretrained model never learned from, predicted.
 #[server(endpoint = "predict_held_out")]
 pub async fn predict_held_out(mission: String) -> Result<PredictionResponse, ApiError> {
-    answered(async move {
-        let state = state()?;
-        let model = state.pretrained.clone();
-        let data_dir = state.config.data_dir.clone();
-        tokio::task::spawn_blocking(move || crate::server::predictions::predict_held_out(model.as_deref(), &data_dir, &mission))
+    answered(
+        async move {
+            let state = state()?;
+            let model = state.pretrained.clone();
+            let data_dir = state.config.data_dir.clone();
+            tokio::task::spawn_blocking(move || {
+                crate::server::predictions::predict_held_out(model.as_deref(), &data_dir, &mission)
+            })
             .await
             .map_err(|_| ApiError::new("internal", "The prediction could not be made."))?
-    }
-    .await)
+        }
+        .await,
+    )
 }
 
 /// Makes a training public (anyone with its link reads it) or private again.
 #[server(endpoint = "share_training", input = Json)]
 pub async fn share_training(id: String, request: ShareRequest) -> Result<ResultAccess, ApiError> {
-    answered(async move {
-        off_runtime(move |s, c| crate::server::trainings::share(s, c, &id, request)).await
-    }
-    .await)
+    answered(async move { off_runtime(move |s, c| crate::server::trainings::share(s, c, &id, request)).await }.await)
 }
 
 #[server(endpoint = "account_status")]
 pub async fn who_am_i() -> Result<AccountStatus, ApiError> {
-    answered(async move {
-        Ok(crate::server::accounts::status(&caller()?))
-    }
-    .await)
+    answered(async move { Ok(crate::server::accounts::status(&caller()?)) }.await)
 }
 
 #[server(endpoint = "register", input = Json)]
 pub async fn register(credentials: Credentials) -> Result<AccountStatus, ApiError> {
-    answered(async move {
-        let (session, reset) = session()?;
-        crate::server::accounts::register(&state()?, &caller()?, &session, &reset, credentials).await
-    }
-    .await)
+    answered(
+        async move {
+            let (session, reset) = session()?;
+            crate::server::accounts::register(&state()?, &caller()?, &session, &reset, credentials).await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "sign_in", input = Json)]
 pub async fn sign_in(credentials: Credentials) -> Result<AccountStatus, ApiError> {
-    answered(async move {
-        let (session, reset) = session()?;
-        crate::server::accounts::sign_in(&state()?, &caller()?, &session, &reset, credentials).await
-    }
-    .await)
+    answered(
+        async move {
+            let (session, reset) = session()?;
+            crate::server::accounts::sign_in(&state()?, &caller()?, &session, &reset, credentials).await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "sign_out", input = Json)]
 pub async fn sign_out() -> Result<AccountStatus, ApiError> {
-    answered(async move {
-        let (session, reset) = session()?;
-        crate::server::accounts::sign_out(&session, &reset).await
-    }
-    .await)
+    answered(
+        async move {
+            let (session, reset) = session()?;
+            crate::server::accounts::sign_out(&session, &reset).await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "list_tokens")]
 pub async fn list_tokens() -> Result<Vec<ApiTokenInfo>, ApiError> {
-    answered(async move {
-        off_runtime(move |s, c| crate::server::accounts::tokens(s, c)).await
-    }
-    .await)
+    answered(async move { off_runtime(move |s, c| crate::server::accounts::tokens(s, c)).await }.await)
 }
 
 #[server(endpoint = "create_token", input = Json)]
 pub async fn create_token(name: String) -> Result<NewApiToken, ApiError> {
-    answered(async move {
-        off_runtime(move |s, c| crate::server::accounts::create_token(s, c, &name)).await
-    }
-    .await)
+    answered(async move { off_runtime(move |s, c| crate::server::accounts::create_token(s, c, &name)).await }.await)
 }
 
 #[server(endpoint = "revoke_token", input = Json)]
 pub async fn revoke_token(id: String) -> Result<(), ApiError> {
-    answered(async move {
-        off_runtime(move |s, c| crate::server::accounts::revoke_token(s, c, &id)).await
-    }
-    .await)
+    answered(async move { off_runtime(move |s, c| crate::server::accounts::revoke_token(s, c, &id)).await }.await)
 }

@@ -4,7 +4,8 @@
 
 use super::types::Prediction;
 
-pub const HEADER: &str = "id,prediction,confidence,p_confirmed,p_candidate,p_false_positive,actual,correct,reason_1,reason_2,reason_3";
+pub const HEADER: &str =
+    "id,prediction,confidence,p_confirmed,p_candidate,p_false_positive,actual,correct,reason_1,reason_2,reason_3";
 
 pub fn predictions_csv(predictions: &[Prediction]) -> String {
     let mut out = String::from(HEADER);
@@ -70,21 +71,32 @@ mod tests {
             id: "K00752.01".into(),
             prediction: "confirmed".into(),
             confidence: 0.9,
-            probabilities: [("confirmed", 0.9), ("candidate", 0.07), ("false_positive", 0.03)].into_iter().map(|(c, v)| (c.to_string(), v)).collect(),
+            probabilities: [("confirmed", 0.9), ("candidate", 0.07), ("false_positive", 0.03)]
+                .into_iter()
+                .map(|(c, v)| (c.to_string(), v))
+                .collect(),
             actual: Some("confirmed".into()),
             correct: Some(true),
             explanation: None,
-            reasons: vec![Reason { text: "period = 9.5, long".into(), ..Reason::new("period", Some(9.5), 0.3, "confirmed") }],
+            reasons: vec![Reason {
+                text: "period = 9.5, long".into(),
+                ..Reason::new("period", Some(9.5), 0.3, "confirmed")
+            }],
         };
         let csv = predictions_csv(&[p.clone()]);
-        assert_eq!(csv.lines().nth(1).unwrap(), "K00752.01,confirmed,0.900000,0.900000,0.070000,0.030000,confirmed,true,\"period = 9.5, long\",,");
+        assert_eq!(
+            csv.lines().nth(1).unwrap(),
+            "K00752.01,confirmed,0.900000,0.900000,0.070000,0.030000,confirmed,true,\"period = 9.5, long\",,"
+        );
         // Uploaded cells that a spreadsheet would run are neutralised; numbers are not.
         let hostile = Prediction { id: "=HYPERLINK(\"http://x\",\"a\")".into(), actual: Some("@SUM(A1)".into()), ..p };
         let row = predictions_csv(&[hostile]);
         let row = row.lines().nth(1).unwrap();
         assert!(row.starts_with("\"'=HYPERLINK(\"\"http://x\"\",\"\"a\"\")\","), "{row}");
         assert!(row.contains(",'@SUM(A1),"), "{row}");
-        for (cell, shown) in [("-1.5", "-1.5"), ("+3e2", "+3e2"), ("-cmd", "'-cmd"), ("\tx", "'\tx"), ("plain", "plain")] {
+        for (cell, shown) in
+            [("-1.5", "-1.5"), ("+3e2", "+3e2"), ("-cmd", "'-cmd"), ("\tx", "'\tx"), ("plain", "plain")]
+        {
             assert_eq!(neutralise(cell), shown);
         }
     }

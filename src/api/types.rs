@@ -396,7 +396,11 @@ impl Reason {
     pub fn new(feature: &str, value: Option<f64>, contribution: f64, class: &str) -> Reason {
         let shown = value.map(short_number).unwrap_or_else(|| "missing".into());
         let direction = if contribution >= 0.0 { "toward" } else { "away from" };
-        let text = format!("{feature} = {shown} pushes {direction} {} by {:.2}", class_title(class).to_lowercase(), contribution.abs());
+        let text = format!(
+            "{feature} = {shown} pushes {direction} {} by {:.2}",
+            class_title(class).to_lowercase(),
+            contribution.abs()
+        );
         Reason { feature: feature.to_string(), value, contribution, text }
     }
 }

@@ -36,7 +36,8 @@ fn main() {
         let exe = std::env::current_exe().expect("own path");
         let mut failed = false;
         for mission in Mission::ALL {
-            failed |= !Command::new(&exe).args(["--fine-tune-one", mission.id()]).status().expect("run fine-tune").success();
+            failed |=
+                !Command::new(&exe).args(["--fine-tune-one", mission.id()]).status().expect("run fine-tune").success();
         }
         std::process::exit(i32::from(failed));
     }
@@ -60,7 +61,10 @@ fn main() {
     let mut failed = false;
     for mission in missions {
         for &model in &models {
-            let status = Command::new(&exe).args(["--pair", mission.id(), model.id(), &hyperparameters]).status().expect("run pair");
+            let status = Command::new(&exe)
+                .args(["--pair", mission.id(), model.id(), &hyperparameters])
+                .status()
+                .expect("run pair");
             failed |= !status.success();
         }
     }
@@ -75,8 +79,11 @@ fn bench_pair(mission_id: &str, model_id: &str, hyperparameters: &str) -> Result
     let data_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data");
     let config = TrainingConfig {
         mission,
-        params: ModelParams::check(kind, &serde_json::from_str::<RawHyperparameters>(hyperparameters).map_err(|e| e.to_string())?)
-            .map_err(|e| e.to_string())?,
+        params: ModelParams::check(
+            kind,
+            &serde_json::from_str::<RawHyperparameters>(hyperparameters).map_err(|e| e.to_string())?,
+        )
+        .map_err(|e| e.to_string())?,
         seed: 42,
         split: SplitRule::HeldOutIds(canonical_test_ids(&data_dir, mission)?),
         data_dir,
@@ -108,10 +115,14 @@ fn bench_fine_tune(mission_id: &str) -> Result<(), String> {
     let mission = Mission::from_id(mission_id).ok_or("unknown mission")?;
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let base = load(&root.join(FILE))?;
-    let params = BoostingParams::check(&serde_json::from_str::<RawHyperparameters>(r#"{"n_rounds":100}"#).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    let params = BoostingParams::check(
+        &serde_json::from_str::<RawHyperparameters>(r#"{"n_rounds":100}"#).map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| e.to_string())?;
     let file = root.join("data").join(mission.file_name());
     let file = exoplanet_playground::ml::upload::TableFile::read(&file).map_err(|e| e.to_string())?;
-    let config = FineTuneConfig { file, columns: None, params, seed: 42, test_fraction: 0.2, data_dir: root.join("data") };
+    let config =
+        FineTuneConfig { file, columns: None, params, seed: 42, test_fraction: 0.2, data_dir: root.join("data") };
     let started = std::time::Instant::now();
     let out = fine_tune(&base, &config, &SilentProgress).map_err(|e| e.to_string())?;
     let total_s = started.elapsed().as_secs_f64();

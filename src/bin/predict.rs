@@ -22,7 +22,8 @@ fn main() {
 
 fn run() -> Result<(), String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let value = |flag: &str| -> Option<String> { args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).cloned() };
+    let value =
+        |flag: &str| -> Option<String> { args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).cloned() };
     if args.iter().any(|a| a == "--help" || a == "-h") {
         println!("{USAGE}");
         return Ok(());
@@ -30,14 +31,27 @@ fn run() -> Result<(), String> {
     let model_id = value("--model").ok_or(format!("--model is missing\n{USAGE}"))?;
     let input = PathBuf::from(value("--input").ok_or(format!("--input is missing\n{USAGE}"))?);
     let output = PathBuf::from(value("--output").ok_or(format!("--output is missing\n{USAGE}"))?);
-    let model_file = value("--model-file").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(FILE));
+    let model_file = value("--model-file")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(FILE));
     let model = load(&model_file)?;
     let bytes = std::fs::read(&input).map_err(|e| format!("cannot read {}: {e}", input.display()))?;
     let name = input.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "input.csv".into());
-    let request = exoplanet_playground::api::PredictRequest { model: model_id, rows: Vec::new(), mission: value("--mission"), columns: None };
+    let request = exoplanet_playground::api::PredictRequest {
+        model: model_id,
+        rows: Vec::new(),
+        mission: value("--mission"),
+        columns: None,
+    };
     let response = predict_csv(Some(&model), &request, &name, bytes).map_err(|e| e.message)?;
-    std::fs::write(&output, predictions_csv(&response.predictions)).map_err(|e| format!("cannot write {}: {e}", output.display()))?;
-    println!("{} objects read as {}; predictions written to {}", response.predictions.len(), response.read_as, output.display());
+    std::fs::write(&output, predictions_csv(&response.predictions))
+        .map_err(|e| format!("cannot write {}: {e}", output.display()))?;
+    println!(
+        "{} objects read as {}; predictions written to {}",
+        response.predictions.len(),
+        response.read_as,
+        output.display()
+    );
     for note in &response.notes {
         println!("note: {note}");
     }

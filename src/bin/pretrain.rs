@@ -32,9 +32,17 @@ fn main() {
     print(&model.alternative_variant, &model.alternative_scores);
     let path = root.join(FILE);
     let json = serde_json::to_string(&model).expect("the model serialises");
-    if let Err(error) = std::fs::create_dir_all(path.parent().expect("a folder")).and_then(|_| std::fs::write(&path, &json)) {
+    if let Err(error) =
+        std::fs::create_dir_all(path.parent().expect("a folder")).and_then(|_| std::fs::write(&path, &json))
+    {
         eprintln!("pretrain: cannot write {}: {error}", path.display());
         std::process::exit(1);
     }
-    println!("kept variant {}; wrote {} ({} KB) in {:.1} s", model.variant, path.display(), json.len() / 1024, started.elapsed().as_secs_f64());
+    println!(
+        "kept variant {}; wrote {} ({} KB) in {:.1} s",
+        model.variant,
+        path.display(),
+        json.len() / 1024,
+        started.elapsed().as_secs_f64()
+    );
 }

@@ -52,11 +52,16 @@ pub async fn start(config: String, train: PickedFile, test: Option<PickedFile>) 
 
 /// POST /api/v1/predictions as multipart: `config` (`{"model": …}`) and `file`.
 /// `columns`: the user's column choice for a table that is not recognised.
-pub async fn predict_file(file: PickedFile, model: String, columns: Option<std::collections::BTreeMap<String, String>>) -> Result<PredictionResponse, ApiError> {
+pub async fn predict_file(
+    file: PickedFile,
+    model: String,
+    columns: Option<std::collections::BTreeMap<String, String>>,
+) -> Result<PredictionResponse, ApiError> {
     #[cfg(feature = "hydrate")]
     {
         let form = web_sys::FormData::new().map_err(js_error)?;
-        form.append_with_str("config", &serde_json::json!({ "model": model, "columns": columns }).to_string()).map_err(js_error)?;
+        form.append_with_str("config", &serde_json::json!({ "model": model, "columns": columns }).to_string())
+            .map_err(js_error)?;
         form.append_with_blob_and_filename("file", &file, &file.name()).map_err(js_error)?;
         send("/api/v1/predictions", form).await
     }
@@ -92,9 +97,14 @@ async fn send<T: serde::de::DeserializeOwned>(url: &str, form: web_sys::FormData
         .map_err(|_| ApiError::new("network", "The server could not be reached; check the connection and try again."))?
         .dyn_into()
         .map_err(js_error)?;
-    let text = wasm_bindgen_futures::JsFuture::from(response.text().map_err(js_error)?).await.map_err(js_error)?.as_string().unwrap_or_default();
+    let text = wasm_bindgen_futures::JsFuture::from(response.text().map_err(js_error)?)
+        .await
+        .map_err(js_error)?
+        .as_string()
+        .unwrap_or_default();
     if response.ok() {
-        serde_json::from_str(&text).map_err(|e| ApiError::new("network", format!("Unexpected answer from the server: {e}")))
+        serde_json::from_str(&text)
+            .map_err(|e| ApiError::new("network", format!("Unexpected answer from the server: {e}")))
     } else {
         #[derive(serde::Deserialize)]
         struct Body {

@@ -17,23 +17,40 @@ pub fn ClassCountsChart(predicted: BTreeMap<String, usize>, actual: BTreeMap<Str
     const ROW: f64 = 56.0;
     const LEFT: f64 = 120.0;
     const WIDTH: f64 = 300.0;
-    let bars = CLASSES.iter().enumerate().map(|(i, class)| {
-        let p = predicted.get(*class).copied().unwrap_or(0);
-        let a = actual.get(*class).copied().unwrap_or(0);
-        let y = 10.0 + ROW * i as f64;
-        view! {
-            <g data-class=*class>
-                <text x=LEFT - 8.0 y=y + 20.0 text-anchor="end" class="bar-label">{class_title(class)}</text>
-                <rect x=LEFT y=y width=WIDTH * p as f64 / max height="18" class=format!("bar bar-{class}")></rect>
-                <text x=LEFT + WIDTH * p as f64 / max + 6.0 y=y + 14.0 class="bar-value">{format!("{p} predicted")}</text>
-                <rect x=LEFT y=y + 22.0 width=WIDTH * a as f64 / max height="10" class="bar bar-actual"></rect>
-                <text x=LEFT + WIDTH * a as f64 / max + 6.0 y=y + 32.0 class="bar-value bar-value-actual">{format!("{a} actual")}</text>
-            </g>
-        }
-    }).collect::<Vec<_>>();
+    let bars = CLASSES
+        .iter()
+        .enumerate()
+        .map(|(i, class)| {
+            let p = predicted.get(*class).copied().unwrap_or(0);
+            let a = actual.get(*class).copied().unwrap_or(0);
+            let y = 10.0 + ROW * i as f64;
+            view! {
+                <g data-class=*class>
+                    <text x=LEFT - 8.0 y=y + 20.0 text-anchor="end" class="bar-label">
+                        {class_title(class)}
+                    </text>
+                    <rect x=LEFT y=y width=WIDTH * p as f64 / max height="18" class=format!("bar bar-{class}")></rect>
+                    <text x=LEFT + WIDTH * p as f64 / max + 6.0 y=y + 14.0 class="bar-value">
+                        {format!("{p} predicted")}
+                    </text>
+                    <rect x=LEFT y=y + 22.0 width=WIDTH * a as f64 / max height="10" class="bar bar-actual"></rect>
+                    <text x=LEFT + WIDTH * a as f64 / max + 6.0 y=y + 32.0 class="bar-value bar-value-actual">
+                        {format!("{a} actual")}
+                    </text>
+                </g>
+            }
+        })
+        .collect::<Vec<_>>();
     let label = CLASSES
         .iter()
-        .map(|c| format!("{}: {} predicted, {} actual", class_title(c), predicted.get(*c).unwrap_or(&0), actual.get(*c).unwrap_or(&0)))
+        .map(|c| {
+            format!(
+                "{}: {} predicted, {} actual",
+                class_title(c),
+                predicted.get(*c).unwrap_or(&0),
+                actual.get(*c).unwrap_or(&0)
+            )
+        })
         .collect::<Vec<_>>()
         .join("; ");
     view! {

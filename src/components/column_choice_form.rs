@@ -29,7 +29,8 @@ pub fn ColumnChoiceForm(
     let select = move |key: String, label: String, hint: String| {
         let id = format!("column-for-{key}");
         let (current, on_key) = (key.clone(), key.clone());
-        let options = columns.iter().map(|c| view! { <option value=c.clone()>{c.clone()}</option> }).collect::<Vec<_>>();
+        let options =
+            columns.iter().map(|c| view! { <option value=c.clone()>{c.clone()}</option> }).collect::<Vec<_>>();
         view! {
             <div class="field">
                 <label for=id.clone()>{label}</label>
@@ -38,9 +39,14 @@ pub fn ColumnChoiceForm(
                     prop:value=move || choice.with(|m| m.get(&current).cloned().unwrap_or_default())
                     on:change=move |ev| {
                         let value = event_target_value(&ev);
-                        choice.update(|m| {
-                            if value.is_empty() { m.remove(&on_key); } else { m.insert(on_key.clone(), value); }
-                        });
+                        choice
+                            .update(|m| {
+                                if value.is_empty() {
+                                    m.remove(&on_key);
+                                } else {
+                                    m.insert(on_key.clone(), value);
+                                }
+                            });
                     }
                 >
                     <option value="">"— not in the table —"</option>
@@ -53,9 +59,18 @@ pub fn ColumnChoiceForm(
     let feature_names: Vec<String> = features.iter().map(|f| f.name.clone()).collect();
     let feature_fields = features
         .iter()
-        .map(|f| select(f.name.clone(), format!("{} [{}]", f.description, f.unit), format!("typical {} to {}", f.typical_low, f.typical_high)))
+        .map(|f| {
+            select(
+                f.name.clone(),
+                format!("{} [{}]", f.description, f.unit),
+                format!("typical {} to {}", f.typical_low, f.typical_high),
+            )
+        })
         .collect::<Vec<_>>();
-    let role_fields = ROLE_LABELS.iter().map(|(key, label, hint)| select(key.to_string(), label.to_string(), hint.to_string())).collect::<Vec<_>>();
+    let role_fields = ROLE_LABELS
+        .iter()
+        .map(|(key, label, hint)| select(key.to_string(), label.to_string(), hint.to_string()))
+        .collect::<Vec<_>>();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let chosen = choice.get_untracked();
@@ -68,10 +83,12 @@ pub fn ColumnChoiceForm(
     };
     view! {
         <form class="column-choice" on:submit=submit data-testid="column-choice">
-            <p>{format!(
-                "{} is not one of the archive's exports and does not use the model's column names, so say which column holds what. The guesses come from the column names; inputs not in your table count as missing.",
-                inspection.file
-            )}</p>
+            <p>
+                {format!(
+                    "{} is not one of the archive's exports and does not use the model's column names, so say which column holds what. The guesses come from the column names; inputs not in your table count as missing.",
+                    inspection.file,
+                )}
+            </p>
             <fieldset>
                 <legend>"Columns of the objects"</legend>
                 <div class="column-grid">{role_fields}</div>
@@ -80,8 +97,20 @@ pub fn ColumnChoiceForm(
                 <legend>"The model's inputs"</legend>
                 <div class="column-grid">{feature_fields}</div>
             </fieldset>
-            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-            <button type="submit" class="button button-primary">"Predict with these columns"</button>
+            {move || {
+                error
+                    .get()
+                    .map(|e| {
+                        view! {
+                            <p class="form-error" role="alert">
+                                {e}
+                            </p>
+                        }
+                    })
+            }}
+            <button type="submit" class="button button-primary">
+                "Predict with these columns"
+            </button>
         </form>
     }
 }

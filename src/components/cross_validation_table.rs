@@ -5,9 +5,8 @@ use crate::api::CrossValidationReport;
 /// Mean ± standard deviation of each metric over the cross-validation folds, and each fold.
 #[component]
 pub fn CrossValidationTable(report: CrossValidationReport) -> impl IntoView {
-    let fold_headers = (1..=report.folds)
-        .map(|f| view! { <th scope="col">{format!("Fold {f}")}</th> })
-        .collect::<Vec<_>>();
+    let fold_headers =
+        (1..=report.folds).map(|f| view! { <th scope="col">{format!("Fold {f}")}</th> }).collect::<Vec<_>>();
     let rows = report
         .metrics
         .iter()
@@ -16,7 +15,9 @@ pub fn CrossValidationTable(report: CrossValidationReport) -> impl IntoView {
             view! {
                 <tr>
                     <th scope="row">{m.label.clone()}</th>
-                    <td class="cv-mean" data-metric=m.metric.clone()>{format!("{:.4} ± {:.4}", m.mean, m.std)}</td>
+                    <td class="cv-mean" data-metric=m.metric.clone()>
+                        {format!("{:.4} ± {:.4}", m.mean, m.std)}
+                    </td>
                     {folds}
                 </tr>
             }
@@ -27,7 +28,13 @@ pub fn CrossValidationTable(report: CrossValidationReport) -> impl IntoView {
         <div class="table-scroll" data-testid="cross-validation">
             <table class="cv-table">
                 <caption>{format!("{} Objects per fold: {sizes}.", report.method)}</caption>
-                <thead><tr><th scope="col">"Metric"</th><th scope="col">"Mean ± std"</th>{fold_headers}</tr></thead>
+                <thead>
+                    <tr>
+                        <th scope="col">"Metric"</th>
+                        <th scope="col">"Mean ± std"</th>
+                        {fold_headers}
+                    </tr>
+                </thead>
                 <tbody>{rows}</tbody>
             </table>
         </div>

@@ -28,7 +28,11 @@ pub fn ExplanationWaterfall(prediction: Prediction, descriptions: BTreeMap<Strin
         let value = e.feature_values.get(feature).copied().flatten();
         let unit = descriptions.get(feature).and_then(|d| unit_of(d)).unwrap_or_default();
         let label = match value {
-            Some(v) => format!("{feature} = {}{}", short_number(v), if unit.is_empty() { String::new() } else { format!(" {unit}") }),
+            Some(v) => format!(
+                "{feature} = {}{}",
+                short_number(v),
+                if unit.is_empty() { String::new() } else { format!(" {unit}") }
+            ),
             None => format!("{feature} = missing"),
         };
         let description = descriptions.get(feature).cloned().unwrap_or_default();
@@ -55,9 +59,19 @@ pub fn ExplanationWaterfall(prediction: Prediction, descriptions: BTreeMap<Strin
             view! {
                 <g class="wf-row">
                     <title>{description.clone()}</title>
-                    <text x=LABEL_W - 8.0 y=y + 18.0 text-anchor="end" class="wf-label">{label.clone()}</text>
-                    <rect x=left y=y + 5.0 width=(right - left).max(1.0) height=ROW - 10.0 class=if up { "wf-up" } else { "wf-down" }></rect>
-                    <text x=right + 5.0 y=y + 18.0 class="wf-value">{format!("{}{:.3}", if up { "+" } else { "−" }, (end - start).abs())}</text>
+                    <text x=LABEL_W - 8.0 y=y + 18.0 text-anchor="end" class="wf-label">
+                        {label.clone()}
+                    </text>
+                    <rect
+                        x=left
+                        y=y + 5.0
+                        width=(right - left).max(1.0)
+                        height=ROW - 10.0
+                        class=if up { "wf-up" } else { "wf-down" }
+                    ></rect>
+                    <text x=right + 5.0 y=y + 18.0 class="wf-value">
+                        {format!("{}{:.3}", if up { "+" } else { "−" }, (end - start).abs())}
+                    </text>
                 </g>
             }
         })
@@ -79,7 +93,9 @@ pub fn ExplanationWaterfall(prediction: Prediction, descriptions: BTreeMap<Strin
         <figure class="chart waterfall" data-testid="waterfall">
             <svg viewBox=format!("0 0 {} {height}", LABEL_W + BAR_W + 130.0) role="img" aria-label=summary.clone()>
                 <line x1=x(e.base_value) x2=x(e.base_value) y1="8" y2=last_y + 4.0 class="wf-base"></line>
-                <text x=x(e.base_value) y="16" text-anchor="middle" class="wf-axis">{format!("average {:.3}", e.base_value)}</text>
+                <text x=x(e.base_value) y="16" text-anchor="middle" class="wf-axis">
+                    {format!("average {:.3}", e.base_value)}
+                </text>
                 {rows}
                 <line x1=x(e.output_value) x2=x(e.output_value) y1=ROW y2=last_y + 12.0 class="wf-output"></line>
                 <text x=x(e.output_value) y=last_y + 26.0 text-anchor="middle" class="wf-axis wf-output-label">

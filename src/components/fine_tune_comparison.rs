@@ -11,8 +11,18 @@ use crate::api::{BeforeAfterInfo, FineTuneReport};
 fn change(before: f64, after: f64, lower_is_better: bool) -> (String, &'static str) {
     let d = after - before;
     let better = if lower_is_better { d < 0.0 } else { d > 0.0 };
-    let text = if d.abs() < 5e-4 { "±0.000".to_string() } else { format!("{}{:.3}", if d > 0.0 { "+" } else { "−" }, d.abs()) };
-    let class = if d.abs() < 5e-4 { "same" } else if better { "better" } else { "worse" };
+    let text = if d.abs() < 5e-4 {
+        "±0.000".to_string()
+    } else {
+        format!("{}{:.3}", if d > 0.0 { "+" } else { "−" }, d.abs())
+    };
+    let class = if d.abs() < 5e-4 {
+        "same"
+    } else if better {
+        "better"
+    } else {
+        "worse"
+    };
     (text, class)
 }
 
@@ -37,7 +47,7 @@ fn cells(before: Option<f64>, after: Option<f64>, lower_is_better: bool) -> impl
 fn row(c: BeforeAfterInfo) -> impl IntoView {
     view! {
         <tr data-on=c.on.clone()>
-            <th scope="row">{c.label.clone()}<br/><small>{format!("{} objects", count(c.objects))}</small></th>
+            <th scope="row">{c.label.clone()}<br /><small>{format!("{} objects", count(c.objects))}</small></th>
             {cells(Some(c.before.macro_f1), Some(c.after.macro_f1), false)}
             {cells(Some(c.before.accuracy), Some(c.after.accuracy), false)}
             {cells(c.before.roc_auc, c.after.roc_auc, false)}
@@ -57,27 +67,50 @@ pub fn FineTuneComparison(report: FineTuneReport) -> impl IntoView {
         notes.push(format!("{} of your held-out rows are objects the pretrained model learned from; they are left out (they would flatter \"before\").", count(report.user_rows_left_out)));
     }
     if report.nasa_objects_left_out > 0 {
-        notes.push(format!("{} NASA held-out objects are in your training rows; they are left out of the NASA rows.", count(report.nasa_objects_left_out)));
+        notes.push(format!(
+            "{} NASA held-out objects are in your training rows; they are left out of the NASA rows.",
+            count(report.nasa_objects_left_out)
+        ));
     }
     if report.unlabelled_rows > 0 {
         notes.push(format!("{} rows of your file have no label and were not used.", count(report.unlabelled_rows)));
     }
     view! {
-        <p>"What fine-tuning gained on your data and what it kept or lost on NASA's. Change = after − before; for log-loss lower is better."</p>
+        <p>
+            "What fine-tuning gained on your data and what it kept or lost on NASA's. Change = after − before; for log-loss lower is better."
+        </p>
         <ul class="notes">{notes.into_iter().map(|n| view! { <li>{n}</li> }).collect::<Vec<_>>()}</ul>
         <div class="table-scroll">
             <table data-testid="fine-tune-table" class="before-after">
                 <caption>"Pretrained (before) and fine-tuned (after)"</caption>
                 <thead>
                     <tr>
-                        <th scope="col" rowspan="2">"Scored on"</th>
-                        <th scope="colgroup" colspan="3">"Macro-F1"</th>
-                        <th scope="colgroup" colspan="3">"Accuracy"</th>
-                        <th scope="colgroup" colspan="3">"ROC-AUC"</th>
-                        <th scope="colgroup" colspan="3">"Log-loss"</th>
+                        <th scope="col" rowspan="2">
+                            "Scored on"
+                        </th>
+                        <th scope="colgroup" colspan="3">
+                            "Macro-F1"
+                        </th>
+                        <th scope="colgroup" colspan="3">
+                            "Accuracy"
+                        </th>
+                        <th scope="colgroup" colspan="3">
+                            "ROC-AUC"
+                        </th>
+                        <th scope="colgroup" colspan="3">
+                            "Log-loss"
+                        </th>
                     </tr>
                     <tr>
-                        {(0..4).map(|_| view! { <th scope="col">"Before"</th><th scope="col">"After"</th><th scope="col">"Change"</th> }).collect::<Vec<_>>()}
+                        {(0..4)
+                            .map(|_| {
+                                view! {
+                                    <th scope="col">"Before"</th>
+                                    <th scope="col">"After"</th>
+                                    <th scope="col">"Change"</th>
+                                }
+                            })
+                            .collect::<Vec<_>>()}
                     </tr>
                 </thead>
                 <tbody>{report.comparisons.into_iter().map(row).collect::<Vec<_>>()}</tbody>

@@ -25,9 +25,15 @@ pub fn FineTuneForm(
     let navigate = use_navigate();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let parse = |text: String, name: &str| text.trim().parse::<f64>().map_err(|_| format!("{name}: '{}' is not a number.", text.trim()));
+        let parse = |text: String, name: &str| {
+            text.trim().parse::<f64>().map_err(|_| format!("{name}: '{}' is not a number.", text.trim()))
+        };
         let values = (|| -> Result<(f64, f64, f64), String> {
-            Ok((parse(rounds.get_untracked(), "Boosting rounds")?, parse(learning_rate.get_untracked(), "Learning rate")?, parse(test_share.get_untracked(), "Held-out share")?))
+            Ok((
+                parse(rounds.get_untracked(), "Boosting rounds")?,
+                parse(learning_rate.get_untracked(), "Learning rate")?,
+                parse(test_share.get_untracked(), "Held-out share")?,
+            ))
         })();
         let (n_rounds, lr, share) = match values {
             Ok(v) => v,
@@ -68,28 +74,58 @@ pub fn FineTuneForm(
     view! {
         <section aria-labelledby="fine-tune-heading" class="fine-tune">
             <h3 id="fine-tune-heading">"Fine-tune the model on this table"</h3>
-            <p>{format!(
-                "Your table has {labelled} labelled rows. Fine-tuning keeps the pretrained model's trees and adds new rounds of boosting on your rows (split by host star; the held-out share is kept aside). The result shows both models side by side on your held-out rows and on NASA's held-out objects; the fine-tuned model is saved as a new model, the pretrained one is never changed."
-            )}</p>
+            <p>
+                {format!(
+                    "Your table has {labelled} labelled rows. Fine-tuning keeps the pretrained model's trees and adds new rounds of boosting on your rows (split by host star; the held-out share is kept aside). The result shows both models side by side on your held-out rows and on NASA's held-out objects; the fine-tuned model is saved as a new model, the pretrained one is never changed.",
+                )}
+            </p>
             <form on:submit=on_submit class="fine-tune-form">
                 <div class="field">
                     <label for="fine-tune-rounds">"Boosting rounds to add"</label>
-                    <input id="fine-tune-rounds" type="text" inputmode="numeric" prop:value=move || rounds.get() on:input=move |ev| rounds.set(event_target_value(&ev))/>
+                    <input
+                        id="fine-tune-rounds"
+                        type="text"
+                        inputmode="numeric"
+                        prop:value=move || rounds.get()
+                        on:input=move |ev| rounds.set(event_target_value(&ev))
+                    />
                     <p class="hint">"1 to 5000; the pretrained model has 300."</p>
                 </div>
                 <div class="field">
                     <label for="fine-tune-lr">"Learning rate"</label>
-                    <input id="fine-tune-lr" type="text" inputmode="decimal" prop:value=move || learning_rate.get() on:input=move |ev| learning_rate.set(event_target_value(&ev))/>
+                    <input
+                        id="fine-tune-lr"
+                        type="text"
+                        inputmode="decimal"
+                        prop:value=move || learning_rate.get()
+                        on:input=move |ev| learning_rate.set(event_target_value(&ev))
+                    />
                     <p class="hint">"0.001 to 1; smaller changes the model more gently."</p>
                 </div>
                 <div class="field">
                     <label for="fine-tune-share">"Held-out share of your rows (%)"</label>
-                    <input id="fine-tune-share" type="text" inputmode="decimal" prop:value=move || test_share.get() on:input=move |ev| test_share.set(event_target_value(&ev))/>
+                    <input
+                        id="fine-tune-share"
+                        type="text"
+                        inputmode="decimal"
+                        prop:value=move || test_share.get()
+                        on:input=move |ev| test_share.set(event_target_value(&ev))
+                    />
                     <p class="hint">"5 to 50; these rows score both models."</p>
                 </div>
-                {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+                {move || {
+                    error
+                        .get()
+                        .map(|e| {
+                            view! {
+                                <p class="form-error" role="alert">
+                                    {e}
+                                </p>
+                            }
+                        })
+                }}
                 <button type="submit" class="button button-primary" prop:disabled=move || sending.get()>
-                    {move || if sending.get() { "Sending the table…" } else { "Fine-tune the pretrained model" }}
+                    {move || { if sending.get() { "Sending the table…" } else { "Fine-tune the pretrained model" } }}
                 </button>
             </form>
         </section>

@@ -13,13 +13,19 @@ pub fn HyperparameterField(spec: HyperparameterInfo, value: RwSignal<String>) ->
     let error = Memo::new(move |_| check.validate(&value.get()).err());
     let range = match (spec.kind.as_str(), spec.min, spec.max) {
         (_, Some(lo), Some(hi)) => format!("Range: {lo} – {hi}, default {}.", spec.default_text()),
-        ("boolean", _, _) => format!("Default: {}.", if spec.default == serde_json::Value::Bool(true) { "yes" } else { "no" }),
+        ("boolean", _, _) => {
+            format!("Default: {}.", if spec.default == serde_json::Value::Bool(true) { "yes" } else { "no" })
+        }
         _ => format!("Options: {}; default {}.", spec.options.join(", "), spec.default_text()),
     };
     let described_by = format!("{help_id} {error_id}");
     let control = match spec.kind.as_str() {
         "choice" | "boolean" => {
-            let options = if spec.kind == "boolean" { vec!["true".to_string(), "false".to_string()] } else { spec.options.clone() };
+            let options = if spec.kind == "boolean" {
+                vec!["true".to_string(), "false".to_string()]
+            } else {
+                spec.options.clone()
+            };
             view! {
                 <select
                     id=input_id.clone()
@@ -31,9 +37,17 @@ pub fn HyperparameterField(spec: HyperparameterInfo, value: RwSignal<String>) ->
                     {options
                         .into_iter()
                         .map(|o| {
-                            let label = match o.as_str() { "true" => "yes".to_string(), "false" => "no".to_string(), _ => o.clone() };
+                            let label = match o.as_str() {
+                                "true" => "yes".to_string(),
+                                "false" => "no".to_string(),
+                                _ => o.clone(),
+                            };
                             let selected = o.clone();
-                            view! { <option value=o.clone() selected=move || value.get() == selected>{label}</option> }
+                            view! {
+                                <option value=o.clone() selected=move || value.get() == selected>
+                                    {label}
+                                </option>
+                            }
                         })
                         .collect::<Vec<_>>()}
                 </select>
@@ -59,10 +73,16 @@ pub fn HyperparameterField(spec: HyperparameterInfo, value: RwSignal<String>) ->
     };
     view! {
         <div class="field" class:field-invalid=move || error.get().is_some()>
-            <label for=input_id>{spec.label.clone()}" "<span class="field-name">{format!("({})", spec.name)}</span></label>
+            <label for=input_id>
+                {spec.label.clone()}" "<span class="field-name">{format!("({})", spec.name)}</span>
+            </label>
             {control}
-            <p class="field-help" id=help_id>{format!("{} {range}", spec.help)}</p>
-            <p class="field-error" id=error_id aria-live="polite">{move || error.get().unwrap_or_default()}</p>
+            <p class="field-help" id=help_id>
+                {format!("{} {range}", spec.help)}
+            </p>
+            <p class="field-error" id=error_id aria-live="polite">
+                {move || error.get().unwrap_or_default()}
+            </p>
         </div>
     }
 }

@@ -21,9 +21,13 @@ pub fn ImportanceChart(report: ImportanceReport) -> impl IntoView {
             view! {
                 <g>
                     <title>{f.description.clone()}</title>
-                    <text x=LEFT - 8.0 y=y + 16.0 text-anchor="end" class="bar-label">{f.feature.clone()}</text>
+                    <text x=LEFT - 8.0 y=y + 16.0 text-anchor="end" class="bar-label">
+                        {f.feature.clone()}
+                    </text>
                     <rect x=LEFT y=y + 4.0 width=w.max(1.0) height=ROW - 8.0 class="bar"></rect>
-                    <text x=LEFT + w + 6.0 y=y + 16.0 class="bar-value">{format!("{:.4}", f.overall)}</text>
+                    <text x=LEFT + w + 6.0 y=y + 16.0 class="bar-value">
+                        {format!("{:.4}", f.overall)}
+                    </text>
                 </g>
             }
         })
@@ -31,10 +35,20 @@ pub fn ImportanceChart(report: ImportanceReport) -> impl IntoView {
     let label = top.iter().map(|f| format!("{} {:.4}", f.feature, f.overall)).collect::<Vec<_>>().join(", ");
     view! {
         <figure class="chart importance" data-testid="importance-chart">
-            <svg viewBox=format!("0 0 560 {}", ROW * top.len() as f64 + 10.0) role="img" aria-label=format!("Mean absolute SHAP value per feature: {label}.")>
+            <svg
+                viewBox=format!("0 0 560 {}", ROW * top.len() as f64 + 10.0)
+                role="img"
+                aria-label=format!("Mean absolute SHAP value per feature: {label}.")
+            >
                 {bars}
             </svg>
-            <figcaption>{format!("Mean |SHAP value| over the held-out objects, averaged over the three classes ({} space; {}).", report.space, report.method)}</figcaption>
+            <figcaption>
+                {format!(
+                    "Mean |SHAP value| over the held-out objects, averaged over the three classes ({} space; {}).",
+                    report.space,
+                    report.method,
+                )}
+            </figcaption>
         </figure>
     }
 }

@@ -10,7 +10,11 @@ pub fn MetricsSummary(metrics: MetricsReport) -> impl IntoView {
         ("Accuracy", percent(metrics.accuracy), "Share of held-out objects classified correctly."),
         ("Macro-F1", score(metrics.macro_f1), "Mean F1 over the three classes, each counting equally."),
         ("Weighted-F1", score(metrics.weighted_f1), "Mean F1 weighted by how many objects each class has."),
-        ("ROC-AUC", metrics.roc_auc.map(score).unwrap_or_else(|| "n/a".into()), "One-vs-rest, averaged over classes: how well probabilities rank objects."),
+        (
+            "ROC-AUC",
+            metrics.roc_auc.map(score).unwrap_or_else(|| "n/a".into()),
+            "One-vs-rest, averaged over classes: how well probabilities rank objects.",
+        ),
         ("Log-loss", score(metrics.log_loss), "Penalty for confident mistakes; lower is better."),
     ];
     let rows = CLASSES
@@ -36,7 +40,9 @@ pub fn MetricsSummary(metrics: MetricsReport) -> impl IntoView {
                     view! {
                         <div class="metric-card" title=help>
                             <span class="metric-name">{name}</span>
-                            <span class="metric-value" data-testid=format!("metric-{}", name.to_lowercase())>{value}</span>
+                            <span class="metric-value" data-testid=format!("metric-{}", name.to_lowercase())>
+                                {value}
+                            </span>
                             <span class="metric-help">{help}</span>
                         </div>
                     }

@@ -1,8 +1,8 @@
 //! Reusable view pieces. Pages compose these; each file holds one component.
 
 pub mod class_counts_chart;
-pub mod confusion_matrix;
 pub mod column_choice_form;
+pub mod confusion_matrix;
 pub mod cross_validation_table;
 pub mod error_panel;
 pub mod explanation_waterfall;
@@ -16,18 +16,18 @@ pub mod model_details;
 pub mod predictions_table;
 pub mod progress_bar;
 pub mod roc_curves;
-pub mod share_controls;
 pub mod shap_dot_plot;
+pub mod share_controls;
 pub mod upload_panel;
 
 pub use class_counts_chart::ClassCountsChart;
-pub use confusion_matrix::ConfusionMatrixChart;
 pub use column_choice_form::ColumnChoiceForm;
+pub use confusion_matrix::ConfusionMatrixChart;
 pub use cross_validation_table::CrossValidationTable;
-pub use fine_tune_comparison::FineTuneComparison;
-pub use fine_tune_form::FineTuneForm;
 pub use error_panel::ErrorPanel;
 pub use explanation_waterfall::ExplanationWaterfall;
+pub use fine_tune_comparison::FineTuneComparison;
+pub use fine_tune_form::FineTuneForm;
 pub use hyperparameter_field::HyperparameterField;
 pub use importance_chart::ImportanceChart;
 pub use metrics_summary::MetricsSummary;
@@ -35,6 +35,6 @@ pub use model_details::ModelDetailsPanel;
 pub use predictions_table::PredictionsTable;
 pub use progress_bar::ProgressBar;
 pub use roc_curves::RocCurves;
-pub use share_controls::ShareControls;
 pub use shap_dot_plot::ShapDotPlot;
+pub use share_controls::ShareControls;
 pub use upload_panel::{UploadPanel, UploadState};

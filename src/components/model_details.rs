@@ -17,7 +17,14 @@ pub fn ModelDetailsPanel(details: ModelDetails) -> impl IntoView {
             <h2 id="how-heading">"How this result was obtained"</h2>
             <dl>
                 <dt>"Data"</dt>
-                <dd>{format!("{} ({} training and {} test objects)", details.dataset_name, count(details.train_rows), count(details.test_rows))}</dd>
+                <dd>
+                    {format!(
+                        "{} ({} training and {} test objects)",
+                        details.dataset_name,
+                        count(details.train_rows),
+                        count(details.test_rows),
+                    )}
+                </dd>
                 <dt>"Model"</dt>
                 <dd>{format!("{}: {}", details.model_name, details.structure)}</dd>
                 <dt>"Hyperparameters"</dt>
@@ -27,18 +34,30 @@ pub fn ModelDetailsPanel(details: ModelDetails) -> impl IntoView {
                 <dt>"Missing values"</dt>
                 <dd data-testid="missing-values">{details.missing_values.clone()}</dd>
                 <dt>"Timing"</dt>
-                <dd>{format!("fitted in {:.2} s; predicted the test set in {:.1} ms; explained it in {:.2} s", details.fit_seconds, details.predict_ms, details.explain_seconds)}</dd>
+                <dd>
+                    {format!(
+                        "fitted in {:.2} s; predicted the test set in {:.1} ms; explained it in {:.2} s",
+                        details.fit_seconds,
+                        details.predict_ms,
+                        details.explain_seconds,
+                    )}
+                </dd>
                 <dt>"Explanations"</dt>
                 <dd>{details.explanation_method.clone()}</dd>
                 <dt>{format!("Features ({})", details.features.len())}</dt>
                 <dd class="feature-list">{details.features.join(", ")}</dd>
             </dl>
-            {(!details.caveats.is_empty()).then(|| view! {
-                <div class="caveats">
-                    <h3>"Read with care"</h3>
-                    <ul>{details.caveats.iter().map(|c| view! { <li>{c.clone()}</li> }).collect::<Vec<_>>()}</ul>
-                </div>
-            })}
+            {(!details.caveats.is_empty())
+                .then(|| {
+                    view! {
+                        <div class="caveats">
+                            <h3>"Read with care"</h3>
+                            <ul>
+                                {details.caveats.iter().map(|c| view! { <li>{c.clone()}</li> }).collect::<Vec<_>>()}
+                            </ul>
+                        </div>
+                    }
+                })}
         </section>
     }
 }

@@ -56,43 +56,53 @@ pub fn PredictionsTable(
         page.set(0);
     };
 
-    let header = move || COLUMNS
-        .iter()
-        .filter(|(column, _)| labelled || !matches!(column, PredictionSort::Actual | PredictionSort::Correct))
-        .map(|&(column, title)| {
-            let aria = move || match (sort.get() == column, descending.get()) {
-                (false, _) => "none",
-                (true, true) => "descending",
-                (true, false) => "ascending",
-            };
-            let arrow = move || match aria() { "ascending" => " ▲", "descending" => " ▼", _ => "" };
-            view! {
-                <th scope="col" aria-sort=aria>
-                    <button type="button" class="sort-button" on:click=move |_| sort_by(column)>
-                        {title}{arrow}
-                    </button>
-                </th>
-            }
-        })
-        .collect::<Vec<_>>();
+    let header = move || {
+        COLUMNS
+            .iter()
+            .filter(|(column, _)| labelled || !matches!(column, PredictionSort::Actual | PredictionSort::Correct))
+            .map(|&(column, title)| {
+                let aria = move || match (sort.get() == column, descending.get()) {
+                    (false, _) => "none",
+                    (true, true) => "descending",
+                    (true, false) => "ascending",
+                };
+                let arrow = move || match aria() {
+                    "ascending" => " ▲",
+                    "descending" => " ▼",
+                    _ => "",
+                };
+                view! {
+                    <th scope="col" aria-sort=aria>
+                        <button type="button" class="sort-button" on:click=move |_| sort_by(column)>
+                            {title}
+                            {arrow}
+                        </button>
+                    </th>
+                }
+            })
+            .collect::<Vec<_>>()
+    };
 
     view! {
         <section class="predictions" aria-labelledby="predictions-heading">
             <h2 id="predictions-heading">"Every held-out object"</h2>
             <div class="table-tools">
-                {labelled.then(|| view! {
-                    <label class="inline-check">
-                        <input
-                            type="checkbox"
-                            prop:checked=move || only_errors.get()
-                            on:change=move |ev| {
-                                only_errors.set(event_target_checked(&ev));
-                                page.set(0);
-                            }
-                        />
-                        " Only wrong predictions"
-                    </label>
-                })}
+                {labelled
+                    .then(|| {
+                        view! {
+                            <label class="inline-check">
+                                <input
+                                    type="checkbox"
+                                    prop:checked=move || only_errors.get()
+                                    on:change=move |ev| {
+                                        only_errors.set(event_target_checked(&ev));
+                                        page.set(0);
+                                    }
+                                />
+                                " Only wrong predictions"
+                            </label>
+                        }
+                    })}
                 <label>
                     "Rows per page "
                     <select
@@ -108,10 +118,12 @@ pub fn PredictionsTable(
                     </select>
                 </label>
             </div>
-            <Transition fallback=|| view! { <p class="loading">"Loading predictions…"</p> }>
+            <Transition fallback=|| {
+                view! { <p class="loading">"Loading predictions…"</p> }
+            }>
                 {move || Suspend::new(async move {
                     match rows.await {
-                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                        Err(error) => view! { <ErrorPanel error /> }.into_any(),
                         Ok(data) => {
                             if selected.get_untracked().is_none() {
                                 if let Some(first) = data.rows.first() {
@@ -121,53 +133,101 @@ pub fn PredictionsTable(
                             let pages = data.pages();
                             let first = data.page * data.per_page + 1;
                             let last = (first + data.rows.len()).saturating_sub(1);
-                            let body = data.rows.into_iter().map(|p| {
-                                let prob = |c: &str| percent(p.probabilities.get(c).copied().unwrap_or(0.0));
-                                let this = p.clone();
-                                let id = StoredValue::new(p.id.clone());
-                                let is_selected = move || selected.with(|s| s.as_ref().map(|s| id.with_value(|id| &s.id == id)).unwrap_or(false));
-                                let reasons = p.reasons.iter().map(|r| view! { <li>{r.text.clone()}</li> }).collect::<Vec<_>>();
-                                view! {
-                                    <tr class:wrong=p.correct == Some(false) class:selected=is_selected>
-                                        <th scope="row" class="object-id">
-                                            <button type="button" class="link-button" aria-pressed=move || is_selected().to_string()
-                                                title="Show why the model predicted this"
-                                                on:click=move |_| selected.set(Some(this.clone()))>
-                                                {p.id.clone()}
-                                            </button>
-                                        </th>
-                                        <td>{class_title(&p.prediction)}</td>
-                                        <td>{percent(p.confidence)}</td>
-                                        <td>{prob("confirmed")}</td>
-                                        <td>{prob("candidate")}</td>
-                                        <td>{prob("false_positive")}</td>
-                                        {labelled.then(|| view! {
-                                            <td>{p.actual.as_deref().map(class_title).unwrap_or_default()}</td>
-                                            <td>{match p.correct { Some(true) => "yes", Some(false) => "no", None => "" }}</td>
-                                        })}
-                                        <td class="reasons"><ul>{reasons}</ul></td>
-                                    </tr>
-                                }
-                            }).collect::<Vec<_>>();
+                            let body = data
+                                .rows
+                                .into_iter()
+                                .map(|p| {
+                                    let prob = |c: &str| percent(p.probabilities.get(c).copied().unwrap_or(0.0));
+                                    let this = p.clone();
+                                    let id = StoredValue::new(p.id.clone());
+                                    let is_selected = move || {
+                                        selected
+                                            .with(|s| {
+                                                s.as_ref().map(|s| id.with_value(|id| &s.id == id)).unwrap_or(false)
+                                            })
+                                    };
+                                    let reasons = p
+                                        .reasons
+                                        .iter()
+                                        .map(|r| view! { <li>{r.text.clone()}</li> })
+                                        .collect::<Vec<_>>();
+                                    view! {
+                                        <tr class:wrong=p.correct == Some(false) class:selected=is_selected>
+                                            <th scope="row" class="object-id">
+                                                <button
+                                                    type="button"
+                                                    class="link-button"
+                                                    aria-pressed=move || is_selected().to_string()
+                                                    title="Show why the model predicted this"
+                                                    on:click=move |_| selected.set(Some(this.clone()))
+                                                >
+                                                    {p.id.clone()}
+                                                </button>
+                                            </th>
+                                            <td>{class_title(&p.prediction)}</td>
+                                            <td>{percent(p.confidence)}</td>
+                                            <td>{prob("confirmed")}</td>
+                                            <td>{prob("candidate")}</td>
+                                            <td>{prob("false_positive")}</td>
+                                            {labelled
+                                                .then(|| {
+                                                    view! {
+                                                        <td>
+                                                            {p.actual.as_deref().map(class_title).unwrap_or_default()}
+                                                        </td>
+                                                        <td>
+                                                            {match p.correct {
+                                                                Some(true) => "yes",
+                                                                Some(false) => "no",
+                                                                None => "",
+                                                            }}
+                                                        </td>
+                                                    }
+                                                })}
+                                            <td class="reasons">
+                                                <ul>{reasons}</ul>
+                                            </td>
+                                        </tr>
+                                    }
+                                })
+                                .collect::<Vec<_>>();
                             view! {
                                 <div class="table-scroll">
                                     <table class="predictions-table" data-testid="predictions-table">
-                                        <caption>{format!("Objects {}–{} of {}", count(first.min(data.total)), count(last), count(data.total))}</caption>
-                                        <thead><tr>{header()}<th scope="col">"Top reasons"</th></tr></thead>
+                                        <caption>
+                                            {format!(
+                                                "Objects {}–{} of {}",
+                                                count(first.min(data.total)),
+                                                count(last),
+                                                count(data.total),
+                                            )}
+                                        </caption>
+                                        <thead>
+                                            <tr>{header()}<th scope="col">"Top reasons"</th></tr>
+                                        </thead>
                                         <tbody>{body}</tbody>
                                     </table>
                                 </div>
                                 <nav class="pager" aria-label="Prediction pages">
-                                    <button type="button" disabled={data.page == 0} on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>
+                                    <button
+                                        type="button"
+                                        disabled=data.page == 0
+                                        on:click=move |_| page.update(|p| *p = p.saturating_sub(1))
+                                    >
                                         "← Previous"
                                     </button>
-                                    <span aria-live="polite" data-testid="page-status">{format!("Page {} of {}", data.page + 1, pages)}</span>
-                                    <button type="button" disabled={data.page + 1 >= pages} on:click=move |_| page.update(|p| *p += 1)>
+                                    <span aria-live="polite" data-testid="page-status">
+                                        {format!("Page {} of {}", data.page + 1, pages)}
+                                    </span>
+                                    <button type="button" disabled=data.page + 1>
+                                        = pages
+                                        on:click=move |_| page.update(|p| *p += 1)
+                                        >
                                         "Next →"
                                     </button>
                                 </nav>
                             }
-                            .into_any()
+                                .into_any()
                         }
                     }
                 })}

@@ -18,7 +18,9 @@ pub fn ProgressBar(#[prop(into)] percent: Signal<f64>, #[prop(into)] label: Sign
         <p class="progress-text">
             <span class="progress-percent">{move || format!("{}%", rounded())}</span>
             " "
-            <span class="progress-step" data-testid="progress-step">{move || label.get()}</span>
+            <span class="progress-step" data-testid="progress-step">
+                {move || label.get()}
+            </span>
         </p>
     }
 }

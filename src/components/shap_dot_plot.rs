@@ -48,7 +48,9 @@ pub fn ShapDotPlot(plot: DotPlot, space: String) -> impl IntoView {
                         .collect::<Vec<_>>();
                     view! {
                         <g>
-                            <text x=LEFT - 8.0 y=mid + 4.0 text-anchor="end" class="bar-label">{f.feature.clone()}</text>
+                            <text x=LEFT - 8.0 y=mid + 4.0 text-anchor="end" class="bar-label">
+                                {f.feature.clone()}
+                            </text>
                             <line x1=LEFT y1=mid x2=LEFT + WIDTH y2=mid class="row-line"></line>
                             {dots}
                         </g>
@@ -57,13 +59,26 @@ pub fn ShapDotPlot(plot: DotPlot, space: String) -> impl IntoView {
                 .collect::<Vec<_>>();
             let height = ROW * plot.features.len() as f64 + 36.0;
             view! {
-                <svg viewBox=format!("0 0 {} {height}", LEFT + WIDTH + 20.0) role="img"
-                    aria-label=format!("SHAP value against feature value for the {} most important features, class {}.", plot.features.len(), class_title(&chosen))>
+                <svg
+                    viewBox=format!("0 0 {} {height}", LEFT + WIDTH + 20.0)
+                    role="img"
+                    aria-label=format!(
+                        "SHAP value against feature value for the {} most important features, class {}.",
+                        plot.features.len(),
+                        class_title(&chosen),
+                    )
+                >
                     <line x1=x(0.0) y1=0 x2=x(0.0) y2=height - 30.0 class="zero-line"></line>
                     {rows}
-                    <text x=x(-max) y=height - 12.0 class="axis-label">{format!("{:.3}", -max)}</text>
-                    <text x=x(0.0) y=height - 12.0 text-anchor="middle" class="axis-label">"0"</text>
-                    <text x=x(max) y=height - 12.0 text-anchor="end" class="axis-label">{format!("{max:.3}")}</text>
+                    <text x=x(-max) y=height - 12.0 class="axis-label">
+                        {format!("{:.3}", -max)}
+                    </text>
+                    <text x=x(0.0) y=height - 12.0 text-anchor="middle" class="axis-label">
+                        "0"
+                    </text>
+                    <text x=x(max) y=height - 12.0 text-anchor="end" class="axis-label">
+                        {format!("{max:.3}")}
+                    </text>
                 </svg>
             }
         })
@@ -73,15 +88,26 @@ pub fn ShapDotPlot(plot: DotPlot, space: String) -> impl IntoView {
         <figure class="chart dots" data-testid="shap-dot-plot">
             <div class="field inline-field">
                 <label for="dot-class">"SHAP values for class"</label>
-                <select id="dot-class" prop:value=move || class.get() on:change=move |ev| class.set(event_target_value(&ev))>
+                <select
+                    id="dot-class"
+                    prop:value=move || class.get()
+                    on:change=move |ev| class.set(event_target_value(&ev))
+                >
                     <option value="confirmed">"Confirmed"</option>
                     <option value="candidate">"Candidate"</option>
                     <option value="false_positive">"False positive"</option>
                 </select>
             </div>
             {chart}
-            <p class="legend-line"><span class="ramp" aria-hidden="true"></span>" dot colour: the object's feature value, low (blue) to high (red); grey = missing"</p>
-            <figcaption>{format!("{objects} held-out objects (evenly spaced through the table); right of the centre line pushes toward the class, left away ({space} space).")}</figcaption>
+            <p class="legend-line">
+                <span class="ramp" aria-hidden="true"></span>
+                " dot colour: the object's feature value, low (blue) to high (red); grey = missing"
+            </p>
+            <figcaption>
+                {format!(
+                    "{objects} held-out objects (evenly spaced through the table); right of the centre line pushes toward the class, left away ({space} space).",
+                )}
+            </figcaption>
         </figure>
     }
 }

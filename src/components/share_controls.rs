@@ -35,18 +35,37 @@ pub fn ShareControls(training_id: String, access: ResultAccess) -> impl IntoView
     };
     view! {
         <section class="share" aria-labelledby="share-heading" data-testid="share">
-            <h2 id="share-heading" class="visually-hidden">"Sharing"</h2>
+            <h2 id="share-heading" class="visually-hidden">
+                "Sharing"
+            </h2>
             <label class="checkbox">
-                <input type="checkbox" data-testid="share-toggle" prop:checked=move || shared.get()
-                    on:change=move |ev| { shared.set(event_target_checked(&ev)); send(); }/>
+                <input
+                    type="checkbox"
+                    data-testid="share-toggle"
+                    prop:checked=move || shared.get()
+                    on:change=move |ev| {
+                        shared.set(event_target_checked(&ev));
+                        send();
+                    }
+                />
                 " Share this result with anyone who has its link"
             </label>
             <label class="checkbox">
-                <input type="checkbox" data-testid="share-rows" prop:checked=move || include_rows.get() prop:disabled=move || !shared.get()
-                    on:change=move |ev| { include_rows.set(event_target_checked(&ev)); send(); }/>
+                <input
+                    type="checkbox"
+                    data-testid="share-rows"
+                    prop:checked=move || include_rows.get()
+                    prop:disabled=move || !shared.get()
+                    on:change=move |ev| {
+                        include_rows.set(event_target_checked(&ev));
+                        send();
+                    }
+                />
                 " Include the per-object rows (values, labels, file names) and the model download"
             </label>
-            <p class="hint" role="status" data-testid="share-state">{state}</p>
+            <p class="hint" role="status" data-testid="share-state">
+                {state}
+            </p>
         </section>
     }
     .into_any()

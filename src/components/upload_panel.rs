@@ -57,10 +57,26 @@ impl UploadState {
     /// Sensible first choices after inspection; the user can change every one.
     fn guess(&self, inspection: &UploadInspection) {
         let columns = &inspection.columns;
-        let labelish = |n: &str| ["disp", "label", "status", "verdict", "class"].iter().any(|k| n.to_lowercase().contains(k));
-        let candidates: Vec<&str> = columns.iter().filter(|c| !c.numeric && (2..=12).contains(&c.distinct.len())).map(|c| c.name.as_str()).collect();
-        let label = candidates.iter().find(|n| labelish(n)).or(candidates.first()).map(|s| s.to_string()).unwrap_or_else(|| columns.first().map(|c| c.name.clone()).unwrap_or_default());
-        let find = |keys: &[&str]| columns.iter().find(|c| c.name != label && keys.iter().any(|k| c.name.to_lowercase().contains(k))).map(|c| c.name.clone()).unwrap_or_default();
+        let labelish =
+            |n: &str| ["disp", "label", "status", "verdict", "class"].iter().any(|k| n.to_lowercase().contains(k));
+        let candidates: Vec<&str> = columns
+            .iter()
+            .filter(|c| !c.numeric && (2..=12).contains(&c.distinct.len()))
+            .map(|c| c.name.as_str())
+            .collect();
+        let label = candidates
+            .iter()
+            .find(|n| labelish(n))
+            .or(candidates.first())
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| columns.first().map(|c| c.name.clone()).unwrap_or_default());
+        let find = |keys: &[&str]| {
+            columns
+                .iter()
+                .find(|c| c.name != label && keys.iter().any(|k| c.name.to_lowercase().contains(k)))
+                .map(|c| c.name.clone())
+                .unwrap_or_default()
+        };
         let id = find(&["name", "object", "id"]);
         let group = find(&["host", "star", "kepid", "tid"]);
         self.label_column.set(label.clone());
@@ -77,11 +93,17 @@ impl UploadState {
     }
 
     fn guess_labels(&self, inspection: &UploadInspection, label: &str) {
-        let values = inspection.columns.iter().find(|c| c.name == label).map(|c| c.distinct.clone()).unwrap_or_default();
-        self.label_values.set(values.into_iter().map(|v| {
-            let class = guess_class(&v);
-            (v, class.to_string())
-        }).collect());
+        let values =
+            inspection.columns.iter().find(|c| c.name == label).map(|c| c.distinct.clone()).unwrap_or_default();
+        self.label_values.set(
+            values
+                .into_iter()
+                .map(|v| {
+                    let class = guess_class(&v);
+                    (v, class.to_string())
+                })
+                .collect(),
+        );
     }
 }
 
@@ -132,24 +154,58 @@ pub fn UploadPanel(state: UploadState) -> impl IntoView {
         <div class="upload-panel" data-testid="upload-panel">
             <div class="field">
                 <label for="train-file">"Training table (CSV, UTF-8)"</label>
-                <input id="train-file" name="train_file" type="file" accept=".csv,text/csv" aria-describedby="train-file-help" on:change=on_train/>
-                <p class="field-help" id="train-file-help">"The archive's own KOI, TOI or K2 export is recognised as is; any other table is mapped below. Without a test table, this one is split by star like the NASA tables."</p>
+                <input
+                    id="train-file"
+                    name="train_file"
+                    type="file"
+                    accept=".csv,text/csv"
+                    aria-describedby="train-file-help"
+                    on:change=on_train
+                />
+                <p class="field-help" id="train-file-help">
+                    "The archive's own KOI, TOI or K2 export is recognised as is; any other table is mapped below. Without a test table, this one is split by star like the NASA tables."
+                </p>
             </div>
             <div class="field">
                 <label for="test-file">"Test table (optional)"</label>
-                <input id="test-file" name="test_file" type="file" accept=".csv,text/csv" on:change=on_test/>
+                <input id="test-file" name="test_file" type="file" accept=".csv,text/csv" on:change=on_test />
             </div>
-            <p class="form-error" role="alert" data-testid="upload-error">{move || state.error.get()}</p>
-            {move || state.inspecting.get().then(|| view! { <p class="loading" role="status">"Reading the table…"</p> })}
-            {move || state.inspection.get().map(|inspection| match inspection.detected.clone() {
-                Some(mission) => view! {
-                    <p class="recognised" role="status" data-testid="recognised">
-                        {format!("Recognised: {} ({} rows) is the archive's {} export; its labels and leak-free features are used as for the bundled table.",
-                            inspection.file, inspection.rows, mission_name(&mission))}
-                    </p>
-                }.into_any(),
-                None => view! { <MappingForm state inspection/> }.into_any(),
-            })}
+            <p class="form-error" role="alert" data-testid="upload-error">
+                {move || state.error.get()}
+            </p>
+            {move || {
+                state
+                    .inspecting
+                    .get()
+                    .then(|| {
+                        view! {
+                            <p class="loading" role="status">
+                                "Reading the table…"
+                            </p>
+                        }
+                    })
+            }}
+            {move || {
+                state
+                    .inspection
+                    .get()
+                    .map(|inspection| match inspection.detected.clone() {
+                        Some(mission) => {
+                            view! {
+                                <p class="recognised" role="status" data-testid="recognised">
+                                    {format!(
+                                        "Recognised: {} ({} rows) is the archive's {} export; its labels and leak-free features are used as for the bundled table.",
+                                        inspection.file,
+                                        inspection.rows,
+                                        mission_name(&mission),
+                                    )}
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        None => view! { <MappingForm state inspection /> }.into_any(),
+                    })
+            }}
         </div>
     }
 }
@@ -168,12 +224,26 @@ fn MappingForm(state: UploadState, inspection: UploadInspection) -> impl IntoVie
     let options = move |with_none: bool, selected: RwSignal<String>| {
         let mut list: Vec<AnyView> = Vec::new();
         if with_none {
-            list.push(view! { <option value="" selected=move || selected.get().is_empty()>"(none)"</option> }.into_any());
+            list.push(
+                view! {
+                    <option value="" selected=move || selected.get().is_empty()>
+                        "(none)"
+                    </option>
+                }
+                .into_any(),
+            );
         }
         columns.with_value(|cols| {
             for c in cols {
                 let (value, mine, text) = (c.name.clone(), c.name.clone(), c.name.clone());
-                list.push(view! { <option value=value selected=move || selected.get() == mine>{text}</option> }.into_any());
+                list.push(
+                    view! {
+                        <option value=value selected=move || selected.get() == mine>
+                            {text}
+                        </option>
+                    }
+                    .into_any(),
+                );
             }
         });
         list
@@ -187,52 +257,87 @@ fn MappingForm(state: UploadState, inspection: UploadInspection) -> impl IntoVie
         }
     };
     let value_rows = move || {
-        state.label_values.get().into_iter().enumerate().map(|(i, (value, class))| {
-            let id = format!("label-value-{i}");
-            let key = value.clone();
-            view! {
-                <div class="field inline-field">
-                    <label for=id.clone()>{format!("'{value}' means")}</label>
-                    <select id=id on:change=move |ev| {
-                        let chosen = event_target_value(&ev);
-                        state.label_values.update(|m| { m.insert(key.clone(), chosen); });
-                    }>
-                        <option value="" selected=class.is_empty()>"(leave these rows out)"</option>
-                        {CLASSES.iter().map(|c| view! { <option value=*c selected=class == *c>{class_title(c)}</option> }).collect::<Vec<_>>()}
-                    </select>
-                </div>
-            }
-        }).collect::<Vec<_>>()
+        state
+            .label_values
+            .get()
+            .into_iter()
+            .enumerate()
+            .map(|(i, (value, class))| {
+                let id = format!("label-value-{i}");
+                let key = value.clone();
+                view! {
+                    <div class="field inline-field">
+                        <label for=id.clone()>{format!("'{value}' means")}</label>
+                        <select
+                            id=id
+                            on:change=move |ev| {
+                                let chosen = event_target_value(&ev);
+                                state
+                                    .label_values
+                                    .update(|m| {
+                                        m.insert(key.clone(), chosen);
+                                    });
+                            }
+                        >
+                            <option value="" selected=class.is_empty()>
+                                "(leave these rows out)"
+                            </option>
+                            {CLASSES
+                                .iter()
+                                .map(|c| {
+                                    view! {
+                                        <option value=*c selected=class == *c>
+                                            {class_title(c)}
+                                        </option>
+                                    }
+                                })
+                                .collect::<Vec<_>>()}
+                        </select>
+                    </div>
+                }
+            })
+            .collect::<Vec<_>>()
     };
     let feature_boxes = move || {
         let label = state.label_column.get();
         columns.with_value(|cols| {
-            cols.iter().filter(|c| c.name != label).map(|c| {
-                let name = c.name.clone();
-                let (checked_name, toggle_name) = (name.clone(), name.clone());
-                let id = format!("feature-{name}");
-                let for_id = id.clone();
-                let detail = match (&c.leak, c.numeric) {
-                    (Some(why), _) => format!("leaks the label: {why}"),
-                    (None, true) => format!("numeric, {:.0} % missing", c.missing_rate * 100.0),
-                    (None, false) => format!("text, e.g. {}", c.sample.first().cloned().unwrap_or_default()),
-                };
-                view! {
-                    <label class="feature-choice" class:leak=c.leak.is_some() for=for_id>
-                        <input type="checkbox" id=id disabled=!c.numeric
-                            prop:checked=move || state.features.with(|f| f.contains(&checked_name))
-                            on:change=move |ev| {
-                                let on = event_target_checked(&ev);
-                                state.features.update(|f| {
-                                    f.retain(|x| *x != toggle_name);
-                                    if on { f.push(toggle_name.clone()); }
-                                });
-                            }/>
-                        <span>{name}</span>
-                        <span class="choice-detail">{detail}</span>
-                    </label>
-                }
-            }).collect::<Vec<_>>()
+            cols.iter()
+                .filter(|c| c.name != label)
+                .map(|c| {
+                    let name = c.name.clone();
+                    let (checked_name, toggle_name) = (name.clone(), name.clone());
+                    let id = format!("feature-{name}");
+                    let for_id = id.clone();
+                    let detail = match (&c.leak, c.numeric) {
+                        (Some(why), _) => format!("leaks the label: {why}"),
+                        (None, true) => format!("numeric, {:.0} % missing", c.missing_rate * 100.0),
+                        (None, false) => format!("text, e.g. {}", c.sample.first().cloned().unwrap_or_default()),
+                    };
+                    view! {
+                        <label class="feature-choice" class:leak=c.leak.is_some() for=for_id>
+                            <input
+                                type="checkbox"
+                                id=id
+                                disabled=!c.numeric
+                                prop:checked=move || { state.features.with(|f| f.contains(&checked_name)) }
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    state
+                                        .features
+                                        .update(|f| {
+                                            f.retain(|x| *x != toggle_name);
+                                            if on {
+                                                f.push(toggle_name.clone());
+                                            }
+                                        });
+                                }
+                            />
+                            <span>{name}</span>
+                            <span class="choice-detail">{detail}</span>
+                        </label>
+                    }
+                })
+                .collect::<Vec<_>>()
         })
     };
     view! {
@@ -240,16 +345,22 @@ fn MappingForm(state: UploadState, inspection: UploadInspection) -> impl IntoVie
             <legend>{format!("Map the columns of {} ({} rows)", inspection.file, inspection.rows)}</legend>
             <div class="field">
                 <label for="label-column">"Label column"</label>
-                <select id="label-column" on:change=on_label>{options(false, state.label_column)}</select>
+                <select id="label-column" on:change=on_label>
+                    {options(false, state.label_column)}
+                </select>
             </div>
             {value_rows}
             <div class="field">
                 <label for="id-column">"Object name column"</label>
-                <select id="id-column" on:change=move |ev| state.id_column.set(event_target_value(&ev))>{options(true, state.id_column)}</select>
+                <select id="id-column" on:change=move |ev| state.id_column.set(event_target_value(&ev))>
+                    {options(true, state.id_column)}
+                </select>
             </div>
             <div class="field">
                 <label for="group-column">"Host star column (keeps a star's objects on one side of the split)"</label>
-                <select id="group-column" on:change=move |ev| state.group_column.set(event_target_value(&ev))>{options(true, state.group_column)}</select>
+                <select id="group-column" on:change=move |ev| state.group_column.set(event_target_value(&ev))>
+                    {options(true, state.group_column)}
+                </select>
             </div>
             <fieldset class="features">
                 <legend>"Feature columns"</legend>

@@ -57,10 +57,10 @@ impl CsvTable {
 
     /// The cells of one column as optional strings (`None` = empty cell).
     pub fn text_column(&self, name: &str) -> Result<Vec<Option<String>>> {
-        let column = self.frame.column(name).map_err(|_| MlError::MissingColumn {
-            file: self.file_label.clone(),
-            column: name.to_string(),
-        })?;
+        let column = self
+            .frame
+            .column(name)
+            .map_err(|_| MlError::MissingColumn { file: self.file_label.clone(), column: name.to_string() })?;
         let values = column
             .str()
             .map_err(|e| MlError::Csv { file: self.file_label.clone(), reason: e.to_string() })?

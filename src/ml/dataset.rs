@@ -39,7 +39,12 @@ impl LabelledDataset {
 
     /// The mission's rows, labels, ids and stars, with features `names` read from `columns`
     /// (`None`: a feature the table does not have, all missing).
-    pub fn from_mission_columns(table: &CsvTable, mission: Mission, names: &[String], columns: &[Option<&str>]) -> Result<LabelledDataset> {
+    pub fn from_mission_columns(
+        table: &CsvTable,
+        mission: Mission,
+        names: &[String],
+        columns: &[Option<&str>],
+    ) -> Result<LabelledDataset> {
         let keep: Vec<bool> = match mission.row_filter() {
             Some(filter) => table
                 .text_column(filter.column)?
@@ -71,7 +76,8 @@ impl LabelledDataset {
         let groups = pick(mission.group_column())?;
 
         let x = numeric_matrix(table, columns, &kept)?;
-        let feature_descriptions = columns.iter().map(|c| c.and_then(|c| table.descriptions.get(c).cloned()).unwrap_or_default()).collect();
+        let feature_descriptions =
+            columns.iter().map(|c| c.and_then(|c| table.descriptions.get(c).cloned()).unwrap_or_default()).collect();
         let feature_names = names.to_vec();
 
         Ok(LabelledDataset {
@@ -132,14 +138,13 @@ fn numeric_matrix(table: &CsvTable, columns: &[Option<&str>], rows: &[usize]) ->
         let cells = table.text_column(column)?;
         for (i, &row) in rows.iter().enumerate() {
             if let Some(text) = cells[row].as_deref() {
-                let value: f64 = text.trim().parse().ok().filter(|v: &f64| v.is_finite()).ok_or_else(|| {
-                    MlError::NotNumeric {
+                let value: f64 =
+                    text.trim().parse().ok().filter(|v: &f64| v.is_finite()).ok_or_else(|| MlError::NotNumeric {
                         file: table.file_label.clone(),
                         column: column.to_string(),
                         row: table.line_of_row(row),
                         value: text.to_string(),
-                    }
-                })?;
+                    })?;
                 x[[i, j]] = value;
             }
         }

@@ -111,7 +111,8 @@ pub fn read_labelled_rows(file: &TableFile, columns: Option<&ColumnChoice>) -> R
     }
     let counts = count_classes(labelled.iter().filter_map(|&i| all.labels[i]));
     if counts.iter().filter(|&&c| c >= MIN_ROWS_PER_CLASS).count() < 2 {
-        let listed: Vec<String> = ClassLabel::ALL.iter().zip(counts).map(|(c, n)| format!("{} {n}", c.as_str())).collect();
+        let listed: Vec<String> =
+            ClassLabel::ALL.iter().zip(counts).map(|(c, n)| format!("{} {n}", c.as_str())).collect();
         return Err(invalid(format!(
             "fine-tuning needs at least {MIN_ROWS_PER_CLASS} labelled rows in each of at least two classes; the file has {}",
             listed.join(", ")
@@ -123,7 +124,9 @@ pub fn read_labelled_rows(file: &TableFile, columns: Option<&ColumnChoice>) -> R
 fn booster(model: &TrainedModel) -> Result<&GradientBoosting> {
     match model {
         TrainedModel::GradientBoosting(b) => Ok(b),
-        _ => Err(MlError::Training("only a gradient-boosted model can be fine-tuned by continuing its boosting".into())),
+        _ => {
+            Err(MlError::Training("only a gradient-boosted model can be fine-tuned by continuing its boosting".into()))
+        }
     }
 }
 
@@ -143,7 +146,8 @@ pub fn run(base: &PretrainedModel, config: &FineTuneConfig, sink: &dyn ProgressS
     let split = grouped_stratified_split(&labels, &rows.groups, config.test_fraction, config.seed)?;
     let train = rows.select(&split.train);
     // Held-out rows the shipped model learned from would flatter "before": left out.
-    let (test_rows, seen): (Vec<usize>, Vec<usize>) = split.test.iter().partition(|&&i| !base.learned_from(rows.missions[i], &rows.ids[i]));
+    let (test_rows, seen): (Vec<usize>, Vec<usize>) =
+        split.test.iter().partition(|&&i| !base.learned_from(rows.missions[i], &rows.ids[i]));
     if test_rows.is_empty() {
         return Err(MlError::Training(format!(
             "every held-out row of {name} is an object the pretrained model learned from, so no fair before/after is possible; use a larger test fraction or another seed"
@@ -160,7 +164,8 @@ pub fn run(base: &PretrainedModel, config: &FineTuneConfig, sink: &dyn ProgressS
     let fit_slice = ProgressSlice { sink, start: 0.06, end: 0.75 };
     fit_slice.report(0.0, &format!("Continuing boosting from the pretrained model on {} rows", y_train.len()));
     let started = Instant::now();
-    let tuned_booster = GradientBoosting::fit_from(base_booster, &config.params, &x_train, &y_train, config.seed, &fit_slice)?;
+    let tuned_booster =
+        GradientBoosting::fit_from(base_booster, &config.params, &x_train, &y_train, config.seed, &fit_slice)?;
     let fit_seconds = started.elapsed().as_secs_f64();
     let added_trees = tuned_booster.trees.len() - base_booster.trees.len();
     let mut tuned = PretrainedModel { model: TrainedModel::GradientBoosting(tuned_booster), ..base.clone() };
@@ -173,7 +178,12 @@ pub fn run(base: &PretrainedModel, config: &FineTuneConfig, sink: &dyn ProgressS
     let after = tuned.predict_proba_per_row(&test.x, &test.missions);
     let predict_ms = started.elapsed().as_secs_f64() * 1000.0;
     let before = base.predict_proba_per_row(&test.x, &test.missions);
-    let mut comparisons = vec![BeforeAfter { on: "your table".into(), objects: y_test.len(), before: scores(&y_test, &before), after: scores(&y_test, &after) }];
+    let mut comparisons = vec![BeforeAfter {
+        on: "your table".into(),
+        objects: y_test.len(),
+        before: scores(&y_test, &before),
+        after: scores(&y_test, &after),
+    }];
 
     sink.report(0.8, "Scoring both models on NASA's held-out objects");
     let (nasa, nasa_objects_left_out) = nasa_comparisons(base, &tuned, &config.data_dir)?;
@@ -181,7 +191,14 @@ pub fn run(base: &PretrainedModel, config: &FineTuneConfig, sink: &dyn ProgressS
     tuned.scores = nasa
         .iter()
         .filter(|c| Mission::from_id(&c.on).is_some())
-        .map(|c| MissionScore { mission: c.on.clone(), test_objects: c.objects, accuracy: c.after.accuracy, macro_f1: c.after.macro_f1, roc_auc: c.after.roc_auc, log_loss: c.after.log_loss })
+        .map(|c| MissionScore {
+            mission: c.on.clone(),
+            test_objects: c.objects,
+            accuracy: c.after.accuracy,
+            macro_f1: c.after.macro_f1,
+            roc_auc: c.after.roc_auc,
+            log_loss: c.after.log_loss,
+        })
         .collect();
     comparisons.extend(nasa);
     check()?;
@@ -195,7 +212,9 @@ pub fn run(base: &PretrainedModel, config: &FineTuneConfig, sink: &dyn ProgressS
     check()?;
 
     let metrics = evaluate(&y_test, &after);
-    let predictions = (0..y_test.len()).map(|i| HeldOutPrediction { id: test.ids[i].clone(), actual: Some(y_test[i]), probabilities: after[i] }).collect();
+    let predictions = (0..y_test.len())
+        .map(|i| HeldOutPrediction { id: test.ids[i].clone(), actual: Some(y_test[i]), probabilities: after[i] })
+        .collect();
     let mut feature_descriptions = harmonised::feature_descriptions();
     if tuned.features.len() > feature_descriptions.len() {
         feature_descriptions.push("Mission (0 Kepler, 1 TESS, 2 K2)".into());
@@ -218,7 +237,11 @@ pub fn run(base: &PretrainedModel, config: &FineTuneConfig, sink: &dyn ProgressS
         train_class_counts: count_classes(y_train.iter().copied()),
         fit_seconds,
         predict_ms,
-        model_summary: format!("{} trees of the pretrained model + {added_trees} new ({} rounds)", base_booster.trees.len(), config.params.n_rounds),
+        model_summary: format!(
+            "{} trees of the pretrained model + {added_trees} new ({} rounds)",
+            base_booster.trees.len(),
+            config.params.n_rounds
+        ),
         model: tuned.model.clone(),
         cross_validation: None,
         shift: None,
@@ -236,27 +259,43 @@ pub fn run(base: &PretrainedModel, config: &FineTuneConfig, sink: &dyn ProgressS
 
 /// Both models on each mission's held-out part (the objects the shipped model never learned
 /// from), minus those the fine-tuning learned from; then the three pooled.
-fn nasa_comparisons(base: &PretrainedModel, tuned: &PretrainedModel, data_dir: &Path) -> Result<(Vec<BeforeAfter>, usize)> {
+fn nasa_comparisons(
+    base: &PretrainedModel,
+    tuned: &PretrainedModel,
+    data_dir: &Path,
+) -> Result<(Vec<BeforeAfter>, usize)> {
     let mut out = Vec::new();
     let mut left_out = 0;
     let (mut y_all, mut before_all, mut after_all) = (Vec::new(), Vec::new(), Vec::new());
     for mission in Mission::ALL {
         let data = harmonised::load(mission, data_dir)?;
-        let held_out: Vec<usize> = (0..data.ids.len()).filter(|&i| !base.was_trained_on(mission, &data.ids[i])).collect();
-        let kept: Vec<usize> = held_out.iter().copied().filter(|&i| !tuned.was_trained_on(mission, &data.ids[i])).collect();
+        let held_out: Vec<usize> =
+            (0..data.ids.len()).filter(|&i| !base.was_trained_on(mission, &data.ids[i])).collect();
+        let kept: Vec<usize> =
+            held_out.iter().copied().filter(|&i| !tuned.was_trained_on(mission, &data.ids[i])).collect();
         left_out += held_out.len() - kept.len();
         if kept.is_empty() {
             continue;
         }
         let (x, y) = data.rows(&kept);
         let (before, after) = (base.predict_proba(&x, Some(mission)), tuned.predict_proba(&x, Some(mission)));
-        out.push(BeforeAfter { on: mission.id().into(), objects: y.len(), before: scores(&y, &before), after: scores(&y, &after) });
+        out.push(BeforeAfter {
+            on: mission.id().into(),
+            objects: y.len(),
+            before: scores(&y, &before),
+            after: scores(&y, &after),
+        });
         y_all.extend(y);
         before_all.extend(before);
         after_all.extend(after);
     }
     if !y_all.is_empty() {
-        out.push(BeforeAfter { on: "nasa".into(), objects: y_all.len(), before: scores(&y_all, &before_all), after: scores(&y_all, &after_all) });
+        out.push(BeforeAfter {
+            on: "nasa".into(),
+            objects: y_all.len(),
+            before: scores(&y_all, &before_all),
+            after: scores(&y_all, &after_all),
+        });
     }
     Ok((out, left_out))
 }
@@ -282,21 +321,37 @@ mod tests {
     #[test]
     fn fine_tuning_on_the_k2_export_compares_both_models_on_the_same_objects() {
         let base = crate::ml::pretrained::load(&root().join(crate::ml::pretrained::FILE)).unwrap();
-        let config = FineTuneConfig { file: TableFile::read(&root().join("data/k2pandc.csv")).unwrap(), columns: None, params: params(20), seed: 7, test_fraction: 0.2, data_dir: root().join("data") };
+        let config = FineTuneConfig {
+            file: TableFile::read(&root().join("data/k2pandc.csv")).unwrap(),
+            columns: None,
+            params: params(20),
+            seed: 7,
+            test_fraction: 0.2,
+            data_dir: root().join("data"),
+        };
         let outcome = run(&base, &config, &SilentProgress).unwrap();
         let f = outcome.fine_tune.as_ref().unwrap();
         let on: Vec<&str> = f.comparisons.iter().map(|c| c.on.as_str()).collect();
         assert_eq!(on, ["your table", "kepler", "tess", "k2", "nasa"]);
-        assert!(f.user_rows_left_out > 0 && f.nasa_objects_left_out > 0, "seed 7 splits K2 differently from the shipped model's seed 42");
+        assert!(
+            f.user_rows_left_out > 0 && f.nasa_objects_left_out > 0,
+            "seed 7 splits K2 differently from the shipped model's seed 42"
+        );
         let k2 = &f.comparisons[3];
-        assert_eq!(k2.objects + f.nasa_objects_left_out, base.scores.iter().find(|s| s.mission == "k2").unwrap().test_objects);
+        assert_eq!(
+            k2.objects + f.nasa_objects_left_out,
+            base.scores.iter().find(|s| s.mission == "k2").unwrap().test_objects
+        );
         // Kepler and TESS held-out parts are untouched by a K2 file: "before" is the model card's figure.
         let kepler = base.scores.iter().find(|s| s.mission == "kepler").unwrap();
         assert_eq!(f.comparisons[1].objects, kepler.test_objects);
         assert!((f.comparisons[1].before.macro_f1 - kepler.macro_f1).abs() < 1e-12);
         // The held-out rows of the result are the user's comparison's objects, none of them learned from.
         assert_eq!(outcome.predictions.len(), f.comparisons[0].objects);
-        assert!(outcome.predictions.iter().all(|p| !base.was_trained_on(Mission::K2, &p.id) && !f.model.was_trained_on(Mission::K2, &p.id)));
+        assert!(outcome
+            .predictions
+            .iter()
+            .all(|p| !base.was_trained_on(Mission::K2, &p.id) && !f.model.was_trained_on(Mission::K2, &p.id)));
         assert_eq!(f.added_trees, 20 * 3);
         assert!(f.model.train_ids[2].len() > base.train_ids[2].len());
         // The result's metrics are the fine-tuned model's on the user's held-out rows.
@@ -307,11 +362,18 @@ mod tests {
     fn a_file_without_enough_labelled_rows_is_refused_with_the_counts() {
         let mut csv = String::from("id,period,depth,label\n");
         for i in 0..30 {
-            csv.push_str(&format!("obj{i},{},{},{}\n", 1.0 + i as f64, 100.0 * i as f64, if i < 25 { "confirmed" } else { "false_positive" }));
+            csv.push_str(&format!(
+                "obj{i},{},{},{}\n",
+                1.0 + i as f64,
+                100.0 * i as f64,
+                if i < 25 { "confirmed" } else { "false_positive" }
+            ));
         }
         let error = read_labelled_rows(&TableFile::new("mine.csv", csv.into_bytes()), None).unwrap_err().to_string();
         assert!(error.contains("mine.csv") && error.contains("confirmed 25, candidate 0, false_positive 5"), "{error}");
-        let error = read_labelled_rows(&TableFile::new("mine.csv", b"id,period,depth\nobj1,1.0,100\n".to_vec()), None).unwrap_err().to_string();
+        let error = read_labelled_rows(&TableFile::new("mine.csv", b"id,period,depth\nobj1,1.0,100\n".to_vec()), None)
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("no row has a label"), "{error}");
     }
 }

@@ -28,28 +28,100 @@ impl HarmonisedFeature {
     }
 }
 
-const fn f(name: &'static str, description: &'static str, unit: &'static str, typical: (f64, f64), columns: [Option<&'static str>; 3]) -> HarmonisedFeature {
+const fn f(
+    name: &'static str,
+    description: &'static str,
+    unit: &'static str,
+    typical: (f64, f64),
+    columns: [Option<&'static str>; 3],
+) -> HarmonisedFeature {
     HarmonisedFeature { name, description, unit, typical, columns }
 }
 
 pub const FEATURES: &[HarmonisedFeature] = &[
     f("period", "Orbital period", "days", (0.5, 400.0), [Some("koi_period"), Some("pl_orbper"), Some("pl_orbper")]),
-    f("period_err", "Orbital period uncertainty (upper)", "days", (1e-6, 0.01), [Some("koi_period_err1"), Some("pl_orbpererr1"), Some("pl_orbpererr1")]),
+    f(
+        "period_err",
+        "Orbital period uncertainty (upper)",
+        "days",
+        (1e-6, 0.01),
+        [Some("koi_period_err1"), Some("pl_orbpererr1"), Some("pl_orbpererr1")],
+    ),
     f("duration", "Transit duration", "hours", (1.0, 15.0), [Some("koi_duration"), Some("pl_trandurh"), None]),
-    f("duration_err", "Transit duration uncertainty (upper)", "hours", (0.01, 1.0), [Some("koi_duration_err1"), Some("pl_trandurherr1"), None]),
+    f(
+        "duration_err",
+        "Transit duration uncertainty (upper)",
+        "hours",
+        (0.01, 1.0),
+        [Some("koi_duration_err1"), Some("pl_trandurherr1"), None],
+    ),
     f("depth", "Transit depth", "ppm", (50.0, 20000.0), [Some("koi_depth"), Some("pl_trandep"), None]),
-    f("depth_err", "Transit depth uncertainty (upper)", "ppm", (1.0, 500.0), [Some("koi_depth_err1"), Some("pl_trandeperr1"), None]),
-    f("planet_radius", "Planet radius", "Earth radii", (0.5, 30.0), [Some("koi_prad"), Some("pl_rade"), Some("pl_rade")]),
-    f("planet_radius_err", "Planet radius uncertainty (upper)", "Earth radii", (0.05, 5.0), [Some("koi_prad_err1"), Some("pl_radeerr1"), Some("pl_radeerr1")]),
-    f("equilibrium_temp", "Planet equilibrium temperature", "K", (300.0, 2500.0), [Some("koi_teq"), Some("pl_eqt"), None]),
+    f(
+        "depth_err",
+        "Transit depth uncertainty (upper)",
+        "ppm",
+        (1.0, 500.0),
+        [Some("koi_depth_err1"), Some("pl_trandeperr1"), None],
+    ),
+    f(
+        "planet_radius",
+        "Planet radius",
+        "Earth radii",
+        (0.5, 30.0),
+        [Some("koi_prad"), Some("pl_rade"), Some("pl_rade")],
+    ),
+    f(
+        "planet_radius_err",
+        "Planet radius uncertainty (upper)",
+        "Earth radii",
+        (0.05, 5.0),
+        [Some("koi_prad_err1"), Some("pl_radeerr1"), Some("pl_radeerr1")],
+    ),
+    f(
+        "equilibrium_temp",
+        "Planet equilibrium temperature",
+        "K",
+        (300.0, 2500.0),
+        [Some("koi_teq"), Some("pl_eqt"), None],
+    ),
     f("insolation", "Insolation flux", "Earth flux", (1.0, 5000.0), [Some("koi_insol"), Some("pl_insol"), None]),
-    f("star_teff", "Stellar effective temperature", "K", (3500.0, 7000.0), [Some("koi_steff"), Some("st_teff"), Some("st_teff")]),
-    f("star_teff_err", "Stellar effective temperature uncertainty (upper)", "K", (50.0, 300.0), [Some("koi_steff_err1"), Some("st_tefferr1"), Some("st_tefferr1")]),
-    f("star_logg", "Stellar surface gravity", "log10(cm/s²)", (3.5, 5.0), [Some("koi_slogg"), Some("st_logg"), Some("st_logg")]),
+    f(
+        "star_teff",
+        "Stellar effective temperature",
+        "K",
+        (3500.0, 7000.0),
+        [Some("koi_steff"), Some("st_teff"), Some("st_teff")],
+    ),
+    f(
+        "star_teff_err",
+        "Stellar effective temperature uncertainty (upper)",
+        "K",
+        (50.0, 300.0),
+        [Some("koi_steff_err1"), Some("st_tefferr1"), Some("st_tefferr1")],
+    ),
+    f(
+        "star_logg",
+        "Stellar surface gravity",
+        "log10(cm/s²)",
+        (3.5, 5.0),
+        [Some("koi_slogg"), Some("st_logg"), Some("st_logg")],
+    ),
     f("star_radius", "Stellar radius", "Solar radii", (0.5, 3.0), [Some("koi_srad"), Some("st_rad"), Some("st_rad")]),
-    f("star_radius_err", "Stellar radius uncertainty (upper)", "Solar radii", (0.01, 0.5), [Some("koi_srad_err1"), Some("st_raderr1"), Some("st_raderr1")]),
+    f(
+        "star_radius_err",
+        "Stellar radius uncertainty (upper)",
+        "Solar radii",
+        (0.01, 0.5),
+        [Some("koi_srad_err1"), Some("st_raderr1"), Some("st_raderr1")],
+    ),
     // Each survey's own band: Kepler's, TESS's, and V for K2 (its table has no Kepler magnitude).
-    f("magnitude", "Brightness of the star in the survey's band (Kepler, TESS, V for K2)", "mag", (8.0, 16.0), [Some("koi_kepmag"), Some("st_tmag"), Some("sy_vmag")]),
+    f(
+        "magnitude",
+        "Brightness of the star in the survey's band (Kepler, TESS, V for K2)",
+        "mag",
+        (8.0, 16.0),
+        [Some("koi_kepmag"), Some("st_tmag"), Some("sy_vmag")],
+    ),
 ];
 
 /// The features' names, in order.
@@ -86,7 +158,11 @@ mod tests {
         for mission in Mission::ALL {
             for feature in FEATURES {
                 if let Some(column) = feature.column(mission) {
-                    assert!(!mission.excluded_columns().iter().any(|(c, _)| *c == column), "{} uses excluded {column}", mission.id());
+                    assert!(
+                        !mission.excluded_columns().iter().any(|(c, _)| *c == column),
+                        "{} uses excluded {column}",
+                        mission.id()
+                    );
                 }
             }
         }
@@ -102,7 +178,12 @@ mod tests {
             assert_eq!(h.x.ncols(), FEATURES.len());
             // Period is present for (nearly) every object of every mission.
             let period_present = h.x.column(0).iter().filter(|v| v.is_finite()).count();
-            assert!(period_present * 100 >= h.len() * 95, "{}: period for {period_present} of {}", mission.id(), h.len());
+            assert!(
+                period_present * 100 >= h.len() * 95,
+                "{}: period for {period_present} of {}",
+                mission.id(),
+                h.len()
+            );
         }
     }
 }

@@ -80,18 +80,28 @@ pub fn evaluate(actual: &[ClassLabel], probabilities: &[[f64; K]]) -> Metrics {
 
 /// The ROC curve of `class` against the rest: one point per distinct score threshold
 /// (ties move together), thinned to at most about `max_points` points for drawing.
-pub fn roc_curve(actual: &[ClassLabel], probabilities: &[[f64; K]], class: usize, max_points: usize) -> Vec<(f64, f64)> {
+pub fn roc_curve(
+    actual: &[ClassLabel],
+    probabilities: &[[f64; K]],
+    class: usize,
+    max_points: usize,
+) -> Vec<(f64, f64)> {
     let positives = actual.iter().filter(|a| a.index() == class).count() as f64;
     let negatives = actual.len() as f64 - positives;
     if positives == 0.0 || negatives == 0.0 {
         return Vec::new();
     }
-    let mut scored: Vec<(f64, bool)> = actual.iter().zip(probabilities).map(|(a, p)| (p[class], a.index() == class)).collect();
+    let mut scored: Vec<(f64, bool)> =
+        actual.iter().zip(probabilities).map(|(a, p)| (p[class], a.index() == class)).collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     let mut points = vec![(0.0, 0.0)];
     let (mut tp, mut fp) = (0.0, 0.0);
     for (i, &(score, positive)) in scored.iter().enumerate() {
-        if positive { tp += 1.0 } else { fp += 1.0 }
+        if positive {
+            tp += 1.0
+        } else {
+            fp += 1.0
+        }
         if i + 1 == scored.len() || scored[i + 1].0 != score {
             points.push((fp / negatives, tp / positives));
         }
@@ -124,7 +134,11 @@ pub fn argmax(p: &[f64; K]) -> ClassLabel {
 }
 
 fn ratio(num: f64, den: f64) -> f64 {
-    if den == 0.0 { 0.0 } else { num / den }
+    if den == 0.0 {
+        0.0
+    } else {
+        num / den
+    }
 }
 
 /// Area under the ROC curve of "class c vs the rest", by the rank statistic with ties

@@ -8,12 +8,15 @@ use super::dataset::{count_classes, LabelledDataset};
 use super::error::{MlError, Result};
 use super::explain::{explain, Explanations};
 use super::metrics::{evaluate, Metrics};
-use super::models::{ModelKind, ModelParams, TrainedModel};
 use super::models::cost::{check_budget, process_budget_mb, DataShape, TrainingCost};
+use super::models::{ModelKind, ModelParams, TrainedModel};
 use super::progress::{ProgressSink, ProgressSlice, SilentProgress};
-use super::split::{assign_folds, grouped_stratified_split, split_by_ids, TrainTestSplit};
-use super::upload::{check_test_columns, dataset_from_upload, lacks_labels, test_label_columns, unlabelled_rows, ColumnMapping, TableFile, UnlabelledRows};
 use super::shift::{feature_shifts, FeatureShift};
+use super::split::{assign_folds, grouped_stratified_split, split_by_ids, TrainTestSplit};
+use super::upload::{
+    check_test_columns, dataset_from_upload, lacks_labels, test_label_columns, unlabelled_rows, ColumnMapping,
+    TableFile, UnlabelledRows,
+};
 use super::{harmonised, ClassLabel, Mission};
 
 const K: usize = ClassLabel::COUNT;
@@ -63,7 +66,8 @@ pub fn check_training(config: &TrainingConfig) -> Result<TrainingCost> {
     if let Some(job) = &config.fine_tune {
         let (objects, _) = super::fine_tune::read_labelled_rows(&job.config.file, job.config.columns.as_ref())?;
         let rows = objects.x.nrows();
-        let shape = DataShape { train_rows: rows, test_rows: rows, features: objects.x.ncols(), cross_validation: false };
+        let shape =
+            DataShape { train_rows: rows, test_rows: rows, features: objects.x.ncols(), cross_validation: false };
         return check_budget(&ModelParams::GradientBoosting(job.config.params.clone()), &shape, process_budget_mb());
     }
     let data = prepare(config, &SilentProgress)?;
@@ -192,7 +196,12 @@ struct Prepared {
 
 impl Prepared {
     fn shape(&self, cross_validation: bool) -> DataShape {
-        DataShape { train_rows: self.x_train.nrows(), test_rows: self.x_test.nrows(), features: self.x_train.ncols(), cross_validation }
+        DataShape {
+            train_rows: self.x_train.nrows(),
+            test_rows: self.x_test.nrows(),
+            features: self.x_train.ncols(),
+            cross_validation,
+        }
     }
 
     /// Rows `train` and `test` of one labelled table.
@@ -221,14 +230,19 @@ fn prepare(config: &TrainingConfig, sink: &dyn ProgressSink) -> Result<Prepared>
     let split_one = |data: &LabelledDataset, rule: &SplitRule| -> Result<TrainTestSplit> {
         sink.report(0.06, &format!("Splitting {} objects by host star (seed {})", data.len(), config.seed));
         match rule {
-            SplitRule::Grouped { test_fraction } => grouped_stratified_split(&data.labels, &data.groups, *test_fraction, config.seed),
+            SplitRule::Grouped { test_fraction } => {
+                grouped_stratified_split(&data.labels, &data.groups, *test_fraction, config.seed)
+            }
             SplitRule::HeldOutIds(ids) => split_by_ids(&data.ids, ids),
         }
     };
     if let Some(target) = config.transfer_to {
         // Each mission split by its own stars with the same seed: train on the source's
         // training part, test on the target's held-out part.
-        sink.report(0.0, &format!("Loading {} and {} on the harmonised features", config.mission.table_name(), target.table_name()));
+        sink.report(
+            0.0,
+            &format!("Loading {} and {} on the harmonised features", config.mission.table_name(), target.table_name()),
+        );
         let source = harmonised::load(config.mission, &config.data_dir)?;
         let target_data = harmonised::load(target, &config.data_dir)?;
         check()?;
@@ -271,7 +285,10 @@ fn prepare(config: &TrainingConfig, sink: &dyn ProgressSink) -> Result<Prepared>
         TestFile::Labelled(test) => {
             let n_train = data.len();
             data.append(test);
-            Ok(Prepared::from_split(&data, &TrainTestSplit { train: (0..n_train).collect(), test: (n_train..data.len()).collect() }))
+            Ok(Prepared::from_split(
+                &data,
+                &TrainTestSplit { train: (0..n_train).collect(), test: (n_train..data.len()).collect() },
+            ))
         }
         TestFile::Unlabelled(test) => {
             let all: Vec<usize> = (0..data.len()).collect();
@@ -319,7 +336,10 @@ pub fn run(config: &TrainingConfig, sink: &dyn ProgressSink) -> Result<TrainingO
 
     let shift = config.transfer_to.map(|_| feature_shifts(&data.feature_names, x_train, x_test));
     let test_rows = data.test_ids.len();
-    sink.report(0.85, &format!("{} {test_rows} held-out objects", if data.y_test.is_some() { "Evaluating on" } else { "Predicting" }));
+    sink.report(
+        0.85,
+        &format!("{} {test_rows} held-out objects", if data.y_test.is_some() { "Evaluating on" } else { "Predicting" }),
+    );
     let started = Instant::now();
     let probabilities = model.predict_proba(x_test);
     let predict_ms = started.elapsed().as_secs_f64() * 1000.0;
@@ -327,7 +347,11 @@ pub fn run(config: &TrainingConfig, sink: &dyn ProgressSink) -> Result<TrainingO
     let predictions = probabilities
         .into_iter()
         .enumerate()
-        .map(|(i, probabilities)| HeldOutPrediction { id: data.test_ids[i].clone(), actual: data.y_test.as_ref().map(|y| y[i]), probabilities })
+        .map(|(i, probabilities)| HeldOutPrediction {
+            id: data.test_ids[i].clone(),
+            actual: data.y_test.as_ref().map(|y| y[i]),
+            probabilities,
+        })
         .collect();
 
     check()?;
@@ -468,7 +492,11 @@ mod tests {
                 assert!((total - p.probabilities[c]).abs() < 1e-9, "{}: {total} vs {}", p.id, p.probabilities[c]);
             }
         }
-        assert!(a.metrics.as_ref().unwrap().accuracy > 0.6, "K2 forest accuracy {}", a.metrics.as_ref().unwrap().accuracy);
+        assert!(
+            a.metrics.as_ref().unwrap().accuracy > 0.6,
+            "K2 forest accuracy {}",
+            a.metrics.as_ref().unwrap().accuracy
+        );
         let b = run(&cfg, &crate::ml::progress::SilentProgress).unwrap();
         assert_eq!(a.metrics, b.metrics);
     }
@@ -492,7 +520,13 @@ mod tests {
             for (row, p) in out.predictions.iter().enumerate() {
                 for c in 0..K {
                     let total = e.base[c] + e.values[row].iter().map(|v| v[c]).sum::<f64>();
-                    assert!((total - e.outputs[row][c]).abs() < if exact { 1e-9 } else { 1e-12 }, "{} {}: {total} vs {}", kind.id(), p.id, e.outputs[row][c]);
+                    assert!(
+                        (total - e.outputs[row][c]).abs() < if exact { 1e-9 } else { 1e-12 },
+                        "{} {}: {total} vs {}",
+                        kind.id(),
+                        p.id,
+                        e.outputs[row][c]
+                    );
                 }
                 let probabilities = match e.space {
                     "probability" => e.outputs[row],
@@ -502,7 +536,12 @@ mod tests {
                     assert!((probabilities[c] - p.probabilities[c]).abs() < 1e-9, "{} {} class {c}", kind.id(), p.id);
                 }
             }
-            assert!(out.metrics.as_ref().unwrap().macro_f1 > 0.5, "{} macro-F1 {}", kind.id(), out.metrics.as_ref().unwrap().macro_f1);
+            assert!(
+                out.metrics.as_ref().unwrap().macro_f1 > 0.5,
+                "{} macro-F1 {}",
+                kind.id(),
+                out.metrics.as_ref().unwrap().macro_f1
+            );
         }
     }
 
@@ -558,8 +597,21 @@ mod quality {
             fine_tune: None,
         };
         let out = run(&cfg, &SilentProgress).unwrap();
-        println!("kepler forest: acc {:.4} macro-F1 {:.4} fit {:.2}s", out.metrics.as_ref().unwrap().accuracy, out.metrics.as_ref().unwrap().macro_f1, out.fit_seconds);
-        assert!(out.metrics.as_ref().unwrap().accuracy >= 0.78, "accuracy {:.4}", out.metrics.as_ref().unwrap().accuracy);
-        assert!(out.metrics.as_ref().unwrap().macro_f1 >= 0.73, "macro-F1 {:.4}", out.metrics.as_ref().unwrap().macro_f1);
+        println!(
+            "kepler forest: acc {:.4} macro-F1 {:.4} fit {:.2}s",
+            out.metrics.as_ref().unwrap().accuracy,
+            out.metrics.as_ref().unwrap().macro_f1,
+            out.fit_seconds
+        );
+        assert!(
+            out.metrics.as_ref().unwrap().accuracy >= 0.78,
+            "accuracy {:.4}",
+            out.metrics.as_ref().unwrap().accuracy
+        );
+        assert!(
+            out.metrics.as_ref().unwrap().macro_f1 >= 0.73,
+            "macro-F1 {:.4}",
+            out.metrics.as_ref().unwrap().macro_f1
+        );
     }
 }

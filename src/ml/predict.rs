@@ -93,7 +93,11 @@ pub fn objects_from_table(table: &CsvTable, hint: Option<Mission>) -> Result<Obj
         })
         .collect();
     if !columns.iter().any(|c| c.is_some_and(|c| table.has_column(c))) {
-        let examples: Vec<String> = FEATURES.iter().take(4).map(|f| format!("{} (or {})", f.name, f.columns.iter().flatten().next().copied().unwrap_or(""))).collect();
+        let examples: Vec<String> = FEATURES
+            .iter()
+            .take(4)
+            .map(|f| format!("{} (or {})", f.name, f.columns.iter().flatten().next().copied().unwrap_or("")))
+            .collect();
         return Err(MlError::UnrecognisedColumns { file: file.to_string(), expected: examples.join(", ") });
     }
     read_objects(table, &columns, &Roles::of(table, export), export, hint)
@@ -113,7 +117,14 @@ pub fn objects_by_columns(table: &CsvTable, choice: &ColumnChoice, hint: Option<
     let file = table.file_label.as_str();
     for (key, column) in choice {
         if !FEATURES.iter().any(|f| f.name == key) && !ROLES.contains(&key.as_str()) {
-            return Err(invalid(file, format!("'{key}' in the column choice is neither a model input ({}) nor one of {}", FEATURES.iter().map(|f| f.name).collect::<Vec<_>>().join(", "), ROLES.join(", "))));
+            return Err(invalid(
+                file,
+                format!(
+                    "'{key}' in the column choice is neither a model input ({}) nor one of {}",
+                    FEATURES.iter().map(|f| f.name).collect::<Vec<_>>().join(", "),
+                    ROLES.join(", ")
+                ),
+            ));
         }
         if !table.has_column(column) {
             return Err(invalid(file, format!("the column '{column}' chosen for {key} is not in the file")));
@@ -143,7 +154,12 @@ impl<'a> Roles<'a> {
     fn of(table: &CsvTable, export: Option<Mission>) -> Roles<'a> {
         let first = |names: &[&'static str]| names.iter().copied().find(|c| table.has_column(c));
         match export {
-            Some(m) => Roles { id: Some(m.id_column()), label: Some(m.label_column()), mission: None, star: Some(m.group_column()) },
+            Some(m) => Roles {
+                id: Some(m.id_column()),
+                label: Some(m.label_column()),
+                mission: None,
+                star: Some(m.group_column()),
+            },
             None => Roles {
                 id: first(&["id", "name", "object"]),
                 label: first(&["label", "disposition"]),
@@ -170,7 +186,11 @@ fn label_of(value: &str, mission: Option<Mission>) -> Option<ClassLabel> {
 /// Rows for a model trained on named columns (a saved model): each feature read from the
 /// column of that name; `mission` (the model's training table) gives the id and label
 /// columns of its archive export.
-pub fn objects_by_feature_names(table: &CsvTable, features: &[String], mission: Option<Mission>) -> Result<ObjectsToPredict> {
+pub fn objects_by_feature_names(
+    table: &CsvTable,
+    features: &[String],
+    mission: Option<Mission>,
+) -> Result<ObjectsToPredict> {
     let columns: Vec<Option<&str>> = features.iter().map(|f| Some(f.as_str())).collect();
     if !features.iter().any(|f| table.has_column(f)) {
         let examples: Vec<&str> = features.iter().take(4).map(String::as_str).collect();
@@ -183,7 +203,13 @@ pub fn objects_by_feature_names(table: &CsvTable, features: &[String], mission: 
 /// The rows of `table` with feature `j` read from `columns[j]` (`None` or absent: missing),
 /// ids, labels, missions and stars from the `roles` columns; every row of an `export` is
 /// of its mission (and only its default rows are read).
-fn read_objects(table: &CsvTable, columns: &[Option<&str>], roles: &Roles, export: Option<Mission>, hint: Option<Mission>) -> Result<ObjectsToPredict> {
+fn read_objects(
+    table: &CsvTable,
+    columns: &[Option<&str>],
+    roles: &Roles,
+    export: Option<Mission>,
+    hint: Option<Mission>,
+) -> Result<ObjectsToPredict> {
     let file = table.file_label.as_str();
     let rows: Vec<usize> = match export.and_then(|m| m.row_filter()).filter(|f| table.has_column(f.column)) {
         Some(filter) => {
@@ -216,10 +242,18 @@ fn read_objects(table: &CsvTable, columns: &[Option<&str>], roles: &Roles, expor
             return Ok(None);
         }
         let cells = table.text_column(column)?;
-        Ok(Some(rows.iter().map(|&r| cells[r].as_deref().map(str::trim).filter(|t| !t.is_empty()).map(String::from)).collect()))
+        Ok(Some(
+            rows.iter()
+                .map(|&r| cells[r].as_deref().map(str::trim).filter(|t| !t.is_empty()).map(String::from))
+                .collect(),
+        ))
     };
     let ids: Vec<String> = match roles.id.map(text_of).transpose()?.flatten() {
-        Some(cells) => cells.into_iter().zip(&rows).map(|(v, &r)| v.unwrap_or_else(|| format!("row {}", table.line_of_row(r)))).collect(),
+        Some(cells) => cells
+            .into_iter()
+            .zip(&rows)
+            .map(|(v, &r)| v.unwrap_or_else(|| format!("row {}", table.line_of_row(r))))
+            .collect(),
         None => rows.iter().map(|&r| format!("row {}", table.line_of_row(r))).collect(),
     };
     let missions: Vec<Option<Mission>> = match (export, roles.mission.map(text_of).transpose()?.flatten()) {
@@ -260,11 +294,16 @@ pub fn predict(model: &PretrainedModel, objects: ObjectsToPredict) -> PredictedO
 
 /// As [`predict`], stopping with [`MlError::Cancelled`] when `sink` says so (a request's
 /// time budget ran out, or its client went away).
-pub fn predict_within(model: &PretrainedModel, objects: ObjectsToPredict, sink: &dyn ProgressSink) -> Result<PredictedObjects> {
+pub fn predict_within(
+    model: &PretrainedModel,
+    objects: ObjectsToPredict,
+    sink: &dyn ProgressSink,
+) -> Result<PredictedObjects> {
     let model_input = model.model_input_per_row(&objects.x, &objects.missions);
     let probabilities = model.predict_proba_per_row(&objects.x, &objects.missions);
     let empty = Array2::<f64>::zeros((0, model_input.ncols()));
-    let explanations = explain(&model.model, &model_input, &empty, model.seed, &ProgressSlice { sink, start: 0.0, end: 1.0 });
+    let explanations =
+        explain(&model.model, &model_input, &empty, model.seed, &ProgressSlice { sink, start: 0.0, end: 1.0 });
     if sink.is_cancelled() {
         return Err(MlError::Cancelled);
     }
@@ -277,7 +316,8 @@ mod tests {
     use std::path::PathBuf;
 
     fn model() -> PretrainedModel {
-        crate::ml::pretrained::load(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(crate::ml::pretrained::FILE)).unwrap()
+        crate::ml::pretrained::load(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(crate::ml::pretrained::FILE))
+            .unwrap()
     }
 
     #[test]
@@ -318,10 +358,16 @@ mod tests {
     fn a_column_choice_reads_a_hand_made_table() {
         let csv = "Name,Host,Orbital Period (d),Radius,Status\nb1,S1,3.5,2.0,CONFIRMED\nb2,S1,10.25,,False positive\nb3,S2,1.0,11,\n";
         let table = CsvTable::from_bytes("mine.csv", csv.as_bytes().to_vec()).unwrap();
-        let choice: ColumnChoice = [("period", "Orbital Period (d)"), ("planet_radius", "Radius"), ("id", "Name"), ("label", "Status"), ("star", "Host")]
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let choice: ColumnChoice = [
+            ("period", "Orbital Period (d)"),
+            ("planet_radius", "Radius"),
+            ("id", "Name"),
+            ("label", "Status"),
+            ("star", "Host"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
         let objects = objects_by_columns(&table, &choice, None).unwrap();
         assert_eq!(objects.ids, ["b1", "b2", "b3"]);
         assert_eq!(objects.groups, ["S1", "S1", "S2"]);
@@ -329,7 +375,10 @@ mod tests {
         let period = FEATURES.iter().position(|f| f.name == "period").unwrap();
         let radius = FEATURES.iter().position(|f| f.name == "planet_radius").unwrap();
         assert_eq!((objects.x[[1, period]], objects.x[[0, radius]]), (10.25, 2.0));
-        assert!(objects.x[[1, radius]].is_nan() && objects.x[[0, 0 + FEATURES.iter().position(|f| f.name == "depth").unwrap()]].is_nan());
+        assert!(
+            objects.x[[1, radius]].is_nan()
+                && objects.x[[0, 0 + FEATURES.iter().position(|f| f.name == "depth").unwrap()]].is_nan()
+        );
         assert_eq!(objects.read_as, "your column choice");
 
         let mut bad = choice.clone();
@@ -338,8 +387,14 @@ mod tests {
         assert!(e.contains("mine.csv") && e.contains("the column 'Depth' chosen for depth is not in the file"), "{e}");
         let mut bad = choice.clone();
         bad.insert("colour".into(), "Radius".into());
-        assert!(objects_by_columns(&table, &bad, None).unwrap_err().to_string().contains("'colour' in the column choice"));
+        assert!(objects_by_columns(&table, &bad, None)
+            .unwrap_err()
+            .to_string()
+            .contains("'colour' in the column choice"));
         let only_roles: ColumnChoice = [("id".to_string(), "Name".to_string())].into_iter().collect();
-        assert!(objects_by_columns(&table, &only_roles, None).unwrap_err().to_string().contains("at least one of the model's inputs"));
+        assert!(objects_by_columns(&table, &only_roles, None)
+            .unwrap_err()
+            .to_string()
+            .contains("at least one of the model's inputs"));
     }
 }

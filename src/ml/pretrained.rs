@@ -90,7 +90,9 @@ fn mission_code(mission: Mission) -> f64 {
 
 /// `x` with each row's mission code appended as a last column (missing when not known).
 fn with_mission_codes(x: &Array2<f64>, missions: &[Option<Mission>]) -> Array2<f64> {
-    let codes = Array2::from_shape_fn((x.nrows(), 1), |(i, _)| missions.get(i).copied().flatten().map(mission_code).unwrap_or(f64::NAN));
+    let codes = Array2::from_shape_fn((x.nrows(), 1), |(i, _)| {
+        missions.get(i).copied().flatten().map(mission_code).unwrap_or(f64::NAN)
+    });
     concatenate(Axis(1), &[x.view(), codes.view()]).expect("same number of rows")
 }
 
@@ -186,7 +188,14 @@ fn shares(counts: [usize; K]) -> [f64; K] {
 
 fn score(mission: Mission, y: &[ClassLabel], p: &[[f64; K]]) -> MissionScore {
     let m = evaluate(y, p);
-    MissionScore { mission: mission.id().into(), test_objects: y.len(), accuracy: m.accuracy, macro_f1: m.macro_f1, roc_auc: m.roc_auc_macro, log_loss: m.log_loss }
+    MissionScore {
+        mission: mission.id().into(),
+        test_objects: y.len(),
+        accuracy: m.accuracy,
+        macro_f1: m.macro_f1,
+        roc_auc: m.roc_auc_macro,
+        log_loss: m.log_loss,
+    }
 }
 
 fn mean_macro_f1(scores: &[MissionScore]) -> f64 {
@@ -207,8 +216,16 @@ pub fn build(data_dir: &Path, progress: &dyn ProgressSink) -> Result<PretrainedM
         parts.push(MissionPart { mission, train_ids, x_train, y_train, x_test, y_test });
     }
     let pooled = |with_mission: bool| -> Array2<f64> {
-        let blocks: Vec<Array2<f64>> =
-            parts.iter().map(|p| if with_mission { with_mission_codes(&p.x_train, &vec![Some(p.mission); p.x_train.nrows()]) } else { p.x_train.clone() }).collect();
+        let blocks: Vec<Array2<f64>> = parts
+            .iter()
+            .map(|p| {
+                if with_mission {
+                    with_mission_codes(&p.x_train, &vec![Some(p.mission); p.x_train.nrows()])
+                } else {
+                    p.x_train.clone()
+                }
+            })
+            .collect();
         concatenate(Axis(0), &blocks.iter().map(|b| b.view()).collect::<Vec<_>>()).expect("same columns")
     };
     let y: Vec<ClassLabel> = parts.iter().flat_map(|p| p.y_train.iter().copied()).collect();
@@ -268,7 +285,8 @@ pub fn build(data_dir: &Path, progress: &dyn ProgressSink) -> Result<PretrainedM
 
 /// Reads the committed model file.
 pub fn load(path: &Path) -> std::result::Result<PretrainedModel, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read the pretrained model {}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read the pretrained model {}: {e}", path.display()))?;
     serde_json::from_str(&text).map_err(|e| format!("the pretrained model {} is unreadable: {e}", path.display()))
 }
 
@@ -290,7 +308,8 @@ mod tests {
         assert_eq!(rebuilt.alternative_scores, committed.alternative_scores);
         for mission in Mission::ALL {
             let data = harmonised::load(mission, &root.join("data")).unwrap();
-            let (a, b) = (committed.predict_proba(&data.x, Some(mission)), rebuilt.predict_proba(&data.x, Some(mission)));
+            let (a, b) =
+                (committed.predict_proba(&data.x, Some(mission)), rebuilt.predict_proba(&data.x, Some(mission)));
             for (pa, pb) in a.iter().zip(&b) {
                 for c in 0..K {
                     assert!((pa[c] - pb[c]).abs() < 1e-12, "{}: {pa:?} vs {pb:?}", mission.id());

@@ -58,7 +58,8 @@ pub fn ks_distance(a: &[f64], b: &[f64]) -> f64 {
 
 /// Every feature's shift, largest first.
 pub fn feature_shifts(names: &[String], source: &Array2<f64>, target: &Array2<f64>) -> Vec<FeatureShift> {
-    let missing = |x: &Array2<f64>, present: usize| if x.nrows() == 0 { 0.0 } else { 1.0 - present as f64 / x.nrows() as f64 };
+    let missing =
+        |x: &Array2<f64>, present: usize| if x.nrows() == 0 { 0.0 } else { 1.0 - present as f64 / x.nrows() as f64 };
     let mut shifts: Vec<FeatureShift> = names
         .iter()
         .enumerate()
@@ -93,7 +94,8 @@ mod tests {
     #[test]
     fn shifted_and_emptier_features_rank_first() {
         let source = ndarray::array![[1.0, 5.0, 1.0], [2.0, 6.0, 2.0], [3.0, 7.0, 3.0], [4.0, 8.0, 4.0]];
-        let target = ndarray::array![[1.0, 50.0, f64::NAN], [2.0, 60.0, f64::NAN], [3.0, 70.0, f64::NAN], [4.0, 80.0, 1.0]];
+        let target =
+            ndarray::array![[1.0, 50.0, f64::NAN], [2.0, 60.0, f64::NAN], [3.0, 70.0, f64::NAN], [4.0, 80.0, 1.0]];
         let names: Vec<String> = ["same", "moved", "emptied"].iter().map(|s| s.to_string()).collect();
         let s = feature_shifts(&names, &source, &target);
         assert_eq!(s.iter().map(|f| f.feature.as_str()).collect::<Vec<_>>(), ["moved", "emptied", "same"]);

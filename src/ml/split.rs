@@ -43,7 +43,11 @@ pub fn grouped_stratified_split(
     let fold_of_row = assign_folds(labels, groups, folds, seed)?;
     let (mut train, mut test) = (Vec::new(), Vec::new());
     for (row, &fold) in fold_of_row.iter().enumerate() {
-        if fold == 0 { test.push(row) } else { train.push(row) }
+        if fold == 0 {
+            test.push(row)
+        } else {
+            train.push(row)
+        }
     }
     Ok(TrainTestSplit { train, test })
 }
@@ -107,7 +111,11 @@ pub fn split_by_ids(ids: &[String], test_ids: &[String]) -> Result<TrainTestSpli
     let wanted: std::collections::HashSet<&str> = test_ids.iter().map(String::as_str).collect();
     let (test, train): (Vec<usize>, Vec<usize>) = (0..ids.len()).partition(|&i| wanted.contains(ids[i].as_str()));
     if test.len() != wanted.len() {
-        return Err(MlError::Split(format!("{} of {} test ids are not in the table", wanted.len() - test.len(), wanted.len())));
+        return Err(MlError::Split(format!(
+            "{} of {} test ids are not in the table",
+            wanted.len() - test.len(),
+            wanted.len()
+        )));
     }
     Ok(TrainTestSplit { train, test })
 }
@@ -122,10 +130,8 @@ fn best_fold(fold_counts: &mut [[f64; K]], class_totals: &[f64; K], group: &[f64
         }
         let mut eval = 0.0;
         for c in 0..K {
-            let shares: Vec<f64> = fold_counts
-                .iter()
-                .map(|f| if class_totals[c] > 0.0 { f[c] / class_totals[c] } else { 0.0 })
-                .collect();
+            let shares: Vec<f64> =
+                fold_counts.iter().map(|f| if class_totals[c] > 0.0 { f[c] / class_totals[c] } else { 0.0 }).collect();
             eval += std_dev(&shares);
         }
         eval /= K as f64;

@@ -78,7 +78,10 @@ const COMPRESSED: &[(&[u8], &str)] = &[
 /// its line and setting.
 pub fn check_table_shape(file: &str, bytes: &[u8], limits: &TableLimits) -> Result<TableShape> {
     if let Some((_, kind)) = COMPRESSED.iter().find(|(magic, _)| bytes.starts_with(magic)) {
-        return Err(not_text(file, &format!("this is a {kind}-compressed file, not a CSV table; extract the CSV from it and upload that")));
+        return Err(not_text(
+            file,
+            &format!("this is a {kind}-compressed file, not a CSV table; extract the CSV from it and upload that"),
+        ));
     }
     let mut scan = Scan::default();
     let mut at_line_start = true;
@@ -87,7 +90,10 @@ pub fn check_table_shape(file: &str, bytes: &[u8], limits: &TableLimits) -> Resu
     for (i, &b) in bytes.iter().enumerate() {
         if b == 0 {
             let line = bytes[..i].iter().filter(|&&c| c == b'\n').count() + 1;
-            return Err(not_text(file, &format!("line {line} holds a NUL byte, so this is not a text table; save it as UTF-8 CSV")));
+            return Err(not_text(
+                file,
+                &format!("line {line} holds a NUL byte, so this is not a text table; save it as UTF-8 CSV"),
+            ));
         }
         // The archive's leading `#` lines are not part of the table.
         if leading && at_line_start && !scan.quoted {

@@ -7,9 +7,9 @@
 use std::collections::{BTreeMap, HashSet};
 
 use super::csv_table::CsvTable;
-use super::table_limits::{check_table_shape, process_limits};
 use super::dataset::LabelledDataset;
 use super::error::{MlError, Result};
+use super::table_limits::{check_table_shape, process_limits};
 use super::{ClassLabel, Mission};
 
 /// An uploaded table as the ML layer receives it: the name the user gave it (for messages
@@ -89,7 +89,10 @@ pub fn detect_mission(table: &CsvTable) -> Option<Mission> {
     Mission::ALL.into_iter().find(|m| {
         let has = |c: &str| table.has_column(c);
         let features = m.default_features();
-        has(m.label_column()) && has(m.id_column()) && has(m.group_column()) && features.iter().filter(|f| has(f)).count() * 10 >= features.len() * 9
+        has(m.label_column())
+            && has(m.id_column())
+            && has(m.group_column())
+            && features.iter().filter(|f| has(f)).count() * 10 >= features.len() * 9
     })
 }
 
@@ -129,7 +132,11 @@ pub fn profile(table: &CsvTable) -> Result<Vec<ColumnProfile>> {
                 }
             }
             let leak = Mission::ALL.into_iter().find_map(|m| {
-                m.excluded_columns().iter().find(|(c, _)| *c == name).filter(|_| m.is_label_leak(&name)).map(|(_, why)| why.to_string())
+                m.excluded_columns()
+                    .iter()
+                    .find(|(c, _)| *c == name)
+                    .filter(|_| m.is_label_leak(&name))
+                    .map(|(_, why)| why.to_string())
             });
             Ok(ColumnProfile {
                 missing_rate: if cells.is_empty() { 0.0 } else { 1.0 - present.len() as f64 / cells.len() as f64 },
@@ -191,7 +198,10 @@ pub fn check_mapping_features(file: &str, features: &[String], table_columns: us
     }
     let mut seen = HashSet::new();
     if let Some(twice) = features.iter().find(|f| !seen.insert(f.as_str())) {
-        return Err(invalid(file, format!("the column mapping names feature '{twice}' more than once; name each feature column once")));
+        return Err(invalid(
+            file,
+            format!("the column mapping names feature '{twice}' more than once; name each feature column once"),
+        ));
     }
     Ok(())
 }
@@ -205,11 +215,12 @@ fn mapped_dataset(table: &CsvTable, m: &ColumnMapping) -> Result<LabelledDataset
         .label_values
         .iter()
         .map(|(value, class)| {
-            ClassLabel::ALL
-                .into_iter()
-                .find(|c| c.as_str() == class)
-                .map(|c| (value.as_str(), c))
-                .ok_or_else(|| invalid(file, format!("label value '{value}' is mapped to '{class}'; use confirmed, candidate or false_positive")))
+            ClassLabel::ALL.into_iter().find(|c| c.as_str() == class).map(|c| (value.as_str(), c)).ok_or_else(|| {
+                invalid(
+                    file,
+                    format!("label value '{value}' is mapped to '{class}'; use confirmed, candidate or false_positive"),
+                )
+            })
         })
         .collect::<Result<_>>()?;
     check_mapping_features(file, &m.features, table.frame.width())?;
@@ -222,13 +233,17 @@ fn mapped_dataset(table: &CsvTable, m: &ColumnMapping) -> Result<LabelledDataset
         return Err(invalid(file, format!("the label column '{}' cannot also be a feature", m.label_column)));
     }
     let labels_raw = table.text_column(&m.label_column)?;
-    let kept: Vec<usize> = (0..labels_raw.len()).filter(|&r| labels_raw[r].as_deref().is_some_and(|v| classes.contains_key(v.trim()))).collect();
+    let kept: Vec<usize> = (0..labels_raw.len())
+        .filter(|&r| labels_raw[r].as_deref().is_some_and(|v| classes.contains_key(v.trim())))
+        .collect();
     let labels = kept.iter().map(|&r| classes[labels_raw[r].as_deref().unwrap_or_default().trim()]).collect();
     let column_or_rows = |column: &Option<String>| -> Result<Vec<String>> {
         Ok(match column {
             Some(c) => {
                 let cells = table.text_column(c)?;
-                kept.iter().map(|&r| cells[r].clone().unwrap_or_else(|| format!("row {}", table.line_of_row(r)))).collect()
+                kept.iter()
+                    .map(|&r| cells[r].clone().unwrap_or_else(|| format!("row {}", table.line_of_row(r))))
+                    .collect()
             }
             None => kept.iter().map(|&r| format!("row {}", table.line_of_row(r))).collect(),
         })
@@ -240,7 +255,11 @@ fn mapped_dataset(table: &CsvTable, m: &ColumnMapping) -> Result<LabelledDataset
         groups: column_or_rows(&m.group_column)?,
         labels,
         feature_names: m.features.clone(),
-        feature_descriptions: m.features.iter().map(|f| table.descriptions.get(f).cloned().unwrap_or_default()).collect(),
+        feature_descriptions: m
+            .features
+            .iter()
+            .map(|f| table.descriptions.get(f).cloned().unwrap_or_default())
+            .collect(),
         x,
     })
 }
@@ -257,7 +276,15 @@ fn numeric_columns(table: &CsvTable, columns: &[String], rows: &[usize]) -> Resu
             let Some(text) = cells[row].as_deref().map(str::trim) else { continue };
             match text.parse::<f64>() {
                 Ok(v) if v.is_finite() => x[[i, j]] = v,
-                Ok(_) => return Err(invalid(file, format!("column '{column}', row {}: '{text}' is infinite; leave the cell empty if the value is unknown", table.line_of_row(row)))),
+                Ok(_) => {
+                    return Err(invalid(
+                        file,
+                        format!(
+                        "column '{column}', row {}: '{text}' is infinite; leave the cell empty if the value is unknown",
+                        table.line_of_row(row)
+                    ),
+                    ))
+                }
                 Err(_) => bad.push((table.line_of_row(row), text.to_string())),
             }
         }
@@ -278,12 +305,23 @@ pub fn check_trainable(file: &str, data: &LabelledDataset) -> Result<()> {
     let counts = data.class_counts();
     let present: Vec<usize> = (0..ClassLabel::COUNT).filter(|&c| counts[c] > 0).collect();
     if present.len() < 2 {
-        return Err(invalid(file, format!("the labelled rows hold fewer than two classes ({}); a classifier needs at least two", describe_counts(&counts))));
+        return Err(invalid(
+            file,
+            format!(
+                "the labelled rows hold fewer than two classes ({}); a classifier needs at least two",
+                describe_counts(&counts)
+            ),
+        ));
     }
     if let Some(c) = present.iter().find(|&&c| counts[c] < MIN_ROWS_PER_CLASS) {
         return Err(invalid(
             file,
-            format!("class '{}' has only {} rows; each class needs at least {MIN_ROWS_PER_CLASS} ({})", ClassLabel::ALL[*c].as_str(), counts[*c], describe_counts(&counts)),
+            format!(
+                "class '{}' has only {} rows; each class needs at least {MIN_ROWS_PER_CLASS} ({})",
+                ClassLabel::ALL[*c].as_str(),
+                counts[*c],
+                describe_counts(&counts)
+            ),
         ));
     }
     let usable = data.x.columns().into_iter().any(|c| c.iter().any(|v| v.is_finite()));
@@ -331,7 +369,16 @@ pub fn unlabelled_rows(table: &CsvTable, features: &[String], id_column: Option<
     let ids = match id_column.filter(|c| table.has_column(c)) {
         Some(c) => {
             let cells = table.text_column(c)?;
-            rows.iter().map(|&r| cells[r].as_deref().map(str::trim).filter(|v| !v.is_empty()).map(String::from).unwrap_or_else(|| format!("row {}", table.line_of_row(r)))).collect()
+            rows.iter()
+                .map(|&r| {
+                    cells[r]
+                        .as_deref()
+                        .map(str::trim)
+                        .filter(|v| !v.is_empty())
+                        .map(String::from)
+                        .unwrap_or_else(|| format!("row {}", table.line_of_row(r)))
+                })
+                .collect()
         }
         None => rows.iter().map(|&r| format!("row {}", table.line_of_row(r))).collect(),
     };
@@ -348,7 +395,14 @@ pub fn check_test_columns(table: &CsvTable, features: &[String]) -> Result<()> {
     if missing.is_empty() {
         Ok(())
     } else {
-        Err(invalid(&table.file_label, format!("the test file lacks training feature{} {}", if missing.len() == 1 { "" } else { "s" }, missing.join(", "))))
+        Err(invalid(
+            &table.file_label,
+            format!(
+                "the test file lacks training feature{} {}",
+                if missing.len() == 1 { "" } else { "s" },
+                missing.join(", ")
+            ),
+        ))
     }
 }
 
@@ -381,7 +435,10 @@ mod tests {
     fn mapping() -> ColumnMapping {
         ColumnMapping {
             label_column: "verdict".into(),
-            label_values: [("planet", "confirmed"), ("maybe", "candidate"), ("nope", "false_positive")].into_iter().map(|(a, b)| (a.into(), b.into())).collect(),
+            label_values: [("planet", "confirmed"), ("maybe", "candidate"), ("nope", "false_positive")]
+                .into_iter()
+                .map(|(a, b)| (a.into(), b.into()))
+                .collect(),
             features: vec!["period_days".into(), "depth_ppm".into()],
             id_column: Some("name".into()),
             group_column: Some("star".into()),
@@ -392,14 +449,22 @@ mod tests {
     fn byte_level_problems_are_named() {
         assert_eq!(error(read_upload("a.csv", b"  \n".to_vec()).map(|_| ())), "a.csv: the file is empty");
         let latin1 = b"a,b\n1,2\n3,\xe9\n".to_vec();
-        assert_eq!(error(read_upload("a.csv", latin1).map(|_| ())), "a.csv: line 3 is not UTF-8 text; save the table as UTF-8 CSV");
-        assert!(error(read_upload("a.csv", b"just text\n".to_vec()).map(|_| ())).contains("not a comma-separated header row"));
-        assert_eq!(error(read_upload("a.csv", b"a,b,a\n1,2,3\n".to_vec()).map(|_| ())), "a.csv: column 'a' appears twice in the header row");
+        assert_eq!(
+            error(read_upload("a.csv", latin1).map(|_| ())),
+            "a.csv: line 3 is not UTF-8 text; save the table as UTF-8 CSV"
+        );
+        assert!(error(read_upload("a.csv", b"just text\n".to_vec()).map(|_| ()))
+            .contains("not a comma-separated header row"));
+        assert_eq!(
+            error(read_upload("a.csv", b"a,b,a\n1,2,3\n".to_vec()).map(|_| ())),
+            "a.csv: column 'a' appears twice in the header row"
+        );
     }
 
     #[test]
     fn archive_exports_are_recognised_with_or_without_comment_lines() {
-        let koi = std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/koi_cumulative.csv")).unwrap();
+        let koi =
+            std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/koi_cumulative.csv")).unwrap();
         let with = read_upload("koi.csv", koi.clone()).unwrap();
         assert_eq!(detect_mission(&with), Some(Mission::Kepler));
         let start = koi.windows(2).position(|w| w == b"\nk" || w == b"\nr").map(|p| p + 1).unwrap();
@@ -435,8 +500,14 @@ mod tests {
             f(&mut m);
             error(dataset_from_upload(&t, Some(&m)))
         };
-        assert_eq!(with(&|m| m.label_column = "status".into()), "mine.csv: the label column 'status' is not in the file");
-        assert!(with(&|m| { m.label_values.retain(|k, _| k == "planet"); }).contains("fewer than two classes (confirmed 12, candidate 0, false_positive 0)"));
+        assert_eq!(
+            with(&|m| m.label_column = "status".into()),
+            "mine.csv: the label column 'status' is not in the file"
+        );
+        assert!(with(&|m| {
+            m.label_values.retain(|k, _| k == "planet");
+        })
+        .contains("fewer than two classes (confirmed 12, candidate 0, false_positive 0)"));
         assert!(with(&|m| m.features.clear()).contains("choose at least one feature column"));
         assert_eq!(with(&|m| m.features = vec!["notes".into()]), "mine.csv: column 'notes' should hold numbers but 36 values are not (row 2: 'x', row 3: 'x', row 4: 'x'); fix them, leave them empty, or drop the column");
         assert!(with(&|m| m.features.push("radius".into())).contains("column 'radius' is not in the file"));
@@ -445,24 +516,45 @@ mod tests {
 
     #[test]
     fn too_few_rows_infinities_and_empty_features_are_refused() {
-        let small = "v,x\n".to_string() + &(0..15).map(|i| format!("{},{i}\n", if i < 12 { "a" } else { "b" })).collect::<String>();
+        let small = "v,x\n".to_string()
+            + &(0..15).map(|i| format!("{},{i}\n", if i < 12 { "a" } else { "b" })).collect::<String>();
         let m = ColumnMapping {
             label_column: "v".into(),
-            label_values: [("a".to_string(), "confirmed".to_string()), ("b".to_string(), "false_positive".to_string())].into(),
+            label_values: [("a".to_string(), "confirmed".to_string()), ("b".to_string(), "false_positive".to_string())]
+                .into(),
             features: vec!["x".into()],
             id_column: None,
             group_column: None,
         };
-        assert!(error(dataset_from_upload(&table(&small), Some(&m))).contains("class 'false_positive' has only 3 rows; each class needs at least 10"));
-        let inf = "v,x\n".to_string() + &(0..24).map(|i| format!("{},{}\n", if i % 2 == 0 { "a" } else { "b" }, if i == 5 { "inf".into() } else { i.to_string() })).collect::<String>();
-        assert_eq!(error(dataset_from_upload(&table(&inf), Some(&m))), "mine.csv: column 'x', row 7: 'inf' is infinite; leave the cell empty if the value is unknown");
-        let empty = "v,x\n".to_string() + &(0..24).map(|i| format!("{},\n", if i % 2 == 0 { "a" } else { "b" })).collect::<String>();
-        assert!(error(dataset_from_upload(&table(&empty), Some(&m))).contains("no feature column holds a single number"));
+        assert!(error(dataset_from_upload(&table(&small), Some(&m)))
+            .contains("class 'false_positive' has only 3 rows; each class needs at least 10"));
+        let inf = "v,x\n".to_string()
+            + &(0..24)
+                .map(|i| {
+                    format!(
+                        "{},{}\n",
+                        if i % 2 == 0 { "a" } else { "b" },
+                        if i == 5 { "inf".into() } else { i.to_string() }
+                    )
+                })
+                .collect::<String>();
+        assert_eq!(
+            error(dataset_from_upload(&table(&inf), Some(&m))),
+            "mine.csv: column 'x', row 7: 'inf' is infinite; leave the cell empty if the value is unknown"
+        );
+        let empty = "v,x\n".to_string()
+            + &(0..24).map(|i| format!("{},\n", if i % 2 == 0 { "a" } else { "b" })).collect::<String>();
+        assert!(
+            error(dataset_from_upload(&table(&empty), Some(&m))).contains("no feature column holds a single number")
+        );
     }
 
     #[test]
     fn a_test_file_must_carry_every_training_feature() {
         let t = table("period_days,other\n1,2\n");
-        assert_eq!(error(check_test_columns(&t, &["period_days".into(), "depth_ppm".into()])), "mine.csv: the test file lacks training feature depth_ppm");
+        assert_eq!(
+            error(check_test_columns(&t, &["period_days".into(), "depth_ppm".into()])),
+            "mine.csv: the test file lacks training feature depth_ppm"
+        );
     }
 }

@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use super::models::format_time;
-use crate::api::functions::{who_am_i, create_token, list_tokens, register, revoke_token, sign_in, sign_out};
+use crate::api::functions::{create_token, list_tokens, register, revoke_token, sign_in, sign_out, who_am_i};
 use crate::api::{AccountStatus, ApiError, Credentials, NewApiToken};
 use crate::components::ErrorPanel;
 
@@ -17,14 +17,16 @@ pub fn AccountPage() -> impl IntoView {
     let changed = RwSignal::new(0u32);
     let status = Resource::new(move || changed.get(), |_| who_am_i());
     view! {
-        <Title text="Account · Exoplanet Playground"/>
+        <Title text="Account · Exoplanet Playground" />
         <h1>"Account"</h1>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Transition fallback=|| {
+            view! { <p class="loading">"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
                 match status.await {
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                    Ok(AccountStatus { username: Some(name), .. }) => view! { <SignedIn name changed/> }.into_any(),
-                    Ok(_) => view! { <SignedOut changed/> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    Ok(AccountStatus { username: Some(name), .. }) => view! { <SignedIn name changed /> }.into_any(),
+                    Ok(_) => view! { <SignedOut changed /> }.into_any(),
                 }
             })}
         </Transition>
@@ -41,14 +43,28 @@ fn SignedOut(changed: RwSignal<u32>) -> impl IntoView {
              keeps what you did in this browser."
         </p>
         <div class="account-forms">
-            <CredentialsForm id="register" title="Create an account" button="Create account" hint="3 to 40 letters, digits, '_', '-' or '.'; a password of at least 10 characters." changed register=true/>
-            <CredentialsForm id="sign-in" title="Sign in" button="Sign in" hint="" changed register=false/>
+            <CredentialsForm
+                id="register"
+                title="Create an account"
+                button="Create account"
+                hint="3 to 40 letters, digits, '_', '-' or '.'; a password of at least 10 characters."
+                changed
+                register=true
+            />
+            <CredentialsForm id="sign-in" title="Sign in" button="Sign in" hint="" changed register=false />
         </div>
     }
 }
 
 #[component]
-fn CredentialsForm(id: &'static str, title: &'static str, button: &'static str, hint: &'static str, changed: RwSignal<u32>, register: bool) -> impl IntoView {
+fn CredentialsForm(
+    id: &'static str,
+    title: &'static str,
+    button: &'static str,
+    hint: &'static str,
+    changed: RwSignal<u32>,
+    register: bool,
+) -> impl IntoView {
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let send = Action::new(move |credentials: &Credentials| {
@@ -74,17 +90,43 @@ fn CredentialsForm(id: &'static str, title: &'static str, button: &'static str, 
             <form on:submit=on_submit data-testid=id>
                 <div class="field">
                     <label for=user_id.clone()>"Username"</label>
-                    <input id=user_id type="text" autocomplete="username" autocapitalize="none" required
-                        prop:value=move || username.get() on:input=move |ev| username.set(event_target_value(&ev))/>
+                    <input
+                        id=user_id
+                        type="text"
+                        autocomplete="username"
+                        autocapitalize="none"
+                        required
+                        prop:value=move || username.get()
+                        on:input=move |ev| username.set(event_target_value(&ev))
+                    />
                 </div>
                 <div class="field">
                     <label for=pass_id.clone()>"Password"</label>
-                    <input id=pass_id type="password" autocomplete=autocomplete required
-                        prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev))/>
+                    <input
+                        id=pass_id
+                        type="password"
+                        autocomplete=autocomplete
+                        required
+                        prop:value=move || password.get()
+                        on:input=move |ev| password.set(event_target_value(&ev))
+                    />
                     {(!hint.is_empty()).then(|| view! { <p class="hint">{hint}</p> })}
                 </div>
-                {move || send.value().get().and_then(|r| r.err()).map(|e| view! { <p class="form-error" role="alert">{e.message}</p> })}
-                <button type="submit" class="button button-primary" prop:disabled=move || send.pending().get()>{button}</button>
+                {move || {
+                    send.value()
+                        .get()
+                        .and_then(|r| r.err())
+                        .map(|e| {
+                            view! {
+                                <p class="form-error" role="alert">
+                                    {e.message}
+                                </p>
+                            }
+                        })
+                }}
+                <button type="submit" class="button button-primary" prop:disabled=move || send.pending().get()>
+                    {button}
+                </button>
             </form>
         </section>
     }
@@ -100,12 +142,35 @@ fn SignedIn(name: String, changed: RwSignal<u32>) -> impl IntoView {
         done
     });
     view! {
-        <p class="lead" data-testid="signed-in">{format!("Signed in as {name}. ")}<A href="/models">"Your saved models"</A></p>
-        <p>
-            <button type="button" class="button" on:click=move |_| { leave.dispatch(()); }>"Sign out"</button>
+        <p class="lead" data-testid="signed-in">
+            {format!("Signed in as {name}. ")}
+            <A href="/models">"Your saved models"</A>
         </p>
-        {move || leave.value().get().and_then(|r| r.err()).map(|e| view! { <p class="form-error" role="alert">{e.message}</p> })}
-        <ApiTokens/>
+        <p>
+            <button
+                type="button"
+                class="button"
+                on:click=move |_| {
+                    leave.dispatch(());
+                }
+            >
+                "Sign out"
+            </button>
+        </p>
+        {move || {
+            leave
+                .value()
+                .get()
+                .and_then(|r| r.err())
+                .map(|e| {
+                    view! {
+                        <p class="form-error" role="alert">
+                            {e.message}
+                        </p>
+                    }
+                })
+        }}
+        <ApiTokens />
     }
 }
 
@@ -133,50 +198,111 @@ fn ApiTokens() -> impl IntoView {
         ev.prevent_default();
         create.dispatch(name.get_untracked());
     };
-    let error = move || -> Option<ApiError> { create.value().get().and_then(|r| r.err()).or_else(|| revoke.value().get().and_then(|r| r.err())) };
+    let error = move || -> Option<ApiError> {
+        create.value().get().and_then(|r| r.err()).or_else(|| revoke.value().get().and_then(|r| r.err()))
+    };
     view! {
         <section aria-labelledby="tokens-heading">
             <h2 id="tokens-heading">"API tokens"</h2>
-            <p>"A script sends a token as " <code>"Authorization: Bearer <token>"</code> " and acts as you: it sees, starts and deletes your trainings. Revoke a token you no longer use."</p>
+            <p>
+                "A script sends a token as " <code>"Authorization: Bearer <token>"</code>
+                " and acts as you: it sees, starts and deletes your trainings. Revoke a token you no longer use."
+            </p>
             <form on:submit=on_submit class="token-form" data-testid="create-token">
                 <div class="field">
                     <label for="token-name">"What the token is for"</label>
-                    <input id="token-name" type="text" maxlength="60" placeholder="e.g. nightly triage script"
-                        prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
+                    <input
+                        id="token-name"
+                        type="text"
+                        maxlength="60"
+                        placeholder="e.g. nightly triage script"
+                        prop:value=move || name.get()
+                        on:input=move |ev| name.set(event_target_value(&ev))
+                    />
                 </div>
-                <button type="submit" class="button button-primary" prop:disabled=move || create.pending().get()>"Create token"</button>
+                <button type="submit" class="button button-primary" prop:disabled=move || create.pending().get()>
+                    "Create token"
+                </button>
             </form>
-            {move || error().map(|e| view! { <p class="form-error" role="alert">{e.message}</p> })}
-            {move || created.get().map(|t| view! {
-                <div class="new-token" role="status">
-                    <p>"Your new token, shown only this once: copy it now."</p>
-                    <code data-testid="new-token">{t.token}</code>
-                </div>
-            })}
+            {move || {
+                error()
+                    .map(|e| {
+                        view! {
+                            <p class="form-error" role="alert">
+                                {e.message}
+                            </p>
+                        }
+                    })
+            }}
+            {move || {
+                created
+                    .get()
+                    .map(|t| {
+                        view! {
+                            <div class="new-token" role="status">
+                                <p>"Your new token, shown only this once: copy it now."</p>
+                                <code data-testid="new-token">{t.token}</code>
+                            </div>
+                        }
+                    })
+            }}
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     match tokens.await {
-                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                        Err(error) => view! { <ErrorPanel error /> }.into_any(),
                         Ok(list) if list.is_empty() => view! { <p>"No tokens yet."</p> }.into_any(),
-                        Ok(list) => view! {
-                            <div class="table-scroll">
-                                <table data-testid="tokens">
-                                    <thead><tr><th scope="col">"Name"</th><th scope="col">"Created"</th><th scope="col">"Last used"</th><th scope="col"><span class="visually-hidden">"Revoke"</span></th></tr></thead>
-                                    <tbody>{list.into_iter().map(|t| {
-                                        let id = t.id.clone();
-                                        let label = format!("Revoke the token {}", t.name);
-                                        view! {
+                        Ok(list) => {
+                            view! {
+                                <div class="table-scroll">
+                                    <table data-testid="tokens">
+                                        <thead>
                                             <tr>
-                                                <th scope="row">{t.name}</th>
-                                                <td>{format_time(t.created_at)}</td>
-                                                <td>{t.last_used_at.map(format_time).unwrap_or_else(|| "never".into())}</td>
-                                                <td><button type="button" class="button button-small" aria-label=label on:click=move |_| { revoke.dispatch(id.clone()); }>"Revoke"</button></td>
+                                                <th scope="col">"Name"</th>
+                                                <th scope="col">"Created"</th>
+                                                <th scope="col">"Last used"</th>
+                                                <th scope="col">
+                                                    <span class="visually-hidden">"Revoke"</span>
+                                                </th>
                                             </tr>
-                                        }
-                                    }).collect::<Vec<_>>()}</tbody>
-                                </table>
-                            </div>
-                        }.into_any(),
+                                        </thead>
+                                        <tbody>
+                                            {list
+                                                .into_iter()
+                                                .map(|t| {
+                                                    let id = t.id.clone();
+                                                    let label = format!("Revoke the token {}", t.name);
+                                                    view! {
+                                                        <tr>
+                                                            <th scope="row">{t.name}</th>
+                                                            <td>{format_time(t.created_at)}</td>
+                                                            <td>
+                                                                {t
+                                                                    .last_used_at
+                                                                    .map(format_time)
+                                                                    .unwrap_or_else(|| "never".into())}
+                                                            </td>
+                                                            <td>
+                                                                <button
+                                                                    type="button"
+                                                                    class="button button-small"
+                                                                    aria-label=label
+                                                                    on:click=move |_| {
+                                                                        revoke.dispatch(id.clone());
+                                                                    }
+                                                                >
+                                                                    "Revoke"
+                                                                </button>
+                                                            </td>
+                                                        </tr>
+                                                    }
+                                                })
+                                                .collect::<Vec<_>>()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                            }
+                                .into_any()
+                        }
                     }
                 })}
             </Transition>

@@ -16,7 +16,10 @@ pub const MAX_COMPARED: usize = 8;
 pub fn compared_ids(raw: &str) -> Result<Vec<String>, crate::api::ApiError> {
     let ids: Vec<String> = raw.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
     if ids.len() > MAX_COMPARED {
-        return Err(crate::api::ApiError::new("too_large", format!("{} trainings were asked for; compare at most {MAX_COMPARED} at a time.", ids.len())));
+        return Err(crate::api::ApiError::new(
+            "too_large",
+            format!("{} trainings were asked for; compare at most {MAX_COMPARED} at a time.", ids.len()),
+        ));
     }
     Ok(ids)
 }
@@ -40,17 +43,27 @@ pub fn ComparePage() -> impl IntoView {
         },
     );
     view! {
-        <Title text="Compare trainings · Exoplanet Playground"/>
+        <Title text="Compare trainings · Exoplanet Playground" />
         <h1>"Compare trainings"</h1>
-        <p class="lead"><A href="/models">"Back to saved models"</A></p>
-        <Suspense fallback=|| view! { <p class="loading">"Loading the results…"</p> }>
+        <p class="lead">
+            <A href="/models">"Back to saved models"</A>
+        </p>
+        <Suspense fallback=|| {
+            view! { <p class="loading">"Loading the results…"</p> }
+        }>
             {move || Suspend::new(async move {
                 match summaries.await {
-                    Err(error) => view! { <ErrorPanel error title="Cannot compare these trainings"/> }.into_any(),
-                    Ok(list) if list.len() < 2 => view! {
-                        <p>"Choose at least two completed trainings on the " <A href="/models">"saved models"</A> " page."</p>
-                    }.into_any(),
-                    Ok(list) => view! { <Comparison list/> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error title="Cannot compare these trainings" /> }.into_any(),
+                    Ok(list) if list.len() < 2 => {
+                        view! {
+                            <p>
+                                "Choose at least two completed trainings on the " <A href="/models">"saved models"</A>
+                                " page."
+                            </p>
+                        }
+                            .into_any()
+                    }
+                    Ok(list) => view! { <Comparison list /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -66,7 +79,18 @@ fn scored(s: &ResultSummary, f: impl Fn(&crate::api::MetricsReport) -> String) -
 fn Comparison(list: Vec<ResultSummary>) -> impl IntoView {
     let headers = list
         .iter()
-        .map(|s| view! { <th scope="col">{format!("{} on {} (seed {})", s.model_info.model_name, s.model_info.dataset_name, s.model_info.seed)}</th> })
+        .map(|s| {
+            view! {
+                <th scope="col">
+                    {format!(
+                        "{} on {} (seed {})",
+                        s.model_info.model_name,
+                        s.model_info.dataset_name,
+                        s.model_info.seed,
+                    )}
+                </th>
+            }
+        })
         .collect::<Vec<_>>();
     type Metric = fn(&ResultSummary) -> String;
     let mut metrics: Vec<(String, Metric)> = vec![
@@ -83,15 +107,31 @@ fn Comparison(list: Vec<ResultSummary>) -> impl IntoView {
         .into_iter()
         .map(|(name, f)| {
             let cells = list.iter().map(|s| view! { <td>{f(s)}</td> }).collect::<Vec<_>>();
-            view! { <tr><th scope="row">{name}</th>{cells}</tr> }.into_any()
+            view! {
+                <tr>
+                    <th scope="row">{name}</th>
+                    {cells}
+                </tr>
+            }
+            .into_any()
         })
         .collect();
     for class in CLASSES {
         let cells = list
             .iter()
-            .map(|s| view! { <td>{s.metrics.as_ref().and_then(|m| m.per_class.get(class)).map(|c| score(c.f1)).unwrap_or_default()}</td> })
+            .map(|s| {
+                view! { <td>{s.metrics.as_ref().and_then(|m| m.per_class.get(class)).map(|c| score(c.f1)).unwrap_or_default()}</td> }
+            })
             .collect::<Vec<_>>();
-        rows.push(view! { <tr><th scope="row">{format!("F1 {}", class_title(class).to_lowercase())}</th>{cells}</tr> }.into_any());
+        rows.push(
+            view! {
+                <tr>
+                    <th scope="row">{format!("F1 {}", class_title(class).to_lowercase())}</th>
+                    {cells}
+                </tr>
+            }
+            .into_any(),
+        );
     }
     let matrices = list
         .iter()
@@ -100,7 +140,7 @@ fn Comparison(list: Vec<ResultSummary>) -> impl IntoView {
                 <section class="compare-matrix">
                     <h2>{format!("{} on {}", s.model_info.model_name, s.model_info.dataset_name)}</h2>
                     {match &s.metrics {
-                        Some(m) => view! { <ConfusionMatrixChart matrix=m.confusion_matrix.clone()/> }.into_any(),
+                        Some(m) => view! { <ConfusionMatrixChart matrix=m.confusion_matrix.clone() /> }.into_any(),
                         None => view! { <p>"No labels in its test file, so no confusion matrix."</p> }.into_any(),
                     }}
                     <A href=format!("/trainings/{}/result", s.id)>"Open this result"</A>
@@ -111,8 +151,15 @@ fn Comparison(list: Vec<ResultSummary>) -> impl IntoView {
     view! {
         <div class="table-scroll">
             <table class="compare-table" data-testid="comparison">
-                <caption>"Each on its own held-out objects; same dataset and seed means the same test objects."</caption>
-                <thead><tr><th scope="col">"Metric"</th>{headers}</tr></thead>
+                <caption>
+                    "Each on its own held-out objects; same dataset and seed means the same test objects."
+                </caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Metric"</th>
+                        {headers}
+                    </tr>
+                </thead>
                 <tbody>{rows}</tbody>
             </table>
         </div>

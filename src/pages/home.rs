@@ -11,7 +11,7 @@ use crate::components::ErrorPanel;
 pub fn HomePage() -> impl IntoView {
     let datasets = Resource::new(|| (), |_| get_datasets());
     view! {
-        <Title text="Exoplanet Playground"/>
+        <Title text="Exoplanet Playground" />
         <section class="hero">
             <h1>"Which signals are real planets?"</h1>
             <p class="lead">
@@ -20,28 +20,53 @@ pub fn HomePage() -> impl IntoView {
                 "Train a machine-learning classifier on the archive's own tables, watch it learn, and see honestly how well it tells them apart: "
                 "no columns that leak the answer, and no star in both the training and the test set."
             </p>
-            <A href="/train" attr:class="button button-primary">"Train a model"</A>
+            <A href="/train" attr:class="button button-primary">
+                "Train a model"
+            </A>
         </section>
         <section aria-labelledby="missions-heading">
             <h2 id="missions-heading">"Three missions, one question"</h2>
-            <Transition fallback=|| view! { <p class="loading">"Loading the tables…"</p> }>
+            <Transition fallback=|| {
+                view! { <p class="loading">"Loading the tables…"</p> }
+            }>
                 {move || Suspend::new(async move {
                     match datasets.await {
-                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                        Ok(list) => view! {
-                            <ul class="mission-cards">
-                                {list.into_iter().map(|d| view! {
-                                    <li class="mission-card">
-                                        <h3>{d.name.clone()}</h3>
-                                        <p>{d.description.clone()}</p>
-                                        <p class="mission-counts">
-                                            {CLASSES.iter().map(|c| format!("{}: {}", class_title(c), count(d.classes.get(*c).copied().unwrap_or(0)))).collect::<Vec<_>>().join(" · ")}
-                                        </p>
-                                        <A href=format!("/train?dataset={}", d.id)>{format!("Train on {}", d.name)}</A>
-                                    </li>
-                                }).collect::<Vec<_>>()}
-                            </ul>
-                        }.into_any(),
+                        Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                        Ok(list) => {
+                            view! {
+                                <ul class="mission-cards">
+                                    {list
+                                        .into_iter()
+                                        .map(|d| {
+                                            view! {
+                                                <li class="mission-card">
+                                                    <h3>{d.name.clone()}</h3>
+                                                    <p>{d.description.clone()}</p>
+                                                    <p class="mission-counts">
+                                                        {CLASSES
+                                                            .iter()
+                                                            .map(|c| {
+                                                                format!(
+                                                                    "{}: {}",
+                                                                    class_title(c),
+                                                                    count(d.classes.get(*c).copied().unwrap_or(0)),
+                                                                )
+                                                            })
+                                                            .collect::<Vec<_>>()
+                                                            .join(" · ")}
+                                                    </p>
+                                                    <A href=format!(
+                                                        "/train?dataset={}",
+                                                        d.id,
+                                                    )>{format!("Train on {}", d.name)}</A>
+                                                </li>
+                                            }
+                                        })
+                                        .collect::<Vec<_>>()}
+                                </ul>
+                            }
+                                .into_any()
+                        }
                     }
                 })}
             </Transition>

@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::api::functions::get_model_card;
-use crate::api::{ModelCard, MissionScoreInfo};
+use crate::api::{MissionScoreInfo, ModelCard};
 use crate::components::format::{count, percent, score};
 use crate::components::ErrorPanel;
 
@@ -12,13 +12,17 @@ use crate::components::ErrorPanel;
 pub fn ModelCardPage() -> impl IntoView {
     let card = Resource::new(|| (), |_| get_model_card());
     view! {
-        <Title text="Model card · Exoplanet Playground"/>
+        <Title text="Model card · Exoplanet Playground" />
         <h1>"Model card: the pretrained model"</h1>
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Suspense fallback=|| {
+            view! { <p class="loading">"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
                 match card.await {
-                    Err(error) => view! { <ErrorPanel error title="The pretrained model is not available"/> }.into_any(),
-                    Ok(card) => view! { <Card card/> }.into_any(),
+                    Err(error) => {
+                        view! { <ErrorPanel error title="The pretrained model is not available" /> }.into_any()
+                    }
+                    Ok(card) => view! { <Card card /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -53,7 +57,16 @@ fn scores_table(caption: String, scores: &[MissionScoreInfo], testid: &'static s
         <div class="table-scroll">
             <table data-testid=testid>
                 <caption>{caption}</caption>
-                <thead><tr><th scope="col">"Mission"</th><th scope="col">"Held-out objects"</th><th scope="col">"Accuracy"</th><th scope="col">"Macro-F1"</th><th scope="col">"ROC-AUC"</th><th scope="col">"Log-loss"</th></tr></thead>
+                <thead>
+                    <tr>
+                        <th scope="col">"Mission"</th>
+                        <th scope="col">"Held-out objects"</th>
+                        <th scope="col">"Accuracy"</th>
+                        <th scope="col">"Macro-F1"</th>
+                        <th scope="col">"ROC-AUC"</th>
+                        <th scope="col">"Log-loss"</th>
+                    </tr>
+                </thead>
                 <tbody>{rows}</tbody>
             </table>
         </div>
@@ -62,9 +75,18 @@ fn scores_table(caption: String, scores: &[MissionScoreInfo], testid: &'static s
 
 #[component]
 fn Card(card: ModelCard) -> impl IntoView {
-    let tables = card.tables.iter().map(|(name, date)| view! { <li>{format!("{name}, downloaded {date}")}</li> }).collect::<Vec<_>>();
+    let tables = card
+        .tables
+        .iter()
+        .map(|(name, date)| view! { <li>{format!("{name}, downloaded {date}")}</li> })
+        .collect::<Vec<_>>();
     let train = card.train_objects.iter().map(|(m, n)| format!("{m} {}", count(*n))).collect::<Vec<_>>().join(", ");
-    let classes = card.train_class_counts.iter().map(|(c, n)| format!("{} {}", crate::api::class_title(c).to_lowercase(), count(*n))).collect::<Vec<_>>().join(", ");
+    let classes = card
+        .train_class_counts
+        .iter()
+        .map(|(c, n)| format!("{} {}", crate::api::class_title(c).to_lowercase(), count(*n)))
+        .collect::<Vec<_>>()
+        .join(", ");
     let features = card
         .features
         .iter()
@@ -72,40 +94,69 @@ fn Card(card: ModelCard) -> impl IntoView {
             let col = |m: &str| f.columns.get(m).cloned().unwrap_or_else(|| "—".into());
             view! {
                 <tr>
-                    <th scope="row"><code>{f.name.clone()}</code></th>
+                    <th scope="row">
+                        <code>{f.name.clone()}</code>
+                    </th>
                     <td>{format!("{} [{}]", f.description, f.unit)}</td>
-                    <td><code>{col("kepler")}</code></td>
-                    <td><code>{col("tess")}</code></td>
-                    <td><code>{col("k2")}</code></td>
+                    <td>
+                        <code>{col("kepler")}</code>
+                    </td>
+                    <td>
+                        <code>{col("tess")}</code>
+                    </td>
+                    <td>
+                        <code>{col("k2")}</code>
+                    </td>
                 </tr>
             }
         })
         .collect::<Vec<_>>();
     view! {
         <p class="lead">
-            {format!("{}, trained on all three NASA tables together, telling missions apart by {}. ", card.model_name, variant_name(&card.variant))}
-            <A href="/predict">"Use it"</A>
+            {format!(
+                "{}, trained on all three NASA tables together, telling missions apart by {}. ",
+                card.model_name,
+                variant_name(&card.variant),
+            )} <A href="/predict">"Use it"</A>
         </p>
         <section aria-labelledby="data-heading">
             <h2 id="data-heading">"Training data"</h2>
             <ul>{tables}</ul>
-            <p>{format!(
-                "Each table is split by host star (seed {}, {} held out), so no star is on both sides. Training objects: {train} (classes: {classes}). Rebuild it with `{}`: the test suite checks the rebuild gives the same predictions.",
-                card.seed, percent(card.test_fraction), card.build_command
-            )}</p>
+            <p>
+                {format!(
+                    "Each table is split by host star (seed {}, {} held out), so no star is on both sides. Training objects: {train} (classes: {classes}). Rebuild it with `{}`: the test suite checks the rebuild gives the same predictions.",
+                    card.seed,
+                    percent(card.test_fraction),
+                    card.build_command,
+                )}
+            </p>
         </section>
         <section aria-labelledby="scores-heading">
             <h2 id="scores-heading">"Held-out figures per mission"</h2>
             {scores_table(format!("Kept: {}", variant_name(&card.variant)), &card.scores, "card-scores")}
-            {scores_table(format!("Measured and not kept: {}", variant_name(&card.alternative_variant)), &card.alternative_scores, "card-alternative")}
+            {scores_table(
+                format!("Measured and not kept: {}", variant_name(&card.alternative_variant)),
+                &card.alternative_scores,
+                "card-alternative",
+            )}
         </section>
         <section aria-labelledby="features-heading">
             <h2 id="features-heading">"Inputs"</h2>
-            <p>"One unit per quantity across missions; a dash means the mission's table lacks it (or holds it only for confirmed planets, which would leak the label), and the model treats it as missing."</p>
+            <p>
+                "One unit per quantity across missions; a dash means the mission's table lacks it (or holds it only for confirmed planets, which would leak the label), and the model treats it as missing."
+            </p>
             <div class="table-scroll">
                 <table>
                     <caption>"Harmonised features and the archive column each is read from"</caption>
-                    <thead><tr><th scope="col">"Name"</th><th scope="col">"Quantity"</th><th scope="col">"Kepler KOI"</th><th scope="col">"TESS TOI"</th><th scope="col">"K2"</th></tr></thead>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Name"</th>
+                            <th scope="col">"Quantity"</th>
+                            <th scope="col">"Kepler KOI"</th>
+                            <th scope="col">"TESS TOI"</th>
+                            <th scope="col">"K2"</th>
+                        </tr>
+                    </thead>
                     <tbody>{features}</tbody>
                 </table>
             </div>
@@ -113,11 +164,21 @@ fn Card(card: ModelCard) -> impl IntoView {
         <section aria-labelledby="limits-heading">
             <h2 id="limits-heading">"Known limits"</h2>
             <ul>
-                <li>"It never saw the columns that give the answer away (Robovetter scores and flags, dispositions, K2 masses and insolation filled only for confirmed planets), nor transit SNR, impact parameter or centroid tests, which only Kepler has: it knows less than a Kepler-only model (compare on the train page)."</li>
-                <li>"Candidates are unresolved signals, not a physical class: many will become planets or false positives, so candidate-versus-rest figures are the weakest."</li>
-                <li>"The magnitude input is each survey's own band (Kepler, TESS, V for K2); values from another survey's band shift it."</li>
-                <li>"On K2, which cells are empty depends on the reference paper, and that alone predicts the label; K2 figures flatter any model."</li>
-                <li>"Objects from other surveys, or very unlike the Kepler, TESS and K2 candidates, are outside what it learned."</li>
+                <li>
+                    "It never saw the columns that give the answer away (Robovetter scores and flags, dispositions, K2 masses and insolation filled only for confirmed planets), nor transit SNR, impact parameter or centroid tests, which only Kepler has: it knows less than a Kepler-only model (compare on the train page)."
+                </li>
+                <li>
+                    "Candidates are unresolved signals, not a physical class: many will become planets or false positives, so candidate-versus-rest figures are the weakest."
+                </li>
+                <li>
+                    "The magnitude input is each survey's own band (Kepler, TESS, V for K2); values from another survey's band shift it."
+                </li>
+                <li>
+                    "On K2, which cells are empty depends on the reference paper, and that alone predicts the label; K2 figures flatter any model."
+                </li>
+                <li>
+                    "Objects from other surveys, or very unlike the Kepler, TESS and K2 candidates, are outside what it learned."
+                </li>
                 <li>
                     "With labelled objects of your own you can fine-tune it on the "
                     <A href="/predict">"predict page"</A>

@@ -19,26 +19,44 @@ pub fn ModelsPage() -> impl IntoView {
     let chosen = RwSignal::new(Vec::<String>::new());
     let compare_href = move || format!("/compare?ids={}", chosen.get().join(","));
     view! {
-        <Title text="Saved models · Exoplanet Playground"/>
+        <Title text="Saved models · Exoplanet Playground" />
         <h1>"Saved models"</h1>
-        <p class="lead">"Your trainings: this browser's, or your account's when you are signed in (nobody else sees them unless you share one). Every completed training keeps its result and its model, also across server restarts. Open one again, download its model file, or tick two or more to compare them."</p>
+        <p class="lead">
+            "Your trainings: this browser's, or your account's when you are signed in (nobody else sees them unless you share one). Every completed training keeps its result and its model, also across server restarts. Open one again, download its model file, or tick two or more to compare them."
+        </p>
         <div class="form-actions">
-            <a class="button button-primary" href=compare_href
+            <a
+                class="button button-primary"
+                href=compare_href
                 aria-disabled=move || (chosen.with(|c| c.len()) < 2).to_string()
                 class:disabled=move || chosen.with(|c| c.len()) < 2
-                on:click=move |ev| if chosen.with(|c| c.len()) < 2 { ev.prevent_default() }>
+                on:click=move |ev| {
+                    if chosen.with(|c| c.len()) < 2 {
+                        ev.prevent_default()
+                    }
+                }
+            >
                 {move || format!("Compare selected ({})", chosen.with(|c| c.len()))}
             </a>
-            <p class="form-error" role="alert">{move || delete.value().get().and_then(|r| r.err()).map(|e| e.message)}</p>
+            <p class="form-error" role="alert">
+                {move || delete.value().get().and_then(|r| r.err()).map(|e| e.message)}
+            </p>
         </div>
-        <Transition fallback=|| view! { <p class="loading">"Loading saved trainings…"</p> }>
+        <Transition fallback=|| {
+            view! { <p class="loading">"Loading saved trainings…"</p> }
+        }>
             {move || Suspend::new(async move {
                 match trainings.await {
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                    Ok(list) if list.is_empty() => view! {
-                        <p>"Nothing saved yet. " <A href="/train">"Train a model"</A> " and it will appear here."</p>
-                    }.into_any(),
-                    Ok(list) => view! { <TrainingsTable list chosen delete/> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    Ok(list) if list.is_empty() => {
+                        view! {
+                            <p>
+                                "Nothing saved yet. " <A href="/train">"Train a model"</A> " and it will appear here."
+                            </p>
+                        }
+                            .into_any()
+                    }
+                    Ok(list) => view! { <TrainingsTable list chosen delete /> }.into_any(),
                 }
             })}
         </Transition>
@@ -46,7 +64,11 @@ pub fn ModelsPage() -> impl IntoView {
 }
 
 #[component]
-fn TrainingsTable(list: Vec<TrainingSummaryItem>, chosen: RwSignal<Vec<String>>, delete: Action<String, Result<(), crate::api::ApiError>>) -> impl IntoView {
+fn TrainingsTable(
+    list: Vec<TrainingSummaryItem>,
+    chosen: RwSignal<Vec<String>>,
+    delete: Action<String, Result<(), crate::api::ApiError>>,
+) -> impl IntoView {
     let rows = list
         .into_iter()
         .map(|t| {
@@ -62,35 +84,70 @@ fn TrainingsTable(list: Vec<TrainingSummaryItem>, chosen: RwSignal<Vec<String>>,
             };
             let label = format!("{} on {}", t.model_name, t.dataset);
             let date = format_time(t.finished_at.unwrap_or(t.created_at));
-            let (link_label, download_label, delete_label) = (label.clone(), format!("Download the model of {label}"), format!("Delete {label}"));
+            let (link_label, download_label, delete_label) =
+                (label.clone(), format!("Download the model of {label}"), format!("Delete {label}"));
             view! {
                 <tr data-testid="saved-training">
                     <td>
-                        <input type="checkbox" aria-label=format!("Compare {label} ({date})") disabled=!completed
+                        <input
+                            type="checkbox"
+                            aria-label=format!("Compare {label} ({date})")
+                            disabled=!completed
                             on:change=move |ev| {
                                 let on = event_target_checked(&ev);
-                                chosen.update(|c| {
-                                    c.retain(|x| *x != tick_id);
-                                    if on { c.push(tick_id.clone()); }
-                                });
-                            }/>
+                                chosen
+                                    .update(|c| {
+                                        c.retain(|x| *x != tick_id);
+                                        if on {
+                                            c.push(tick_id.clone());
+                                        }
+                                    });
+                            }
+                        />
                     </td>
                     <th scope="row">
-                        <A href=if completed { format!("/trainings/{id}/result") } else { format!("/trainings/{id}") }>{link_label}</A>
+                        <A href=if completed {
+                            format!("/trainings/{id}/result")
+                        } else {
+                            format!("/trainings/{id}")
+                        }>{link_label}</A>
                     </th>
-                    <td><span class=format!("status status-{}", t.status.as_str())>{t.status.as_str()}</span></td>
+                    <td>
+                        <span class=format!("status status-{}", t.status.as_str())>{t.status.as_str()}</span>
+                    </td>
                     <td>{acc}</td>
                     <td>{f1}</td>
                     <td>{auc}</td>
                     <td>{date}</td>
                     <td class="actions">
-                        {t.has_model.then(|| view! {
-                            <a href=format!("/api/v1/trainings/{}/model", t.id) download="" aria-label=download_label>"Download"</a>
-                        })}
-                        {(t.status.is_finished()).then(|| view! {
-                            <button type="button" class="button button-small" aria-label=delete_label
-                                on:click=move |_| { delete.dispatch(delete_id.clone()); }>"Delete"</button>
-                        })}
+                        {t
+                            .has_model
+                            .then(|| {
+                                view! {
+                                    <a
+                                        href=format!("/api/v1/trainings/{}/model", t.id)
+                                        download=""
+                                        aria-label=download_label
+                                    >
+                                        "Download"
+                                    </a>
+                                }
+                            })}
+                        {(t.status.is_finished())
+                            .then(|| {
+                                view! {
+                                    <button
+                                        type="button"
+                                        class="button button-small"
+                                        aria-label=delete_label
+                                        on:click=move |_| {
+                                            delete.dispatch(delete_id.clone());
+                                        }
+                                    >
+                                        "Delete"
+                                    </button>
+                                }
+                            })}
                     </td>
                 </tr>
             }
@@ -102,7 +159,9 @@ fn TrainingsTable(list: Vec<TrainingSummaryItem>, chosen: RwSignal<Vec<String>>,
                 <caption>"Newest first. Scores are on each training's own held-out objects."</caption>
                 <thead>
                     <tr>
-                        <th scope="col"><span class="visually-hidden">"Compare"</span></th>
+                        <th scope="col">
+                            <span class="visually-hidden">"Compare"</span>
+                        </th>
                         <th scope="col">"Training"</th>
                         <th scope="col">"Status"</th>
                         <th scope="col">"Accuracy"</th>

@@ -11,7 +11,11 @@ pub fn NotFoundPage() -> impl IntoView {
         <section class="error-panel" role="alert">
             <h1>"Page not found"</h1>
             <p>"There is no page at this address."</p>
-            <p><A href="/">"Home"</A> " · " <A href="/train">"Train a model"</A></p>
+            <p>
+                <A href="/">"Home"</A>
+                " · "
+                <A href="/train">"Train a model"</A>
+            </p>
         </section>
     }
 }

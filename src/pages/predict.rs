@@ -8,9 +8,12 @@ use leptos_router::hooks::use_query_map;
 use crate::api::functions::{get_model_card, predict_held_out, predict_rows};
 use crate::api::predictions_csv::predictions_csv;
 use crate::api::{class_title, ApiError, FeatureCard, PredictRequest, PredictionResponse, UploadInspection};
-use crate::components::format::{count, percent};
 use crate::client::upload::{FileStorage, PickedFile};
-use crate::components::{ClassCountsChart, ColumnChoiceForm, ConfusionMatrixChart, ErrorPanel, ExplanationWaterfall, FineTuneForm, MetricsSummary, RocCurves};
+use crate::components::format::{count, percent};
+use crate::components::{
+    ClassCountsChart, ColumnChoiceForm, ConfusionMatrixChart, ErrorPanel, ExplanationWaterfall, FineTuneForm,
+    MetricsSummary, RocCurves,
+};
 
 /// Instant answers from the pretrained model: type one object's values (the answer follows
 /// as you type), or upload a table (the archive's exports are recognised by their columns).
@@ -19,32 +22,50 @@ pub fn PredictPage() -> impl IntoView {
     let card = Resource::new(|| (), |_| get_model_card());
     // `?model=<training id>`: a saved (e.g. fine-tuned) model answers the form and the table.
     let query = use_query_map();
-    let model = Memo::new(move |_| query.read().get("model").filter(|m| !m.trim().is_empty()).unwrap_or_else(|| "pretrained".into()));
+    let model = Memo::new(move |_| {
+        query.read().get("model").filter(|m| !m.trim().is_empty()).unwrap_or_else(|| "pretrained".into())
+    });
     view! {
-        <Title text="Predict · Exoplanet Playground"/>
+        <Title text="Predict · Exoplanet Playground" />
         <h1>"Instant predictions"</h1>
         <p class="lead">
             "A model trained on Kepler, TESS and K2 together answers at once, with the reasons for every answer. "
             <A href="/model-card">"What it is and how good it is"</A>
         </p>
-        <Suspense fallback=|| view! { <p class="loading">"Loading the model…"</p> }>
+        <Suspense fallback=|| {
+            view! { <p class="loading">"Loading the model…"</p> }
+        }>
             {move || Suspend::new(async move {
                 match card.await {
-                    Err(error) => view! { <ErrorPanel error title="The pretrained model is not available"/> }.into_any(),
+                    Err(error) => {
+                        view! { <ErrorPanel error title="The pretrained model is not available" /> }.into_any()
+                    }
                     Ok(card) => {
-                        let descriptions: BTreeMap<String, String> =
-                            card.features.iter().map(|f| (f.name.clone(), format!("{} [{}]", f.description, f.unit))).collect();
+                        let descriptions: BTreeMap<String, String> = card
+                            .features
+                            .iter()
+                            .map(|f| (f.name.clone(), format!("{} [{}]", f.description, f.unit)))
+                            .collect();
                         view! {
-                            {move || (model.get() != "pretrained").then(|| view! {
-                                <p class="notice" role="status" data-testid="chosen-model">
-                                    {format!("Answering with your saved model {} (the what-if form and your table); the NASA held-out objects below use the pretrained model. ", model.get())}
-                                    <A href="/predict">"Use the pretrained model"</A>
-                                </p>
-                            })}
-                            <WhatIf features=card.features.clone() descriptions=descriptions.clone() model/>
-                            <TablePredictions descriptions=descriptions.clone() model features=card.features.clone()/>
-                            <HeldOut descriptions/>
-                        }.into_any()
+                            {move || {
+                                (model.get() != "pretrained")
+                                    .then(|| {
+                                        view! {
+                                            <p class="notice" role="status" data-testid="chosen-model">
+                                                {format!(
+                                                    "Answering with your saved model {} (the what-if form and your table); the NASA held-out objects below use the pretrained model. ",
+                                                    model.get(),
+                                                )}
+                                                <A href="/predict">"Use the pretrained model"</A>
+                                            </p>
+                                        }
+                                    })
+                            }}
+                            <WhatIf features=card.features.clone() descriptions=descriptions.clone() model />
+                            <TablePredictions descriptions=descriptions.clone() model features=card.features.clone() />
+                            <HeldOut descriptions />
+                        }
+                            .into_any()
                     }
                 }
             })}
@@ -55,14 +76,26 @@ pub fn PredictPage() -> impl IntoView {
 /// A starting value inside the typical range (its geometric middle), so the form answers
 /// before anything is typed.
 fn starting_value(f: &FeatureCard) -> String {
-    let v = if f.typical_low > 0.0 { (f.typical_low * f.typical_high).sqrt() } else { (f.typical_low + f.typical_high) / 2.0 };
-    let digits = if v >= 100.0 { 0 } else if v >= 1.0 { 2 } else { 5 };
+    let v = if f.typical_low > 0.0 {
+        (f.typical_low * f.typical_high).sqrt()
+    } else {
+        (f.typical_low + f.typical_high) / 2.0
+    };
+    let digits = if v >= 100.0 {
+        0
+    } else if v >= 1.0 {
+        2
+    } else {
+        5
+    };
     format!("{v:.digits$}")
 }
 
 #[component]
 fn WhatIf(features: Vec<FeatureCard>, descriptions: BTreeMap<String, String>, model: Memo<String>) -> impl IntoView {
-    let values = RwSignal::new(features.iter().map(|f| (f.name.clone(), starting_value(f))).collect::<BTreeMap<String, String>>());
+    let values = RwSignal::new(
+        features.iter().map(|f| (f.name.clone(), starting_value(f))).collect::<BTreeMap<String, String>>(),
+    );
     let mission = RwSignal::new("kepler".to_string());
     let answer = Resource::new(
         move || (values.get(), mission.get(), model.get()),
@@ -74,7 +107,10 @@ fn WhatIf(features: Vec<FeatureCard>, descriptions: BTreeMap<String, String>, mo
                 if text.is_empty() {
                     continue;
                 }
-                let number: f64 = text.parse().map_err(|_| ApiError::new("invalid_value", format!("{name}: '{text}' is not a number.")).with_field(name.clone()))?;
+                let number: f64 = text.parse().map_err(|_| {
+                    ApiError::new("invalid_value", format!("{name}: '{text}' is not a number."))
+                        .with_field(name.clone())
+                })?;
                 row.insert(name, number.into());
             }
             let mission = (!mission.is_empty()).then_some(mission);
@@ -95,10 +131,13 @@ fn WhatIf(features: Vec<FeatureCard>, descriptions: BTreeMap<String, String>, mo
                         type="text"
                         inputmode="decimal"
                         autocomplete="off"
-                        prop:value=move || values.with(|v| v.get(&current).cloned().unwrap_or_default())
+                        prop:value=move || { values.with(|v| v.get(&current).cloned().unwrap_or_default()) }
                         on:input=move |ev| {
                             let text = event_target_value(&ev);
-                            values.update(|v| { v.insert(name.clone(), text); });
+                            values
+                                .update(|v| {
+                                    v.insert(name.clone(), text);
+                                });
                         }
                     />
                     <p class="hint">{format!("typical {} to {}; empty = unknown", f.typical_low, f.typical_high)}</p>
@@ -114,7 +153,11 @@ fn WhatIf(features: Vec<FeatureCard>, descriptions: BTreeMap<String, String>, mo
                 <form class="what-if-form" on:submit=|ev| ev.prevent_default()>
                     <div class="field">
                         <label for="what-if-mission">"Mission"</label>
-                        <select id="what-if-mission" prop:value=move || mission.get() on:change=move |ev| mission.set(event_target_value(&ev))>
+                        <select
+                            id="what-if-mission"
+                            prop:value=move || mission.get()
+                            on:change=move |ev| mission.set(event_target_value(&ev))
+                        >
                             <option value="kepler">"Kepler"</option>
                             <option value="tess">"TESS"</option>
                             <option value="k2">"K2"</option>
@@ -124,35 +167,58 @@ fn WhatIf(features: Vec<FeatureCard>, descriptions: BTreeMap<String, String>, mo
                     {fields}
                 </form>
                 <div class="what-if-answer" aria-live="polite" data-testid="what-if-answer">
-                    <Transition fallback=|| view! { <p class="loading">"Predicting…"</p> }>
+                    <Transition fallback=|| {
+                        view! { <p class="loading">"Predicting…"</p> }
+                    }>
                         {move || Suspend::new({
                             let descriptions = descriptions.clone();
                             async move {
                                 match answer.await {
-                                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                                    Ok(response) => match response.predictions.into_iter().next() {
-                                        None => view! { <p>"No answer."</p> }.into_any(),
-                                        Some(p) => {
-                                            let bars = ["confirmed", "candidate", "false_positive"].into_iter().map(|c| {
-                                                let v = p.probabilities.get(c).copied().unwrap_or(0.0);
+                                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                                    Ok(response) => {
+                                        match response.predictions.into_iter().next() {
+                                            None => view! { <p>"No answer."</p> }.into_any(),
+                                            Some(p) => {
+                                                let bars = ["confirmed", "candidate", "false_positive"]
+                                                    .into_iter()
+                                                    .map(|c| {
+                                                        let v = p.probabilities.get(c).copied().unwrap_or(0.0);
+                                                        view! {
+                                                            <li>
+                                                                <span class="prob-label">{class_title(c)}</span>
+                                                                <span
+                                                                    class="prob-bar"
+                                                                    style=format!("width:{:.1}%", v * 100.0)
+                                                                ></span>
+                                                                <span class="prob-value" data-class=c>
+                                                                    {percent(v)}
+                                                                </span>
+                                                            </li>
+                                                        }
+                                                    })
+                                                    .collect::<Vec<_>>();
                                                 view! {
-                                                    <li>
-                                                        <span class="prob-label">{class_title(c)}</span>
-                                                        <span class="prob-bar" style=format!("width:{:.1}%", v * 100.0)></span>
-                                                        <span class="prob-value" data-class=c>{percent(v)}</span>
-                                                    </li>
+                                                    <p class="verdict" data-testid="what-if-verdict">
+                                                        {format!(
+                                                            "{} ({})",
+                                                            class_title(&p.prediction),
+                                                            percent(p.confidence),
+                                                        )}
+                                                    </p>
+                                                    <ul class="prob-list">{bars}</ul>
+                                                    <ul class="reasons">
+                                                        {p
+                                                            .reasons
+                                                            .iter()
+                                                            .map(|r| view! { <li>{r.text.clone()}</li> })
+                                                            .collect::<Vec<_>>()}
+                                                    </ul>
+                                                    <ExplanationWaterfall prediction=p descriptions=descriptions />
                                                 }
-                                            }).collect::<Vec<_>>();
-                                            view! {
-                                                <p class="verdict" data-testid="what-if-verdict">
-                                                    {format!("{} ({})", class_title(&p.prediction), percent(p.confidence))}
-                                                </p>
-                                                <ul class="prob-list">{bars}</ul>
-                                                <ul class="reasons">{p.reasons.iter().map(|r| view! { <li>{r.text.clone()}</li> }).collect::<Vec<_>>()}</ul>
-                                                <ExplanationWaterfall prediction=p descriptions=descriptions/>
-                                            }.into_any()
+                                                    .into_any()
+                                            }
                                         }
-                                    },
+                                    }
                                 }
                             }
                         })}
@@ -180,7 +246,11 @@ fn csv_data_url(csv: &str) -> String {
 const SHOWN_ROWS: usize = 100;
 
 #[component]
-fn TablePredictions(descriptions: BTreeMap<String, String>, model: Memo<String>, features: Vec<FeatureCard>) -> impl IntoView {
+fn TablePredictions(
+    descriptions: BTreeMap<String, String>,
+    model: Memo<String>,
+    features: Vec<FeatureCard>,
+) -> impl IntoView {
     /// The server's code for a table whose columns it cannot read as the model's inputs.
     const UNRECOGNISED: &str = "unrecognised_columns";
     let outcome = RwSignal::new(None::<Result<PredictionResponse, ApiError>>);
@@ -228,31 +298,58 @@ fn TablePredictions(descriptions: BTreeMap<String, String>, model: Memo<String>,
             <h2 id="table-heading">"Your table"</h2>
             <p>
                 "A CSV of candidates: the archive's KOI, TOI or K2 export as downloaded, a table with the columns "
-                <A href="/model-card">"listed on the model card"</A>
-                " (and optionally " <code>"id"</code> ", " <code>"mission"</code> ", " <code>"label"</code> ", " <code>"star"</code>
+                <A href="/model-card">"listed on the model card"</A> " (and optionally " <code>"id"</code> ", "
+                <code>"mission"</code> ", " <code>"label"</code> ", " <code>"star"</code>
                 "), or any other table, whose columns you then choose. Rows with labels also give scores and can fine-tune the model."
             </p>
             <div class="field">
                 <label for="predict-file">"Table to predict (CSV, UTF-8)"</label>
-                <input id="predict-file" type="file" accept=".csv,text/csv" on:change=on_file/>
+                <input id="predict-file" type="file" accept=".csv,text/csv" on:change=on_file />
             </div>
-            {move || needs_choice.get().map(|inspection| view! {
-                <ColumnChoiceForm inspection features=features.clone() on_submit=move |choice| predict_with(Some(choice))/>
-            })}
-            {move || busy.get().map(|name| view! { <p class="loading" role="status">{format!("Predicting every object of {name}…")}</p> })}
-            {move || outcome.get().map(|result| match result {
-                Err(error) => view! { <ErrorPanel error title="The table could not be predicted"/> }.into_any(),
-                Ok(response) => {
-                    // Every labelled row counts for fine-tuning, also those the model learned from.
-                    let labelled = response.predictions.iter().filter(|p| p.actual.is_some()).count();
-                    let offer = labelled > 0 && model.get_untracked() == "pretrained";
-                    let columns = used_choice.get_untracked();
-                    view! {
-                        <PredictionsView response descriptions=descriptions.clone()/>
-                        {offer.then(|| view! { <FineTuneForm file=picked_file labelled columns/> })}
-                    }.into_any()
-                }
-            })}
+            {move || {
+                needs_choice
+                    .get()
+                    .map(|inspection| {
+                        view! {
+                            <ColumnChoiceForm
+                                inspection
+                                features=features.clone()
+                                on_submit=move |choice| predict_with(Some(choice))
+                            />
+                        }
+                    })
+            }}
+            {move || {
+                busy.get()
+                    .map(|name| {
+                        view! {
+                            <p class="loading" role="status">
+                                {format!("Predicting every object of {name}…")}
+                            </p>
+                        }
+                    })
+            }}
+            {move || {
+                outcome
+                    .get()
+                    .map(|result| match result {
+                        Err(error) => view! { <ErrorPanel error title="The table could not be predicted" /> }.into_any(),
+                        Ok(response) => {
+                            let labelled = response.predictions.iter().filter(|p| p.actual.is_some()).count();
+                            let offer = labelled > 0 && model.get_untracked() == "pretrained";
+                            let columns = used_choice.get_untracked();
+                            // Every labelled row counts for fine-tuning, also those the model learned from.
+                            view! {
+                                <PredictionsView response descriptions=descriptions.clone() />
+                                {offer
+                                    .then(|| {
+                                        view! { <FineTuneForm file=picked_file labelled columns /> }
+                                    })}
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
         </section>
     }
 }
@@ -283,48 +380,91 @@ fn PredictionsView(response: PredictionResponse, descriptions: BTreeMap<String, 
             view! {
                 <tr>
                     <th scope="row">
-                        <button type="button" class="link-button" on:click=move |_| selected.set(Some(this.clone()))>{p.id.clone()}</button>
+                        <button type="button" class="link-button" on:click=move |_| selected.set(Some(this.clone()))>
+                            {p.id.clone()}
+                        </button>
                     </th>
                     <td>{class_title(&p.prediction)}</td>
                     <td>{percent(p.confidence)}</td>
                     <td>{p.actual.as_deref().map(class_title).unwrap_or("")}</td>
-                    <td class="reasons"><ul>{p.reasons.iter().map(|r| view! { <li>{r.text.clone()}</li> }).collect::<Vec<_>>()}</ul></td>
+                    <td class="reasons">
+                        <ul>{p.reasons.iter().map(|r| view! { <li>{r.text.clone()}</li> }).collect::<Vec<_>>()}</ul>
+                    </td>
                 </tr>
             }
         })
         .collect::<Vec<_>>();
     view! {
-        <p role="status" data-testid="predict-summary">{format!("{} objects predicted (read by {}).", count(total), r.read_as)}</p>
+        <p role="status" data-testid="predict-summary">
+            {format!("{} objects predicted (read by {}).", count(total), r.read_as)}
+        </p>
         <ul class="notes">{r.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect::<Vec<_>>()}</ul>
-        {r.metrics.clone().map(|m| view! {
-            <h3>{format!("Scores on the {} labelled objects the model never learned from", count(r.labelled_rows))}</h3>
-            <MetricsSummary metrics=m.clone()/>
-            <div class="chart-row">
-                <section aria-label="Confusion matrix">
-                    <h3>"Confusion matrix"</h3>
-                    <ConfusionMatrixChart matrix=m.confusion_matrix.clone()/>
-                </section>
-                <section aria-label="ROC curves">
-                    <h3>"ROC curves"</h3>
-                    <RocCurves curves=m.roc_curves.clone()/>
-                </section>
-            </div>
-        }.into_any())}
+        {r
+            .metrics
+            .clone()
+            .map(|m| {
+                view! {
+                    <h3>
+                        {format!(
+                            "Scores on the {} labelled objects the model never learned from",
+                            count(r.labelled_rows),
+                        )}
+                    </h3>
+                    <MetricsSummary metrics=m.clone() />
+                    <div class="chart-row">
+                        <section aria-label="Confusion matrix">
+                            <h3>"Confusion matrix"</h3>
+                            <ConfusionMatrixChart matrix=m.confusion_matrix.clone() />
+                        </section>
+                        <section aria-label="ROC curves">
+                            <h3>"ROC curves"</h3>
+                            <RocCurves curves=m.roc_curves.clone() />
+                        </section>
+                    </div>
+                }
+                    .into_any()
+            })}
         <section aria-label="Predicted classes" class="predicted-classes">
             <h3>"Predicted classes"</h3>
-            <ClassCountsChart predicted=predicted_counts actual=actual_counts/>
+            <ClassCountsChart predicted=predicted_counts actual=actual_counts />
         </section>
-        <p><a href=csv download="predictions.csv" class="button">"Download all predictions (CSV)"</a></p>
-        {move || selected.get().map(|p| view! {
-            <section class="explanation" aria-label="Why this prediction">
-                <h3>{format!("Why {} is predicted {}", p.id, class_title(&p.prediction).to_lowercase())}</h3>
-                <ExplanationWaterfall prediction=p descriptions=descriptions.clone()/>
-            </section>
-        })}
+        <p>
+            <a href=csv download="predictions.csv" class="button">
+                "Download all predictions (CSV)"
+            </a>
+        </p>
+        {move || {
+            selected
+                .get()
+                .map(|p| {
+                    view! {
+                        <section class="explanation" aria-label="Why this prediction">
+                            <h3>
+                                {format!("Why {} is predicted {}", p.id, class_title(&p.prediction).to_lowercase())}
+                            </h3>
+                            <ExplanationWaterfall prediction=p descriptions=descriptions.clone() />
+                        </section>
+                    }
+                })
+        }}
         <div class="table-scroll">
             <table data-testid="predict-table">
-                <caption>{format!("The first {} of {} objects; the CSV has all. Choose a name for its explanation.", SHOWN_ROWS.min(total), count(total))}</caption>
-                <thead><tr><th scope="col">"Object"</th><th scope="col">"Prediction"</th><th scope="col">"Confidence"</th><th scope="col">"Label"</th><th scope="col">"Top reasons"</th></tr></thead>
+                <caption>
+                    {format!(
+                        "The first {} of {} objects; the CSV has all. Choose a name for its explanation.",
+                        SHOWN_ROWS.min(total),
+                        count(total),
+                    )}
+                </caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Object"</th>
+                        <th scope="col">"Prediction"</th>
+                        <th scope="col">"Confidence"</th>
+                        <th scope="col">"Label"</th>
+                        <th scope="col">"Top reasons"</th>
+                    </tr>
+                </thead>
                 <tbody>{rows}</tbody>
             </table>
         </div>
@@ -335,15 +475,22 @@ fn PredictionsView(response: PredictionResponse, descriptions: BTreeMap<String, 
 #[component]
 fn HeldOut(descriptions: BTreeMap<String, String>) -> impl IntoView {
     let chosen = RwSignal::new(None::<String>);
-    let answer = Resource::new(move || chosen.get(), |mission| async move {
-        match mission {
-            Some(m) => Some(predict_held_out(m).await),
-            None => None,
-        }
-    });
+    let answer = Resource::new(
+        move || chosen.get(),
+        |mission| async move {
+            match mission {
+                Some(m) => Some(predict_held_out(m).await),
+                None => None,
+            }
+        },
+    );
     let button = move |id: &'static str, name: &'static str| {
         view! {
-            <button type="button" aria-pressed=move || (chosen.get().as_deref() == Some(id)).to_string() on:click=move |_| chosen.set(Some(id.to_string()))>
+            <button
+                type="button"
+                aria-pressed=move || (chosen.get().as_deref() == Some(id)).to_string()
+                on:click=move |_| chosen.set(Some(id.to_string()))
+            >
                 {name}
             </button>
         }
@@ -351,16 +498,24 @@ fn HeldOut(descriptions: BTreeMap<String, String>) -> impl IntoView {
     view! {
         <section aria-labelledby="held-out-heading">
             <h2 id="held-out-heading">"NASA's objects it never saw"</h2>
-            <p>"Each mission's held-out part (a fifth of the stars, never used in training): predictions, scores and reasons."</p>
+            <p>
+                "Each mission's held-out part (a fifth of the stars, never used in training): predictions, scores and reasons."
+            </p>
             <div class="button-row">{button("kepler", "Kepler")}{button("tess", "TESS")}{button("k2", "K2")}</div>
-            <Transition fallback=|| view! { <p class="loading" role="status">"Predicting…"</p> }>
+            <Transition fallback=|| {
+                view! {
+                    <p class="loading" role="status">
+                        "Predicting…"
+                    </p>
+                }
+            }>
                 {move || Suspend::new({
                     let descriptions = descriptions.clone();
                     async move {
                         match answer.await {
                             None => ().into_any(),
-                            Some(Err(error)) => view! { <ErrorPanel error/> }.into_any(),
-                            Some(Ok(response)) => view! { <PredictionsView response descriptions/> }.into_any(),
+                            Some(Err(error)) => view! { <ErrorPanel error /> }.into_any(),
+                            Some(Ok(response)) => view! { <PredictionsView response descriptions /> }.into_any(),
                         }
                     }
                 })}

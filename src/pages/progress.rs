@@ -33,23 +33,36 @@ pub fn ProgressPage() -> impl IntoView {
     });
 
     view! {
-        <Title text="Training · Exoplanet Playground"/>
+        <Title text="Training · Exoplanet Playground" />
         <h1>"Training"</h1>
         {move || match latest.get() {
-            None => view! {
-                <p class="loading" data-testid="progress-loading">"Asking the server about this training…"</p>
-            }.into_any(),
-            Some(Err(error)) if error.code == "network" => view! {
-                <p class="warning" role="status">{format!("{} Retrying…", error.message)}</p>
-            }.into_any(),
-            Some(Err(error)) => view! { <ErrorPanel error title="Training not found"/> }.into_any(),
-            Some(Ok(p)) => view! { <ProgressView progress=p cancel=cancel/> }.into_any(),
+            None => {
+                view! {
+                    <p class="loading" data-testid="progress-loading">
+                        "Asking the server about this training…"
+                    </p>
+                }
+                    .into_any()
+            }
+            Some(Err(error)) if error.code == "network" => {
+                view! {
+                    <p class="warning" role="status">
+                        {format!("{} Retrying…", error.message)}
+                    </p>
+                }
+                    .into_any()
+            }
+            Some(Err(error)) => view! { <ErrorPanel error title="Training not found" /> }.into_any(),
+            Some(Ok(p)) => view! { <ProgressView progress=p cancel=cancel /> }.into_any(),
         }}
     }
 }
 
 #[component]
-fn ProgressView(progress: TrainingProgress, cancel: Action<String, Result<TrainingProgress, ApiError>>) -> impl IntoView {
+fn ProgressView(
+    progress: TrainingProgress,
+    cancel: Action<String, Result<TrainingProgress, ApiError>>,
+) -> impl IntoView {
     let TrainingProgress { id, status, progress: percent, step, error, dataset, model, queue_position, .. } = progress;
     // While waiting, say where in the queue this training stands.
     let step = match queue_position {
@@ -61,28 +74,50 @@ fn ProgressView(progress: TrainingProgress, cancel: Action<String, Result<Traini
     view! {
         <section class="progress-panel" aria-live="polite">
             <p class="progress-meta">
-                <span class=format!("status status-{}", status.as_str()) data-testid="status">{status.as_str()}</span>
-                " "{heading}
+                <span class=format!("status status-{}", status.as_str()) data-testid="status">
+                    {status.as_str()}
+                </span>
+                " "
+                {heading}
             </p>
             {match status {
-                TrainingStatus::Failed => view! {
-                    <ErrorPanel error=ApiError::new("training_failed", error.unwrap_or_default()) title="Training failed"/>
-                }.into_any(),
-                TrainingStatus::Cancelled => view! {
-                    <section class="error-panel" role="alert">
-                        <h2>"Training cancelled"</h2>
-                        <p>"This training was stopped before it finished, so it has no result."</p>
-                        <p><A href="/train">"Train a new model"</A></p>
-                    </section>
-                }.into_any(),
-                TrainingStatus::Completed => view! {
-                    <ProgressBar percent=100.0 label="Done".to_string()/>
-                    <p><A href=format!("/trainings/{id}/result")>"See the result"</A></p>
-                }.into_any(),
-                _ => view! {
-                    <ProgressBar percent=percent label=step/>
-                    <CancelButton id=id.clone() cancel=cancel/>
-                }.into_any(),
+                TrainingStatus::Failed => {
+                    view! {
+                        <ErrorPanel
+                            error=ApiError::new("training_failed", error.unwrap_or_default())
+                            title="Training failed"
+                        />
+                    }
+                        .into_any()
+                }
+                TrainingStatus::Cancelled => {
+                    view! {
+                        <section class="error-panel" role="alert">
+                            <h2>"Training cancelled"</h2>
+                            <p>"This training was stopped before it finished, so it has no result."</p>
+                            <p>
+                                <A href="/train">"Train a new model"</A>
+                            </p>
+                        </section>
+                    }
+                        .into_any()
+                }
+                TrainingStatus::Completed => {
+                    view! {
+                        <ProgressBar percent=100.0 label="Done".to_string() />
+                        <p>
+                            <A href=format!("/trainings/{id}/result")>"See the result"</A>
+                        </p>
+                    }
+                        .into_any()
+                }
+                _ => {
+                    view! {
+                        <ProgressBar percent=percent label=step />
+                        <CancelButton id=id.clone() cancel=cancel />
+                    }
+                        .into_any()
+                }
             }}
         </section>
     }
@@ -93,12 +128,21 @@ fn ProgressView(progress: TrainingProgress, cancel: Action<String, Result<Traini
 fn CancelButton(id: String, cancel: Action<String, Result<TrainingProgress, ApiError>>) -> impl IntoView {
     view! {
         <p class="form-actions">
-            <button type="button" class="button button-secondary"
-                disabled=move || cancel.pending().get() || cancel.value().with(|v| matches!(v, Some(Ok(_))))
-                on:click=move |_| { cancel.dispatch(id.clone()); }>
-                {move || if cancel.value().with(|v| matches!(v, Some(Ok(_)))) { "Cancelling…" } else { "Cancel training" }}
+            <button
+                type="button"
+                class="button button-secondary"
+                disabled=move || { cancel.pending().get() || cancel.value().with(|v| matches!(v, Some(Ok(_)))) }
+                on:click=move |_| {
+                    cancel.dispatch(id.clone());
+                }
+            >
+                {move || {
+                    if cancel.value().with(|v| matches!(v, Some(Ok(_)))) { "Cancelling…" } else { "Cancel training" }
+                }}
             </button>
-            <span class="form-error" role="status">{move || cancel.value().get().and_then(|r| r.err()).map(|e| e.message)}</span>
+            <span class="form-error" role="status">
+                {move || cancel.value().get().and_then(|r| r.err()).map(|e| e.message)}
+            </span>
         </p>
     }
 }

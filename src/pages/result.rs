@@ -6,8 +6,8 @@ use leptos_router::hooks::use_params_map;
 use crate::api::functions::get_training_summary;
 use crate::api::Prediction;
 use crate::components::{
-    ClassCountsChart, ConfusionMatrixChart, CrossValidationTable, ErrorPanel, FineTuneComparison, ExplanationWaterfall, ImportanceChart, MetricsSummary,
-    ModelDetailsPanel, PredictionsTable, RocCurves, ShapDotPlot, ShareControls,
+    ClassCountsChart, ConfusionMatrixChart, CrossValidationTable, ErrorPanel, ExplanationWaterfall, FineTuneComparison,
+    ImportanceChart, MetricsSummary, ModelDetailsPanel, PredictionsTable, RocCurves, ShapDotPlot, ShareControls,
 };
 
 #[component]
@@ -17,125 +17,226 @@ pub fn ResultPage() -> impl IntoView {
     let summary = Resource::new(move || id.get(), get_training_summary);
     let selected = RwSignal::new(None::<Prediction>);
     view! {
-        <Title text="Result · Exoplanet Playground"/>
-        <Transition fallback=|| view! { <p class="loading">"Loading the result…"</p> }>
+        <Title text="Result · Exoplanet Playground" />
+        <Transition fallback=|| {
+            view! { <p class="loading">"Loading the result…"</p> }
+        }>
             {move || Suspend::new(async move {
                 match summary.await {
-                    Err(error) => view! {
-                        <h1>"Result"</h1>
-                        <ErrorPanel error title="No result to show"/>
-                    }.into_any(),
+                    Err(error) => {
+                        view! {
+                            <h1>"Result"</h1>
+                            <ErrorPanel error title="No result to show" />
+                        }
+                            .into_any()
+                    }
                     Ok(s) => {
-                        let descriptions: std::collections::BTreeMap<String, String> =
-                            s.importance.features.iter().map(|f| (f.feature.clone(), f.description.clone())).collect();
+                        let descriptions: std::collections::BTreeMap<String, String> = s
+                            .importance
+                            .features
+                            .iter()
+                            .map(|f| (f.feature.clone(), f.description.clone()))
+                            .collect();
                         let labelled = s.metrics.is_some();
                         let scores = match s.metrics.clone() {
                             Some(metrics) => {
-                                let actual: std::collections::BTreeMap<String, usize> = metrics.per_class.iter().map(|(c, m)| (c.clone(), m.support)).collect();
+                                let actual: std::collections::BTreeMap<String, usize> = metrics
+                                    .per_class
+                                    .iter()
+                                    .map(|(c, m)| (c.clone(), m.support))
+                                    .collect();
                                 view! {
                                     <p class="lead">
-                                        {format!("Scores on {} held-out objects whose host stars the model never saw. ", s.model_info.test_rows)}
-                                        <A href="/train">"Train another model"</A>
+                                        {format!(
+                                            "Scores on {} held-out objects whose host stars the model never saw. ",
+                                            s.model_info.test_rows,
+                                        )} <A href="/train">"Train another model"</A>
                                     </p>
                                     <section aria-labelledby="scores-heading">
                                         <h2 id="scores-heading">"Scores"</h2>
-                                        <MetricsSummary metrics=metrics.clone()/>
+                                        <MetricsSummary metrics=metrics.clone() />
                                     </section>
                                     <div class="chart-row">
                                         <section aria-labelledby="cm-heading">
                                             <h2 id="cm-heading">"Confusion matrix"</h2>
-                                            <ConfusionMatrixChart matrix=metrics.confusion_matrix.clone()/>
+                                            <ConfusionMatrixChart matrix=metrics.confusion_matrix.clone() />
                                         </section>
                                         <section aria-labelledby="counts-heading">
                                             <h2 id="counts-heading">"Predicted classes"</h2>
-                                            <ClassCountsChart predicted=s.predicted_counts.clone() actual=actual/>
+                                            <ClassCountsChart predicted=s.predicted_counts.clone() actual=actual />
                                         </section>
                                         <section aria-labelledby="roc-heading">
                                             <h2 id="roc-heading">"ROC curves"</h2>
-                                            <RocCurves curves=metrics.roc_curves.clone()/>
+                                            <RocCurves curves=metrics.roc_curves.clone() />
                                         </section>
                                     </div>
-                                }.into_any()
+                                }
+                                    .into_any()
                             }
-                            None => view! {
-                                <p class="lead no-labels" role="note">
-                                    {format!(
-                                        "Predictions for {} objects from your test file. It has no labels, so there are no scores: \
+                            None => {
+                                view! {
+                                    <p class="lead no-labels" role="note">
+                                        {format!(
+                                            "Predictions for {} objects from your test file. It has no labels, so there are no scores: \
                                          nothing to compare the predictions with. ",
-                                        s.model_info.test_rows,
-                                    )}
-                                    <A href="/train">"Train another model"</A>
-                                </p>
-                                <section aria-labelledby="counts-heading">
-                                    <h2 id="counts-heading">"Predicted classes"</h2>
-                                    <ClassCountsChart predicted=s.predicted_counts.clone() actual=Default::default()/>
-                                </section>
-                            }.into_any(),
+                                            s.model_info.test_rows,
+                                        )}
+                                        <A href="/train">"Train another model"</A>
+                                    </p>
+                                    <section aria-labelledby="counts-heading">
+                                        <h2 id="counts-heading">"Predicted classes"</h2>
+                                        <ClassCountsChart
+                                            predicted=s.predicted_counts.clone()
+                                            actual=Default::default()
+                                        />
+                                    </section>
+                                }
+                                    .into_any()
+                            }
                         };
                         view! {
                             <h1>{format!("{} on {}", s.model_info.model_name, s.model_info.dataset_name)}</h1>
-                            <ShareControls training_id=s.id.clone() access=s.access.clone()/>
-                            {s.fine_tune.clone().map(|report| view! {
-                                <section aria-labelledby="fine-tune-heading">
-                                    <h2 id="fine-tune-heading">"Before and after fine-tuning"</h2>
-                                    <FineTuneComparison report/>
-                                    <p><A href=format!("/predict?model={}", s.id)>"Predict with the fine-tuned model"</A></p>
-                                </section>
-                            }.into_any())}
+                            <ShareControls training_id=s.id.clone() access=s.access.clone() />
+                            {s
+                                .fine_tune
+                                .clone()
+                                .map(|report| {
+                                    view! {
+                                        <section aria-labelledby="fine-tune-heading">
+                                            <h2 id="fine-tune-heading">"Before and after fine-tuning"</h2>
+                                            <FineTuneComparison report />
+                                            <p>
+                                                <A href=format!(
+                                                    "/predict?model={}",
+                                                    s.id,
+                                                )>"Predict with the fine-tuned model"</A>
+                                            </p>
+                                        </section>
+                                    }
+                                        .into_any()
+                                })}
                             {scores}
-                            {s.shift.clone().map(|shift| view! {
-                                <section aria-labelledby="shift-heading">
-                                    <h2 id="shift-heading">"How the two missions differ"</h2>
-                                    <p>"The features whose distributions differ most between the training mission and the test mission: where the model's rules may not carry over."</p>
-                                    <div class="table-scroll">
-                                        <table data-testid="shift-table">
-                                            <caption>"Kolmogorov–Smirnov distance of the present values (0 same, 1 disjoint), medians and missing shares"</caption>
-                                            <thead><tr><th scope="col">"Feature"</th><th scope="col">"KS distance"</th><th scope="col">"Median (train → test)"</th><th scope="col">"Missing (train → test)"</th></tr></thead>
-                                            <tbody>{shift.into_iter().map(|f| {
-                                                let med = |v: Option<f64>| v.map(crate::api::short_number).unwrap_or_else(|| "—".into());
-                                                view! {
-                                                    <tr>
-                                                        <th scope="row">{f.feature.clone()}</th>
-                                                        <td>{format!("{:.2}", f.ks)}</td>
-                                                        <td>{format!("{} → {}", med(f.train_median), med(f.test_median))}</td>
-                                                        <td>{format!("{:.0} % → {:.0} %", f.train_missing * 100.0, f.test_missing * 100.0)}</td>
-                                                    </tr>
-                                                }
-                                            }).collect::<Vec<_>>()}</tbody>
-                                        </table>
-                                    </div>
-                                </section>
-                            })}
-                            {s.cross_validation.clone().map(|cv| view! {
-                                <section aria-labelledby="cv-heading">
-                                    <h2 id="cv-heading">"Cross-validation on the training part"</h2>
-                                    <CrossValidationTable report=cv/>
-                                </section>
-                            })}
+                            {s
+                                .shift
+                                .clone()
+                                .map(|shift| {
+                                    view! {
+                                        <section aria-labelledby="shift-heading">
+                                            <h2 id="shift-heading">"How the two missions differ"</h2>
+                                            <p>
+                                                "The features whose distributions differ most between the training mission and the test mission: where the model's rules may not carry over."
+                                            </p>
+                                            <div class="table-scroll">
+                                                <table data-testid="shift-table">
+                                                    <caption>
+                                                        "Kolmogorov–Smirnov distance of the present values (0 same, 1 disjoint), medians and missing shares"
+                                                    </caption>
+                                                    <thead>
+                                                        <tr>
+                                                            <th scope="col">"Feature"</th>
+                                                            <th scope="col">"KS distance"</th>
+                                                            <th scope="col">"Median (train → test)"</th>
+                                                            <th scope="col">"Missing (train → test)"</th>
+                                                        </tr>
+                                                    </thead>
+                                                    <tbody>
+                                                        {shift
+                                                            .into_iter()
+                                                            .map(|f| {
+                                                                let med = |v: Option<f64>| {
+                                                                    v.map(crate::api::short_number)
+                                                                        .unwrap_or_else(|| "—".into())
+                                                                };
+                                                                view! {
+                                                                    <tr>
+                                                                        <th scope="row">{f.feature.clone()}</th>
+                                                                        <td>{format!("{:.2}", f.ks)}</td>
+                                                                        <td>
+                                                                            {format!(
+                                                                                "{} → {}",
+                                                                                med(f.train_median),
+                                                                                med(f.test_median),
+                                                                            )}
+                                                                        </td>
+                                                                        <td>
+                                                                            {format!(
+                                                                                "{:.0} % → {:.0} %",
+                                                                                f.train_missing * 100.0,
+                                                                                f.test_missing * 100.0,
+                                                                            )}
+                                                                        </td>
+                                                                    </tr>
+                                                                }
+                                                            })
+                                                            .collect::<Vec<_>>()}
+                                                    </tbody>
+                                                </table>
+                                            </div>
+                                        </section>
+                                    }
+                                })}
+                            {s
+                                .cross_validation
+                                .clone()
+                                .map(|cv| {
+                                    view! {
+                                        <section aria-labelledby="cv-heading">
+                                            <h2 id="cv-heading">"Cross-validation on the training part"</h2>
+                                            <CrossValidationTable report=cv />
+                                        </section>
+                                    }
+                                })}
                             <section aria-labelledby="why-heading" class="explanation">
                                 <h2 id="why-heading">
-                                    {move || selected.with(|p| match p {
-                                        Some(p) => format!("Why {} is predicted {}", p.id, crate::api::class_title(&p.prediction).to_lowercase()),
-                                        None => "Why this prediction?".to_string(),
-                                    })}
+                                    {move || {
+                                        selected
+                                            .with(|p| match p {
+                                                Some(p) => {
+                                                    format!(
+                                                        "Why {} is predicted {}",
+                                                        p.id,
+                                                        crate::api::class_title(&p.prediction).to_lowercase(),
+                                                    )
+                                                }
+                                                None => "Why this prediction?".to_string(),
+                                            })
+                                    }}
                                 </h2>
-                                <p class="hint">"Choose an object's name in the table below to see its own explanation."</p>
-                                {move || selected.get().map(|p| view! { <ExplanationWaterfall prediction=p descriptions=descriptions.clone()/> })}
+                                <p class="hint">
+                                    "Choose an object's name in the table below to see its own explanation."
+                                </p>
+                                {move || {
+                                    selected
+                                        .get()
+                                        .map(|p| {
+                                            view! {
+                                                <ExplanationWaterfall prediction=p descriptions=descriptions.clone() />
+                                            }
+                                        })
+                                }}
                             </section>
-                            <PredictionsTable training_id=id selected=selected labelled=labelled/>
-                            {(s.access.can_manage || s.access.include_rows).then(|| view! {
-                                <p><a href=format!("/api/v1/trainings/{}/predictions.csv", s.id) download="">"Download the predictions (CSV)"</a></p>
-                            })}
+                            <PredictionsTable training_id=id selected=selected labelled=labelled />
+                            {(s.access.can_manage || s.access.include_rows)
+                                .then(|| {
+                                    view! {
+                                        <p>
+                                            <a href=format!("/api/v1/trainings/{}/predictions.csv", s.id) download="">
+                                                "Download the predictions (CSV)"
+                                            </a>
+                                        </p>
+                                    }
+                                })}
                             <section aria-labelledby="importance-heading">
                                 <h2 id="importance-heading">"What the model relies on overall"</h2>
-                                <ImportanceChart report=s.importance.clone()/>
+                                <ImportanceChart report=s.importance.clone() />
                             </section>
                             <section aria-labelledby="dots-heading">
                                 <h2 id="dots-heading">"How feature values push predictions"</h2>
-                                <ShapDotPlot plot=s.importance.dots.clone() space=s.importance.space.clone()/>
+                                <ShapDotPlot plot=s.importance.dots.clone() space=s.importance.space.clone() />
                             </section>
-                            <ModelDetailsPanel details=s.model_info.clone()/>
-                        }.into_any()
+                            <ModelDetailsPanel details=s.model_info.clone() />
+                        }
+                            .into_any()
                     }
                 }
             })}

@@ -20,7 +20,13 @@ pub struct Quotas {
 
 impl Default for Quotas {
     fn default() -> Self {
-        Quotas { active_trainings: 3, trainings_per_day: 100, stored_trainings: 100, upload_mb_per_day: 500, upload_mb_total: 1000 }
+        Quotas {
+            active_trainings: 3,
+            trainings_per_day: 100,
+            stored_trainings: 100,
+            upload_mb_per_day: 500,
+            upload_mb_total: 1000,
+        }
     }
 }
 
@@ -92,7 +98,11 @@ impl AccessSettings {
         let flag = |var: &str| text(var).is_some_and(|v| matches!(v.as_str(), "1" | "true" | "yes"));
         let number = |var: &str, default: u64| -> Result<u64, String> {
             match text(var) {
-                Some(v) => v.parse::<u64>().ok().filter(|n| *n > 0).ok_or_else(|| format!("{var} must be a whole number above 0, got '{v}'")),
+                Some(v) => v
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| format!("{var} must be a whole number above 0, got '{v}'")),
                 None => Ok(default),
             }
         };
@@ -105,7 +115,10 @@ impl AccessSettings {
         let admin_token = text("EXO_ADMIN_TOKEN");
         if let Some(t) = &admin_token {
             if t.len() < 24 {
-                return Err(format!("EXO_ADMIN_TOKEN must be at least 24 characters (it has {}): it grants everything", t.len()));
+                return Err(format!(
+                    "EXO_ADMIN_TOKEN must be at least 24 characters (it has {}): it grants everything",
+                    t.len()
+                ));
             }
         }
         let allowed_hosts = match text("EXO_ALLOWED_HOSTS") {
@@ -128,9 +141,12 @@ impl AccessSettings {
                 upload_mb_total: number("EXO_QUOTA_UPLOAD_MB", d.upload_mb_total)?,
             },
             rate_limits: RateLimits {
-                writes_per_minute: number("EXO_RATE_LIMIT_PER_MINUTE", r.writes_per_minute as u64)?.min(1_000_000) as u32,
-                sign_ins_per_minute: number("EXO_SIGN_IN_LIMIT_PER_MINUTE", r.sign_ins_per_minute as u64)?.min(1_000_000) as u32,
-                new_visitors_per_minute: number("EXO_NEW_VISITORS_PER_MINUTE", r.new_visitors_per_minute as u64)?.min(1_000_000) as u32,
+                writes_per_minute: number("EXO_RATE_LIMIT_PER_MINUTE", r.writes_per_minute as u64)?.min(1_000_000)
+                    as u32,
+                sign_ins_per_minute: number("EXO_SIGN_IN_LIMIT_PER_MINUTE", r.sign_ins_per_minute as u64)?
+                    .min(1_000_000) as u32,
+                new_visitors_per_minute: number("EXO_NEW_VISITORS_PER_MINUTE", r.new_visitors_per_minute as u64)?
+                    .min(1_000_000) as u32,
             },
         })
     }
@@ -157,7 +173,12 @@ mod tests {
     #[test]
     fn hosts_are_matched_without_their_port() {
         let s = AccessSettings::default();
-        assert!(s.allows_host("127.0.0.1:3000") && s.allows_host("localhost") && s.allows_host("[::1]:8080") && s.allows_host("LOCALHOST:1"));
+        assert!(
+            s.allows_host("127.0.0.1:3000")
+                && s.allows_host("localhost")
+                && s.allows_host("[::1]:8080")
+                && s.allows_host("LOCALHOST:1")
+        );
         assert!(!s.allows_host("attacker.example:3000") && !s.allows_host("127.0.0.1.evil.example"));
         let any = AccessSettings { allowed_hosts: vec!["*".into()], ..AccessSettings::default() };
         assert!(any.allows_host("anything.example"));

@@ -28,7 +28,11 @@ fn check_username(name: &str) -> Result<(), ApiError> {
     if !USERNAME_CHARS.contains(&count) || !allowed {
         return Err(ApiError::new(
             "invalid_value",
-            format!("A username has {} to {} letters, digits, '_', '-' or '.'.", USERNAME_CHARS.start(), USERNAME_CHARS.end()),
+            format!(
+                "A username has {} to {} letters, digits, '_', '-' or '.'.",
+                USERNAME_CHARS.start(),
+                USERNAME_CHARS.end()
+            ),
         )
         .with_field("username"));
     }
@@ -37,40 +41,67 @@ fn check_username(name: &str) -> Result<(), ApiError> {
 
 fn check_password(password: &str) -> Result<(), ApiError> {
     if password.chars().count() < passwords::MIN_PASSWORD_CHARS {
-        return Err(ApiError::new("invalid_value", format!("A password has at least {} characters.", passwords::MIN_PASSWORD_CHARS)).with_field("password"));
+        return Err(ApiError::new(
+            "invalid_value",
+            format!("A password has at least {} characters.", passwords::MIN_PASSWORD_CHARS),
+        )
+        .with_field("password"));
     }
     if password.len() > passwords::MAX_PASSWORD_BYTES {
-        return Err(ApiError::new("invalid_value", format!("A password has at most {} bytes.", passwords::MAX_PASSWORD_BYTES)).with_field("password"));
+        return Err(ApiError::new(
+            "invalid_value",
+            format!("A password has at most {} bytes.", passwords::MAX_PASSWORD_BYTES),
+        )
+        .with_field("password"));
     }
     Ok(())
 }
 
 /// Runs blocking work (argon2, the database) off the async threads.
-async fn off_runtime<T: Send + 'static>(state: &AppState, work: impl FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
+async fn off_runtime<T: Send + 'static>(
+    state: &AppState,
+    work: impl FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
     super::blocking::run(state.clone(), work).await
 }
 
 /// Creates an account and signs in with it.
-pub async fn register(state: &AppState, caller: &Caller, session: &Session, reset: &VisitorReset, credentials: Credentials) -> Result<AccountStatus, ApiError> {
+pub async fn register(
+    state: &AppState,
+    caller: &Caller,
+    session: &Session,
+    reset: &VisitorReset,
+    credentials: Credentials,
+) -> Result<AccountStatus, ApiError> {
     let username = credentials.username.trim().to_string();
     check_username(&username)?;
     check_password(&credentials.password)?;
     let owner = OwnerId::new();
     let name = username.clone();
     let created = off_runtime(state, move |s| {
-        let password_hash = passwords::hash(&credentials.password).map_err(|_| ApiError::new("internal", "The password could not be stored."))?;
-        Ok(s.identity.db.create_account(AccountRow { owner: owner.to_string(), username: name, password_hash }, now_ms() as i64)?)
+        let password_hash = passwords::hash(&credentials.password)
+            .map_err(|_| ApiError::new("internal", "The password could not be stored."))?;
+        Ok(s.identity
+            .db
+            .create_account(AccountRow { owner: owner.to_string(), username: name, password_hash }, now_ms() as i64)?)
     })
     .await?;
     if !created {
-        return Err(ApiError::new("name_taken", format!("The username '{username}' is taken; choose another.")).with_field("username"));
+        return Err(ApiError::new("name_taken", format!("The username '{username}' is taken; choose another."))
+            .with_field("username"));
     }
     tracing::info!(%owner, "account created");
     start_session(state, caller, session, reset, SignedIn { owner, username }).await
 }
 
 /// Signs in; a wrong name or password is the same 401 (and takes the same time).
-pub async fn sign_in(state: &AppState, caller: &Caller, session: &Session, reset: &VisitorReset, credentials: Credentials) -> Result<AccountStatus, ApiError> {
+pub async fn sign_in(
+    state: &AppState,
+    caller: &Caller,
+    session: &Session,
+    reset: &VisitorReset,
+    credentials: Credentials,
+) -> Result<AccountStatus, ApiError> {
     let username = credentials.username.trim().to_string();
     if credentials.password.len() > passwords::MAX_PASSWORD_BYTES || username.chars().count() > *USERNAME_CHARS.end() {
         return Err(wrong_credentials());
@@ -83,7 +114,8 @@ pub async fn sign_in(state: &AppState, caller: &Caller, session: &Session, reset
     })
     .await?
     .ok_or_else(wrong_credentials)?;
-    let owner = OwnerId::parse(&account.owner).ok_or_else(|| ApiError::new("internal", "This account is unreadable."))?;
+    let owner =
+        OwnerId::parse(&account.owner).ok_or_else(|| ApiError::new("internal", "This account is unreadable."))?;
     start_session(state, caller, session, reset, SignedIn { owner, username: account.username }).await
 }
 
@@ -92,7 +124,13 @@ fn wrong_credentials() -> ApiError {
 }
 
 /// A new session id (no fixation), the account in it, and the visitor's work adopted.
-async fn start_session(state: &AppState, caller: &Caller, session: &Session, reset: &VisitorReset, account: SignedIn) -> Result<AccountStatus, ApiError> {
+async fn start_session(
+    state: &AppState,
+    caller: &Caller,
+    session: &Session,
+    reset: &VisitorReset,
+    account: SignedIn,
+) -> Result<AccountStatus, ApiError> {
     let unavailable = |_| ApiError::new("unavailable", "Signing in failed just now; try again in a few seconds.");
     session.cycle_id().await.map_err(unavailable)?;
     session.insert(SESSION_ACCOUNT, &account).await.map_err(unavailable)?;
@@ -109,7 +147,10 @@ async fn start_session(state: &AppState, caller: &Caller, session: &Session, res
 }
 
 pub async fn sign_out(session: &Session, reset: &VisitorReset) -> Result<AccountStatus, ApiError> {
-    session.flush().await.map_err(|_| ApiError::new("unavailable", "Signing out failed just now; try again in a few seconds."))?;
+    session
+        .flush()
+        .await
+        .map_err(|_| ApiError::new("unavailable", "Signing out failed just now; try again in a few seconds."))?;
     reset.reset();
     Ok(AccountStatus { username: None, operator: false })
 }
@@ -118,7 +159,10 @@ pub async fn sign_out(session: &Session, reset: &VisitorReset) -> Result<Account
 fn account_owner(caller: &Caller) -> Result<OwnerId, ApiError> {
     match caller {
         Caller::Owner { id, account: Some(_) } => Ok(*id),
-        _ => Err(ApiError::new("forbidden", "API tokens belong to an account: register or sign in on the account page (/account) first.")),
+        _ => Err(ApiError::new(
+            "forbidden",
+            "API tokens belong to an account: register or sign in on the account page (/account) first.",
+        )),
     }
 }
 
@@ -128,7 +172,12 @@ pub fn tokens(state: &AppState, caller: &Caller) -> Result<Vec<ApiTokenInfo>, Ap
 }
 
 fn token_info(row: super::owner_records::TokenRow) -> ApiTokenInfo {
-    ApiTokenInfo { id: row.id, name: row.name, created_at: row.created_at.max(0) as u64, last_used_at: row.last_used_at.map(|t| t.max(0) as u64) }
+    ApiTokenInfo {
+        id: row.id,
+        name: row.name,
+        created_at: row.created_at.max(0) as u64,
+        last_used_at: row.last_used_at.map(|t| t.max(0) as u64),
+    }
 }
 
 /// A new token, shown this once (only its digest is kept).
@@ -136,17 +185,27 @@ pub fn create_token(state: &AppState, caller: &Caller, name: &str) -> Result<New
     let owner = account_owner(caller)?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > TOKEN_NAME_CHARS || name.chars().any(char::is_control) {
-        return Err(ApiError::new("invalid_value", format!("Give the token a name of 1 to {TOKEN_NAME_CHARS} characters (what the script that uses it is).")).with_field("name"));
+        return Err(ApiError::new(
+            "invalid_value",
+            format!("Give the token a name of 1 to {TOKEN_NAME_CHARS} characters (what the script that uses it is)."),
+        )
+        .with_field("name"));
     }
     if state.identity.db.tokens_of(owner.to_string())?.len() >= MAX_TOKENS {
-        return Err(ApiError::new("quota_exceeded", format!("An account has at most {MAX_TOKENS} API tokens; revoke one you no longer use.")));
+        return Err(ApiError::new(
+            "quota_exceeded",
+            format!("An account has at most {MAX_TOKENS} API tokens; revoke one you no longer use."),
+        ));
     }
     let token = secrets::new_api_token();
     let id = uuid::Uuid::new_v4().to_string();
     let now = now_ms() as i64;
     state.identity.db.add_token(id.clone(), owner.to_string(), name.to_string(), secrets::digest(&token), now)?;
     tracing::info!(%owner, token_id = %id, "API token created");
-    Ok(NewApiToken { token, info: ApiTokenInfo { id, name: name.to_string(), created_at: now as u64, last_used_at: None } })
+    Ok(NewApiToken {
+        token,
+        info: ApiTokenInfo { id, name: name.to_string(), created_at: now as u64, last_used_at: None },
+    })
 }
 
 pub fn revoke_token(state: &AppState, caller: &Caller, id: &str) -> Result<(), ApiError> {

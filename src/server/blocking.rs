@@ -7,7 +7,10 @@ use crate::api::ApiError;
 use super::state::AppState;
 
 /// Runs `operation` with the state on the blocking pool and returns its answer.
-pub async fn run<T: Send + 'static>(state: AppState, operation: impl FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
+pub async fn run<T: Send + 'static>(
+    state: AppState,
+    operation: impl FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(move || operation(&state)).await.unwrap_or_else(|join_error| {
         tracing::error!(%join_error, "an operation panicked");
         Err(ApiError::new("internal", "The server could not complete this request; it has been logged."))

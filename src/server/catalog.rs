@@ -17,8 +17,9 @@ impl Catalog {
         let datasets = Mission::ALL
             .into_iter()
             .map(|mission| {
-                let data = LabelledDataset::load_mission(mission, data_dir)
-                    .map_err(|e| format!("cannot load the bundled {} table from {}: {e}", mission.table_name(), data_dir.display()))?;
+                let data = LabelledDataset::load_mission(mission, data_dir).map_err(|e| {
+                    format!("cannot load the bundled {} table from {}: {e}", mission.table_name(), data_dir.display())
+                })?;
                 Ok(dataset_info(mission, &data))
             })
             .collect::<Result<Vec<_>, String>>()?;
@@ -43,6 +44,9 @@ fn dataset_info(mission: Mission, data: &LabelledDataset) -> DatasetInfo {
             .iter()
             .map(|(c, r)| ExcludedColumn { column: c.to_string(), reason: r.to_string() })
             .collect(),
-        classes: ClassLabel::ALL.iter().map(|c| (c.as_str().to_string(), counts[c.index()])).collect::<BTreeMap<_, _>>(),
+        classes: ClassLabel::ALL
+            .iter()
+            .map(|c| (c.as_str().to_string(), counts[c.index()]))
+            .collect::<BTreeMap<_, _>>(),
     }
 }

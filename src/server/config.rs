@@ -135,7 +135,9 @@ impl Config {
             std::env::var(var).map(PathBuf::from).ok().or(from_file).unwrap_or_else(|| PathBuf::from(default))
         };
         let max = match std::env::var("EXO_MAX_TRAININGS") {
-            Ok(v) if !v.trim().is_empty() => v.trim().parse::<usize>().map_err(|_| format!("EXO_MAX_TRAININGS must be a whole number, got '{v}'"))?,
+            Ok(v) if !v.trim().is_empty() => {
+                v.trim().parse::<usize>().map_err(|_| format!("EXO_MAX_TRAININGS must be a whole number, got '{v}'"))?
+            }
             _ => file.max_trainings.unwrap_or(0),
         };
         // A process that serves pages and the API and leaves the training to the other
@@ -148,7 +150,12 @@ impl Config {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let number = |var: &str, from_file: Option<u64>, default: u64| -> Result<u64, String> {
             match std::env::var(var) {
-                Ok(v) => v.trim().parse::<u64>().ok().filter(|n| *n > 0).ok_or_else(|| format!("{var} must be a whole number above 0, got '{v}'")),
+                Ok(v) => v
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| format!("{var} must be a whole number above 0, got '{v}'")),
                 Err(_) => Ok(from_file.filter(|n| *n > 0).unwrap_or(default)),
             }
         };
@@ -156,7 +163,13 @@ impl Config {
             leptos,
             state_dir: path("EXO_STATE_DIR", file.state_dir, "state"),
             data_dir: path("EXO_DATA_DIR", file.data_dir, "data"),
-            max_concurrent_trainings: if serve_only { 0 } else if max == 0 { cores } else { max },
+            max_concurrent_trainings: if serve_only {
+                0
+            } else if max == 0 {
+                cores
+            } else {
+                max
+            },
             max_queue: number("EXO_MAX_QUEUE", file.max_queue.map(|n| n as u64), 32)? as usize,
             max_sessions: number("EXO_MAX_SESSIONS", file.max_sessions.map(|n| n as u64), 200)? as usize,
             max_disk_mb: number("EXO_MAX_DISK_MB", file.max_disk_mb, 4096)?,
@@ -164,9 +177,18 @@ impl Config {
             pretrained_model: path("EXO_PRETRAINED_MODEL", file.pretrained_model, "models/pretrained.json"),
             database_url: std::env::var("EXO_DATABASE_URL").ok().or(file.database_url).filter(|u| !u.trim().is_empty()),
             table_limits: TableLimits {
-                max_rows: number("EXO_MAX_UPLOAD_ROWS", file.max_upload_rows, TableLimits::default().max_rows as u64)? as usize,
-                max_columns: number("EXO_MAX_UPLOAD_COLUMNS", file.max_upload_columns, TableLimits::default().max_columns as u64)? as usize,
-                max_cell_bytes: number("EXO_MAX_CELL_BYTES", file.max_cell_bytes, TableLimits::default().max_cell_bytes as u64)? as usize,
+                max_rows: number("EXO_MAX_UPLOAD_ROWS", file.max_upload_rows, TableLimits::default().max_rows as u64)?
+                    as usize,
+                max_columns: number(
+                    "EXO_MAX_UPLOAD_COLUMNS",
+                    file.max_upload_columns,
+                    TableLimits::default().max_columns as u64,
+                )? as usize,
+                max_cell_bytes: number(
+                    "EXO_MAX_CELL_BYTES",
+                    file.max_cell_bytes,
+                    TableLimits::default().max_cell_bytes as u64,
+                )? as usize,
                 max_cells: number("EXO_MAX_UPLOAD_CELLS", None, TableLimits::default().max_cells as u64)? as usize,
             },
             max_prediction_rows: number("EXO_MAX_PREDICTION_ROWS", None, 50_000)? as usize,
@@ -176,8 +198,15 @@ impl Config {
             max_attempts: number("EXO_MAX_ATTEMPTS", file.max_attempts, 3)?.min(100) as u32,
             shutdown_grace_s: number("EXO_SHUTDOWN_GRACE_S", file.shutdown_grace_s, 20)?,
             request_timeout_s: number("EXO_REQUEST_TIMEOUT_S", file.request_timeout_s, 60)?,
-            max_concurrent_requests: number("EXO_MAX_CONCURRENT_REQUESTS", file.max_concurrent_requests.map(|n| n as u64), 512)? as usize,
-            metrics_token: std::env::var("EXO_METRICS_TOKEN").ok().or(file.metrics_token).filter(|t| !t.trim().is_empty()),
+            max_concurrent_requests: number(
+                "EXO_MAX_CONCURRENT_REQUESTS",
+                file.max_concurrent_requests.map(|n| n as u64),
+                512,
+            )? as usize,
+            metrics_token: std::env::var("EXO_METRICS_TOKEN")
+                .ok()
+                .or(file.metrics_token)
+                .filter(|t| !t.trim().is_empty()),
             access: super::access_settings::AccessSettings::from_env()?,
         })
     }

@@ -137,7 +137,11 @@ impl Connection {
                 };
                 let pool = runtime.block_on(async {
                     // One connection per thread: a thread runs one query at a time anyway.
-                    let pool = AnyPoolOptions::new().max_connections(1).acquire_timeout(ACQUIRE_TIMEOUT).connect(&location.url()).await?;
+                    let pool = AnyPoolOptions::new()
+                        .max_connections(1)
+                        .acquire_timeout(ACQUIRE_TIMEOUT)
+                        .connect(&location.url())
+                        .await?;
                     if let DatabaseLocation::SqliteFile(_) = location {
                         // Readers never wait for the writer.
                         sqlx::query("PRAGMA journal_mode = WAL").fetch_optional(&pool).await?;
@@ -166,7 +170,11 @@ impl Connection {
     }
 
     /// Runs `f` on this connection's thread and waits for its answer, at most [`CALL_DEADLINE`].
-    fn call<T: Send + 'static>(&self, what: &'static str, f: impl FnOnce(&AnyPool, &tokio::runtime::Runtime) -> Result<T, sqlx::Error> + Send + 'static) -> DbResult<T> {
+    fn call<T: Send + 'static>(
+        &self,
+        what: &'static str,
+        f: impl FnOnce(&AnyPool, &tokio::runtime::Runtime) -> Result<T, sqlx::Error> + Send + 'static,
+    ) -> DbResult<T> {
         let (answer, answered) = mpsc::sync_channel(1);
         self.jobs
             .send(Box::new(move |pool, rt| {
@@ -187,7 +195,11 @@ impl Connection {
     }
 
     /// Queues a write; errors are logged (a lost progress update must not stop a training).
-    fn write(&self, what: &'static str, f: impl FnOnce(&AnyPool, &tokio::runtime::Runtime) -> Result<(), sqlx::Error> + Send + 'static) {
+    fn write(
+        &self,
+        what: &'static str,
+        f: impl FnOnce(&AnyPool, &tokio::runtime::Runtime) -> Result<(), sqlx::Error> + Send + 'static,
+    ) {
         let sent = self.jobs.send(Box::new(move |pool, rt| {
             if let Err(error) = f(pool, rt) {
                 tracing::error!(%error, "database write failed: {what}");
@@ -260,7 +272,15 @@ impl Database {
 
     /// Stores a result, model or upload document (waited for: it must be there before the
     /// session that points at it).
-    pub fn put_blob(&self, kind: Blob, id: String, text: String, name: Option<String>, now: i64, owner: Option<String>) -> DbResult<()> {
+    pub fn put_blob(
+        &self,
+        kind: Blob,
+        id: String,
+        text: String,
+        name: Option<String>,
+        now: i64,
+        owner: Option<String>,
+    ) -> DbResult<()> {
         let bytes = text.len() as i64;
         self.writer.call(kind.what_saved(), move |pool, rt| {
             let q = match kind {
@@ -285,7 +305,8 @@ impl Database {
     pub fn get_blob(&self, kind: Blob, id: String) -> DbResult<Option<String>> {
         self.reader.call(kind.what_read(), move |pool, rt| {
             let sql = format!("SELECT {} FROM {} WHERE id = $1", kind.column(), kind.table());
-            rt.block_on(sqlx::query(&sql).bind(id).fetch_optional(pool)).map(|row| row.map(|row| row.get::<String, _>(0)))
+            rt.block_on(sqlx::query(&sql).bind(id).fetch_optional(pool))
+                .map(|row| row.map(|row| row.get::<String, _>(0)))
         })
     }
 
@@ -348,7 +369,8 @@ impl Database {
             clock = self.clock
         );
         self.writer.call("claim a queued training", move |pool, rt| {
-            rt.block_on(sqlx::query(&sql).bind(owner).bind(now).fetch_optional(pool)).map(|row| row.as_ref().map(session_row))
+            rt.block_on(sqlx::query(&sql).bind(owner).bind(now).fetch_optional(pool))
+                .map(|row| row.as_ref().map(session_row))
         })
     }
 
@@ -358,7 +380,10 @@ impl Database {
         self.writer.call("heartbeat", move |pool, rt| {
             rt.block_on(async {
                 sqlx::query(&sql).bind(&id).bind(owner).execute(pool).await?;
-                let flag: Option<i64> = sqlx::query_scalar("SELECT cancel_requested FROM sessions WHERE id = $1").bind(&id).fetch_optional(pool).await?;
+                let flag: Option<i64> = sqlx::query_scalar("SELECT cancel_requested FROM sessions WHERE id = $1")
+                    .bind(&id)
+                    .fetch_optional(pool)
+                    .await?;
                 Ok(flag.is_some_and(|flag| flag != 0))
             })
         })
@@ -447,7 +472,9 @@ impl Database {
 
     /// Answers when the database does (readiness); both connections are asked.
     pub fn ping(&self) -> DbResult<()> {
-        let ping = |pool: &AnyPool, rt: &tokio::runtime::Runtime| rt.block_on(sqlx::query("SELECT 1").fetch_optional(pool)).map(|_| ());
+        let ping = |pool: &AnyPool, rt: &tokio::runtime::Runtime| {
+            rt.block_on(sqlx::query("SELECT 1").fetch_optional(pool)).map(|_| ())
+        };
         self.reader.call("ping", ping)?;
         self.writer.call("ping", ping)
     }
@@ -460,7 +487,9 @@ impl Database {
         self.writer.call("measure the database", move |pool, rt| {
             rt.block_on(async {
                 let bytes: i64 = if postgres {
-                    sqlx::query_scalar("SELECT CAST(pg_database_size(current_database()) AS BIGINT)").fetch_one(pool).await?
+                    sqlx::query_scalar("SELECT CAST(pg_database_size(current_database()) AS BIGINT)")
+                        .fetch_one(pool)
+                        .await?
                 } else {
                     // Checkpoint first, so the log's pages are counted once, in the file.
                     sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").fetch_optional(pool).await?;
@@ -496,7 +525,9 @@ impl Database {
             rt.block_on(async {
                 let mut removed = 0;
                 for table in ["models", "results"] {
-                    let sql = format!("DELETE FROM {table} WHERE NOT EXISTS (SELECT 1 FROM sessions WHERE sessions.id = {table}.id)");
+                    let sql = format!(
+                        "DELETE FROM {table} WHERE NOT EXISTS (SELECT 1 FROM sessions WHERE sessions.id = {table}.id)"
+                    );
                     removed += sqlx::query(&sql).execute(pool).await?.rows_affected();
                 }
                 Ok(removed)
@@ -515,12 +546,20 @@ impl Database {
 
     /// Runs `f` on the reader connection and waits (for queries kept beside their concern,
     /// such as `owner_records`).
-    pub(super) fn read<T: Send + 'static>(&self, what: &'static str, f: impl FnOnce(&AnyPool, &tokio::runtime::Runtime) -> Result<T, sqlx::Error> + Send + 'static) -> DbResult<T> {
+    pub(super) fn read<T: Send + 'static>(
+        &self,
+        what: &'static str,
+        f: impl FnOnce(&AnyPool, &tokio::runtime::Runtime) -> Result<T, sqlx::Error> + Send + 'static,
+    ) -> DbResult<T> {
         self.reader.call(what, f)
     }
 
     /// Runs `f` on the writer connection (after every queued write) and waits.
-    pub(super) fn write_now<T: Send + 'static>(&self, what: &'static str, f: impl FnOnce(&AnyPool, &tokio::runtime::Runtime) -> Result<T, sqlx::Error> + Send + 'static) -> DbResult<T> {
+    pub(super) fn write_now<T: Send + 'static>(
+        &self,
+        what: &'static str,
+        f: impl FnOnce(&AnyPool, &tokio::runtime::Runtime) -> Result<T, sqlx::Error> + Send + 'static,
+    ) -> DbResult<T> {
         self.writer.call(what, f)
     }
 

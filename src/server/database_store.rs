@@ -13,7 +13,9 @@ use std::sync::{Arc, Mutex};
 use uuid::Uuid;
 
 use super::database::{Blob, Database, DatabaseLocation, SessionRow, StaleOutcome};
-use super::store::{now_ms, OwnerId, SessionStore, Share, StoreResult, StoredUpload, TrainingSession, HEARTBEAT_STALE_MS};
+use super::store::{
+    now_ms, OwnerId, SessionStore, Share, StoreResult, StoredUpload, TrainingSession, HEARTBEAT_STALE_MS,
+};
 use crate::api::{TrainingResult, TrainingStatus};
 
 /// Results kept in memory besides the database (the most recently read or written).
@@ -86,7 +88,9 @@ impl DatabaseStore {
                         let _ = std::fs::remove_file(&path);
                         tracing::info!(file = %path.display(), "moved into the database");
                     }
-                    Err(error) => tracing::error!(file = %path.display(), %error, "could not move into the database; kept"),
+                    Err(error) => {
+                        tracing::error!(file = %path.display(), %error, "could not move into the database; kept")
+                    }
                 }
             }
         }
@@ -130,7 +134,12 @@ impl DatabaseStore {
         self.db.upsert_session(session_row(s), durable)
     }
 
-    fn read_modify_write(&self, id: &Uuid, change: &mut dyn FnMut(&mut TrainingSession), durable: bool) -> StoreResult<()> {
+    fn read_modify_write(
+        &self,
+        id: &Uuid,
+        change: &mut dyn FnMut(&mut TrainingSession),
+        durable: bool,
+    ) -> StoreResult<()> {
         let _one_at_a_time = self.updating.lock().unwrap_or_else(|e| e.into_inner());
         // Read on the writer, so queued writes of this process are seen.
         let Some(row) = self.db.session_for_update(id.to_string())? else { return Ok(()) };
@@ -208,7 +217,14 @@ impl SessionStore for DatabaseStore {
     }
 
     fn save_upload(&self, id: &Uuid, upload: &StoredUpload) -> StoreResult<()> {
-        self.db.put_blob(Blob::Upload, id.to_string(), upload.text.clone(), Some(upload.name.clone()), now_ms() as i64, upload.owner.map(|o| o.to_string()))
+        self.db.put_blob(
+            Blob::Upload,
+            id.to_string(),
+            upload.text.clone(),
+            Some(upload.name.clone()),
+            now_ms() as i64,
+            upload.owner.map(|o| o.to_string()),
+        )
     }
 
     fn upload(&self, id: &Uuid) -> StoreResult<Option<String>> {
@@ -216,7 +232,9 @@ impl SessionStore for DatabaseStore {
     }
 
     fn remove_uploads(&self, id: &Uuid) -> u64 {
-        let Ok(Some(s)) = self.db.session(id.to_string()).map(|row| row.as_ref().and_then(session_from_row)) else { return 0 };
+        let Ok(Some(s)) = self.db.session(id.to_string()).map(|row| row.as_ref().and_then(session_from_row)) else {
+            return 0;
+        };
         let Some(files) = s.request.upload else { return 0 };
         std::iter::once(files.train_id)
             .chain(files.test_id)
@@ -245,7 +263,9 @@ impl SessionStore for DatabaseStore {
 
     fn clean_orphans(&self) {
         match self.db.remove_orphan_uploads(now_ms().saturating_sub(ORPHAN_UPLOAD_AGE_MS) as i64) {
-            Ok(ids) if !ids.is_empty() => tracing::info!(count = ids.len(), "removed uploaded tables no training refers to"),
+            Ok(ids) if !ids.is_empty() => {
+                tracing::info!(count = ids.len(), "removed uploaded tables no training refers to")
+            }
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "orphaned uploads not checked"),
         }
@@ -255,7 +275,9 @@ impl SessionStore for DatabaseStore {
             Err(error) => tracing::warn!(%error, "orphaned models not checked"),
         }
         match self.db.completed_without_model() {
-            Ok(ids) if !ids.is_empty() => tracing::warn!(count = ids.len(), first = %ids[0], "completed trainings without a stored model: their results stay readable, downloads answer 404"),
+            Ok(ids) if !ids.is_empty() => {
+                tracing::warn!(count = ids.len(), first = %ids[0], "completed trainings without a stored model: their results stay readable, downloads answer 404")
+            }
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "models not checked"),
         }
@@ -283,12 +305,19 @@ impl SessionStore for DatabaseStore {
     }
 
     fn recover_stale(&self, max_attempts: u32) -> usize {
-        let recovered = self.db.recover_stale(self.stale_after_ms, max_attempts as i64, now_ms() as i64).unwrap_or_default();
+        let recovered =
+            self.db.recover_stale(self.stale_after_ms, max_attempts as i64, now_ms() as i64).unwrap_or_default();
         for (id, outcome) in &recovered {
             match outcome {
-                StaleOutcome::Requeued => tracing::warn!(%id, "training interrupted (its server process stopped); queued to run again"),
-                StaleOutcome::Failed => tracing::error!(%id, max_attempts, "training interrupted on every attempt; marked failed"),
-                StaleOutcome::Cancelled => tracing::info!(%id, "training interrupted while being cancelled; marked cancelled"),
+                StaleOutcome::Requeued => {
+                    tracing::warn!(%id, "training interrupted (its server process stopped); queued to run again")
+                }
+                StaleOutcome::Failed => {
+                    tracing::error!(%id, max_attempts, "training interrupted on every attempt; marked failed")
+                }
+                StaleOutcome::Cancelled => {
+                    tracing::info!(%id, "training interrupted while being cancelled; marked cancelled")
+                }
             }
         }
         recovered.len()
@@ -355,12 +384,13 @@ mod tests {
             store.insert(TrainingSession::queued(running, request(), None)).unwrap();
             store.update(&running, &mut |s| s.status = TrainingStatus::Running);
             let result: TrainingResult = serde_json::from_value(sample_result(&done)).unwrap();
-            store.finish(&done, &mut |s| {
-                s.status = TrainingStatus::Completed;
-                s.headline = Some(Headline { accuracy: Some(0.8), macro_f1: Some(0.7), roc_auc: Some(0.9) });
-                s.result = Some(Arc::new(result.clone()));
-            })
-            .unwrap();
+            store
+                .finish(&done, &mut |s| {
+                    s.status = TrainingStatus::Completed;
+                    s.headline = Some(Headline { accuracy: Some(0.8), macro_f1: Some(0.7), roc_auc: Some(0.9) });
+                    s.result = Some(Arc::new(result.clone()));
+                })
+                .unwrap();
             store.save_model(&done, "{\"family\":\"svm\"}").unwrap();
             store.flush();
         }
@@ -407,9 +437,16 @@ mod tests {
         assert!(store.model(&model_id).unwrap().is_none());
 
         let kept = Uuid::new_v4();
-        store.save_upload(&kept, &StoredUpload { name: "mine.csv".into(), text: "a,b\n1,2\n".into(), owner: None }).unwrap();
+        store
+            .save_upload(&kept, &StoredUpload { name: "mine.csv".into(), text: "a,b\n1,2\n".into(), owner: None })
+            .unwrap();
         let mut request = request();
-        request.upload = Some(crate::api::UploadedFiles { train_name: "mine.csv".into(), train_id: kept.to_string(), test_name: None, test_id: None });
+        request.upload = Some(crate::api::UploadedFiles {
+            train_name: "mine.csv".into(),
+            train_id: kept.to_string(),
+            test_name: None,
+            test_id: None,
+        });
         store.insert(TrainingSession::queued(Uuid::new_v4(), request, None)).unwrap();
         let removed = store.db.remove_orphan_uploads(now_ms() as i64 + 1000).unwrap();
         assert_eq!(removed, [upload_id.to_string()]);

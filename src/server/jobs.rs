@@ -237,7 +237,8 @@ impl JobRunner {
             Err(error) => (Err(MlError::Training(error.message)), false),
             Ok(config) => (run_on_training_thread(id, config, progress.clone()).await, false),
         };
-        let put_back = database_away || (flags.put_back.load(Ordering::SeqCst) && matches!(finished, Err(MlError::Cancelled)));
+        let put_back =
+            database_away || (flags.put_back.load(Ordering::SeqCst) && matches!(finished, Err(MlError::Cancelled)));
         let store = self.store.clone();
         let attempt = session.attempts;
         let _ = tokio::task::spawn_blocking(move || {
@@ -279,11 +280,16 @@ impl Drop for AliveGuard {
 
 /// Runs the pipeline on a thread of its own at low priority: the async threads that answer
 /// status polls and pages always win the cores, and a panic ends this training only.
-async fn run_on_training_thread(id: Uuid, config: TrainingConfig, progress: Arc<SessionProgress>) -> Result<pipeline::TrainingOutcome, MlError> {
+async fn run_on_training_thread(
+    id: Uuid,
+    config: TrainingConfig,
+    progress: Arc<SessionProgress>,
+) -> Result<pipeline::TrainingOutcome, MlError> {
     let (done, outcome) = tokio::sync::oneshot::channel();
     let spawned = std::thread::Builder::new().name(format!("training-{}", &id.to_string()[..8])).spawn(move || {
         super::priority::lower_this_thread();
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pipeline::run(&config, progress.as_ref())));
+        let result =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pipeline::run(&config, progress.as_ref())));
         let _ = done.send(result);
     });
     if let Err(error) = spawned {
@@ -336,32 +342,34 @@ fn record_outcome(
         }
     }
     let finished = finished.map(|outcome| training_result(&id.to_string(), request, &outcome));
-    let recorded = with_retries("record the outcome", || store.finish(&id, &mut |s| {
-        s.finished_at = Some(now_ms());
-        match &finished {
-            Ok(result) => {
-                s.status = TrainingStatus::Completed;
-                s.progress = 100.0;
-                s.step = "Done".into();
-                let m = result.metrics.as_ref();
-                s.headline = Some(Headline {
-                    accuracy: m.map(|m| m.accuracy),
-                    macro_f1: m.map(|m| m.macro_f1),
-                    roc_auc: m.and_then(|m| m.roc_auc),
-                });
-                s.result = Some(Arc::new(result.clone()));
+    let recorded = with_retries("record the outcome", || {
+        store.finish(&id, &mut |s| {
+            s.finished_at = Some(now_ms());
+            match &finished {
+                Ok(result) => {
+                    s.status = TrainingStatus::Completed;
+                    s.progress = 100.0;
+                    s.step = "Done".into();
+                    let m = result.metrics.as_ref();
+                    s.headline = Some(Headline {
+                        accuracy: m.map(|m| m.accuracy),
+                        macro_f1: m.map(|m| m.macro_f1),
+                        roc_auc: m.and_then(|m| m.roc_auc),
+                    });
+                    s.result = Some(Arc::new(result.clone()));
+                }
+                Err(MlError::Cancelled) => {
+                    s.status = TrainingStatus::Cancelled;
+                    s.step = "Cancelled".into();
+                }
+                Err(error) => {
+                    s.status = TrainingStatus::Failed;
+                    s.error = Some(format!("Training failed: {error}."));
+                    s.step = "Failed".into();
+                }
             }
-            Err(MlError::Cancelled) => {
-                s.status = TrainingStatus::Cancelled;
-                s.step = "Cancelled".into();
-            }
-            Err(error) => {
-                s.status = TrainingStatus::Failed;
-                s.error = Some(format!("Training failed: {error}."));
-                s.step = "Failed".into();
-            }
-        }
-    }));
+        })
+    });
     if let Err(error) = recorded {
         tracing::error!(%id, %error, "outcome not recorded; the training will run again");
         return TrainingStatus::Running;
@@ -412,7 +420,12 @@ struct SessionProgress {
 
 impl SessionProgress {
     fn new(store: Arc<dyn SessionStore>, id: Uuid, cancelled: Arc<AtomicBool>) -> Self {
-        SessionProgress { store, id, cancelled, latest: Mutex::new((0.0, String::new(), true, Instant::now() - PROGRESS_EVERY)) }
+        SessionProgress {
+            store,
+            id,
+            cancelled,
+            latest: Mutex::new((0.0, String::new(), true, Instant::now() - PROGRESS_EVERY)),
+        }
     }
 
     /// Writes the latest report if it is not written yet.
@@ -473,7 +486,8 @@ mod tests {
             let kind = ModelKind::from_id(&r.model).ok_or_else(|| ApiError::new("unknown_model", "unknown model"))?;
             Ok(TrainingConfig {
                 mission: Mission::Kepler,
-                params: ModelParams::check(kind, &r.hyperparameters).map_err(|e| ApiError::new("invalid_hyperparameter", e.to_string()))?,
+                params: ModelParams::check(kind, &r.hyperparameters)
+                    .map_err(|e| ApiError::new("invalid_hyperparameter", e.to_string()))?,
                 seed: r.seed,
                 split: SplitRule::Grouped { test_fraction: r.test_fraction },
                 data_dir: data_dir.clone(),
@@ -483,7 +497,11 @@ mod tests {
                 fine_tune: None,
             })
         });
-        let options = RunnerOptions { workers: 1, max_attempts: 3, retention: Retention { max_sessions: 100, max_disk_bytes: u64::MAX } };
+        let options = RunnerOptions {
+            workers: 1,
+            max_attempts: 3,
+            retention: Retention { max_sessions: 100, max_disk_bytes: u64::MAX },
+        };
         JobRunner::new(options, store.clone(), make_config)
     }
 

@@ -16,21 +16,35 @@ use crate::api::ApiError;
 
 /// Reads and parses a JSON body of at most `limit_kb` KB; `drain_limit` bounds how much of
 /// an oversized body is read and dropped. `what` names the request in messages.
-pub async fn read_json<T: DeserializeOwned>(request: Request, limit_kb: u64, drain_limit: u64, what: &str) -> Result<T, ApiError> {
+pub async fn read_json<T: DeserializeOwned>(
+    request: Request,
+    limit_kb: u64,
+    drain_limit: u64,
+    what: &str,
+) -> Result<T, ApiError> {
     let is_json = request
         .headers()
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json")));
     if !is_json {
-        return Err(ApiError::new("unsupported_media_type", format!("Send the {what} as JSON with 'Content-Type: application/json' (or files as multipart/form-data).")));
+        return Err(ApiError::new(
+            "unsupported_media_type",
+            format!("Send the {what} as JSON with 'Content-Type: application/json' (or files as multipart/form-data)."),
+        ));
     }
     let limit = limit_kb.saturating_mul(1024);
-    let too_large = || ApiError::new("too_large", format!("The {what} is larger than {limit_kb} KB, the most a JSON body may be (EXO_MAX_JSON_KB)."));
+    let too_large = || {
+        ApiError::new(
+            "too_large",
+            format!("The {what} is larger than {limit_kb} KB, the most a JSON body may be (EXO_MAX_JSON_KB)."),
+        )
+    };
     let mut body = request.into_body().into_data_stream();
     let (mut bytes, mut seen, mut over) = (Vec::new(), 0u64, false);
     while let Some(chunk) = body.next().await {
-        let chunk = chunk.map_err(|e| ApiError::new("invalid_request", format!("The request body could not be read: {e}")))?;
+        let chunk =
+            chunk.map_err(|e| ApiError::new("invalid_request", format!("The request body could not be read: {e}")))?;
         seen += chunk.len() as u64;
         if seen > limit {
             over = true;
@@ -45,5 +59,6 @@ pub async fn read_json<T: DeserializeOwned>(request: Request, limit_kb: u64, dra
     if over {
         return Err(too_large());
     }
-    serde_json::from_slice(&bytes).map_err(|e| ApiError::new("invalid_request", format!("The request body is not a valid {what}: {e}")))
+    serde_json::from_slice(&bytes)
+        .map_err(|e| ApiError::new("invalid_request", format!("The request body is not a valid {what}: {e}")))
 }

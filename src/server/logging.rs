@@ -4,7 +4,8 @@
 
 /// Installs the process's log subscriber; a second call does nothing.
 pub fn init() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=info".into());
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=info".into());
     let format = std::env::var("EXO_LOG_FORMAT").unwrap_or_default();
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
     let installed = match format.trim().to_ascii_lowercase().as_str() {

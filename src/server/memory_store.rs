@@ -26,11 +26,23 @@ impl SessionStore for MemoryStore {
 
     fn adopt(&self, from: &OwnerId, to: &OwnerId) -> StoreResult<u64> {
         let mut moved = 0;
-        for s in self.sessions.write().unwrap_or_else(|e| e.into_inner()).values_mut().filter(|s| s.owner.as_ref() == Some(from)) {
+        for s in self
+            .sessions
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .values_mut()
+            .filter(|s| s.owner.as_ref() == Some(from))
+        {
             s.owner = Some(*to);
             moved += 1;
         }
-        for (u, _) in self.uploads.write().unwrap_or_else(|e| e.into_inner()).values_mut().filter(|(u, _)| u.owner.as_ref() == Some(from)) {
+        for (u, _) in self
+            .uploads
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .values_mut()
+            .filter(|(u, _)| u.owner.as_ref() == Some(from))
+        {
             u.owner = Some(*to);
         }
         Ok(moved)
@@ -38,12 +50,20 @@ impl SessionStore for MemoryStore {
 
     fn upload_bytes_since(&self, owner: &OwnerId, since_ms: u64) -> StoreResult<u64> {
         let uploads = self.uploads.read().unwrap_or_else(|e| e.into_inner());
-        Ok(uploads.values().filter(|(u, at)| u.owner.as_ref() == Some(owner) && *at >= since_ms).map(|(u, _)| u.text.len() as u64).sum())
+        Ok(uploads
+            .values()
+            .filter(|(u, at)| u.owner.as_ref() == Some(owner) && *at >= since_ms)
+            .map(|(u, _)| u.text.len() as u64)
+            .sum())
     }
 
     fn claim_next(&self) -> StoreResult<Option<TrainingSession>> {
         let mut sessions = self.sessions.write().unwrap_or_else(|e| e.into_inner());
-        let Some(next) = sessions.values_mut().filter(|s| s.status == TrainingStatus::Queued).min_by_key(|s| (s.created_at, s.id)) else { return Ok(None) };
+        let Some(next) =
+            sessions.values_mut().filter(|s| s.status == TrainingStatus::Queued).min_by_key(|s| (s.created_at, s.id))
+        else {
+            return Ok(None);
+        };
         next.status = TrainingStatus::Running;
         next.started_at = Some(now_ms());
         next.step = "Starting".into();
@@ -96,7 +116,12 @@ impl SessionStore for MemoryStore {
     }
 
     fn status(&self, id: &Uuid) -> StoreResult<Option<TrainingSession>> {
-        Ok(self.sessions.read().unwrap_or_else(|e| e.into_inner()).get(id).map(|s| TrainingSession { result: None, ..s.clone() }))
+        Ok(self
+            .sessions
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(id)
+            .map(|s| TrainingSession { result: None, ..s.clone() }))
     }
 
     fn update(&self, id: &Uuid, change: &mut dyn FnMut(&mut TrainingSession)) {
@@ -111,7 +136,13 @@ impl SessionStore for MemoryStore {
     }
 
     fn list(&self) -> StoreResult<Vec<TrainingSession>> {
-        Ok(newest_first(self.sessions.read().unwrap_or_else(|e| e.into_inner()).values().map(|s| TrainingSession { result: None, ..s.clone() })))
+        Ok(newest_first(
+            self.sessions
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .values()
+                .map(|s| TrainingSession { result: None, ..s.clone() }),
+        ))
     }
 
     fn delete(&self, id: &Uuid) -> StoreResult<bool> {

@@ -66,10 +66,21 @@ pub fn install() -> Option<&'static PrometheusHandle> {
 }
 
 fn describe() {
-    ::metrics::describe_histogram!(HTTP_REQUEST_DURATION, ::metrics::Unit::Seconds, "Time to answer an HTTP request (until the response headers), by route pattern, method and status.");
+    ::metrics::describe_histogram!(
+        HTTP_REQUEST_DURATION,
+        ::metrics::Unit::Seconds,
+        "Time to answer an HTTP request (until the response headers), by route pattern, method and status."
+    );
     ::metrics::describe_counter!(REJECTED_REQUESTS, "Requests answered with an error, by error code (invalid_request, queue_full, too_large, overloaded, timeout, ...).");
-    ::metrics::describe_histogram!(TRAINING_DURATION, ::metrics::Unit::Seconds, "Wall-clock time of finished trainings in this process, by outcome.");
-    ::metrics::describe_gauge!(TRAINING_QUEUE_DEPTH, "Trainings waiting for a worker (all processes sharing the store).");
+    ::metrics::describe_histogram!(
+        TRAINING_DURATION,
+        ::metrics::Unit::Seconds,
+        "Wall-clock time of finished trainings in this process, by outcome."
+    );
+    ::metrics::describe_gauge!(
+        TRAINING_QUEUE_DEPTH,
+        "Trainings waiting for a worker (all processes sharing the store)."
+    );
     ::metrics::describe_gauge!(TRAININGS_RUNNING, "Trainings running (all processes sharing the store).");
     ::metrics::describe_gauge!(TRAININGS_KEPT, "Finished trainings kept in the store, by outcome.");
     ::metrics::describe_gauge!(TRAINING_WORKERS_ALIVE, "Training workers of this process whose loop is running.");
@@ -108,14 +119,19 @@ pub async fn track_http(request: Request, next: Next) -> Response {
     };
     let response = next.run(request).await;
     let status = response.status().as_u16().to_string();
-    ::metrics::histogram!(HTTP_REQUEST_DURATION, "route" => route, "method" => method, "status" => status).record(started.elapsed().as_secs_f64());
+    ::metrics::histogram!(HTTP_REQUEST_DURATION, "route" => route, "method" => method, "status" => status)
+        .record(started.elapsed().as_secs_f64());
     response
 }
 
 /// `GET /metrics`: the Prometheus text format.
 pub async fn scrape(State(state): State<AppState>, request: Request) -> Response {
     if !may_scrape(state.config.metrics_token.as_deref(), &request) {
-        return ApiError::new("forbidden", "Metrics are served to local clients, or with 'Authorization: Bearer' and the EXO_METRICS_TOKEN value.").into_response();
+        return ApiError::new(
+            "forbidden",
+            "Metrics are served to local clients, or with 'Authorization: Bearer' and the EXO_METRICS_TOKEN value.",
+        )
+        .into_response();
     }
     let Some(handle) = install() else {
         return ApiError::new("internal", "Metrics are unavailable; the server log says why.").into_response();
@@ -139,12 +155,19 @@ pub async fn scrape(State(state): State<AppState>, request: Request) -> Response
 fn may_scrape(token: Option<&str>, request: &Request) -> bool {
     let headers = request.headers();
     if let Some(expected) = token.filter(|t| !t.is_empty()) {
-        let given = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
+        let given = headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim);
         if given.is_some_and(|given| tokens_match(given, expected)) {
             return true;
         }
     }
-    let loopback = request.extensions().get::<ConnectInfo<SocketAddr>>().is_some_and(|peer| peer.0.ip().to_canonical().is_loopback());
+    let loopback = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .is_some_and(|peer| peer.0.ip().to_canonical().is_loopback());
     let forwarded = ["forwarded", "x-forwarded-for", "x-real-ip"].iter().any(|h| headers.contains_key(*h));
     loopback && !forwarded
 }
@@ -177,10 +200,16 @@ mod tests {
         assert!(may_scrape(None, &request(Some("[::ffff:127.0.0.1]:5000"), &[])));
         assert!(!may_scrape(None, &request(Some("192.0.2.7:5000"), &[])));
         assert!(!may_scrape(None, &request(None, &[])));
-        assert!(!may_scrape(None, &request(Some("127.0.0.1:5000"), &[("x-forwarded-for", "192.0.2.7")])), "a local proxy forwarding a remote client");
+        assert!(
+            !may_scrape(None, &request(Some("127.0.0.1:5000"), &[("x-forwarded-for", "192.0.2.7")])),
+            "a local proxy forwarding a remote client"
+        );
         assert!(may_scrape(Some("s3cret"), &request(Some("192.0.2.7:5000"), &[("authorization", "Bearer s3cret")])));
         assert!(!may_scrape(Some("s3cret"), &request(Some("192.0.2.7:5000"), &[("authorization", "Bearer s3cre")])));
         assert!(!may_scrape(Some("s3cret"), &request(Some("192.0.2.7:5000"), &[("authorization", "Basic s3cret")])));
-        assert!(!may_scrape(Some(""), &request(Some("192.0.2.7:5000"), &[("authorization", "Bearer ")])), "an empty token opens nothing");
+        assert!(
+            !may_scrape(Some(""), &request(Some("192.0.2.7:5000"), &[("authorization", "Bearer ")])),
+            "an empty token opens nothing"
+        );
     }
 }

@@ -59,11 +59,13 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
 ];
 
-
 pub async fn migrate(pool: &AnyPool) -> Result<(), sqlx::Error> {
     sqlx::query("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY)").execute(pool).await?;
     for (version, sql) in MIGRATIONS {
-        let done: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1").bind(version).fetch_optional(pool).await?;
+        let done: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+            .bind(version)
+            .fetch_optional(pool)
+            .await?;
         if done.is_some() {
             continue;
         }

@@ -31,7 +31,12 @@ pub async fn check(State(state): State<AppState>, request: Request, next: Next) 
 /// The host a request is addressed to: the `Host` header (HTTP/1.1) or the URI's authority
 /// (HTTP/2).
 fn host(request: &Request) -> Option<String> {
-    request.headers().get(header::HOST).and_then(|h| h.to_str().ok()).map(str::to_string).or_else(|| request.uri().authority().map(|a| a.to_string()))
+    request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_string)
+        .or_else(|| request.uri().authority().map(|a| a.to_string()))
 }
 
 pub fn verdict(settings: &super::access_settings::AccessSettings, request: &Request) -> Result<(), ApiError> {
@@ -57,7 +62,10 @@ pub fn verdict(settings: &super::access_settings::AccessSettings, request: &Requ
         if site_of(claimed).as_deref() != Some(host.to_ascii_lowercase().as_str()) {
             return Err(ApiError::new(
                 "forbidden",
-                format!("Requests that change something must come from this site's own pages; this one came from '{}'.", shorten(claimed)),
+                format!(
+                    "Requests that change something must come from this site's own pages; this one came from '{}'.",
+                    shorten(claimed)
+                ),
             ));
         }
     }
@@ -65,10 +73,16 @@ pub fn verdict(settings: &super::access_settings::AccessSettings, request: &Requ
     if path.starts_with("/api/") && !path.starts_with("/api/v1/") {
         let content_type = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
         let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-        if !matches!(essence.as_str(), "application/json" | "application/x-www-form-urlencoded" | "multipart/form-data" | "application/cbor") {
+        if !matches!(
+            essence.as_str(),
+            "application/json" | "application/x-www-form-urlencoded" | "multipart/form-data" | "application/cbor"
+        ) {
             return Err(ApiError::new(
                 "unsupported_media_type",
-                format!("This server function reads JSON or a form, not '{}'.", shorten(if essence.is_empty() { "no content type" } else { &essence })),
+                format!(
+                    "This server function reads JSON or a form, not '{}'.",
+                    shorten(if essence.is_empty() { "no content type" } else { &essence })
+                ),
             ));
         }
     }
@@ -108,10 +122,16 @@ mod tests {
         assert_eq!(post(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3000")]), Ok(()));
         assert_eq!(post(&[("host", "127.0.0.1:3000"), ("origin", "http://evil.example")]), Err("forbidden".into()));
         assert_eq!(post(&[("host", "127.0.0.1:3000"), ("origin", "null")]), Err("forbidden".into()));
-        assert_eq!(post(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3001")]), Err("forbidden".into()), "another port is another site");
+        assert_eq!(
+            post(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3001")]),
+            Err("forbidden".into()),
+            "another port is another site"
+        );
         assert_eq!(post(&[("host", "127.0.0.1:3000"), ("referer", "http://127.0.0.1:3000/train")]), Ok(()));
         assert_eq!(post(&[("host", "127.0.0.1:3000")]), Ok(()), "scripts send no origin");
-        let server_fn = |ct: &str| ok(request(Method::POST, "/api/cancel_training", &[("host", "127.0.0.1:3000"), ("content-type", ct)]));
+        let server_fn = |ct: &str| {
+            ok(request(Method::POST, "/api/cancel_training", &[("host", "127.0.0.1:3000"), ("content-type", ct)]))
+        };
         assert_eq!(server_fn("text/plain"), Err("unsupported_media_type".into()));
         assert_eq!(server_fn("application/json"), Ok(()));
         assert_eq!(server_fn("application/x-www-form-urlencoded; charset=utf-8"), Ok(()));

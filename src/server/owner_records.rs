@@ -37,13 +37,21 @@ impl Database {
     pub fn sessions_of(&self, owner: String) -> DbResult<Vec<SessionRow>> {
         self.read("list an owner's trainings", move |pool, rt| {
             let sql = format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE owner = $1 ORDER BY created_at DESC, id");
-            rt.block_on(sqlx::query(&sql).bind(owner).fetch_all(pool)).map(|rows| rows.iter().map(session_row).collect())
+            rt.block_on(sqlx::query(&sql).bind(owner).fetch_all(pool))
+                .map(|rows| rows.iter().map(session_row).collect())
         })
     }
 
     pub fn set_share(&self, id: String, shared_by: Option<String>, include_rows: bool) -> DbResult<()> {
         self.write_now("share a training", move |pool, rt| {
-            rt.block_on(sqlx::query("UPDATE sessions SET shared_by = $2, share_rows = $3 WHERE id = $1").bind(id).bind(shared_by).bind(include_rows as i64).execute(pool)).map(|_| ())
+            rt.block_on(
+                sqlx::query("UPDATE sessions SET shared_by = $2, share_rows = $3 WHERE id = $1")
+                    .bind(id)
+                    .bind(shared_by)
+                    .bind(include_rows as i64)
+                    .execute(pool),
+            )
+            .map(|_| ())
         })
     }
 
@@ -51,8 +59,17 @@ impl Database {
     pub fn adopt(&self, from: String, to: String) -> DbResult<u64> {
         self.write_now("adopt a visitor's work", move |pool, rt| {
             rt.block_on(async {
-                let moved = sqlx::query("UPDATE sessions SET owner = $2 WHERE owner = $1").bind(&from).bind(&to).execute(pool).await?.rows_affected();
-                sqlx::query("UPDATE uploads SET owner = $2 WHERE owner = $1").bind(&from).bind(&to).execute(pool).await?;
+                let moved = sqlx::query("UPDATE sessions SET owner = $2 WHERE owner = $1")
+                    .bind(&from)
+                    .bind(&to)
+                    .execute(pool)
+                    .await?
+                    .rows_affected();
+                sqlx::query("UPDATE uploads SET owner = $2 WHERE owner = $1")
+                    .bind(&from)
+                    .bind(&to)
+                    .execute(pool)
+                    .await?;
                 Ok(moved)
             })
         })
@@ -61,7 +78,12 @@ impl Database {
     pub fn upload_bytes_since(&self, owner: String, since: i64) -> DbResult<u64> {
         self.read("sum an owner's uploads", move |pool, rt| {
             let total: i64 = rt.block_on(
-                sqlx::query_scalar("SELECT CAST(COALESCE(SUM(bytes), 0) AS BIGINT) FROM uploads WHERE owner = $1 AND created_at >= $2").bind(owner).bind(since).fetch_one(pool),
+                sqlx::query_scalar(
+                    "SELECT CAST(COALESCE(SUM(bytes), 0) AS BIGINT) FROM uploads WHERE owner = $1 AND created_at >= $2",
+                )
+                .bind(owner)
+                .bind(since)
+                .fetch_one(pool),
             )?;
             Ok(total.max(0) as u64)
         })
@@ -90,7 +112,11 @@ impl Database {
 
     pub fn account_by_name(&self, username: String) -> DbResult<Option<AccountRow>> {
         self.read("read an account", move |pool, rt| {
-            let row = rt.block_on(sqlx::query("SELECT owner, username, password_hash FROM accounts WHERE username_key = $1").bind(username.to_lowercase()).fetch_optional(pool))?;
+            let row = rt.block_on(
+                sqlx::query("SELECT owner, username, password_hash FROM accounts WHERE username_key = $1")
+                    .bind(username.to_lowercase())
+                    .fetch_optional(pool),
+            )?;
             Ok(row.map(|r| AccountRow { owner: r.get(0), username: r.get(1), password_hash: r.get(2) }))
         })
     }
@@ -100,7 +126,13 @@ impl Database {
     pub fn add_token(&self, id: String, owner: String, name: String, digest: String, now: i64) -> DbResult<()> {
         self.write_now("create an API token", move |pool, rt| {
             rt.block_on(
-                sqlx::query("INSERT INTO api_tokens (id, owner, name, digest, created_at) VALUES ($1, $2, $3, $4, $5)").bind(id).bind(owner).bind(name).bind(digest).bind(now).execute(pool),
+                sqlx::query("INSERT INTO api_tokens (id, owner, name, digest, created_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(id)
+                    .bind(owner)
+                    .bind(name)
+                    .bind(digest)
+                    .bind(now)
+                    .execute(pool),
             )
             .map(|_| ())
         })
@@ -121,7 +153,10 @@ impl Database {
 
     pub fn mark_token_used(&self, id: String, now: i64) -> DbResult<()> {
         self.write_now("record an API token's use", move |pool, rt| {
-            rt.block_on(sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1").bind(id).bind(now).execute(pool)).map(|_| ())
+            rt.block_on(
+                sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1").bind(id).bind(now).execute(pool),
+            )
+            .map(|_| ())
         })
     }
 
@@ -135,7 +170,10 @@ impl Database {
     /// Deletes one of `owner`'s tokens; false when it has none with that id.
     pub fn revoke_token(&self, owner: String, id: String) -> DbResult<bool> {
         self.write_now("revoke an API token", move |pool, rt| {
-            rt.block_on(sqlx::query("DELETE FROM api_tokens WHERE owner = $1 AND id = $2").bind(owner).bind(id).execute(pool)).map(|r| r.rows_affected() > 0)
+            rt.block_on(
+                sqlx::query("DELETE FROM api_tokens WHERE owner = $1 AND id = $2").bind(owner).bind(id).execute(pool),
+            )
+            .map(|r| r.rows_affected() > 0)
         })
     }
 
@@ -143,7 +181,12 @@ impl Database {
 
     pub fn web_session(&self, id: String, now: i64) -> DbResult<Option<String>> {
         self.read("read a sign-in session", move |pool, rt| {
-            rt.block_on(sqlx::query_scalar("SELECT record FROM web_sessions WHERE id = $1 AND expires_at > $2").bind(id).bind(now).fetch_optional(pool))
+            rt.block_on(
+                sqlx::query_scalar("SELECT record FROM web_sessions WHERE id = $1 AND expires_at > $2")
+                    .bind(id)
+                    .bind(now)
+                    .fetch_optional(pool),
+            )
         })
     }
 
@@ -160,21 +203,32 @@ impl Database {
     }
 
     pub fn delete_web_session(&self, id: String) -> DbResult<()> {
-        self.write_now("end a sign-in session", move |pool, rt| rt.block_on(sqlx::query("DELETE FROM web_sessions WHERE id = $1").bind(id).execute(pool)).map(|_| ()))
+        self.write_now("end a sign-in session", move |pool, rt| {
+            rt.block_on(sqlx::query("DELETE FROM web_sessions WHERE id = $1").bind(id).execute(pool)).map(|_| ())
+        })
     }
 
     pub fn delete_expired_web_sessions(&self, now: i64) -> DbResult<u64> {
         self.write_now("remove expired sign-in sessions", move |pool, rt| {
-            rt.block_on(sqlx::query("DELETE FROM web_sessions WHERE expires_at <= $1").bind(now).execute(pool)).map(|r| r.rows_affected())
+            rt.block_on(sqlx::query("DELETE FROM web_sessions WHERE expires_at <= $1").bind(now).execute(pool))
+                .map(|r| r.rows_affected())
         })
     }
 
     /// A setting generated once: the stored value, or `generate()`'s stored now. Every
     /// process sharing the database agrees (the first insert wins).
-    pub fn setting_or_insert(&self, name: &'static str, generate: impl FnOnce() -> String + Send + 'static) -> DbResult<String> {
+    pub fn setting_or_insert(
+        &self,
+        name: &'static str,
+        generate: impl FnOnce() -> String + Send + 'static,
+    ) -> DbResult<String> {
         self.write_now("read a setting", move |pool, rt| {
             rt.block_on(async {
-                sqlx::query("INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING").bind(name).bind(generate()).execute(pool).await?;
+                sqlx::query("INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+                    .bind(name)
+                    .bind(generate())
+                    .execute(pool)
+                    .await?;
                 sqlx::query_scalar("SELECT value FROM settings WHERE name = $1").bind(name).fetch_one(pool).await
             })
         })

@@ -25,7 +25,10 @@ pub fn lower_this_thread() {
 /// Builds the global rayon pool (the parallel tree builders and explainers) with threads at
 /// training priority. Call once at start-up, before any parallel work.
 pub fn init_training_pool() {
-    let built = rayon::ThreadPoolBuilder::new().thread_name(|i| format!("training-pool-{i}")).start_handler(|_| lower_this_thread()).build_global();
+    let built = rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("training-pool-{i}"))
+        .start_handler(|_| lower_this_thread())
+        .build_global();
     if let Err(error) = built {
         tracing::warn!(%error, "the training thread pool was already built; its threads keep normal priority");
     }

@@ -35,7 +35,15 @@ pub enum Kind {
 }
 
 /// Server functions that change something (the others read).
-const WRITE_FUNCTIONS: &[&str] = &["start_training", "cancel_training", "delete_training", "share_training", "create_token", "revoke_token", "sign_out"];
+const WRITE_FUNCTIONS: &[&str] = &[
+    "start_training",
+    "cancel_training",
+    "delete_training",
+    "share_training",
+    "create_token",
+    "revoke_token",
+    "sign_out",
+];
 const SIGN_IN_FUNCTIONS: &[&str] = &["sign_in", "register"];
 
 pub fn kind(method: &Method, path: &str) -> Kind {
@@ -94,9 +102,12 @@ impl Limiters {
     /// A request that would create a new anonymous identity: `Err` (seconds to wait) when its
     /// address has made too many lately.
     pub fn check_new_visitor(&self, request: &Request) -> Result<(), (u64, &'static str)> {
-        self.new_visitors
-            .check_key(&self.client(request))
-            .map_err(|n| (wait_s(n), "new visitors per minute from one address (EXO_NEW_VISITORS_PER_MINUTE); keep the identity cookie"))
+        self.new_visitors.check_key(&self.client(request)).map_err(|n| {
+            (
+                wait_s(n),
+                "new visitors per minute from one address (EXO_NEW_VISITORS_PER_MINUTE); keep the identity cookie",
+            )
+        })
     }
 
     /// `Err` with the seconds to wait when the request is over its limit.
@@ -117,14 +128,18 @@ impl Limiters {
         }
         let client = self.client(request);
         if kind == Kind::SignIn {
-            return self.sign_ins.check_key(&client).map_err(|n| (wait_s(n), "sign-in attempts per minute from one address (EXO_SIGN_IN_LIMIT_PER_MINUTE)"));
+            return self.sign_ins.check_key(&client).map_err(|n| {
+                (wait_s(n), "sign-in attempts per minute from one address (EXO_SIGN_IN_LIMIT_PER_MINUTE)")
+            });
         }
         let known = request.extensions().get::<Known>().is_some_and(|k| k.0);
         let key = match caller.and_then(Caller::owner) {
             Some(owner) if known => format!("owner:{owner}"),
             _ => format!("address:{client}"),
         };
-        self.writes.check_key(&key).map_err(|n| (wait_s(n), "requests that change something per minute (EXO_RATE_LIMIT_PER_MINUTE)"))
+        self.writes
+            .check_key(&key)
+            .map_err(|n| (wait_s(n), "requests that change something per minute (EXO_RATE_LIMIT_PER_MINUTE)"))
     }
 }
 

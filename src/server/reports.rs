@@ -6,8 +6,8 @@ use crate::api::*;
 use crate::ml::explain::{mean_abs, Explanations};
 use crate::ml::metrics::{argmax, Metrics};
 use crate::ml::models::hyperparameters::{HyperparameterKind, HyperparameterSpec};
-use crate::ml::models::ModelKind;
 use crate::ml::models::presets::presets;
+use crate::ml::models::ModelKind;
 use crate::ml::pipeline::{mean_std, FoldScore, TrainingOutcome};
 use crate::ml::{ClassLabel, Mission};
 
@@ -44,14 +44,27 @@ fn explanation_summary(kind: ModelKind) -> &'static str {
 
 fn hyperparameter_info(spec: &HyperparameterSpec) -> HyperparameterInfo {
     let (kind, default, min, max, options): (&str, serde_json::Value, _, _, Vec<String>) = match &spec.kind {
-        HyperparameterKind::Integer { default, min, max } => ("integer", (*default).into(), Some(*min as f64), Some(*max as f64), vec![]),
-        HyperparameterKind::Number { default, min, max } => ("number", (*default).into(), Some(*min), Some(*max), vec![]),
+        HyperparameterKind::Integer { default, min, max } => {
+            ("integer", (*default).into(), Some(*min as f64), Some(*max as f64), vec![])
+        }
+        HyperparameterKind::Number { default, min, max } => {
+            ("number", (*default).into(), Some(*min), Some(*max), vec![])
+        }
         HyperparameterKind::Choice { default, options } => {
             ("choice", (*default).into(), None, None, options.iter().map(|o| o.to_string()).collect())
         }
         HyperparameterKind::Boolean { default } => ("boolean", (*default).into(), None, None, vec![]),
     };
-    HyperparameterInfo { name: spec.name.into(), label: spec.label.into(), kind: kind.into(), default, min, max, options, help: spec.help.into() }
+    HyperparameterInfo {
+        name: spec.name.into(),
+        label: spec.label.into(),
+        kind: kind.into(),
+        default,
+        min,
+        max,
+        options,
+        help: spec.help.into(),
+    }
 }
 
 pub fn metrics_report(m: &Metrics) -> MetricsReport {
@@ -66,7 +79,10 @@ pub fn metrics_report(m: &Metrics) -> MetricsReport {
             .iter()
             .map(|c| {
                 let s = &m.per_class[c.index()];
-                (c.as_str().to_string(), ClassScores { precision: s.precision, recall: s.recall, f1: s.f1, support: s.support })
+                (
+                    c.as_str().to_string(),
+                    ClassScores { precision: s.precision, recall: s.recall, f1: s.f1, support: s.support },
+                )
             })
             .collect(),
         confusion_matrix: ConfusionMatrix { labels, matrix: m.confusion.iter().map(|r| r.to_vec()).collect() },
@@ -124,7 +140,10 @@ fn split_description(request: &TrainRequest, outcome: &TrainingOutcome, mission:
             files.train_name, request.seed, outcome.train_rows, outcome.train_stars, outcome.test_rows, outcome.test_stars
         );
         if f.user_rows_left_out > 0 {
-            text.push_str(&format!(" {} held-out rows are objects the pretrained model learned from and are left out.", f.user_rows_left_out));
+            text.push_str(&format!(
+                " {} held-out rows are objects the pretrained model learned from and are left out.",
+                f.user_rows_left_out
+            ));
         }
         return text;
     }
@@ -208,11 +227,16 @@ pub fn prediction_rows(
             let p = &probabilities[row];
             let predicted = argmax(p);
             let class = predicted.index();
-            let values: Vec<Option<f64>> = x.row(row).iter().map(|v| if v.is_nan() { None } else { Some(*v) }).collect();
+            let values: Vec<Option<f64>> =
+                x.row(row).iter().map(|v| if v.is_nan() { None } else { Some(*v) }).collect();
             let phi = &explained.values[row];
             let mut ranked: Vec<usize> = (0..features.len()).collect();
             ranked.sort_by(|&a, &b| phi[b][class].abs().total_cmp(&phi[a][class].abs()).then(a.cmp(&b)));
-            let reasons = ranked.iter().take(3).map(|&f| Reason::new(&features[f], values[f], phi[f][class], predicted.as_str())).collect();
+            let reasons = ranked
+                .iter()
+                .take(3)
+                .map(|&f| Reason::new(&features[f], values[f], phi[f][class], predicted.as_str()))
+                .collect();
             let explanation = Explanation {
                 class: predicted.as_str().into(),
                 space: explained.space.into(),
@@ -243,7 +267,8 @@ pub fn training_result(id: &str, request: &TrainRequest, outcome: &TrainingOutco
     let actual: Vec<Option<ClassLabel>> = outcome.predictions.iter().map(|p| p.actual).collect();
     let probabilities: Vec<[f64; ClassLabel::COUNT]> = outcome.predictions.iter().map(|p| p.probabilities).collect();
     let predictions = prediction_rows(&ids, &actual, &probabilities, &outcome.test_features, features, explained);
-    let mut predicted_counts: BTreeMap<String, usize> = ClassLabel::ALL.iter().map(|c| (c.as_str().to_string(), 0)).collect();
+    let mut predicted_counts: BTreeMap<String, usize> =
+        ClassLabel::ALL.iter().map(|c| (c.as_str().to_string(), 0)).collect();
     for p in &predictions {
         *predicted_counts.entry(p.prediction.clone()).or_default() += 1;
     }
@@ -251,7 +276,11 @@ pub fn training_result(id: &str, request: &TrainRequest, outcome: &TrainingOutco
         dataset: if request.upload.is_some() { "upload".into() } else { mission.id().into() },
         dataset_name: outcome.dataset_name.clone(),
         model: outcome.model_kind.id().into(),
-        model_name: if outcome.fine_tune.is_some() { format!("{}, fine-tuned from the pretrained model", outcome.model_kind.name()) } else { outcome.model_kind.name().into() },
+        model_name: if outcome.fine_tune.is_some() {
+            format!("{}, fine-tuned from the pretrained model", outcome.model_kind.name())
+        } else {
+            outcome.model_kind.name().into()
+        },
         hyperparameters: effective_hyperparameters(outcome.model_kind, request),
         seed: request.seed,
         features: outcome.feature_names.clone(),
@@ -294,7 +323,12 @@ pub fn training_result(id: &str, request: &TrainRequest, outcome: &TrainingOutco
 }
 
 fn fine_tune_report(f: &crate::ml::fine_tune::FineTuneOutcome) -> FineTuneReport {
-    let scores = |s: &crate::ml::fine_tune::Scores| ScoreSet { accuracy: s.accuracy, macro_f1: s.macro_f1, roc_auc: s.roc_auc, log_loss: s.log_loss };
+    let scores = |s: &crate::ml::fine_tune::Scores| ScoreSet {
+        accuracy: s.accuracy,
+        macro_f1: s.macro_f1,
+        roc_auc: s.roc_auc,
+        log_loss: s.log_loss,
+    };
     FineTuneReport {
         base_model: "pretrained".into(),
         base_trees: f.base_trees,
@@ -351,7 +385,8 @@ fn dot_plot(outcome: &TrainingOutcome, ranked: &[FeatureImportance]) -> DotPlot 
     let e = &outcome.explanations;
     let n = e.values.len();
     // Evenly spaced objects: deterministic, and spread over the whole table.
-    let sample: Vec<usize> = if n <= DOT_OBJECTS { (0..n).collect() } else { (0..DOT_OBJECTS).map(|i| i * n / DOT_OBJECTS).collect() };
+    let sample: Vec<usize> =
+        if n <= DOT_OBJECTS { (0..n).collect() } else { (0..DOT_OBJECTS).map(|i| i * n / DOT_OBJECTS).collect() };
     let features = ranked
         .iter()
         .take(DOT_FEATURES)
@@ -373,7 +408,9 @@ fn dot_plot(outcome: &TrainingOutcome, ranked: &[FeatureImportance]) -> DotPlot 
                 value_rank: sample.iter().map(|&r| rank(column[r]).map(round4)).collect(),
                 shap: ClassLabel::ALL
                     .iter()
-                    .map(|c| (c.as_str().to_string(), sample.iter().map(|&r| round6(e.values[r][f][c.index()])).collect()))
+                    .map(|c| {
+                        (c.as_str().to_string(), sample.iter().map(|&r| round6(e.values[r][f][c.index()])).collect())
+                    })
                     .collect(),
             }
         })

@@ -30,12 +30,19 @@ impl Drop for ClientWatch {
 impl RequestBudget {
     pub fn new(seconds: u64) -> (RequestBudget, ClientWatch) {
         let gone = Arc::new(AtomicBool::new(false));
-        (RequestBudget { deadline: Instant::now() + Duration::from_secs(seconds), seconds, gone: gone.clone() }, ClientWatch(gone))
+        (
+            RequestBudget { deadline: Instant::now() + Duration::from_secs(seconds), seconds, gone: gone.clone() },
+            ClientWatch(gone),
+        )
     }
 
     /// No limit (the command-line tool, tests).
     pub fn unlimited() -> RequestBudget {
-        RequestBudget { deadline: Instant::now() + Duration::from_secs(100 * 365 * 24 * 3600), seconds: u64::MAX, gone: Arc::new(AtomicBool::new(false)) }
+        RequestBudget {
+            deadline: Instant::now() + Duration::from_secs(100 * 365 * 24 * 3600),
+            seconds: u64::MAX,
+            gone: Arc::new(AtomicBool::new(false)),
+        }
     }
 
     /// Why the work stopped, for the answer (a client that left reads nothing).

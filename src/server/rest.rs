@@ -2,12 +2,12 @@
 //! function in [`super::trainings`] as the matching server function.
 
 use axum::extract::{Path, State};
-use axum::Extension;
-use tower_sessions::Session;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
+use axum::Extension;
 use axum::{Json, Router};
+use tower_sessions::Session;
 
 use super::blocking;
 use super::json_body::read_json;
@@ -16,11 +16,13 @@ use super::state::AppState;
 use super::trainings;
 use axum::extract::FromRequest;
 
-use super::uploads;
-use super::predictions;
 use super::identity::VisitorReset;
 use super::owner::Caller;
-use crate::api::{ApiError, Credentials, Health, NewTokenRequest, PredictRequest, ShareRequest, TrainRequest, UploadedFiles};
+use super::predictions;
+use super::uploads;
+use crate::api::{
+    ApiError, Credentials, Health, NewTokenRequest, PredictRequest, ShareRequest, TrainRequest, UploadedFiles,
+};
 
 /// `max_upload_bytes`: the largest request body accepted (uploads); beyond it, 413.
 pub fn router(max_upload_bytes: usize) -> Router<AppState> {
@@ -77,16 +79,31 @@ async fn model_card(State(state): State<AppState>) -> Result<impl IntoResponse, 
 
 /// JSON for the bundled tables; multipart/form-data (`config`, `train_file`, `test_file`)
 /// to train on the user's own table.
-async fn create_training(State(state): State<AppState>, Extension(caller): Extension<Caller>, request: axum::extract::Request) -> Result<impl IntoResponse, ApiError> {
+async fn create_training(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    request: axum::extract::Request,
+) -> Result<impl IntoResponse, ApiError> {
     let multipart = is_multipart(&request);
     let request = if multipart {
-        let form = axum::extract::Multipart::from_request(request, &state).await.map_err(|e| ApiError::new("invalid_request", e.body_text()))?;
+        let form = axum::extract::Multipart::from_request(request, &state)
+            .await
+            .map_err(|e| ApiError::new("invalid_request", e.body_text()))?;
         let parts = read_parts(&state, form).await?;
         let mut config: TrainRequest = match parts.config {
-            Some(text) => serde_json::from_str(&text).map_err(|e| ApiError::new("invalid_request", format!("The 'config' part is not a valid training request: {e}")))?,
-            None => return Err(ApiError::new("invalid_request", "The form has no 'config' part (the training request as JSON).")),
+            Some(text) => serde_json::from_str(&text).map_err(|e| {
+                ApiError::new("invalid_request", format!("The 'config' part is not a valid training request: {e}"))
+            })?,
+            None => {
+                return Err(ApiError::new(
+                    "invalid_request",
+                    "The form has no 'config' part (the training request as JSON).",
+                ))
+            }
         };
-        let (train_name, train_bytes) = parts.train.ok_or_else(|| ApiError::new("invalid_request", "The form has no 'train_file' part.").with_field("train_file"))?;
+        let (train_name, train_bytes) = parts.train.ok_or_else(|| {
+            ApiError::new("invalid_request", "The form has no 'train_file' part.").with_field("train_file")
+        })?;
         let owner = caller.clone();
         let files = blocking::run(state.clone(), move |work| {
             // Quotas first: nothing is stored (or parsed) for an owner past theirs.
@@ -96,7 +113,8 @@ async fn create_training(State(state): State<AppState>, Extension(caller): Exten
             let train_id = uploads::store(work.store.as_ref(), owner.owner(), &train_name, train_bytes)?;
             let (test_name, test_id) = match parts.test {
                 Some((name, bytes)) => {
-                    let id = uploads::store(work.store.as_ref(), owner.owner(), &name, bytes).inspect_err(|_| remove_uploads(work, [&train_id]))?;
+                    let id = uploads::store(work.store.as_ref(), owner.owner(), &name, bytes)
+                        .inspect_err(|_| remove_uploads(work, [&train_id]))?;
                     (Some(name), Some(id))
                 }
                 None => (None, None),
@@ -110,7 +128,11 @@ async fn create_training(State(state): State<AppState>, Extension(caller): Exten
     } else {
         let request: TrainRequest = json_body(&state, request, "training request").await?;
         if request.upload.is_some() {
-            return Err(ApiError::new("invalid_request", "'upload' is set by the server; send files as multipart/form-data.").with_field("upload"));
+            return Err(ApiError::new(
+                "invalid_request",
+                "'upload' is set by the server; send files as multipart/form-data.",
+            )
+            .with_field("upload"));
         }
         request
     };
@@ -128,7 +150,11 @@ async fn create_training(State(state): State<AppState>, Extension(caller): Exten
 }
 
 /// A JSON body within this server's limits (`EXO_MAX_JSON_KB`; 415 / 413 as `read_json` says).
-async fn json_body<T: serde::de::DeserializeOwned>(state: &AppState, request: axum::extract::Request, what: &str) -> Result<T, ApiError> {
+async fn json_body<T: serde::de::DeserializeOwned>(
+    state: &AppState,
+    request: axum::extract::Request,
+    what: &str,
+) -> Result<T, ApiError> {
     read_json(request, state.config.max_json_kb, state.config.max_upload_mb * 1024 * 1024, what).await
 }
 
@@ -206,7 +232,15 @@ async fn read_parts(state: &AppState, mut form: axum::extract::Multipart) -> Res
             "train_file" => parts.train = Some((file_name, bytes.to_vec())),
             "test_file" if !bytes.is_empty() => parts.test = Some((file_name, bytes.to_vec())),
             "test_file" => {}
-            other => return Err(ApiError::new("invalid_request", format!("Unexpected form part '{}'; expected config, train_file and optionally test_file.", crate::api::error::shorten(other)))),
+            other => {
+                return Err(ApiError::new(
+                    "invalid_request",
+                    format!(
+                        "Unexpected form part '{}'; expected config, train_file and optionally test_file.",
+                        crate::api::error::shorten(other)
+                    ),
+                ))
+            }
         }
     }
     Ok(parts)
@@ -214,13 +248,19 @@ async fn read_parts(state: &AppState, mut form: axum::extract::Multipart) -> Res
 
 /// JSON `{"model", "rows", "mission"?}`, or multipart/form-data with a `config` part
 /// (`{"model", "mission"?}`) and a `file` CSV part → predictions with explanations.
-async fn create_predictions(State(state): State<AppState>, Extension(caller): Extension<Caller>, request: axum::extract::Request) -> Result<impl IntoResponse, ApiError> {
+async fn create_predictions(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    request: axum::extract::Request,
+) -> Result<impl IntoResponse, ApiError> {
     let multipart = is_multipart(&request);
     let work = state.clone();
     // Dropped with this future when the client goes away: the work then stops.
     let (budget, _client) = RequestBudget::new(state.config.prediction_budget_s);
     let response = if multipart {
-        let mut form = axum::extract::Multipart::from_request(request, &state).await.map_err(|e| ApiError::new("invalid_request", e.body_text()))?;
+        let mut form = axum::extract::Multipart::from_request(request, &state)
+            .await
+            .map_err(|e| ApiError::new("invalid_request", e.body_text()))?;
         let (mut config, mut file) = (None, None);
         while let Some(field) = form.next_field().await.map_err(|e| form_error(&state, e))? {
             let name = field.name().unwrap_or_default().to_string();
@@ -229,12 +269,22 @@ async fn create_predictions(State(state): State<AppState>, Extension(caller): Ex
             match name.as_str() {
                 "config" => config = Some(config_text(&bytes)?),
                 "file" => file = Some((file_name, bytes.to_vec())),
-                other => return Err(ApiError::new("invalid_request", format!("Unexpected form part '{}'; expected config and file.", crate::api::error::shorten(other)))),
+                other => {
+                    return Err(ApiError::new(
+                        "invalid_request",
+                        format!(
+                            "Unexpected form part '{}'; expected config and file.",
+                            crate::api::error::shorten(other)
+                        ),
+                    ))
+                }
             }
         }
         let config: PredictRequest = serde_json::from_str(config.as_deref().unwrap_or(r#"{"model":"pretrained"}"#))
             .map_err(|e| ApiError::new("invalid_request", format!("The 'config' part is not valid: {e}")))?;
-        let (name, bytes) = file.ok_or_else(|| ApiError::new("invalid_request", "The form has no 'file' part (the CSV table).").with_field("file"))?;
+        let (name, bytes) = file.ok_or_else(|| {
+            ApiError::new("invalid_request", "The form has no 'file' part (the CSV table).").with_field("file")
+        })?;
         blocking::run(work, move |s| predictions::predict_csv_with(s, &caller, &config, &name, bytes, &budget)).await
     } else {
         let body: PredictRequest = json_body(&state, request, "prediction request").await?;
@@ -244,7 +294,10 @@ async fn create_predictions(State(state): State<AppState>, Extension(caller): Ex
 }
 
 /// `multipart/form-data` with one `file` part → what the table holds (for the mapping form).
-async fn inspect_upload(State(state): State<AppState>, mut form: axum::extract::Multipart) -> Result<impl IntoResponse, ApiError> {
+async fn inspect_upload(
+    State(state): State<AppState>,
+    mut form: axum::extract::Multipart,
+) -> Result<impl IntoResponse, ApiError> {
     let field = form
         .next_field()
         .await
@@ -258,11 +311,19 @@ async fn inspect_upload(State(state): State<AppState>, mut form: axum::extract::
     Ok(Json(inspection))
 }
 
-async fn training(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+async fn training(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
     Ok(Json(blocking::run(state, move |s| trainings::progress(s, &caller, &id)).await?))
 }
 
-async fn training_result(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+async fn training_result(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
     // Serialised on the blocking pool too: a result is megabytes of JSON.
     let body = blocking::run(state, move |s| {
         let result = trainings::result(s, &caller, &id)?;
@@ -273,7 +334,11 @@ async fn training_result(State(state): State<AppState>, Extension(caller): Exten
 }
 
 /// The held-out predictions as a CSV table (cells a spreadsheet would run are neutralised).
-async fn predictions_csv(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+async fn predictions_csv(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
     let (name, body) = blocking::run(state, move |s| {
         let result = trainings::result(s, &caller, &id)?;
         let short: String = result.id.chars().take(8).collect();
@@ -283,30 +348,54 @@ async fn predictions_csv(State(state): State<AppState>, Extension(caller): Exten
     Ok(attachment("text/csv; charset=utf-8", &name, body))
 }
 
-async fn training_importance(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+async fn training_importance(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
     Ok(Json(blocking::run(state, move |s| trainings::importance(s, &caller, &id)).await?))
 }
 
-async fn cancel_training(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+async fn cancel_training(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
     Ok(Json(blocking::run(state, move |s| trainings::cancel(s, &caller, &id)).await?))
 }
 
 /// `{"shared": bool, "include_rows": bool}` → who may read it now.
-async fn share_training(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(id): Path<String>, request: axum::extract::Request) -> Result<impl IntoResponse, ApiError> {
+async fn share_training(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    request: axum::extract::Request,
+) -> Result<impl IntoResponse, ApiError> {
     let body: ShareRequest = json_body(&state, request, "share request").await?;
     Ok(Json(blocking::run(state, move |s| trainings::share(s, &caller, &id, body)).await?))
 }
 
-async fn list_trainings(State(state): State<AppState>, Extension(caller): Extension<Caller>) -> Result<impl IntoResponse, ApiError> {
+async fn list_trainings(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<impl IntoResponse, ApiError> {
     Ok(Json(blocking::run(state, move |s| trainings::list_trainings(s, &caller)).await?))
 }
 
-async fn delete_training(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+async fn delete_training(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
     blocking::run(state, move |s| trainings::delete_training(s, &caller, &id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn model_file(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+async fn model_file(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
     let (name, json) = blocking::run(state, move |s| trainings::model_file(s, &caller, &id)).await?;
     Ok(attachment("application/json", &name, json))
 }
@@ -315,12 +404,24 @@ async fn account(Extension(caller): Extension<Caller>) -> impl IntoResponse {
     Json(super::accounts::status(&caller))
 }
 
-async fn register(State(state): State<AppState>, Extension(caller): Extension<Caller>, Extension(reset): Extension<VisitorReset>, session: Session, request: axum::extract::Request) -> Result<impl IntoResponse, ApiError> {
+async fn register(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Extension(reset): Extension<VisitorReset>,
+    session: Session,
+    request: axum::extract::Request,
+) -> Result<impl IntoResponse, ApiError> {
     let body: Credentials = json_body(&state, request, "sign-in request").await?;
     Ok((StatusCode::CREATED, Json(super::accounts::register(&state, &caller, &session, &reset, body).await?)))
 }
 
-async fn sign_in(State(state): State<AppState>, Extension(caller): Extension<Caller>, Extension(reset): Extension<VisitorReset>, session: Session, request: axum::extract::Request) -> Result<impl IntoResponse, ApiError> {
+async fn sign_in(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Extension(reset): Extension<VisitorReset>,
+    session: Session,
+    request: axum::extract::Request,
+) -> Result<impl IntoResponse, ApiError> {
     let body: Credentials = json_body(&state, request, "sign-in request").await?;
     Ok(Json(super::accounts::sign_in(&state, &caller, &session, &reset, body).await?))
 }
@@ -329,17 +430,31 @@ async fn sign_out(Extension(reset): Extension<VisitorReset>, session: Session) -
     Ok(Json(super::accounts::sign_out(&session, &reset).await?))
 }
 
-async fn tokens(State(state): State<AppState>, Extension(caller): Extension<Caller>) -> Result<impl IntoResponse, ApiError> {
+async fn tokens(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<impl IntoResponse, ApiError> {
     Ok(Json(blocking::run(state, move |s| super::accounts::tokens(s, &caller)).await?))
 }
 
 /// `{"name": "…"}` → the token, shown this once.
-async fn create_token(State(state): State<AppState>, Extension(caller): Extension<Caller>, request: axum::extract::Request) -> Result<impl IntoResponse, ApiError> {
+async fn create_token(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    request: axum::extract::Request,
+) -> Result<impl IntoResponse, ApiError> {
     let body: NewTokenRequest = json_body(&state, request, "token request").await?;
-    Ok((StatusCode::CREATED, Json(blocking::run(state, move |s| super::accounts::create_token(s, &caller, &body.name)).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(blocking::run(state, move |s| super::accounts::create_token(s, &caller, &body.name)).await?),
+    ))
 }
 
-async fn revoke_token(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+async fn revoke_token(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
     blocking::run(state, move |s| super::accounts::revoke_token(s, &caller, &id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

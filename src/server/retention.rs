@@ -65,7 +65,8 @@ mod tests {
     #[test]
     fn oldest_finished_go_first_and_unfinished_stay() {
         let store = MemoryStore::default();
-        let request: TrainRequest = serde_json::from_value(serde_json::json!({"dataset": "k2", "model": "svm"})).unwrap();
+        let request: TrainRequest =
+            serde_json::from_value(serde_json::json!({"dataset": "k2", "model": "svm"})).unwrap();
         let mut ids = Vec::new();
         for i in 0..5u64 {
             let mut s = TrainingSession::queued(uuid::Uuid::new_v4(), request.clone(), None);
@@ -98,8 +99,14 @@ mod disk_tests {
         let upload_id = uuid::Uuid::new_v4();
         let text = "a,b\n".to_string() + &"1,2\n".repeat(100_000);
         store.save_upload(&upload_id, &StoredUpload { name: "mine.csv".into(), text, owner: None }).unwrap();
-        let mut request: TrainRequest = serde_json::from_value(serde_json::json!({"dataset": "upload", "model": "svm"})).unwrap();
-        request.upload = Some(UploadedFiles { train_name: "mine.csv".into(), train_id: upload_id.to_string(), test_name: None, test_id: None });
+        let mut request: TrainRequest =
+            serde_json::from_value(serde_json::json!({"dataset": "upload", "model": "svm"})).unwrap();
+        request.upload = Some(UploadedFiles {
+            train_name: "mine.csv".into(),
+            train_id: upload_id.to_string(),
+            test_name: None,
+            test_id: None,
+        });
         let mut s = TrainingSession::queued(uuid::Uuid::new_v4(), request, None);
         s.status = TrainingStatus::Failed;
         let id = s.id;

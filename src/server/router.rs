@@ -71,7 +71,11 @@ pub async fn serve() -> Result<(), String> {
         .with_graceful_shutdown(async move {
             let signal = stop_signal().await;
             // Pages and status polls are still served while running trainings finish.
-            tracing::info!(signal, grace_s = grace.as_secs(), "stopping: no new trainings are claimed; running ones get the grace period");
+            tracing::info!(
+                signal,
+                grace_s = grace.as_secs(),
+                "stopping: no new trainings are claimed; running ones get the grace period"
+            );
             jobs.shutdown(grace).await;
         })
         .await

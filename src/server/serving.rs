@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use axum::error_handling::HandleErrorLayer;
-use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS};
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+};
 use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
 use axum::{BoxError, Router};
@@ -72,9 +74,14 @@ pub fn with_layers(router: Router<AppState>, config: &Config) -> Router<AppState
 /// The answer for a request the limits stopped.
 fn refused(error: BoxError, timeout_s: u64) -> Response {
     if error.is::<tower::load_shed::error::Overloaded>() {
-        ApiError::new("overloaded", "The server is handling as many requests as it can; try again in a moment.").into_response()
+        ApiError::new("overloaded", "The server is handling as many requests as it can; try again in a moment.")
+            .into_response()
     } else if error.is::<tower::timeout::error::Elapsed>() {
-        ApiError::new("timeout", format!("The request took longer than the limit of {timeout_s} s (EXO_REQUEST_TIMEOUT_S).")).into_response()
+        ApiError::new(
+            "timeout",
+            format!("The request took longer than the limit of {timeout_s} s (EXO_REQUEST_TIMEOUT_S)."),
+        )
+        .into_response()
     } else {
         tracing::error!(%error, "request failed in a middleware layer");
         ApiError::new("internal", "The request could not be handled.").into_response()

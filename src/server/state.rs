@@ -7,11 +7,11 @@ use leptos::config::LeptosOptions;
 
 use super::catalog::Catalog;
 use super::config::Config;
-use super::jobs::{JobRunner, MakeConfig, RunnerOptions};
-use super::retention::Retention;
 use super::identity::web_sessions::DatabaseSessions;
 use super::identity::Identity;
+use super::jobs::{JobRunner, MakeConfig, RunnerOptions};
 use super::rate_limit::Limiters;
+use super::retention::Retention;
 use super::store::{DatabaseStore, SessionStore};
 use crate::ml::pretrained::PretrainedModel;
 
@@ -57,9 +57,14 @@ impl AppState {
             }
         };
         let (for_workers, base, uploads) = (config.clone(), pretrained.clone(), store.clone());
-        let make_config: MakeConfig =
-            Arc::new(move |request| super::trainings::training_config(&for_workers, base.as_ref(), uploads.as_ref(), request));
-        let options = RunnerOptions { workers: config.max_concurrent_trainings, max_attempts: config.max_attempts, retention: limits };
+        let make_config: MakeConfig = Arc::new(move |request| {
+            super::trainings::training_config(&for_workers, base.as_ref(), uploads.as_ref(), request)
+        });
+        let options = RunnerOptions {
+            workers: config.max_concurrent_trainings,
+            max_attempts: config.max_attempts,
+            retention: limits,
+        };
         let jobs = JobRunner::new(options, store.clone(), make_config);
         Ok(AppState { config, catalog: Arc::new(catalog), store, jobs, pretrained, identity, web_sessions, limiters })
     }

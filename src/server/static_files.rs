@@ -25,8 +25,12 @@ pub fn precompress_in_background(pkg_dir: PathBuf) {
         let started = Instant::now();
         match precompress(&pkg_dir) {
             Ok(0) => {}
-            Ok(written) => tracing::info!(dir = %pkg_dir.display(), written, ms = started.elapsed().as_millis() as u64, "precompressed static files"),
-            Err(error) => tracing::warn!(dir = %pkg_dir.display(), %error, "static files not precompressed; they are compressed per request"),
+            Ok(written) => {
+                tracing::info!(dir = %pkg_dir.display(), written, ms = started.elapsed().as_millis() as u64, "precompressed static files")
+            }
+            Err(error) => {
+                tracing::warn!(dir = %pkg_dir.display(), %error, "static files not precompressed; they are compressed per request")
+            }
         }
     });
 }
@@ -129,10 +133,14 @@ mod tests {
         assert_eq!(precompress(&dir).unwrap(), 0, "fresh variants are kept");
 
         let mut unbrotli = String::new();
-        brotli::Decompressor::new(fs::File::open(dir.join("app.js.br")).unwrap(), 4096).read_to_string(&mut unbrotli).unwrap();
+        brotli::Decompressor::new(fs::File::open(dir.join("app.js.br")).unwrap(), 4096)
+            .read_to_string(&mut unbrotli)
+            .unwrap();
         assert_eq!(unbrotli, js);
         let mut ungzip = String::new();
-        flate2::read::GzDecoder::new(fs::File::open(dir.join("app.js.gz")).unwrap()).read_to_string(&mut ungzip).unwrap();
+        flate2::read::GzDecoder::new(fs::File::open(dir.join("app.js.gz")).unwrap())
+            .read_to_string(&mut ungzip)
+            .unwrap();
         assert_eq!(ungzip, js);
 
         // A rebuilt source (newer than its variants) is compressed again.

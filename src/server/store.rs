@@ -157,7 +157,11 @@ pub(super) fn newest_first(sessions: impl Iterator<Item = TrainingSession>) -> V
 fn next_created_at() -> u64 {
     static LAST: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let now = now_ms();
-    let previous = LAST.fetch_update(std::sync::atomic::Ordering::SeqCst, std::sync::atomic::Ordering::SeqCst, |last| Some(now.max(last + 1))).unwrap_or(0);
+    let previous = LAST
+        .fetch_update(std::sync::atomic::Ordering::SeqCst, std::sync::atomic::Ordering::SeqCst, |last| {
+            Some(now.max(last + 1))
+        })
+        .unwrap_or(0);
     now.max(previous + 1)
 }
 

@@ -14,10 +14,10 @@ use super::state::AppState;
 use super::store::{SessionStore, TrainingSession};
 use crate::api::error::shorten;
 use crate::api::*;
-use crate::ml::models::presets::presets;
-use crate::ml::models::{ModelKind, ModelParams};
 use crate::ml::fine_tune::FineTuneConfig;
 use crate::ml::models::gradient_boosting::BoostingParams;
+use crate::ml::models::presets::presets;
+use crate::ml::models::{ModelKind, ModelParams};
 use crate::ml::pipeline::{FineTuneJob, SplitRule, TrainingConfig, UploadSource};
 use crate::ml::pretrained::PretrainedModel;
 use crate::ml::split::TEST_FRACTION_RANGE;
@@ -32,7 +32,11 @@ pub fn list_models() -> Vec<ModelInfo> {
 }
 
 /// Validates the request completely, then queues the training as the caller's.
-pub fn start_training(state: &AppState, caller: &Caller, mut request: TrainRequest) -> Result<StartedTraining, ApiError> {
+pub fn start_training(
+    state: &AppState,
+    caller: &Caller,
+    mut request: TrainRequest,
+) -> Result<StartedTraining, ApiError> {
     super::quotas::check_training(state, caller)?;
     apply_preset(&mut request)?;
     if request.fine_tune.is_some() {
@@ -47,7 +51,10 @@ pub fn start_training(state: &AppState, caller: &Caller, mut request: TrainReque
     if waiting >= state.config.max_queue {
         return Err(ApiError::new(
             "queue_full",
-            format!("{waiting} trainings are already waiting (the limit is {}). Try again when some have finished.", state.config.max_queue),
+            format!(
+                "{waiting} trainings are already waiting (the limit is {}). Try again when some have finished.",
+                state.config.max_queue
+            ),
         ));
     }
     let id = Uuid::new_v4();
@@ -60,13 +67,25 @@ pub fn start_training(state: &AppState, caller: &Caller, mut request: TrainReque
 /// Writes a named preset's values into the request's hyperparameters (values the request
 /// sets itself win), so the stored request says exactly what was trained.
 fn apply_preset(request: &mut TrainRequest) -> Result<(), ApiError> {
-    let (Some(preset_id), Some(kind)) = (request.preset.as_deref(), ModelKind::from_id(&request.model)) else { return Ok(()) };
+    let (Some(preset_id), Some(kind)) = (request.preset.as_deref(), ModelKind::from_id(&request.model)) else {
+        return Ok(());
+    };
     let all = presets(kind);
     let preset = all.iter().find(|p| p.id == preset_id).ok_or_else(|| {
         let known: Vec<&str> = all.iter().map(|p| p.id).collect();
-        ApiError::new("invalid_value", format!("Unknown preset '{}' for {}. Choose one of: {}.", shorten(preset_id), kind.name(), known.join(", "))).with_field("preset")
+        ApiError::new(
+            "invalid_value",
+            format!(
+                "Unknown preset '{}' for {}. Choose one of: {}.",
+                shorten(preset_id),
+                kind.name(),
+                known.join(", ")
+            ),
+        )
+        .with_field("preset")
     })?;
-    let mut merged: std::collections::BTreeMap<String, serde_json::Value> = serde_json::from_value(preset.values.clone()).unwrap_or_default();
+    let mut merged: std::collections::BTreeMap<String, serde_json::Value> =
+        serde_json::from_value(preset.values.clone()).unwrap_or_default();
     merged.extend(std::mem::take(&mut request.hyperparameters));
     request.hyperparameters = merged;
     Ok(())
@@ -76,7 +95,12 @@ fn apply_preset(request: &mut TrainRequest) -> Result<(), ApiError> {
 /// store. Called before queueing (then [`crate::ml::pipeline::check_training`] reads the
 /// data and estimates the cost) and again by the worker that takes the training from the
 /// queue.
-pub fn training_config(config: &Config, pretrained: Option<&Arc<PretrainedModel>>, store: &dyn SessionStore, request: &TrainRequest) -> Result<TrainingConfig, ApiError> {
+pub fn training_config(
+    config: &Config,
+    pretrained: Option<&Arc<PretrainedModel>>,
+    store: &dyn SessionStore,
+    request: &TrainRequest,
+) -> Result<TrainingConfig, ApiError> {
     if let Some(base) = request.fine_tune.as_deref() {
         let job = fine_tune_job(config, pretrained, store, base, request)?;
         return Ok(TrainingConfig {
@@ -103,26 +127,48 @@ pub fn training_config(config: &Config, pretrained: Option<&Arc<PretrainedModel>
     let mission = match &upload {
         Some(_) => Mission::Kepler, // unused: the data come from the upload
         None => Mission::from_id(&request.dataset).ok_or_else(|| {
-            ApiError::new("unknown_dataset", format!("Unknown dataset '{}'. Choose one of: kepler, tess, k2, upload.", shorten(&request.dataset))).with_field("dataset")
+            ApiError::new(
+                "unknown_dataset",
+                format!("Unknown dataset '{}'. Choose one of: kepler, tess, k2, upload.", shorten(&request.dataset)),
+            )
+            .with_field("dataset")
         })?,
     };
     let kind = ModelKind::from_id(&request.model).ok_or_else(|| {
         let known: Vec<&str> = ModelKind::ALL.iter().map(|m| m.id()).collect();
-        ApiError::new("unknown_model", format!("Unknown model '{}'. Choose one of: {}.", shorten(&request.model), known.join(", "))).with_field("model")
+        ApiError::new(
+            "unknown_model",
+            format!("Unknown model '{}'. Choose one of: {}.", shorten(&request.model), known.join(", ")),
+        )
+        .with_field("model")
     })?;
     let params = ModelParams::check(kind, &request.hyperparameters).map_err(hyperparameter_error)?;
     check_test_fraction(request.test_fraction)?;
     let transfer_to = match request.transfer_to.as_deref() {
         None | Some("") => None,
         Some(_) if upload.is_some() => {
-            return Err(ApiError::new("invalid_request", "Cross-mission transfer trains on a bundled mission table, not an upload.").with_field("transfer_to"))
+            return Err(ApiError::new(
+                "invalid_request",
+                "Cross-mission transfer trains on a bundled mission table, not an upload.",
+            )
+            .with_field("transfer_to"))
         }
         Some(id) => match Mission::from_id(id) {
             Some(target) if target == mission => {
-                return Err(ApiError::new("invalid_value", format!("transfer_to must be another mission than the training one ({id}).")).with_field("transfer_to"))
+                return Err(ApiError::new(
+                    "invalid_value",
+                    format!("transfer_to must be another mission than the training one ({id})."),
+                )
+                .with_field("transfer_to"))
             }
             Some(target) => Some(target),
-            None => return Err(ApiError::new("unknown_dataset", format!("Unknown mission '{}' for transfer_to. Choose kepler, tess or k2.", shorten(id))).with_field("transfer_to")),
+            None => {
+                return Err(ApiError::new(
+                    "unknown_dataset",
+                    format!("Unknown mission '{}' for transfer_to. Choose kepler, tess or k2.", shorten(id)),
+                )
+                .with_field("transfer_to"))
+            }
         },
     };
     Ok(TrainingConfig {
@@ -152,7 +198,8 @@ fn training_check_error(error: MlError) -> ApiError {
 fn hyperparameter_error(error: MlError) -> ApiError {
     match error {
         MlError::InvalidHyperparameter { name, reason } => {
-            ApiError::new("invalid_hyperparameter", format!("Hyperparameter '{name}' {reason}.")).with_field(format!("hyperparameters.{name}"))
+            ApiError::new("invalid_hyperparameter", format!("Hyperparameter '{name}' {reason}."))
+                .with_field(format!("hyperparameters.{name}"))
         }
         other => ApiError::new("invalid_request", other.to_string()),
     }
@@ -163,7 +210,8 @@ fn check_test_fraction(fraction: f64) -> Result<(), ApiError> {
         return Ok(());
     }
     let (lo, hi) = (TEST_FRACTION_RANGE.start(), TEST_FRACTION_RANGE.end());
-    Err(ApiError::new("invalid_value", format!("test_fraction must be between {lo} and {hi}, got {fraction}.")).with_field("test_fraction"))
+    Err(ApiError::new("invalid_value", format!("test_fraction must be between {lo} and {hi}, got {fraction}."))
+        .with_field("test_fraction"))
 }
 
 /// Boosting rounds a fine-tuning adds unless the request sets `n_rounds`.
@@ -172,11 +220,25 @@ pub const FINE_TUNE_ROUNDS: u64 = 100;
 /// A fine-tuning request checked: the pretrained model as base, one labelled upload, the
 /// booster's hyperparameters (the file's labelled rows are checked with the data, by
 /// `check_training`).
-fn fine_tune_job(config: &Config, pretrained: Option<&Arc<PretrainedModel>>, store: &dyn SessionStore, base: &str, request: &TrainRequest) -> Result<FineTuneJob, ApiError> {
+fn fine_tune_job(
+    config: &Config,
+    pretrained: Option<&Arc<PretrainedModel>>,
+    store: &dyn SessionStore,
+    base: &str,
+    request: &TrainRequest,
+) -> Result<FineTuneJob, ApiError> {
     if base != "pretrained" {
-        return Err(ApiError::new("unknown_model", format!("Only the pretrained model can be fine-tuned: use \"fine_tune\": \"pretrained\", not '{}'.", shorten(base))).with_field("fine_tune"));
+        return Err(ApiError::new(
+            "unknown_model",
+            format!(
+                "Only the pretrained model can be fine-tuned: use \"fine_tune\": \"pretrained\", not '{}'.",
+                shorten(base)
+            ),
+        )
+        .with_field("fine_tune"));
     }
-    let base = pretrained.ok_or_else(|| ApiError::new("internal", "The pretrained model is not loaded on this server (see its log)."))?;
+    let base = pretrained
+        .ok_or_else(|| ApiError::new("internal", "The pretrained model is not loaded on this server (see its log)."))?;
     if request.model != ModelKind::GradientBoosting.id() {
         return Err(ApiError::new("invalid_value", format!("Fine-tuning continues the pretrained gradient boosting: \"model\" must be \"gradient_boosting\", not '{}'.", shorten(&request.model))).with_field("model"));
     }
@@ -187,7 +249,8 @@ fn fine_tune_job(config: &Config, pretrained: Option<&Arc<PretrainedModel>>, sto
                 .with_field("dataset"))
         }
     };
-    if files.test_id.is_some() || request.mapping.is_some() || request.transfer_to.is_some() || request.cross_validation {
+    if files.test_id.is_some() || request.mapping.is_some() || request.transfer_to.is_some() || request.cross_validation
+    {
         return Err(ApiError::new("invalid_request", "Fine-tuning takes one table (split by host star into your training and held-out rows): no test file, column mapping, transfer or cross-validation."));
     }
     check_test_fraction(request.test_fraction)?;
@@ -195,7 +258,14 @@ fn fine_tune_job(config: &Config, pretrained: Option<&Arc<PretrainedModel>>, sto
     let file = super::uploads::load(store, &files.train_id, &files.train_name)?;
     Ok(FineTuneJob {
         base: base.clone(),
-        config: FineTuneConfig { file, columns: request.columns.clone(), params, seed: request.seed, test_fraction: request.test_fraction, data_dir: config.data_dir.clone() },
+        config: FineTuneConfig {
+            file,
+            columns: request.columns.clone(),
+            params,
+            seed: request.seed,
+            test_fraction: request.test_fraction,
+            data_dir: config.data_dir.clone(),
+        },
     })
 }
 
@@ -222,7 +292,10 @@ fn session(state: &AppState, caller: &Caller, id: &str) -> Result<TrainingSessio
 fn managed(state: &AppState, caller: &Caller, id: &str) -> Result<TrainingSession, ApiError> {
     match find(state, caller, id, false)? {
         (s, Access::Manage) => Ok(s),
-        _ => Err(ApiError::new("forbidden", "This training was shared with you to read; only its owner can cancel, delete or share it.")),
+        _ => Err(ApiError::new(
+            "forbidden",
+            "This training was shared with you to read; only its owner can cancel, delete or share it.",
+        )),
     }
 }
 
@@ -256,7 +329,12 @@ pub fn progress(state: &AppState, caller: &Caller, id: &str) -> Result<TrainingP
 
 /// The stored files of an upload training, checked now so that a bad table is refused
 /// before anything is queued (each failure names file, column and row).
-fn upload_source(config: &Config, store: &dyn SessionStore, files: &UploadedFiles, mapping: Option<&UploadMapping>) -> Result<UploadSource, ApiError> {
+fn upload_source(
+    config: &Config,
+    store: &dyn SessionStore,
+    files: &UploadedFiles,
+    mapping: Option<&UploadMapping>,
+) -> Result<UploadSource, ApiError> {
     if let Some(m) = mapping {
         check_mapping_size(config, m)?;
     }
@@ -276,9 +354,18 @@ fn check_mapping_size(config: &Config, m: &UploadMapping) -> Result<(), ApiError
         return Err(ApiError::new("too_large", format!("The mapping names {} features; a table has at most {max} columns (EXO_MAX_UPLOAD_COLUMNS), so name each feature column once.", m.features.len()))
             .with_field("mapping.features"));
     }
-    crate::ml::upload::check_mapping_features("mapping", &m.features, max).map_err(super::uploads::upload_error).map_err(|e| e.with_field("mapping.features"))?;
+    crate::ml::upload::check_mapping_features("mapping", &m.features, max)
+        .map_err(super::uploads::upload_error)
+        .map_err(|e| e.with_field("mapping.features"))?;
     if m.label_values.len() > MAX_LABEL_VALUES {
-        return Err(ApiError::new("too_large", format!("The mapping lists {} label values; at most {MAX_LABEL_VALUES} can be mapped to classes.", m.label_values.len())).with_field("mapping.label_values"));
+        return Err(ApiError::new(
+            "too_large",
+            format!(
+                "The mapping lists {} label values; at most {MAX_LABEL_VALUES} can be mapped to classes.",
+                m.label_values.len()
+            ),
+        )
+        .with_field("mapping.label_values"));
     }
     Ok(())
 }
@@ -296,7 +383,9 @@ pub fn list_trainings(state: &AppState, caller: &Caller) -> Result<Vec<TrainingS
         .map(|s| TrainingSummaryItem {
             id: s.id.to_string(),
             model_name: match ModelKind::from_id(&s.request.model) {
-                Some(kind) if s.request.fine_tune.is_some() => format!("{}, fine-tuned from the pretrained model", kind.name()),
+                Some(kind) if s.request.fine_tune.is_some() => {
+                    format!("{}, fine-tuned from the pretrained model", kind.name())
+                }
                 Some(kind) => kind.name().to_string(),
                 None => s.request.model.clone(),
             },
@@ -317,7 +406,10 @@ pub fn list_trainings(state: &AppState, caller: &Caller) -> Result<Vec<TrainingS
 pub fn delete_training(state: &AppState, caller: &Caller, id: &str) -> Result<(), ApiError> {
     let s = managed(state, caller, id)?;
     if !s.status.is_finished() {
-        return Err(ApiError::new("not_finished", format!("This training is {}; cancel it before deleting it.", s.status.as_str())));
+        return Err(ApiError::new(
+            "not_finished",
+            format!("This training is {}; cancel it before deleting it.", s.status.as_str()),
+        ));
     }
     state.store.delete(&s.id)?;
     tracing::info!(id = %s.id, "training deleted");
@@ -329,7 +421,10 @@ pub fn delete_training(state: &AppState, caller: &Caller, id: &str) -> Result<()
 pub fn model_file(state: &AppState, caller: &Caller, id: &str) -> Result<(String, String), ApiError> {
     let (s, access) = find(state, caller, id, false)?;
     if !access.reaches_rows() {
-        return Err(ApiError::new("forbidden", "Its owner shared the result without its rows and model; the model cannot be downloaded."));
+        return Err(ApiError::new(
+            "forbidden",
+            "Its owner shared the result without its rows and model; the model cannot be downloaded.",
+        ));
     }
     let json = state.store.model(&s.id)?.ok_or_else(|| {
         ApiError::new("not_found", format!("Training {} has no saved model (only completed trainings keep one).", s.id))
@@ -343,7 +438,10 @@ pub fn model_file(state: &AppState, caller: &Caller, id: &str) -> Result<(String
 pub fn cancel(state: &AppState, caller: &Caller, id: &str) -> Result<TrainingProgress, ApiError> {
     let s = managed(state, caller, id)?;
     if s.status.is_finished() || !state.jobs.cancel(&s.id)? {
-        return Err(ApiError::new("not_finished", format!("This training is already {}; there is nothing to cancel.", s.status.as_str())));
+        return Err(ApiError::new(
+            "not_finished",
+            format!("This training is already {}; there is nothing to cancel.", s.status.as_str()),
+        ));
     }
     progress(state, caller, id)
 }
@@ -372,19 +470,30 @@ pub fn result(state: &AppState, caller: &Caller, id: &str) -> Result<std::sync::
 
 /// The result as this caller may read it: whole for its owner; for the reader of a result
 /// shared without its rows, without the per-object rows and the uploaded file's name.
-fn result_with_access(state: &AppState, caller: &Caller, id: &str) -> Result<(std::sync::Arc<TrainingResult>, ResultAccess), ApiError> {
+fn result_with_access(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<(std::sync::Arc<TrainingResult>, ResultAccess), ApiError> {
     let (s, access) = find(state, caller, id, true)?;
     let report = access_report(access, s.share.as_ref());
     let uploaded = s.request.dataset == "upload";
     match (s.status, s.result) {
-        (TrainingStatus::Completed, Some(result)) if !access.reaches_rows() => Ok((std::sync::Arc::new(without_rows(&result, uploaded)), report)),
+        (TrainingStatus::Completed, Some(result)) if !access.reaches_rows() => {
+            Ok((std::sync::Arc::new(without_rows(&result, uploaded)), report))
+        }
         (TrainingStatus::Completed, Some(result)) => Ok((result, report)),
-        (TrainingStatus::Cancelled, _) => Err(ApiError::new("not_finished", "This training was cancelled, so it has no result.")),
+        (TrainingStatus::Cancelled, _) => {
+            Err(ApiError::new("not_finished", "This training was cancelled, so it has no result."))
+        }
         (TrainingStatus::Failed, _) => Err(ApiError::new(
             "not_finished",
             format!("This training failed, so it has no result: {}", s.error.unwrap_or_default()),
         )),
-        (status, _) => Err(ApiError::new("not_finished", format!("This training is {}; its result is not ready yet.", status.as_str()))),
+        (status, _) => Err(ApiError::new(
+            "not_finished",
+            format!("This training is {}; its result is not ready yet.", status.as_str()),
+        )),
     }
 }
 
@@ -428,7 +537,12 @@ pub fn importance(state: &AppState, caller: &Caller, id: &str) -> Result<Importa
     Ok(result(state, caller, id)?.importance.clone())
 }
 
-pub fn predictions(state: &AppState, caller: &Caller, id: &str, query: &PredictionQuery) -> Result<PredictionPage, ApiError> {
+pub fn predictions(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    query: &PredictionQuery,
+) -> Result<PredictionPage, ApiError> {
     if !(1..=500).contains(&query.per_page) {
         return Err(ApiError::new("invalid_value", "per_page must be between 1 and 500.").with_field("per_page"));
     }
@@ -438,7 +552,8 @@ pub fn predictions(state: &AppState, caller: &Caller, id: &str, query: &Predicti
 
 /// Filters, sorts (ties broken by object id, so paging is stable) and cuts one page.
 pub fn page_of(predictions: &[Prediction], query: &PredictionQuery) -> PredictionPage {
-    let mut rows: Vec<&Prediction> = predictions.iter().filter(|p| !query.only_errors || p.correct == Some(false)).collect();
+    let mut rows: Vec<&Prediction> =
+        predictions.iter().filter(|p| !query.only_errors || p.correct == Some(false)).collect();
     let prob = |p: &Prediction, class: &str| p.probabilities.get(class).copied().unwrap_or(0.0);
     let key = |a: &Prediction, b: &Prediction| -> Ordering {
         match query.sort {
@@ -454,7 +569,11 @@ pub fn page_of(predictions: &[Prediction], query: &PredictionQuery) -> Predictio
     };
     rows.sort_by(|a, b| {
         let primary = key(a, b).then_with(|| a.id.cmp(&b.id));
-        if query.descending { primary.reverse() } else { primary }
+        if query.descending {
+            primary.reverse()
+        } else {
+            primary
+        }
     });
     let total = rows.len();
     let pages = total.div_ceil(query.per_page).max(1);

@@ -15,9 +15,11 @@ pub fn upload_error(error: MlError) -> ApiError {
         MlError::UnrecognisedColumns { .. } => ApiError::new("unrecognised_columns", error.to_string()),
         MlError::TooLarge { .. } => ApiError::new("too_large", error.to_string()),
         MlError::TooCostly(_) => ApiError::new("too_costly", error.to_string()),
-        MlError::InvalidUpload { .. } | MlError::Csv { .. } | MlError::NotNumeric { .. } | MlError::MissingColumn { .. } | MlError::UnknownLabel { .. } => {
-            ApiError::new("invalid_upload", error.to_string())
-        }
+        MlError::InvalidUpload { .. }
+        | MlError::Csv { .. }
+        | MlError::NotNumeric { .. }
+        | MlError::MissingColumn { .. }
+        | MlError::UnknownLabel { .. } => ApiError::new("invalid_upload", error.to_string()),
         other => ApiError::new("invalid_upload", other.to_string()),
     }
 }
@@ -26,7 +28,11 @@ pub fn upload_error(error: MlError) -> ApiError {
 pub fn display_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let clean: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
-    if clean.trim().is_empty() { "uploaded.csv".into() } else { clean }
+    if clean.trim().is_empty() {
+        "uploaded.csv".into()
+    } else {
+        clean
+    }
 }
 
 /// Checks the bytes are a table (without parsing it: the training's own check parses it
@@ -35,7 +41,8 @@ pub fn display_name(name: &str) -> String {
 pub fn store(store: &dyn SessionStore, owner: Option<OwnerId>, name: &str, bytes: Vec<u8>) -> Result<String, ApiError> {
     check_upload_text(name, &bytes).map_err(upload_error)?;
     // read_upload checked it is UTF-8.
-    let text = String::from_utf8(bytes).map_err(|_| ApiError::new("invalid_upload", format!("{name} is not UTF-8 text")))?;
+    let text =
+        String::from_utf8(bytes).map_err(|_| ApiError::new("invalid_upload", format!("{name} is not UTF-8 text")))?;
     let id = Uuid::new_v4();
     store.save_upload(&id, &StoredUpload { name: name.to_string(), text, owner })?;
     Ok(id.to_string())
@@ -59,7 +66,14 @@ pub fn inspect(name: &str, bytes: Vec<u8>) -> Result<UploadInspection, ApiError>
         detected: detect_mission(&table).map(|m| m.id().to_string()),
         columns: columns
             .into_iter()
-            .map(|c| ColumnInfo { name: c.name, numeric: c.numeric, missing_rate: c.missing_rate, sample: c.sample, distinct: c.distinct, leak: c.leak })
+            .map(|c| ColumnInfo {
+                name: c.name,
+                numeric: c.numeric,
+                missing_rate: c.missing_rate,
+                sample: c.sample,
+                distinct: c.distinct,
+                leak: c.leak,
+            })
             .collect(),
     })
 }

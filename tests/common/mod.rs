@@ -8,7 +8,12 @@ pub fn custom_table() -> String {
     let mut custom = String::from("object,host,verdict,period_d,radius_re\n");
     for i in 0..60 {
         let v = ["yes", "unsure", "no"][i % 3];
-        custom.push_str(&format!("o{i},h{},{v},{},{}\n", i / 2, 1.5 + (i % 3) as f64 * 4.0 + (i % 7) as f64 * 0.1, 1.0 + (i % 3) as f64));
+        custom.push_str(&format!(
+            "o{i},h{},{v},{},{}\n",
+            i / 2,
+            1.5 + (i % 3) as f64 * 4.0 + (i % 7) as f64 * 0.1,
+            1.0 + (i % 3) as f64
+        ));
     }
     custom
 }

@@ -91,7 +91,11 @@ fn generous(admin: bool) -> AccessSettings {
     AccessSettings {
         admin_token: admin.then(|| ADMIN.to_string()),
         quotas: Quotas { active_trainings: 1000, ..Quotas::default() },
-        rate_limits: RateLimits { writes_per_minute: 100_000, sign_ins_per_minute: 1000, new_visitors_per_minute: 100_000 },
+        rate_limits: RateLimits {
+            writes_per_minute: 100_000,
+            sign_ins_per_minute: 1000,
+            new_visitors_per_minute: 100_000,
+        },
         ..AccessSettings::default()
     }
 }
@@ -114,21 +118,34 @@ async fn nobody_sees_changes_or_downloads_another_owners_work_unless_shared() {
     assert_eq!(bob.post(&format!("/api/v1/trainings/{id}/cancel"), json!({})).await.0, 404);
     assert_eq!(bob.post(&format!("/api/v1/trainings/{id}/share"), json!({"shared": true})).await.0, 404);
     assert_eq!(bob.delete(&format!("/api/v1/trainings/{id}")).await.0, 404);
-    let (status, body) = bob.post("/api/v1/predictions", json!({"model": id, "rows": [{"period": 3.0}], "mission": "k2"})).await;
+    let (status, body) =
+        bob.post("/api/v1/predictions", json!({"model": id, "rows": [{"period": 3.0}], "mission": "k2"})).await;
     assert_eq!((status, body["error"]["code"].as_str()), (422, Some("unknown_model")), "{body}");
 
     // A client with no cookie is a new visitor and gets one: HttpOnly, SameSite=Lax.
     let r = reqwest::Client::new().get(format!("{}/api/v1/trainings", s.base)).send().await.unwrap();
     let cookie = r.headers().get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
-    assert!(cookie.starts_with("exo_visitor=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(
+        cookie.starts_with("exo_visitor=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
     assert_eq!(r.json::<Value>().await.unwrap(), json!([]));
     // A forged visitor cookie (another owner's id without the signature) is a new visitor.
-    let forged = reqwest::Client::new().get(format!("{}/api/v1/trainings/{id}", s.base)).header("cookie", format!("exo_visitor={}", uuid::Uuid::new_v4())).send().await.unwrap();
+    let forged = reqwest::Client::new()
+        .get(format!("{}/api/v1/trainings/{id}", s.base))
+        .header("cookie", format!("exo_visitor={}", uuid::Uuid::new_v4()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(forged.status().as_u16(), 404);
 
     // Shared without rows: the scores, not the rows or the model; never cancel or delete.
     let (status, access) = alice.post(&format!("/api/v1/trainings/{id}/share"), json!({"shared": true})).await;
-    assert_eq!((status, access["shared"].as_bool(), access["shared_by"].as_str()), (200, Some(true), Some("anonymous")), "{access}");
+    assert_eq!(
+        (status, access["shared"].as_bool(), access["shared_by"].as_str()),
+        (200, Some(true), Some("anonymous")),
+        "{access}"
+    );
     let (status, result) = bob.get(&format!("/api/v1/trainings/{id}/result")).await;
     assert_eq!(status, 200, "{result}");
     assert!(result["metrics"]["macro_f1"].as_f64().is_some());
@@ -197,9 +214,12 @@ async fn accounts_adopt_a_browsers_work_and_api_tokens_act_for_them_until_revoke
     // Signing out leaves an anonymous browser with nothing; signing in brings it all back.
     assert_eq!(browser.post("/api/v1/account/sign-out", json!({})).await.0, 200);
     assert!(browser.listed().await.is_empty());
-    let (status, _) = browser.post("/api/v1/account/sign-in", json!({"username": name, "password": "wrong horse battery"})).await;
+    let (status, _) =
+        browser.post("/api/v1/account/sign-in", json!({"username": name, "password": "wrong horse battery"})).await;
     assert_eq!(status, 401);
-    let (status, body) = browser.post("/api/v1/account/sign-in", json!({"username": name.to_uppercase(), "password": "correct horse battery"})).await;
+    let (status, body) = browser
+        .post("/api/v1/account/sign-in", json!({"username": name.to_uppercase(), "password": "correct horse battery"}))
+        .await;
     assert_eq!(status, 200, "{body}");
     let mut listed = browser.listed().await;
     listed.sort();
@@ -222,7 +242,8 @@ async fn quotas_and_rate_limits_hold_per_owner_and_spare_the_operator() {
     let s = server_with(access).await;
     let (alice, bob, operator) = (Visitor::new(&s), Visitor::new(&s), Visitor::with_token(&s, ADMIN));
     alice.get("/").await; // a first visit: the identity cookie
-    let first = alice.train(json!({"dataset": "kepler", "model": "random_forest", "hyperparameters": {"n_trees": 300}})).await;
+    let first =
+        alice.train(json!({"dataset": "kepler", "model": "random_forest", "hyperparameters": {"n_trees": 300}})).await;
     let (status, body) = alice.post("/api/v1/trainings", quick()).await;
     assert_eq!((status, body["error"]["code"].as_str()), (429, Some("quota_exceeded")), "{body}");
     assert!(body["error"]["message"].as_str().unwrap().contains("EXO_QUOTA_ACTIVE_TRAININGS"), "{body}");
@@ -237,9 +258,16 @@ async fn quotas_and_rate_limits_hold_per_owner_and_spare_the_operator() {
     let mut statuses = Vec::new();
     let mut retry_after = None;
     for _ in 0..8 {
-        let r = bob.http.post(format!("{}/api/v1/trainings/{}/cancel", s.base, uuid::Uuid::new_v4())).json(&json!({})).send().await.unwrap();
+        let r = bob
+            .http
+            .post(format!("{}/api/v1/trainings/{}/cancel", s.base, uuid::Uuid::new_v4()))
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
         if r.status().as_u16() == 429 {
-            retry_after = r.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+            retry_after =
+                r.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
         }
         statuses.push(r.status().as_u16());
     }
@@ -248,12 +276,20 @@ async fn quotas_and_rate_limits_hold_per_owner_and_spare_the_operator() {
     // Reads are not limited, and the operator is exempt.
     assert_eq!(bob.get(&format!("/api/v1/trainings/{bobs}")).await.0, 200);
     for _ in 0..8 {
-        assert_ne!(operator.post(&format!("/api/v1/trainings/{}/cancel", uuid::Uuid::new_v4()), json!({})).await.0, 429);
+        assert_ne!(
+            operator.post(&format!("/api/v1/trainings/{}/cancel", uuid::Uuid::new_v4()), json!({})).await.0,
+            429
+        );
     }
     // Sign-in attempts per address.
     let mut sign_ins = Vec::new();
     for _ in 0..4 {
-        sign_ins.push(Visitor::new(&s).post("/api/v1/account/sign-in", json!({"username": "nobody", "password": "wrong password 1"})).await.0);
+        sign_ins.push(
+            Visitor::new(&s)
+                .post("/api/v1/account/sign-in", json!({"username": "nobody", "password": "wrong password 1"}))
+                .await
+                .0,
+        );
     }
     assert_eq!(sign_ins.last(), Some(&429), "{sign_ins:?}");
     for id in [bobs, operators, extra] {
@@ -274,19 +310,36 @@ async fn foreign_origins_hosts_and_plain_text_server_calls_are_refused() {
     let id = same.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
 
     // A cross-site form can send text/plain without a preflight: server functions refuse it.
-    let plain = http.post(format!("{}/api/cancel_training", s.base)).header("content-type", "text/plain").body(format!("id={id}")).send().await.unwrap();
+    let plain = http
+        .post(format!("{}/api/cancel_training", s.base))
+        .header("content-type", "text/plain")
+        .body(format!("id={id}"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(plain.status().as_u16(), 415);
     // Through the server function (as the pages call it), a stranger's cancel is 404 too,
     // with the JSON error the page shows, not a 500.
-    let stranger = client().post(format!("{}/api/cancel_training", s.base)).header("content-type", "application/x-www-form-urlencoded").body(format!("id={id}")).send().await.unwrap();
+    let stranger = client()
+        .post(format!("{}/api/cancel_training", s.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("id={id}"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(stranger.status().as_u16(), 404);
     assert_eq!(stranger.json::<Value>().await.unwrap()["code"], "not_found");
     // DNS rebinding: the right address under a foreign name.
-    let rebound = http.get(format!("{}/api/v1/trainings", s.base)).header("host", "rebind.example:3000").send().await.unwrap();
+    let rebound =
+        http.get(format!("{}/api/v1/trainings", s.base)).header("host", "rebind.example:3000").send().await.unwrap();
     assert_eq!(rebound.status().as_u16(), 421);
     let text = rebound.text().await.unwrap();
     assert!(text.contains("EXO_ALLOWED_HOSTS") && !text.contains("/work"), "{text}");
-    assert_eq!(http.get(format!("{}/api/v1/trainings/{id}", s.base)).send().await.unwrap().status().as_u16(), 200, "still queued or running, not cancelled by the refused call");
+    assert_eq!(
+        http.get(format!("{}/api/v1/trainings/{id}", s.base)).send().await.unwrap().status().as_u16(),
+        200,
+        "still queued or running, not cancelled by the refused call"
+    );
 }
 
 /// Object ids a spreadsheet would run come back neutralised in the predictions CSV; numbers
@@ -308,7 +361,10 @@ async fn the_predictions_csv_neutralises_formula_cells() {
         .collect::<Vec<_>>()
         .join("\n");
     let form = reqwest::multipart::Form::new()
-        .text("config", json!({"dataset": "upload", "model": "decision_tree", "mapping": common::custom_mapping()}).to_string())
+        .text(
+            "config",
+            json!({"dataset": "upload", "model": "decision_tree", "mapping": common::custom_mapping()}).to_string(),
+        )
         .part("train_file", reqwest::multipart::Part::bytes(custom.into_bytes()).file_name("mine.csv"))
         .part("test_file", reqwest::multipart::Part::bytes(test_file.into_bytes()).file_name("new.csv"));
     let r = s.http.post(format!("{}/api/v1/trainings", s.base)).multipart(form).send().await.unwrap();
@@ -327,7 +383,10 @@ async fn the_predictions_csv_neutralises_formula_cells() {
     }
     let neutralised: Vec<&&str> = ids.iter().filter(|c| c.trim_start_matches('"').starts_with('\'')).collect();
     assert_eq!(neutralised.len(), hostile.len(), "{csv}");
-    assert!(csv.contains("\"'=HYPERLINK(\"\"http://x.example\"\";\"\"click\"\")\"") && csv.contains("'@SUM(A1:A2)"), "{csv}");
+    assert!(
+        csv.contains("\"'=HYPERLINK(\"\"http://x.example\"\";\"\"click\"\")\"") && csv.contains("'@SUM(A1:A2)"),
+        "{csv}"
+    );
     // "-2+3" is not a number: neutralised too, when held out; plain ids untouched.
     assert!(ids.iter().any(|c| c.starts_with('o')), "{csv}");
 }
@@ -336,7 +395,10 @@ async fn the_predictions_csv_neutralises_formula_cells() {
 /// address, while a client that keeps its cookie is not held back by that limit.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn new_anonymous_identities_are_limited_per_address() {
-    let access = AccessSettings { rate_limits: RateLimits { new_visitors_per_minute: 2, ..generous(false).rate_limits }, ..generous(false) };
+    let access = AccessSettings {
+        rate_limits: RateLimits { new_visitors_per_minute: 2, ..generous(false).rate_limits },
+        ..generous(false)
+    };
     let s = server_with(access).await;
     let keeper = Visitor::new(&s);
     assert_eq!(keeper.get("/api/v1/trainings").await.0, 200, "the first identity");

@@ -16,7 +16,9 @@ struct Case {
 }
 
 fn multipart(config: Value, file: Vec<u8>, name: &str) -> reqwest::multipart::Form {
-    reqwest::multipart::Form::new().text("config", config.to_string()).part("train_file", reqwest::multipart::Part::bytes(file).file_name(name.to_string()))
+    reqwest::multipart::Form::new()
+        .text("config", config.to_string())
+        .part("train_file", reqwest::multipart::Part::bytes(file).file_name(name.to_string()))
 }
 
 fn csv(header: &str, row: &str, rows: usize) -> Vec<u8> {
@@ -34,7 +36,12 @@ fn csv(header: &str, row: &str, rows: usize) -> Vec<u8> {
 fn labelled(rows: usize) -> Vec<u8> {
     let mut s = String::from("id,label,a,b\n");
     for i in 0..rows {
-        s.push_str(&format!("o{i},{},{},{}\n", if i % 2 == 0 { "yes" } else { "no" }, (i % 97) as f64 * 0.5, (i % 13) as f64));
+        s.push_str(&format!(
+            "o{i},{},{},{}\n",
+            if i % 2 == 0 { "yes" } else { "no" },
+            (i % 97) as f64 * 0.5,
+            (i % 13) as f64
+        ));
     }
     s.into_bytes()
 }
@@ -46,11 +53,20 @@ fn mapping(features: Vec<String>) -> Value {
 fn cases(http: &reqwest::Client, base: &str) -> Vec<Case> {
     let trainings = format!("{base}/api/v1/trainings");
     let predictions = format!("{base}/api/v1/predictions");
-    let post_form = |config: Value, file: Vec<u8>, name: &str| http.post(&trainings).multipart(multipart(config, file, name));
-    let upload = |file: Vec<u8>| post_form(json!({"dataset": "upload", "model": "decision_tree", "mapping": mapping(vec!["a".into(), "b".into()])}), file, "mine.csv");
+    let post_form =
+        |config: Value, file: Vec<u8>, name: &str| http.post(&trainings).multipart(multipart(config, file, name));
+    let upload = |file: Vec<u8>| {
+        post_form(
+            json!({"dataset": "upload", "model": "decision_tree", "mapping": mapping(vec!["a".into(), "b".into()])}),
+            file,
+            "mine.csv",
+        )
+    };
     let predict_csv = |file: Vec<u8>| {
         http.post(&predictions).multipart(
-            reqwest::multipart::Form::new().text("config", r#"{"model":"pretrained"}"#).part("file", reqwest::multipart::Part::bytes(file).file_name("objects.csv")),
+            reqwest::multipart::Form::new()
+                .text("config", r#"{"model":"pretrained"}"#)
+                .part("file", reqwest::multipart::Part::bytes(file).file_name("objects.csv")),
         )
     };
     let wide_header: String = (0..1500).map(|i| format!("c{i}")).collect::<Vec<_>>().join(",");
@@ -60,7 +76,8 @@ fn cases(http: &reqwest::Client, base: &str) -> Vec<Case> {
     let mut zip = b"PK\x03\x04".to_vec();
     zip.extend_from_slice(&[7u8; 64]);
     let utf16: Vec<u8> = "label,a\nyes,1\n".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
-    let many_keys: Vec<Value> = (0..3).map(|r| Value::Object((0..600).map(|k| (format!("k{r}_{k}"), json!(1))).collect())).collect();
+    let many_keys: Vec<Value> =
+        (0..3).map(|r| Value::Object((0..600).map(|k| (format!("k{r}_{k}"), json!(1))).collect())).collect();
     let svm_rows = {
         // 100,000 rows, about 2.4 MB: what the SVM asked a 51 GB kernel for.
         let mut s = String::from("id,label,a,b\n");
@@ -177,7 +194,8 @@ async fn every_bad_input_gets_its_specific_4xx_and_the_server_lives() {
         let message = body["error"]["message"].as_str().unwrap_or_default().to_string();
         table.push_str(&format!("| {} | {status} | {} |\n", case.name, message.replace('|', "/")));
         if status != case.status || !(message.contains(case.says) || body["error"]["code"] == case.says) {
-            failures.push(format!("{}: expected {} saying '{}', got {status}: {body}", case.name, case.status, case.says));
+            failures
+                .push(format!("{}: expected {} saying '{}', got {status}: {body}", case.name, case.status, case.says));
         }
     }
     print!("{table}");

@@ -69,7 +69,15 @@ impl<'a> PreparedTree<'a> {
                 } else {
                     (tree.nodes[n.left as usize].weight / n.weight, tree.nodes[n.right as usize].weight / n.weight)
                 };
-                WalkNode { a, b, threshold: n.threshold, feature: n.feature, left: n.left, right: n.right, missing_left: n.missing_left }
+                WalkNode {
+                    a,
+                    b,
+                    threshold: n.threshold,
+                    feature: n.feature,
+                    left: n.left,
+                    right: n.right,
+                    missing_left: n.missing_left,
+                }
             })
             .collect();
         Some(PreparedTree { nodes, tree: std::marker::PhantomData, points, t, w, unfollowed })
@@ -158,11 +166,8 @@ impl<const Q: usize> Walk<'_, Q> {
         let j = node.feature as usize;
         let (p_in, o_in, seen_in) = (self.state.p[j], self.state.o[j], self.state.seen[j]);
         // G without this feature's factor from higher up; children multiply in their own.
-        let g_base: [f64; Q] = if seen_in {
-            std::array::from_fn(|i| g[i] / (p_in + (o_in - p_in) * self.t[i]))
-        } else {
-            *g
-        };
+        let g_base: [f64; Q] =
+            if seen_in { std::array::from_fn(|i| g[i] / (p_in + (o_in - p_in) * self.t[i])) } else { *g };
         let value = self.row[j];
         let go_left = if value.is_nan() { node.missing_left } else { value < node.threshold };
         let mut a = [[0.0; Q]; COMPUTED];

@@ -52,10 +52,21 @@ pub const MLP_BUDGET: Budget = Budget { background: 16, permutations: 2 };
 
 /// Explains `x` (the held-out objects). `train` supplies the background sample of the
 /// sampled explainer; `seed` makes its draws reproducible.
-pub fn explain(model: &TrainedModel, x: &Array2<f64>, train: &Array2<f64>, seed: u64, progress: &ProgressSlice) -> Explanations {
+pub fn explain(
+    model: &TrainedModel,
+    x: &Array2<f64>,
+    train: &Array2<f64>,
+    seed: u64,
+    progress: &ProgressSlice,
+) -> Explanations {
     match model {
-        TrainedModel::DecisionTree(m) => Explanations { outputs: m.predict_proba(x), ..explain_trees(&[&m.tree], x, progress) },
-        TrainedModel::RandomForest(m) => Explanations { outputs: m.predict_proba(x), ..explain_trees(&m.trees.iter().collect::<Vec<_>>(), x, progress) },
+        TrainedModel::DecisionTree(m) => {
+            Explanations { outputs: m.predict_proba(x), ..explain_trees(&[&m.tree], x, progress) }
+        }
+        TrainedModel::RandomForest(m) => Explanations {
+            outputs: m.predict_proba(x),
+            ..explain_trees(&m.trees.iter().collect::<Vec<_>>(), x, progress)
+        },
         TrainedModel::GradientBoosting(m) => explain_boosting(m, x, progress),
         TrainedModel::LogisticRegression(m) | TrainedModel::PcaLogistic(m, _) => explain_linear(m, x),
         TrainedModel::Svm(m) => {
@@ -108,25 +119,40 @@ fn explain_boosting(m: &GradientBoosting, x: &Array2<f64>, progress: &ProgressSl
                     for (class, tree, how) in &prepared {
                         match how {
                             Ok(p) => p.add_shap(row, 1.0, &mut per_class[*class], state),
-                            Err(depth) => tree_shap::add_tree_shap(tree, *depth, row, 1.0, &mut per_class[*class], buffer),
+                            Err(depth) => {
+                                tree_shap::add_tree_shap(tree, *depth, row, 1.0, &mut per_class[*class], buffer)
+                            }
                         }
                     }
                 }
                 let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                 if finished % 64 == 0 || finished == total {
-                    progress.report(finished as f64 / total as f64, &format!("Explaining predictions ({finished}/{total})"));
+                    progress.report(
+                        finished as f64 / total as f64,
+                        &format!("Explaining predictions ({finished}/{total})"),
+                    );
                 }
                 (0..m_features).map(|f| std::array::from_fn(|c| per_class[c][f][0])).collect()
             },
         )
         .collect();
     let outputs = m.raw_scores(x).into_iter().map(|r| r.map(finite_or_zero)).collect();
-    Explanations { space: "margin", method: "Exact path-dependent TreeSHAP on the booster's own trees, in raw-score (margin) space".into(), base, values, outputs }
+    Explanations {
+        space: "margin",
+        method: "Exact path-dependent TreeSHAP on the booster's own trees, in raw-score (margin) space".into(),
+        base,
+        values,
+        outputs,
+    }
 }
 
 /// A class absent from training has a −∞ score; its explanation is reported as all zeros.
 fn finite_or_zero(v: f64) -> f64 {
-    if v.is_finite() { v } else { 0.0 }
+    if v.is_finite() {
+        v
+    } else {
+        0.0
+    }
 }
 
 /// Exact TreeSHAP of the mean of `trees` (a single tree is a forest of one).
@@ -172,7 +198,10 @@ pub fn explain_trees(trees: &[&Tree], x: &Array2<f64>, progress: &ProgressSlice)
                 }
                 let finished = done.fetch_add(block.len(), std::sync::atomic::Ordering::Relaxed) + block.len();
                 if finished % (2 * BLOCK) == 0 || finished == total {
-                    progress.report(finished as f64 / total as f64, &format!("Explaining predictions ({finished}/{total})"));
+                    progress.report(
+                        finished as f64 / total as f64,
+                        &format!("Explaining predictions ({finished}/{total})"),
+                    );
                 }
                 phis
             },
@@ -180,7 +209,13 @@ pub fn explain_trees(trees: &[&Tree], x: &Array2<f64>, progress: &ProgressSlice)
         .flatten()
         .collect();
     // The caller fills in the model's own outputs (the mean of these trees' leaves).
-    Explanations { space: "probability", method: "Exact path-dependent TreeSHAP on the model's own trees".into(), base, values, outputs: Vec::new() }
+    Explanations {
+        space: "probability",
+        method: "Exact path-dependent TreeSHAP on the model's own trees".into(),
+        base,
+        values,
+        outputs: Vec::new(),
+    }
 }
 
 /// Mean |SHAP| per feature, per class (`[feature][class]`).
@@ -213,9 +248,25 @@ mod tests {
     fn small_tree() -> Tree {
         Tree {
             nodes: vec![
-                Node { feature: 0, threshold: 0.5, missing_left: true, left: 1, right: 2, distribution: [0.5, 0.25, 0.25], weight: 4.0 },
+                Node {
+                    feature: 0,
+                    threshold: 0.5,
+                    missing_left: true,
+                    left: 1,
+                    right: 2,
+                    distribution: [0.5, 0.25, 0.25],
+                    weight: 4.0,
+                },
                 Node::leaf([1.0, 0.0, 0.0], 2.0),
-                Node { feature: 1, threshold: 0.5, missing_left: false, left: 3, right: 4, distribution: [0.0, 0.5, 0.5], weight: 2.0 },
+                Node {
+                    feature: 1,
+                    threshold: 0.5,
+                    missing_left: false,
+                    left: 3,
+                    right: 4,
+                    distribution: [0.0, 0.5, 0.5],
+                    weight: 2.0,
+                },
                 Node::leaf([0.0, 1.0, 0.0], 1.0),
                 Node::leaf([0.0, 0.0, 1.0], 1.0),
             ],
@@ -244,7 +295,15 @@ mod tests {
         // E = [0.75, 0, 0.25]; a right-going row has phi0 = [0 - 0.75, 0, 1 - 0.25].
         let tree = Tree {
             nodes: vec![
-                Node { feature: 0, threshold: 0.0, missing_left: true, left: 1, right: 2, distribution: [0.75, 0.0, 0.25], weight: 4.0 },
+                Node {
+                    feature: 0,
+                    threshold: 0.0,
+                    missing_left: true,
+                    left: 1,
+                    right: 2,
+                    distribution: [0.75, 0.0, 0.25],
+                    weight: 4.0,
+                },
                 Node::leaf([1.0, 0.0, 0.0], 3.0),
                 Node::leaf([0.0, 0.0, 1.0], 1.0),
             ],
@@ -274,7 +333,14 @@ mod tests {
         for (r, row) in sample.rows().into_iter().enumerate() {
             let mut classic = vec![[0.0; K]; sample.ncols()];
             for tree in &forest.trees {
-                tree_shap::add_tree_shap(tree, tree.depth(), row.as_slice().unwrap(), 1.0 / 3.0, &mut classic, &mut buffer);
+                tree_shap::add_tree_shap(
+                    tree,
+                    tree.depth(),
+                    row.as_slice().unwrap(),
+                    1.0 / 3.0,
+                    &mut classic,
+                    &mut buffer,
+                );
             }
             for f in 0..sample.ncols() {
                 for c in 0..K {
@@ -290,9 +356,33 @@ mod tests {
         // symmetric tree gives them equal SHAP values.
         let tree = Tree {
             nodes: vec![
-                Node { feature: 0, threshold: 0.5, missing_left: true, left: 1, right: 2, distribution: [0.5, 0.0, 0.5], weight: 4.0 },
-                Node { feature: 1, threshold: 0.5, missing_left: true, left: 3, right: 4, distribution: [0.5, 0.0, 0.5], weight: 2.0 },
-                Node { feature: 1, threshold: 0.5, missing_left: true, left: 5, right: 6, distribution: [0.5, 0.0, 0.5], weight: 2.0 },
+                Node {
+                    feature: 0,
+                    threshold: 0.5,
+                    missing_left: true,
+                    left: 1,
+                    right: 2,
+                    distribution: [0.5, 0.0, 0.5],
+                    weight: 4.0,
+                },
+                Node {
+                    feature: 1,
+                    threshold: 0.5,
+                    missing_left: true,
+                    left: 3,
+                    right: 4,
+                    distribution: [0.5, 0.0, 0.5],
+                    weight: 2.0,
+                },
+                Node {
+                    feature: 1,
+                    threshold: 0.5,
+                    missing_left: true,
+                    left: 5,
+                    right: 6,
+                    distribution: [0.5, 0.0, 0.5],
+                    weight: 2.0,
+                },
                 Node::leaf([1.0, 0.0, 0.0], 1.0),
                 Node::leaf([0.5, 0.0, 0.5], 1.0),
                 Node::leaf([0.5, 0.0, 0.5], 1.0),

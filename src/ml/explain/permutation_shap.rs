@@ -49,7 +49,14 @@ pub fn background_sample(train: &Array2<f64>, n: usize, seed: u64) -> Array2<f64
     train.select(Axis(0), &rows)
 }
 
-pub fn explain_sampled<F>(predict: F, x: &Array2<f64>, background: &Array2<f64>, budget: Budget, seed: u64, progress: &ProgressSlice) -> Explanations
+pub fn explain_sampled<F>(
+    predict: F,
+    x: &Array2<f64>,
+    background: &Array2<f64>,
+    budget: Budget,
+    seed: u64,
+    progress: &ProgressSlice,
+) -> Explanations
 where
     F: Fn(&Array2<f64>) -> Vec<[f64; K]> + Sync,
 {
@@ -103,7 +110,8 @@ where
             }
             let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             if finished % 16 == 0 || finished == total {
-                progress.report(finished as f64 / total as f64, &format!("Explaining predictions ({finished}/{total})"));
+                progress
+                    .report(finished as f64 / total as f64, &format!("Explaining predictions ({finished}/{total})"));
             }
             phi
         })

@@ -19,7 +19,14 @@ pub struct PathElement {
 /// Adds `scale ×` this tree's SHAP values for `row` to `phi[feature][class]`. The scale
 /// lets a forest add `1 / n_trees` of each tree directly. `buffer` is scratch space,
 /// reused across calls.
-pub fn add_tree_shap(tree: &Tree, depth: usize, row: &[f64], scale: f64, phi: &mut [[f64; K]], buffer: &mut Vec<PathElement>) {
+pub fn add_tree_shap(
+    tree: &Tree,
+    depth: usize,
+    row: &[f64],
+    scale: f64,
+    phi: &mut [[f64; K]],
+    buffer: &mut Vec<PathElement>,
+) {
     // Each level copies its parent's path (≤ depth + 2 elements) right after it.
     let needed = (depth + 3) * (depth + 4) / 2;
     if buffer.len() < needed {
@@ -52,7 +59,15 @@ struct Walk<'a> {
 }
 
 impl Walk<'_> {
-    fn recurse(&mut self, node_index: usize, parent_offset: usize, unique_depth: usize, zero: f64, one: f64, feature: i64) {
+    fn recurse(
+        &mut self,
+        node_index: usize,
+        parent_offset: usize,
+        unique_depth: usize,
+        zero: f64,
+        one: f64,
+        feature: i64,
+    ) {
         let offset = parent_offset + unique_depth + 1;
         {
             let (before, after) = self.buffer.split_at_mut(offset);
@@ -97,7 +112,8 @@ impl Walk<'_> {
 }
 
 fn extend(path: &mut [PathElement], depth: usize, zero: f64, one: f64, feature: i64) {
-    path[depth] = PathElement { feature, zero_fraction: zero, one_fraction: one, weight: if depth == 0 { 1.0 } else { 0.0 } };
+    path[depth] =
+        PathElement { feature, zero_fraction: zero, one_fraction: one, weight: if depth == 0 { 1.0 } else { 0.0 } };
     let d1 = (depth + 1) as f64;
     for i in (0..depth).rev() {
         path[i + 1].weight += one * path[i].weight * (i + 1) as f64 / d1;

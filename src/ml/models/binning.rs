@@ -77,7 +77,11 @@ fn bin_thresholds(values: &[f64], max_bins: usize) -> Vec<f64> {
 fn midpoint(a: f64, b: f64) -> f64 {
     let m = a + (b - a) / 2.0;
     // Guard against rounding onto the upper value, which would put it in the lower bin.
-    if m >= b { a } else { m }
+    if m >= b {
+        a
+    } else {
+        m
+    }
 }
 
 #[cfg(test)]

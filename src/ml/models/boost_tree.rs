@@ -90,7 +90,11 @@ pub fn grow(data: &BinnedMatrix, rows: &[u32], g: &[f64], h: &[f64], features: &
         let codes = &data.codes[split.feature];
         let goes_left = |r: u32| {
             let c = codes[r as usize];
-            if c == MISSING_BIN { split.missing_left } else { (c as u16) <= split.last_left_bin }
+            if c == MISSING_BIN {
+                split.missing_left
+            } else {
+                (c as u16) <= split.last_left_bin
+            }
         };
         let block = &mut rows[parent.start..parent.end];
         let mut mid = 0;
@@ -117,8 +121,11 @@ pub fn grow(data: &BinnedMatrix, rows: &[u32], g: &[f64], h: &[f64], features: &
         let small_hist = histogram(data, &rows[small_range.0..small_range.1], g, h, features);
         let large_hist: Vec<Stat> = parent.hist.iter().zip(&small_hist).map(|(a, b)| a.minus(b)).collect();
         let (l_hist, r_hist) = if left_smaller { (small_hist, large_hist) } else { (large_hist, small_hist) };
-        for (node, range, total, hist) in [(left_id, l_range, split.left, l_hist), (right_id, r_range, split.right, r_hist)] {
-            let mut leaf = Leaf { node, start: range.0, end: range.1, depth: parent.depth + 1, total, hist, split: None };
+        for (node, range, total, hist) in
+            [(left_id, l_range, split.left, l_hist), (right_id, r_range, split.right, r_hist)]
+        {
+            let mut leaf =
+                Leaf { node, start: range.0, end: range.1, depth: parent.depth + 1, total, hist, split: None };
             if p.max_depth == 0 || leaf.depth < p.max_depth {
                 leaf.split = best_split(data, &leaf, features, p);
             }
@@ -220,7 +227,14 @@ mod tests {
         let h = vec![1.0; 40];
         let data = BinnedMatrix::new(&x, 255);
         let rows: Vec<u32> = (0..40).collect();
-        let p = BoostTreeParams { max_leaves: 4, max_depth: 0, min_data_in_leaf: 5, min_hessian_in_leaf: 1e-3, lambda_l2: 0.0, learning_rate: 0.5 };
+        let p = BoostTreeParams {
+            max_leaves: 4,
+            max_depth: 0,
+            min_data_in_leaf: 5,
+            min_hessian_in_leaf: 1e-3,
+            lambda_l2: 0.0,
+            learning_rate: 0.5,
+        };
         let tree = grow(&data, &rows, &g, &h, &[0], &p);
         assert_eq!(tree.leaf_for(&[2.0]).distribution[0], 0.5);
         assert_eq!(tree.leaf_for(&[7.0]).distribution[0], -0.5);
@@ -236,7 +250,14 @@ mod tests {
         let g: Vec<f64> = (0..200).map(|i| ((i * 13) % 7) as f64 - 3.0).collect();
         let data = BinnedMatrix::new(&x, 255);
         let rows: Vec<u32> = (0..200).collect();
-        let p = BoostTreeParams { max_leaves: 5, max_depth: 0, min_data_in_leaf: 3, min_hessian_in_leaf: 1e-3, lambda_l2: 1.0, learning_rate: 0.1 };
+        let p = BoostTreeParams {
+            max_leaves: 5,
+            max_depth: 0,
+            min_data_in_leaf: 3,
+            min_hessian_in_leaf: 1e-3,
+            lambda_l2: 1.0,
+            learning_rate: 0.1,
+        };
         let tree = grow(&data, &rows, &g, &vec![1.0; 200], &[0, 1], &p);
         assert!(tree.leaf_count() <= 5 && tree.leaf_count() >= 2);
         assert!(tree.nodes.iter().filter(|n| n.is_leaf()).all(|n| n.weight >= 3.0));

@@ -66,7 +66,13 @@ pub fn process_budget_mb() -> u64 {
 
 fn gb(bytes: u64) -> String {
     let g = bytes as f64 / 1e9;
-    if g >= 10.0 { format!("{g:.0} GB") } else if g >= 0.1 { format!("{g:.1} GB") } else { format!("{:.0} MB", bytes as f64 / 1e6) }
+    if g >= 10.0 {
+        format!("{g:.0} GB")
+    } else if g >= 0.1 {
+        format!("{g:.1} GB")
+    } else {
+        format!("{:.0} MB", bytes as f64 / 1e6)
+    }
 }
 
 /// The estimate for `params` on data of `shape`.
@@ -76,7 +82,10 @@ pub fn estimate(params: &ModelParams, shape: &DataShape) -> TrainingCost {
     let data = (n + t) * f * F64 * 4 + (n + t) * 64;
     // Each held-out object: probabilities, reasons, and explanation + feature-value maps.
     let result = t * (f * 2 * EXPLANATION_ENTRY_BYTES + 512);
-    let mut terms: Vec<(u64, String)> = vec![(data, "the feature matrix".into()), (result, format!("the explanations of {t} held-out objects × {f} features"))];
+    let mut terms: Vec<(u64, String)> = vec![
+        (data, "the feature matrix".into()),
+        (result, format!("the explanations of {t} held-out objects × {f} features")),
+    ];
     let work;
     match params {
         ModelParams::Svm(_) => {
@@ -90,7 +99,10 @@ pub fn estimate(params: &ModelParams, shape: &DataShape) -> TrainingCost {
         }
         ModelParams::RandomForest(p) => {
             let nodes = tree_nodes(n, p.min_samples_leaf, p.max_depth);
-            terms.push((p.n_trees as u64 * nodes * TREE_NODE_BYTES, format!("{} trees of up to {nodes} nodes", p.n_trees)));
+            terms.push((
+                p.n_trees as u64 * nodes * TREE_NODE_BYTES,
+                format!("{} trees of up to {nodes} nodes", p.n_trees),
+            ));
             terms.push((n * f + n * 8 * 2, "the binned training rows".into()));
             work = p.n_trees as f64 * (n * f) as f64 * 20.0 + (t * p.n_trees as u64 * nodes.min(4096) * f) as f64;
         }
@@ -101,9 +113,15 @@ pub fn estimate(params: &ModelParams, shape: &DataShape) -> TrainingCost {
         }
         ModelParams::GradientBoosting(p) => {
             let trees = p.n_rounds as u64 * K;
-            terms.push((trees * (2 * p.max_leaves as u64) * TREE_NODE_BYTES, format!("{} rounds × 3 classes × {} leaves", p.n_rounds, p.max_leaves)));
+            terms.push((
+                trees * (2 * p.max_leaves as u64) * TREE_NODE_BYTES,
+                format!("{} rounds × 3 classes × {} leaves", p.n_rounds, p.max_leaves),
+            ));
             // Binned rows, gradients and hessians per class, histograms per leaf.
-            terms.push((n * f + n * K * F64 * 4 + f * 256 * 24 * p.max_leaves as u64, "the binned rows, gradients and histograms".into()));
+            terms.push((
+                n * f + n * K * F64 * 4 + f * 256 * 24 * p.max_leaves as u64,
+                "the binned rows, gradients and histograms".into(),
+            ));
             work = trees as f64 * (n * f) as f64 + (t * trees * p.max_leaves as u64 * f) as f64;
         }
         ModelParams::LogisticRegression(p) => {
@@ -115,11 +133,21 @@ pub fn estimate(params: &ModelParams, shape: &DataShape) -> TrainingCost {
         }
         ModelParams::NeuralNetwork(p) => {
             let widest = p.hidden.iter().copied().max().unwrap_or(1) as u64;
-            let weights: u64 = std::iter::once(f).chain(p.hidden.iter().map(|&h| h as u64)).chain(std::iter::once(K)).collect::<Vec<_>>().windows(2).map(|w| w[0] * w[1]).sum();
-            terms.push((weights * F64 * 4 + (p.batch_size as u64).max(n.min(20_000)) * widest * F64 * 3, "the network's weights and activations".into()));
+            let weights: u64 = std::iter::once(f)
+                .chain(p.hidden.iter().map(|&h| h as u64))
+                .chain(std::iter::once(K))
+                .collect::<Vec<_>>()
+                .windows(2)
+                .map(|w| w[0] * w[1])
+                .sum();
+            terms.push((
+                weights * F64 * 4 + (p.batch_size as u64).max(n.min(20_000)) * widest * F64 * 3,
+                "the network's weights and activations".into(),
+            ));
             let batch = (f + 1) * MLP_BUDGET.background as u64 * widest * F64;
             terms.push((batch, "the explainer's batch".into()));
-            work = p.max_epochs as f64 * (n * weights) as f64 * 3.0 + (t * 4 * (f + 1) * MLP_BUDGET.background as u64 * weights) as f64;
+            work = p.max_epochs as f64 * (n * weights) as f64 * 3.0
+                + (t * 4 * (f + 1) * MLP_BUDGET.background as u64 * weights) as f64;
         }
     }
     let peak_bytes = terms.iter().map(|(b, _)| b).sum::<u64>() + 64 * 1024 * 1024;
@@ -159,8 +187,12 @@ pub fn check_budget(params: &ModelParams, shape: &DataShape, max_mb: u64) -> Res
         return Ok(cost);
     }
     let advice: String = match params {
-        ModelParams::Svm(_) => "use fewer rows or feature columns, or gradient boosting, which needs a fraction of that memory".into(),
-        ModelParams::RandomForest(_) => "use fewer trees, a larger min_samples_leaf or a max_depth, or fewer rows".into(),
+        ModelParams::Svm(_) => {
+            "use fewer rows or feature columns, or gradient boosting, which needs a fraction of that memory".into()
+        }
+        ModelParams::RandomForest(_) => {
+            "use fewer trees, a larger min_samples_leaf or a max_depth, or fewer rows".into()
+        }
         ModelParams::GradientBoosting(_) => "use fewer rounds or leaves, or fewer rows".into(),
         _ => "use fewer rows or feature columns".into(),
     };
@@ -209,7 +241,8 @@ mod tests {
     fn the_bundled_tables_fit_every_family_with_default_hyperparameters() {
         for kind in ModelKind::ALL {
             let p = params(kind, serde_json::json!({}));
-            let cost = check_budget(&p, &DataShape { cross_validation: true, ..shape(7_650, 38) }, DEFAULT_MAX_TRAINING_MB);
+            let cost =
+                check_budget(&p, &DataShape { cross_validation: true, ..shape(7_650, 38) }, DEFAULT_MAX_TRAINING_MB);
             assert!(cost.is_ok(), "{kind:?}: {cost:?}");
         }
     }

@@ -13,7 +13,9 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 
 use super::binning::{BinnedMatrix, MAX_VALUE_BINS};
 use super::hist_tree::{grow_tree, Criterion, GrowthParams};
-use super::hyperparameters::{CheckedValues, HyperparameterKind as Kind, HyperparameterSpec as Spec, RawHyperparameters};
+use super::hyperparameters::{
+    CheckedValues, HyperparameterKind as Kind, HyperparameterSpec as Spec, RawHyperparameters,
+};
 use super::random_forest::{class_weights, sample_weights, tree_seed};
 use super::tree::Tree;
 use crate::ml::error::{MlError, Result};
@@ -22,16 +24,36 @@ use crate::ml::ClassLabel;
 const K: usize = ClassLabel::COUNT;
 
 pub const HYPERPARAMETERS: &[Spec] = &[
-    Spec { name: "max_depth", label: "Maximum depth", kind: Kind::Integer { default: 12, min: 1, max: 50 },
-        help: "Deepest level the tree may grow to; deeper trees fit the training set more closely and overfit sooner." },
-    Spec { name: "min_samples_split", label: "Minimum objects to split", kind: Kind::Integer { default: 2, min: 2, max: 500 },
-        help: "A node with fewer training objects than this becomes a leaf." },
-    Spec { name: "min_samples_leaf", label: "Minimum objects per leaf", kind: Kind::Integer { default: 1, min: 1, max: 200 },
-        help: "Every leaf keeps at least this many training objects; larger values give smoother probabilities." },
-    Spec { name: "criterion", label: "Split criterion", kind: Kind::Choice { default: "gini", options: &["gini", "entropy"] },
-        help: "How the purity of a split is measured; the two rarely differ much." },
-    Spec { name: "class_weight", label: "Class weights", kind: Kind::Choice { default: "none", options: &["none", "balanced"] },
-        help: "'balanced' weighs each class inversely to its frequency, raising recall of rare classes." },
+    Spec {
+        name: "max_depth",
+        label: "Maximum depth",
+        kind: Kind::Integer { default: 12, min: 1, max: 50 },
+        help: "Deepest level the tree may grow to; deeper trees fit the training set more closely and overfit sooner.",
+    },
+    Spec {
+        name: "min_samples_split",
+        label: "Minimum objects to split",
+        kind: Kind::Integer { default: 2, min: 2, max: 500 },
+        help: "A node with fewer training objects than this becomes a leaf.",
+    },
+    Spec {
+        name: "min_samples_leaf",
+        label: "Minimum objects per leaf",
+        kind: Kind::Integer { default: 1, min: 1, max: 200 },
+        help: "Every leaf keeps at least this many training objects; larger values give smoother probabilities.",
+    },
+    Spec {
+        name: "criterion",
+        label: "Split criterion",
+        kind: Kind::Choice { default: "gini", options: &["gini", "entropy"] },
+        help: "How the purity of a split is measured; the two rarely differ much.",
+    },
+    Spec {
+        name: "class_weight",
+        label: "Class weights",
+        kind: Kind::Choice { default: "none", options: &["none", "balanced"] },
+        help: "'balanced' weighs each class inversely to its frequency, raising recall of rare classes.",
+    },
 ];
 
 #[derive(Debug, Clone, PartialEq)]
@@ -95,8 +117,15 @@ mod tests {
     #[test]
     fn learns_a_threshold_and_sends_missing_values_to_a_side() {
         let x = array![[1.0], [2.0], [3.0], [10.0], [11.0], [12.0], [f64::NAN]];
-        let y = [ClassLabel::Confirmed, ClassLabel::Confirmed, ClassLabel::Confirmed, ClassLabel::FalsePositive,
-                 ClassLabel::FalsePositive, ClassLabel::FalsePositive, ClassLabel::FalsePositive];
+        let y = [
+            ClassLabel::Confirmed,
+            ClassLabel::Confirmed,
+            ClassLabel::Confirmed,
+            ClassLabel::FalsePositive,
+            ClassLabel::FalsePositive,
+            ClassLabel::FalsePositive,
+            ClassLabel::FalsePositive,
+        ];
         let params = DecisionTreeParams::check(&RawHyperparameters::new()).unwrap();
         let model = DecisionTreeModel::fit(&params, &x, &y, 1).unwrap();
         let p = model.predict_proba(&array![[1.5], [11.5], [f64::NAN]]);
@@ -126,8 +155,16 @@ mod tests {
 
     #[test]
     fn invalid_hyperparameters_are_refused() {
-        for bad in [json!({"max_depth": 0}), json!({"max_depth": 51}), json!({"criterion": "log_loss"}), json!({"min_samples_split": 1})] {
-            assert!(DecisionTreeParams::check(&serde_json::from_value(bad.clone()).unwrap()).is_err(), "{bad} accepted");
+        for bad in [
+            json!({"max_depth": 0}),
+            json!({"max_depth": 51}),
+            json!({"criterion": "log_loss"}),
+            json!({"min_samples_split": 1}),
+        ] {
+            assert!(
+                DecisionTreeParams::check(&serde_json::from_value(bad.clone()).unwrap()).is_err(),
+                "{bad} accepted"
+            );
         }
     }
 }

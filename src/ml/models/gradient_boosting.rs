@@ -17,7 +17,9 @@ use rayon::prelude::*;
 
 use super::binning::{BinnedMatrix, MAX_VALUE_BINS};
 use super::boost_tree::{grow, BoostTreeParams};
-use super::hyperparameters::{CheckedValues, HyperparameterKind as Kind, HyperparameterSpec as Spec, RawHyperparameters};
+use super::hyperparameters::{
+    CheckedValues, HyperparameterKind as Kind, HyperparameterSpec as Spec, RawHyperparameters,
+};
 use super::linear::softmax;
 use super::random_forest::{class_weights, tree_seed};
 use super::tree::Tree;
@@ -88,18 +90,38 @@ pub struct GradientBoosting {
 }
 
 impl GradientBoosting {
-    pub fn fit(params: &BoostingParams, x: &Array2<f64>, y: &[ClassLabel], seed: u64, progress: &ProgressSlice) -> Result<GradientBoosting> {
+    pub fn fit(
+        params: &BoostingParams,
+        x: &Array2<f64>,
+        y: &[ClassLabel],
+        seed: u64,
+        progress: &ProgressSlice,
+    ) -> Result<GradientBoosting> {
         Self::boost(params, x, y, seed, progress, None)
     }
 
     /// Warm start: continues boosting from `base` (its trees kept, its raw scores on `x` as
     /// the starting point) with `params.n_rounds` more rounds on `x`, `y`. The result is
     /// `base`'s trees followed by the new ones, so it predicts and explains like any booster.
-    pub fn fit_from(base: &GradientBoosting, params: &BoostingParams, x: &Array2<f64>, y: &[ClassLabel], seed: u64, progress: &ProgressSlice) -> Result<GradientBoosting> {
+    pub fn fit_from(
+        base: &GradientBoosting,
+        params: &BoostingParams,
+        x: &Array2<f64>,
+        y: &[ClassLabel],
+        seed: u64,
+        progress: &ProgressSlice,
+    ) -> Result<GradientBoosting> {
         Self::boost(params, x, y, seed, progress, Some(base))
     }
 
-    fn boost(params: &BoostingParams, x: &Array2<f64>, y: &[ClassLabel], seed: u64, progress: &ProgressSlice, base: Option<&GradientBoosting>) -> Result<GradientBoosting> {
+    fn boost(
+        params: &BoostingParams,
+        x: &Array2<f64>,
+        y: &[ClassLabel],
+        seed: u64,
+        progress: &ProgressSlice,
+        base: Option<&GradientBoosting>,
+    ) -> Result<GradientBoosting> {
         let n = x.nrows();
         if n == 0 {
             return Err(MlError::Training("no training rows".into()));
@@ -120,7 +142,8 @@ impl GradientBoosting {
         let (init, mut scores) = match base {
             Some(base) => (base.init, base.raw_scores(x)),
             None => {
-                let init: [f64; K] = std::array::from_fn(|c| if share[c] > 0.0 { (share[c] / total).ln() } else { f64::NEG_INFINITY });
+                let init: [f64; K] =
+                    std::array::from_fn(|c| if share[c] > 0.0 { (share[c] / total).ln() } else { f64::NEG_INFINITY });
                 (init, vec![init; n])
             }
         };
@@ -135,7 +158,8 @@ impl GradientBoosting {
         // LightGBM's softmax hessian factor K/(K−1).
         let factor = present.len() as f64 / (present.len() as f64 - 1.0);
         let n_features = x.ncols();
-        let per_tree_features = ((n_features as f64 * params.feature_fraction).round() as usize).clamp(1, n_features.max(1));
+        let per_tree_features =
+            ((n_features as f64 * params.feature_fraction).round() as usize).clamp(1, n_features.max(1));
         let mut trees = base.map(|b| b.trees.clone()).unwrap_or_default();
         trees.reserve(params.n_rounds * present.len());
         let all_rows: Vec<u32> = (0..n as u32).collect();
@@ -191,7 +215,8 @@ impl GradientBoosting {
             }
             trees.extend(round_trees);
             let done = round + 1;
-            progress.report(done as f64 / params.n_rounds as f64, &format!("Boosting round {done}/{}", params.n_rounds));
+            progress
+                .report(done as f64 / params.n_rounds as f64, &format!("Boosting round {done}/{}", params.n_rounds));
         }
         Ok(GradientBoosting { init, trees })
     }
@@ -243,19 +268,49 @@ mod tests {
     #[test]
     fn continuing_boosting_keeps_the_base_and_learns_the_new_rows() {
         // Base: the class is decided by x0. New rows: the same x0 range, class decided by x1.
-        let x_old = Array2::from_shape_fn((90, 2), |(i, j)| if j == 0 { (i / 30) as f64 * 10.0 + (i % 7) as f64 } else { (i % 11) as f64 });
+        let x_old = Array2::from_shape_fn((90, 2), |(i, j)| {
+            if j == 0 {
+                (i / 30) as f64 * 10.0 + (i % 7) as f64
+            } else {
+                (i % 11) as f64
+            }
+        });
         let y_old: Vec<ClassLabel> = (0..90).map(|i| ClassLabel::ALL[i / 30]).collect();
-        let x_new = Array2::from_shape_fn((90, 2), |(i, j)| if j == 0 { (i % 30) as f64 } else { (i / 30) as f64 * 10.0 + (i % 5) as f64 });
+        let x_new = Array2::from_shape_fn((90, 2), |(i, j)| {
+            if j == 0 {
+                (i % 30) as f64
+            } else {
+                (i / 30) as f64 * 10.0 + (i % 5) as f64
+            }
+        });
         let y_new = y_old.clone();
-        let base = GradientBoosting::fit(&params(json!({"n_rounds": 20, "min_data_in_leaf": 5})), &x_old, &y_old, 1, &slice()).unwrap();
-        let tuned = GradientBoosting::fit_from(&base, &params(json!({"n_rounds": 15, "min_data_in_leaf": 5})), &x_new, &y_new, 1, &slice()).unwrap();
+        let base =
+            GradientBoosting::fit(&params(json!({"n_rounds": 20, "min_data_in_leaf": 5})), &x_old, &y_old, 1, &slice())
+                .unwrap();
+        let tuned = GradientBoosting::fit_from(
+            &base,
+            &params(json!({"n_rounds": 15, "min_data_in_leaf": 5})),
+            &x_new,
+            &y_new,
+            1,
+            &slice(),
+        )
+        .unwrap();
         assert_eq!(tuned.init, base.init);
         assert_eq!(&tuned.trees[..base.trees.len()], &base.trees[..]);
         assert_eq!(tuned.trees.len(), base.trees.len() + 15 * 3);
         let (before, after) = (log_loss(&base, &x_new, &y_new), log_loss(&tuned, &x_new, &y_new));
         assert!(after < before * 0.5, "log loss on the new rows {before} → {after}");
         // The same warm start twice gives the same model.
-        let again = GradientBoosting::fit_from(&base, &params(json!({"n_rounds": 15, "min_data_in_leaf": 5})), &x_new, &y_new, 1, &slice()).unwrap();
+        let again = GradientBoosting::fit_from(
+            &base,
+            &params(json!({"n_rounds": 15, "min_data_in_leaf": 5})),
+            &x_new,
+            &y_new,
+            1,
+            &slice(),
+        )
+        .unwrap();
         assert_eq!(again, tuned);
     }
 }

@@ -91,7 +91,8 @@ pub fn grow_tree(
         {
             continue;
         }
-        let Some(split) = best_split(data, labels, sample_weight, node_rows, &totals, params, &mut feature_order, &mut hist, rng)
+        let Some(split) =
+            best_split(data, labels, sample_weight, node_rows, &totals, params, &mut feature_order, &mut hist, rng)
         else {
             continue;
         };
@@ -100,7 +101,11 @@ pub fn grow_tree(
         let codes = &data.codes[split.feature];
         let goes_left = |r: u32| {
             let c = codes[r as usize];
-            if c == MISSING_BIN { split.missing_left } else { (c as u16) <= split.last_left_bin }
+            if c == MISSING_BIN {
+                split.missing_left
+            } else {
+                (c as u16) <= split.last_left_bin
+            }
         };
         let mut mid = 0;
         for i in 0..n {
@@ -221,7 +226,13 @@ fn best_split(
             } else {
                 let left_with: [f64; K] = std::array::from_fn(|c| left[c] + missing[c]);
                 let right_with: [f64; K] = std::array::from_fn(|c| right[c] + missing[c]);
-                consider(gini_score(&left_with) + gini_score(&right), b as u16, threshold, true, left_count + missing_count);
+                consider(
+                    gini_score(&left_with) + gini_score(&right),
+                    b as u16,
+                    threshold,
+                    true,
+                    left_count + missing_count,
+                );
                 consider(gini_score(&left) + gini_score(&right_with), b as u16, threshold, false, left_count);
             }
         }
@@ -242,7 +253,13 @@ mod tests {
     use rand_xoshiro::Xoshiro256PlusPlus;
 
     fn params() -> GrowthParams {
-        GrowthParams { criterion: Criterion::Gini, max_depth: None, min_samples_split: 2, min_samples_leaf: 1, max_features: 2 }
+        GrowthParams {
+            criterion: Criterion::Gini,
+            max_depth: None,
+            min_samples_split: 2,
+            min_samples_leaf: 1,
+            max_features: 2,
+        }
     }
 
     #[test]

@@ -38,7 +38,10 @@ impl<'a> CheckedValues<'a> {
     pub fn new(model_name: &str, specs: &'a [HyperparameterSpec], raw: &'a RawHyperparameters) -> Result<Self> {
         if let Some(unknown) = raw.keys().find(|k| !specs.iter().any(|s| s.name == k.as_str())) {
             let known: Vec<&str> = specs.iter().map(|s| s.name).collect();
-            return Err(invalid(unknown, format!("not a hyperparameter of {model_name} (known: {})", known.join(", "))));
+            return Err(invalid(
+                unknown,
+                format!("not a hyperparameter of {model_name} (known: {})", known.join(", ")),
+            ));
         }
         Ok(CheckedValues { specs, raw })
     }
@@ -118,9 +121,24 @@ mod tests {
     use serde_json::json;
 
     const SPECS: &[HyperparameterSpec] = &[
-        HyperparameterSpec { name: "n", label: "N", kind: HyperparameterKind::Integer { default: 5, min: 1, max: 10 }, help: "" },
-        HyperparameterSpec { name: "x", label: "X", kind: HyperparameterKind::Number { default: 0.5, min: 0.0, max: 1.0 }, help: "" },
-        HyperparameterSpec { name: "c", label: "C", kind: HyperparameterKind::Choice { default: "a", options: &["a", "b"] }, help: "" },
+        HyperparameterSpec {
+            name: "n",
+            label: "N",
+            kind: HyperparameterKind::Integer { default: 5, min: 1, max: 10 },
+            help: "",
+        },
+        HyperparameterSpec {
+            name: "x",
+            label: "X",
+            kind: HyperparameterKind::Number { default: 0.5, min: 0.0, max: 1.0 },
+            help: "",
+        },
+        HyperparameterSpec {
+            name: "c",
+            label: "C",
+            kind: HyperparameterKind::Choice { default: "a", options: &["a", "b"] },
+            help: "",
+        },
         HyperparameterSpec { name: "b", label: "B", kind: HyperparameterKind::Boolean { default: true }, help: "" },
     ];
 

@@ -44,7 +44,9 @@ impl LinearSoftmax {
         self.standardizer.transform_row(row, &mut z);
         z.iter()
             .enumerate()
-            .map(|(j, zj)| std::array::from_fn(|c| if self.intercept[c].is_finite() { self.weights[[j, c]] * zj } else { 0.0 }))
+            .map(|(j, zj)| {
+                std::array::from_fn(|c| if self.intercept[c].is_finite() { self.weights[[j, c]] * zj } else { 0.0 })
+            })
             .collect()
     }
 
@@ -62,7 +64,12 @@ pub fn softmax(z: &[f64; K]) -> [f64; K] {
 }
 
 /// Puts linfa's per-class columns (in the order of `classes`) into our class order.
-pub fn by_class(params: &Array2<f64>, intercept: &Array1<f64>, classes: &[usize], n_features: usize) -> (Array2<f64>, [f64; K]) {
+pub fn by_class(
+    params: &Array2<f64>,
+    intercept: &Array1<f64>,
+    classes: &[usize],
+    n_features: usize,
+) -> (Array2<f64>, [f64; K]) {
     let mut weights = Array2::zeros((n_features, K));
     let mut b = [f64::NEG_INFINITY; K];
     for (col, &class) in classes.iter().enumerate() {

@@ -8,17 +8,27 @@ use linfa::prelude::*;
 use linfa_logistic::MultiLogisticRegression;
 use ndarray::{Array1, Array2};
 
-use super::hyperparameters::{CheckedValues, HyperparameterKind as Kind, HyperparameterSpec as Spec, RawHyperparameters};
+use super::hyperparameters::{
+    CheckedValues, HyperparameterKind as Kind, HyperparameterSpec as Spec, RawHyperparameters,
+};
 use super::linear::{by_class, LinearSoftmax};
 use super::standardize::{Standardizer, INPUT_SCALE};
 use crate::ml::error::{MlError, Result};
 use crate::ml::ClassLabel;
 
 pub const HYPERPARAMETERS: &[Spec] = &[
-    Spec { name: "c", label: "Inverse regularisation C", kind: Kind::Number { default: 1.0, min: 0.0001, max: 10000.0 },
-        help: "Smaller C pulls the weights towards zero (simpler model); larger C fits the training set more closely." },
-    Spec { name: "max_iterations", label: "Solver iterations", kind: Kind::Integer { default: 300, min: 10, max: 5000 },
-        help: "Upper bound on L-BFGS iterations; raise it if the solver stops before converging." },
+    Spec {
+        name: "c",
+        label: "Inverse regularisation C",
+        kind: Kind::Number { default: 1.0, min: 0.0001, max: 10000.0 },
+        help: "Smaller C pulls the weights towards zero (simpler model); larger C fits the training set more closely.",
+    },
+    Spec {
+        name: "max_iterations",
+        label: "Solver iterations",
+        kind: Kind::Integer { default: 300, min: 10, max: 5000 },
+        help: "Upper bound on L-BFGS iterations; raise it if the solver stops before converging.",
+    },
     INPUT_SCALE,
 ];
 
@@ -48,7 +58,12 @@ pub fn fit(params: &LogisticParams, x: &Array2<f64>, y: &[ClassLabel]) -> Result
 }
 
 /// linfa's multinomial fit on already prepared inputs; weights come back in our class order.
-pub fn fit_softmax(z: &Array2<f64>, y: &[ClassLabel], c: f64, max_iterations: u64) -> Result<(Array2<f64>, [f64; ClassLabel::COUNT])> {
+pub fn fit_softmax(
+    z: &Array2<f64>,
+    y: &[ClassLabel],
+    c: f64,
+    max_iterations: u64,
+) -> Result<(Array2<f64>, [f64; ClassLabel::COUNT])> {
     let targets: Array1<usize> = y.iter().map(|c| c.index()).collect();
     let dataset = Dataset::new(z.clone(), targets);
     let fitted = MultiLogisticRegression::new()

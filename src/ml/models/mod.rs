@@ -179,7 +179,13 @@ pub enum TrainedModel {
 }
 
 impl TrainedModel {
-    pub fn fit(params: &ModelParams, x: &Array2<f64>, y: &[ClassLabel], seed: u64, progress: &ProgressSlice) -> Result<TrainedModel> {
+    pub fn fit(
+        params: &ModelParams,
+        x: &Array2<f64>,
+        y: &[ClassLabel],
+        seed: u64,
+        progress: &ProgressSlice,
+    ) -> Result<TrainedModel> {
         if progress.is_cancelled() {
             return Err(MlError::Cancelled);
         }
@@ -194,7 +200,9 @@ impl TrainedModel {
                 TrainedModel::DecisionTree(DecisionTreeModel::fit(p, x, y, seed)?)
             }
             ModelParams::RandomForest(p) => TrainedModel::RandomForest(RandomForest::fit(p, x, y, seed, progress)?),
-            ModelParams::GradientBoosting(p) => TrainedModel::GradientBoosting(GradientBoosting::fit(p, x, y, seed, progress)?),
+            ModelParams::GradientBoosting(p) => {
+                TrainedModel::GradientBoosting(GradientBoosting::fit(p, x, y, seed, progress)?)
+            }
             ModelParams::PcaLogistic(p) => {
                 progress.report(0.0, "Projecting onto principal components (PCA)");
                 let (model, kept) = pca_logistic::fit(p, x, y)?;
@@ -226,7 +234,9 @@ impl TrainedModel {
             TrainedModel::PcaLogistic(m, kept) => {
                 format!("{kept} of {} principal components kept, logistic regression on them", m.weights.nrows())
             }
-            TrainedModel::Svm(m) => format!("3 one-vs-rest RBF machines, {} support vectors pooled, γ = {:.4}", m.support_count(), m.gamma),
+            TrainedModel::Svm(m) => {
+                format!("3 one-vs-rest RBF machines, {} support vectors pooled, γ = {:.4}", m.support_count(), m.gamma)
+            }
             TrainedModel::DecisionTree(m) => {
                 format!("1 tree, depth {}, {} leaves", m.tree.depth(), m.tree.leaf_count())
             }
@@ -243,7 +253,13 @@ impl TrainedModel {
             }
             TrainedModel::NeuralNetwork(m) => {
                 let sizes: Vec<String> = m.layers.iter().map(|l| l.w.ncols().to_string()).collect();
-                format!("layers {} → {}, {} epochs run, weights of epoch {} kept", m.layers[0].w.nrows(), sizes.join(" → "), m.epochs, m.best_epoch)
+                format!(
+                    "layers {} → {}, {} epochs run, weights of epoch {} kept",
+                    m.layers[0].w.nrows(),
+                    sizes.join(" → "),
+                    m.epochs,
+                    m.best_epoch
+                )
             }
         }
     }
@@ -303,7 +319,12 @@ mod tests {
                 assert!(row.iter().all(|v| (0.0..=1.0).contains(v)), "{}: {row:?}", kind.id());
             }
             let correct = p.iter().zip(&y).filter(|(p, y)| argmax(p) == **y).count();
-            assert!(correct as f64 / y.len() as f64 >= 0.9, "{}: {correct}/{} right on separable blobs", kind.id(), y.len());
+            assert!(
+                correct as f64 / y.len() as f64 >= 0.9,
+                "{}: {correct}/{} right on separable blobs",
+                kind.id(),
+                y.len()
+            );
             let again = TrainedModel::fit(&params, &x, &y, 3, &slice()).unwrap().predict_proba(&x);
             assert_eq!(p, again, "{} is not reproducible", kind.id());
             assert!(!model.summary().is_empty());
@@ -321,9 +342,15 @@ mod tests {
                     HyperparameterKind::Boolean { .. } => json!(3),
                 };
                 let raw: RawHyperparameters = [(spec.name.to_string(), bad.clone())].into_iter().collect();
-                let err = ModelParams::check(kind, &raw).err().unwrap_or_else(|| panic!("{} accepted {}={bad}", kind.id(), spec.name));
+                let err = ModelParams::check(kind, &raw)
+                    .err()
+                    .unwrap_or_else(|| panic!("{} accepted {}={bad}", kind.id(), spec.name));
                 let text = err.to_string();
-                assert!(text.contains(spec.name) && (text.contains("between") || text.contains("one of") || text.contains("true or false")), "{text}");
+                assert!(
+                    text.contains(spec.name)
+                        && (text.contains("between") || text.contains("one of") || text.contains("true or false")),
+                    "{text}"
+                );
             }
             let typo: RawHyperparameters = [("no_such_setting".to_string(), json!(1))].into_iter().collect();
             assert!(ModelParams::check(kind, &typo).is_err(), "{} accepted an unknown name", kind.id());

@@ -11,7 +11,9 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-use super::hyperparameters::{CheckedValues, HyperparameterKind as Kind, HyperparameterSpec as Spec, RawHyperparameters};
+use super::hyperparameters::{
+    CheckedValues, HyperparameterKind as Kind, HyperparameterSpec as Spec, RawHyperparameters,
+};
 use super::random_forest::class_weights;
 use super::standardize::{Standardizer, INPUT_SCALE};
 use crate::ml::error::{MlError, Result};
@@ -82,7 +84,13 @@ pub struct Mlp {
 }
 
 impl Mlp {
-    pub fn fit(params: &MlpParams, x: &Array2<f64>, y: &[ClassLabel], seed: u64, progress: &ProgressSlice) -> Result<Mlp> {
+    pub fn fit(
+        params: &MlpParams,
+        x: &Array2<f64>,
+        y: &[ClassLabel],
+        seed: u64,
+        progress: &ProgressSlice,
+    ) -> Result<Mlp> {
         if x.nrows() < 10 {
             return Err(MlError::Training("the neural network needs at least 10 training objects".into()));
         }
@@ -113,7 +121,10 @@ impl Mlp {
             .map(|w| {
                 // Glorot uniform, as scikit-learn's MLP.
                 let bound = (6.0 / (w[0] + w[1]) as f64).sqrt();
-                Layer { w: Array2::from_shape_fn((w[0], w[1]), |_| rng.gen_range(-bound..bound)), b: Array1::zeros(w[1]) }
+                Layer {
+                    w: Array2::from_shape_fn((w[0], w[1]), |_| rng.gen_range(-bound..bound)),
+                    b: Array1::zeros(w[1]),
+                }
             })
             .collect();
         let mut adam = Adam::new(&layers, params.learning_rate);
@@ -141,7 +152,10 @@ impl Mlp {
             } else {
                 since_best += 1;
             }
-            progress.report(epoch as f64 / params.max_epochs as f64, &format!("Epoch {epoch}/{} (validation loss {val_loss:.3})", params.max_epochs));
+            progress.report(
+                epoch as f64 / params.max_epochs as f64,
+                &format!("Epoch {epoch}/{} (validation loss {val_loss:.3})", params.max_epochs),
+            );
             if since_best >= params.patience {
                 break;
             }
@@ -198,7 +212,11 @@ fn gradients(layers: &[Layer], x: &Array2<f64>, y: &[usize], w: &[f64], l2: f64)
         let gb = delta.sum_axis(Axis(0));
         if l > 0 {
             let mut next = delta.dot(&layers[l].w.t());
-            next.zip_mut_with(&acts[l], |d, &a| if a <= 0.0 { *d = 0.0 });
+            next.zip_mut_with(&acts[l], |d, &a| {
+                if a <= 0.0 {
+                    *d = 0.0
+                }
+            });
             delta = next;
         }
         grads.push(Layer { w: gw, b: gb });
@@ -216,7 +234,8 @@ struct Adam {
 
 impl Adam {
     fn new(layers: &[Layer], rate: f64) -> Adam {
-        let zeros = || layers.iter().map(|l| Layer { w: Array2::zeros(l.w.raw_dim()), b: Array1::zeros(l.b.len()) }).collect();
+        let zeros =
+            || layers.iter().map(|l| Layer { w: Array2::zeros(l.w.raw_dim()), b: Array1::zeros(l.b.len()) }).collect();
         Adam { rate, t: 0, m: zeros(), v: zeros() }
     }
 
@@ -229,7 +248,13 @@ impl Adam {
             update(&mut layer.w, &g.w, &mut m.w, &mut v.w, step);
             update(&mut layer.b, &g.b, &mut m.b, &mut v.b, step);
         }
-        fn update<D: ndarray::Dimension>(p: &mut ndarray::Array<f64, D>, g: &ndarray::Array<f64, D>, m: &mut ndarray::Array<f64, D>, v: &mut ndarray::Array<f64, D>, step: f64) {
+        fn update<D: ndarray::Dimension>(
+            p: &mut ndarray::Array<f64, D>,
+            g: &ndarray::Array<f64, D>,
+            m: &mut ndarray::Array<f64, D>,
+            v: &mut ndarray::Array<f64, D>,
+            step: f64,
+        ) {
             ndarray::Zip::from(p).and(g).and(m).and(v).for_each(|p, &g, m, v| {
                 *m = B1 * *m + (1.0 - B1) * g;
                 *v = B2 * *v + (1.0 - B2) * g * g;
@@ -252,7 +277,10 @@ mod tests {
         let w = vec![1.0, 2.0, 1.0, 0.5, 1.0, 1.0, 3.0];
         let layers: Vec<Layer> = [(4, 5), (5, 3)]
             .iter()
-            .map(|&(a, b)| Layer { w: Array2::from_shape_fn((a, b), |_| rng.gen_range(-1.0..1.0)), b: Array1::from_shape_fn(b, |_| rng.gen_range(-0.5..0.5)) })
+            .map(|&(a, b)| Layer {
+                w: Array2::from_shape_fn((a, b), |_| rng.gen_range(-1.0..1.0)),
+                b: Array1::from_shape_fn(b, |_| rng.gen_range(-0.5..0.5)),
+            })
             .collect();
         let l2 = 0.3;
         let objective = |ls: &[Layer]| {

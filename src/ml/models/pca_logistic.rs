@@ -8,7 +8,9 @@ use linfa::prelude::*;
 use linfa_reduction::Pca;
 use ndarray::{s, Array2};
 
-use super::hyperparameters::{CheckedValues, HyperparameterKind as Kind, HyperparameterSpec as Spec, RawHyperparameters};
+use super::hyperparameters::{
+    CheckedValues, HyperparameterKind as Kind, HyperparameterSpec as Spec, RawHyperparameters,
+};
 use super::linear::LinearSoftmax;
 use super::logistic_regression::fit_softmax;
 use super::standardize::{Standardizer, INPUT_SCALE};
@@ -16,12 +18,24 @@ use crate::ml::error::{MlError, Result};
 use crate::ml::ClassLabel;
 
 pub const HYPERPARAMETERS: &[Spec] = &[
-    Spec { name: "variance_kept", label: "Variance kept", kind: Kind::Number { default: 0.95, min: 0.5, max: 1.0 },
-        help: "Share of the scaled features' variance the kept components must explain; lower keeps fewer components." },
-    Spec { name: "c", label: "Inverse regularisation C", kind: Kind::Number { default: 1.0, min: 0.0001, max: 10000.0 },
-        help: "Regularisation of the logistic regression on the components; smaller is simpler." },
-    Spec { name: "max_iterations", label: "Solver iterations", kind: Kind::Integer { default: 300, min: 10, max: 5000 },
-        help: "Upper bound on L-BFGS iterations of the logistic regression." },
+    Spec {
+        name: "variance_kept",
+        label: "Variance kept",
+        kind: Kind::Number { default: 0.95, min: 0.5, max: 1.0 },
+        help: "Share of the scaled features' variance the kept components must explain; lower keeps fewer components.",
+    },
+    Spec {
+        name: "c",
+        label: "Inverse regularisation C",
+        kind: Kind::Number { default: 1.0, min: 0.0001, max: 10000.0 },
+        help: "Regularisation of the logistic regression on the components; smaller is simpler.",
+    },
+    Spec {
+        name: "max_iterations",
+        label: "Solver iterations",
+        kind: Kind::Integer { default: 300, min: 10, max: 5000 },
+        help: "Upper bound on L-BFGS iterations of the logistic regression.",
+    },
     INPUT_SCALE,
 ];
 

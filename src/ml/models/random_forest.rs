@@ -15,7 +15,9 @@ use rayon::prelude::*;
 
 use super::binning::{BinnedMatrix, MAX_VALUE_BINS};
 use super::hist_tree::{grow_tree, Criterion, GrowthParams};
-use super::hyperparameters::{CheckedValues, HyperparameterKind as Kind, HyperparameterSpec as Spec, RawHyperparameters};
+use super::hyperparameters::{
+    CheckedValues, HyperparameterKind as Kind, HyperparameterSpec as Spec, RawHyperparameters,
+};
 use super::tree::Tree;
 use crate::ml::error::{MlError, Result};
 use crate::ml::progress::ProgressSlice;
@@ -24,20 +26,49 @@ use crate::ml::ClassLabel;
 const K: usize = ClassLabel::COUNT;
 
 pub const HYPERPARAMETERS: &[Spec] = &[
-    Spec { name: "n_trees", label: "Number of trees", kind: Kind::Integer { default: 200, min: 1, max: 1000 },
-        help: "More trees give steadier probabilities; past ~200 the gain is small and training is slower." },
-    Spec { name: "max_features", label: "Features per split", kind: Kind::Choice { default: "sqrt", options: &["sqrt", "log2", "third", "half", "all"] },
-        help: "How many randomly drawn features each split may choose from; fewer makes trees more diverse." },
-    Spec { name: "max_depth", label: "Maximum depth", kind: Kind::Integer { default: 0, min: 0, max: 100 },
-        help: "Deepest level a tree may grow to; 0 means no limit (trees grow until leaves are pure)." },
-    Spec { name: "min_samples_leaf", label: "Minimum objects per leaf", kind: Kind::Integer { default: 1, min: 1, max: 200 },
-        help: "Larger values smooth the probabilities and reduce overfitting." },
-    Spec { name: "min_samples_split", label: "Minimum objects to split", kind: Kind::Integer { default: 2, min: 2, max: 500 },
-        help: "A node with fewer training objects than this becomes a leaf." },
-    Spec { name: "bootstrap", label: "Bootstrap samples", kind: Kind::Boolean { default: true },
-        help: "Train each tree on a resample of the training set (with replacement); off uses every object in every tree." },
-    Spec { name: "class_weight", label: "Class weights", kind: Kind::Choice { default: "none", options: &["none", "balanced"] },
-        help: "'balanced' weighs each class inversely to its frequency, raising recall of rare classes." },
+    Spec {
+        name: "n_trees",
+        label: "Number of trees",
+        kind: Kind::Integer { default: 200, min: 1, max: 1000 },
+        help: "More trees give steadier probabilities; past ~200 the gain is small and training is slower.",
+    },
+    Spec {
+        name: "max_features",
+        label: "Features per split",
+        kind: Kind::Choice { default: "sqrt", options: &["sqrt", "log2", "third", "half", "all"] },
+        help: "How many randomly drawn features each split may choose from; fewer makes trees more diverse.",
+    },
+    Spec {
+        name: "max_depth",
+        label: "Maximum depth",
+        kind: Kind::Integer { default: 0, min: 0, max: 100 },
+        help: "Deepest level a tree may grow to; 0 means no limit (trees grow until leaves are pure).",
+    },
+    Spec {
+        name: "min_samples_leaf",
+        label: "Minimum objects per leaf",
+        kind: Kind::Integer { default: 1, min: 1, max: 200 },
+        help: "Larger values smooth the probabilities and reduce overfitting.",
+    },
+    Spec {
+        name: "min_samples_split",
+        label: "Minimum objects to split",
+        kind: Kind::Integer { default: 2, min: 2, max: 500 },
+        help: "A node with fewer training objects than this becomes a leaf.",
+    },
+    Spec {
+        name: "bootstrap",
+        label: "Bootstrap samples",
+        kind: Kind::Boolean { default: true },
+        help:
+            "Train each tree on a resample of the training set (with replacement); off uses every object in every tree.",
+    },
+    Spec {
+        name: "class_weight",
+        label: "Class weights",
+        kind: Kind::Choice { default: "none", options: &["none", "balanced"] },
+        help: "'balanced' weighs each class inversely to its frequency, raising recall of rare classes.",
+    },
 ];
 
 #[derive(Debug, Clone, PartialEq)]
@@ -57,7 +88,10 @@ impl ForestParams {
         Ok(ForestParams {
             n_trees: v.integer("n_trees")? as usize,
             max_features: v.choice("max_features")?,
-            max_depth: match v.integer("max_depth")? { 0 => None, d => Some(d as usize) },
+            max_depth: match v.integer("max_depth")? {
+                0 => None,
+                d => Some(d as usize),
+            },
             min_samples_leaf: v.integer("min_samples_leaf")? as usize,
             min_samples_split: v.integer("min_samples_split")? as usize,
             bootstrap: v.boolean("bootstrap")?,
@@ -84,7 +118,13 @@ pub struct RandomForest {
 }
 
 impl RandomForest {
-    pub fn fit(params: &ForestParams, x: &Array2<f64>, y: &[ClassLabel], seed: u64, progress: &ProgressSlice) -> Result<RandomForest> {
+    pub fn fit(
+        params: &ForestParams,
+        x: &Array2<f64>,
+        y: &[ClassLabel],
+        seed: u64,
+        progress: &ProgressSlice,
+    ) -> Result<RandomForest> {
         if x.nrows() == 0 {
             return Err(MlError::Training("no training rows".into()));
         }
@@ -188,7 +228,13 @@ mod tests {
     fn toy() -> (Array2<f64>, Vec<ClassLabel>) {
         // Three blobs along x0, noise in x1, some missing x1.
         let x = Array2::from_shape_fn((90, 2), |(i, j)| {
-            if j == 0 { (i / 30) as f64 * 10.0 + (i % 7) as f64 } else if i % 5 == 0 { f64::NAN } else { (i % 11) as f64 }
+            if j == 0 {
+                (i / 30) as f64 * 10.0 + (i % 7) as f64
+            } else if i % 5 == 0 {
+                f64::NAN
+            } else {
+                (i % 11) as f64
+            }
         });
         let y = (0..90).map(|i| ClassLabel::ALL[i / 30]).collect();
         (x, y)
@@ -217,7 +263,14 @@ mod tests {
 
     #[test]
     fn invalid_hyperparameters_are_refused() {
-        for bad in [json!({"n_trees": 0}), json!({"n_trees": 1001}), json!({"max_features": "most"}), json!({"min_samples_leaf": 0}), json!({"bootstrap": 3}), json!({"trees": 5})] {
+        for bad in [
+            json!({"n_trees": 0}),
+            json!({"n_trees": 1001}),
+            json!({"max_features": "most"}),
+            json!({"min_samples_leaf": 0}),
+            json!({"bootstrap": 3}),
+            json!({"trees": 5}),
+        ] {
             let raw = serde_json::from_value(bad.clone()).unwrap();
             assert!(ForestParams::check(&raw).is_err(), "{bad} accepted");
         }

@@ -73,7 +73,13 @@ impl<'a> KernelCache<'a> {
             return row.clone();
         }
         if self.cached >= self.capacity {
-            let oldest = self.rows.iter().enumerate().filter_map(|(k, r)| r.as_ref().map(|(_, used)| (*used, k))).min().map(|(_, k)| k);
+            let oldest = self
+                .rows
+                .iter()
+                .enumerate()
+                .filter_map(|(k, r)| r.as_ref().map(|(_, used)| (*used, k)))
+                .min()
+                .map(|(_, k)| k);
             if let Some(k) = oldest {
                 self.rows[k] = None;
                 self.cached -= 1;
@@ -82,7 +88,8 @@ impl<'a> KernelCache<'a> {
         let p = self.problem;
         let dots = p.z.dot(&p.z.row(i));
         let ni = p.norms[i];
-        let row: Vec<f64> = dots.iter().zip(p.norms).map(|(&d, &nt)| (-p.gamma * (ni + nt - 2.0 * d).max(0.0)).exp()).collect();
+        let row: Vec<f64> =
+            dots.iter().zip(p.norms).map(|(&d, &nt)| (-p.gamma * (ni + nt - 2.0 * d).max(0.0)).exp()).collect();
         let row = Rc::new(row);
         self.rows[i] = Some((row.clone(), self.tick));
         self.cached += 1;
@@ -211,7 +218,12 @@ pub fn solve(problem: &SmoProblem, cache_bytes: usize, cancelled: &dyn Fn() -> b
             g[t] += y[t] * (y[i] * k_i[t] * d_i + y[j] * k_j[t] * d_j);
         }
     }
-    Ok(SmoSolution { coef: (0..n).map(|t| y[t] * alpha[t]).collect(), rho: rho(y, &alpha, &g, &c), iterations, converged })
+    Ok(SmoSolution {
+        coef: (0..n).map(|t| y[t] * alpha[t]).collect(),
+        rho: rho(y, &alpha, &g, &c),
+        iterations,
+        converged,
+    })
 }
 
 /// ρ: the mean of yᵢGᵢ over free vectors, else the middle of the feasible interval.
@@ -236,7 +248,11 @@ fn rho(y: &[f64], alpha: &[f64], g: &[f64], c: &dyn Fn(usize) -> f64) -> f64 {
             sum_free += yg;
         }
     }
-    if free > 0 { sum_free / free as f64 } else { (upper_bound + lower_bound) / 2.0 }
+    if free > 0 {
+        sum_free / free as f64
+    } else {
+        (upper_bound + lower_bound) / 2.0
+    }
 }
 
 /// `‖row‖²` of every row.
@@ -268,7 +284,8 @@ mod tests {
         assert!(big.converged);
         assert!(big.coef.iter().sum::<f64>().abs() < 1e-9);
         for t in 0..40 {
-            let k: Vec<f64> = (0..40).map(|s| (-0.5 * (norms[t] + norms[s] - 2.0 * z.row(t).dot(&z.row(s)))).exp()).collect();
+            let k: Vec<f64> =
+                (0..40).map(|s| (-0.5 * (norms[t] + norms[s] - 2.0 * z.row(t).dot(&z.row(s)))).exp()).collect();
             let f: f64 = (0..40).map(|s| big.coef[s] * k[s]).sum::<f64>() - big.rho;
             assert!(f * y[t] > 0.0, "row {t} on the wrong side: {f}");
         }

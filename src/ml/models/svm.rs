@@ -13,8 +13,10 @@ use linfa::prelude::*;
 use ndarray::{Array1, Array2, Axis};
 use rayon::prelude::*;
 
+use super::hyperparameters::{
+    CheckedValues, HyperparameterKind as Kind, HyperparameterSpec as Spec, RawHyperparameters,
+};
 use super::smo::{solve, squared_norms, Cancelled, SmoProblem, SmoSolution};
-use super::hyperparameters::{CheckedValues, HyperparameterKind as Kind, HyperparameterSpec as Spec, RawHyperparameters};
 use super::standardize::{Standardizer, INPUT_SCALE};
 use crate::ml::error::{MlError, Result};
 use crate::ml::progress::ProgressSlice;
@@ -94,30 +96,38 @@ impl SvmModel {
         let norms = squared_norms(&z);
         let finished = std::sync::atomic::AtomicUsize::new(0);
         let expected = present.iter().filter(|&&p| p).count();
-        let solved: Vec<(usize, std::result::Result<SmoSolution, Cancelled>, Array1<bool>)> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..K)
-                .filter(|&c| present[c])
-                .map(|class| {
-                    let targets: Array1<bool> = y.iter().map(|l| l.index() == class).collect();
-                    let positives = targets.iter().filter(|&&t| t).count() as f64;
-                    let (c_pos, c_neg) = if params.balanced {
-                        (params.c * n as f64 / (2.0 * positives), params.c * n as f64 / (2.0 * (n as f64 - positives)))
-                    } else {
-                        (params.c, params.c)
-                    };
-                    let (z, norms, finished) = (&z, &norms, &finished);
-                    scope.spawn(move || {
-                        let signs: Vec<f64> = targets.iter().map(|&t| if t { 1.0 } else { -1.0 }).collect();
-                        let problem = SmoProblem { z, norms, y: &signs, c_pos, c_neg, gamma, eps: params.tolerance };
-                        let solution = solve(&problem, KERNEL_CACHE_BYTES, &|| progress.is_cancelled());
-                        let done = finished.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                        progress.report(done as f64 / expected as f64 * 0.9, &format!("Trained SVM {done}/{expected} (one per class against the rest)"));
-                        (class, solution, targets)
+        let solved: Vec<(usize, std::result::Result<SmoSolution, Cancelled>, Array1<bool>)> =
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..K)
+                    .filter(|&c| present[c])
+                    .map(|class| {
+                        let targets: Array1<bool> = y.iter().map(|l| l.index() == class).collect();
+                        let positives = targets.iter().filter(|&&t| t).count() as f64;
+                        let (c_pos, c_neg) = if params.balanced {
+                            (
+                                params.c * n as f64 / (2.0 * positives),
+                                params.c * n as f64 / (2.0 * (n as f64 - positives)),
+                            )
+                        } else {
+                            (params.c, params.c)
+                        };
+                        let (z, norms, finished) = (&z, &norms, &finished);
+                        scope.spawn(move || {
+                            let signs: Vec<f64> = targets.iter().map(|&t| if t { 1.0 } else { -1.0 }).collect();
+                            let problem =
+                                SmoProblem { z, norms, y: &signs, c_pos, c_neg, gamma, eps: params.tolerance };
+                            let solution = solve(&problem, KERNEL_CACHE_BYTES, &|| progress.is_cancelled());
+                            let done = finished.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                            progress.report(
+                                done as f64 / expected as f64 * 0.9,
+                                &format!("Trained SVM {done}/{expected} (one per class against the rest)"),
+                            );
+                            (class, solution, targets)
+                        })
                     })
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join().expect("an SVM solver thread panicked")).collect()
-        });
+                    .collect();
+                handles.into_iter().map(|h| h.join().expect("an SVM solver thread panicked")).collect()
+            });
         let mut machines: Vec<Option<(Vec<f64>, f64, Array1<bool>)>> = vec![None; K];
         for (class, solution, targets) in solved {
             // A machine stopped by libsvm's iteration cap is still a usable (if looser) fit.
@@ -126,9 +136,8 @@ impl SvmModel {
         }
 
         // Pool the support vectors of all machines.
-        let is_support: Vec<bool> = (0..n)
-            .map(|i| machines.iter().flatten().any(|(alpha, _, _)| alpha[i].abs() > 1e-12))
-            .collect();
+        let is_support: Vec<bool> =
+            (0..n).map(|i| machines.iter().flatten().any(|(alpha, _, _)| alpha[i].abs() > 1e-12)).collect();
         let rows: Vec<usize> = (0..n).filter(|&i| is_support[i]).collect();
         let support = z.select(Axis(0), &rows);
         let mut coef = Array2::zeros((rows.len(), K));
@@ -142,7 +151,8 @@ impl SvmModel {
             }
         }
         let support_norms = support.rows().into_iter().map(|r| r.dot(&r)).collect();
-        let mut model = SvmModel { standardizer, gamma, support, support_norms, coef, rho, platt: [(0.0, 0.0); K], present };
+        let mut model =
+            SvmModel { standardizer, gamma, support, support_norms, coef, rho, platt: [(0.0, 0.0); K], present };
 
         progress.report(0.92, "Calibrating probabilities (Platt)");
         let decisions = model.decision_scaled(&z);
@@ -150,8 +160,9 @@ impl SvmModel {
         for (class, machine) in machines.iter().enumerate() {
             if let Some((_, _, targets)) = machine {
                 let f = decisions.column(class).to_owned();
-                model.platt[class] = platt_newton_method(f.view(), targets.view(), &platt_params)
-                    .map_err(|e| MlError::Training(format!("Platt scaling for class {}: {e}", ClassLabel::ALL[class].as_str())))?;
+                model.platt[class] = platt_newton_method(f.view(), targets.view(), &platt_params).map_err(|e| {
+                    MlError::Training(format!("Platt scaling for class {}: {e}", ClassLabel::ALL[class].as_str()))
+                })?;
             }
         }
         Ok(model)
@@ -198,7 +209,11 @@ impl SvmModel {
             1.0 / (1.0 + (a * f[c] + b).exp())
         });
         let total: f64 = p.iter().sum();
-        if total > 0.0 { p.map(|v| v / total) } else { self.present.map(|on| if on { 1.0 } else { 0.0 }) }
+        if total > 0.0 {
+            p.map(|v| v / total)
+        } else {
+            self.present.map(|on| if on { 1.0 } else { 0.0 })
+        }
     }
 
     pub fn support_count(&self) -> usize {

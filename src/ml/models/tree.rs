@@ -60,9 +60,17 @@ impl Tree {
     pub fn depth(&self) -> usize {
         fn depth_of(tree: &Tree, i: u32) -> usize {
             let n = &tree.nodes[i as usize];
-            if n.is_leaf() { 0 } else { 1 + depth_of(tree, n.left).max(depth_of(tree, n.right)) }
+            if n.is_leaf() {
+                0
+            } else {
+                1 + depth_of(tree, n.left).max(depth_of(tree, n.right))
+            }
         }
-        if self.nodes.is_empty() { 0 } else { depth_of(self, 0) }
+        if self.nodes.is_empty() {
+            0
+        } else {
+            depth_of(self, 0)
+        }
     }
 
     pub fn leaf_count(&self) -> usize {
@@ -73,7 +81,11 @@ impl Tree {
 /// Normalises class weights into a distribution; an empty node gets a uniform one.
 pub fn normalise(weights: [f64; K]) -> [f64; K] {
     let total: f64 = weights.iter().sum();
-    if total > 0.0 { weights.map(|w| w / total) } else { [1.0 / K as f64; K] }
+    if total > 0.0 {
+        weights.map(|w| w / total)
+    } else {
+        [1.0 / K as f64; K]
+    }
 }
 
 #[cfg(test)]
@@ -84,7 +96,15 @@ mod tests {
     fn routes_by_threshold_and_missing_side() {
         let tree = Tree {
             nodes: vec![
-                Node { feature: 1, threshold: 2.0, missing_left: false, left: 1, right: 2, distribution: [0.5, 0.25, 0.25], weight: 4.0 },
+                Node {
+                    feature: 1,
+                    threshold: 2.0,
+                    missing_left: false,
+                    left: 1,
+                    right: 2,
+                    distribution: [0.5, 0.25, 0.25],
+                    weight: 4.0,
+                },
                 Node::leaf([1.0, 0.0, 0.0], 2.0),
                 Node::leaf([0.0, 0.5, 0.5], 2.0),
             ],

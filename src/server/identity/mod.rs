@@ -58,9 +58,16 @@ impl Identity {
     pub fn new(settings: &AccessSettings, db: Arc<Database>) -> Result<Identity, String> {
         let secret = match &settings.secret {
             Some(secret) => secret.clone(),
-            None => db.setting_or_insert("cookie_secret", || secrets::random_hex(64)).map_err(|e| format!("cannot read the cookie secret: {e}"))?,
+            None => db
+                .setting_or_insert("cookie_secret", || secrets::random_hex(64))
+                .map_err(|e| format!("cannot read the cookie secret: {e}"))?,
         };
-        Ok(Identity { key: Key::derive_from(secret.as_bytes()), admin_token: settings.admin_token.clone(), secure: settings.secure_cookies, db })
+        Ok(Identity {
+            key: Key::derive_from(secret.as_bytes()),
+            admin_token: settings.admin_token.clone(),
+            secure: settings.secure_cookies,
+            db,
+        })
     }
 
     /// The key tower-sessions signs its cookie with.
@@ -103,7 +110,9 @@ impl Identity {
         if self.admin_token.as_deref().is_some_and(|admin| secrets::same_secret(admin, token)) {
             return Ok(Caller::Operator);
         }
-        let invalid = || ApiError::new("unauthorized", "This API token is not valid: it was revoked or mistyped. Create a new one on the account page (/account).");
+        let invalid = || {
+            ApiError::new("unauthorized", "This API token is not valid: it was revoked or mistyped. Create a new one on the account page (/account).")
+        };
         let found = self.db.token(secrets::digest(token))?.ok_or_else(invalid)?;
         let owner = OwnerId::parse(&found.owner).ok_or_else(invalid)?;
         // "Last used" to the minute: a script's every request need not wait for a write.
@@ -139,7 +148,11 @@ pub struct Known(pub bool);
 
 /// Paths that need no identity: files, health probes and metrics (which has its own token).
 fn anonymous_path(path: &str) -> bool {
-    path.starts_with("/pkg/") || path == "/metrics" || path == "/api/v1/health" || path == "/api/v1/ready" || path == "/favicon.ico"
+    path.starts_with("/pkg/")
+        || path == "/metrics"
+        || path == "/api/v1/health"
+        || path == "/api/v1/ready"
+        || path == "/favicon.ico"
 }
 
 /// The middleware: resolves the caller, and sets the visitor cookie when one is new.
@@ -149,7 +162,8 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
     }
     let identity = state.identity.clone();
     // Read what is needed before awaiting: a request (its body) is not Sync.
-    let authorization = request.headers().get(header::AUTHORIZATION).map(|v| v.to_str().map(str::to_string).unwrap_or_default());
+    let authorization =
+        request.headers().get(header::AUTHORIZATION).map(|v| v.to_str().map(str::to_string).unwrap_or_default());
     let session = request.extensions().get::<Session>().cloned();
     let visitor = identity.visitor(&request);
     let (caller, new_visitor) = match resolve(&identity, authorization, session, visitor).await {
@@ -172,20 +186,29 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
     response
 }
 
-async fn resolve(identity: &Identity, authorization: Option<String>, session: Option<Session>, visitor: Option<OwnerId>) -> Result<(Caller, Option<OwnerId>), ApiError> {
+async fn resolve(
+    identity: &Identity,
+    authorization: Option<String>,
+    session: Option<Session>,
+    visitor: Option<OwnerId>,
+) -> Result<(Caller, Option<OwnerId>), ApiError> {
     if let Some(value) = authorization {
         let token = value.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty()).ok_or_else(|| {
-            ApiError::new("unauthorized", "The Authorization header must be 'Bearer <token>' with an API token from the account page (/account).")
+            ApiError::new(
+                "unauthorized",
+                "The Authorization header must be 'Bearer <token>' with an API token from the account page (/account).",
+            )
         })?;
         let (identity, token) = (identity.clone(), token.to_string());
-        let caller = tokio::task::spawn_blocking(move || identity.bearer(&token)).await.map_err(|_| ApiError::new("internal", "The API token could not be checked."))??;
+        let caller = tokio::task::spawn_blocking(move || identity.bearer(&token))
+            .await
+            .map_err(|_| ApiError::new("internal", "The API token could not be checked."))??;
         return Ok((caller, None));
     }
     if let Some(session) = session {
-        let signed_in = session
-            .get::<SignedIn>(SESSION_ACCOUNT)
-            .await
-            .map_err(|_| ApiError::new("unavailable", "Your sign-in could not be read just now; try again in a few seconds."))?;
+        let signed_in = session.get::<SignedIn>(SESSION_ACCOUNT).await.map_err(|_| {
+            ApiError::new("unavailable", "Your sign-in could not be read just now; try again in a few seconds.")
+        })?;
         if let Some(account) = signed_in {
             return Ok((Caller::Owner { id: account.owner, account: Some(account.username) }, None));
         }
@@ -201,12 +224,18 @@ async fn resolve(identity: &Identity, authorization: Option<String>, session: Op
 
 /// The caller of the request a server function or page render is serving.
 pub fn caller_from(parts: &axum::http::request::Parts) -> Result<Caller, ApiError> {
-    parts.extensions.get::<Caller>().cloned().ok_or_else(|| ApiError::new("internal", "The request's identity is missing."))
+    parts
+        .extensions
+        .get::<Caller>()
+        .cloned()
+        .ok_or_else(|| ApiError::new("internal", "The request's identity is missing."))
 }
 
 /// tower-sessions for account sign-ins: a signed `exo_session` cookie, `HttpOnly`,
 /// `SameSite=Lax`, for 30 days of inactivity, records in the database.
-pub fn session_layer(state: &AppState) -> tower_sessions::SessionManagerLayer<web_sessions::DatabaseSessions, tower_sessions::service::SignedCookie> {
+pub fn session_layer(
+    state: &AppState,
+) -> tower_sessions::SessionManagerLayer<web_sessions::DatabaseSessions, tower_sessions::service::SignedCookie> {
     tower_sessions::SessionManagerLayer::new(state.web_sessions.clone())
         .with_name(SESSION_COOKIE)
         .with_http_only(true)

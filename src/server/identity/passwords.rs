@@ -18,7 +18,8 @@ pub fn hash(password: &str) -> Result<String, String> {
 
 /// False for a wrong password or an unreadable stored hash.
 pub fn verify(password: &str, stored: &str) -> bool {
-    PasswordHash::new(stored).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(stored)
+        .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
 /// A stored hash to verify against when the account does not exist, so that a wrong name

@@ -28,7 +28,10 @@ impl DatabaseSessions {
     }
 
     /// Runs a blocking database call off the async threads.
-    async fn run<T: Send + 'static>(&self, f: impl FnOnce(&Database) -> Result<T, crate::server::database::Unavailable> + Send + 'static) -> session_store::Result<T> {
+    async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Database) -> Result<T, crate::server::database::Unavailable> + Send + 'static,
+    ) -> session_store::Result<T> {
         let db = self.db.clone();
         tokio::task::spawn_blocking(move || f(&db))
             .await
