@@ -1,0 +1,63 @@
+//! "NASA's objects it never saw": one button per mission predicts that mission's bundled
+//! held-out part with the pretrained model.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+
+use super::error_panel::ErrorPanel;
+use super::predictions_report::PredictionsReport;
+use crate::api::functions::predict_held_out;
+
+/// The bundled objects of one mission that the model never learned from.
+#[component]
+pub fn HeldOutPredictions(descriptions: BTreeMap<String, String>) -> impl IntoView {
+    let chosen = RwSignal::new(None::<String>);
+    let answer = Resource::new(
+        move || chosen.get(),
+        |mission| async move {
+            match mission {
+                Some(m) => Some(predict_held_out(m).await),
+                None => None,
+            }
+        },
+    );
+    let button = move |id: &'static str, name: &'static str| {
+        view! {
+            <button
+                type="button"
+                aria-pressed=move || (chosen.get().as_deref() == Some(id)).to_string()
+                on:click=move |_| chosen.set(Some(id.to_string()))
+            >
+                {name}
+            </button>
+        }
+    };
+    view! {
+        <section aria-labelledby="held-out-heading">
+            <h2 id="held-out-heading">"NASA's objects it never saw"</h2>
+            <p>
+                "Each mission's held-out part (a fifth of the stars, never used in training): predictions, scores and reasons."
+            </p>
+            <div class="button-row">{button("kepler", "Kepler")}{button("tess", "TESS")}{button("k2", "K2")}</div>
+            <Transition fallback=|| {
+                view! {
+                    <p class="loading" role="status">
+                        "Predicting…"
+                    </p>
+                }
+            }>
+                {move || Suspend::new({
+                    let descriptions = descriptions.clone();
+                    async move {
+                        match answer.await {
+                            None => ().into_any(),
+                            Some(Err(error)) => view! { <ErrorPanel error /> }.into_any(),
+                            Some(Ok(response)) => view! { <PredictionsReport response descriptions /> }.into_any(),
+                        }
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
