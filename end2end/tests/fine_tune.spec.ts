@@ -31,7 +31,7 @@ test("fine-tuning on a labelled table shows the pretrained and the fine-tuned mo
   await expect(page.getByRole("heading", { name: "Before and after fine-tuning" })).toBeVisible();
   const rows = page.getByTestId("fine-tune-table").locator("tbody tr");
   await expect(rows).toHaveCount(5);
-  await expect(rows.first().locator("th")).toContainText("Your held-out rows");
+  await expect(page.getByTestId("fine-tune-table").getByRole("rowheader", { name: /Your held-out rows/ })).toBeVisible();
   for (const on of ["your_table", "kepler", "tess", "k2", "nasa"]) {
     const cells = page.getByTestId("fine-tune-table").locator(`tr[data-on="${on}"] td`);
     await expect(cells.nth(0)).toHaveText(/^0\.\d{3}$/);

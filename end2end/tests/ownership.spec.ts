@@ -42,7 +42,7 @@ test("one browser's training is invisible to another until shared, and never the
   await open(pageB, `/trainings/${id}/result`);
   await expect(pageB.getByRole("alert")).toContainText("No training with id");
   await open(pageB, `/trainings/${id}`);
-  await expect(pageB.getByRole("alert").first()).toContainText("No training with id");
+  await expect(pageB.getByRole("alert").filter({ has: pageB.getByRole("heading", { name: "Training not found" }) })).toContainText("No training with id");
   for (const path of ["", "/result", "/model", "/importance"]) {
     expect((await b.request.get(`/api/v1/trainings/${id}${path}`)).status(), path).toBe(404);
   }

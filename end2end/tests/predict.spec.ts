@@ -34,10 +34,13 @@ test("the archive's TOI export is predicted with reasons in seconds, with held-o
   await expect(page.getByTestId("confusion-matrix")).toBeVisible();
   await expect(page.getByTestId("roc-curves")).toBeVisible();
   await expect(page.getByRole("region", { name: "Predicted classes" })).toBeVisible();
-  const rows = page.getByTestId("predict-table").locator("tbody tr");
-  await expect(rows).toHaveCount(100);
-  await expect(rows.first().locator("td.reasons li").first()).toContainText(/pushes (toward|away from)/);
-  await rows.first().getByRole("button").click();
+  const table = page.getByTestId("predict-table");
+  await expect(table.locator("tbody tr")).toHaveCount(100);
+  // The export's first object, found by its name.
+  const name = page.getByRole("button", { name: "1000.01", exact: true });
+  const row = table.getByRole("row").filter({ has: name });
+  await expect(row.locator("td.reasons li").first()).toContainText(/pushes (toward|away from)/);
+  await row.getByRole("button", { name: "1000.01", exact: true }).click();
   await expect(page.getByRole("heading", { name: /^Why 1000\.01 is predicted/ })).toBeVisible();
   const download = page.getByRole("link", { name: "Download all predictions (CSV)" });
   await expect(download).toHaveAttribute("href", /^data:text\/csv;charset=utf-8,id%2Cprediction%2Cconfidence/);

@@ -1,7 +1,7 @@
-import { expect, test } from "@playwright/test";
+import { expect, Page, test } from "@playwright/test";
 import { open } from "./helpers";
 
-async function trainK2(page, model: RegExp) {
+async function trainK2(page: Page, model: RegExp) {
   await open(page, "/train");
   await page.getByRole("radio", { name: /K2 planets/ }).check();
   await page.getByRole("radio", { name: model }).check();
