@@ -1,38 +1,27 @@
-//! Fine-tuning the pretrained model on a user's labelled table: boosting continues from the
-//! shipped model (warm start: its trees kept, its scores the starting point) on the user's
-//! training part, and the new model is scored beside the old one on the user's held-out part
-//! and on NASA's held-out parts, so the user sees what was gained on their data and what was
-//! lost on NASA's.
-//!
-//! Honest comparisons: the user's table is split by host star (seeded); held-out rows the
-//! shipped model learned from are left out (they would flatter "before"); NASA held-out
-//! objects the fine-tuning learned from (a user may upload an archive export) are left out of
-//! the NASA comparison. Both models are always scored on exactly the same objects.
+//! One fine-tuning run: split the user's rows by host star, continue boosting from the
+//! pretrained model, score both models, explain the fine-tuned one's predictions.
 
 use std::collections::HashSet;
-use std::path::Path;
 use std::time::Instant;
 
 use ndarray::Array2;
 
-use super::dataset::count_classes;
-use super::error::{MlError, Result};
-use super::explain::explain;
-use super::harmonised;
-use super::metrics::{evaluate, Metrics};
-use super::models::gradient_boosting::{BoostingParams, GradientBoosting};
-use super::models::TrainedModel;
-use super::pipeline::{HeldOutPrediction, TrainingOutcome};
-use super::predict::{objects_by_columns, objects_from_table, ColumnChoice, ObjectsToPredict};
-use super::pretrained::{MissionScore, PretrainedModel};
-use super::progress::{ProgressSink, ProgressSlice};
-use super::split::grouped_stratified_split;
-use super::upload::TableFile;
-use super::{ClassLabel, Mission};
-
-const K: usize = ClassLabel::COUNT;
-/// Fewest labelled rows a class needs to count, and how many such classes are needed.
-pub const MIN_ROWS_PER_CLASS: usize = 10;
+use super::comparison::{nasa_comparisons, scores, BeforeAfter};
+use super::labelled_rows::read_labelled_rows;
+use crate::ml::dataset::count_classes;
+use crate::ml::error::{MlError, Result};
+use crate::ml::explain::explain;
+use crate::ml::harmonised;
+use crate::ml::metrics::evaluate;
+use crate::ml::models::gradient_boosting::{BoostingParams, GradientBoosting};
+use crate::ml::models::TrainedModel;
+use crate::ml::pipeline::{HeldOutPrediction, TrainingOutcome};
+use crate::ml::predict::ColumnChoice;
+use crate::ml::pretrained::{MissionScore, PretrainedModel};
+use crate::ml::progress::{ProgressSink, ProgressSlice};
+use crate::ml::split::grouped_stratified_split;
+use crate::ml::upload::TableFile;
+use crate::ml::{ClassLabel, Mission};
 
 /// What a fine-tuning run needs besides the base model.
 #[derive(Debug, Clone)]
@@ -47,31 +36,6 @@ pub struct FineTuneConfig {
     pub test_fraction: f64,
     /// Folder holding the bundled NASA tables (for the NASA comparison).
     pub data_dir: std::path::PathBuf,
-}
-
-/// One model's scores on a set of objects.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Scores {
-    pub accuracy: f64,
-    pub macro_f1: f64,
-    pub roc_auc: Option<f64>,
-    pub log_loss: f64,
-}
-
-impl From<&Metrics> for Scores {
-    fn from(m: &Metrics) -> Scores {
-        Scores { accuracy: m.accuracy, macro_f1: m.macro_f1, roc_auc: m.roc_auc_macro, log_loss: m.log_loss }
-    }
-}
-
-/// The base model and the fine-tuned one on the same objects.
-#[derive(Debug, Clone, PartialEq)]
-pub struct BeforeAfter {
-    /// `"your table"`, or a mission id, or `"nasa"` for the three pooled.
-    pub on: String,
-    pub objects: usize,
-    pub before: Scores,
-    pub after: Scores,
 }
 
 /// Everything the result page shows about a fine-tuning besides the usual result.
@@ -91,36 +55,6 @@ pub struct FineTuneOutcome {
     pub nasa_objects_left_out: usize,
 }
 
-/// Reads the user's file and keeps its labelled rows, refusing (with the file, the label
-/// column and the counts) a table that cannot be fine-tuned on. Also the check run before
-/// the request is queued.
-pub fn read_labelled_rows(file: &TableFile, columns: Option<&ColumnChoice>) -> Result<(ObjectsToPredict, usize)> {
-    let name = file.name.as_str();
-    let table = file.table()?;
-    let all = match columns {
-        Some(choice) => objects_by_columns(&table, choice, None)?,
-        None => objects_from_table(&table, None)?,
-    };
-    let labelled: Vec<usize> = (0..all.labels.len()).filter(|&i| all.labels[i].is_some()).collect();
-    let invalid = |message: String| MlError::InvalidUpload { file: name.to_string(), message };
-    if labelled.is_empty() {
-        return Err(invalid(format!(
-            "no row has a label, and fine-tuning learns from labelled rows: an archive export needs its disposition column, another table a 'label' column (confirmed, candidate or false_positive); read by {}",
-            all.read_as
-        )));
-    }
-    let counts = count_classes(labelled.iter().filter_map(|&i| all.labels[i]));
-    if counts.iter().filter(|&&c| c >= MIN_ROWS_PER_CLASS).count() < 2 {
-        let listed: Vec<String> =
-            ClassLabel::ALL.iter().zip(counts).map(|(c, n)| format!("{} {n}", c.as_str())).collect();
-        return Err(invalid(format!(
-            "fine-tuning needs at least {MIN_ROWS_PER_CLASS} labelled rows in each of at least two classes; the file has {}",
-            listed.join(", ")
-        )));
-    }
-    Ok((all.select(&labelled), all.labels.len() - labelled.len()))
-}
-
 fn booster(model: &TrainedModel) -> Result<&GradientBoosting> {
     match model {
         TrainedModel::GradientBoosting(b) => Ok(b),
@@ -128,10 +62,6 @@ fn booster(model: &TrainedModel) -> Result<&GradientBoosting> {
             Err(MlError::Training("only a gradient-boosted model can be fine-tuned by continuing its boosting".into()))
         }
     }
-}
-
-fn scores(y: &[ClassLabel], p: &[[f64; K]]) -> Scores {
-    Scores::from(&evaluate(y, p))
 }
 
 /// Fine-tunes `base` on the user's file; the outcome is a training result (the user's
@@ -222,7 +152,7 @@ pub fn run(base: &PretrainedModel, config: &FineTuneConfig, sink: &dyn ProgressS
     sink.report(1.0, "Done");
     Ok(TrainingOutcome {
         dataset_name: name.clone(),
-        model_kind: super::models::ModelKind::GradientBoosting,
+        model_kind: crate::ml::models::ModelKind::GradientBoosting,
         metrics: Some(metrics),
         predictions,
         feature_names: tuned.features.clone(),
@@ -255,49 +185,6 @@ pub fn run(base: &PretrainedModel, config: &FineTuneConfig, sink: &dyn ProgressS
             model: tuned,
         }),
     })
-}
-
-/// Both models on each mission's held-out part (the objects the shipped model never learned
-/// from), minus those the fine-tuning learned from; then the three pooled.
-fn nasa_comparisons(
-    base: &PretrainedModel,
-    tuned: &PretrainedModel,
-    data_dir: &Path,
-) -> Result<(Vec<BeforeAfter>, usize)> {
-    let mut out = Vec::new();
-    let mut left_out = 0;
-    let (mut y_all, mut before_all, mut after_all) = (Vec::new(), Vec::new(), Vec::new());
-    for mission in Mission::ALL {
-        let data = harmonised::load(mission, data_dir)?;
-        let held_out: Vec<usize> =
-            (0..data.ids.len()).filter(|&i| !base.was_trained_on(mission, &data.ids[i])).collect();
-        let kept: Vec<usize> =
-            held_out.iter().copied().filter(|&i| !tuned.was_trained_on(mission, &data.ids[i])).collect();
-        left_out += held_out.len() - kept.len();
-        if kept.is_empty() {
-            continue;
-        }
-        let (x, y) = data.rows(&kept);
-        let (before, after) = (base.predict_proba(&x, Some(mission)), tuned.predict_proba(&x, Some(mission)));
-        out.push(BeforeAfter {
-            on: mission.id().into(),
-            objects: y.len(),
-            before: scores(&y, &before),
-            after: scores(&y, &after),
-        });
-        y_all.extend(y);
-        before_all.extend(before);
-        after_all.extend(after);
-    }
-    if !y_all.is_empty() {
-        out.push(BeforeAfter {
-            on: "nasa".into(),
-            objects: y_all.len(),
-            before: scores(&y_all, &before_all),
-            after: scores(&y_all, &after_all),
-        });
-    }
-    Ok((out, left_out))
 }
 
 #[cfg(test)]
@@ -356,24 +243,5 @@ mod tests {
         assert!(f.model.train_ids[2].len() > base.train_ids[2].len());
         // The result's metrics are the fine-tuned model's on the user's held-out rows.
         assert!((outcome.metrics.as_ref().unwrap().macro_f1 - f.comparisons[0].after.macro_f1).abs() < 1e-12);
-    }
-
-    #[test]
-    fn a_file_without_enough_labelled_rows_is_refused_with_the_counts() {
-        let mut csv = String::from("id,period,depth,label\n");
-        for i in 0..30 {
-            csv.push_str(&format!(
-                "obj{i},{},{},{}\n",
-                1.0 + i as f64,
-                100.0 * i as f64,
-                if i < 25 { "confirmed" } else { "false_positive" }
-            ));
-        }
-        let error = read_labelled_rows(&TableFile::new("mine.csv", csv.into_bytes()), None).unwrap_err().to_string();
-        assert!(error.contains("mine.csv") && error.contains("confirmed 25, candidate 0, false_positive 5"), "{error}");
-        let error = read_labelled_rows(&TableFile::new("mine.csv", b"id,period,depth\nobj1,1.0,100\n".to_vec()), None)
-            .unwrap_err()
-            .to_string();
-        assert!(error.contains("no row has a label"), "{error}");
     }
 }
