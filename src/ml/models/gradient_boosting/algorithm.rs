@@ -1,13 +1,5 @@
-//! Histogram gradient boosting for three classes (softmax loss), our own.
-//!
-//! Why not a crate: perpetual (the maintained pure-Rust booster) tunes itself with a
-//! "budget" instead of LightGBM's rounds / learning rate / leaves, gives no per-round
-//! progress or cancel hook, and its trees would need converting for TreeSHAP; no other
-//! maintained crate is pure Rust (lightgbm / xgboost bindings need C++ toolchains and
-//! cmake on the CI machine). Growing LightGBM-style trees on the binning we already have
-//! is ~300 lines: each round grows one leaf-wise tree per class on the softmax gradients
-//! (the three in parallel), with LightGBM's defaults (31 leaves, 20 objects per leaf,
-//! 255 bins) and native missing values.
+//! The boosting itself: rounds of one leaf-wise tree per class on the softmax gradients,
+//! from scratch or continuing a trained booster, and its raw scores and probabilities.
 
 use ndarray::Array2;
 use rand::seq::SliceRandom;
@@ -15,75 +7,22 @@ use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
-use super::binning::{BinnedMatrix, MAX_VALUE_BINS};
-use super::boost_tree::{grow, BoostTreeParams};
-use super::hyperparameters::{
-    CheckedValues, HyperparameterKind as Kind, HyperparameterSpec as Spec, RawHyperparameters,
-};
-use super::linear::softmax;
-use super::random_forest::{class_weights, tree_seed};
-use super::tree::Tree;
+use super::params::BoostingParams;
 use crate::ml::error::{MlError, Result};
+use crate::ml::models::binning::{BinnedMatrix, MAX_VALUE_BINS};
+use crate::ml::models::boost_tree::{grow, BoostTreeParams};
+use crate::ml::models::linear::softmax;
+use crate::ml::models::random_forest::{class_weights, tree_seed};
+use crate::ml::models::tree::Tree;
 use crate::ml::progress::ProgressSlice;
 use crate::ml::ClassLabel;
 
 const K: usize = ClassLabel::COUNT;
 
-pub const HYPERPARAMETERS: &[Spec] = &[
-    Spec { name: "n_rounds", label: "Boosting rounds", kind: Kind::Integer { default: 300, min: 1, max: 5000 },
-        help: "Trees per class; more rounds fit more closely (pair with a smaller learning rate)." },
-    Spec { name: "learning_rate", label: "Learning rate", kind: Kind::Number { default: 0.05, min: 0.001, max: 1.0 },
-        help: "How much each tree's answer counts; smaller needs more rounds and usually generalises better." },
-    Spec { name: "max_leaves", label: "Leaves per tree", kind: Kind::Integer { default: 31, min: 2, max: 1024 },
-        help: "Trees grow leaf by leaf, best split first, up to this many leaves." },
-    Spec { name: "max_depth", label: "Maximum depth", kind: Kind::Integer { default: 0, min: 0, max: 50 },
-        help: "Depth limit per tree; 0 means only the leaf budget limits it." },
-    Spec { name: "min_data_in_leaf", label: "Minimum objects per leaf", kind: Kind::Integer { default: 20, min: 1, max: 500 },
-        help: "Larger values give smoother, less overfitted trees." },
-    Spec { name: "lambda_l2", label: "L2 regularisation", kind: Kind::Number { default: 1.0, min: 0.0, max: 100.0 },
-        help: "Shrinks leaf values towards zero; helps with small leaves." },
-    Spec { name: "subsample", label: "Row subsample", kind: Kind::Number { default: 1.0, min: 0.1, max: 1.0 },
-        help: "Share of training objects drawn (without replacement) for each round; below 1 adds randomness that can reduce overfitting." },
-    Spec { name: "feature_fraction", label: "Feature fraction", kind: Kind::Number { default: 1.0, min: 0.1, max: 1.0 },
-        help: "Share of features each tree may use, drawn per tree." },
-    Spec { name: "class_weight", label: "Class weights", kind: Kind::Choice { default: "none", options: &["none", "balanced"] },
-        help: "'balanced' weighs each class inversely to its frequency in the loss." },
-];
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct BoostingParams {
-    pub n_rounds: usize,
-    pub learning_rate: f64,
-    pub max_leaves: usize,
-    pub max_depth: usize,
-    pub min_data_in_leaf: usize,
-    pub lambda_l2: f64,
-    pub subsample: f64,
-    pub feature_fraction: f64,
-    pub balanced: bool,
-}
-
-impl BoostingParams {
-    pub fn check(raw: &RawHyperparameters) -> Result<BoostingParams> {
-        let v = CheckedValues::new("gradient boosting", HYPERPARAMETERS, raw)?;
-        Ok(BoostingParams {
-            n_rounds: v.integer("n_rounds")? as usize,
-            learning_rate: v.number("learning_rate")?,
-            max_leaves: v.integer("max_leaves")? as usize,
-            max_depth: v.integer("max_depth")? as usize,
-            min_data_in_leaf: v.integer("min_data_in_leaf")? as usize,
-            lambda_l2: v.number("lambda_l2")?,
-            subsample: v.number("subsample")?,
-            feature_fraction: v.number("feature_fraction")?,
-            balanced: v.choice("class_weight")? == "balanced",
-        })
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GradientBoosting {
     /// Starting raw score per class (log of the weighted class share).
-    #[serde(with = "super::float_serde::three")]
+    #[serde(with = "crate::ml::models::float_serde::three")]
     pub init: [f64; K],
     /// `(class, tree)`: each tree adds its leaf value (`distribution[0]`) to that class's score.
     pub trees: Vec<(usize, Tree)>,
