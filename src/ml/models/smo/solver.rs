@@ -1,101 +1,13 @@
-//! The SVM's solver: sequential minimal optimisation for a C-SVM with an RBF kernel,
-//! libsvm's algorithm (Fan, Chen & Lin 2005, second-order working-set selection, no
-//! shrinking), written here instead of calling linfa-svm for two reasons measured on this
-//! app: linfa-svm 0.8 builds the whole n × n kernel before solving (an 80,000-row table
-//! asked for 51 GB and aborted the process), and its solver has no cancel hook (a cancelled
-//! SVM kept two cores busy in the background until it finished). Here kernel rows are
-//! computed on demand into an LRU cache of bounded size, and the solver polls for
-//! cancellation, so memory is O(cache + n) and a cancel ends every solver thread.
-//!
-//! Dual: min ½ αᵀQα − Σα subject to 0 ≤ αᵢ ≤ Cᵢ and Σ yᵢαᵢ = 0, with Qᵢⱼ = yᵢyⱼK(xᵢ, xⱼ).
-//! The decision function is f(x) = Σ yᵢαᵢ K(xᵢ, x) − ρ.
+//! The SMO iterations: second-order working-set selection, the two-variable update within
+//! the box constraints, the gradient update, and ρ at the end.
 
-use std::rc::Rc;
-
-use ndarray::{Array2, ArrayView1};
+use super::kernel_cache::KernelCache;
+use super::problem::{Cancelled, SmoProblem, SmoSolution};
 
 /// libsvm's τ: stands in for a non-positive curvature.
 const TAU: f64 = 1e-12;
 /// Cancellation is polled this often (iterations are microseconds to milliseconds).
 const POLL_EVERY: usize = 64;
-
-/// One binary problem.
-pub struct SmoProblem<'a> {
-    /// Scaled inputs, one row per object.
-    pub z: &'a Array2<f64>,
-    /// `‖zᵢ‖²` per row.
-    pub norms: &'a [f64],
-    /// +1 for the positive side, −1 for the rest.
-    pub y: &'a [f64],
-    pub c_pos: f64,
-    pub c_neg: f64,
-    /// RBF kernel K(a, b) = exp(−γ‖a − b‖²).
-    pub gamma: f64,
-    /// Stop when the maximal violation is below this.
-    pub eps: f64,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct SmoSolution {
-    /// `yᵢαᵢ` per row (0 for rows that are not support vectors).
-    pub coef: Vec<f64>,
-    pub rho: f64,
-    pub iterations: usize,
-    /// False when the iteration cap stopped it before the tolerance was met.
-    pub converged: bool,
-}
-
-/// Solving stopped because cancellation was asked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cancelled;
-
-/// Kernel rows on demand, the least recently used dropped beyond the budget.
-struct KernelCache<'a> {
-    problem: &'a SmoProblem<'a>,
-    rows: Vec<Option<(Rc<Vec<f64>>, u64)>>,
-    cached: usize,
-    capacity: usize,
-    tick: u64,
-}
-
-impl<'a> KernelCache<'a> {
-    fn new(problem: &'a SmoProblem<'a>, budget_bytes: usize) -> Self {
-        let n = problem.y.len();
-        let capacity = (budget_bytes / (n.max(1) * 8)).clamp(2, n.max(2));
-        KernelCache { problem, rows: vec![None; n], cached: 0, capacity, tick: 0 }
-    }
-
-    /// K(xᵢ, ·) for every row.
-    fn row(&mut self, i: usize) -> Rc<Vec<f64>> {
-        self.tick += 1;
-        if let Some((row, used)) = &mut self.rows[i] {
-            *used = self.tick;
-            return row.clone();
-        }
-        if self.cached >= self.capacity {
-            let oldest = self
-                .rows
-                .iter()
-                .enumerate()
-                .filter_map(|(k, r)| r.as_ref().map(|(_, used)| (*used, k)))
-                .min()
-                .map(|(_, k)| k);
-            if let Some(k) = oldest {
-                self.rows[k] = None;
-                self.cached -= 1;
-            }
-        }
-        let p = self.problem;
-        let dots = p.z.dot(&p.z.row(i));
-        let ni = p.norms[i];
-        let row: Vec<f64> =
-            dots.iter().zip(p.norms).map(|(&d, &nt)| (-p.gamma * (ni + nt - 2.0 * d).max(0.0)).exp()).collect();
-        let row = Rc::new(row);
-        self.rows[i] = Some((row.clone(), self.tick));
-        self.cached += 1;
-        row
-    }
-}
 
 /// Solves `problem` with at most `cache_bytes` of kernel rows; `cancelled` is polled.
 pub fn solve(problem: &SmoProblem, cache_bytes: usize, cancelled: &dyn Fn() -> bool) -> Result<SmoSolution, Cancelled> {
@@ -255,14 +167,11 @@ fn rho(y: &[f64], alpha: &[f64], g: &[f64], c: &dyn Fn(usize) -> f64) -> f64 {
     }
 }
 
-/// `‖row‖²` of every row.
-pub fn squared_norms(z: &Array2<f64>) -> Vec<f64> {
-    z.rows().into_iter().map(|r: ArrayView1<f64>| r.dot(&r)).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ml::models::smo::squared_norms;
+    use ndarray::Array2;
 
     /// Two separable clusters: every training point on its side, and the margin's support
     /// vectors balance (Σ yα = 0), whatever the cache size.
