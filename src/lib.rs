@@ -1,6 +1,6 @@
 //! Exoplanet Playground: train, compare and explain classifiers on NASA's exoplanet
 //! candidate tables. One crate, two builds: `ssr` (the axum server, with `ml` and
-//! `server`) and `hydrate` (the WASM front end). See the README's design notes for the map.
+//! `server`) and `hydrate` (the WASM front end). docs/layout.md is the map; docs/design.md says why.
 
 // Leptos views are nested types; the predict page's (several sections, each with reactive
 // parts) is deeper than the default limit of 128 when hydrating.
@@ -10,6 +10,7 @@ pub mod api;
 pub mod app;
 pub mod client;
 pub mod components;
+pub mod domain;
 pub mod pages;
 
 #[cfg(feature = "ssr")]

@@ -104,7 +104,10 @@ mod tests {
             unit: String::new(),
             typical_low: 0.0,
             typical_high: 1.0,
-            columns: columns.iter().map(|(m, c)| (m.to_string(), c.to_string())).collect(),
+            columns: columns
+                .iter()
+                .map(|(m, c)| (crate::domain::Mission::from_id(m).expect("a mission id"), c.to_string()))
+                .collect(),
         }
     }
 

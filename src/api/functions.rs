@@ -7,16 +7,20 @@ use leptos::server_fn::codec::Json;
 use super::account::*;
 use super::error::ApiError;
 use super::types::*;
+#[cfg(feature = "ssr")]
+use crate::domain::ErrorCode;
 
 #[cfg(feature = "ssr")]
 fn state() -> Result<crate::server::AppState, ApiError> {
-    use_context::<crate::server::AppState>().ok_or_else(|| ApiError::new("internal", "Server state is missing."))
+    use_context::<crate::server::AppState>()
+        .ok_or_else(|| ApiError::new(ErrorCode::Internal, "Server state is missing."))
 }
 
 /// The request's parts (its identity and sign-in session are extensions).
 #[cfg(feature = "ssr")]
 fn parts() -> Result<axum::http::request::Parts, ApiError> {
-    use_context::<axum::http::request::Parts>().ok_or_else(|| ApiError::new("internal", "The request is missing."))
+    use_context::<axum::http::request::Parts>()
+        .ok_or_else(|| ApiError::new(ErrorCode::Internal, "The request is missing."))
 }
 
 /// Who is asking (see `server::identity`).
@@ -29,7 +33,7 @@ fn caller() -> Result<crate::server::owner::Caller, ApiError> {
 #[cfg(feature = "ssr")]
 fn session() -> Result<(tower_sessions::Session, crate::server::identity::VisitorReset), ApiError> {
     let parts = parts()?;
-    let missing = || ApiError::new("internal", "The sign-in session is missing.");
+    let missing = || ApiError::new(ErrorCode::Internal, "The sign-in session is missing.");
     Ok((
         parts.extensions.get::<tower_sessions::Session>().cloned().ok_or_else(missing)?,
         parts.extensions.get().cloned().ok_or_else(missing)?,
@@ -51,7 +55,7 @@ fn answered<T>(result: Result<T, ApiError>) -> Result<T, ApiError> {
             if let Some(seconds) = error.retry_after_s() {
                 response.insert_header(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(seconds));
             }
-            crate::server::metrics::rejected(&error.code);
+            crate::server::metrics::rejected(error.code.as_str());
         }
     }
     result
@@ -83,7 +87,7 @@ pub async fn start_training(request: TrainRequest) -> Result<StartedTraining, Ap
             if request.upload.is_some() {
                 // Stored tables are named only by the server, from the files of a multipart request.
                 return Err(ApiError::new(
-                    "invalid_request",
+                    ErrorCode::InvalidRequest,
                     "'upload' is set by the server; send files to POST /api/v1/trainings as multipart/form-data.",
                 )
                 .with_field("upload"));
@@ -156,7 +160,7 @@ pub async fn predict_held_out(mission: String) -> Result<PredictionResponse, Api
                 crate::server::predictions::predict_held_out(model.as_deref(), &data_dir, &mission)
             })
             .await
-            .map_err(|_| ApiError::new("internal", "The prediction could not be made."))?
+            .map_err(|_| ApiError::new(ErrorCode::Internal, "The prediction could not be made."))?
         }
         .await,
     )

@@ -12,3 +12,6 @@ pub mod types;
 pub use account::*;
 pub use error::ApiError;
 pub use types::*;
+
+/// The domain values every DTO uses, so `use crate::api::*` brings them along.
+pub use crate::domain::{ClassLabel, ErrorCode, ExplanationSpace, Mission, ParamKind};

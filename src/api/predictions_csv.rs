@@ -3,6 +3,7 @@
 //! command-line `predict` and the pages' download, so both write the same file.
 
 use super::types::Prediction;
+use crate::domain::ClassLabel;
 
 pub const HEADER: &str =
     "id,prediction,confidence,p_confirmed,p_candidate,p_false_positive,actual,correct,reason_1,reason_2,reason_3";
@@ -11,16 +12,16 @@ pub fn predictions_csv(predictions: &[Prediction]) -> String {
     let mut out = String::from(HEADER);
     out.push('\n');
     for p in predictions {
-        let prob = |class: &str| format!("{:.6}", p.probabilities.get(class).copied().unwrap_or(0.0));
+        let prob = |class: ClassLabel| format!("{:.6}", p.probabilities.get(&class).copied().unwrap_or(0.0));
         let reason = |i: usize| p.reasons.get(i).map(|r| cell(&r.text)).unwrap_or_default();
         let cells = [
             cell(&p.id),
-            cell(&p.prediction),
+            cell(p.prediction.as_str()),
             format!("{:.6}", p.confidence),
-            prob("confirmed"),
-            prob("candidate"),
-            prob("false_positive"),
-            cell(p.actual.as_deref().unwrap_or_default()),
+            prob(ClassLabel::Confirmed),
+            prob(ClassLabel::Candidate),
+            prob(ClassLabel::FalsePositive),
+            cell(p.actual.map(ClassLabel::as_str).unwrap_or_default()),
             p.correct.map(|c| c.to_string()).unwrap_or_default(),
             reason(0),
             reason(1),
@@ -69,18 +70,21 @@ mod tests {
     fn rows_hold_probabilities_label_and_quoted_reasons() {
         let p = Prediction {
             id: "K00752.01".into(),
-            prediction: "confirmed".into(),
+            prediction: ClassLabel::Confirmed,
             confidence: 0.9,
-            probabilities: [("confirmed", 0.9), ("candidate", 0.07), ("false_positive", 0.03)]
-                .into_iter()
-                .map(|(c, v)| (c.to_string(), v))
-                .collect(),
-            actual: Some("confirmed".into()),
+            probabilities: [
+                (ClassLabel::Confirmed, 0.9),
+                (ClassLabel::Candidate, 0.07),
+                (ClassLabel::FalsePositive, 0.03),
+            ]
+            .into_iter()
+            .collect(),
+            actual: Some(ClassLabel::Confirmed),
             correct: Some(true),
             explanation: None,
             reasons: vec![Reason {
                 text: "period = 9.5, long".into(),
-                ..Reason::new("period", Some(9.5), 0.3, "confirmed")
+                ..Reason::new("period", Some(9.5), 0.3, ClassLabel::Confirmed)
             }],
         };
         let csv = predictions_csv(&[p.clone()]);
@@ -88,12 +92,15 @@ mod tests {
             csv.lines().nth(1).unwrap(),
             "K00752.01,confirmed,0.900000,0.900000,0.070000,0.030000,confirmed,true,\"period = 9.5, long\",,"
         );
-        // Uploaded cells that a spreadsheet would run are neutralised; numbers are not.
-        let hostile = Prediction { id: "=HYPERLINK(\"http://x\",\"a\")".into(), actual: Some("@SUM(A1)".into()), ..p };
+        // Uploaded cells that a spreadsheet would run are neutralised; numbers are not. (Classes
+        // are typed, so only ids and reasons carry the uploader's text.)
+        let hostile = Prediction { id: "=HYPERLINK(\"http://x\",\"a\")".into(), ..p.clone() };
         let row = predictions_csv(&[hostile]);
         let row = row.lines().nth(1).unwrap();
         assert!(row.starts_with("\"'=HYPERLINK(\"\"http://x\"\",\"\"a\"\")\","), "{row}");
-        assert!(row.contains(",'@SUM(A1),"), "{row}");
+        let hostile = Prediction { id: "@SUM(A1)".into(), ..p };
+        let row = predictions_csv(&[hostile]);
+        assert!(row.lines().nth(1).unwrap().starts_with("'@SUM(A1),"), "{row}");
         for (cell, shown) in
             [("-1.5", "-1.5"), ("+3e2", "+3e2"), ("-cmd", "'-cmd"), ("\tx", "'\tx"), ("plain", "plain")]
         {

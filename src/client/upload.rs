@@ -2,6 +2,7 @@
 //! training with its files, both through the multipart routes of `/api/v1`.
 
 use crate::api::{ApiError, PredictionResponse, StartedTraining, UploadInspection};
+use crate::domain::ErrorCode;
 
 /// A file the user picked, held by the page until it is sent.
 #[cfg(feature = "hydrate")]
@@ -91,10 +92,12 @@ async fn send<T: serde::de::DeserializeOwned>(url: &str, form: web_sys::FormData
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
     init.set_body(&form);
-    let window = web_sys::window().ok_or_else(|| ApiError::new("network", "No browser window."))?;
+    let window = web_sys::window().ok_or_else(|| ApiError::new(ErrorCode::Network, "No browser window."))?;
     let response: web_sys::Response = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str_and_init(url, &init))
         .await
-        .map_err(|_| ApiError::new("network", "The server could not be reached; check the connection and try again."))?
+        .map_err(|_| {
+            ApiError::new(ErrorCode::Network, "The server could not be reached; check the connection and try again.")
+        })?
         .dyn_into()
         .map_err(js_error)?;
     let text = wasm_bindgen_futures::JsFuture::from(response.text().map_err(js_error)?)
@@ -104,24 +107,24 @@ async fn send<T: serde::de::DeserializeOwned>(url: &str, form: web_sys::FormData
         .unwrap_or_default();
     if response.ok() {
         serde_json::from_str(&text)
-            .map_err(|e| ApiError::new("network", format!("Unexpected answer from the server: {e}")))
+            .map_err(|e| ApiError::new(ErrorCode::Network, format!("Unexpected answer from the server: {e}")))
     } else {
         #[derive(serde::Deserialize)]
         struct Body {
             error: ApiError,
         }
-        Err(serde_json::from_str::<Body>(&text)
-            .map(|b| b.error)
-            .unwrap_or_else(|_| ApiError::new("network", format!("The server answered {}.", response.status()))))
+        Err(serde_json::from_str::<Body>(&text).map(|b| b.error).unwrap_or_else(|_| {
+            ApiError::new(ErrorCode::Network, format!("The server answered {}.", response.status()))
+        }))
     }
 }
 
 #[cfg(feature = "hydrate")]
 fn js_error(_: wasm_bindgen::JsValue) -> ApiError {
-    ApiError::new("network", "The browser could not prepare the upload.")
+    ApiError::new(ErrorCode::Network, "The browser could not prepare the upload.")
 }
 
 #[cfg(not(feature = "hydrate"))]
 fn browser_only() -> ApiError {
-    ApiError::new("invalid_request", "Uploading needs the page running in a browser.")
+    ApiError::new(ErrorCode::InvalidRequest, "Uploading needs the page running in a browser.")
 }

@@ -1,33 +1,35 @@
+//! Bars of predicted against actual objects per class.
+
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 
-use crate::api::{class_title, CLASSES};
+use crate::api::ClassLabel;
 
 /// Horizontal bars: how many held-out objects were predicted as each class, next to how
 /// many truly are (from the per-class support).
 #[component]
-pub fn ClassCountsChart(predicted: BTreeMap<String, usize>, actual: BTreeMap<String, usize>) -> impl IntoView {
-    let max = CLASSES
+pub fn ClassCountsChart(predicted: BTreeMap<ClassLabel, usize>, actual: BTreeMap<ClassLabel, usize>) -> impl IntoView {
+    let max = ClassLabel::ALL
         .iter()
-        .flat_map(|c| [predicted.get(*c).copied().unwrap_or(0), actual.get(*c).copied().unwrap_or(0)])
+        .flat_map(|c| [predicted.get(c).copied().unwrap_or(0), actual.get(c).copied().unwrap_or(0)])
         .max()
         .unwrap_or(1)
         .max(1) as f64;
     const ROW: f64 = 56.0;
     const LEFT: f64 = 120.0;
     const WIDTH: f64 = 300.0;
-    let bars = CLASSES
+    let bars = ClassLabel::ALL
         .iter()
         .enumerate()
         .map(|(i, class)| {
-            let p = predicted.get(*class).copied().unwrap_or(0);
-            let a = actual.get(*class).copied().unwrap_or(0);
+            let p = predicted.get(class).copied().unwrap_or(0);
+            let a = actual.get(class).copied().unwrap_or(0);
             let y = 10.0 + ROW * i as f64;
             view! {
-                <g data-class=*class>
+                <g data-class=class.as_str()>
                     <text x=LEFT - 8.0 y=y + 20.0 text-anchor="end" class="bar-label">
-                        {class_title(class)}
+                        {class.title()}
                     </text>
                     <rect x=LEFT y=y width=WIDTH * p as f64 / max height="18" class=format!("bar bar-{class}")></rect>
                     <text x=LEFT + WIDTH * p as f64 / max + 6.0 y=y + 14.0 class="bar-value">
@@ -41,14 +43,14 @@ pub fn ClassCountsChart(predicted: BTreeMap<String, usize>, actual: BTreeMap<Str
             }
         })
         .collect::<Vec<_>>();
-    let label = CLASSES
+    let label = ClassLabel::ALL
         .iter()
         .map(|c| {
             format!(
                 "{}: {} predicted, {} actual",
-                class_title(c),
-                predicted.get(*c).unwrap_or(&0),
-                actual.get(*c).unwrap_or(&0)
+                c.title(),
+                predicted.get(c).unwrap_or(&0),
+                actual.get(c).unwrap_or(&0)
             )
         })
         .collect::<Vec<_>>()

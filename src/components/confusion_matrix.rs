@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::api::{class_title, ConfusionMatrix};
+use crate::api::ConfusionMatrix;
 
 const CELL: f64 = 110.0;
 const LEFT: f64 = 130.0;
@@ -19,8 +19,8 @@ pub fn ConfusionMatrixChart(matrix: ConfusionMatrix) -> impl IntoView {
         .zip(&matrix.matrix)
         .map(|(label, row)| {
             let cells: Vec<String> =
-                matrix.labels.iter().zip(row).map(|(p, c)| format!("{c} predicted {}", class_title(p))).collect();
-            format!("Actual {}: {}", class_title(label), cells.join(", "))
+                matrix.labels.iter().zip(row).map(|(p, c)| format!("{c} predicted {}", p.title())).collect();
+            format!("Actual {}: {}", label.title(), cells.join(", "))
         })
         .collect::<Vec<_>>()
         .join(". ");
@@ -66,7 +66,7 @@ pub fn ConfusionMatrixChart(matrix: ConfusionMatrix) -> impl IntoView {
         .map(|(j, l)| {
             view! {
                 <text x=LEFT + CELL * j as f64 + CELL / 2.0 - 2.0 y=TOP - 12.0 text-anchor="middle" class="cm-axis">
-                    {class_title(l)}
+                    {l.title()}
                 </text>
             }
         })
@@ -78,7 +78,7 @@ pub fn ConfusionMatrixChart(matrix: ConfusionMatrix) -> impl IntoView {
         .map(|(i, l)| {
             view! {
                 <text x=LEFT - 10.0 y=TOP + CELL * i as f64 + CELL / 2.0 text-anchor="end" class="cm-axis">
-                    {class_title(l)}
+                    {l.title()}
                 </text>
             }
         })

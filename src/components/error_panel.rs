@@ -1,14 +1,17 @@
+//! The panel that explains a failure in words, with a way back.
+
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::api::ApiError;
+use crate::domain::ErrorCode;
 
 /// A failure explained in words, with a way back.
 #[component]
 pub fn ErrorPanel(error: ApiError, #[prop(optional, into)] title: Option<String>) -> impl IntoView {
-    let title = title.unwrap_or_else(|| match error.code.as_str() {
-        "not_found" => "Not found".into(),
-        "network" => "The server cannot be reached".into(),
+    let title = title.unwrap_or_else(|| match error.code {
+        ErrorCode::NotFound => "Not found".into(),
+        ErrorCode::Network => "The server cannot be reached".into(),
         _ => "Something went wrong".into(),
     });
     view! {

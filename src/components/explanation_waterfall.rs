@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 
-use crate::api::{class_title, short_number, Prediction};
+use crate::api::{short_number, Prediction};
 
 const SHOWN: usize = 10;
 const ROW: f64 = 30.0;
@@ -47,7 +47,7 @@ pub fn ExplanationWaterfall(prediction: Prediction, descriptions: BTreeMap<Strin
     let span = (hi - lo).max(1e-9);
     let x = move |v: f64| LABEL_W + (v - lo) / span * BAR_W;
     let height = ROW * (bars.len() as f64 + 2.0) + 10.0;
-    let class = class_title(&e.class).to_lowercase();
+    let class = e.class.title().to_lowercase();
 
     let rows = bars
         .iter()

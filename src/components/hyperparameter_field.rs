@@ -1,6 +1,8 @@
+//! One hyperparameter input, checked as the user types by the server's own rule.
+
 use leptos::prelude::*;
 
-use crate::api::HyperparameterInfo;
+use crate::api::{HyperparameterInfo, ParamKind};
 
 /// One hyperparameter input with its range, default and one-line help. The error message
 /// comes from the same rule the server applies ([`HyperparameterInfo::validate`]).
@@ -11,17 +13,17 @@ pub fn HyperparameterField(spec: HyperparameterInfo, value: RwSignal<String>) ->
     let error_id = format!("{input_id}-error");
     let check = spec.clone();
     let error = Memo::new(move |_| check.validate(&value.get()).err());
-    let range = match (spec.kind.as_str(), spec.min, spec.max) {
+    let range = match (spec.kind, spec.min, spec.max) {
         (_, Some(lo), Some(hi)) => format!("Range: {lo} – {hi}, default {}.", spec.default_text()),
-        ("boolean", _, _) => {
+        (ParamKind::Boolean, _, _) => {
             format!("Default: {}.", if spec.default == serde_json::Value::Bool(true) { "yes" } else { "no" })
         }
         _ => format!("Options: {}; default {}.", spec.options.join(", "), spec.default_text()),
     };
     let described_by = format!("{help_id} {error_id}");
-    let control = match spec.kind.as_str() {
-        "choice" | "boolean" => {
-            let options = if spec.kind == "boolean" {
+    let control = match spec.kind {
+        ParamKind::Choice | ParamKind::Boolean => {
+            let options = if spec.kind == ParamKind::Boolean {
                 vec!["true".to_string(), "false".to_string()]
             } else {
                 spec.options.clone()
@@ -59,8 +61,8 @@ pub fn HyperparameterField(spec: HyperparameterInfo, value: RwSignal<String>) ->
                 id=input_id.clone()
                 name=spec.name.clone()
                 type="number"
-                inputmode=if spec.kind == "integer" { "numeric" } else { "decimal" }
-                step=if spec.kind == "integer" { "1" } else { "any" }
+                inputmode=if spec.kind == ParamKind::Integer { "numeric" } else { "decimal" }
+                step=if spec.kind == ParamKind::Integer { "1" } else { "any" }
                 min=spec.min.map(|v| v.to_string())
                 max=spec.max.map(|v| v.to_string())
                 aria-describedby=described_by

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use super::format::{percent, score};
-use crate::api::{class_title, MetricsReport, CLASSES};
+use crate::api::{ClassLabel, MetricsReport};
 
 /// Headline figures and the per-class precision / recall / F1 table.
 #[component]
@@ -17,13 +17,13 @@ pub fn MetricsSummary(metrics: MetricsReport) -> impl IntoView {
         ),
         ("Log-loss", score(metrics.log_loss), "Penalty for confident mistakes; lower is better."),
     ];
-    let rows = CLASSES
+    let rows = ClassLabel::ALL
         .iter()
-        .filter_map(|c| metrics.per_class.get(*c).map(|s| (c, s.clone())))
+        .filter_map(|c| metrics.per_class.get(c).map(|s| (c, s.clone())))
         .map(|(class, s)| {
             view! {
                 <tr>
-                    <th scope="row">{class_title(class)}</th>
+                    <th scope="row">{class.title()}</th>
                     <td>{score(s.precision)}</td>
                     <td>{score(s.recall)}</td>
                     <td>{score(s.f1)}</td>

@@ -12,7 +12,7 @@ use super::format::{count, percent};
 use super::metrics_summary::MetricsSummary;
 use super::roc_curves::RocCurves;
 use crate::api::predictions_csv::predictions_csv;
-use crate::api::{class_title, Prediction, PredictionResponse};
+use crate::api::{ClassLabel, Prediction, PredictionResponse};
 
 /// A `data:` URL holding `csv`, for a download link that needs no second request.
 fn csv_data_url(csv: &str) -> String {
@@ -41,9 +41,9 @@ pub fn PredictionsReport(response: PredictionResponse, descriptions: BTreeMap<St
     // Every object counts here (the scores above cover only those the model never learned from).
     let (mut predicted_counts, mut actual_counts) = (BTreeMap::new(), BTreeMap::new());
     for p in &r.predictions {
-        *predicted_counts.entry(p.prediction.clone()).or_insert(0usize) += 1;
-        if let Some(a) = &p.actual {
-            *actual_counts.entry(a.clone()).or_insert(0usize) += 1;
+        *predicted_counts.entry(p.prediction).or_insert(0usize) += 1;
+        if let Some(a) = p.actual {
+            *actual_counts.entry(a).or_insert(0usize) += 1;
         }
     }
     let rows = r
@@ -60,9 +60,9 @@ pub fn PredictionsReport(response: PredictionResponse, descriptions: BTreeMap<St
                             {p.id.clone()}
                         </button>
                     </th>
-                    <td>{class_title(&p.prediction)}</td>
+                    <td>{p.prediction.title()}</td>
                     <td>{percent(p.confidence)}</td>
-                    <td>{p.actual.as_deref().map(class_title).unwrap_or("")}</td>
+                    <td>{p.actual.map(ClassLabel::title).unwrap_or("")}</td>
                     <td class="reasons">
                         <ul>{p.reasons.iter().map(|r| view! { <li>{r.text.clone()}</li> }).collect::<Vec<_>>()}</ul>
                     </td>
@@ -115,9 +115,7 @@ pub fn PredictionsReport(response: PredictionResponse, descriptions: BTreeMap<St
                 .map(|p| {
                     view! {
                         <section class="explanation" aria-label="Why this prediction">
-                            <h3>
-                                {format!("Why {} is predicted {}", p.id, class_title(&p.prediction).to_lowercase())}
-                            </h3>
+                            <h3>{format!("Why {} is predicted {}", p.id, p.prediction.title().to_lowercase())}</h3>
                             <ExplanationWaterfall prediction=p descriptions=descriptions.clone() />
                         </section>
                     }

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use super::error_panel::ErrorPanel;
 use super::format::{count, percent};
 use crate::api::functions::get_training_predictions;
-use crate::api::{class_title, Prediction, PredictionQuery, PredictionSort};
+use crate::api::{ClassLabel, Prediction, PredictionQuery, PredictionSort};
 
 const COLUMNS: [(PredictionSort, &str); 8] = [
     (PredictionSort::Id, "Object"),
@@ -137,7 +137,7 @@ pub fn PredictionsTable(
                                 .rows
                                 .into_iter()
                                 .map(|p| {
-                                    let prob = |c: &str| percent(p.probabilities.get(c).copied().unwrap_or(0.0));
+                                    let prob = |c: ClassLabel| percent(p.probabilities.get(&c).copied().unwrap_or(0.0));
                                     let this = p.clone();
                                     let id = StoredValue::new(p.id.clone());
                                     let is_selected = move || {
@@ -164,17 +164,15 @@ pub fn PredictionsTable(
                                                     {p.id.clone()}
                                                 </button>
                                             </th>
-                                            <td>{class_title(&p.prediction)}</td>
+                                            <td>{p.prediction.title()}</td>
                                             <td>{percent(p.confidence)}</td>
-                                            <td>{prob("confirmed")}</td>
-                                            <td>{prob("candidate")}</td>
-                                            <td>{prob("false_positive")}</td>
+                                            <td>{prob(ClassLabel::Confirmed)}</td>
+                                            <td>{prob(ClassLabel::Candidate)}</td>
+                                            <td>{prob(ClassLabel::FalsePositive)}</td>
                                             {labelled
                                                 .then(|| {
                                                     view! {
-                                                        <td>
-                                                            {p.actual.as_deref().map(class_title).unwrap_or_default()}
-                                                        </td>
+                                                        <td>{p.actual.map(ClassLabel::title).unwrap_or_default()}</td>
                                                         <td>
                                                             {match p.correct {
                                                                 Some(true) => "yes",

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::api::{class_title, RocCurve};
+use crate::api::RocCurve;
 
 /// One-vs-rest ROC curve per class on one pair of axes, with the chance diagonal.
 #[component]
@@ -21,7 +21,7 @@ pub fn RocCurves(curves: Vec<RocCurve>) -> impl IntoView {
                 .collect();
             view! {
                 <path d=path class=format!("roc-line roc-{}", c.class)>
-                    <title>{class_title(&c.class)}</title>
+                    <title>{c.class.title()}</title>
                 </path>
             }
         })
@@ -33,14 +33,14 @@ pub fn RocCurves(curves: Vec<RocCurve>) -> impl IntoView {
             view! {
                 <li>
                     <span class=format!("swatch roc-{}", c.class) aria-hidden="true"></span>
-                    {format!("{} vs rest: {auc}", class_title(&c.class))}
+                    {format!("{} vs rest: {auc}", c.class.title())}
                 </li>
             }
         })
         .collect::<Vec<_>>();
     let summary = curves
         .iter()
-        .map(|c| format!("{} {}", class_title(&c.class), c.auc.map_or("n/a".into(), |a| format!("{a:.3}"))))
+        .map(|c| format!("{} {}", c.class.title(), c.auc.map_or("n/a".into(), |a| format!("{a:.3}"))))
         .collect::<Vec<_>>()
         .join(", ");
     let ticks = [0.0, 0.5, 1.0]

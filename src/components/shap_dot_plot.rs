@@ -1,14 +1,16 @@
+//! The beeswarm of SHAP values against feature values for the top features.
+
 use leptos::prelude::*;
 
-use crate::api::{class_title, DotPlot};
+use crate::api::{ClassLabel, DotPlot, ExplanationSpace};
 
 /// A beeswarm-style dot plot: per top feature, one dot per sampled held-out object at its
 /// SHAP value for the chosen class, coloured by where its feature value ranks (blue = low,
 /// red = high, grey = missing). Dots of equal value are spread vertically so they stay
 /// visible.
 #[component]
-pub fn ShapDotPlot(plot: DotPlot, space: String) -> impl IntoView {
-    let class = RwSignal::new("false_positive".to_string());
+pub fn ShapDotPlot(plot: DotPlot, space: ExplanationSpace) -> impl IntoView {
+    let class = RwSignal::new(ClassLabel::FalsePositive);
     let plot = StoredValue::new(plot);
     const ROW: f64 = 34.0;
     const LEFT: f64 = 170.0;
@@ -65,7 +67,7 @@ pub fn ShapDotPlot(plot: DotPlot, space: String) -> impl IntoView {
                     aria-label=format!(
                         "SHAP value against feature value for the {} most important features, class {}.",
                         plot.features.len(),
-                        class_title(&chosen),
+                        chosen.title(),
                     )
                 >
                     <line x1=x(0.0) y1=0 x2=x(0.0) y2=height - 30.0 class="zero-line"></line>
@@ -90,12 +92,14 @@ pub fn ShapDotPlot(plot: DotPlot, space: String) -> impl IntoView {
                 <label for="dot-class">"SHAP values for class"</label>
                 <select
                     id="dot-class"
-                    prop:value=move || class.get()
-                    on:change=move |ev| class.set(event_target_value(&ev))
+                    prop:value=move || class.get().as_str()
+                    on:change=move |ev| {
+                        if let Some(chosen) = ClassLabel::from_id(&event_target_value(&ev)) {
+                            class.set(chosen)
+                        }
+                    }
                 >
-                    <option value="confirmed">"Confirmed"</option>
-                    <option value="candidate">"Candidate"</option>
-                    <option value="false_positive">"False positive"</option>
+                    {ClassLabel::ALL.map(|c| view! { <option value=c.as_str()>{c.title()}</option> }).to_vec()}
                 </select>
             </div>
             {chart}

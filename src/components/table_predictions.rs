@@ -12,6 +12,7 @@ use super::fine_tune_form::FineTuneForm;
 use super::predictions_report::PredictionsReport;
 use crate::api::{ApiError, FeatureCard, PredictionResponse, UploadInspection};
 use crate::client::upload::{FileStorage, PickedFile};
+use crate::domain::ErrorCode;
 
 /// The user's own table, predicted by `model`.
 #[component]
@@ -20,8 +21,6 @@ pub fn TablePredictions(
     model: Memo<String>,
     features: Vec<FeatureCard>,
 ) -> impl IntoView {
-    /// The server's code for a table whose columns it cannot read as the model's inputs.
-    const UNRECOGNISED: &str = "unrecognised_columns";
     let outcome = RwSignal::new(None::<Result<PredictionResponse, ApiError>>);
     let busy = RwSignal::new(None::<String>);
     // Kept for predicting with a column choice and for fine-tuning on the same table.
@@ -43,7 +42,7 @@ pub fn TablePredictions(
             let result = crate::client::upload::predict_file(file, model.get_untracked(), columns).await;
             busy.set(None);
             // A table the server cannot read by its column names: ask which column holds what.
-            if matches!(&result, Err(e) if e.code == UNRECOGNISED) {
+            if matches!(&result, Err(e) if e.code == ErrorCode::UnrecognisedColumns) {
                 if let Some(file) = picked_file.get_value() {
                     match crate::client::upload::inspect(file).await {
                         Ok(inspection) => return needs_choice.set(Some(inspection)),

@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 
-use crate::api::{class_title, UploadInspection, UploadMapping, CLASSES};
+use crate::api::{ClassLabel, UploadInspection, UploadMapping};
 use crate::client::upload::{inspect, picked, FileStorage, PickedFile};
 
 /// Everything the train form needs to know about the user's own table: the picked files,
@@ -197,7 +197,7 @@ pub fn UploadPanel(state: UploadState) -> impl IntoView {
                                         "Recognised: {} ({} rows) is the archive's {} export; its labels and leak-free features are used as for the bundled table.",
                                         inspection.file,
                                         inspection.rows,
-                                        mission_name(&mission),
+                                        mission.table_name(),
                                     )}
                                 </p>
                             }
@@ -207,14 +207,6 @@ pub fn UploadPanel(state: UploadState) -> impl IntoView {
                     })
             }}
         </div>
-    }
-}
-
-fn mission_name(id: &str) -> &'static str {
-    match id {
-        "kepler" => "Kepler KOI",
-        "tess" => "TESS TOI",
-        _ => "K2 planets and candidates",
     }
 }
 
@@ -282,12 +274,12 @@ fn MappingForm(state: UploadState, inspection: UploadInspection) -> impl IntoVie
                             <option value="" selected=class.is_empty()>
                                 "(leave these rows out)"
                             </option>
-                            {CLASSES
+                            {ClassLabel::ALL
                                 .iter()
                                 .map(|c| {
                                     view! {
-                                        <option value=*c selected=class == *c>
-                                            {class_title(c)}
+                                        <option value=c.as_str() selected=class == c.as_str()>
+                                            {c.title()}
                                         </option>
                                     }
                                 })

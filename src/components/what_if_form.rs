@@ -9,7 +9,8 @@ use super::error_panel::ErrorPanel;
 use super::explanation_waterfall::ExplanationWaterfall;
 use super::format::percent;
 use crate::api::functions::predict_rows;
-use crate::api::{class_title, ApiError, FeatureCard, PredictRequest};
+use crate::api::{ApiError, ClassLabel, FeatureCard, PredictRequest};
+use crate::domain::ErrorCode;
 
 /// A starting value inside the typical range (its geometric middle), so the form answers
 /// before anything is typed.
@@ -51,7 +52,7 @@ pub fn WhatIfForm(
                     continue;
                 }
                 let number: f64 = text.parse().map_err(|_| {
-                    ApiError::new("invalid_value", format!("{name}: '{text}' is not a number."))
+                    ApiError::new(ErrorCode::InvalidValue, format!("{name}: '{text}' is not a number."))
                         .with_field(name.clone())
                 })?;
                 row.insert(name, number.into());
@@ -122,18 +123,18 @@ pub fn WhatIfForm(
                                         match response.predictions.into_iter().next() {
                                             None => view! { <p>"No answer."</p> }.into_any(),
                                             Some(p) => {
-                                                let bars = ["confirmed", "candidate", "false_positive"]
+                                                let bars = ClassLabel::ALL
                                                     .into_iter()
                                                     .map(|c| {
-                                                        let v = p.probabilities.get(c).copied().unwrap_or(0.0);
+                                                        let v = p.probabilities.get(&c).copied().unwrap_or(0.0);
                                                         view! {
                                                             <li>
-                                                                <span class="prob-label">{class_title(c)}</span>
+                                                                <span class="prob-label">{c.title()}</span>
                                                                 <span
                                                                     class="prob-bar"
                                                                     style=format!("width:{:.1}%", v * 100.0)
                                                                 ></span>
-                                                                <span class="prob-value" data-class=c>
+                                                                <span class="prob-value" data-class=c.as_str()>
                                                                     {percent(v)}
                                                                 </span>
                                                             </li>
@@ -144,7 +145,7 @@ pub fn WhatIfForm(
                                                     <p class="verdict" data-testid="what-if-verdict">
                                                         {format!(
                                                             "{} ({})",
-                                                            class_title(&p.prediction),
+                                                            p.prediction.title(),
                                                             percent(p.confidence),
                                                         )}
                                                     </p>

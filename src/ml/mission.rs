@@ -3,16 +3,11 @@
 //! columns are model inputs by default (and which are excluded, with the reason).
 //!
 //! The feature and exclusion lists are the canonical ones of the project's benchmark
-//! (`shared/benchmark/features.json`), so the app's figures compare one to one with it.
+//! (`data/benchmark/features.json`), so the app's figures compare one to one with it.
 
 use super::ClassLabel;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Mission {
-    Kepler,
-    Tess,
-    K2,
-}
+pub use crate::domain::Mission;
 
 /// Keeps only some rows of a table before anything else happens.
 #[derive(Debug, Clone, Copy)]
@@ -21,30 +16,8 @@ pub struct RowFilter {
     pub equals: &'static str,
 }
 
+/// What the server knows about each bundled table (the id and name live in `domain`).
 impl Mission {
-    pub const ALL: [Mission; 3] = [Mission::Kepler, Mission::Tess, Mission::K2];
-
-    pub fn id(self) -> &'static str {
-        match self {
-            Mission::Kepler => "kepler",
-            Mission::Tess => "tess",
-            Mission::K2 => "k2",
-        }
-    }
-
-    pub fn from_id(id: &str) -> Option<Mission> {
-        Self::ALL.into_iter().find(|m| m.id() == id)
-    }
-
-    /// The name a user knows the table by.
-    pub fn table_name(self) -> &'static str {
-        match self {
-            Mission::Kepler => "Kepler KOI",
-            Mission::Tess => "TESS TOI",
-            Mission::K2 => "K2 planets and candidates",
-        }
-    }
-
     pub fn description(self) -> &'static str {
         match self {
             Mission::Kepler => "Kepler Objects of Interest (cumulative table): 9,564 transit signals from Kepler's four-year stare at one patch of sky, vetted by the Kepler team.",
@@ -138,11 +111,18 @@ impl Mission {
         }
     }
 
-    /// True for columns excluded because they leak the label (their reason says so).
+    /// True for columns excluded because they leak the label.
     pub fn is_label_leak(self, column: &str) -> bool {
-        self.excluded_columns()
-            .iter()
-            .any(|(c, why)| *c == column && (why.contains("label leak") || why.contains("copy of the label")))
+        self.label_leaks().contains(&column)
+    }
+
+    /// Excluded columns that give the label away (flagged and off in the upload form too).
+    pub fn label_leaks(self) -> &'static [&'static str] {
+        match self {
+            Mission::Kepler => KEPLER_LEAKS,
+            Mission::Tess => TESS_LEAKS,
+            Mission::K2 => K2_LEAKS,
+        }
     }
 }
 
@@ -394,9 +374,34 @@ const K2_LABELS: &[(&str, ClassLabel)] = &[
     ("REFUTED", ClassLabel::FalsePositive),
 ];
 
+const KEPLER_LEAKS: &[&str] = &[
+    "kepler_name",
+    "koi_pdisposition",
+    "koi_score",
+    "koi_fpflag_nt",
+    "koi_fpflag_ss",
+    "koi_fpflag_co",
+    "koi_fpflag_ec",
+];
+
+const TESS_LEAKS: &[&str] = &[];
+
+const K2_LEAKS: &[&str] =
+    &["disp_refname", "soltype", "sy_pnum", "pl_bmasse", "pl_orbeccen", "pl_orbsmax", "pl_insol", "pl_eqt"];
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_label_leak_is_excluded_with_a_reason_that_says_so() {
+        for m in Mission::ALL {
+            for leak in m.label_leaks() {
+                let why = m.excluded_columns().iter().find(|(c, _)| c == leak).map(|(_, why)| *why);
+                assert!(why.is_some_and(|w| w.contains("label")), "{leak} of {m}");
+            }
+        }
+    }
 
     #[test]
     fn default_features_never_include_leaks_ids_or_names() {

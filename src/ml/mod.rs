@@ -4,7 +4,6 @@
 //! configuration plus a [`progress::ProgressSink`] and returns plain results, so the whole
 //! pipeline can be driven from a unit test, a bench or the server's job workers alike.
 
-pub mod class_label;
 pub mod csv_table;
 pub mod dataset;
 pub mod error;
@@ -23,6 +22,8 @@ pub mod split;
 pub mod table_limits;
 pub mod upload;
 
-pub use class_label::ClassLabel;
+/// The class vocabulary is shared with the browser.
+pub use crate::domain::class_label;
+pub use crate::domain::ClassLabel;
 pub use error::MlError;
 pub use mission::Mission;

@@ -529,7 +529,7 @@ mod tests {
                     );
                 }
                 let probabilities = match e.space {
-                    "probability" => e.outputs[row],
+                    crate::domain::ExplanationSpace::Probability => e.outputs[row],
                     _ => crate::ml::models::linear::softmax(&e.outputs[row]),
                 };
                 for c in 0..K {

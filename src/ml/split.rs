@@ -18,8 +18,7 @@ use super::ClassLabel;
 
 const K: usize = ClassLabel::COUNT;
 
-/// Shares of the objects that may be held out for testing.
-pub const TEST_FRACTION_RANGE: std::ops::RangeInclusive<f64> = 0.05..=0.5;
+pub use crate::domain::TEST_FRACTION_RANGE;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrainTestSplit {

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::functions::get_datasets;
-use crate::api::{class_title, DatasetInfo};
+use crate::api::DatasetInfo;
 use crate::components::format::count;
 use crate::components::ErrorPanel;
 
@@ -144,7 +144,7 @@ fn excluded_list(d: &DatasetInfo) -> impl IntoView {
     let counts = d
         .classes
         .iter()
-        .map(|(c, n)| format!("{} {}", count(*n), class_title(c).to_lowercase()))
+        .map(|(c, n)| format!("{} {}", count(*n), c.title().to_lowercase()))
         .collect::<Vec<_>>()
         .join(", ");
     view! {

@@ -4,9 +4,10 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::functions::get_training_summary;
-use crate::api::{class_title, ResultSummary, CLASSES};
+use crate::api::{ClassLabel, ResultSummary};
 use crate::components::format::{percent, score};
 use crate::components::{ConfusionMatrixChart, ErrorPanel};
+use crate::domain::ErrorCode;
 
 /// Most trainings one comparison shows (a table wider than this is unreadable anyway).
 pub const MAX_COMPARED: usize = 8;
@@ -17,7 +18,7 @@ pub fn compared_ids(raw: &str) -> Result<Vec<String>, crate::api::ApiError> {
     let ids: Vec<String> = raw.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
     if ids.len() > MAX_COMPARED {
         return Err(crate::api::ApiError::new(
-            "too_large",
+            ErrorCode::TooLarge,
             format!("{} trainings were asked for; compare at most {MAX_COMPARED} at a time.", ids.len()),
         ));
     }
@@ -72,7 +73,7 @@ pub fn ComparePage() -> impl IntoView {
 
 /// A metric of a result, or "no labels" when its test file had none.
 fn scored(s: &ResultSummary, f: impl Fn(&crate::api::MetricsReport) -> String) -> String {
-    s.metrics.as_ref().map(f).unwrap_or_else(|| "no labels".into())
+    s.report.metrics.as_ref().map(f).unwrap_or_else(|| "no labels".into())
 }
 
 #[component]
@@ -84,9 +85,9 @@ fn Comparison(list: Vec<ResultSummary>) -> impl IntoView {
                 <th scope="col">
                     {format!(
                         "{} on {} (seed {})",
-                        s.model_info.model_name,
-                        s.model_info.dataset_name,
-                        s.model_info.seed,
+                        s.report.model_info.model_name,
+                        s.report.model_info.dataset_name,
+                        s.report.model_info.seed,
                     )}
                 </th>
             }
@@ -99,10 +100,10 @@ fn Comparison(list: Vec<ResultSummary>) -> impl IntoView {
         ("Weighted-F1".into(), |s| scored(s, |m| score(m.weighted_f1))),
         ("ROC-AUC".into(), |s| scored(s, |m| m.roc_auc.map(score).unwrap_or_else(|| "n/a".into()))),
         ("Log-loss".into(), |s| scored(s, |m| score(m.log_loss))),
-        ("Fit time".into(), |s| format!("{:.2} s", s.model_info.fit_seconds)),
-        ("Held-out objects".into(), |s| s.model_info.test_rows.to_string()),
+        ("Fit time".into(), |s| format!("{:.2} s", s.report.model_info.fit_seconds)),
+        ("Held-out objects".into(), |s| s.report.model_info.test_rows.to_string()),
     ];
-    metrics.push(("Explained by".into(), |s| s.model_info.explanation_method.clone()));
+    metrics.push(("Explained by".into(), |s| s.report.model_info.explanation_method.clone()));
     let mut rows: Vec<AnyView> = metrics
         .into_iter()
         .map(|(name, f)| {
@@ -116,17 +117,27 @@ fn Comparison(list: Vec<ResultSummary>) -> impl IntoView {
             .into_any()
         })
         .collect();
-    for class in CLASSES {
+    for class in ClassLabel::ALL {
         let cells = list
             .iter()
             .map(|s| {
-                view! { <td>{s.metrics.as_ref().and_then(|m| m.per_class.get(class)).map(|c| score(c.f1)).unwrap_or_default()}</td> }
+                view! {
+                    <td>
+                        {s
+                            .report
+                            .metrics
+                            .as_ref()
+                            .and_then(|m| m.per_class.get(&class))
+                            .map(|c| score(c.f1))
+                            .unwrap_or_default()}
+                    </td>
+                }
             })
             .collect::<Vec<_>>();
         rows.push(
             view! {
                 <tr>
-                    <th scope="row">{format!("F1 {}", class_title(class).to_lowercase())}</th>
+                    <th scope="row">{format!("F1 {}", class.title().to_lowercase())}</th>
                     {cells}
                 </tr>
             }
@@ -138,12 +149,12 @@ fn Comparison(list: Vec<ResultSummary>) -> impl IntoView {
         .map(|s| {
             view! {
                 <section class="compare-matrix">
-                    <h2>{format!("{} on {}", s.model_info.model_name, s.model_info.dataset_name)}</h2>
-                    {match &s.metrics {
+                    <h2>{format!("{} on {}", s.report.model_info.model_name, s.report.model_info.dataset_name)}</h2>
+                    {match &s.report.metrics {
                         Some(m) => view! { <ConfusionMatrixChart matrix=m.confusion_matrix.clone() /> }.into_any(),
                         None => view! { <p>"No labels in its test file, so no confusion matrix."</p> }.into_any(),
                     }}
-                    <A href=format!("/trainings/{}/result", s.id)>"Open this result"</A>
+                    <A href=format!("/trainings/{}/result", s.report.id)>"Open this result"</A>
                 </section>
             }
         })

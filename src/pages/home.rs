@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::api::functions::get_datasets;
-use crate::api::{class_title, CLASSES};
+use crate::api::ClassLabel;
 use crate::components::format::count;
 use crate::components::ErrorPanel;
 
@@ -43,13 +43,13 @@ pub fn HomePage() -> impl IntoView {
                                                     <h3>{d.name.clone()}</h3>
                                                     <p>{d.description.clone()}</p>
                                                     <p class="mission-counts">
-                                                        {CLASSES
+                                                        {ClassLabel::ALL
                                                             .iter()
                                                             .map(|c| {
                                                                 format!(
                                                                     "{}: {}",
-                                                                    class_title(c),
-                                                                    count(d.classes.get(*c).copied().unwrap_or(0)),
+                                                                    c.title(),
+                                                                    count(d.classes.get(c).copied().unwrap_or(0)),
                                                                 )
                                                             })
                                                             .collect::<Vec<_>>()

@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::api::functions::get_model_card;
-use crate::api::{MissionScoreInfo, ModelCard};
+use crate::api::{Mission, MissionScoreInfo, ModelCard};
 use crate::components::format::{count, percent, score};
 use crate::components::ErrorPanel;
 
@@ -84,14 +84,14 @@ fn Card(card: ModelCard) -> impl IntoView {
     let classes = card
         .train_class_counts
         .iter()
-        .map(|(c, n)| format!("{} {}", crate::api::class_title(c).to_lowercase(), count(*n)))
+        .map(|(c, n)| format!("{} {}", c.title().to_lowercase(), count(*n)))
         .collect::<Vec<_>>()
         .join(", ");
     let features = card
         .features
         .iter()
         .map(|f| {
-            let col = |m: &str| f.columns.get(m).cloned().unwrap_or_else(|| "—".into());
+            let col = |m: Mission| f.columns.get(&m).cloned().unwrap_or_else(|| "—".into());
             view! {
                 <tr>
                     <th scope="row">
@@ -99,13 +99,13 @@ fn Card(card: ModelCard) -> impl IntoView {
                     </th>
                     <td>{format!("{} [{}]", f.description, f.unit)}</td>
                     <td>
-                        <code>{col("kepler")}</code>
+                        <code>{col(Mission::Kepler)}</code>
                     </td>
                     <td>
-                        <code>{col("tess")}</code>
+                        <code>{col(Mission::Tess)}</code>
                     </td>
                     <td>
-                        <code>{col("k2")}</code>
+                        <code>{col(Mission::K2)}</code>
                     </td>
                 </tr>
             }

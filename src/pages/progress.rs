@@ -5,6 +5,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::api::{ApiError, TrainingProgress, TrainingStatus};
 use crate::components::{ErrorPanel, ProgressBar};
+use crate::domain::ErrorCode;
 
 /// The latest poll: nothing yet, a state, or an error.
 type Poll = Option<Result<TrainingProgress, ApiError>>;
@@ -44,7 +45,7 @@ pub fn ProgressPage() -> impl IntoView {
                 }
                     .into_any()
             }
-            Some(Err(error)) if error.code == "network" => {
+            Some(Err(error)) if error.code == ErrorCode::Network => {
                 view! {
                     <p class="warning" role="status">
                         {format!("{} Retrying…", error.message)}
@@ -84,7 +85,7 @@ fn ProgressView(
                 TrainingStatus::Failed => {
                     view! {
                         <ErrorPanel
-                            error=ApiError::new("training_failed", error.unwrap_or_default())
+                            error=ApiError::new(ErrorCode::TrainingFailed, error.unwrap_or_default())
                             title="Training failed"
                         />
                     }
@@ -158,7 +159,7 @@ fn poll_progress(id: Memo<String>, latest: RwSignal<Poll>) {
                 let response = crate::api::functions::get_training_progress(current.clone()).await;
                 let finished = match &response {
                     Ok(p) => p.status.is_finished(),
-                    Err(e) => e.code != "network",
+                    Err(e) => e.code != ErrorCode::Network,
                 };
                 if latest.try_set(Some(response)).is_some() || finished {
                     break; // page gone (signal disposed) or nothing left to follow

@@ -4,7 +4,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::functions::get_training_summary;
-use crate::api::Prediction;
+use crate::api::{ClassLabel, Prediction};
 use crate::components::{
     ClassCountsChart, ConfusionMatrixChart, CrossValidationTable, ErrorPanel, ExplanationWaterfall, FineTuneComparison,
     ImportanceChart, MetricsSummary, ModelDetailsPanel, PredictionsTable, RocCurves, ShapDotPlot, ShareControls,
@@ -32,24 +32,25 @@ pub fn ResultPage() -> impl IntoView {
                     }
                     Ok(s) => {
                         let descriptions: std::collections::BTreeMap<String, String> = s
+                            .report
                             .importance
                             .features
                             .iter()
                             .map(|f| (f.feature.clone(), f.description.clone()))
                             .collect();
-                        let labelled = s.metrics.is_some();
-                        let scores = match s.metrics.clone() {
+                        let labelled = s.report.metrics.is_some();
+                        let scores = match s.report.metrics.clone() {
                             Some(metrics) => {
-                                let actual: std::collections::BTreeMap<String, usize> = metrics
+                                let actual: std::collections::BTreeMap<ClassLabel, usize> = metrics
                                     .per_class
                                     .iter()
-                                    .map(|(c, m)| (c.clone(), m.support))
+                                    .map(|(c, m)| (*c, m.support))
                                     .collect();
                                 view! {
                                     <p class="lead">
                                         {format!(
                                             "Scores on {} held-out objects whose host stars the model never saw. ",
-                                            s.model_info.test_rows,
+                                            s.report.model_info.test_rows,
                                         )} <A href="/train">"Train another model"</A>
                                     </p>
                                     <section aria-labelledby="scores-heading">
@@ -63,7 +64,10 @@ pub fn ResultPage() -> impl IntoView {
                                         </section>
                                         <section aria-labelledby="counts-heading">
                                             <h2 id="counts-heading">"Predicted classes"</h2>
-                                            <ClassCountsChart predicted=s.predicted_counts.clone() actual=actual />
+                                            <ClassCountsChart
+                                                predicted=s.report.predicted_counts.clone()
+                                                actual=actual
+                                            />
                                         </section>
                                         <section aria-labelledby="roc-heading">
                                             <h2 id="roc-heading">"ROC curves"</h2>
@@ -79,14 +83,14 @@ pub fn ResultPage() -> impl IntoView {
                                         {format!(
                                             "Predictions for {} objects from your test file. It has no labels, so there are no scores: \
                                          nothing to compare the predictions with. ",
-                                            s.model_info.test_rows,
+                                            s.report.model_info.test_rows,
                                         )}
                                         <A href="/train">"Train another model"</A>
                                     </p>
                                     <section aria-labelledby="counts-heading">
                                         <h2 id="counts-heading">"Predicted classes"</h2>
                                         <ClassCountsChart
-                                            predicted=s.predicted_counts.clone()
+                                            predicted=s.report.predicted_counts.clone()
                                             actual=Default::default()
                                         />
                                     </section>
@@ -95,9 +99,12 @@ pub fn ResultPage() -> impl IntoView {
                             }
                         };
                         view! {
-                            <h1>{format!("{} on {}", s.model_info.model_name, s.model_info.dataset_name)}</h1>
-                            <ShareControls training_id=s.id.clone() access=s.access.clone() />
+                            <h1>
+                                {format!("{} on {}", s.report.model_info.model_name, s.report.model_info.dataset_name)}
+                            </h1>
+                            <ShareControls training_id=s.report.id.clone() access=s.access.clone() />
                             {s
+                                .report
                                 .fine_tune
                                 .clone()
                                 .map(|report| {
@@ -108,7 +115,7 @@ pub fn ResultPage() -> impl IntoView {
                                             <p>
                                                 <A href=format!(
                                                     "/predict?model={}",
-                                                    s.id,
+                                                    s.report.id,
                                                 )>"Predict with the fine-tuned model"</A>
                                             </p>
                                         </section>
@@ -117,6 +124,7 @@ pub fn ResultPage() -> impl IntoView {
                                 })}
                             {scores}
                             {s
+                                .report
                                 .shift
                                 .clone()
                                 .map(|shift| {
@@ -176,6 +184,7 @@ pub fn ResultPage() -> impl IntoView {
                                     }
                                 })}
                             {s
+                                .report
                                 .cross_validation
                                 .clone()
                                 .map(|cv| {
@@ -195,7 +204,7 @@ pub fn ResultPage() -> impl IntoView {
                                                     format!(
                                                         "Why {} is predicted {}",
                                                         p.id,
-                                                        crate::api::class_title(&p.prediction).to_lowercase(),
+                                                        p.prediction.title().to_lowercase(),
                                                     )
                                                 }
                                                 None => "Why this prediction?".to_string(),
@@ -220,7 +229,10 @@ pub fn ResultPage() -> impl IntoView {
                                 .then(|| {
                                     view! {
                                         <p>
-                                            <a href=format!("/api/v1/trainings/{}/predictions.csv", s.id) download="">
+                                            <a
+                                                href=format!("/api/v1/trainings/{}/predictions.csv", s.report.id)
+                                                download=""
+                                            >
                                                 "Download the predictions (CSV)"
                                             </a>
                                         </p>
@@ -228,13 +240,13 @@ pub fn ResultPage() -> impl IntoView {
                                 })}
                             <section aria-labelledby="importance-heading">
                                 <h2 id="importance-heading">"What the model relies on overall"</h2>
-                                <ImportanceChart report=s.importance.clone() />
+                                <ImportanceChart report=s.report.importance.clone() />
                             </section>
                             <section aria-labelledby="dots-heading">
                                 <h2 id="dots-heading">"How feature values push predictions"</h2>
-                                <ShapDotPlot plot=s.importance.dots.clone() space=s.importance.space.clone() />
+                                <ShapDotPlot plot=s.report.importance.dots.clone() space=s.report.importance.space />
                             </section>
-                            <ModelDetailsPanel details=s.model_info.clone() />
+                            <ModelDetailsPanel details=s.report.model_info.clone() />
                         }
                             .into_any()
                     }

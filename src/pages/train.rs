@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::functions::{get_datasets, get_models, start_training};
-use crate::api::{value_text, DatasetInfo, HyperparameterInfo, ModelInfo, PresetInfo, TrainRequest};
+use crate::api::{value_text, DatasetInfo, HyperparameterInfo, Mission, ModelInfo, PresetInfo, TrainRequest};
 use crate::client::upload::start as start_with_files;
 use crate::components::format::count;
 use crate::components::{ErrorPanel, HyperparameterField, UploadPanel, UploadState};
@@ -40,8 +40,11 @@ type ModelFields = (String, Vec<(HyperparameterInfo, RwSignal<String>)>);
 
 #[component]
 fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset: String) -> impl IntoView {
-    let initial_dataset =
-        if datasets.iter().any(|d| d.id == initial_dataset) { initial_dataset } else { "kepler".into() };
+    let initial_dataset = if datasets.iter().any(|d| d.id.id() == initial_dataset) {
+        initial_dataset
+    } else {
+        Mission::Kepler.id().into()
+    };
     let dataset = RwSignal::new(initial_dataset);
     let model = RwSignal::new("random_forest".to_string());
     let seed = RwSignal::new("42".to_string());
@@ -187,7 +190,7 @@ fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset
                         view! {
                             <ChoiceCard
                                 group="dataset"
-                                value=d.id.clone()
+                                value=d.id.id().to_string()
                                 selected=dataset
                                 title=d.name.clone()
                                 detail=format!("{} objects, {} features", count(d.rows), d.features.len())

@@ -10,6 +10,7 @@ use super::owner_records::AccountRow;
 use super::state::AppState;
 use super::store::now_ms;
 use crate::api::{AccountStatus, ApiError, ApiTokenInfo, Credentials, NewApiToken};
+use crate::domain::ErrorCode;
 
 const USERNAME_CHARS: std::ops::RangeInclusive<usize> = 3..=40;
 const TOKEN_NAME_CHARS: usize = 60;
@@ -27,7 +28,7 @@ fn check_username(name: &str) -> Result<(), ApiError> {
     let allowed = name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
     if !USERNAME_CHARS.contains(&count) || !allowed {
         return Err(ApiError::new(
-            "invalid_value",
+            ErrorCode::InvalidValue,
             format!(
                 "A username has {} to {} letters, digits, '_', '-' or '.'.",
                 USERNAME_CHARS.start(),
@@ -42,14 +43,14 @@ fn check_username(name: &str) -> Result<(), ApiError> {
 fn check_password(password: &str) -> Result<(), ApiError> {
     if password.chars().count() < passwords::MIN_PASSWORD_CHARS {
         return Err(ApiError::new(
-            "invalid_value",
+            ErrorCode::InvalidValue,
             format!("A password has at least {} characters.", passwords::MIN_PASSWORD_CHARS),
         )
         .with_field("password"));
     }
     if password.len() > passwords::MAX_PASSWORD_BYTES {
         return Err(ApiError::new(
-            "invalid_value",
+            ErrorCode::InvalidValue,
             format!("A password has at most {} bytes.", passwords::MAX_PASSWORD_BYTES),
         )
         .with_field("password"));
@@ -80,15 +81,18 @@ pub async fn register(
     let name = username.clone();
     let created = off_runtime(state, move |s| {
         let password_hash = passwords::hash(&credentials.password)
-            .map_err(|_| ApiError::new("internal", "The password could not be stored."))?;
+            .map_err(|_| ApiError::new(ErrorCode::Internal, "The password could not be stored."))?;
         Ok(s.identity
             .db
             .create_account(AccountRow { owner: owner.to_string(), username: name, password_hash }, now_ms() as i64)?)
     })
     .await?;
     if !created {
-        return Err(ApiError::new("name_taken", format!("The username '{username}' is taken; choose another."))
-            .with_field("username"));
+        return Err(ApiError::new(
+            ErrorCode::NameTaken,
+            format!("The username '{username}' is taken; choose another."),
+        )
+        .with_field("username"));
     }
     tracing::info!(%owner, "account created");
     start_session(state, caller, session, reset, SignedIn { owner, username }).await
@@ -114,13 +118,13 @@ pub async fn sign_in(
     })
     .await?
     .ok_or_else(wrong_credentials)?;
-    let owner =
-        OwnerId::parse(&account.owner).ok_or_else(|| ApiError::new("internal", "This account is unreadable."))?;
+    let owner = OwnerId::parse(&account.owner)
+        .ok_or_else(|| ApiError::new(ErrorCode::Internal, "This account is unreadable."))?;
     start_session(state, caller, session, reset, SignedIn { owner, username: account.username }).await
 }
 
 fn wrong_credentials() -> ApiError {
-    ApiError::new("unauthorized", "The username or password is wrong.")
+    ApiError::new(ErrorCode::Unauthorized, "The username or password is wrong.")
 }
 
 /// A new session id (no fixation), the account in it, and the visitor's work adopted.
@@ -131,7 +135,8 @@ async fn start_session(
     reset: &VisitorReset,
     account: SignedIn,
 ) -> Result<AccountStatus, ApiError> {
-    let unavailable = |_| ApiError::new("unavailable", "Signing in failed just now; try again in a few seconds.");
+    let unavailable =
+        |_| ApiError::new(ErrorCode::Unavailable, "Signing in failed just now; try again in a few seconds.");
     session.cycle_id().await.map_err(unavailable)?;
     session.insert(SESSION_ACCOUNT, &account).await.map_err(unavailable)?;
     if let Caller::Owner { id: visitor, account: None } = caller {
@@ -147,10 +152,9 @@ async fn start_session(
 }
 
 pub async fn sign_out(session: &Session, reset: &VisitorReset) -> Result<AccountStatus, ApiError> {
-    session
-        .flush()
-        .await
-        .map_err(|_| ApiError::new("unavailable", "Signing out failed just now; try again in a few seconds."))?;
+    session.flush().await.map_err(|_| {
+        ApiError::new(ErrorCode::Unavailable, "Signing out failed just now; try again in a few seconds.")
+    })?;
     reset.reset();
     Ok(AccountStatus { username: None, operator: false })
 }
@@ -160,7 +164,7 @@ fn account_owner(caller: &Caller) -> Result<OwnerId, ApiError> {
     match caller {
         Caller::Owner { id, account: Some(_) } => Ok(*id),
         _ => Err(ApiError::new(
-            "forbidden",
+            ErrorCode::Forbidden,
             "API tokens belong to an account: register or sign in on the account page (/account) first.",
         )),
     }
@@ -186,14 +190,14 @@ pub fn create_token(state: &AppState, caller: &Caller, name: &str) -> Result<New
     let name = name.trim();
     if name.is_empty() || name.chars().count() > TOKEN_NAME_CHARS || name.chars().any(char::is_control) {
         return Err(ApiError::new(
-            "invalid_value",
+            ErrorCode::InvalidValue,
             format!("Give the token a name of 1 to {TOKEN_NAME_CHARS} characters (what the script that uses it is)."),
         )
         .with_field("name"));
     }
     if state.identity.db.tokens_of(owner.to_string())?.len() >= MAX_TOKENS {
         return Err(ApiError::new(
-            "quota_exceeded",
+            ErrorCode::QuotaExceeded,
             format!("An account has at most {MAX_TOKENS} API tokens; revoke one you no longer use."),
         ));
     }

@@ -5,6 +5,7 @@
 use crate::api::ApiError;
 
 use super::state::AppState;
+use crate::domain::ErrorCode;
 
 /// Runs `operation` with the state on the blocking pool and returns its answer.
 pub async fn run<T: Send + 'static>(
@@ -13,6 +14,6 @@ pub async fn run<T: Send + 'static>(
 ) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(move || operation(&state)).await.unwrap_or_else(|join_error| {
         tracing::error!(%join_error, "an operation panicked");
-        Err(ApiError::new("internal", "The server could not complete this request; it has been logged."))
+        Err(ApiError::new(ErrorCode::Internal, "The server could not complete this request; it has been logged."))
     })
 }

@@ -30,23 +30,20 @@ impl Catalog {
 fn dataset_info(mission: Mission, data: &LabelledDataset) -> DatasetInfo {
     let counts = data.class_counts();
     DatasetInfo {
-        id: mission.id().into(),
+        id: mission,
         name: mission.table_name().into(),
         description: mission.description().into(),
         file: mission.file_name().into(),
         downloaded: mission.downloaded().into(),
         rows: data.len(),
         label_column: mission.label_column().into(),
-        label_map: mission.label_map().iter().map(|(v, c)| (v.to_string(), c.as_str().to_string())).collect(),
+        label_map: mission.label_map().iter().map(|(v, c)| (v.to_string(), *c)).collect(),
         features: data.feature_names.clone(),
         excluded: mission
             .excluded_columns()
             .iter()
             .map(|(c, r)| ExcludedColumn { column: c.to_string(), reason: r.to_string() })
             .collect(),
-        classes: ClassLabel::ALL
-            .iter()
-            .map(|c| (c.as_str().to_string(), counts[c.index()]))
-            .collect::<BTreeMap<_, _>>(),
+        classes: ClassLabel::ALL.iter().map(|c| (*c, counts[c.index()])).collect::<BTreeMap<_, _>>(),
     }
 }

@@ -26,6 +26,9 @@ pub async fn readiness(state: &super::state::AppState) -> Result<(), crate::api:
     if down.is_empty() {
         Ok(())
     } else {
-        Err(crate::api::ApiError::new("not_ready", format!("Not ready: {} not available.", down.join(" and "))))
+        Err(crate::api::ApiError::new(
+            crate::domain::ErrorCode::NotReady,
+            format!("Not ready: {} not available.", down.join(" and ")),
+        ))
     }
 }

@@ -13,6 +13,7 @@ use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
 use crate::api::ApiError;
+use crate::domain::ErrorCode;
 
 /// Reads and parses a JSON body of at most `limit_kb` KB; `drain_limit` bounds how much of
 /// an oversized body is read and dropped. `what` names the request in messages.
@@ -29,22 +30,23 @@ pub async fn read_json<T: DeserializeOwned>(
         .is_some_and(|v| v.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json")));
     if !is_json {
         return Err(ApiError::new(
-            "unsupported_media_type",
+            ErrorCode::UnsupportedMediaType,
             format!("Send the {what} as JSON with 'Content-Type: application/json' (or files as multipart/form-data)."),
         ));
     }
     let limit = limit_kb.saturating_mul(1024);
     let too_large = || {
         ApiError::new(
-            "too_large",
+            ErrorCode::TooLarge,
             format!("The {what} is larger than {limit_kb} KB, the most a JSON body may be (EXO_MAX_JSON_KB)."),
         )
     };
     let mut body = request.into_body().into_data_stream();
     let (mut bytes, mut seen, mut over) = (Vec::new(), 0u64, false);
     while let Some(chunk) = body.next().await {
-        let chunk =
-            chunk.map_err(|e| ApiError::new("invalid_request", format!("The request body could not be read: {e}")))?;
+        let chunk = chunk.map_err(|e| {
+            ApiError::new(ErrorCode::InvalidRequest, format!("The request body could not be read: {e}"))
+        })?;
         seen += chunk.len() as u64;
         if seen > limit {
             over = true;
@@ -60,5 +62,5 @@ pub async fn read_json<T: DeserializeOwned>(
         return Err(too_large());
     }
     serde_json::from_slice(&bytes)
-        .map_err(|e| ApiError::new("invalid_request", format!("The request body is not a valid {what}: {e}")))
+        .map_err(|e| ApiError::new(ErrorCode::InvalidRequest, format!("The request body is not a valid {what}: {e}")))
 }

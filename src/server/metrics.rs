@@ -21,6 +21,7 @@ use subtle::ConstantTimeEq;
 
 use super::state::AppState;
 use crate::api::{ApiError, TrainingStatus};
+use crate::domain::ErrorCode;
 
 pub const HTTP_REQUEST_DURATION: &str = "exo_http_request_duration_seconds";
 pub const REJECTED_REQUESTS: &str = "exo_rejected_requests_total";
@@ -128,13 +129,13 @@ pub async fn track_http(request: Request, next: Next) -> Response {
 pub async fn scrape(State(state): State<AppState>, request: Request) -> Response {
     if !may_scrape(state.config.metrics_token.as_deref(), &request) {
         return ApiError::new(
-            "forbidden",
+            ErrorCode::Forbidden,
             "Metrics are served to local clients, or with 'Authorization: Bearer' and the EXO_METRICS_TOKEN value.",
         )
         .into_response();
     }
     let Some(handle) = install() else {
-        return ApiError::new("internal", "Metrics are unavailable; the server log says why.").into_response();
+        return ApiError::new(ErrorCode::Internal, "Metrics are unavailable; the server log says why.").into_response();
     };
     let store = state.store.clone();
     if let Ok(Ok(sessions)) = tokio::task::spawn_blocking(move || store.list()).await {

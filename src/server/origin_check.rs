@@ -17,12 +17,13 @@ use axum::response::{IntoResponse, Response};
 use super::state::AppState;
 use crate::api::error::shorten;
 use crate::api::ApiError;
+use crate::domain::ErrorCode;
 
 pub async fn check(State(state): State<AppState>, request: Request, next: Next) -> Response {
     match verdict(&state.config.access, &request) {
         Ok(()) => next.run(request).await,
         Err(error) => {
-            tracing::info!(code = error.code, path = request.uri().path(), "foreign request refused");
+            tracing::info!(code = error.code.as_str(), path = request.uri().path(), "foreign request refused");
             error.into_response()
         }
     }
@@ -43,7 +44,7 @@ pub fn verdict(settings: &super::access_settings::AccessSettings, request: &Requ
     let host = host(request).unwrap_or_default();
     if !settings.allows_host(&host) {
         return Err(ApiError::new(
-            "misdirected",
+            ErrorCode::Misdirected,
             format!("This server does not answer to the host '{}'. Its operator lists the names it answers to in EXO_ALLOWED_HOSTS.", shorten(&host)),
         ));
     }
@@ -61,7 +62,7 @@ pub fn verdict(settings: &super::access_settings::AccessSettings, request: &Requ
     if let Some(claimed) = claimed {
         if site_of(claimed).as_deref() != Some(host.to_ascii_lowercase().as_str()) {
             return Err(ApiError::new(
-                "forbidden",
+                ErrorCode::Forbidden,
                 format!(
                     "Requests that change something must come from this site's own pages; this one came from '{}'.",
                     shorten(claimed)
@@ -78,7 +79,7 @@ pub fn verdict(settings: &super::access_settings::AccessSettings, request: &Requ
             "application/json" | "application/x-www-form-urlencoded" | "multipart/form-data" | "application/cbor"
         ) {
             return Err(ApiError::new(
-                "unsupported_media_type",
+                ErrorCode::UnsupportedMediaType,
                 format!(
                     "This server function reads JSON or a form, not '{}'.",
                     shorten(if essence.is_empty() { "no content type" } else { &essence })
@@ -117,14 +118,14 @@ mod tests {
         let s = AccessSettings::default();
         let ok = |r: Request| verdict(&s, &r).map_err(|e| e.code);
         assert_eq!(ok(request(Method::GET, "/", &[("host", "127.0.0.1:3000")])), Ok(()));
-        assert_eq!(ok(request(Method::GET, "/", &[("host", "rebind.example:3000")])), Err("misdirected".into()));
+        assert_eq!(ok(request(Method::GET, "/", &[("host", "rebind.example:3000")])), Err(ErrorCode::Misdirected));
         let post = |headers: &[(&str, &str)]| ok(request(Method::POST, "/api/v1/trainings", headers));
         assert_eq!(post(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3000")]), Ok(()));
-        assert_eq!(post(&[("host", "127.0.0.1:3000"), ("origin", "http://evil.example")]), Err("forbidden".into()));
-        assert_eq!(post(&[("host", "127.0.0.1:3000"), ("origin", "null")]), Err("forbidden".into()));
+        assert_eq!(post(&[("host", "127.0.0.1:3000"), ("origin", "http://evil.example")]), Err(ErrorCode::Forbidden));
+        assert_eq!(post(&[("host", "127.0.0.1:3000"), ("origin", "null")]), Err(ErrorCode::Forbidden));
         assert_eq!(
             post(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3001")]),
-            Err("forbidden".into()),
+            Err(ErrorCode::Forbidden),
             "another port is another site"
         );
         assert_eq!(post(&[("host", "127.0.0.1:3000"), ("referer", "http://127.0.0.1:3000/train")]), Ok(()));
@@ -132,7 +133,7 @@ mod tests {
         let server_fn = |ct: &str| {
             ok(request(Method::POST, "/api/cancel_training", &[("host", "127.0.0.1:3000"), ("content-type", ct)]))
         };
-        assert_eq!(server_fn("text/plain"), Err("unsupported_media_type".into()));
+        assert_eq!(server_fn("text/plain"), Err(ErrorCode::UnsupportedMediaType));
         assert_eq!(server_fn("application/json"), Ok(()));
         assert_eq!(server_fn("application/x-www-form-urlencoded; charset=utf-8"), Ok(()));
         assert_eq!(shorten(&"x".repeat(500)).chars().count(), 58);

@@ -18,6 +18,7 @@ use super::reports::{metrics_report, prediction_rows};
 use super::request_budget::RequestBudget;
 use super::state::AppState;
 use super::uploads::upload_error;
+use crate::domain::ErrorCode;
 
 /// Most rows one JSON request may carry (a CSV file is bounded by the upload limit instead).
 pub const MAX_JSON_ROWS: usize = 10_000;
@@ -25,7 +26,7 @@ pub const MAX_JSON_ROWS: usize = 10_000;
 fn check_model(model: Option<&PretrainedModel>, id: &str) -> Result<(), ApiError> {
     if id != "pretrained" {
         return Err(ApiError::new(
-            "unknown_model",
+            ErrorCode::UnknownModel,
             format!(
                 "Unknown model '{}': here only \"pretrained\" (the model shipped with the app).",
                 crate::api::error::shorten(id)
@@ -34,7 +35,10 @@ fn check_model(model: Option<&PretrainedModel>, id: &str) -> Result<(), ApiError
         .with_field("model"));
     }
     if model.is_none() {
-        return Err(ApiError::new("internal", "The pretrained model is not loaded on this server (see its log)."));
+        return Err(ApiError::new(
+            ErrorCode::Internal,
+            "The pretrained model is not loaded on this server (see its log).",
+        ));
     }
     Ok(())
 }
@@ -44,7 +48,7 @@ fn mission_hint(mission: Option<&str>) -> Result<Option<Mission>, ApiError> {
         .map(|m| {
             Mission::from_id(m).ok_or_else(|| {
                 ApiError::new(
-                    "invalid_value",
+                    ErrorCode::InvalidValue,
                     format!("Unknown mission '{}'. Use kepler, tess or k2.", crate::api::error::shorten(m)),
                 )
                 .with_field("mission")
@@ -109,7 +113,7 @@ pub fn predict_csv_with(
     let (rows, limit) = (table.frame.height(), state.config.max_prediction_rows);
     if rows > limit {
         return Err(ApiError::new(
-            "too_large",
+            ErrorCode::TooLarge,
             format!("{file}: {rows} rows is more than the {limit} one prediction request may carry (EXO_MAX_PREDICTION_ROWS); split the table and send the parts one after another."),
         )
         .with_field("file"));
@@ -129,12 +133,15 @@ pub fn predict_csv_with(
 
 fn rows_table(request: &PredictRequest) -> Result<CsvTable, ApiError> {
     if request.rows.is_empty() {
-        return Err(ApiError::new("invalid_request", "'rows' is empty: send at least one object as {column: value}.")
-            .with_field("rows"));
+        return Err(ApiError::new(
+            ErrorCode::InvalidRequest,
+            "'rows' is empty: send at least one object as {column: value}.",
+        )
+        .with_field("rows"));
     }
     if request.rows.len() > MAX_JSON_ROWS {
         return Err(ApiError::new(
-            "too_large",
+            ErrorCode::TooLarge,
             format!(
                 "{} rows is more than {MAX_JSON_ROWS}, the most one JSON request may carry; send a CSV file instead.",
                 request.rows.len()
@@ -153,7 +160,7 @@ fn rows_table(request: &PredictRequest) -> Result<CsvTable, ApiError> {
                 || key.len() > limits.max_cell_bytes;
             if long {
                 return Err(ApiError::new(
-                    "too_large",
+                    ErrorCode::TooLarge,
                     format!(
                         "rows[{i}]: a key or value is longer than {} bytes (EXO_MAX_CELL_BYTES).",
                         limits.max_cell_bytes
@@ -167,7 +174,7 @@ fn rows_table(request: &PredictRequest) -> Result<CsvTable, ApiError> {
         }
         if header.len() > limits.max_columns {
             return Err(ApiError::new(
-                "too_large",
+                ErrorCode::TooLarge,
                 format!("the rows use more than {} distinct keys (EXO_MAX_UPLOAD_COLUMNS), the most one table may have; rows[{i}] went past it. Send only the model's input columns.", limits.max_columns),
             )
             .with_field(format!("rows[{i}]")));
@@ -184,7 +191,7 @@ fn rows_table(request: &PredictRequest) -> Result<CsvTable, ApiError> {
                 Some(serde_json::Value::String(s)) => quote(s),
                 Some(other) => {
                     return Err(ApiError::new(
-                        "invalid_value",
+                        ErrorCode::InvalidValue,
                         format!("rows[{i}].{key}: {other} is neither a number nor text."),
                     )
                     .with_field(format!("rows[{i}].{key}")))
@@ -228,7 +235,7 @@ pub fn predict_held_out(
     let model = model.expect("checked");
     let mission = mission_hint(Some(mission))?.expect("given");
     let table = CsvTable::read_file(&data_dir.join(mission.file_name()))
-        .map_err(|e| ApiError::new("internal", e.to_string()))?;
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
     let all = objects_from_table(&table, Some(mission)).map_err(upload_error)?;
     let unseen: Vec<usize> = (0..all.ids.len()).filter(|&i| !model.was_trained_on(mission, &all.ids[i])).collect();
     let mut objects = all.select(&unseen);
@@ -350,7 +357,7 @@ pub fn predict_saved(
 
     let unknown = || {
         ApiError::new(
-            "unknown_model",
+            ErrorCode::UnknownModel,
             format!(
                 "Unknown model '{}': use \"pretrained\" or the id of a completed training (see GET /api/v1/trainings).",
                 crate::api::error::shorten(model_id)
@@ -366,7 +373,7 @@ pub fn predict_saved(
     }
     let (Some(result), Some(json)) = (session.result.clone(), state.store.model(&id)?) else {
         return Err(ApiError::new(
-            "not_finished",
+            ErrorCode::NotFinished,
             format!("Training {id} is {}; only completed trainings keep a model.", session.status.as_str()),
         )
         .with_field("model"));
@@ -374,25 +381,28 @@ pub fn predict_saved(
     if session.request.fine_tune.is_some() {
         // Saved in the shipped model's format: read and explained exactly like it.
         let model: PretrainedModel = serde_json::from_str(&json)
-            .map_err(|e| ApiError::new("internal", format!("The saved model {id} is unreadable: {e}")))?;
+            .map_err(|e| ApiError::new(ErrorCode::Internal, format!("The saved model {id} is unreadable: {e}")))?;
         let mut response = respond(&model, model_id, harmonised_objects(table, mission_hint_id, columns)?, budget)?;
         response.notes.insert(
             0,
-            format!("Model: the pretrained model fine-tuned on {} (training {id}).", result.model_info.dataset_name),
+            format!(
+                "Model: the pretrained model fine-tuned on {} (training {id}).",
+                result.report.model_info.dataset_name
+            ),
         );
         return Ok(response);
     }
     if columns.is_some() {
-        return Err(ApiError::new("invalid_request", "A column choice applies to the pretrained model and fine-tuned ones; this model reads the columns it was trained on, by name.").with_field("columns"));
+        return Err(ApiError::new(ErrorCode::InvalidRequest, "A column choice applies to the pretrained model and fine-tuned ones; this model reads the columns it was trained on, by name.").with_field("columns"));
     }
     let model: TrainedModel = serde_json::from_str(&json)
-        .map_err(|e| ApiError::new("internal", format!("The saved model {id} is unreadable: {e}")))?;
-    let mission = Mission::from_id(&result.model_info.dataset);
+        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("The saved model {id} is unreadable: {e}")))?;
+    let mission = Mission::from_id(&result.report.model_info.dataset);
     let transfer = session.request.transfer_to.is_some();
     let objects = if transfer {
         objects_from_table(table, None)
     } else {
-        objects_by_feature_names(table, &result.model_info.features, mission)
+        objects_by_feature_names(table, &result.report.model_info.features, mission)
     }
     .map_err(upload_error)?;
     let probabilities = model.predict_proba(&objects.x);
@@ -419,22 +429,30 @@ pub fn predict_saved(
         objects.ids.iter().map(|i| bundled.contains(i) && (transfer || !held_out.contains(i.as_str()))).collect();
     let mut notes = vec![format!(
         "Model: {} trained on {} (training {id}).",
-        result.model_info.model_name, result.model_info.dataset_name
+        result.report.model_info.model_name, result.report.model_info.dataset_name
     )];
-    let missing: Vec<&str> =
-        result.model_info.features.iter().filter(|f| !transfer && !table.has_column(f)).map(String::as_str).collect();
+    let missing: Vec<&str> = result
+        .report
+        .model_info
+        .features
+        .iter()
+        .filter(|f| !transfer && !table.has_column(f))
+        .map(String::as_str)
+        .collect();
     if !missing.is_empty() {
         notes.push(format!(
             "{} of the model's {} inputs are not in the table and count as missing: {}.",
             missing.len(),
-            result.model_info.features.len(),
+            result.report.model_info.features.len(),
             missing.join(", ")
         ));
     }
-    if explanations.method.to_lowercase().contains("sampled") {
+    // The SVM and the MLP are explained by sampling against a background.
+    if matches!(model, TrainedModel::Svm(_) | TrainedModel::NeuralNetwork(_)) {
         notes.push(format!("Explanations are sampled with the first {} objects of this table as background (the training rows are not kept with a saved model).", background.nrows()));
     }
-    let features = if transfer { crate::ml::harmonised::feature_names() } else { result.model_info.features.clone() };
+    let features =
+        if transfer { crate::ml::harmonised::feature_names() } else { result.report.model_info.features.clone() };
     let predicted = PredictedObjects { model_input: objects.x.clone(), objects, probabilities, features, explanations };
     Ok(response(model_id, &predicted, &seen, notes))
 }
@@ -443,13 +461,15 @@ pub fn predict_saved(
 pub fn model_card(model: Option<&PretrainedModel>) -> Result<crate::api::ModelCard, ApiError> {
     use crate::api::{FeatureCard, MissionScoreInfo, ModelCard};
     use crate::ml::harmonised::FEATURES;
-    let model = model
-        .ok_or_else(|| ApiError::new("internal", "The pretrained model is not loaded on this server (see its log)."))?;
+    let model = model.ok_or_else(|| {
+        ApiError::new(ErrorCode::Internal, "The pretrained model is not loaded on this server (see its log).")
+    })?;
     let scores = |list: &[crate::ml::pretrained::MissionScore]| -> Vec<MissionScoreInfo> {
         list.iter()
-            .map(|s| MissionScoreInfo {
-                mission: s.mission.clone(),
-                mission_name: Mission::from_id(&s.mission).map(|m| m.table_name().to_string()).unwrap_or_default(),
+            .filter_map(|s| Some((Mission::from_id(&s.mission)?, s)))
+            .map(|(mission, s)| MissionScoreInfo {
+                mission,
+                mission_name: mission.table_name().to_string(),
                 test_objects: s.test_objects,
                 accuracy: s.accuracy,
                 macro_f1: s.macro_f1,
@@ -465,12 +485,8 @@ pub fn model_card(model: Option<&PretrainedModel>) -> Result<crate::api::ModelCa
         seed: model.seed,
         test_fraction: model.test_fraction,
         tables: Mission::ALL.iter().map(|m| (m.table_name().to_string(), m.downloaded().to_string())).collect(),
-        train_objects: Mission::ALL.iter().zip(model.train_objects).map(|(m, n)| (m.id().to_string(), n)).collect(),
-        train_class_counts: ClassLabel::ALL
-            .iter()
-            .zip(model.train_class_counts)
-            .map(|(c, n)| (c.as_str().to_string(), n))
-            .collect(),
+        train_objects: Mission::ALL.iter().zip(model.train_objects).map(|(m, n)| (*m, n)).collect(),
+        train_class_counts: ClassLabel::ALL.iter().zip(model.train_class_counts).map(|(c, n)| (*c, n)).collect(),
         features: FEATURES
             .iter()
             .map(|f| FeatureCard {
@@ -479,10 +495,7 @@ pub fn model_card(model: Option<&PretrainedModel>) -> Result<crate::api::ModelCa
                 unit: f.unit.into(),
                 typical_low: f.typical.0,
                 typical_high: f.typical.1,
-                columns: Mission::ALL
-                    .iter()
-                    .filter_map(|m| f.column(*m).map(|c| (m.id().to_string(), c.to_string())))
-                    .collect(),
+                columns: Mission::ALL.iter().filter_map(|m| f.column(*m).map(|c| (*m, c.to_string()))).collect(),
             })
             .collect(),
         scores: scores(&model.scores),

@@ -7,11 +7,12 @@ use super::owner::Caller;
 use super::state::AppState;
 use super::store::now_ms;
 use crate::api::{ApiError, TrainingStatus};
+use crate::domain::ErrorCode;
 
 const DAY_MS: u64 = 24 * 60 * 60 * 1000;
 
 fn exceeded(message: String) -> ApiError {
-    ApiError::new("quota_exceeded", message)
+    ApiError::new(ErrorCode::QuotaExceeded, message)
 }
 
 /// A new training: trainings waiting or running, started today, and kept.

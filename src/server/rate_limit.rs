@@ -22,6 +22,7 @@ use super::identity::Known;
 use super::owner::Caller;
 use super::state::AppState;
 use crate::api::ApiError;
+use crate::domain::ErrorCode;
 
 /// What kind of request it is, for limiting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,7 +150,7 @@ fn wait_s(not_until: governor::NotUntil<governor::clock::QuantaInstant>) -> u64 
 
 /// 429 `rate_limited` with `Retry-After`.
 pub fn refusal(seconds: u64, what: &str) -> Response {
-    let error = ApiError::new("rate_limited", format!("Too many {what}. Try again in {seconds} s."));
+    let error = ApiError::new(ErrorCode::RateLimited, format!("Too many {what}. Try again in {seconds} s."));
     let mut response = error.into_response();
     response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(seconds));
     response

@@ -43,22 +43,22 @@ fn explanation_summary(kind: ModelKind) -> &'static str {
 }
 
 fn hyperparameter_info(spec: &HyperparameterSpec) -> HyperparameterInfo {
-    let (kind, default, min, max, options): (&str, serde_json::Value, _, _, Vec<String>) = match &spec.kind {
+    let (kind, default, min, max, options): (ParamKind, serde_json::Value, _, _, Vec<String>) = match &spec.kind {
         HyperparameterKind::Integer { default, min, max } => {
-            ("integer", (*default).into(), Some(*min as f64), Some(*max as f64), vec![])
+            (ParamKind::Integer, (*default).into(), Some(*min as f64), Some(*max as f64), vec![])
         }
         HyperparameterKind::Number { default, min, max } => {
-            ("number", (*default).into(), Some(*min), Some(*max), vec![])
+            (ParamKind::Number, (*default).into(), Some(*min), Some(*max), vec![])
         }
         HyperparameterKind::Choice { default, options } => {
-            ("choice", (*default).into(), None, None, options.iter().map(|o| o.to_string()).collect())
+            (ParamKind::Choice, (*default).into(), None, None, options.iter().map(|o| o.to_string()).collect())
         }
-        HyperparameterKind::Boolean { default } => ("boolean", (*default).into(), None, None, vec![]),
+        HyperparameterKind::Boolean { default } => (ParamKind::Boolean, (*default).into(), None, None, vec![]),
     };
     HyperparameterInfo {
         name: spec.name.into(),
         label: spec.label.into(),
-        kind: kind.into(),
+        kind,
         default,
         min,
         max,
@@ -68,7 +68,7 @@ fn hyperparameter_info(spec: &HyperparameterSpec) -> HyperparameterInfo {
 }
 
 pub fn metrics_report(m: &Metrics) -> MetricsReport {
-    let labels: Vec<String> = ClassLabel::ALL.iter().map(|c| c.as_str().to_string()).collect();
+    let labels = ClassLabel::ALL.to_vec();
     MetricsReport {
         accuracy: m.accuracy,
         macro_f1: m.macro_f1,
@@ -79,17 +79,14 @@ pub fn metrics_report(m: &Metrics) -> MetricsReport {
             .iter()
             .map(|c| {
                 let s = &m.per_class[c.index()];
-                (
-                    c.as_str().to_string(),
-                    ClassScores { precision: s.precision, recall: s.recall, f1: s.f1, support: s.support },
-                )
+                (*c, ClassScores { precision: s.precision, recall: s.recall, f1: s.f1, support: s.support })
             })
             .collect(),
         confusion_matrix: ConfusionMatrix { labels, matrix: m.confusion.iter().map(|r| r.to_vec()).collect() },
         roc_curves: ClassLabel::ALL
             .iter()
             .map(|c| RocCurve {
-                class: c.as_str().into(),
+                class: *c,
                 auc: m.roc_auc_per_class[c.index()],
                 points: m.roc_curves[c.index()].iter().map(|&(x, y)| [x, y]).collect(),
             })
@@ -235,11 +232,11 @@ pub fn prediction_rows(
             let reasons = ranked
                 .iter()
                 .take(3)
-                .map(|&f| Reason::new(&features[f], values[f], phi[f][class], predicted.as_str()))
+                .map(|&f| Reason::new(&features[f], values[f], phi[f][class], predicted))
                 .collect();
             let explanation = Explanation {
-                class: predicted.as_str().into(),
-                space: explained.space.into(),
+                class: predicted,
+                space: explained.space,
                 base_value: explained.base[class],
                 output_value: explained.outputs[row][class],
                 contributions: features.iter().zip(phi).map(|(f, v)| (f.clone(), v[class])).collect(),
@@ -247,10 +244,10 @@ pub fn prediction_rows(
             };
             Prediction {
                 id: ids[row].clone(),
-                prediction: predicted.as_str().into(),
+                prediction: predicted,
                 confidence: p[class],
-                probabilities: ClassLabel::ALL.iter().map(|c| (c.as_str().to_string(), p[c.index()])).collect(),
-                actual: actual[row].map(|a| a.as_str().into()),
+                probabilities: ClassLabel::ALL.iter().map(|c| (*c, p[c.index()])).collect(),
+                actual: actual[row],
                 correct: actual[row].map(|a| a == predicted),
                 explanation: Some(explanation),
                 reasons,
@@ -267,10 +264,9 @@ pub fn training_result(id: &str, request: &TrainRequest, outcome: &TrainingOutco
     let actual: Vec<Option<ClassLabel>> = outcome.predictions.iter().map(|p| p.actual).collect();
     let probabilities: Vec<[f64; ClassLabel::COUNT]> = outcome.predictions.iter().map(|p| p.probabilities).collect();
     let predictions = prediction_rows(&ids, &actual, &probabilities, &outcome.test_features, features, explained);
-    let mut predicted_counts: BTreeMap<String, usize> =
-        ClassLabel::ALL.iter().map(|c| (c.as_str().to_string(), 0)).collect();
+    let mut predicted_counts: BTreeMap<ClassLabel, usize> = ClassLabel::ALL.iter().map(|c| (*c, 0)).collect();
     for p in &predictions {
-        *predicted_counts.entry(p.prediction.clone()).or_default() += 1;
+        *predicted_counts.entry(p.prediction).or_default() += 1;
     }
     let model_info = ModelDetails {
         dataset: if request.upload.is_some() { "upload".into() } else { mission.id().into() },
@@ -297,10 +293,9 @@ pub fn training_result(id: &str, request: &TrainRequest, outcome: &TrainingOutco
         predict_ms: outcome.predict_ms,
         caveats: if request.upload.is_some() { upload_caveats(request, outcome) } else { caveats(mission) },
     };
-    TrainingResult {
+    let report = ResultReport {
         id: id.into(),
         metrics: outcome.metrics.as_ref().map(metrics_report),
-        predictions,
         model_info,
         predicted_counts,
         importance: importance_report(outcome),
@@ -319,7 +314,8 @@ pub fn training_result(id: &str, request: &TrainRequest, outcome: &TrainingOutco
                 .collect()
         }),
         fine_tune: outcome.fine_tune.as_ref().map(fine_tune_report),
-    }
+    };
+    TrainingResult { report, predictions }
 }
 
 fn fine_tune_report(f: &crate::ml::fine_tune::FineTuneOutcome) -> FineTuneReport {
@@ -364,14 +360,14 @@ fn importance_report(outcome: &TrainingOutcome) -> ImportanceReport {
             feature: name.clone(),
             description: outcome.feature_descriptions.get(f).cloned().unwrap_or_default(),
             overall: v.iter().sum::<f64>() / v.len() as f64,
-            per_class: ClassLabel::ALL.iter().map(|c| (c.as_str().to_string(), v[c.index()])).collect(),
+            per_class: ClassLabel::ALL.iter().map(|c| (*c, v[c.index()])).collect(),
         })
         .collect();
     features.sort_by(|a, b| b.overall.total_cmp(&a.overall).then_with(|| a.feature.cmp(&b.feature)));
     ImportanceReport {
-        space: e.space.into(),
+        space: e.space,
         method: e.method.clone(),
-        base_values: ClassLabel::ALL.iter().map(|c| (c.as_str().to_string(), e.base[c.index()])).collect(),
+        base_values: ClassLabel::ALL.iter().map(|c| (*c, e.base[c.index()])).collect(),
         dots: dot_plot(outcome, &features),
         features,
     }
@@ -408,9 +404,7 @@ fn dot_plot(outcome: &TrainingOutcome, ranked: &[FeatureImportance]) -> DotPlot 
                 value_rank: sample.iter().map(|&r| rank(column[r]).map(round4)).collect(),
                 shap: ClassLabel::ALL
                     .iter()
-                    .map(|c| {
-                        (c.as_str().to_string(), sample.iter().map(|&r| round6(e.values[r][f][c.index()])).collect())
-                    })
+                    .map(|c| (*c, sample.iter().map(|&r| round6(e.values[r][f][c.index()])).collect()))
                     .collect(),
             }
         })

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::api::ApiError;
+use crate::domain::ErrorCode;
 use crate::ml::progress::ProgressSink;
 
 #[derive(Clone)]
@@ -48,7 +49,7 @@ impl RequestBudget {
     /// Why the work stopped, for the answer (a client that left reads nothing).
     pub fn exceeded(&self, rows: usize) -> ApiError {
         ApiError::new(
-            "over_budget",
+            ErrorCode::OverBudget,
             format!("Predicting and explaining {rows} rows took longer than the {} s one request may take (EXO_PREDICTION_BUDGET_S); send fewer rows at a time.", self.seconds),
         )
     }

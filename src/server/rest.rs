@@ -23,6 +23,7 @@ use super::uploads;
 use crate::api::{
     ApiError, Credentials, Health, NewTokenRequest, PredictRequest, ShareRequest, TrainRequest, UploadedFiles,
 };
+use crate::domain::ErrorCode;
 
 /// `max_upload_bytes`: the largest request body accepted (uploads); beyond it, 413.
 pub fn router(max_upload_bytes: usize) -> Router<AppState> {
@@ -88,21 +89,24 @@ async fn create_training(
     let request = if multipart {
         let form = axum::extract::Multipart::from_request(request, &state)
             .await
-            .map_err(|e| ApiError::new("invalid_request", e.body_text()))?;
+            .map_err(|e| ApiError::new(ErrorCode::InvalidRequest, e.body_text()))?;
         let parts = read_parts(&state, form).await?;
         let mut config: TrainRequest = match parts.config {
             Some(text) => serde_json::from_str(&text).map_err(|e| {
-                ApiError::new("invalid_request", format!("The 'config' part is not a valid training request: {e}"))
+                ApiError::new(
+                    ErrorCode::InvalidRequest,
+                    format!("The 'config' part is not a valid training request: {e}"),
+                )
             })?,
             None => {
                 return Err(ApiError::new(
-                    "invalid_request",
+                    ErrorCode::InvalidRequest,
                     "The form has no 'config' part (the training request as JSON).",
                 ))
             }
         };
         let (train_name, train_bytes) = parts.train.ok_or_else(|| {
-            ApiError::new("invalid_request", "The form has no 'train_file' part.").with_field("train_file")
+            ApiError::new(ErrorCode::InvalidRequest, "The form has no 'train_file' part.").with_field("train_file")
         })?;
         let owner = caller.clone();
         let files = blocking::run(state.clone(), move |work| {
@@ -129,7 +133,7 @@ async fn create_training(
         let request: TrainRequest = json_body(&state, request, "training request").await?;
         if request.upload.is_some() {
             return Err(ApiError::new(
-                "invalid_request",
+                ErrorCode::InvalidRequest,
                 "'upload' is set by the server; send files as multipart/form-data.",
             )
             .with_field("upload"));
@@ -198,9 +202,12 @@ fn is_multipart(request: &axum::extract::Request) -> bool {
 fn form_error(state: &AppState, e: axum::extract::multipart::MultipartError) -> ApiError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         let limit_mb = state.config.max_upload_mb;
-        ApiError::new("too_large", format!("The upload is larger than the limit of {limit_mb} MB (EXO_MAX_UPLOAD_MB)."))
+        ApiError::new(
+            ErrorCode::TooLarge,
+            format!("The upload is larger than the limit of {limit_mb} MB (EXO_MAX_UPLOAD_MB)."),
+        )
     } else {
-        ApiError::new("invalid_request", format!("The form could not be read: {}", e.body_text()))
+        ApiError::new(ErrorCode::InvalidRequest, format!("The form could not be read: {}", e.body_text()))
     }
 }
 
@@ -212,7 +219,7 @@ const CONFIG_PART_MAX_KB: usize = 256;
 fn config_text(bytes: &[u8]) -> Result<String, ApiError> {
     if bytes.len() > CONFIG_PART_MAX_KB * 1024 {
         return Err(ApiError::new(
-            "too_large",
+            ErrorCode::TooLarge,
             format!("The 'config' part is larger than {CONFIG_PART_MAX_KB} KB; a training or prediction request with a column mapping of 1,000 features fits in a tenth of that."),
         )
         .with_field("config"));
@@ -234,7 +241,7 @@ async fn read_parts(state: &AppState, mut form: axum::extract::Multipart) -> Res
             "test_file" => {}
             other => {
                 return Err(ApiError::new(
-                    "invalid_request",
+                    ErrorCode::InvalidRequest,
                     format!(
                         "Unexpected form part '{}'; expected config, train_file and optionally test_file.",
                         crate::api::error::shorten(other)
@@ -260,7 +267,7 @@ async fn create_predictions(
     let response = if multipart {
         let mut form = axum::extract::Multipart::from_request(request, &state)
             .await
-            .map_err(|e| ApiError::new("invalid_request", e.body_text()))?;
+            .map_err(|e| ApiError::new(ErrorCode::InvalidRequest, e.body_text()))?;
         let (mut config, mut file) = (None, None);
         while let Some(field) = form.next_field().await.map_err(|e| form_error(&state, e))? {
             let name = field.name().unwrap_or_default().to_string();
@@ -271,7 +278,7 @@ async fn create_predictions(
                 "file" => file = Some((file_name, bytes.to_vec())),
                 other => {
                     return Err(ApiError::new(
-                        "invalid_request",
+                        ErrorCode::InvalidRequest,
                         format!(
                             "Unexpected form part '{}'; expected config and file.",
                             crate::api::error::shorten(other)
@@ -281,9 +288,9 @@ async fn create_predictions(
             }
         }
         let config: PredictRequest = serde_json::from_str(config.as_deref().unwrap_or(r#"{"model":"pretrained"}"#))
-            .map_err(|e| ApiError::new("invalid_request", format!("The 'config' part is not valid: {e}")))?;
+            .map_err(|e| ApiError::new(ErrorCode::InvalidRequest, format!("The 'config' part is not valid: {e}")))?;
         let (name, bytes) = file.ok_or_else(|| {
-            ApiError::new("invalid_request", "The form has no 'file' part (the CSV table).").with_field("file")
+            ApiError::new(ErrorCode::InvalidRequest, "The form has no 'file' part (the CSV table).").with_field("file")
         })?;
         blocking::run(work, move |s| predictions::predict_csv_with(s, &caller, &config, &name, bytes, &budget)).await
     } else {
@@ -302,12 +309,12 @@ async fn inspect_upload(
         .next_field()
         .await
         .map_err(|e| form_error(&state, e))?
-        .ok_or_else(|| ApiError::new("invalid_request", "The form has no 'file' part."))?;
+        .ok_or_else(|| ApiError::new(ErrorCode::InvalidRequest, "The form has no 'file' part."))?;
     let name = uploads::display_name(field.file_name().unwrap_or("uploaded.csv"));
     let bytes = field.bytes().await.map_err(|e| form_error(&state, e))?;
     let inspection = tokio::task::spawn_blocking(move || uploads::inspect(&name, bytes.to_vec()))
         .await
-        .map_err(|_| ApiError::new("internal", "The upload could not be inspected."))??;
+        .map_err(|_| ApiError::new(ErrorCode::Internal, "The upload could not be inspected."))??;
     Ok(Json(inspection))
 }
 
@@ -327,7 +334,7 @@ async fn training_result(
     // Serialised on the blocking pool too: a result is megabytes of JSON.
     let body = blocking::run(state, move |s| {
         let result = trainings::result(s, &caller, &id)?;
-        serde_json::to_vec(&*result).map_err(|_| ApiError::new("internal", "The result could not be written."))
+        serde_json::to_vec(&*result).map_err(|_| ApiError::new(ErrorCode::Internal, "The result could not be written."))
     })
     .await?;
     Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], body))
@@ -341,7 +348,7 @@ async fn predictions_csv(
 ) -> Result<impl IntoResponse, ApiError> {
     let (name, body) = blocking::run(state, move |s| {
         let result = trainings::result(s, &caller, &id)?;
-        let short: String = result.id.chars().take(8).collect();
+        let short: String = result.report.id.chars().take(8).collect();
         Ok((format!("predictions-{short}.csv"), crate::api::predictions_csv::predictions_csv(&result.predictions)))
     })
     .await?;
@@ -460,5 +467,5 @@ async fn revoke_token(
 }
 
 async fn unknown_route() -> ApiError {
-    ApiError::new("not_found", "No such API route. See the README for the routes under /api/v1.")
+    ApiError::new(ErrorCode::NotFound, "No such API route. See the README for the routes under /api/v1.")
 }

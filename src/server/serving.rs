@@ -25,6 +25,7 @@ use tracing::Level;
 use super::config::Config;
 use super::state::AppState;
 use crate::api::ApiError;
+use crate::domain::ErrorCode;
 
 /// Wraps every route of `router` (pages, JSON API, server functions, static files, the
 /// fallback) in the layers above. Outermost first: a request gets its id before it is
@@ -74,17 +75,20 @@ pub fn with_layers(router: Router<AppState>, config: &Config) -> Router<AppState
 /// The answer for a request the limits stopped.
 fn refused(error: BoxError, timeout_s: u64) -> Response {
     if error.is::<tower::load_shed::error::Overloaded>() {
-        ApiError::new("overloaded", "The server is handling as many requests as it can; try again in a moment.")
-            .into_response()
+        ApiError::new(
+            ErrorCode::Overloaded,
+            "The server is handling as many requests as it can; try again in a moment.",
+        )
+        .into_response()
     } else if error.is::<tower::timeout::error::Elapsed>() {
         ApiError::new(
-            "timeout",
+            ErrorCode::Timeout,
             format!("The request took longer than the limit of {timeout_s} s (EXO_REQUEST_TIMEOUT_S)."),
         )
         .into_response()
     } else {
         tracing::error!(%error, "request failed in a middleware layer");
-        ApiError::new("internal", "The request could not be handled.").into_response()
+        ApiError::new(ErrorCode::Internal, "The request could not be handled.").into_response()
     }
 }
 

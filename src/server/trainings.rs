@@ -50,7 +50,7 @@ pub fn start_training(
     let waiting = state.store.list()?.iter().filter(|s| s.status == TrainingStatus::Queued).count();
     if waiting >= state.config.max_queue {
         return Err(ApiError::new(
-            "queue_full",
+            ErrorCode::QueueFull,
             format!(
                 "{waiting} trainings are already waiting (the limit is {}). Try again when some have finished.",
                 state.config.max_queue
@@ -74,7 +74,7 @@ fn apply_preset(request: &mut TrainRequest) -> Result<(), ApiError> {
     let preset = all.iter().find(|p| p.id == preset_id).ok_or_else(|| {
         let known: Vec<&str> = all.iter().map(|p| p.id).collect();
         ApiError::new(
-            "invalid_value",
+            ErrorCode::InvalidValue,
             format!(
                 "Unknown preset '{}' for {}. Choose one of: {}.",
                 shorten(preset_id),
@@ -117,18 +117,18 @@ pub fn training_config(
     }
     let upload = match (request.dataset.as_str(), &request.upload) {
         ("upload", None) => {
-            return Err(ApiError::new("invalid_request", "To train on your own table, send it as multipart/form-data: a 'config' part with this JSON and a 'train_file' part (optionally 'test_file').")
+            return Err(ApiError::new(ErrorCode::InvalidRequest, "To train on your own table, send it as multipart/form-data: a 'config' part with this JSON and a 'train_file' part (optionally 'test_file').")
                 .with_field("dataset"))
         }
         ("upload", Some(files)) => Some(upload_source(config, store, files, request.mapping.as_ref())?),
-        (_, Some(_)) => return Err(ApiError::new("invalid_request", "Uploaded files need \"dataset\": \"upload\".").with_field("dataset")),
+        (_, Some(_)) => return Err(ApiError::new(ErrorCode::InvalidRequest, "Uploaded files need \"dataset\": \"upload\".").with_field("dataset")),
         _ => None,
     };
     let mission = match &upload {
         Some(_) => Mission::Kepler, // unused: the data come from the upload
         None => Mission::from_id(&request.dataset).ok_or_else(|| {
             ApiError::new(
-                "unknown_dataset",
+                ErrorCode::UnknownDataset,
                 format!("Unknown dataset '{}'. Choose one of: kepler, tess, k2, upload.", shorten(&request.dataset)),
             )
             .with_field("dataset")
@@ -137,7 +137,7 @@ pub fn training_config(
     let kind = ModelKind::from_id(&request.model).ok_or_else(|| {
         let known: Vec<&str> = ModelKind::ALL.iter().map(|m| m.id()).collect();
         ApiError::new(
-            "unknown_model",
+            ErrorCode::UnknownModel,
             format!("Unknown model '{}'. Choose one of: {}.", shorten(&request.model), known.join(", ")),
         )
         .with_field("model")
@@ -148,7 +148,7 @@ pub fn training_config(
         None | Some("") => None,
         Some(_) if upload.is_some() => {
             return Err(ApiError::new(
-                "invalid_request",
+                ErrorCode::InvalidRequest,
                 "Cross-mission transfer trains on a bundled mission table, not an upload.",
             )
             .with_field("transfer_to"))
@@ -156,7 +156,7 @@ pub fn training_config(
         Some(id) => match Mission::from_id(id) {
             Some(target) if target == mission => {
                 return Err(ApiError::new(
-                    "invalid_value",
+                    ErrorCode::InvalidValue,
                     format!("transfer_to must be another mission than the training one ({id})."),
                 )
                 .with_field("transfer_to"))
@@ -164,7 +164,7 @@ pub fn training_config(
             Some(target) => Some(target),
             None => {
                 return Err(ApiError::new(
-                    "unknown_dataset",
+                    ErrorCode::UnknownDataset,
                     format!("Unknown mission '{}' for transfer_to. Choose kepler, tess or k2.", shorten(id)),
                 )
                 .with_field("transfer_to"))
@@ -189,7 +189,7 @@ pub fn training_config(
 fn training_check_error(error: MlError) -> ApiError {
     match error {
         MlError::InvalidHyperparameter { .. } => hyperparameter_error(error),
-        MlError::Split(_) | MlError::Training(_) => ApiError::new("invalid_value", error.to_string()),
+        MlError::Split(_) | MlError::Training(_) => ApiError::new(ErrorCode::InvalidValue, error.to_string()),
         other => super::uploads::upload_error(other),
     }
 }
@@ -198,10 +198,10 @@ fn training_check_error(error: MlError) -> ApiError {
 fn hyperparameter_error(error: MlError) -> ApiError {
     match error {
         MlError::InvalidHyperparameter { name, reason } => {
-            ApiError::new("invalid_hyperparameter", format!("Hyperparameter '{name}' {reason}."))
+            ApiError::new(ErrorCode::InvalidHyperparameter, format!("Hyperparameter '{name}' {reason}."))
                 .with_field(format!("hyperparameters.{name}"))
         }
-        other => ApiError::new("invalid_request", other.to_string()),
+        other => ApiError::new(ErrorCode::InvalidRequest, other.to_string()),
     }
 }
 
@@ -210,7 +210,7 @@ fn check_test_fraction(fraction: f64) -> Result<(), ApiError> {
         return Ok(());
     }
     let (lo, hi) = (TEST_FRACTION_RANGE.start(), TEST_FRACTION_RANGE.end());
-    Err(ApiError::new("invalid_value", format!("test_fraction must be between {lo} and {hi}, got {fraction}."))
+    Err(ApiError::new(ErrorCode::InvalidValue, format!("test_fraction must be between {lo} and {hi}, got {fraction}."))
         .with_field("test_fraction"))
 }
 
@@ -229,7 +229,7 @@ fn fine_tune_job(
 ) -> Result<FineTuneJob, ApiError> {
     if base != "pretrained" {
         return Err(ApiError::new(
-            "unknown_model",
+            ErrorCode::UnknownModel,
             format!(
                 "Only the pretrained model can be fine-tuned: use \"fine_tune\": \"pretrained\", not '{}'.",
                 shorten(base)
@@ -237,21 +237,22 @@ fn fine_tune_job(
         )
         .with_field("fine_tune"));
     }
-    let base = pretrained
-        .ok_or_else(|| ApiError::new("internal", "The pretrained model is not loaded on this server (see its log)."))?;
+    let base = pretrained.ok_or_else(|| {
+        ApiError::new(ErrorCode::Internal, "The pretrained model is not loaded on this server (see its log).")
+    })?;
     if request.model != ModelKind::GradientBoosting.id() {
-        return Err(ApiError::new("invalid_value", format!("Fine-tuning continues the pretrained gradient boosting: \"model\" must be \"gradient_boosting\", not '{}'.", shorten(&request.model))).with_field("model"));
+        return Err(ApiError::new(ErrorCode::InvalidValue, format!("Fine-tuning continues the pretrained gradient boosting: \"model\" must be \"gradient_boosting\", not '{}'.", shorten(&request.model))).with_field("model"));
     }
     let files = match (request.dataset.as_str(), &request.upload) {
         ("upload", Some(files)) => files,
         _ => {
-            return Err(ApiError::new("invalid_request", "Fine-tuning learns from your labelled table: send it as multipart/form-data with \"dataset\": \"upload\" in the 'config' part and the table as 'train_file'.")
+            return Err(ApiError::new(ErrorCode::InvalidRequest, "Fine-tuning learns from your labelled table: send it as multipart/form-data with \"dataset\": \"upload\" in the 'config' part and the table as 'train_file'.")
                 .with_field("dataset"))
         }
     };
     if files.test_id.is_some() || request.mapping.is_some() || request.transfer_to.is_some() || request.cross_validation
     {
-        return Err(ApiError::new("invalid_request", "Fine-tuning takes one table (split by host star into your training and held-out rows): no test file, column mapping, transfer or cross-validation."));
+        return Err(ApiError::new(ErrorCode::InvalidRequest, "Fine-tuning takes one table (split by host star into your training and held-out rows): no test file, column mapping, transfer or cross-validation."));
     }
     check_test_fraction(request.test_fraction)?;
     let params = BoostingParams::check(&request.hyperparameters).map_err(hyperparameter_error)?;
@@ -293,7 +294,7 @@ fn managed(state: &AppState, caller: &Caller, id: &str) -> Result<TrainingSessio
     match find(state, caller, id, false)? {
         (s, Access::Manage) => Ok(s),
         _ => Err(ApiError::new(
-            "forbidden",
+            ErrorCode::Forbidden,
             "This training was shared with you to read; only its owner can cancel, delete or share it.",
         )),
     }
@@ -351,7 +352,7 @@ fn upload_source(
 fn check_mapping_size(config: &Config, m: &UploadMapping) -> Result<(), ApiError> {
     let max = config.table_limits.max_columns;
     if m.features.len() > max {
-        return Err(ApiError::new("too_large", format!("The mapping names {} features; a table has at most {max} columns (EXO_MAX_UPLOAD_COLUMNS), so name each feature column once.", m.features.len()))
+        return Err(ApiError::new(ErrorCode::TooLarge, format!("The mapping names {} features; a table has at most {max} columns (EXO_MAX_UPLOAD_COLUMNS), so name each feature column once.", m.features.len()))
             .with_field("mapping.features"));
     }
     crate::ml::upload::check_mapping_features("mapping", &m.features, max)
@@ -359,7 +360,7 @@ fn check_mapping_size(config: &Config, m: &UploadMapping) -> Result<(), ApiError
         .map_err(|e| e.with_field("mapping.features"))?;
     if m.label_values.len() > MAX_LABEL_VALUES {
         return Err(ApiError::new(
-            "too_large",
+            ErrorCode::TooLarge,
             format!(
                 "The mapping lists {} label values; at most {MAX_LABEL_VALUES} can be mapped to classes.",
                 m.label_values.len()
@@ -407,7 +408,7 @@ pub fn delete_training(state: &AppState, caller: &Caller, id: &str) -> Result<()
     let s = managed(state, caller, id)?;
     if !s.status.is_finished() {
         return Err(ApiError::new(
-            "not_finished",
+            ErrorCode::NotFinished,
             format!("This training is {}; cancel it before deleting it.", s.status.as_str()),
         ));
     }
@@ -422,12 +423,15 @@ pub fn model_file(state: &AppState, caller: &Caller, id: &str) -> Result<(String
     let (s, access) = find(state, caller, id, false)?;
     if !access.reaches_rows() {
         return Err(ApiError::new(
-            "forbidden",
+            ErrorCode::Forbidden,
             "Its owner shared the result without its rows and model; the model cannot be downloaded.",
         ));
     }
     let json = state.store.model(&s.id)?.ok_or_else(|| {
-        ApiError::new("not_found", format!("Training {} has no saved model (only completed trainings keep one).", s.id))
+        ApiError::new(
+            ErrorCode::NotFound,
+            format!("Training {} has no saved model (only completed trainings keep one).", s.id),
+        )
     })?;
     let short: String = s.id.to_string().chars().take(8).collect();
     Ok((format!("{}-{}-{short}.json", s.request.model, s.request.dataset), json))
@@ -439,7 +443,7 @@ pub fn cancel(state: &AppState, caller: &Caller, id: &str) -> Result<TrainingPro
     let s = managed(state, caller, id)?;
     if s.status.is_finished() || !state.jobs.cancel(&s.id)? {
         return Err(ApiError::new(
-            "not_finished",
+            ErrorCode::NotFinished,
             format!("This training is already {}; there is nothing to cancel.", s.status.as_str()),
         ));
     }
@@ -484,14 +488,14 @@ fn result_with_access(
         }
         (TrainingStatus::Completed, Some(result)) => Ok((result, report)),
         (TrainingStatus::Cancelled, _) => {
-            Err(ApiError::new("not_finished", "This training was cancelled, so it has no result."))
+            Err(ApiError::new(ErrorCode::NotFinished, "This training was cancelled, so it has no result."))
         }
         (TrainingStatus::Failed, _) => Err(ApiError::new(
-            "not_finished",
+            ErrorCode::NotFinished,
             format!("This training failed, so it has no result: {}", s.error.unwrap_or_default()),
         )),
         (status, _) => Err(ApiError::new(
-            "not_finished",
+            ErrorCode::NotFinished,
             format!("This training is {}; its result is not ready yet.", status.as_str()),
         )),
     }
@@ -501,40 +505,20 @@ fn result_with_access(
 /// result shared without them (the owner chose so).
 fn without_rows(result: &TrainingResult, uploaded: bool) -> TrainingResult {
     // Field by field, so the rows (megabytes) are never copied just to be dropped.
-    let mut model_info = result.model_info.clone();
+    let mut model_info = result.report.model_info.clone();
     if uploaded {
         model_info.dataset_name = "an uploaded table (its owner shared the result without it)".into();
     }
-    TrainingResult {
-        id: result.id.clone(),
-        metrics: result.metrics.clone(),
-        predictions: Vec::new(),
-        model_info,
-        predicted_counts: result.predicted_counts.clone(),
-        importance: result.importance.clone(),
-        cross_validation: result.cross_validation.clone(),
-        shift: result.shift.clone(),
-        fine_tune: result.fine_tune.clone(),
-    }
+    TrainingResult { report: ResultReport { model_info, ..result.report.clone() }, predictions: Vec::new() }
 }
 
 pub fn summary(state: &AppState, caller: &Caller, id: &str) -> Result<ResultSummary, ApiError> {
     let (r, access) = result_with_access(state, caller, id)?;
-    Ok(ResultSummary {
-        id: r.id.clone(),
-        metrics: r.metrics.clone(),
-        model_info: r.model_info.clone(),
-        predicted_counts: r.predicted_counts.clone(),
-        importance: r.importance.clone(),
-        cross_validation: r.cross_validation.clone(),
-        shift: r.shift.clone(),
-        fine_tune: r.fine_tune.clone(),
-        access,
-    })
+    Ok(ResultSummary { report: r.report.clone(), access })
 }
 
 pub fn importance(state: &AppState, caller: &Caller, id: &str) -> Result<ImportanceReport, ApiError> {
-    Ok(result(state, caller, id)?.importance.clone())
+    Ok(result(state, caller, id)?.report.importance.clone())
 }
 
 pub fn predictions(
@@ -544,7 +528,9 @@ pub fn predictions(
     query: &PredictionQuery,
 ) -> Result<PredictionPage, ApiError> {
     if !(1..=500).contains(&query.per_page) {
-        return Err(ApiError::new("invalid_value", "per_page must be between 1 and 500.").with_field("per_page"));
+        return Err(
+            ApiError::new(ErrorCode::InvalidValue, "per_page must be between 1 and 500.").with_field("per_page")
+        );
     }
     let r = result(state, caller, id)?;
     Ok(page_of(&r.predictions, query))
@@ -554,15 +540,17 @@ pub fn predictions(
 pub fn page_of(predictions: &[Prediction], query: &PredictionQuery) -> PredictionPage {
     let mut rows: Vec<&Prediction> =
         predictions.iter().filter(|p| !query.only_errors || p.correct == Some(false)).collect();
-    let prob = |p: &Prediction, class: &str| p.probabilities.get(class).copied().unwrap_or(0.0);
+    let prob = |p: &Prediction, class: ClassLabel| p.probabilities.get(&class).copied().unwrap_or(0.0);
     let key = |a: &Prediction, b: &Prediction| -> Ordering {
         match query.sort {
             PredictionSort::Id => Ordering::Equal,
             PredictionSort::Prediction => a.prediction.cmp(&b.prediction),
             PredictionSort::Confidence => a.confidence.total_cmp(&b.confidence),
-            PredictionSort::Confirmed => prob(a, "confirmed").total_cmp(&prob(b, "confirmed")),
-            PredictionSort::Candidate => prob(a, "candidate").total_cmp(&prob(b, "candidate")),
-            PredictionSort::FalsePositive => prob(a, "false_positive").total_cmp(&prob(b, "false_positive")),
+            PredictionSort::Confirmed => prob(a, ClassLabel::Confirmed).total_cmp(&prob(b, ClassLabel::Confirmed)),
+            PredictionSort::Candidate => prob(a, ClassLabel::Candidate).total_cmp(&prob(b, ClassLabel::Candidate)),
+            PredictionSort::FalsePositive => {
+                prob(a, ClassLabel::FalsePositive).total_cmp(&prob(b, ClassLabel::FalsePositive))
+            }
             PredictionSort::Actual => a.actual.cmp(&b.actual),
             PredictionSort::Correct => a.correct.cmp(&b.correct),
         }
@@ -589,10 +577,10 @@ mod tests {
     fn pred(id: &str, confidence: f64, correct: bool) -> Prediction {
         Prediction {
             id: id.into(),
-            prediction: "confirmed".into(),
+            prediction: ClassLabel::Confirmed,
             confidence,
-            probabilities: [("confirmed".to_string(), confidence)].into_iter().collect(),
-            actual: Some(if correct { "confirmed" } else { "candidate" }.into()),
+            probabilities: [(ClassLabel::Confirmed, confidence)].into_iter().collect(),
+            actual: Some(if correct { ClassLabel::Confirmed } else { ClassLabel::Candidate }),
             correct: Some(correct),
             explanation: None,
             reasons: vec![],

@@ -5,6 +5,7 @@ use uuid::Uuid;
 
 use super::store::{OwnerId, SessionStore, StoredUpload};
 use crate::api::{ApiError, ColumnInfo, UploadInspection, UploadMapping};
+use crate::domain::ErrorCode;
 use crate::ml::upload::{check_upload_text, detect_mission, profile, read_upload, ColumnMapping, TableFile};
 use crate::ml::MlError;
 
@@ -12,15 +13,15 @@ use crate::ml::MlError;
 pub fn upload_error(error: MlError) -> ApiError {
     match error {
         // Its own code: the predict page answers it with the column-choice form.
-        MlError::UnrecognisedColumns { .. } => ApiError::new("unrecognised_columns", error.to_string()),
-        MlError::TooLarge { .. } => ApiError::new("too_large", error.to_string()),
-        MlError::TooCostly(_) => ApiError::new("too_costly", error.to_string()),
+        MlError::UnrecognisedColumns { .. } => ApiError::new(ErrorCode::UnrecognisedColumns, error.to_string()),
+        MlError::TooLarge { .. } => ApiError::new(ErrorCode::TooLarge, error.to_string()),
+        MlError::TooCostly(_) => ApiError::new(ErrorCode::TooCostly, error.to_string()),
         MlError::InvalidUpload { .. }
         | MlError::Csv { .. }
         | MlError::NotNumeric { .. }
         | MlError::MissingColumn { .. }
-        | MlError::UnknownLabel { .. } => ApiError::new("invalid_upload", error.to_string()),
-        other => ApiError::new("invalid_upload", other.to_string()),
+        | MlError::UnknownLabel { .. } => ApiError::new(ErrorCode::InvalidUpload, error.to_string()),
+        other => ApiError::new(ErrorCode::InvalidUpload, other.to_string()),
     }
 }
 
@@ -41,8 +42,8 @@ pub fn display_name(name: &str) -> String {
 pub fn store(store: &dyn SessionStore, owner: Option<OwnerId>, name: &str, bytes: Vec<u8>) -> Result<String, ApiError> {
     check_upload_text(name, &bytes).map_err(upload_error)?;
     // read_upload checked it is UTF-8.
-    let text =
-        String::from_utf8(bytes).map_err(|_| ApiError::new("invalid_upload", format!("{name} is not UTF-8 text")))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| ApiError::new(ErrorCode::InvalidUpload, format!("{name} is not UTF-8 text")))?;
     let id = Uuid::new_v4();
     store.save_upload(&id, &StoredUpload { name: name.to_string(), text, owner })?;
     Ok(id.to_string())
@@ -50,7 +51,9 @@ pub fn store(store: &dyn SessionStore, owner: Option<OwnerId>, name: &str, bytes
 
 /// A stored upload, read back for checking or training; `name` is what the user called it.
 pub fn load(store: &dyn SessionStore, id: &str, name: &str) -> Result<TableFile, ApiError> {
-    let gone = || ApiError::new("not_found", format!("The uploaded file {name} is no longer stored; upload it again."));
+    let gone = || {
+        ApiError::new(ErrorCode::NotFound, format!("The uploaded file {name} is no longer stored; upload it again."))
+    };
     let id = Uuid::parse_str(id).map_err(|_| gone())?;
     let text = store.upload(&id)?.ok_or_else(gone)?;
     Ok(TableFile::new(name, text.into_bytes()))
@@ -63,7 +66,7 @@ pub fn inspect(name: &str, bytes: Vec<u8>) -> Result<UploadInspection, ApiError>
     Ok(UploadInspection {
         file: name.to_string(),
         rows: table.frame.height(),
-        detected: detect_mission(&table).map(|m| m.id().to_string()),
+        detected: detect_mission(&table),
         columns: columns
             .into_iter()
             .map(|c| ColumnInfo {

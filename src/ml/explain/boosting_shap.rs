@@ -1,6 +1,7 @@
 //! Exact TreeSHAP of a gradient-boosted model: every tree credited to its own class, in
 //! margin space.
 
+use crate::domain::ExplanationSpace;
 use ndarray::Array2;
 use rayon::prelude::*;
 
@@ -59,7 +60,7 @@ pub(super) fn explain_boosting(m: &GradientBoosting, x: &Array2<f64>, progress: 
         .collect();
     let outputs = m.raw_scores(x).into_iter().map(|r| r.map(finite_or_zero)).collect();
     Explanations {
-        space: "margin",
+        space: ExplanationSpace::Margin,
         method: "Exact path-dependent TreeSHAP on the booster's own trees, in raw-score (margin) space".into(),
         base,
         values,

@@ -1,6 +1,7 @@
 //! Which explainer each model family gets, the sampled explainer's budgets, and the exact
 //! linear SHAP of the logistic models.
 
+use crate::domain::ExplanationSpace;
 use ndarray::Array2;
 
 use super::boosting_shap::explain_boosting;
@@ -50,7 +51,7 @@ fn explain_linear(m: &LinearSoftmax, x: &Array2<f64>) -> Explanations {
     let x = x.as_standard_layout();
     let values = x.rows().into_iter().map(|r| m.shap_row(r.as_slice().expect("standard layout"))).collect();
     Explanations {
-        space: "log-odds",
+        space: ExplanationSpace::LogOdds,
         method: "Exact linear SHAP on the model's weights (features taken as independent; baseline = training mean of the scaled inputs)".into(),
         base: m.intercept.map(finite_or_zero),
         values,

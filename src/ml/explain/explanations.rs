@@ -1,5 +1,6 @@
 //! The explanation of a set of rows ([`Explanations`]) and its per-feature summary.
 
+use crate::domain::ExplanationSpace;
 use crate::ml::ClassLabel;
 
 const K: usize = ClassLabel::COUNT;
@@ -7,8 +8,8 @@ const K: usize = ClassLabel::COUNT;
 /// SHAP values of a set of rows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Explanations {
-    /// The output the values add up to: "probability", "log-odds" or "margin".
-    pub space: &'static str,
+    /// The output the values add up to.
+    pub space: ExplanationSpace,
     /// How they were computed, stated with the result.
     pub method: String,
     /// Expected model output per class (the SHAP base value).

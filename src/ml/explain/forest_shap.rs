@@ -1,6 +1,7 @@
 //! Exact TreeSHAP of a decision tree or a random forest (the mean of its trees), in
 //! probability space, rows in cache-friendly blocks.
 
+use crate::domain::ExplanationSpace;
 use ndarray::Array2;
 use rayon::prelude::*;
 
@@ -67,7 +68,7 @@ pub fn explain_trees(trees: &[&Tree], x: &Array2<f64>, progress: &ProgressSlice)
         .collect();
     // The caller fills in the model's own outputs (the mean of these trees' leaves).
     Explanations {
-        space: "probability",
+        space: ExplanationSpace::Probability,
         method: "Exact path-dependent TreeSHAP on the model's own trees".into(),
         base,
         values,

@@ -9,6 +9,7 @@
 //! the sampling noise. The credits of one walk telescope to `f(x) − E_bg f`, so every
 //! explanation adds up exactly to the prediction, whatever the budget.
 
+use crate::domain::ExplanationSpace;
 use ndarray::{Array2, Axis};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
@@ -116,7 +117,7 @@ where
             phi
         })
         .collect();
-    Explanations { space: "probability", method: budget.describe(), base, values, outputs: predict(x) }
+    Explanations { space: ExplanationSpace::Probability, method: budget.describe(), base, values, outputs: predict(x) }
 }
 
 #[cfg(test)]

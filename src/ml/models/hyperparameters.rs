@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use crate::domain::{ParamKind, ParamRule};
 use crate::ml::error::{MlError, Result};
 
 /// Raw values as they arrive from a form or a JSON body, keyed by hyperparameter name.
@@ -50,64 +51,46 @@ impl<'a> CheckedValues<'a> {
         self.specs.iter().find(|s| s.name == name).unwrap_or_else(|| panic!("no spec named {name}"))
     }
 
+    /// The raw value checked by the rule the browser's form applies too; `None` = not sent.
+    fn checked(&self, name: &str, kind: ParamKind) -> Result<Option<Value>> {
+        let spec = self.spec(name);
+        let (min, max, options): (_, _, &[&str]) = match spec.kind {
+            HyperparameterKind::Integer { min, max, .. } => (Some(min as f64), Some(max as f64), &[]),
+            HyperparameterKind::Number { min, max, .. } => (Some(min), Some(max), &[]),
+            HyperparameterKind::Choice { options, .. } => (None, None, options),
+            HyperparameterKind::Boolean { .. } => (None, None, &[]),
+        };
+        let rule = ParamRule { kind, min, max, options };
+        self.raw.get(name).map(|value| rule.check(value).map_err(|p| invalid(name, p.to_string()))).transpose()
+    }
+
     pub fn integer(&self, name: &str) -> Result<i64> {
-        let HyperparameterKind::Integer { default, min, max } = self.spec(name).kind else {
+        let HyperparameterKind::Integer { default, .. } = self.spec(name).kind else {
             panic!("{name} is not an integer hyperparameter")
         };
-        let Some(value) = self.raw.get(name) else { return Ok(default) };
-        let n = value
-            .as_f64()
-            .or_else(|| value.as_str().and_then(|s| s.trim().parse().ok()))
-            .ok_or_else(|| invalid(name, format!("expected a whole number, got {value}")))?;
-        if n.fract() != 0.0 {
-            return Err(invalid(name, format!("expected a whole number, got {n}")));
-        }
-        let n = n as i64;
-        if n < min || n > max {
-            return Err(invalid(name, format!("must be between {min} and {max}, got {n}")));
-        }
-        Ok(n)
+        Ok(self.checked(name, ParamKind::Integer)?.and_then(|v| v.as_i64()).unwrap_or(default))
     }
 
     pub fn number(&self, name: &str) -> Result<f64> {
-        let HyperparameterKind::Number { default, min, max } = self.spec(name).kind else {
+        let HyperparameterKind::Number { default, .. } = self.spec(name).kind else {
             panic!("{name} is not a number hyperparameter")
         };
-        let Some(value) = self.raw.get(name) else { return Ok(default) };
-        let x = value
-            .as_f64()
-            .or_else(|| value.as_str().and_then(|s| s.trim().parse().ok()))
-            .filter(|x: &f64| x.is_finite())
-            .ok_or_else(|| invalid(name, format!("expected a number, got {value}")))?;
-        if x < min || x > max {
-            return Err(invalid(name, format!("must be between {min} and {max}, got {x}")));
-        }
-        Ok(x)
+        Ok(self.checked(name, ParamKind::Number)?.and_then(|v| v.as_f64()).unwrap_or(default))
     }
 
     pub fn choice(&self, name: &str) -> Result<&'static str> {
         let HyperparameterKind::Choice { default, options } = self.spec(name).kind else {
             panic!("{name} is not a choice hyperparameter")
         };
-        let Some(value) = self.raw.get(name) else { return Ok(default) };
-        let text = value.as_str().unwrap_or_default();
-        options
-            .iter()
-            .find(|o| **o == text)
-            .copied()
-            .ok_or_else(|| invalid(name, format!("must be one of {}, got {value}", options.join(", "))))
+        let chosen = self.checked(name, ParamKind::Choice)?;
+        Ok(chosen.and_then(|v| options.iter().find(|o| v.as_str() == Some(**o)).copied()).unwrap_or(default))
     }
 
     pub fn boolean(&self, name: &str) -> Result<bool> {
         let HyperparameterKind::Boolean { default } = self.spec(name).kind else {
             panic!("{name} is not a boolean hyperparameter")
         };
-        match self.raw.get(name) {
-            None => Ok(default),
-            Some(Value::Bool(b)) => Ok(*b),
-            Some(Value::String(s)) if s == "true" || s == "false" => Ok(s == "true"),
-            Some(other) => Err(invalid(name, format!("expected true or false, got {other}"))),
-        }
+        Ok(self.checked(name, ParamKind::Boolean)?.and_then(|v| v.as_bool()).unwrap_or(default))
     }
 }
 

@@ -27,6 +27,7 @@ use super::database::Database;
 use super::owner::{Caller, OwnerId};
 use super::state::AppState;
 use crate::api::ApiError;
+use crate::domain::ErrorCode;
 
 pub const VISITOR_COOKIE: &str = "exo_visitor";
 pub const SESSION_COOKIE: &str = "exo_session";
@@ -111,7 +112,7 @@ impl Identity {
             return Ok(Caller::Operator);
         }
         let invalid = || {
-            ApiError::new("unauthorized", "This API token is not valid: it was revoked or mistyped. Create a new one on the account page (/account).")
+            ApiError::new(ErrorCode::Unauthorized, "This API token is not valid: it was revoked or mistyped. Create a new one on the account page (/account).")
         };
         let found = self.db.token(secrets::digest(token))?.ok_or_else(invalid)?;
         let owner = OwnerId::parse(&found.owner).ok_or_else(invalid)?;
@@ -195,19 +196,22 @@ async fn resolve(
     if let Some(value) = authorization {
         let token = value.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty()).ok_or_else(|| {
             ApiError::new(
-                "unauthorized",
+                ErrorCode::Unauthorized,
                 "The Authorization header must be 'Bearer <token>' with an API token from the account page (/account).",
             )
         })?;
         let (identity, token) = (identity.clone(), token.to_string());
         let caller = tokio::task::spawn_blocking(move || identity.bearer(&token))
             .await
-            .map_err(|_| ApiError::new("internal", "The API token could not be checked."))??;
+            .map_err(|_| ApiError::new(ErrorCode::Internal, "The API token could not be checked."))??;
         return Ok((caller, None));
     }
     if let Some(session) = session {
         let signed_in = session.get::<SignedIn>(SESSION_ACCOUNT).await.map_err(|_| {
-            ApiError::new("unavailable", "Your sign-in could not be read just now; try again in a few seconds.")
+            ApiError::new(
+                ErrorCode::Unavailable,
+                "Your sign-in could not be read just now; try again in a few seconds.",
+            )
         })?;
         if let Some(account) = signed_in {
             return Ok((Caller::Owner { id: account.owner, account: Some(account.username) }, None));
@@ -228,7 +232,7 @@ pub fn caller_from(parts: &axum::http::request::Parts) -> Result<Caller, ApiErro
         .extensions
         .get::<Caller>()
         .cloned()
-        .ok_or_else(|| ApiError::new("internal", "The request's identity is missing."))
+        .ok_or_else(|| ApiError::new(ErrorCode::Internal, "The request's identity is missing."))
 }
 
 /// tower-sessions for account sign-ins: a signed `exo_session` cookie, `HttpOnly`,
