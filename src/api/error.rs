@@ -15,16 +15,37 @@ pub struct ApiError {
     pub message: String,
     /// The request field at fault, when there is one.
     pub field: Option<String>,
+    /// What really failed, for the server's log: never serialised, so never sent. It is
+    /// logged once, where the error leaves the server (a JSON route's response or a server
+    /// function's answer).
+    #[serde(skip)]
+    pub detail: Option<String>,
 }
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        ApiError { code, message: message.into(), field: None }
+        ApiError { code, message: message.into(), field: None, detail: None }
     }
 
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
         self.field = Some(field.into());
         self
+    }
+
+    /// A failure of the server itself: the user reads a plain sentence, the log gets `detail`.
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        ApiError {
+            detail: Some(detail.to_string()),
+            ..ApiError::new(ErrorCode::Internal, "Something went wrong on the server; it has been logged. Try again, and report it if it persists.")
+        }
+    }
+
+    /// Writes the hidden detail (and every server-side failure) to the log, once.
+    #[cfg(feature = "ssr")]
+    pub fn log(&self) {
+        if self.status() >= 500 || self.detail.is_some() {
+            tracing::error!(code = self.code.as_str(), message = %self.message, detail = self.detail.as_deref().unwrap_or(""), "request failed");
+        }
     }
 
     /// Also the answer for someone else's private work: an id leaks nothing.
@@ -87,6 +108,7 @@ impl axum::response::IntoResponse for ApiError {
         let status =
             axum::http::StatusCode::from_u16(self.status()).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
         crate::server::metrics::rejected(self.code.as_str());
+        self.log();
         let retry_after = self.retry_after_s();
         let mut response = (status, axum::Json(serde_json::json!({ "error": self }))).into_response();
         if let Some(seconds) = retry_after {

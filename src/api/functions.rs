@@ -2,13 +2,16 @@
 //! call the same function the JSON routes call (`crate::server::trainings`), return.
 
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
+use leptos::server_fn::codec::{Json, MultipartData, MultipartFormData};
 
 use super::account::*;
 use super::error::ApiError;
 use super::types::*;
 #[cfg(feature = "ssr")]
 use crate::domain::ErrorCode;
+
+#[cfg(feature = "ssr")]
+mod train_form;
 
 #[cfg(feature = "ssr")]
 fn state() -> Result<crate::server::AppState, ApiError> {
@@ -57,6 +60,7 @@ fn answered<T>(result: Result<T, ApiError>) -> Result<T, ApiError> {
             }
             crate::server::metrics::rejected(error.code.as_str());
         }
+        error.log();
     }
     result
 }
@@ -98,6 +102,26 @@ pub async fn start_training(request: TrainRequest) -> Result<StartedTraining, Ap
     )
 }
 
+/// The train form as multipart/form-data: posted by the browser itself when the page runs
+/// without WebAssembly (the inputs' own fields, files in `train_file` / `test_file`), or by
+/// the page with the request as JSON in `config` and the user's table. A plain form post is
+/// redirected to the progress page, or back to `/train` with the error (see `train_form`).
+#[server(endpoint = "train_form", input = MultipartFormData)]
+pub async fn submit_train_form(data: MultipartData) -> Result<StartedTraining, ApiError> {
+    let plain_form = train_form::plain_form_post();
+    let result = async move {
+        let form = train_form::read(&state()?, data).await?;
+        off_runtime(move |s, c| train_form::start(s, c, form)).await
+    }
+    .await;
+    if plain_form {
+        train_form::redirect_after::<SubmitTrainForm>(&result);
+        result
+    } else {
+        answered(result)
+    }
+}
+
 #[server(endpoint = "training_progress")]
 pub async fn get_training_progress(id: String) -> Result<TrainingProgress, ApiError> {
     answered(async move { off_runtime(move |s, c| crate::server::trainings::progress(s, c, &id)).await }.await)
@@ -122,7 +146,7 @@ pub async fn get_training_predictions(id: String, query: PredictionQuery) -> Res
 
 #[server(endpoint = "list_trainings")]
 pub async fn list_trainings() -> Result<Vec<TrainingSummaryItem>, ApiError> {
-    answered(async move { off_runtime(move |s, c| crate::server::trainings::list_trainings(s, c)).await }.await)
+    answered(async move { off_runtime(crate::server::trainings::list_trainings).await }.await)
 }
 
 #[server(endpoint = "delete_training")]
@@ -212,7 +236,7 @@ pub async fn sign_out() -> Result<AccountStatus, ApiError> {
 
 #[server(endpoint = "list_tokens")]
 pub async fn list_tokens() -> Result<Vec<ApiTokenInfo>, ApiError> {
-    answered(async move { off_runtime(move |s, c| crate::server::accounts::tokens(s, c)).await }.await)
+    answered(async move { off_runtime(crate::server::accounts::tokens).await }.await)
 }
 
 #[server(endpoint = "create_token", input = Json)]

@@ -39,7 +39,7 @@ pub fn ShapDotPlot(plot: DotPlot, space: ExplanationSpace) -> impl IntoView {
                         .map(|(&v, rank)| {
                             let cx = x(v);
                             let n = used.entry((cx / 3.0).round() as i64).or_default();
-                            let offset = ((*n % 7) as f64 - 3.0) * 3.2 * if *n % 2 == 0 { 1.0 } else { -1.0 };
+                            let offset = ((*n % 7) as f64 - 3.0) * 3.2 * if n.is_multiple_of(2) { 1.0 } else { -1.0 };
                             *n += 1;
                             let fill = match rank {
                                 Some(r) => format!("hsl({:.0}, 75%, 55%)", 220.0 - 220.0 * r),

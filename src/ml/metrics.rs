@@ -39,7 +39,7 @@ pub struct Metrics {
 /// `probabilities[i]` is object i's class distribution; the prediction is its arg-max.
 pub fn evaluate(actual: &[ClassLabel], probabilities: &[[f64; K]]) -> Metrics {
     assert_eq!(actual.len(), probabilities.len(), "one probability vector per object");
-    let predicted: Vec<ClassLabel> = probabilities.iter().map(|p| argmax(p)).collect();
+    let predicted: Vec<ClassLabel> = probabilities.iter().map(argmax).collect();
     let mut confusion = [[0usize; K]; K];
     for (a, p) in actual.iter().zip(&predicted) {
         confusion[a.index()][p.index()] += 1;

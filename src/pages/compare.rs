@@ -185,7 +185,7 @@ mod tests {
     #[test]
     fn ids_are_read_from_the_query_and_bounded() {
         assert_eq!(compared_ids(" a, b,,c ").unwrap(), ["a", "b", "c"]);
-        let nine = vec!["x"; MAX_COMPARED + 1].join(",");
+        let nine = ["x"; MAX_COMPARED + 1].join(",");
         let e = compared_ids(&nine).unwrap_err();
         assert_eq!((e.status(), e.message.as_str()), (413, "9 trainings were asked for; compare at most 8 at a time."));
     }

@@ -2,6 +2,8 @@
 //! host names the server answers to, secure cookies, per-owner quotas and rate limits.
 //! Read from the environment only (secrets do not belong in a committed file).
 
+use super::startup_error::StartupError;
+
 /// Per-owner quotas; the operator has none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Quotas {
@@ -93,32 +95,38 @@ fn default_hosts() -> Vec<String> {
 }
 
 impl AccessSettings {
-    pub fn from_env() -> Result<AccessSettings, String> {
+    pub fn from_env() -> Result<AccessSettings, StartupError> {
         let text = |var: &str| std::env::var(var).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
         let flag = |var: &str| text(var).is_some_and(|v| matches!(v.as_str(), "1" | "true" | "yes"));
-        let number = |var: &str, default: u64| -> Result<u64, String> {
+        let number = |var: &str, default: u64| -> Result<u64, StartupError> {
             match text(var) {
                 Some(v) => v
                     .parse::<u64>()
                     .ok()
                     .filter(|n| *n > 0)
-                    .ok_or_else(|| format!("{var} must be a whole number above 0, got '{v}'")),
+                    .ok_or_else(|| StartupError::NotAPositiveNumber { setting: var.into(), got: v.clone() }),
                 None => Ok(default),
             }
         };
         let secret = text("EXO_SECRET");
         if let Some(s) = &secret {
             if s.len() < 32 {
-                return Err(format!("EXO_SECRET must be at least 32 characters (it has {}); for example the output of `openssl rand -hex 32`", s.len()));
+                return Err(StartupError::Refused {
+                    setting: "EXO_SECRET",
+                    rule: format!(
+                        "at least 32 characters (it has {}); for example the output of `openssl rand -hex 32`",
+                        s.len()
+                    ),
+                });
             }
         }
         let admin_token = text("EXO_ADMIN_TOKEN");
         if let Some(t) = &admin_token {
             if t.len() < 24 {
-                return Err(format!(
-                    "EXO_ADMIN_TOKEN must be at least 24 characters (it has {}): it grants everything",
-                    t.len()
-                ));
+                return Err(StartupError::Refused {
+                    setting: "EXO_ADMIN_TOKEN",
+                    rule: format!("at least 24 characters (it has {}): it grants everything", t.len()),
+                });
             }
         }
         let allowed_hosts = match text("EXO_ALLOWED_HOSTS") {

@@ -81,7 +81,7 @@ pub async fn register(
     let name = username.clone();
     let created = off_runtime(state, move |s| {
         let password_hash = passwords::hash(&credentials.password)
-            .map_err(|_| ApiError::new(ErrorCode::Internal, "The password could not be stored."))?;
+            .map_err(|e| ApiError::internal(format!("hashing a new password: {e}")))?;
         Ok(s.identity
             .db
             .create_account(AccountRow { owner: owner.to_string(), username: name, password_hash }, now_ms() as i64)?)

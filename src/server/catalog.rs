@@ -7,22 +7,26 @@ use std::path::Path;
 use crate::api::{DatasetInfo, ExcludedColumn};
 use crate::ml::dataset::LabelledDataset;
 use crate::ml::{ClassLabel, Mission};
+use super::startup_error::StartupError;
 
 pub struct Catalog {
     pub datasets: Vec<DatasetInfo>,
 }
 
 impl Catalog {
-    pub fn load(data_dir: &Path) -> Result<Catalog, String> {
+    pub fn load(data_dir: &Path) -> Result<Catalog, StartupError> {
         let datasets = Mission::ALL
             .into_iter()
             .map(|mission| {
-                let data = LabelledDataset::load_mission(mission, data_dir).map_err(|e| {
-                    format!("cannot load the bundled {} table from {}: {e}", mission.table_name(), data_dir.display())
-                })?;
+                let data =
+                    LabelledDataset::load_mission(mission, data_dir).map_err(|e| StartupError::BundledTable {
+                        table: mission.table_name(),
+                        dir: data_dir.to_path_buf(),
+                        reason: e.to_string(),
+                    })?;
                 Ok(dataset_info(mission, &data))
             })
-            .collect::<Result<Vec<_>, String>>()?;
+            .collect::<Result<Vec<_>, StartupError>>()?;
         Ok(Catalog { datasets })
     }
 }

@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use crate::ml::models::cost::DEFAULT_MAX_TRAINING_MB;
 use crate::ml::table_limits::TableLimits;
+use super::startup_error::StartupError;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -126,9 +127,12 @@ impl Config {
     }
 
     /// Reads `settings_file` if it exists, then applies environment overrides.
-    pub fn load(leptos: LeptosOptions, settings_file: &Path) -> Result<Config, String> {
+    pub fn load(leptos: LeptosOptions, settings_file: &Path) -> Result<Config, StartupError> {
         let file: SettingsFile = match std::fs::read_to_string(settings_file) {
-            Ok(text) => toml::from_str(&text).map_err(|e| format!("{}: {e}", settings_file.display()))?,
+            Ok(text) => toml::from_str(&text).map_err(|e| StartupError::SettingsFile {
+                file: settings_file.to_path_buf(),
+                reason: e.to_string(),
+            })?,
             Err(_) => SettingsFile::default(),
         };
         let path = |var: &str, from_file: Option<PathBuf>, default: &str| {
@@ -136,7 +140,7 @@ impl Config {
         };
         let max = match std::env::var("EXO_MAX_TRAININGS") {
             Ok(v) if !v.trim().is_empty() => {
-                v.trim().parse::<usize>().map_err(|_| format!("EXO_MAX_TRAININGS must be a whole number, got '{v}'"))?
+                v.trim().parse::<usize>().map_err(|_| StartupError::NotAWorkerCount { got: v.clone() })?
             }
             _ => file.max_trainings.unwrap_or(0),
         };
@@ -148,14 +152,14 @@ impl Config {
             Err(_) => file.serve_only.unwrap_or(false),
         };
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-        let number = |var: &str, from_file: Option<u64>, default: u64| -> Result<u64, String> {
+        let number = |var: &str, from_file: Option<u64>, default: u64| -> Result<u64, StartupError> {
             match std::env::var(var) {
                 Ok(v) => v
                     .trim()
                     .parse::<u64>()
                     .ok()
                     .filter(|n| *n > 0)
-                    .ok_or_else(|| format!("{var} must be a whole number above 0, got '{v}'")),
+                    .ok_or_else(|| StartupError::NotAPositiveNumber { setting: var.into(), got: v.clone() }),
                 Err(_) => Ok(from_file.filter(|n| *n > 0).unwrap_or(default)),
             }
         };
@@ -235,7 +239,7 @@ mod tests {
         let c = Config::load(LeptosOptions::builder().output_name("x").build(), &file).unwrap();
         assert_eq!(c.max_concurrent_trainings, 0);
         std::fs::write(&file, "workers = 3\n").unwrap();
-        let err = Config::load(LeptosOptions::builder().output_name("x").build(), &file).unwrap_err();
+        let err = Config::load(LeptosOptions::builder().output_name("x").build(), &file).unwrap_err().to_string();
         assert!(err.contains("workers"), "{err}");
     }
 }

@@ -29,6 +29,7 @@ pub mod rest;
 pub mod retention;
 pub mod router;
 pub mod serving;
+pub mod startup_error;
 pub mod state;
 pub mod static_files;
 pub mod store;

@@ -13,6 +13,7 @@ use super::config::Config;
 use super::state::AppState;
 use super::{metrics, rest, serving, static_files};
 use crate::app::{shell, App};
+use super::startup_error::StartupError;
 
 /// Serve it with `into_make_service_with_connect_info::<SocketAddr>()`: `/metrics` answers
 /// loopback clients by their address.
@@ -45,9 +46,9 @@ pub fn app(state: AppState) -> Router {
 }
 
 /// Reads the configuration, loads the catalog, and serves until Ctrl-C.
-pub async fn serve() -> Result<(), String> {
+pub async fn serve() -> Result<(), StartupError> {
     super::logging::init();
-    let leptos = get_configuration(None).map_err(|e| format!("Leptos configuration: {e}"))?.leptos_options;
+    let leptos = get_configuration(None).map_err(|e| StartupError::Leptos(e.to_string()))?.leptos_options;
     let addr = leptos.site_addr;
     let config = Config::load(leptos, std::path::Path::new("Leptos.toml"))?;
     tracing::info!(data = %config.data_dir.display(), state = %config.state_dir.display(), workers = config.max_concurrent_trainings, "starting");
@@ -65,7 +66,7 @@ pub async fn serve() -> Result<(), String> {
             let _ = tokio::task::spawn_blocking(move || sessions.remove_expired()).await;
         }
     });
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| StartupError::Listen { addr, reason: e.to_string() })?;
     tracing::info!("listening on http://{addr}");
     axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async move {
@@ -79,9 +80,9 @@ pub async fn serve() -> Result<(), String> {
             jobs.shutdown(grace).await;
         })
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| StartupError::Serving(e.to_string()))?;
     // Queued database writes (the last progress, a result) reach the disk before exit.
-    tokio::task::spawn_blocking(move || store.flush()).await.map_err(|e| e.to_string())?;
+    tokio::task::spawn_blocking(move || store.flush()).await.map_err(|e| StartupError::Serving(e.to_string()))?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -14,6 +14,7 @@ use super::rate_limit::Limiters;
 use super::retention::Retention;
 use super::store::{DatabaseStore, SessionStore};
 use crate::ml::pretrained::PretrainedModel;
+use super::startup_error::StartupError;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -33,15 +34,16 @@ pub struct AppState {
 
 impl AppState {
     /// Prepares the state folder and reads the bundled tables once (for the dataset list).
-    pub fn new(config: Config) -> Result<AppState, String> {
+    pub fn new(config: Config) -> Result<AppState, StartupError> {
         std::fs::create_dir_all(&config.state_dir)
-            .map_err(|e| format!("cannot create the state folder {}: {e}", config.state_dir.display()))?;
+            .map_err(|e| StartupError::StateFolder { dir: config.state_dir.clone(), reason: e.to_string() })?;
         // Process-wide, so every door an uploaded table or a training comes through is held
         // to them (see ml::table_limits and ml::models::cost).
         crate::ml::table_limits::set_process_limits(config.table_limits);
         crate::ml::models::cost::set_process_budget_mb(config.max_training_mb);
         let catalog = Catalog::load(&config.data_dir)?;
-        let database_store = DatabaseStore::open(&config.state_dir, config.database_url.as_deref())?;
+        let database_store =
+            DatabaseStore::open(&config.state_dir, config.database_url.as_deref()).map_err(StartupError::Database)?;
         let database = database_store.database();
         let store: Arc<dyn SessionStore> = Arc::new(database_store);
         let identity = Arc::new(Identity::new(&config.access, database.clone())?);

@@ -48,7 +48,7 @@ pub(super) fn explain_boosting(m: &GradientBoosting, x: &Array2<f64>, progress: 
                     }
                 }
                 let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                if finished % 64 == 0 || finished == total {
+                if finished.is_multiple_of(64) || finished == total {
                     progress.report(
                         finished as f64 / total as f64,
                         &format!("Explaining predictions ({finished}/{total})"),

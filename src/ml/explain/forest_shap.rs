@@ -55,7 +55,7 @@ pub fn explain_trees(trees: &[&Tree], x: &Array2<f64>, progress: &ProgressSlice)
                     v[K - 1] = -v[..K - 1].iter().sum::<f64>();
                 }
                 let finished = done.fetch_add(block.len(), std::sync::atomic::Ordering::Relaxed) + block.len();
-                if finished % (2 * BLOCK) == 0 || finished == total {
+                if finished.is_multiple_of(2 * BLOCK) || finished == total {
                     progress.report(
                         finished as f64 / total as f64,
                         &format!("Explaining predictions ({finished}/{total})"),

@@ -110,7 +110,7 @@ where
                 }
             }
             let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            if finished % 16 == 0 || finished == total {
+            if finished.is_multiple_of(16) || finished == total {
                 progress
                     .report(finished as f64 / total as f64, &format!("Explaining predictions ({finished}/{total})"));
             }

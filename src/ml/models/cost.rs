@@ -86,8 +86,7 @@ pub fn estimate(params: &ModelParams, shape: &DataShape) -> TrainingCost {
         (data, "the feature matrix".into()),
         (result, format!("the explanations of {t} held-out objects × {f} features")),
     ];
-    let work;
-    match params {
+    let work = match params {
         ModelParams::Svm(_) => {
             let cache = (n * n * F64).min(crate::ml::models::svm::KERNEL_CACHE_BYTES as u64);
             terms.push((K * cache, "the SVM's kernel caches (3 one-vs-rest machines)".into()));
@@ -95,7 +94,7 @@ pub fn estimate(params: &ModelParams, shape: &DataShape) -> TrainingCost {
             // support vectors (at most the training rows).
             let batch = (f + 1) * SVM_BUDGET.background as u64 * n.min(20_000) * F64;
             terms.push((batch, "the SVM explainer's kernel batch".into()));
-            work = (K * n * n * f) as f64 * 10.0 + (t * 2 * (f + 1) * SVM_BUDGET.background as u64 * n * f) as f64;
+            (K * n * n * f) as f64 * 10.0 + (t * 2 * (f + 1) * SVM_BUDGET.background as u64 * n * f) as f64
         }
         ModelParams::RandomForest(p) => {
             let nodes = tree_nodes(n, p.min_samples_leaf, p.max_depth);
@@ -104,12 +103,12 @@ pub fn estimate(params: &ModelParams, shape: &DataShape) -> TrainingCost {
                 format!("{} trees of up to {nodes} nodes", p.n_trees),
             ));
             terms.push((n * f + n * 8 * 2, "the binned training rows".into()));
-            work = p.n_trees as f64 * (n * f) as f64 * 20.0 + (t * p.n_trees as u64 * nodes.min(4096) * f) as f64;
+            p.n_trees as f64 * (n * f) as f64 * 20.0 + (t * p.n_trees as u64 * nodes.min(4096) * f) as f64
         }
         ModelParams::DecisionTree(p) => {
             let nodes = tree_nodes(n, p.min_samples_leaf, Some(p.max_depth));
             terms.push((nodes * TREE_NODE_BYTES + n * f, format!("a tree of up to {nodes} nodes")));
-            work = (n * f) as f64 * p.max_depth as f64 + (t * nodes.min(4096) * f) as f64;
+            (n * f) as f64 * p.max_depth as f64 + (t * nodes.min(4096) * f) as f64
         }
         ModelParams::GradientBoosting(p) => {
             let trees = p.n_rounds as u64 * K;
@@ -122,14 +121,14 @@ pub fn estimate(params: &ModelParams, shape: &DataShape) -> TrainingCost {
                 n * f + n * K * F64 * 4 + f * 256 * 24 * p.max_leaves as u64,
                 "the binned rows, gradients and histograms".into(),
             ));
-            work = trees as f64 * (n * f) as f64 + (t * trees * p.max_leaves as u64 * f) as f64;
+            trees as f64 * (n * f) as f64 + (t * trees * p.max_leaves as u64 * f) as f64
         }
         ModelParams::LogisticRegression(p) => {
-            work = p.max_iterations as f64 * (n * f * K) as f64 * 2.0;
+            p.max_iterations as f64 * (n * f * K) as f64 * 2.0
         }
         ModelParams::PcaLogistic(p) => {
             terms.push((f * f * F64 * 4, "the covariance matrix".into()));
-            work = p.max_iterations as f64 * (n * f * K) as f64 * 2.0 + (n * f * f) as f64;
+            p.max_iterations as f64 * (n * f * K) as f64 * 2.0 + (n * f * f) as f64
         }
         ModelParams::NeuralNetwork(p) => {
             let widest = p.hidden.iter().copied().max().unwrap_or(1) as u64;
@@ -146,10 +145,10 @@ pub fn estimate(params: &ModelParams, shape: &DataShape) -> TrainingCost {
             ));
             let batch = (f + 1) * MLP_BUDGET.background as u64 * widest * F64;
             terms.push((batch, "the explainer's batch".into()));
-            work = p.max_epochs as f64 * (n * weights) as f64 * 3.0
-                + (t * 4 * (f + 1) * MLP_BUDGET.background as u64 * weights) as f64;
+            p.max_epochs as f64 * (n * weights) as f64 * 3.0
+                + (t * 4 * (f + 1) * MLP_BUDGET.background as u64 * weights) as f64
         }
-    }
+    };
     let peak_bytes = terms.iter().map(|(b, _)| b).sum::<u64>() + 64 * 1024 * 1024;
     let dominant = terms.into_iter().max_by_key(|(b, _)| *b).map(|(_, what)| what).unwrap_or_default();
     TrainingCost { peak_bytes, work: if shape.cross_validation { work * 6.0 } else { work }, dominant }

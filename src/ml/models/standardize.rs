@@ -69,6 +69,17 @@ impl Standardizer {
     }
 }
 
+
+use super::hyperparameters::{HyperparameterKind, HyperparameterSpec};
+
+/// The input-scale choice shared by every family that standardises its inputs.
+pub const INPUT_SCALE: HyperparameterSpec = HyperparameterSpec {
+    name: "input_scale",
+    label: "Input scale",
+    kind: HyperparameterKind::Choice { default: "log", options: &["log", "linear"] },
+    help: "'log' passes every value through asinh (a signed logarithm) before scaling, which suits the archive's heavy-tailed columns; 'linear' scales raw values.",
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,13 +99,3 @@ mod tests {
         assert!(t.column(1).iter().all(|&v| v == 0.0));
     }
 }
-
-use super::hyperparameters::{HyperparameterKind, HyperparameterSpec};
-
-/// The input-scale choice shared by every family that standardises its inputs.
-pub const INPUT_SCALE: HyperparameterSpec = HyperparameterSpec {
-    name: "input_scale",
-    label: "Input scale",
-    kind: HyperparameterKind::Choice { default: "log", options: &["log", "linear"] },
-    help: "'log' passes every value through asinh (a signed logarithm) before scaling, which suits the archive's heavy-tailed columns; 'linear' scales raw values.",
-};

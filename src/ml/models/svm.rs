@@ -41,6 +41,11 @@ pub const HYPERPARAMETERS: &[Spec] = &[
     INPUT_SCALE,
 ];
 
+
+/// One one-vs-rest machine as its thread returns it: class, solution (or cancelled), and
+/// which training rows it used.
+type SolvedMachine = (usize, std::result::Result<SmoSolution, Cancelled>, Array1<bool>);
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct SvmParams {
     pub c: f64,
@@ -96,7 +101,7 @@ impl SvmModel {
         let norms = squared_norms(&z);
         let finished = std::sync::atomic::AtomicUsize::new(0);
         let expected = present.iter().filter(|&&p| p).count();
-        let solved: Vec<(usize, std::result::Result<SmoSolution, Cancelled>, Array1<bool>)> =
+        let solved: Vec<SolvedMachine> =
             std::thread::scope(|scope| {
                 let handles: Vec<_> = (0..K)
                     .filter(|&c| present[c])

@@ -76,7 +76,7 @@ mod tests {
         assert_eq!((objects.x[[1, period]], objects.x[[0, radius]]), (10.25, 2.0));
         assert!(
             objects.x[[1, radius]].is_nan()
-                && objects.x[[0, 0 + FEATURES.iter().position(|f| f.name == "depth").unwrap()]].is_nan()
+                && objects.x[[0, FEATURES.iter().position(|f| f.name == "depth").unwrap()]].is_nan()
         );
         assert_eq!(objects.read_as, "your column choice");
 

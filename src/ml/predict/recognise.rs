@@ -18,7 +18,7 @@ pub fn mission_of_columns(table: &CsvTable) -> Option<Mission> {
         own + if table.has_column(m.id_column()) { 2 } else { 0 }
     };
     let mut ranked: Vec<(usize, Mission)> = Mission::ALL.iter().map(|&m| (score(m), m)).collect();
-    ranked.sort_by(|a, b| b.0.cmp(&a.0));
+    ranked.sort_by_key(|r| std::cmp::Reverse(r.0));
     (ranked[0].0 >= 2 && ranked[0].0 > ranked[1].0).then_some(ranked[0].1)
 }
 

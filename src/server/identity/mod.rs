@@ -28,6 +28,7 @@ use super::owner::{Caller, OwnerId};
 use super::state::AppState;
 use crate::api::ApiError;
 use crate::domain::ErrorCode;
+use crate::server::startup_error::StartupError;
 
 pub const VISITOR_COOKIE: &str = "exo_visitor";
 pub const SESSION_COOKIE: &str = "exo_session";
@@ -56,12 +57,12 @@ pub struct Identity {
 
 impl Identity {
     /// The signing key from `EXO_SECRET`, or from a secret generated once into the database.
-    pub fn new(settings: &AccessSettings, db: Arc<Database>) -> Result<Identity, String> {
+    pub fn new(settings: &AccessSettings, db: Arc<Database>) -> Result<Identity, StartupError> {
         let secret = match &settings.secret {
             Some(secret) => secret.clone(),
             None => db
                 .setting_or_insert("cookie_secret", || secrets::random_hex(64))
-                .map_err(|e| format!("cannot read the cookie secret: {e}"))?,
+                .map_err(|e| StartupError::CookieSecret(e.to_string()))?,
         };
         Ok(Identity {
             key: Key::derive_from(secret.as_bytes()),
