@@ -25,9 +25,11 @@ EXO_TEST_POSTGRES_CLUSTER="$(ls /usr/lib/postgresql 2>/dev/null | sort -n | tail
 export EXO_TEST_POSTGRES_URL EXO_TEST_POSTGRES_CLUSTER
 
 echo "== cargo test (unit + integration)"
+# The integration tests are one binary, tests/api/ (run alone: cargo test --features ssr --test api).
 cargo test --features ssr
-# The bad-input suite and the load test (tests/restart.rs) write their figures here.
-echo "== bad-input table (tests/process/bad_inputs.rs)"
+# The bad-input suite and the load test (tests/api/bad_inputs.rs, tests/api/load.rs) write
+# their figures here.
+echo "== bad-input table (tests/api/bad_inputs.rs)"
 cat target/bad-inputs.md 2>/dev/null || echo "(missing)"
 echo "== load test: 100 pollers + 8 trainings for 60 s, loopback"
 cat target/load-report.txt 2>/dev/null || echo "(missing)"

@@ -6,14 +6,14 @@
 //! `scripts/fixtures/treeshap_reference.py` computed the reference values once; they are
 //! committed, so this test needs no Python.
 //!
-//! Regenerate: `cargo test --features ssr --test treeshap_fixture -- --ignored` (writes the
-//! input), then `python3 scripts/fixtures/treeshap_reference.py`.
-#![cfg(feature = "ssr")]
+//! Regenerate: `cargo test --features ssr --test api export_fixture_input -- --ignored`
+//! (writes the input and checks it reads back as the fitted models), then
+//! `python3 scripts/fixtures/treeshap_reference.py`.
 
 use std::path::PathBuf;
 
 use exoplanet_playground::ml::dataset::LabelledDataset;
-use exoplanet_playground::ml::explain::{explain, explain_trees};
+use exoplanet_playground::ml::explain::{explain, explain_trees, Explanations};
 use exoplanet_playground::ml::models::gradient_boosting::GradientBoosting;
 use exoplanet_playground::ml::models::hyperparameters::RawHyperparameters;
 use exoplanet_playground::ml::models::linear::LinearSoftmax;
@@ -23,7 +23,10 @@ use exoplanet_playground::ml::models::{ModelKind, ModelParams, TrainedModel};
 use exoplanet_playground::ml::progress::{ProgressSlice, SilentProgress};
 use exoplanet_playground::ml::split::grouped_stratified_split;
 use exoplanet_playground::ml::Mission;
+use ndarray::Array2;
 use serde_json::{json, Value};
+
+use super::schedule;
 
 fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests").join("fixtures")
@@ -64,7 +67,7 @@ fn tree_from_json(v: &Value) -> Tree {
     Tree { nodes }
 }
 
-fn rows_json(x: &ndarray::Array2<f64>) -> Value {
+fn rows_json(x: &Array2<f64>) -> Value {
     json!(x
         .rows()
         .into_iter()
@@ -72,11 +75,70 @@ fn rows_json(x: &ndarray::Array2<f64>) -> Value {
         .collect::<Vec<_>>())
 }
 
+/// The inverse of [`rows_json`]: null is a missing value (NaN).
+fn rows_from_json(v: &Value, n_features: usize) -> Array2<f64> {
+    let rows: Vec<Vec<f64>> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_array().unwrap().iter().map(|v| v.as_f64().unwrap_or(f64::NAN)).collect())
+        .collect();
+    Array2::from_shape_vec((rows.len(), n_features), rows.concat()).unwrap()
+}
+
+/// Bit for bit, a missing value matching a missing value.
+fn same_rows(a: &Array2<f64>, b: &Array2<f64>) -> bool {
+    a.shape() == b.shape() && a.iter().zip(b).all(|(p, q)| p.to_bits() == q.to_bits() || (p.is_nan() && q.is_nan()))
+}
+
+fn standardizer_from_json(v: &Value) -> Standardizer {
+    let floats = |k: &str| -> Vec<f64> { v[k].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect() };
+    Standardizer {
+        log_scale: v["log_scale"].as_bool().unwrap(),
+        medians: floats("medians"),
+        means: floats("means"),
+        scales: floats("scales"),
+    }
+}
+
+/// Our explainer on a fixture entry, the model rebuilt from the JSON alone (what Python
+/// explains): the rows, and our explanations of them.
+fn explain_entry(model: &Value) -> (Array2<f64>, Explanations) {
+    let x = rows_from_json(&model["x"], model["n_features"].as_u64().unwrap() as usize);
+    let ours = match model["kind"].as_str().unwrap() {
+        "forest" => {
+            let trees: Vec<Tree> = model["trees"].as_array().unwrap().iter().map(tree_from_json).collect();
+            explain_trees(&trees.iter().collect::<Vec<_>>(), &x, &slice())
+        }
+        "boosting" => {
+            let classes = model["tree_class"].as_array().unwrap().iter().map(|c| c.as_u64().unwrap() as usize);
+            let trees = classes.zip(model["trees"].as_array().unwrap().iter().map(tree_from_json)).collect();
+            let init = std::array::from_fn(|c| model["init"][c].as_f64().unwrap());
+            explain(&TrainedModel::GradientBoosting(GradientBoosting { init, trees }), &x, &x, 0, &slice())
+        }
+        _ => {
+            let standardizer = standardizer_from_json(&model["standardizer"]);
+            let weights: Vec<Vec<f64>> = serde_json::from_value(model["weights"].clone()).unwrap();
+            let weights = Array2::from_shape_vec((weights.len(), 3), weights.concat()).unwrap();
+            let intercept = std::array::from_fn(|c| model["intercept"][c].as_f64().unwrap());
+            explain(
+                &TrainedModel::LogisticRegression(LinearSoftmax { standardizer, weights, intercept }),
+                &x,
+                &x,
+                0,
+                &slice(),
+            )
+        }
+    };
+    (x, ours)
+}
+
 #[test]
 #[ignore = "writes the fixture input; run by hand, then the Python script"]
 fn export_fixture_input() {
+    let _alongside = schedule::alongside_others();
     let data_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data");
-    let mut models = Vec::new();
+    let (mut models, mut fitted) = (Vec::new(), Vec::new());
     for (name, mission, kind, raw) in [
         ("k2_random_forest", Mission::K2, ModelKind::RandomForest, json!({"n_trees": 8, "max_depth": 7})),
         ("kepler_decision_tree", Mission::Kepler, ModelKind::DecisionTree, json!({"max_depth": 6})),
@@ -120,59 +182,42 @@ fn export_fixture_input() {
         entry["n_features"] = json!(x_test.ncols());
         entry["x"] = rows_json(&x_test);
         models.push(entry);
+        fitted.push((model, x_test));
     }
+    let path = fixtures().join("treeshap_input.json");
     std::fs::create_dir_all(fixtures()).unwrap();
-    std::fs::write(fixtures().join("treeshap_input.json"), serde_json::to_string(&json!({"models": models})).unwrap())
-        .unwrap();
+    std::fs::write(&path, serde_json::to_string(&json!({"models": models})).unwrap()).unwrap();
+
+    // Python must see exactly the models fitted here: read back, each entry holds the same
+    // rows, and our explainer on the model rebuilt from the file gives exactly what it gives
+    // on the fitted model (a field lost or rounded on the way would show here, not as a
+    // puzzling mismatch against shap later).
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let entries = written["models"].as_array().unwrap();
+    assert_eq!(entries.len(), fitted.len());
+    for (entry, (model, x_test)) in entries.iter().zip(&fitted) {
+        let name = entry["name"].as_str().unwrap();
+        let (x, rebuilt) = explain_entry(entry);
+        assert!(same_rows(&x, x_test), "{name}: the rows changed on the way through the file");
+        let direct = explain(model, x_test, x_test, 0, &slice());
+        assert_eq!(rebuilt.base, direct.base, "{name}: base values");
+        assert_eq!(rebuilt.values, direct.values, "{name}: SHAP values");
+        if entry["kind"] == "linear" {
+            // What Python explains (the scaled rows) is what our scaler makes of the rows.
+            let z = rows_from_json(&entry["z"], x.ncols());
+            assert!(same_rows(&z, &standardizer_from_json(&entry["standardizer"]).transform(&x)), "{name}: z");
+        }
+    }
 }
 
 #[test]
 fn treeshap_matches_python_shap_to_1e_6() {
+    let _alongside = schedule::alongside_others();
     let text = std::fs::read_to_string(fixtures().join("treeshap_reference.json")).expect("committed fixture");
     let fixture: Value = serde_json::from_str(&text).unwrap();
     for model in fixture["models"].as_array().unwrap() {
         let name = model["name"].as_str().unwrap();
-        let rows: Vec<Vec<f64>> = model["x"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r.as_array().unwrap().iter().map(|v| v.as_f64().unwrap_or(f64::NAN)).collect())
-            .collect();
-        let n_features = model["n_features"].as_u64().unwrap() as usize;
-        let x = ndarray::Array2::from_shape_vec((rows.len(), n_features), rows.concat()).unwrap();
-        let ours = match model["kind"].as_str().unwrap() {
-            "forest" => {
-                let trees: Vec<Tree> = model["trees"].as_array().unwrap().iter().map(tree_from_json).collect();
-                explain_trees(&trees.iter().collect::<Vec<_>>(), &x, &slice())
-            }
-            "boosting" => {
-                let classes = model["tree_class"].as_array().unwrap().iter().map(|c| c.as_u64().unwrap() as usize);
-                let trees = classes.zip(model["trees"].as_array().unwrap().iter().map(tree_from_json)).collect();
-                let init = std::array::from_fn(|c| model["init"][c].as_f64().unwrap());
-                explain(&TrainedModel::GradientBoosting(GradientBoosting { init, trees }), &x, &x, 0, &slice())
-            }
-            _ => {
-                let v = |k: &str| -> Vec<f64> {
-                    model["standardizer"][k].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()
-                };
-                let standardizer = Standardizer {
-                    log_scale: model["standardizer"]["log_scale"].as_bool().unwrap(),
-                    medians: v("medians"),
-                    means: v("means"),
-                    scales: v("scales"),
-                };
-                let weights: Vec<Vec<f64>> = serde_json::from_value(model["weights"].clone()).unwrap();
-                let weights = ndarray::Array2::from_shape_vec((weights.len(), 3), weights.concat()).unwrap();
-                let intercept = std::array::from_fn(|c| model["intercept"][c].as_f64().unwrap());
-                explain(
-                    &TrainedModel::LogisticRegression(LinearSoftmax { standardizer, weights, intercept }),
-                    &x,
-                    &x,
-                    0,
-                    &slice(),
-                )
-            }
-        };
+        let (_, ours) = explain_entry(model);
         let expected_base = &model["expected_value"];
         for c in 0..3 {
             let e = expected_base[c].as_f64().unwrap();

@@ -1,4 +1,4 @@
-//! Test data shared by the integration test crates (each includes this with `mod common;`).
+//! Test data several areas share: a hand-made table with its own column names and its mapping.
 
 use serde_json::{json, Value};
 

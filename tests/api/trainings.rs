@@ -1,0 +1,192 @@
+//! Trainings on the bundled NASA tables through the JSON API: queued behind one worker,
+//! run to full results (metrics, predictions, explanations), every model family with its
+//! preset, and a full queue refused with 429.
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use super::server::TestServer;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trainings_queue_run_and_return_full_results() {
+    let s = TestServer::start().await;
+    // One worker: the first training occupies it, so the second is observably queued.
+    let (status, first) = s
+        .post(
+            "/api/v1/trainings",
+            json!({"dataset": "kepler", "model": "random_forest", "hyperparameters": {"n_trees": 150}, "seed": 7}),
+        )
+        .await;
+    assert_eq!(status, 202, "{first}");
+    let (status, second) =
+        s.post("/api/v1/trainings", json!({"dataset": "k2", "model": "decision_tree", "seed": 3})).await;
+    assert_eq!(status, 202, "{second}");
+    let second_id = second["id"].as_str().unwrap().to_string();
+    let (_, queued) = s.get(&format!("/api/v1/trainings/{second_id}")).await;
+    let (_, f) = s.get(&format!("/api/v1/trainings/{}", first["id"].as_str().unwrap())).await;
+    assert_eq!(queued["status"], "queued", "first: {f}");
+    let (status, early) = s.get(&format!("/api/v1/trainings/{second_id}/result")).await;
+    assert_eq!((status, early["error"]["code"].as_str()), (409, Some("not_finished")));
+
+    let first_id = first["id"].as_str().unwrap();
+    let done = s.wait_until_finished(first_id).await;
+    assert_eq!(done["status"], "completed", "{done}");
+    assert_eq!(done["progress"], 100.0);
+    let (status, result) = s.get(&format!("/api/v1/trainings/{first_id}/result")).await;
+    assert_eq!(status, 200);
+    let used = &result["model_info"]["hyperparameters"];
+    assert_eq!(
+        (used["n_trees"].clone(), used["max_features"].clone()),
+        (json!(150), json!("sqrt")),
+        "effective values, defaults filled in"
+    );
+    let m = &result["metrics"];
+    for key in ["accuracy", "macro_f1", "weighted_f1"] {
+        let v = m[key].as_f64().unwrap();
+        assert!((0.5..=1.0).contains(&v), "{key} = {v}");
+    }
+    assert_eq!(m["confusion_matrix"]["labels"], json!(["confirmed", "candidate", "false_positive"]));
+    let predictions = result["predictions"].as_array().unwrap();
+    let cm_total: u64 = m["confusion_matrix"]["matrix"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r.as_array().unwrap())
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(cm_total as usize, predictions.len());
+    assert_eq!(result["model_info"]["test_rows"].as_u64().unwrap() as usize, predictions.len());
+    let support: u64 = m["per_class"].as_object().unwrap().values().map(|c| c["support"].as_u64().unwrap()).sum();
+    assert_eq!(support as usize, predictions.len());
+    for p in predictions.iter().take(100) {
+        let sum: f64 = p["probabilities"].as_object().unwrap().values().map(|v| v.as_f64().unwrap()).sum();
+        assert!((sum - 1.0).abs() < 1e-9, "{p}");
+        assert!(p["id"].as_str().unwrap().starts_with('K'));
+        assert_eq!(p["correct"], p["prediction"] == p["actual"]);
+        assert_eq!(p["confidence"], p["probabilities"][p["prediction"].as_str().unwrap()]);
+    }
+
+    let done = s.wait_until_finished(&second_id).await;
+    assert_eq!(done["status"], "completed", "{done}");
+    let (_, result) = s.get(&format!("/api/v1/trainings/{second_id}/result")).await;
+    assert!(result["model_info"]["missing_values"].as_str().unwrap().contains("Native"));
+
+    let (status, error) = s.post(&format!("/api/v1/trainings/{second_id}/cancel"), json!({})).await;
+    assert_eq!(
+        (status, error["error"]["code"].as_str()),
+        (409, Some("not_finished")),
+        "a completed training cannot be cancelled"
+    );
+
+    // Same seed, same data, same request: the same figures.
+    let (_, again) = s.post("/api/v1/trainings", json!({"dataset": "k2", "model": "decision_tree", "seed": 3})).await;
+    let again_id = again["id"].as_str().unwrap();
+    s.wait_until_finished(again_id).await;
+    let (_, again_result) = s.get(&format!("/api/v1/trainings/{again_id}/result")).await;
+    assert_eq!(again_result["metrics"], result["metrics"]);
+}
+
+/// All seven families through the JSON API on K2 with their "fast" preset: every result has
+/// the metrics, a ROC curve per class, and an additive explanation on every prediction.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_model_family_trains_through_the_api() {
+    let s = TestServer::start().await;
+    let (_, models) = s.get("/api/v1/models").await;
+    let ids: Vec<&str> = models.as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        [
+            "logistic_regression",
+            "svm",
+            "decision_tree",
+            "random_forest",
+            "gradient_boosting",
+            "pca_logistic",
+            "neural_network"
+        ]
+    );
+    for m in models.as_array().unwrap() {
+        let presets: Vec<&str> = m["presets"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+        assert_eq!(presets, ["fast", "balanced", "accurate"], "{}", m["id"]);
+    }
+
+    let (status, body) =
+        s.post("/api/v1/trainings", json!({"dataset": "k2", "model": "svm", "preset": "quickest"})).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["error"]["field"], "preset");
+    assert!(body["error"]["message"].as_str().unwrap().contains("fast, balanced, accurate"), "{body}");
+
+    for model in ids {
+        let (status, started) =
+            s.post("/api/v1/trainings", json!({"dataset": "k2", "model": model, "preset": "fast"})).await;
+        assert_eq!(status, 202, "{model}: {started}");
+        let id = started["id"].as_str().unwrap().to_string();
+        let finished = s.wait_until_finished(&id).await;
+        assert_eq!(finished["status"], "completed", "{model}: {finished}");
+        let (status, result) = s.get(&format!("/api/v1/trainings/{id}/result")).await;
+        assert_eq!(status, 200);
+        let metrics = &result["metrics"];
+        assert!(metrics["macro_f1"].as_f64().unwrap() > 0.6, "{model}: {metrics}");
+        assert!(metrics["log_loss"].as_f64().unwrap().is_finite());
+        let curves = metrics["roc_curves"].as_array().unwrap();
+        assert_eq!(curves.len(), 3);
+        for c in curves {
+            let points = c["points"].as_array().unwrap();
+            assert_eq!(points.first().unwrap(), &json!([0.0, 0.0]));
+            assert_eq!(points.last().unwrap(), &json!([1.0, 1.0]));
+        }
+        // The preset's values are the effective hyperparameters.
+        if model == "random_forest" {
+            assert_eq!(result["model_info"]["hyperparameters"]["n_trees"], 50);
+        }
+        for p in result["predictions"].as_array().unwrap() {
+            let e = &p["explanation"];
+            let total: f64 = e["base_value"].as_f64().unwrap()
+                + e["contributions"].as_object().unwrap().values().map(|v| v.as_f64().unwrap()).sum::<f64>();
+            assert!((total - e["output_value"].as_f64().unwrap()).abs() < 1e-6, "{model} {}: {e}", p["id"]);
+        }
+        let space = result["predictions"][0]["explanation"]["space"].as_str().unwrap();
+        let expected = match model {
+            "logistic_regression" | "pca_logistic" => "log-odds",
+            "gradient_boosting" => "margin",
+            _ => "probability",
+        };
+        assert_eq!(space, expected, "{model}");
+        let (_, importance) = s.get(&format!("/api/v1/trainings/{id}/importance")).await;
+        assert!(!importance["dots"]["features"].as_array().unwrap().is_empty(), "{model}");
+    }
+}
+
+/// Beyond the queue limit a new training is refused with 429 and a clear message; a
+/// waiting training knows its place in the queue.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_queue_answers_429_and_queued_trainings_know_their_place() {
+    let s = TestServer::start_with_queue(1).await;
+    let long = json!({"dataset": "kepler", "model": "random_forest", "hyperparameters": {"n_trees": 1000}});
+    let (_, running) = s.post("/api/v1/trainings", long.clone()).await;
+    let running = running["id"].as_str().unwrap().to_string();
+    loop {
+        let (_, p) = s.get(&format!("/api/v1/trainings/{running}")).await;
+        if p["status"] == "running" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (status, waiting) = s.post("/api/v1/trainings", long.clone()).await;
+    assert_eq!(status, 202);
+    let waiting = waiting["id"].as_str().unwrap().to_string();
+    let (_, p) = s.get(&format!("/api/v1/trainings/{waiting}")).await;
+    assert_eq!(p["status"], "queued");
+    assert_eq!(p["queue_position"], 1);
+
+    let (status, refused) = s.post("/api/v1/trainings", long).await;
+    assert_eq!(status, 429, "{refused}");
+    assert_eq!(refused["error"]["code"], "queue_full");
+    assert!(refused["error"]["message"].as_str().unwrap().contains("limit is 1"), "{refused}");
+
+    for id in [&waiting, &running] {
+        let (status, _) = s.post(&format!("/api/v1/trainings/{id}/cancel"), json!({})).await;
+        assert_eq!(status, 200);
+    }
+}
