@@ -81,14 +81,9 @@ pub fn inspect(name: &str, bytes: Vec<u8>) -> Result<UploadInspection, ApiError>
     })
 }
 
+/// The form's mapping is the ML layer's own type.
 pub fn to_ml(m: &UploadMapping) -> ColumnMapping {
-    ColumnMapping {
-        label_column: m.label_column.clone(),
-        label_values: m.label_values.clone(),
-        features: m.features.clone(),
-        id_column: m.id_column.clone(),
-        group_column: m.group_column.clone(),
-    }
+    m.clone()
 }
 
 #[cfg(test)]

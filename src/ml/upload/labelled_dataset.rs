@@ -14,22 +14,8 @@ use crate::ml::ClassLabel;
 /// Fewest objects of a class the training file must hold.
 pub const MIN_ROWS_PER_CLASS: usize = 10;
 
-/// How a table that is not an archive export becomes a labelled dataset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ColumnMapping {
-    pub label_column: String,
-    /// Label value → class id (`confirmed`, `candidate`, `false_positive`); rows whose value
-    /// is not listed are left out (for example unvetted objects).
-    pub label_values: BTreeMap<String, String>,
-    pub features: Vec<String>,
-    /// Object names for the results; row numbers when absent.
-    #[serde(default)]
-    pub id_column: Option<String>,
-    /// Host star, to keep a star's objects on one side of the split; each row its own
-    /// group when absent.
-    #[serde(default)]
-    pub group_column: Option<String>,
-}
+/// The mapping is shared with the API and the form (one definition, in `domain`).
+pub use crate::domain::ColumnMapping;
 
 /// Builds a dataset from an uploaded table: an archive export with its mission's own
 /// columns, else through `mapping`. Then checks it can be trained on.

@@ -1,0 +1,82 @@
+//! What a client asks to train (the wire form; `server::training_plan` checks it into a typed plan).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+fn default_seed() -> u64 {
+    42
+}
+
+fn default_test_fraction() -> f64 {
+    0.2
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainRequest {
+    pub dataset: String,
+    pub model: String,
+    #[serde(default)]
+    pub hyperparameters: BTreeMap<String, serde_json::Value>,
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    #[serde(default = "default_test_fraction")]
+    pub test_fraction: f64,
+    /// A preset's values are applied first; `hyperparameters` override them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preset: Option<String>,
+    /// Also run 5-fold cross-validation (grouped by star) on the training part.
+    #[serde(default)]
+    pub cross_validation: bool,
+    /// For `"dataset": "upload"` with a table that is not an archive export: how its
+    /// columns become labels and features.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mapping: Option<UploadMapping>,
+    /// Set by the server when files were uploaded with the request (never by clients).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upload: Option<UploadedFiles>,
+    /// Cross-mission transfer: train on `dataset`, test on this mission's held-out part
+    /// (both on the harmonised features).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer_to: Option<String>,
+    /// Fine-tuning: `"pretrained"` continues boosting the shipped model on the uploaded
+    /// `train_file` (an archive export or a table with the harmonised columns and a
+    /// label), instead of training a new model. Needs `"dataset": "upload"` and
+    /// `"model": "gradient_boosting"`; its hyperparameters are the booster's (100 rounds
+    /// unless set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fine_tune: Option<String>,
+    /// Fine-tuning a table that is neither an archive export nor on the harmonised names:
+    /// the column choice of a prediction request (`columns` there).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub columns: Option<BTreeMap<String, String>>,
+}
+
+/// How an uploaded table's columns become labels and features: the API's name for the
+/// one mapping type the ML layer reads tables through.
+pub use crate::domain::ColumnMapping as UploadMapping;
+
+/// Files stored with a training: the names the user gave them (for display only) and the
+/// server's own ids for them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UploadedFiles {
+    pub train_name: String,
+    pub train_id: String,
+    #[serde(default)]
+    pub test_name: Option<String>,
+    #[serde(default)]
+    pub test_id: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn train_request_defaults() {
+        let r: TrainRequest = serde_json::from_str(r#"{"dataset":"kepler","model":"random_forest"}"#).unwrap();
+        assert_eq!(r.seed, 42);
+        assert_eq!(r.test_fraction, 0.2);
+        assert!(r.hyperparameters.is_empty());
+    }
+}

@@ -1,0 +1,18 @@
+//! Domain values shared by the server and the browser: typed instead of strings, with the
+//! JSON form they always had. Nothing here depends on a feature (`ssr` or `hydrate`).
+
+pub mod class_label;
+pub mod column_mapping;
+pub mod error_code;
+pub mod explanation_space;
+pub mod hyperparameter_rule;
+pub mod mission;
+pub mod test_fraction;
+
+pub use class_label::ClassLabel;
+pub use column_mapping::ColumnMapping;
+pub use error_code::ErrorCode;
+pub use explanation_space::ExplanationSpace;
+pub use hyperparameter_rule::{ParamKind, ParamProblem, ParamRule};
+pub use mission::Mission;
+pub use test_fraction::TEST_FRACTION_RANGE;
