@@ -1,0 +1,25 @@
+//! The cost check: everything that can be known about a training before it runs.
+
+use crate::ml::error::Result;
+use crate::ml::models::cost::{check_budget, process_budget_mb, DataShape, TrainingCost};
+use crate::ml::models::ModelParams;
+use crate::ml::progress::SilentProgress;
+
+use super::config::TrainingConfig;
+use super::prepare::prepare;
+
+/// Everything that can be known about a training before it runs: its data load (so a bad
+/// upload is named now), and its estimated memory within `EXO_MAX_TRAINING_MB`. Returns the
+/// estimate. Reads the tables (tens of milliseconds for the bundled ones): call it off the
+/// async threads.
+pub fn check_training(config: &TrainingConfig) -> Result<TrainingCost> {
+    if let Some(job) = &config.fine_tune {
+        let (objects, _) = crate::ml::fine_tune::read_labelled_rows(&job.config.file, job.config.columns.as_ref())?;
+        let rows = objects.x.nrows();
+        let shape =
+            DataShape { train_rows: rows, test_rows: rows, features: objects.x.ncols(), cross_validation: false };
+        return check_budget(&ModelParams::GradientBoosting(job.config.params.clone()), &shape, process_budget_mb());
+    }
+    let data = prepare(config, &SilentProgress)?;
+    check_budget(&config.params, &data.shape(config.cross_validation), process_budget_mb())
+}

@@ -1,0 +1,25 @@
+//! One training run, start to finish: load → split → fit → evaluate.
+//! Reports progress at every stage and returns plain results.
+//!
+//! `config` holds what a run is asked to do, `prepare` loads and splits the data, `run` fits,
+//! predicts and explains, `cross_validation` scores the optional folds, `cost_check` vets a
+//! training before it is queued, and `outcome` holds what a run returns.
+
+mod config;
+mod cost_check;
+mod cross_validation;
+mod outcome;
+mod prepare;
+mod run;
+
+#[cfg(test)]
+mod quality;
+#[cfg(test)]
+mod tests;
+
+pub use config::{FineTuneJob, SplitRule, TrainingConfig, UploadSource};
+pub use cost_check::check_training;
+pub use cross_validation::{mean_std, FoldScore, CV_FOLDS};
+pub use outcome::{HeldOutPrediction, TrainingOutcome};
+pub use prepare::TestFile;
+pub use run::run;

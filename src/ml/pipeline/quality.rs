@@ -1,0 +1,35 @@
+//! The quality target: a default forest on Kepler.
+
+use std::path::PathBuf;
+
+use super::*;
+use crate::ml::models::hyperparameters::RawHyperparameters;
+use crate::ml::models::{ModelKind, ModelParams};
+use crate::ml::progress::SilentProgress;
+use crate::ml::Mission;
+
+/// The target: a default forest on Kepler reaches accuracy ≥ 0.78 and
+/// macro-F1 ≥ 0.73 on a grouped 20 % test split (scikit-learn: 0.79 / 0.74).
+#[test]
+fn kepler_default_forest_meets_quality_target() {
+    let cfg = TrainingConfig {
+        mission: Mission::Kepler,
+        params: ModelParams::check(ModelKind::RandomForest, &RawHyperparameters::new()).unwrap(),
+        seed: 42,
+        split: SplitRule::Grouped { test_fraction: 0.2 },
+        data_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data"),
+        cross_validation: false,
+        upload: None,
+        transfer_to: None,
+        fine_tune: None,
+    };
+    let out = run(&cfg, &SilentProgress).unwrap();
+    println!(
+        "kepler forest: acc {:.4} macro-F1 {:.4} fit {:.2}s",
+        out.metrics.as_ref().unwrap().accuracy,
+        out.metrics.as_ref().unwrap().macro_f1,
+        out.fit_seconds
+    );
+    assert!(out.metrics.as_ref().unwrap().accuracy >= 0.78, "accuracy {:.4}", out.metrics.as_ref().unwrap().accuracy);
+    assert!(out.metrics.as_ref().unwrap().macro_f1 >= 0.73, "macro-F1 {:.4}", out.metrics.as_ref().unwrap().macro_f1);
+}

@@ -1,0 +1,96 @@
+//! The training run itself: prepare the data, fit, cross-validate, predict and explain.
+
+use std::time::Instant;
+
+use crate::ml::dataset::count_classes;
+use crate::ml::error::{MlError, Result};
+use crate::ml::explain::explain;
+use crate::ml::metrics::evaluate;
+use crate::ml::models::cost::{check_budget, process_budget_mb};
+use crate::ml::models::TrainedModel;
+use crate::ml::progress::{ProgressSink, ProgressSlice};
+use crate::ml::shift::feature_shifts;
+
+use super::config::TrainingConfig;
+use super::cross_validation::cross_validate;
+use super::outcome::{HeldOutPrediction, TrainingOutcome};
+use super::prepare::prepare;
+
+pub fn run(config: &TrainingConfig, sink: &dyn ProgressSink) -> Result<TrainingOutcome> {
+    if let Some(job) = &config.fine_tune {
+        return crate::ml::fine_tune::run(&job.base, &job.config, sink);
+    }
+    let check = || if sink.is_cancelled() { Err(MlError::Cancelled) } else { Ok(()) };
+    let data = prepare(config, sink)?;
+    // Checked before queueing too; again here, so a training queued under other limits (or
+    // by an older server) can never allocate past the budget.
+    check_budget(&config.params, &data.shape(config.cross_validation), process_budget_mb())?;
+    let (x_train, y_train, x_test) = (&data.x_train, &data.y_train, &data.x_test);
+    check()?;
+
+    let fit_end = if config.cross_validation { 0.4 } else { 0.85 };
+    let fit_slice = ProgressSlice { sink, start: 0.08, end: fit_end };
+    let started = Instant::now();
+    let model = TrainedModel::fit(&config.params, x_train, y_train, config.seed, &fit_slice)?;
+    let fit_seconds = started.elapsed().as_secs_f64();
+    check()?;
+
+    let cross_validation = if config.cross_validation {
+        Some(cross_validate(config, x_train, y_train, &data.train_groups, sink, fit_end, 0.85)?)
+    } else {
+        None
+    };
+
+    let shift = config.transfer_to.map(|_| feature_shifts(&data.feature_names, x_train, x_test));
+    let test_rows = data.test_ids.len();
+    sink.report(
+        0.85,
+        &format!("{} {test_rows} held-out objects", if data.y_test.is_some() { "Evaluating on" } else { "Predicting" }),
+    );
+    let started = Instant::now();
+    let probabilities = model.predict_proba(x_test);
+    let predict_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let metrics = data.y_test.as_ref().map(|y| evaluate(y, &probabilities));
+    let predictions = probabilities
+        .into_iter()
+        .enumerate()
+        .map(|(i, probabilities)| HeldOutPrediction {
+            id: data.test_ids[i].clone(),
+            actual: data.y_test.as_ref().map(|y| y[i]),
+            probabilities,
+        })
+        .collect();
+
+    check()?;
+    let explain_slice = ProgressSlice { sink, start: 0.87, end: 0.99 };
+    explain_slice.report(0.0, "Explaining predictions");
+    let started = Instant::now();
+    let explanations = explain(&model, x_test, x_train, config.seed, &explain_slice);
+    let explain_seconds = started.elapsed().as_secs_f64();
+    check()?;
+
+    sink.report(1.0, "Done");
+    Ok(TrainingOutcome {
+        model_kind: config.params.kind(),
+        metrics,
+        predictions,
+        explanations,
+        explain_seconds,
+        train_rows: y_train.len(),
+        test_rows,
+        train_stars: data.train_groups.iter().collect::<std::collections::HashSet<_>>().len(),
+        test_stars: data.test_stars,
+        train_class_counts: count_classes(y_train.iter().copied()),
+        dataset_name: data.name,
+        feature_names: data.feature_names,
+        feature_descriptions: data.feature_descriptions,
+        test_features: data.x_test,
+        fit_seconds,
+        predict_ms,
+        model_summary: model.summary(),
+        model,
+        cross_validation,
+        shift,
+        fine_tune: None,
+    })
+}
