@@ -1,0 +1,13 @@
+//! The operations of the app, written once and called by both the server functions (for
+//! the pages) and the JSON routes (for scripts).
+
+mod access;
+mod managing;
+mod reading;
+mod starting;
+mod training_config;
+
+pub use managing::{cancel, delete_training, model_file, share};
+pub use reading::{importance, list_trainings, page_of, predictions, progress, result, summary};
+pub use starting::{list_datasets, list_models, start_training};
+pub use training_config::{training_config, FINE_TUNE_ROUNDS};

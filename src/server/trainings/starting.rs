@@ -1,0 +1,93 @@
+//! Starting a training: the catalogue a request chooses from, the preset written into it,
+//! the checks that refuse a bad or unaffordable training before it is queued, and the queueing.
+
+use uuid::Uuid;
+
+use super::training_config::{hyperparameter_error, training_config, FINE_TUNE_ROUNDS};
+use crate::api::error::shorten;
+use crate::api::*;
+use crate::ml::models::presets::presets;
+use crate::ml::models::ModelKind;
+use crate::ml::MlError;
+use crate::server::owner::Caller;
+use crate::server::reports::model_info;
+use crate::server::state::AppState;
+use crate::server::store::TrainingSession;
+
+pub fn list_datasets(state: &AppState) -> Vec<DatasetInfo> {
+    state.catalog.datasets.clone()
+}
+
+pub fn list_models() -> Vec<ModelInfo> {
+    ModelKind::ALL.into_iter().map(model_info).collect()
+}
+
+/// Validates the request completely, then queues the training as the caller's.
+pub fn start_training(
+    state: &AppState,
+    caller: &Caller,
+    mut request: TrainRequest,
+) -> Result<StartedTraining, ApiError> {
+    crate::server::quotas::check_training(state, caller)?;
+    apply_preset(&mut request)?;
+    if request.fine_tune.is_some() {
+        // Continuing a model of 300 rounds: a third as many again unless the request says.
+        request.hyperparameters.entry("n_rounds".into()).or_insert(serde_json::json!(FINE_TUNE_ROUNDS));
+    }
+    let config = training_config(&state.config, state.pretrained.as_ref(), state.store.as_ref(), &request)?;
+    // Data read and checked, memory estimated: a bad table or an unaffordable training is
+    // refused now, never queued.
+    let cost = crate::ml::pipeline::check_training(&config).map_err(training_check_error)?;
+    let waiting = state.store.list()?.iter().filter(|s| s.status == TrainingStatus::Queued).count();
+    if waiting >= state.config.max_queue {
+        return Err(ApiError::new(
+            ErrorCode::QueueFull,
+            format!(
+                "{waiting} trainings are already waiting (the limit is {}). Try again when some have finished.",
+                state.config.max_queue
+            ),
+        ));
+    }
+    let id = Uuid::new_v4();
+    state.store.insert(TrainingSession::queued(id, request, caller.owner()))?;
+    state.jobs.queued();
+    tracing::info!(%id, estimated_mb = cost.peak_bytes / 1_000_000, work = cost.work, "training queued");
+    Ok(StartedTraining { id: id.to_string() })
+}
+
+/// Writes a named preset's values into the request's hyperparameters (values the request
+/// sets itself win), so the stored request says exactly what was trained.
+fn apply_preset(request: &mut TrainRequest) -> Result<(), ApiError> {
+    let (Some(preset_id), Some(kind)) = (request.preset.as_deref(), ModelKind::from_id(&request.model)) else {
+        return Ok(());
+    };
+    let all = presets(kind);
+    let preset = all.iter().find(|p| p.id == preset_id).ok_or_else(|| {
+        let known: Vec<&str> = all.iter().map(|p| p.id).collect();
+        ApiError::new(
+            ErrorCode::InvalidValue,
+            format!(
+                "Unknown preset '{}' for {}. Choose one of: {}.",
+                shorten(preset_id),
+                kind.name(),
+                known.join(", ")
+            ),
+        )
+        .with_field("preset")
+    })?;
+    let mut merged: std::collections::BTreeMap<String, serde_json::Value> =
+        serde_json::from_value(preset.values.clone()).unwrap_or_default();
+    merged.extend(std::mem::take(&mut request.hyperparameters));
+    request.hyperparameters = merged;
+    Ok(())
+}
+
+/// Why a training cannot run, found before queueing: a table problem (422 / 413 naming
+/// file, column, row or limit) or a cost beyond the budget (422 naming the figure).
+fn training_check_error(error: MlError) -> ApiError {
+    match error {
+        MlError::InvalidHyperparameter { .. } => hyperparameter_error(error),
+        MlError::Split(_) | MlError::Training(_) => ApiError::new(ErrorCode::InvalidValue, error.to_string()),
+        other => crate::server::uploads::upload_error(other),
+    }
+}

@@ -1,0 +1,230 @@
+//! The pipeline's config for a training request: every field checked, presets already
+//! applied, uploaded tables read from the store, fine-tuning requests turned into their job.
+
+use std::sync::Arc;
+
+use crate::api::error::shorten;
+use crate::api::*;
+use crate::ml::fine_tune::FineTuneConfig;
+use crate::ml::models::gradient_boosting::BoostingParams;
+use crate::ml::models::{ModelKind, ModelParams};
+use crate::ml::pipeline::{FineTuneJob, SplitRule, TrainingConfig, UploadSource};
+use crate::ml::pretrained::PretrainedModel;
+use crate::ml::split::TEST_FRACTION_RANGE;
+use crate::ml::{Mission, MlError};
+use crate::server::config::Config;
+use crate::server::store::SessionStore;
+
+/// The pipeline's config for a request, every field checked, uploaded tables read from the
+/// store. Called before queueing (then [`crate::ml::pipeline::check_training`] reads the
+/// data and estimates the cost) and again by the worker that takes the training from the
+/// queue.
+pub fn training_config(
+    config: &Config,
+    pretrained: Option<&Arc<PretrainedModel>>,
+    store: &dyn SessionStore,
+    request: &TrainRequest,
+) -> Result<TrainingConfig, ApiError> {
+    if let Some(base) = request.fine_tune.as_deref() {
+        let job = fine_tune_job(config, pretrained, store, base, request)?;
+        return Ok(TrainingConfig {
+            mission: Mission::Kepler, // unused: the data come from the upload
+            params: ModelParams::GradientBoosting(job.config.params.clone()),
+            seed: request.seed,
+            split: SplitRule::Grouped { test_fraction: request.test_fraction },
+            data_dir: config.data_dir.clone(),
+            cross_validation: false,
+            upload: None,
+            transfer_to: None,
+            fine_tune: Some(job),
+        });
+    }
+    let upload = match (request.dataset.as_str(), &request.upload) {
+        ("upload", None) => {
+            return Err(ApiError::new(ErrorCode::InvalidRequest, "To train on your own table, send it as multipart/form-data: a 'config' part with this JSON and a 'train_file' part (optionally 'test_file').")
+                .with_field("dataset"))
+        }
+        ("upload", Some(files)) => Some(upload_source(config, store, files, request.mapping.as_ref())?),
+        (_, Some(_)) => return Err(ApiError::new(ErrorCode::InvalidRequest, "Uploaded files need \"dataset\": \"upload\".").with_field("dataset")),
+        _ => None,
+    };
+    let mission = match &upload {
+        Some(_) => Mission::Kepler, // unused: the data come from the upload
+        None => Mission::from_id(&request.dataset).ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::UnknownDataset,
+                format!("Unknown dataset '{}'. Choose one of: kepler, tess, k2, upload.", shorten(&request.dataset)),
+            )
+            .with_field("dataset")
+        })?,
+    };
+    let kind = ModelKind::from_id(&request.model).ok_or_else(|| {
+        let known: Vec<&str> = ModelKind::ALL.iter().map(|m| m.id()).collect();
+        ApiError::new(
+            ErrorCode::UnknownModel,
+            format!("Unknown model '{}'. Choose one of: {}.", shorten(&request.model), known.join(", ")),
+        )
+        .with_field("model")
+    })?;
+    let params = ModelParams::check(kind, &request.hyperparameters).map_err(hyperparameter_error)?;
+    check_test_fraction(request.test_fraction)?;
+    let transfer_to = match request.transfer_to.as_deref() {
+        None | Some("") => None,
+        Some(_) if upload.is_some() => {
+            return Err(ApiError::new(
+                ErrorCode::InvalidRequest,
+                "Cross-mission transfer trains on a bundled mission table, not an upload.",
+            )
+            .with_field("transfer_to"))
+        }
+        Some(id) => match Mission::from_id(id) {
+            Some(target) if target == mission => {
+                return Err(ApiError::new(
+                    ErrorCode::InvalidValue,
+                    format!("transfer_to must be another mission than the training one ({id})."),
+                )
+                .with_field("transfer_to"))
+            }
+            Some(target) => Some(target),
+            None => {
+                return Err(ApiError::new(
+                    ErrorCode::UnknownDataset,
+                    format!("Unknown mission '{}' for transfer_to. Choose kepler, tess or k2.", shorten(id)),
+                )
+                .with_field("transfer_to"))
+            }
+        },
+    };
+    Ok(TrainingConfig {
+        fine_tune: None,
+        transfer_to,
+        mission,
+        params,
+        seed: request.seed,
+        split: SplitRule::Grouped { test_fraction: request.test_fraction },
+        data_dir: config.data_dir.clone(),
+        cross_validation: request.cross_validation,
+        upload,
+    })
+}
+
+/// A refused hyperparameter, named in the message and the field.
+pub(super) fn hyperparameter_error(error: MlError) -> ApiError {
+    match error {
+        MlError::InvalidHyperparameter { name, reason } => {
+            ApiError::new(ErrorCode::InvalidHyperparameter, format!("Hyperparameter '{name}' {reason}."))
+                .with_field(format!("hyperparameters.{name}"))
+        }
+        other => ApiError::new(ErrorCode::InvalidRequest, other.to_string()),
+    }
+}
+
+fn check_test_fraction(fraction: f64) -> Result<(), ApiError> {
+    if TEST_FRACTION_RANGE.contains(&fraction) {
+        return Ok(());
+    }
+    let (lo, hi) = (TEST_FRACTION_RANGE.start(), TEST_FRACTION_RANGE.end());
+    Err(ApiError::new(ErrorCode::InvalidValue, format!("test_fraction must be between {lo} and {hi}, got {fraction}."))
+        .with_field("test_fraction"))
+}
+
+/// Boosting rounds a fine-tuning adds unless the request sets `n_rounds`.
+pub const FINE_TUNE_ROUNDS: u64 = 100;
+
+/// A fine-tuning request checked: the pretrained model as base, one labelled upload, the
+/// booster's hyperparameters (the file's labelled rows are checked with the data, by
+/// `check_training`).
+fn fine_tune_job(
+    config: &Config,
+    pretrained: Option<&Arc<PretrainedModel>>,
+    store: &dyn SessionStore,
+    base: &str,
+    request: &TrainRequest,
+) -> Result<FineTuneJob, ApiError> {
+    if base != "pretrained" {
+        return Err(ApiError::new(
+            ErrorCode::UnknownModel,
+            format!(
+                "Only the pretrained model can be fine-tuned: use \"fine_tune\": \"pretrained\", not '{}'.",
+                shorten(base)
+            ),
+        )
+        .with_field("fine_tune"));
+    }
+    let base = pretrained.ok_or_else(|| {
+        ApiError::new(ErrorCode::Internal, "The pretrained model is not loaded on this server (see its log).")
+    })?;
+    if request.model != ModelKind::GradientBoosting.id() {
+        return Err(ApiError::new(ErrorCode::InvalidValue, format!("Fine-tuning continues the pretrained gradient boosting: \"model\" must be \"gradient_boosting\", not '{}'.", shorten(&request.model))).with_field("model"));
+    }
+    let files = match (request.dataset.as_str(), &request.upload) {
+        ("upload", Some(files)) => files,
+        _ => {
+            return Err(ApiError::new(ErrorCode::InvalidRequest, "Fine-tuning learns from your labelled table: send it as multipart/form-data with \"dataset\": \"upload\" in the 'config' part and the table as 'train_file'.")
+                .with_field("dataset"))
+        }
+    };
+    if files.test_id.is_some() || request.mapping.is_some() || request.transfer_to.is_some() || request.cross_validation
+    {
+        return Err(ApiError::new(ErrorCode::InvalidRequest, "Fine-tuning takes one table (split by host star into your training and held-out rows): no test file, column mapping, transfer or cross-validation."));
+    }
+    check_test_fraction(request.test_fraction)?;
+    let params = BoostingParams::check(&request.hyperparameters).map_err(hyperparameter_error)?;
+    let file = crate::server::uploads::load(store, &files.train_id, &files.train_name)?;
+    Ok(FineTuneJob {
+        base: base.clone(),
+        config: FineTuneConfig {
+            file,
+            columns: request.columns.clone(),
+            params,
+            seed: request.seed,
+            test_fraction: request.test_fraction,
+            data_dir: config.data_dir.clone(),
+        },
+    })
+}
+
+/// The stored files of an upload training, checked now so that a bad table is refused
+/// before anything is queued (each failure names file, column and row).
+fn upload_source(
+    config: &Config,
+    store: &dyn SessionStore,
+    files: &UploadedFiles,
+    mapping: Option<&UploadMapping>,
+) -> Result<UploadSource, ApiError> {
+    if let Some(m) = mapping {
+        check_mapping_size(config, m)?;
+    }
+    let train = crate::server::uploads::load(store, &files.train_id, &files.train_name)?;
+    let test = match (&files.test_id, &files.test_name) {
+        (Some(id), Some(name)) => Some(crate::server::uploads::load(store, id, name)?),
+        _ => None,
+    };
+    Ok(UploadSource { train, test, mapping: mapping.map(crate::server::uploads::to_ml) })
+}
+
+/// A mapping's lists, bounded before the table is read: no more features than a table may
+/// have columns, each named once, and no more label values than a column could list.
+fn check_mapping_size(config: &Config, m: &UploadMapping) -> Result<(), ApiError> {
+    let max = config.table_limits.max_columns;
+    if m.features.len() > max {
+        return Err(ApiError::new(ErrorCode::TooLarge, format!("The mapping names {} features; a table has at most {max} columns (EXO_MAX_UPLOAD_COLUMNS), so name each feature column once.", m.features.len()))
+            .with_field("mapping.features"));
+    }
+    crate::ml::upload::check_mapping_features("mapping", &m.features, max)
+        .map_err(crate::server::uploads::upload_error)
+        .map_err(|e| e.with_field("mapping.features"))?;
+    if m.label_values.len() > MAX_LABEL_VALUES {
+        return Err(ApiError::new(
+            ErrorCode::TooLarge,
+            format!(
+                "The mapping lists {} label values; at most {MAX_LABEL_VALUES} can be mapped to classes.",
+                m.label_values.len()
+            ),
+        )
+        .with_field("mapping.label_values"));
+    }
+    Ok(())
+}
+
+const MAX_LABEL_VALUES: usize = 1_000;
