@@ -1,0 +1,53 @@
+//! The pretrained model's card: data, features, held-out scores per mission.
+
+use crate::api::ApiError;
+use crate::domain::ErrorCode;
+use crate::ml::pretrained::PretrainedModel;
+use crate::ml::{ClassLabel, Mission};
+
+/// The model card's facts, read from the loaded model.
+pub fn model_card(model: Option<&PretrainedModel>) -> Result<crate::api::ModelCard, ApiError> {
+    use crate::api::{FeatureCard, MissionScoreInfo, ModelCard};
+    use crate::ml::harmonised::FEATURES;
+    let model = model.ok_or_else(|| {
+        ApiError::new(ErrorCode::Internal, "The pretrained model is not loaded on this server (see its log).")
+    })?;
+    let scores = |list: &[crate::ml::pretrained::MissionScore]| -> Vec<MissionScoreInfo> {
+        list.iter()
+            .filter_map(|s| Some((Mission::from_id(&s.mission)?, s)))
+            .map(|(mission, s)| MissionScoreInfo {
+                mission,
+                mission_name: mission.table_name().to_string(),
+                test_objects: s.test_objects,
+                accuracy: s.accuracy,
+                macro_f1: s.macro_f1,
+                roc_auc: s.roc_auc,
+                log_loss: s.log_loss,
+            })
+            .collect()
+    };
+    Ok(ModelCard {
+        model_name: "Gradient boosting (histogram, leaf-wise)".into(),
+        variant: model.variant.clone(),
+        alternative_variant: model.alternative_variant.clone(),
+        seed: model.seed,
+        test_fraction: model.test_fraction,
+        tables: Mission::ALL.iter().map(|m| (m.table_name().to_string(), m.downloaded().to_string())).collect(),
+        train_objects: Mission::ALL.iter().zip(model.train_objects).map(|(m, n)| (*m, n)).collect(),
+        train_class_counts: ClassLabel::ALL.iter().zip(model.train_class_counts).map(|(c, n)| (*c, n)).collect(),
+        features: FEATURES
+            .iter()
+            .map(|f| FeatureCard {
+                name: f.name.into(),
+                description: f.description.into(),
+                unit: f.unit.into(),
+                typical_low: f.typical.0,
+                typical_high: f.typical.1,
+                columns: Mission::ALL.iter().filter_map(|m| f.column(*m).map(|c| (*m, c.to_string()))).collect(),
+            })
+            .collect(),
+        scores: scores(&model.scores),
+        alternative_scores: scores(&model.alternative_scores),
+        build_command: "cargo run --features ssr --bin pretrain".into(),
+    })
+}

@@ -1,0 +1,191 @@
+//! Predictions with the pretrained model: the model and mission checks, JSON rows and CSV
+//! files (handed to a saved model when the request names a training), the held-out objects
+//! of a bundled mission, and a table's rows read onto the harmonised features.
+
+use super::response::respond;
+use super::rows::rows_table;
+use super::saved::predict_saved;
+use crate::api::{ApiError, PredictRequest, PredictionResponse};
+use crate::domain::ErrorCode;
+use crate::ml::csv_table::CsvTable;
+use crate::ml::predict::{objects_by_columns, objects_from_table, ColumnChoice, ObjectsToPredict};
+use crate::ml::pretrained::PretrainedModel;
+use crate::ml::upload::read_upload;
+use crate::ml::Mission;
+use crate::server::owner::Caller;
+use crate::server::request_budget::RequestBudget;
+use crate::server::state::AppState;
+use crate::server::uploads::upload_error;
+
+fn check_model(model: Option<&PretrainedModel>, id: &str) -> Result<(), ApiError> {
+    if id != "pretrained" {
+        return Err(ApiError::new(
+            ErrorCode::UnknownModel,
+            format!(
+                "Unknown model '{}': here only \"pretrained\" (the model shipped with the app).",
+                crate::api::error::shorten(id)
+            ),
+        )
+        .with_field("model"));
+    }
+    if model.is_none() {
+        return Err(ApiError::new(
+            ErrorCode::Internal,
+            "The pretrained model is not loaded on this server (see its log).",
+        ));
+    }
+    Ok(())
+}
+
+fn mission_hint(mission: Option<&str>) -> Result<Option<Mission>, ApiError> {
+    mission
+        .map(|m| {
+            Mission::from_id(m).ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::InvalidValue,
+                    format!("Unknown mission '{}'. Use kepler, tess or k2.", crate::api::error::shorten(m)),
+                )
+                .with_field("mission")
+            })
+        })
+        .transpose()
+}
+
+/// JSON rows: written as a CSV table (header = every key, in first-seen order) so they go
+/// through exactly the checks and column recognition of an uploaded file.
+pub fn predict_rows(
+    model: Option<&PretrainedModel>,
+    request: &PredictRequest,
+    budget: &RequestBudget,
+) -> Result<PredictionResponse, ApiError> {
+    check_model(model, &request.model)?;
+    let table = rows_table(request)?;
+    predict_table(
+        model.expect("checked"),
+        &request.model,
+        &table,
+        request.mission.as_deref(),
+        request.columns.as_ref(),
+        budget,
+    )
+}
+
+/// JSON rows with the pretrained model or a saved one (`"model"`: a completed training's id).
+pub fn predict_rows_with(
+    state: &AppState,
+    caller: &Caller,
+    request: &PredictRequest,
+    budget: &RequestBudget,
+) -> Result<PredictionResponse, ApiError> {
+    if request.model == "pretrained" {
+        return predict_rows(state.pretrained.as_deref(), request, budget);
+    }
+    predict_saved(
+        state,
+        caller,
+        &request.model,
+        &rows_table(request)?,
+        request.mission.as_deref(),
+        request.columns.as_ref(),
+        budget,
+    )
+}
+
+/// A CSV file with the pretrained model or a saved one.
+pub fn predict_csv_with(
+    state: &AppState,
+    caller: &Caller,
+    request: &PredictRequest,
+    file: &str,
+    bytes: Vec<u8>,
+    budget: &RequestBudget,
+) -> Result<PredictionResponse, ApiError> {
+    if request.model == "pretrained" {
+        check_model(state.pretrained.as_deref(), &request.model)?;
+    }
+    let table = read_upload(file, bytes).map_err(upload_error)?;
+    let (rows, limit) = (table.frame.height(), state.config.max_prediction_rows);
+    if rows > limit {
+        return Err(ApiError::new(
+            ErrorCode::TooLarge,
+            format!("{file}: {rows} rows is more than the {limit} one prediction request may carry (EXO_MAX_PREDICTION_ROWS); split the table and send the parts one after another."),
+        )
+        .with_field("file"));
+    }
+    if let (true, Some(model)) = (request.model == "pretrained", state.pretrained.as_deref()) {
+        return predict_table(
+            model,
+            &request.model,
+            &table,
+            request.mission.as_deref(),
+            request.columns.as_ref(),
+            budget,
+        );
+    }
+    predict_saved(state, caller, &request.model, &table, request.mission.as_deref(), request.columns.as_ref(), budget)
+}
+
+/// A CSV file (`file` names it in messages).
+pub fn predict_csv(
+    model: Option<&PretrainedModel>,
+    request: &PredictRequest,
+    file: &str,
+    bytes: Vec<u8>,
+) -> Result<PredictionResponse, ApiError> {
+    check_model(model, &request.model)?;
+    let table = read_upload(file, bytes).map_err(upload_error)?;
+    predict_table(
+        model.expect("checked"),
+        &request.model,
+        &table,
+        request.mission.as_deref(),
+        request.columns.as_ref(),
+        &RequestBudget::unlimited(),
+    )
+}
+
+/// The bundled objects of a mission the pretrained model never learned from (its held-out
+/// part), predicted and scored: the model card's figures, object by object.
+pub fn predict_held_out(
+    model: Option<&PretrainedModel>,
+    data_dir: &std::path::Path,
+    mission: &str,
+) -> Result<PredictionResponse, ApiError> {
+    check_model(model, "pretrained")?;
+    let model = model.expect("checked");
+    let mission = mission_hint(Some(mission))?.expect("given");
+    let table = CsvTable::read_file(&data_dir.join(mission.file_name()))
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    let all = objects_from_table(&table, Some(mission)).map_err(upload_error)?;
+    let unseen: Vec<usize> = (0..all.ids.len()).filter(|&i| !model.was_trained_on(mission, &all.ids[i])).collect();
+    let mut objects = all.select(&unseen);
+    objects.read_as = format!("the held-out part of the bundled {} table", mission.table_name());
+    respond(model, "pretrained", objects, &RequestBudget::unlimited())
+}
+
+/// Rows of a table with the pretrained model (already checked by the caller).
+fn predict_table(
+    model: &PretrainedModel,
+    model_id: &str,
+    table: &CsvTable,
+    mission: Option<&str>,
+    columns: Option<&ColumnChoice>,
+    budget: &RequestBudget,
+) -> Result<PredictionResponse, ApiError> {
+    respond(model, model_id, harmonised_objects(table, mission, columns)?, budget)
+}
+
+/// A table's rows on the harmonised features: through the user's column choice, else by
+/// recognising an archive export or the harmonised names.
+pub(super) fn harmonised_objects(
+    table: &CsvTable,
+    mission: Option<&str>,
+    columns: Option<&ColumnChoice>,
+) -> Result<ObjectsToPredict, ApiError> {
+    let hint = mission_hint(mission)?;
+    match columns {
+        Some(choice) => objects_by_columns(table, choice, hint),
+        None => objects_from_table(table, hint),
+    }
+    .map_err(upload_error)
+}

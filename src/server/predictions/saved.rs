@@ -1,0 +1,141 @@
+//! Predictions with a saved model: a completed training's model (a fine-tuned one read like
+//! the pretrained model), its features read by name, explained against a background of the
+//! rows being predicted.
+
+use super::pretrained::harmonised_objects;
+use super::response::{respond, response};
+use crate::api::{ApiError, PredictionResponse};
+use crate::domain::ErrorCode;
+use crate::ml::csv_table::CsvTable;
+use crate::ml::predict::{objects_from_table, ColumnChoice};
+use crate::ml::pretrained::PretrainedModel;
+use crate::ml::progress::ProgressSink;
+use crate::ml::Mission;
+use crate::server::owner::{Access, Caller};
+use crate::server::request_budget::RequestBudget;
+use crate::server::state::AppState;
+use crate::server::uploads::upload_error;
+
+/// Background rows for the sampled explainers (SVM, MLP) of a saved model, whose training
+/// rows are not kept: the first objects being predicted.
+const SAVED_BACKGROUND_ROWS: usize = 64;
+
+/// Predictions with a saved model: `model_id` is a completed training's id. Its features are
+/// read from the columns of the same names (an archive export of its mission works as
+/// downloaded); bundled objects outside its held-out part are left out of the metrics.
+pub fn predict_saved(
+    state: &AppState,
+    caller: &Caller,
+    model_id: &str,
+    table: &CsvTable,
+    mission_hint_id: Option<&str>,
+    columns: Option<&ColumnChoice>,
+    budget: &RequestBudget,
+) -> Result<PredictionResponse, ApiError> {
+    use crate::ml::dataset::LabelledDataset;
+    use crate::ml::explain::explain;
+    use crate::ml::models::TrainedModel;
+    use crate::ml::predict::{objects_by_feature_names, PredictedObjects};
+    use crate::ml::progress::ProgressSlice;
+
+    let unknown = || {
+        ApiError::new(
+            ErrorCode::UnknownModel,
+            format!(
+                "Unknown model '{}': use \"pretrained\" or the id of a completed training (see GET /api/v1/trainings).",
+                crate::api::error::shorten(model_id)
+            ),
+        )
+        .with_field("model")
+    };
+    let id = uuid::Uuid::parse_str(model_id.trim()).map_err(|_| unknown())?;
+    let session = state.store.get(&id)?.ok_or_else(unknown)?;
+    // Someone else's model is unknown, unless it was shared with its rows (see model_file).
+    if !Access::of(caller, session.owner, session.share.as_ref()).reaches_rows() {
+        return Err(unknown());
+    }
+    let (Some(result), Some(json)) = (session.result.clone(), state.store.model(&id)?) else {
+        return Err(ApiError::new(
+            ErrorCode::NotFinished,
+            format!("Training {id} is {}; only completed trainings keep a model.", session.status.as_str()),
+        )
+        .with_field("model"));
+    };
+    if session.request.fine_tune.is_some() {
+        // Saved in the shipped model's format: read and explained exactly like it.
+        let model: PretrainedModel = serde_json::from_str(&json)
+            .map_err(|e| ApiError::new(ErrorCode::Internal, format!("The saved model {id} is unreadable: {e}")))?;
+        let mut response = respond(&model, model_id, harmonised_objects(table, mission_hint_id, columns)?, budget)?;
+        response.notes.insert(
+            0,
+            format!(
+                "Model: the pretrained model fine-tuned on {} (training {id}).",
+                result.report.model_info.dataset_name
+            ),
+        );
+        return Ok(response);
+    }
+    if columns.is_some() {
+        return Err(ApiError::new(ErrorCode::InvalidRequest, "A column choice applies to the pretrained model and fine-tuned ones; this model reads the columns it was trained on, by name.").with_field("columns"));
+    }
+    let model: TrainedModel = serde_json::from_str(&json)
+        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("The saved model {id} is unreadable: {e}")))?;
+    let mission = Mission::from_id(&result.report.model_info.dataset);
+    let transfer = session.request.transfer_to.is_some();
+    let objects = if transfer {
+        objects_from_table(table, None)
+    } else {
+        objects_by_feature_names(table, &result.report.model_info.features, mission)
+    }
+    .map_err(upload_error)?;
+    let probabilities = model.predict_proba(&objects.x);
+    let background = objects.x.slice(ndarray::s![..objects.x.nrows().min(SAVED_BACKGROUND_ROWS), ..]).to_owned();
+    let explanations = explain(
+        &model,
+        &objects.x,
+        &background,
+        session.request.seed,
+        &ProgressSlice { sink: budget, start: 0.0, end: 1.0 },
+    );
+    if budget.is_cancelled() {
+        return Err(budget.exceeded(objects.x.nrows()));
+    }
+    // Bundled objects of its training table that were not in its held-out part were trained on.
+    let held_out: std::collections::HashSet<&str> = result.predictions.iter().map(|p| p.id.as_str()).collect();
+    let bundled: std::collections::HashSet<String> = match mission {
+        Some(m) if session.request.upload.is_none() => LabelledDataset::load_mission(m, &state.config.data_dir)
+            .map(|d| d.ids.into_iter().collect())
+            .unwrap_or_default(),
+        _ => Default::default(),
+    };
+    let seen: Vec<bool> =
+        objects.ids.iter().map(|i| bundled.contains(i) && (transfer || !held_out.contains(i.as_str()))).collect();
+    let mut notes = vec![format!(
+        "Model: {} trained on {} (training {id}).",
+        result.report.model_info.model_name, result.report.model_info.dataset_name
+    )];
+    let missing: Vec<&str> = result
+        .report
+        .model_info
+        .features
+        .iter()
+        .filter(|f| !transfer && !table.has_column(f))
+        .map(String::as_str)
+        .collect();
+    if !missing.is_empty() {
+        notes.push(format!(
+            "{} of the model's {} inputs are not in the table and count as missing: {}.",
+            missing.len(),
+            result.report.model_info.features.len(),
+            missing.join(", ")
+        ));
+    }
+    // The SVM and the MLP are explained by sampling against a background.
+    if matches!(model, TrainedModel::Svm(_) | TrainedModel::NeuralNetwork(_)) {
+        notes.push(format!("Explanations are sampled with the first {} objects of this table as background (the training rows are not kept with a saved model).", background.nrows()));
+    }
+    let features =
+        if transfer { crate::ml::harmonised::feature_names() } else { result.report.model_info.features.clone() };
+    let predicted = PredictedObjects { model_input: objects.x.clone(), objects, probabilities, features, explanations };
+    Ok(response(model_id, &predicted, &seen, notes))
+}
