@@ -1,0 +1,154 @@
+//! A finished training's result: the report (model details, split in words, caveats,
+//! scores, importance, shift) and its prediction rows.
+
+use std::collections::BTreeMap;
+
+use super::importance::importance_report;
+use super::metrics::{cross_validation_report, fine_tune_report, metrics_report};
+use super::model_info::effective_hyperparameters;
+use super::prediction_rows::prediction_rows;
+use crate::api::*;
+use crate::ml::pipeline::TrainingOutcome;
+use crate::ml::{ClassLabel, Mission};
+
+pub fn training_result(id: &str, request: &TrainRequest, outcome: &TrainingOutcome) -> TrainingResult {
+    let mission = Mission::from_id(&request.dataset).unwrap_or(Mission::Kepler);
+    let features = &outcome.feature_names;
+    let explained = &outcome.explanations;
+    let ids: Vec<String> = outcome.predictions.iter().map(|p| p.id.clone()).collect();
+    let actual: Vec<Option<ClassLabel>> = outcome.predictions.iter().map(|p| p.actual).collect();
+    let probabilities: Vec<[f64; ClassLabel::COUNT]> = outcome.predictions.iter().map(|p| p.probabilities).collect();
+    let predictions = prediction_rows(&ids, &actual, &probabilities, &outcome.test_features, features, explained);
+    let mut predicted_counts: BTreeMap<ClassLabel, usize> = ClassLabel::ALL.iter().map(|c| (*c, 0)).collect();
+    for p in &predictions {
+        *predicted_counts.entry(p.prediction).or_default() += 1;
+    }
+    let model_info = ModelDetails {
+        dataset: if request.upload.is_some() { "upload".into() } else { mission.id().into() },
+        dataset_name: outcome.dataset_name.clone(),
+        model: outcome.model_kind.id().into(),
+        model_name: if outcome.fine_tune.is_some() {
+            format!("{}, fine-tuned from the pretrained model", outcome.model_kind.name())
+        } else {
+            outcome.model_kind.name().into()
+        },
+        hyperparameters: effective_hyperparameters(outcome.model_kind, request),
+        seed: request.seed,
+        features: outcome.feature_names.clone(),
+        missing_values: outcome.model_kind.missing_values().into(),
+        split: split_description(request, outcome, mission),
+        train_rows: outcome.train_rows,
+        test_rows: outcome.test_rows,
+        train_stars: outcome.train_stars,
+        test_stars: outcome.test_stars,
+        structure: outcome.model_summary.clone(),
+        fit_seconds: outcome.fit_seconds,
+        explain_seconds: outcome.explain_seconds,
+        explanation_method: outcome.explanations.method.clone(),
+        predict_ms: outcome.predict_ms,
+        caveats: if request.upload.is_some() { upload_caveats(request, outcome) } else { caveats(mission) },
+    };
+    let report = ResultReport {
+        id: id.into(),
+        metrics: outcome.metrics.as_ref().map(metrics_report),
+        model_info,
+        predicted_counts,
+        importance: importance_report(outcome),
+        cross_validation: outcome.cross_validation.as_deref().map(cross_validation_report),
+        shift: outcome.shift.as_ref().map(|all| {
+            all.iter()
+                .take(6)
+                .map(|f| FeatureShiftInfo {
+                    feature: f.feature.clone(),
+                    ks: f.ks,
+                    train_median: f.source_median,
+                    test_median: f.target_median,
+                    train_missing: f.source_missing,
+                    test_missing: f.target_missing,
+                })
+                .collect()
+        }),
+        fine_tune: outcome.fine_tune.as_ref().map(fine_tune_report),
+    };
+    TrainingResult { report, predictions }
+}
+
+/// How the test objects were chosen, in words.
+fn split_description(request: &TrainRequest, outcome: &TrainingOutcome, mission: Mission) -> String {
+    if let (Some(f), Some(files)) = (&outcome.fine_tune, &request.upload) {
+        let mut text = format!(
+            "Fine-tuning: {} split by host star (or by row when it has no star column), stratified by class, seed {}: the pretrained model continued boosting on {} rows ({} stars) and both models are scored on {} held-out rows ({} stars).",
+            files.train_name, request.seed, outcome.train_rows, outcome.train_stars, outcome.test_rows, outcome.test_stars
+        );
+        if f.user_rows_left_out > 0 {
+            text.push_str(&format!(
+                " {} held-out rows are objects the pretrained model learned from and are left out.",
+                f.user_rows_left_out
+            ));
+        }
+        return text;
+    }
+    match &request.upload {
+        Some(files) if files.test_name.is_some() => format!(
+            "Trained on {} ({} objects), tested on {} ({} objects), as uploaded: the two files decide which objects are held out.",
+            files.train_name, outcome.train_rows, files.test_name.clone().unwrap_or_default(), outcome.test_rows
+        ),
+        Some(files) => {
+            let groups = match request.mapping.as_ref().and_then(|m| m.group_column.clone()) {
+                Some(column) => format!("grouped by '{column}'"),
+                None if request.mapping.is_none() => "grouped by host star".into(),
+                None => "one group per row (no star column chosen)".into(),
+            };
+            format!(
+                "{} split {groups}, stratified by class, seed {}: {} training objects ({} groups), {} test objects ({} groups); no group is on both sides.",
+                files.train_name, request.seed, outcome.train_rows, outcome.train_stars, outcome.test_rows, outcome.test_stars
+            )
+        }
+        None if request.transfer_to.is_some() => format!(
+            "Cross-mission transfer: trained on the training part of {} ({} objects, {} stars), tested on the held-out part of {} ({} objects, {} stars); each table split by its own stars, seed {}, on the harmonised features. Stars seen by two missions cannot be matched across their catalogues.",
+            mission.table_name(), outcome.train_rows, outcome.train_stars,
+            request.transfer_to.as_deref().and_then(Mission::from_id).map(|m| m.table_name()).unwrap_or(""), outcome.test_rows, outcome.test_stars, request.seed
+        ),
+        None => format!(
+            "Grouped by host star ({}), stratified by class, seed {}: {} training objects ({} stars), {} test objects ({} stars); no star is on both sides.",
+            mission.group_column(), request.seed, outcome.train_rows, outcome.train_stars, outcome.test_rows, outcome.test_stars
+        ),
+    }
+}
+
+fn upload_caveats(request: &TrainRequest, outcome: &TrainingOutcome) -> Vec<String> {
+    if let Some(f) = &outcome.fine_tune {
+        let mut notes = vec![
+            "Fine-tuning adapts the model to your rows; the NASA rows of the comparison show what it may have unlearned. Your figures are only as good as your labels.".to_string(),
+        ];
+        if f.unlabelled_rows > 0 {
+            notes.push(format!("{} rows of your file have no label and were not used.", f.unlabelled_rows));
+        }
+        if f.nasa_objects_left_out > 0 {
+            notes.push(format!(
+                "{} NASA held-out objects are in your training part (your file includes archive objects), so they are left out of the NASA comparison.",
+                f.nasa_objects_left_out
+            ));
+        }
+        return notes;
+    }
+    let mut notes = vec!["Your own table: the figures are only as good as its labels, and rows of one star on both sides of the split would flatter them.".to_string()];
+    if outcome.metrics.is_none() {
+        notes.push("The test file has no labels (its label column is missing or empty), so this result has predictions and explanations but no scores.".into());
+    }
+    if request.mapping.as_ref().is_some_and(|m| m.group_column.is_none()) {
+        notes.push("No star column was chosen, so each row is its own group: planets of one star may sit on both sides of the split.".into());
+    }
+    notes
+}
+
+/// What a user should keep in mind when reading this mission's figures.
+fn caveats(mission: Mission) -> Vec<String> {
+    let mut notes = vec!["Candidates are the hard class: they are unresolved signals, and many will later become confirmed planets or false positives.".to_string()];
+    match mission {
+        Mission::K2 => notes.push("On K2, which cells are empty depends on the reference paper, and that alone predicts the label: a forest that sees only the missing-value pattern reaches accuracy 0.80 (majority class: 0.54). Read K2 figures with that in mind.".into()),
+        Mission::Tess => notes.push("About two thirds of TESS objects are candidates: always answering 'candidate' already scores accuracy 0.665.".into()),
+        Mission::Kepler => {}
+    }
+    notes
+}
