@@ -1,0 +1,196 @@
+//! Training routes: starting one (JSON, or a multipart form with the user's table), reading
+//! its progress, result, importance and predictions, cancelling, sharing, deleting it,
+//! downloading its model, and inspecting an uploaded table for the mapping form.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::{Extension, Json};
+
+use super::bodies::{attachment, form_error, is_multipart, json_body, read_parts, remove_uploads};
+use crate::api::{ApiError, ShareRequest, TrainRequest, UploadedFiles};
+use crate::domain::ErrorCode;
+use crate::server::blocking;
+use crate::server::owner::Caller;
+use crate::server::state::AppState;
+use crate::server::trainings;
+use crate::server::uploads;
+
+/// JSON for the bundled tables; multipart/form-data (`config`, `train_file`, `test_file`)
+/// to train on the user's own table.
+pub(super) async fn create_training(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    request: axum::extract::Request,
+) -> Result<impl IntoResponse, ApiError> {
+    let multipart = is_multipart(&request);
+    let request = if multipart {
+        let parts = read_parts(&state, request).await?;
+        let mut config: TrainRequest = match parts.config {
+            Some(text) => serde_json::from_str(&text).map_err(|e| {
+                ApiError::new(
+                    ErrorCode::InvalidRequest,
+                    format!("The 'config' part is not a valid training request: {e}"),
+                )
+            })?,
+            None => {
+                return Err(ApiError::new(
+                    ErrorCode::InvalidRequest,
+                    "The form has no 'config' part (the training request as JSON).",
+                ))
+            }
+        };
+        let (train_name, train_bytes) = parts.train.ok_or_else(|| {
+            ApiError::new(ErrorCode::InvalidRequest, "The form has no 'train_file' part.").with_field("train_file")
+        })?;
+        let owner = caller.clone();
+        let files = blocking::run(state.clone(), move |work| {
+            // Quotas first: nothing is stored (or parsed) for an owner past theirs.
+            crate::server::quotas::check_training(work, &owner)?;
+            let bytes = train_bytes.len() + parts.test.as_ref().map_or(0, |(_, b)| b.len());
+            crate::server::quotas::check_upload(work, &owner, bytes as u64)?;
+            let train_id = uploads::store(work.store.as_ref(), owner.owner(), &train_name, train_bytes)?;
+            let (test_name, test_id) = match parts.test {
+                Some((name, bytes)) => {
+                    let id = uploads::store(work.store.as_ref(), owner.owner(), &name, bytes)
+                        .inspect_err(|_| remove_uploads(work, [&train_id]))?;
+                    (Some(name), Some(id))
+                }
+                None => (None, None),
+            };
+            Ok(UploadedFiles { train_name, train_id, test_name, test_id })
+        })
+        .await?;
+        config.dataset = "upload".into();
+        config.upload = Some(files);
+        config
+    } else {
+        let request: TrainRequest = json_body(&state, request, "training request").await?;
+        if request.upload.is_some() {
+            return Err(ApiError::new(
+                ErrorCode::InvalidRequest,
+                "'upload' is set by the server; send files as multipart/form-data.",
+            )
+            .with_field("upload"));
+        }
+        request
+    };
+    let started = blocking::run(state, move |s| {
+        let stored = request.upload.clone();
+        let started = trainings::start_training(s, &caller, request);
+        if let (Err(_), Some(files)) = (&started, stored) {
+            // A refused upload keeps nothing.
+            remove_uploads(s, std::iter::once(&files.train_id).chain(files.test_id.as_ref()));
+        }
+        started
+    })
+    .await?;
+    Ok((StatusCode::ACCEPTED, Json(started)))
+}
+
+/// `multipart/form-data` with one `file` part → what the table holds (for the mapping form).
+pub(super) async fn inspect_upload(
+    State(state): State<AppState>,
+    mut form: axum::extract::Multipart,
+) -> Result<impl IntoResponse, ApiError> {
+    let field = form
+        .next_field()
+        .await
+        .map_err(|e| form_error(&state, e))?
+        .ok_or_else(|| ApiError::new(ErrorCode::InvalidRequest, "The form has no 'file' part."))?;
+    let name = uploads::display_name(field.file_name().unwrap_or("uploaded.csv"));
+    let bytes = field.bytes().await.map_err(|e| form_error(&state, e))?;
+    let inspection = tokio::task::spawn_blocking(move || uploads::inspect(&name, bytes.to_vec()))
+        .await
+        .map_err(|_| ApiError::new(ErrorCode::Internal, "The upload could not be inspected."))??;
+    Ok(Json(inspection))
+}
+
+pub(super) async fn training(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    Ok(Json(blocking::run(state, move |s| trainings::progress(s, &caller, &id)).await?))
+}
+
+pub(super) async fn training_result(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    // Serialised on the blocking pool too: a result is megabytes of JSON.
+    let body = blocking::run(state, move |s| {
+        let result = trainings::result(s, &caller, &id)?;
+        serde_json::to_vec(&*result).map_err(|_| ApiError::new(ErrorCode::Internal, "The result could not be written."))
+    })
+    .await?;
+    Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], body))
+}
+
+/// The held-out predictions as a CSV table (cells a spreadsheet would run are neutralised).
+pub(super) async fn predictions_csv(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    let (name, body) = blocking::run(state, move |s| {
+        let result = trainings::result(s, &caller, &id)?;
+        let short: String = result.report.id.chars().take(8).collect();
+        Ok((format!("predictions-{short}.csv"), crate::api::predictions_csv::predictions_csv(&result.predictions)))
+    })
+    .await?;
+    Ok(attachment("text/csv; charset=utf-8", &name, body))
+}
+
+pub(super) async fn training_importance(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    Ok(Json(blocking::run(state, move |s| trainings::importance(s, &caller, &id)).await?))
+}
+
+pub(super) async fn cancel_training(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    Ok(Json(blocking::run(state, move |s| trainings::cancel(s, &caller, &id)).await?))
+}
+
+/// `{"shared": bool, "include_rows": bool}` → who may read it now.
+pub(super) async fn share_training(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    request: axum::extract::Request,
+) -> Result<impl IntoResponse, ApiError> {
+    let body: ShareRequest = json_body(&state, request, "share request").await?;
+    Ok(Json(blocking::run(state, move |s| trainings::share(s, &caller, &id, body)).await?))
+}
+
+pub(super) async fn list_trainings(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<impl IntoResponse, ApiError> {
+    Ok(Json(blocking::run(state, move |s| trainings::list_trainings(s, &caller)).await?))
+}
+
+pub(super) async fn delete_training(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    blocking::run(state, move |s| trainings::delete_training(s, &caller, &id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub(super) async fn model_file(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    let (name, json) = blocking::run(state, move |s| trainings::model_file(s, &caller, &id)).await?;
+    Ok(attachment("application/json", &name, json))
+}
