@@ -77,21 +77,13 @@ fn bench_pair(mission_id: &str, model_id: &str, hyperparameters: &str) -> Result
     let mission = Mission::from_id(mission_id).ok_or("unknown mission")?;
     let kind = ModelKind::from_id(model_id).ok_or("unknown model")?;
     let data_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data");
-    let config = TrainingConfig {
-        mission,
-        params: ModelParams::check(
-            kind,
-            &serde_json::from_str::<RawHyperparameters>(hyperparameters).map_err(|e| e.to_string())?,
-        )
-        .map_err(|e| e.to_string())?,
-        seed: 42,
-        split: SplitRule::HeldOutIds(canonical_test_ids(&data_dir, mission)?),
-        data_dir,
-        cross_validation: false,
-        upload: None,
-        transfer_to: None,
-        fine_tune: None,
-    };
+    let params = ModelParams::check(
+        kind,
+        &serde_json::from_str::<RawHyperparameters>(hyperparameters).map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| e.to_string())?;
+    let split = SplitRule::HeldOutIds(canonical_test_ids(&data_dir, mission)?);
+    let config = TrainingConfig::on_mission(mission, params, split, 42, data_dir);
     let out = run(&config, &SilentProgress).map_err(|e| e.to_string())?;
     println!(
         "BENCH mission={} model={} acc={:.4} macro_f1={:.4} roc_auc={:.4} fit_s={:.2} predict_ms={:.1} peak_mb={:.0} explain_s={:.2}",

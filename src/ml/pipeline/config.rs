@@ -1,5 +1,5 @@
-//! What a training run is asked to do: the mission or upload, the model, the split rule,
-//! and the optional cross-validation, transfer or fine-tuning.
+//! What a training run is asked to do: train a new model (on a mission or an upload), a
+//! cross-mission transfer, or a fine-tuning of the pretrained model.
 
 use std::path::PathBuf;
 
@@ -7,24 +7,61 @@ use crate::ml::models::ModelParams;
 use crate::ml::upload::{ColumnMapping, TableFile};
 use crate::ml::Mission;
 
+/// One training run: what to do, the seed every random step derives from, and where the
+/// bundled tables are.
 #[derive(Debug, Clone)]
 pub struct TrainingConfig {
-    pub mission: Mission,
-    pub params: ModelParams,
+    pub job: TrainingJob,
     pub seed: u64,
-    pub split: SplitRule,
     /// Folder holding the bundled NASA tables.
     pub data_dir: PathBuf,
-    /// Also run 5-fold cross-validation (grouped by star) on the training part.
+}
+
+/// What a run does. Each kind carries exactly what it needs, so an impossible combination
+/// (a transfer from an upload, a fine-tuning with cross-validation) cannot be written down.
+#[derive(Debug, Clone)]
+pub enum TrainingJob {
+    /// A new model on one table, scored on its held-out part.
+    Train { data: DataSource, model: ModelSetup },
+    /// A new model trained on one mission's training part and scored on another mission's
+    /// held-out part, both on the harmonised features.
+    Transfer { from: Mission, to: Mission, model: ModelSetup },
+    /// The pretrained model boosted further on the user's labelled upload.
+    FineTune(FineTuneJob),
+}
+
+/// Where a new model's rows come from.
+#[derive(Debug, Clone)]
+pub enum DataSource {
+    /// A bundled mission table.
+    Mission(Mission),
+    /// The user's own file(s).
+    Upload(UploadSource),
+}
+
+/// A new model: its family and hyperparameters, how the held-out part is chosen, and
+/// whether 5-fold cross-validation (grouped by star) also runs on the training part.
+#[derive(Debug, Clone)]
+pub struct ModelSetup {
+    pub params: ModelParams,
+    pub split: SplitRule,
     pub cross_validation: bool,
-    /// Train on the user's own file(s) instead of the mission's bundled table.
-    pub upload: Option<UploadSource>,
-    /// Cross-mission transfer: train on `mission`'s training part and test on this
-    /// mission's held-out part, both on the harmonised features.
-    pub transfer_to: Option<Mission>,
-    /// Fine-tuning the pretrained model on an upload instead of training a new model (the
-    /// fields above other than `seed` and `data_dir` are then unused).
-    pub fine_tune: Option<FineTuneJob>,
+}
+
+impl TrainingConfig {
+    /// A new model on a bundled mission table: the common case (benches, tests).
+    pub fn on_mission(mission: Mission, params: ModelParams, split: SplitRule, seed: u64, data_dir: PathBuf) -> Self {
+        let model = ModelSetup { params, split, cross_validation: false };
+        TrainingConfig { job: TrainingJob::Train { data: DataSource::Mission(mission), model }, seed, data_dir }
+    }
+
+    /// The new model's setup; `None` for a fine-tuning.
+    pub fn model(&self) -> Option<&ModelSetup> {
+        match &self.job {
+            TrainingJob::Train { model, .. } | TrainingJob::Transfer { model, .. } => Some(model),
+            TrainingJob::FineTune(_) => None,
+        }
+    }
 }
 
 /// The model to continue from and the fine-tuning's own settings.

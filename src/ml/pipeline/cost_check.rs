@@ -5,7 +5,7 @@ use crate::ml::models::cost::{check_budget, process_budget_mb, DataShape, Traini
 use crate::ml::models::ModelParams;
 use crate::ml::progress::SilentProgress;
 
-use super::config::TrainingConfig;
+use super::config::{TrainingConfig, TrainingJob};
 use super::prepare::prepare;
 
 /// Everything that can be known about a training before it runs: its data load (so a bad
@@ -13,13 +13,20 @@ use super::prepare::prepare;
 /// estimate. Reads the tables (tens of milliseconds for the bundled ones): call it off the
 /// async threads.
 pub fn check_training(config: &TrainingConfig) -> Result<TrainingCost> {
-    if let Some(job) = &config.fine_tune {
-        let (objects, _) = crate::ml::fine_tune::read_labelled_rows(&job.config.file, job.config.columns.as_ref())?;
-        let rows = objects.x.nrows();
-        let shape =
-            DataShape { train_rows: rows, test_rows: rows, features: objects.x.ncols(), cross_validation: false };
-        return check_budget(&ModelParams::GradientBoosting(job.config.params.clone()), &shape, process_budget_mb());
-    }
+    let setup = match &config.job {
+        TrainingJob::Train { model, .. } | TrainingJob::Transfer { model, .. } => model,
+        TrainingJob::FineTune(job) => {
+            let (objects, _) = crate::ml::fine_tune::read_labelled_rows(&job.config.file, job.config.columns.as_ref())?;
+            let rows = objects.x.nrows();
+            let shape =
+                DataShape { train_rows: rows, test_rows: rows, features: objects.x.ncols(), cross_validation: false };
+            return check_budget(
+                &ModelParams::GradientBoosting(job.config.params.clone()),
+                &shape,
+                process_budget_mb(),
+            );
+        }
+    };
     let data = prepare(config, &SilentProgress)?;
-    check_budget(&config.params, &data.shape(config.cross_validation), process_budget_mb())
+    check_budget(&setup.params, &data.shape(setup.cross_validation), process_budget_mb())
 }

@@ -7,7 +7,7 @@ use crate::ml::progress::{ProgressSink, ProgressSlice};
 use crate::ml::split::assign_folds;
 use crate::ml::ClassLabel;
 
-use super::config::TrainingConfig;
+use crate::ml::models::ModelParams;
 
 /// Folds of the optional cross-validation.
 pub const CV_FOLDS: usize = 5;
@@ -33,7 +33,8 @@ pub fn mean_std(values: &[f64]) -> (f64, f64) {
 /// 5-fold cross-validation on the training part, folds grouped by star and stratified, each
 /// fold's model fitted with the same hyperparameters and seed on the other four.
 pub(super) fn cross_validate(
-    config: &TrainingConfig,
+    params: &ModelParams,
+    seed: u64,
     x: &ndarray::Array2<f64>,
     y: &[ClassLabel],
     groups: &[String],
@@ -41,7 +42,7 @@ pub(super) fn cross_validate(
     start: f64,
     end: f64,
 ) -> Result<Vec<FoldScore>> {
-    let fold_of_row = assign_folds(y, groups, CV_FOLDS, config.seed)?;
+    let fold_of_row = assign_folds(y, groups, CV_FOLDS, seed)?;
     let mut scores = Vec::with_capacity(CV_FOLDS);
     for fold in 0..CV_FOLDS {
         if sink.is_cancelled() {
@@ -54,7 +55,7 @@ pub(super) fn cross_validate(
         let slice = ProgressSlice { sink: &prefixed, start: 0.0, end: 1.0 };
         let x_fit = x.select(ndarray::Axis(0), &kept);
         let y_fit: Vec<ClassLabel> = kept.iter().map(|&i| y[i]).collect();
-        let model = TrainedModel::fit(&config.params, &x_fit, &y_fit, config.seed, &slice)?;
+        let model = TrainedModel::fit(params, &x_fit, &y_fit, seed, &slice)?;
         let x_held = x.select(ndarray::Axis(0), &held);
         let y_held: Vec<ClassLabel> = held.iter().map(|&i| y[i]).collect();
         let m = evaluate(&y_held, &model.predict_proba(&x_held));

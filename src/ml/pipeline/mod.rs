@@ -17,7 +17,7 @@ mod quality;
 #[cfg(test)]
 mod tests;
 
-pub use config::{FineTuneJob, SplitRule, TrainingConfig, UploadSource};
+pub use config::{DataSource, FineTuneJob, ModelSetup, SplitRule, TrainingConfig, TrainingJob, UploadSource};
 pub use cost_check::check_training;
 pub use cross_validation::{mean_std, FoldScore, CV_FOLDS};
 pub use outcome::{HeldOutPrediction, TrainingOutcome};

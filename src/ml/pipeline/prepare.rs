@@ -13,7 +13,7 @@ use crate::ml::upload::{
 };
 use crate::ml::ClassLabel;
 
-use super::config::{SplitRule, TrainingConfig};
+use super::config::{DataSource, SplitRule, TrainingConfig, TrainingJob};
 
 /// An uploaded test file: labelled like the training file, or without labels (then the
 /// result has predictions and explanations but no metrics).
@@ -95,6 +95,7 @@ impl Prepared {
 /// Loads the data and chooses the test part: the mission's table or the upload, split by
 /// host star, or the uploaded test file.
 pub(super) fn prepare(config: &TrainingConfig, sink: &dyn ProgressSink) -> Result<Prepared> {
+    let setup = config.model().ok_or_else(|| MlError::Training("a fine-tuning reads its rows itself".into()))?;
     let check = || if sink.is_cancelled() { Err(MlError::Cancelled) } else { Ok(()) };
     let split_one = |data: &LabelledDataset, rule: &SplitRule| -> Result<TrainTestSplit> {
         sink.report(0.06, &format!("Splitting {} objects by host star (seed {})", data.len(), config.seed));
@@ -105,17 +106,17 @@ pub(super) fn prepare(config: &TrainingConfig, sink: &dyn ProgressSink) -> Resul
             SplitRule::HeldOutIds(ids) => split_by_ids(&data.ids, ids),
         }
     };
-    if let Some(target) = config.transfer_to {
+    if let TrainingJob::Transfer { from, to: target, .. } = config.job {
         // Each mission split by its own stars with the same seed: train on the source's
         // training part, test on the target's held-out part.
         sink.report(
             0.0,
-            &format!("Loading {} and {} on the harmonised features", config.mission.table_name(), target.table_name()),
+            &format!("Loading {} and {} on the harmonised features", from.table_name(), target.table_name()),
         );
-        let source = harmonised::load(config.mission, &config.data_dir)?;
+        let source = harmonised::load(from, &config.data_dir)?;
         let target_data = harmonised::load(target, &config.data_dir)?;
         check()?;
-        let fraction = match &config.split {
+        let fraction = match &setup.split {
             SplitRule::Grouped { test_fraction } => *test_fraction,
             SplitRule::HeldOutIds(_) => 0.2,
         };
@@ -123,26 +124,32 @@ pub(super) fn prepare(config: &TrainingConfig, sink: &dyn ProgressSink) -> Resul
         let target_split = grouped_stratified_split(&target_data.labels, &target_data.groups, fraction, config.seed)?;
         let mut prepared = Prepared::from_split(&source, &source_split);
         let held_out = Prepared::from_split(&target_data, &target_split);
-        prepared.name = format!("{} → {}", config.mission.table_name(), target.table_name());
+        prepared.name = format!("{} → {}", from.table_name(), target.table_name());
         prepared.test_ids = held_out.test_ids;
         prepared.x_test = held_out.x_test;
         prepared.y_test = held_out.y_test;
         prepared.test_stars = held_out.test_stars;
         return Ok(prepared);
     }
-    let Some(upload) = &config.upload else {
-        sink.report(0.0, &format!("Loading {} table", config.mission.table_name()));
-        let data = LabelledDataset::load_mission(config.mission, &config.data_dir)?;
-        check()?;
-        let split = split_one(&data, &config.split)?;
-        return Ok(Prepared::from_split(&data, &split));
+    let TrainingJob::Train { data: source, .. } = &config.job else {
+        return Err(MlError::Training("only a new model on one table is prepared here".into()));
+    };
+    let upload = match source {
+        DataSource::Upload(upload) => upload,
+        DataSource::Mission(mission) => {
+            sink.report(0.0, &format!("Loading {} table", mission.table_name()));
+            let data = LabelledDataset::load_mission(*mission, &config.data_dir)?;
+            check()?;
+            let split = split_one(&data, &setup.split)?;
+            return Ok(Prepared::from_split(&data, &split));
+        }
     };
     sink.report(0.0, &format!("Reading {}", upload.train.name));
     let mut data = load_upload(&upload.train, upload.mapping.as_ref())?;
     check()?;
     let Some(test_file) = &upload.test else {
         // An upload has no canonical ids: always the grouped rule.
-        let fraction = match &config.split {
+        let fraction = match &setup.split {
             SplitRule::Grouped { test_fraction } => *test_fraction,
             SplitRule::HeldOutIds(_) => 0.2,
         };

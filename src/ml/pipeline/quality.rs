@@ -12,17 +12,13 @@ use crate::ml::Mission;
 /// macro-F1 ≥ 0.73 on a grouped 20 % test split (scikit-learn: 0.79 / 0.74).
 #[test]
 fn kepler_default_forest_meets_quality_target() {
-    let cfg = TrainingConfig {
-        mission: Mission::Kepler,
-        params: ModelParams::check(ModelKind::RandomForest, &RawHyperparameters::new()).unwrap(),
-        seed: 42,
-        split: SplitRule::Grouped { test_fraction: 0.2 },
-        data_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data"),
-        cross_validation: false,
-        upload: None,
-        transfer_to: None,
-        fine_tune: None,
-    };
+    let cfg = TrainingConfig::on_mission(
+        Mission::Kepler,
+        ModelParams::check(ModelKind::RandomForest, &RawHyperparameters::new()).unwrap(),
+        SplitRule::Grouped { test_fraction: 0.2 },
+        42,
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data"),
+    );
     let out = run(&cfg, &SilentProgress).unwrap();
     println!(
         "kepler forest: acc {:.4} macro-F1 {:.4} fit {:.2}s",

@@ -11,37 +11,39 @@ use crate::ml::models::TrainedModel;
 use crate::ml::progress::{ProgressSink, ProgressSlice};
 use crate::ml::shift::feature_shifts;
 
-use super::config::TrainingConfig;
+use super::config::{TrainingConfig, TrainingJob};
 use super::cross_validation::cross_validate;
 use super::outcome::{HeldOutPrediction, TrainingOutcome};
 use super::prepare::prepare;
 
 pub fn run(config: &TrainingConfig, sink: &dyn ProgressSink) -> Result<TrainingOutcome> {
-    if let Some(job) = &config.fine_tune {
-        return crate::ml::fine_tune::run(&job.base, &job.config, sink);
-    }
+    let setup = match &config.job {
+        TrainingJob::FineTune(job) => return crate::ml::fine_tune::run(&job.base, &job.config, sink),
+        TrainingJob::Train { model, .. } | TrainingJob::Transfer { model, .. } => model,
+    };
     let check = || if sink.is_cancelled() { Err(MlError::Cancelled) } else { Ok(()) };
     let data = prepare(config, sink)?;
     // Checked before queueing too; again here, so a training queued under other limits (or
     // by an older server) can never allocate past the budget.
-    check_budget(&config.params, &data.shape(config.cross_validation), process_budget_mb())?;
+    check_budget(&setup.params, &data.shape(setup.cross_validation), process_budget_mb())?;
     let (x_train, y_train, x_test) = (&data.x_train, &data.y_train, &data.x_test);
     check()?;
 
-    let fit_end = if config.cross_validation { 0.4 } else { 0.85 };
+    let fit_end = if setup.cross_validation { 0.4 } else { 0.85 };
     let fit_slice = ProgressSlice { sink, start: 0.08, end: fit_end };
     let started = Instant::now();
-    let model = TrainedModel::fit(&config.params, x_train, y_train, config.seed, &fit_slice)?;
+    let model = TrainedModel::fit(&setup.params, x_train, y_train, config.seed, &fit_slice)?;
     let fit_seconds = started.elapsed().as_secs_f64();
     check()?;
 
-    let cross_validation = if config.cross_validation {
-        Some(cross_validate(config, x_train, y_train, &data.train_groups, sink, fit_end, 0.85)?)
+    let cross_validation = if setup.cross_validation {
+        Some(cross_validate(&setup.params, config.seed, x_train, y_train, &data.train_groups, sink, fit_end, 0.85)?)
     } else {
         None
     };
 
-    let shift = config.transfer_to.map(|_| feature_shifts(&data.feature_names, x_train, x_test));
+    let shift = matches!(config.job, TrainingJob::Transfer { .. })
+        .then(|| feature_shifts(&data.feature_names, x_train, x_test));
     let test_rows = data.test_ids.len();
     sink.report(
         0.85,
@@ -71,7 +73,7 @@ pub fn run(config: &TrainingConfig, sink: &dyn ProgressSink) -> Result<TrainingO
 
     sink.report(1.0, "Done");
     Ok(TrainingOutcome {
-        model_kind: config.params.kind(),
+        model_kind: setup.params.kind(),
         metrics,
         predictions,
         explanations,

@@ -21,17 +21,13 @@ impl ProgressSink for Recorder {
 
 fn config(kind: ModelKind, raw: serde_json::Value) -> TrainingConfig {
     let raw: RawHyperparameters = serde_json::from_value(raw).unwrap();
-    TrainingConfig {
-        mission: Mission::K2,
-        params: ModelParams::check(kind, &raw).unwrap(),
-        seed: 42,
-        split: SplitRule::Grouped { test_fraction: 0.2 },
-        data_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data"),
-        cross_validation: false,
-        upload: None,
-        transfer_to: None,
-        fine_tune: None,
-    }
+    TrainingConfig::on_mission(
+        Mission::K2,
+        ModelParams::check(kind, &raw).unwrap(),
+        SplitRule::Grouped { test_fraction: 0.2 },
+        42,
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data"),
+    )
 }
 
 #[test]
@@ -105,7 +101,9 @@ fn every_family_explains_every_object_additively() {
 #[test]
 fn cross_validation_scores_five_grouped_folds() {
     let mut cfg = config(ModelKind::LogisticRegression, serde_json::json!({}));
-    cfg.cross_validation = true;
+    if let TrainingJob::Train { model, .. } = &mut cfg.job {
+        model.cross_validation = true;
+    }
     let recorder = Recorder(Mutex::new(Vec::new()));
     let out = run(&cfg, &recorder).unwrap();
     let folds = out.cross_validation.expect("asked for");

@@ -8,7 +8,7 @@ use crate::api::*;
 use crate::ml::fine_tune::FineTuneConfig;
 use crate::ml::models::gradient_boosting::BoostingParams;
 use crate::ml::models::{ModelKind, ModelParams};
-use crate::ml::pipeline::{FineTuneJob, SplitRule, TrainingConfig, UploadSource};
+use crate::ml::pipeline::{DataSource, FineTuneJob, ModelSetup, SplitRule, TrainingConfig, TrainingJob, UploadSource};
 use crate::ml::pretrained::PretrainedModel;
 use crate::ml::split::TEST_FRACTION_RANGE;
 use crate::ml::{Mission, MlError};
@@ -28,15 +28,9 @@ pub fn training_config(
     if let Some(base) = request.fine_tune.as_deref() {
         let job = fine_tune_job(config, pretrained, store, base, request)?;
         return Ok(TrainingConfig {
-            mission: Mission::Kepler, // unused: the data come from the upload
-            params: ModelParams::GradientBoosting(job.config.params.clone()),
+            job: TrainingJob::FineTune(job),
             seed: request.seed,
-            split: SplitRule::Grouped { test_fraction: request.test_fraction },
             data_dir: config.data_dir.clone(),
-            cross_validation: false,
-            upload: None,
-            transfer_to: None,
-            fine_tune: Some(job),
         });
     }
     let upload = match (request.dataset.as_str(), &request.upload) {
@@ -48,15 +42,15 @@ pub fn training_config(
         (_, Some(_)) => return Err(ApiError::new(ErrorCode::InvalidRequest, "Uploaded files need \"dataset\": \"upload\".").with_field("dataset")),
         _ => None,
     };
-    let mission = match &upload {
-        Some(_) => Mission::Kepler, // unused: the data come from the upload
-        None => Mission::from_id(&request.dataset).ok_or_else(|| {
+    let data = match upload {
+        Some(upload) => DataSource::Upload(upload),
+        None => DataSource::Mission(Mission::from_id(&request.dataset).ok_or_else(|| {
             ApiError::new(
                 ErrorCode::UnknownDataset,
                 format!("Unknown dataset '{}'. Choose one of: kepler, tess, k2, upload.", shorten(&request.dataset)),
             )
             .with_field("dataset")
-        })?,
+        })?),
     };
     let kind = ModelKind::from_id(&request.model).ok_or_else(|| {
         let known: Vec<&str> = ModelKind::ALL.iter().map(|m| m.id()).collect();
@@ -68,24 +62,29 @@ pub fn training_config(
     })?;
     let params = ModelParams::check(kind, &request.hyperparameters).map_err(hyperparameter_error)?;
     check_test_fraction(request.test_fraction)?;
-    let transfer_to = match request.transfer_to.as_deref() {
-        None | Some("") => None,
-        Some(_) if upload.is_some() => {
+    let model = ModelSetup {
+        params,
+        split: SplitRule::Grouped { test_fraction: request.test_fraction },
+        cross_validation: request.cross_validation,
+    };
+    let job = match (request.transfer_to.as_deref(), data) {
+        (None | Some(""), data) => TrainingJob::Train { data, model },
+        (Some(_), DataSource::Upload(_)) => {
             return Err(ApiError::new(
                 ErrorCode::InvalidRequest,
                 "Cross-mission transfer trains on a bundled mission table, not an upload.",
             )
             .with_field("transfer_to"))
         }
-        Some(id) => match Mission::from_id(id) {
-            Some(target) if target == mission => {
+        (Some(id), DataSource::Mission(from)) => match Mission::from_id(id) {
+            Some(to) if to == from => {
                 return Err(ApiError::new(
                     ErrorCode::InvalidValue,
                     format!("transfer_to must be another mission than the training one ({id})."),
                 )
                 .with_field("transfer_to"))
             }
-            Some(target) => Some(target),
+            Some(to) => TrainingJob::Transfer { from, to, model },
             None => {
                 return Err(ApiError::new(
                     ErrorCode::UnknownDataset,
@@ -95,17 +94,7 @@ pub fn training_config(
             }
         },
     };
-    Ok(TrainingConfig {
-        fine_tune: None,
-        transfer_to,
-        mission,
-        params,
-        seed: request.seed,
-        split: SplitRule::Grouped { test_fraction: request.test_fraction },
-        data_dir: config.data_dir.clone(),
-        cross_validation: request.cross_validation,
-        upload,
-    })
+    Ok(TrainingConfig { job, seed: request.seed, data_dir: config.data_dir.clone() })
 }
 
 /// A refused hyperparameter, named in the message and the field.
