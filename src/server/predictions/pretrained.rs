@@ -154,8 +154,7 @@ pub fn predict_held_out(
     check_model(model, "pretrained")?;
     let model = model.expect("checked");
     let mission = mission_hint(Some(mission))?.expect("given");
-    let table = CsvTable::read_file(&data_dir.join(mission.file_name()))
-        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    let table = CsvTable::read_file(&data_dir.join(mission.file_name())).map_err(ApiError::internal)?;
     let all = objects_from_table(&table, Some(mission)).map_err(upload_error)?;
     let unseen: Vec<usize> = (0..all.ids.len()).filter(|&i| !model.was_trained_on(mission, &all.ids[i])).collect();
     let mut objects = all.select(&unseen);

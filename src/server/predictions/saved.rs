@@ -64,7 +64,7 @@ pub fn predict_saved(
     if session.request.fine_tune.is_some() {
         // Saved in the shipped model's format: read and explained exactly like it.
         let model: PretrainedModel = serde_json::from_str(&json)
-            .map_err(|e| ApiError::new(ErrorCode::Internal, format!("The saved model {id} is unreadable: {e}")))?;
+            .map_err(|e| ApiError::internal(format!("the saved model {id} is unreadable: {e}")))?;
         let mut response = respond(&model, model_id, harmonised_objects(table, mission_hint_id, columns)?, budget)?;
         response.notes.insert(
             0,
@@ -79,7 +79,7 @@ pub fn predict_saved(
         return Err(ApiError::new(ErrorCode::InvalidRequest, "A column choice applies to the pretrained model and fine-tuned ones; this model reads the columns it was trained on, by name.").with_field("columns"));
     }
     let model: TrainedModel = serde_json::from_str(&json)
-        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("The saved model {id} is unreadable: {e}")))?;
+        .map_err(|e| ApiError::internal(format!("the saved model {id} is unreadable: {e}")))?;
     let mission = Mission::from_id(&result.report.model_info.dataset);
     let transfer = session.request.transfer_to.is_some();
     let objects = if transfer {
