@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 use crate::pages::{
     AboutPage, AccountPage, ComparePage, HomePage, ModelCardPage, ModelsPage, NotFoundPage, PredictPage, ProgressPage,
@@ -62,9 +62,11 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=HomePage />
-                    <Route path=path!("/train") view=TrainPage />
-                    <Route path=path!("/trainings/:id") view=ProgressPage />
-                    <Route path=path!("/trainings/:id/result") view=ResultPage />
+                    // Rendered whole on the server (not streamed), so the form, the progress and
+                    // the result are in the HTML and work without WebAssembly.
+                    <Route path=path!("/train") view=TrainPage ssr=SsrMode::Async />
+                    <Route path=path!("/trainings/:id") view=ProgressPage ssr=SsrMode::Async />
+                    <Route path=path!("/trainings/:id/result") view=ResultPage ssr=SsrMode::Async />
                     <Route path=path!("/models") view=ModelsPage />
                     <Route path=path!("/compare") view=ComparePage />
                     <Route path=path!("/about") view=AboutPage />

@@ -1,5 +1,6 @@
-//! Uploading tables from the train page: inspect a file for the mapping form, and start a
-//! training with its files, both through the multipart routes of `/api/v1`.
+//! Uploading tables from the pages: inspect a file for the mapping form and predict a file
+//! (the multipart routes of `/api/v1`), and start a training with its files (the train
+//! form's multipart server function).
 
 use crate::api::{ApiError, PredictionResponse, StartedTraining, UploadInspection};
 use crate::domain::ErrorCode;
@@ -32,7 +33,8 @@ pub async fn inspect(file: PickedFile) -> Result<UploadInspection, ApiError> {
     }
 }
 
-/// POST /api/v1/trainings as multipart: `config` (the request JSON), `train_file`, `test_file`.
+/// Starts a training on the user's files through the train form's multipart server function
+/// (`submit_train_form`): `config` (the request JSON), `train_file`, `test_file`.
 pub async fn start(config: String, train: PickedFile, test: Option<PickedFile>) -> Result<StartedTraining, ApiError> {
     #[cfg(feature = "hydrate")]
     {
@@ -42,7 +44,7 @@ pub async fn start(config: String, train: PickedFile, test: Option<PickedFile>) 
         if let Some(test) = test {
             form.append_with_blob_and_filename("test_file", &test, &test.name()).map_err(js_error)?;
         }
-        send("/api/v1/trainings", form).await
+        crate::api::functions::submit_train_form(form.into()).await
     }
     #[cfg(not(feature = "hydrate"))]
     {

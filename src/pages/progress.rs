@@ -1,8 +1,11 @@
+//! The progress page of one training (`/trainings/:id`).
+
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
+use crate::api::functions::get_training_progress;
 use crate::api::{ApiError, TrainingProgress, TrainingStatus};
 use crate::components::{ErrorPanel, ProgressBar};
 use crate::domain::ErrorCode;
@@ -11,7 +14,8 @@ use crate::domain::ErrorCode;
 type Poll = Option<Result<TrainingProgress, ApiError>>;
 
 /// Follows one training. The id is in the URL, so a reload or a shared link works. The
-/// browser asks the server about once a second and moves on to the result when done.
+/// browser asks the server about once a second and moves on to the result when done;
+/// without WebAssembly the server-rendered page refreshes itself until then.
 #[component]
 pub fn ProgressPage() -> impl IntoView {
     let params = use_params_map();
@@ -33,29 +37,36 @@ pub fn ProgressPage() -> impl IntoView {
         }
     });
 
+    // The first state comes with the page (rendered on the server), so it shows without
+    // WebAssembly too; the browser's polls take over from there.
+    let first = Resource::new(move || id.get(), get_training_progress);
+    let loading = || {
+        view! {
+            <p class="loading" data-testid="progress-loading">
+                "Asking the server about this training…"
+            </p>
+        }
+    };
     view! {
         <Title text="Training · Exoplanet Playground" />
         <h1>"Training"</h1>
-        {move || match latest.get() {
-            None => {
-                view! {
-                    <p class="loading" data-testid="progress-loading">
-                        "Asking the server about this training…"
-                    </p>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                let first = first.await;
+                move || match latest.get().unwrap_or_else(|| first.clone()) {
+                    Err(error) if error.code == ErrorCode::Network => {
+                        view! {
+                            <p class="warning" role="status">
+                                {format!("{} Retrying…", error.message)}
+                            </p>
+                        }
+                            .into_any()
+                    }
+                    Err(error) => view! { <ErrorPanel error title="Training not found" /> }.into_any(),
+                    Ok(p) => view! { <ProgressView progress=p cancel=cancel /> }.into_any(),
                 }
-                    .into_any()
-            }
-            Some(Err(error)) if error.code == ErrorCode::Network => {
-                view! {
-                    <p class="warning" role="status">
-                        {format!("{} Retrying…", error.message)}
-                    </p>
-                }
-                    .into_any()
-            }
-            Some(Err(error)) => view! { <ErrorPanel error title="Training not found" /> }.into_any(),
-            Some(Ok(p)) => view! { <ProgressView progress=p cancel=cancel /> }.into_any(),
-        }}
+            })}
+        </Suspense>
     }
 }
 
@@ -104,7 +115,10 @@ fn ProgressView(
                         .into_any()
                 }
                 TrainingStatus::Completed => {
+                    let go_on = format!(r#"<meta http-equiv="refresh" content="0; url=/trainings/{id}/result">"#);
+                    // Without WebAssembly, straight on to the result.
                     view! {
+                        <noscript inner_html=go_on></noscript>
                         <ProgressBar percent=100.0 label="Done".to_string() />
                         <p>
                             <A href=format!("/trainings/{id}/result")>"See the result"</A>
@@ -114,6 +128,8 @@ fn ProgressView(
                 }
                 _ => {
                     view! {
+                        // Without WebAssembly nothing polls: the page reloads itself every 2 s.
+                        <noscript inner_html=r#"<meta http-equiv="refresh" content="2">"#></noscript>
                         <ProgressBar percent=percent label=step />
                         <CancelButton id=id.clone() cancel=cancel />
                     }

@@ -1,3 +1,5 @@
+//! The result page of one training (`/trainings/:id/result`): scores, charts, explanations.
+
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;

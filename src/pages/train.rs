@@ -1,12 +1,21 @@
+//! The train page: pick a table and a model, set hyperparameters, start. A plain form that
+//! posts to `submit_train_form` (multipart), so it works without WebAssembly too; with it,
+//! the page checks the fields first and starts the training without leaving the page.
+
 use leptos::prelude::*;
+use leptos::server_fn::error::ServerFnUrlError;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use crate::api::functions::{get_datasets, get_models, start_training};
-use crate::api::{value_text, DatasetInfo, HyperparameterInfo, Mission, ModelInfo, PresetInfo, TrainRequest};
+use crate::api::functions::{get_datasets, get_models, start_training, SubmitTrainForm};
+use crate::api::{ApiError, DatasetInfo, Mission, ModelInfo, TrainRequest};
 use crate::client::upload::start as start_with_files;
 use crate::components::format::count;
-use crate::components::{ErrorPanel, HyperparameterField, UploadPanel, UploadState};
+use crate::components::preset_buttons::ModelFields;
+use crate::components::{
+    ChoiceCard, ErrorPanel, HyperparameterField, NoScriptUpload, PresetButtons, RunOptions, UploadPanel, UploadState,
+};
 
 #[component]
 pub fn TrainPage() -> impl IntoView {
@@ -35,8 +44,13 @@ pub fn TrainPage() -> impl IntoView {
     }
 }
 
-/// The form's values for one model: each hyperparameter with its current text.
-type ModelFields = (String, Vec<(HyperparameterInfo, RwSignal<String>)>);
+/// The error a plain form post came back with (in the query, as Leptos reports a server
+/// function's error to a form without JavaScript), if any.
+fn posted_error() -> Option<ApiError> {
+    use_context::<ServerActionError>()
+        .filter(|e| e.path() == SubmitTrainForm::PATH)
+        .map(|e| ServerFnUrlError::<ApiError>::decode_err(e.err()))
+}
 
 #[component]
 fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset: String) -> impl IntoView {
@@ -53,9 +67,8 @@ fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset
     let transfer_to = RwSignal::new(String::new());
     let upload = UploadState::new();
     let uploading = RwSignal::new(false);
-    let active_preset = RwSignal::new("balanced".to_string());
     let presets = StoredValue::new(models.iter().map(|m| (m.id.clone(), m.presets.clone())).collect::<Vec<_>>());
-    let form_error = RwSignal::new(None::<String>);
+    let form_error = RwSignal::new(posted_error().map(|e| e.message));
     let fields: Vec<ModelFields> = models
         .iter()
         .map(|m| {
@@ -123,7 +136,6 @@ fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset
         ev.prevent_default();
         match build_request() {
             Ok(request) if request.dataset == "upload" => {
-                // Files go to the multipart route with fetch; server functions carry JSON only.
                 let Some(train) = upload.train.get_value() else {
                     form_error.set(Some("Choose a training table (CSV) first.".into()));
                     return;
@@ -163,25 +175,17 @@ fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset
         }
     };
     let server_error = move || start.value().get().and_then(|r| r.err());
-    // A preset sets every field: its own values, the defaults for the rest.
-    let apply_preset = move |preset: PresetInfo| {
-        let current = model.get_untracked();
-        fields.with_value(|all| {
-            if let Some((_, list)) = all.iter().find(|(id, _)| *id == current) {
-                for (spec, value) in list {
-                    value.set(preset.values.get(&spec.name).map(value_text).unwrap_or_else(|| spec.default_text()));
-                }
-            }
-        });
-        active_preset.set(preset.id);
-    };
-    Effect::new(move |_| {
-        model.track();
-        active_preset.set("balanced".into());
-    });
+    let busy = move || start.pending().get() || uploading.get();
 
     view! {
-        <form class="train-form" on:submit=on_submit novalidate>
+        <form
+            class="train-form"
+            method="post"
+            action=SubmitTrainForm::url()
+            enctype="multipart/form-data"
+            on:submit=on_submit
+            novalidate
+        >
             <fieldset class="choice-group">
                 <legend>"1. Dataset"</legend>
                 {datasets
@@ -206,6 +210,7 @@ fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset
                     detail="Upload a CSV: the archive's KOI, TOI or K2 export, or any table you map to labels and features."
                         .to_string()
                 />
+                <NoScriptUpload />
             </fieldset>
             {move || (dataset.get() == "upload").then(|| view! { <UploadPanel state=upload /> })}
             <fieldset class="choice-group">
@@ -227,36 +232,7 @@ fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset
             </fieldset>
             <fieldset class="hyperparameters">
                 <legend>"3. Hyperparameters"</legend>
-                <div class="presets" role="group" aria-label="Presets">
-                    <span class="presets-label">"Presets:"</span>
-                    {move || {
-                        let current = model.get();
-                        let list = presets
-                            .with_value(|all| {
-                                all.iter().find(|(id, _)| *id == current).map(|(_, p)| p.clone()).unwrap_or_default()
-                            });
-                        list.into_iter()
-                            .map(|p| {
-                                let id = p.id.clone();
-                                let title = format!("{}: {}", p.label, p.description);
-                                let label = p.label.clone();
-                                view! {
-                                    <button
-                                        type="button"
-                                        class="button button-small preset"
-                                        title=title.clone()
-                                        aria-label=title
-                                        data-preset=id.clone()
-                                        aria-pressed=move || (active_preset.get() == id).to_string()
-                                        on:click=move |_| apply_preset(p.clone())
-                                    >
-                                        {label}
-                                    </button>
-                                }
-                            })
-                            .collect::<Vec<_>>()
-                    }}
-                </div>
+                <PresetButtons model presets fields />
                 {move || {
                     let current = model.get();
                     fields
@@ -273,102 +249,16 @@ fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset
                                 .unwrap_or_default()
                         })
                 }}
-                <div class="field">
-                    <label for="seed">"Random seed"</label>
-                    <input
-                        id="seed"
-                        name="seed"
-                        type="number"
-                        min="0"
-                        step="1"
-                        inputmode="numeric"
-                        aria-describedby="seed-help"
-                        prop:value=move || seed.get()
-                        on:input=move |ev| seed.set(event_target_value(&ev))
-                    />
-                    <p class="field-help" id="seed-help">
-                        "Fixes the train/test split and the model's randomness: the same seed gives the same result."
-                    </p>
-                </div>
-                <div class="field field-check">
-                    <input
-                        id="cross_validation"
-                        name="cross_validation"
-                        type="checkbox"
-                        aria-describedby="cv-help"
-                        prop:checked=move || cross_validation.get()
-                        on:change=move |ev| cross_validation.set(event_target_checked(&ev))
-                    />
-                    <label for="cross_validation">"Also run 5-fold cross-validation"</label>
-                    <p class="field-help" id="cv-help">
-                        "Trains five more models on folds of the training part (whole stars per fold) and reports mean ± spread: a steadier estimate, about five times the training time."
-                    </p>
-                </div>
-                <div class="field" hidden=move || dataset.get() == "upload">
-                    <label for="transfer_to">"Test on another mission"</label>
-                    <select
-                        id="transfer_to"
-                        aria-describedby="transfer-help"
-                        prop:value=move || transfer_to.get()
-                        on:change=move |ev| transfer_to.set(event_target_value(&ev))
-                    >
-                        <option value="">"No: test on the same mission"</option>
-                        {[("kepler", "Kepler"), ("tess", "TESS"), ("k2", "K2")]
-                            .into_iter()
-                            .map(|(id, name)| {
-                                view! {
-                                    <option value=id disabled=move || dataset.get() == id>
-                                        {name}
-                                    </option>
-                                }
-                            })
-                            .collect::<Vec<_>>()}
-                    </select>
-                    <p class="field-help" id="transfer-help">
-                        "Cross-mission transfer: train on this mission, test on the other one's held-out objects, both on the features all missions share. The result shows which features differ most between the two."
-                    </p>
-                </div>
+                <RunOptions seed cross_validation transfer_to dataset />
             </fieldset>
             <div class="form-actions">
-                <button
-                    type="submit"
-                    class="button button-primary"
-                    disabled=move || start.pending().get() || uploading.get()
-                >
-                    {move || {
-                        if start.pending().get() || uploading.get() { "Starting…" } else { "Start training" }
-                    }}
+                <button type="submit" class="button button-primary" disabled=busy>
+                    {move || if busy() { "Starting…" } else { "Start training" }}
                 </button>
                 <p class="form-error" role="alert" data-testid="form-error">
                     {move || form_error.get().or_else(|| server_error().map(|e| e.message))}
                 </p>
             </div>
         </form>
-    }
-}
-
-/// One option of a radio group, drawn as a card: its title and a line of detail.
-#[component]
-fn ChoiceCard(
-    group: &'static str,
-    value: String,
-    selected: RwSignal<String>,
-    title: String,
-    detail: String,
-) -> impl IntoView {
-    let this = value.clone();
-    let mine = value.clone();
-    view! {
-        <label class="choice-card">
-            <input
-                type="radio"
-                name=group
-                value=value
-                prop:checked=move || selected.with(|s| *s == this)
-                on:change=move |_| selected.set(mine.clone())
-            />
-            <span class="choice-title">{title}</span>
-            <span class="choice-detail">{detail}</span>
-        </label>
     }
 }

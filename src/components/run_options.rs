@@ -1,0 +1,72 @@
+//! The train form's run options: seed, cross-validation, cross-mission transfer.
+
+use leptos::prelude::*;
+
+/// Seed, 5-fold cross-validation and the mission to test on; named inputs, so the plain
+/// form posts them too. The transfer choice is hidden for an uploaded table.
+#[component]
+pub fn RunOptions(
+    seed: RwSignal<String>,
+    cross_validation: RwSignal<bool>,
+    transfer_to: RwSignal<String>,
+    dataset: RwSignal<String>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for="seed">"Random seed"</label>
+            <input
+                id="seed"
+                name="seed"
+                type="number"
+                min="0"
+                step="1"
+                inputmode="numeric"
+                aria-describedby="seed-help"
+                prop:value=move || seed.get()
+                on:input=move |ev| seed.set(event_target_value(&ev))
+            />
+            <p class="field-help" id="seed-help">
+                "Fixes the train/test split and the model's randomness: the same seed gives the same result."
+            </p>
+        </div>
+        <div class="field field-check">
+            <input
+                id="cross_validation"
+                name="cross_validation"
+                type="checkbox"
+                aria-describedby="cv-help"
+                prop:checked=move || cross_validation.get()
+                on:change=move |ev| cross_validation.set(event_target_checked(&ev))
+            />
+            <label for="cross_validation">"Also run 5-fold cross-validation"</label>
+            <p class="field-help" id="cv-help">
+                "Trains five more models on folds of the training part (whole stars per fold) and reports mean ± spread: a steadier estimate, about five times the training time."
+            </p>
+        </div>
+        <div class="field" hidden=move || dataset.get() == "upload">
+            <label for="transfer_to">"Test on another mission"</label>
+            <select
+                id="transfer_to"
+                name="transfer_to"
+                aria-describedby="transfer-help"
+                prop:value=move || transfer_to.get()
+                on:change=move |ev| transfer_to.set(event_target_value(&ev))
+            >
+                <option value="">"No: test on the same mission"</option>
+                {[("kepler", "Kepler"), ("tess", "TESS"), ("k2", "K2")]
+                    .into_iter()
+                    .map(|(id, name)| {
+                        view! {
+                            <option value=id disabled=move || dataset.get() == id>
+                                {name}
+                            </option>
+                        }
+                    })
+                    .collect::<Vec<_>>()}
+            </select>
+            <p class="field-help" id="transfer-help">
+                "Cross-mission transfer: train on this mission, test on the other one's held-out objects, both on the features all missions share. The result shows which features differ most between the two."
+            </p>
+        </div>
+    }
+}
