@@ -1,4 +1,5 @@
-//! What a client asks to train (the wire form; `server::training_plan` checks it into a typed plan).
+//! What a client asks to train: the wire form of `POST /api/v1/trainings`.
+//! `server::trainings::training_config` checks it into the pipeline's typed `TrainingJob`.
 
 use std::collections::BTreeMap;
 

@@ -1,6 +1,6 @@
-//! The one tree representation every tree model is turned into: decision trees fitted by
-//! linfa-trees and the trees of our own random forest alike. Owning it lets prediction,
-//! class probabilities and (later) TreeSHAP work the same way for every tree family.
+//! The one tree representation every tree model uses: our own CART decision tree and the
+//! trees of our random forest alike. Owning it lets prediction, class probabilities and
+//! TreeSHAP work the same way for every tree family.
 
 use crate::ml::ClassLabel;
 
