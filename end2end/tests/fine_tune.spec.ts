@@ -33,10 +33,10 @@ test("fine-tuning on a labelled table shows the pretrained and the fine-tuned mo
   await expect(rows).toHaveCount(5);
   await expect(page.getByTestId("fine-tune-table").getByRole("rowheader", { name: /Your held-out rows/ })).toBeVisible();
   for (const on of ["your_table", "kepler", "tess", "k2", "nasa"]) {
-    const cells = page.getByTestId("fine-tune-table").locator(`tr[data-on="${on}"] td`);
-    await expect(cells.nth(0)).toHaveText(/^0\.\d{3}$/);
-    await expect(cells.nth(1)).toHaveText(/^0\.\d{3}$/);
-    await expect(cells.nth(2)).toHaveText(/^(±0\.000|[+−]0\.\d{3})/);
+    const row = page.getByTestId("fine-tune-table").locator(`tr[data-on="${on}"]`);
+    await expect(row.locator('td[data-col="macro_f1-before"]')).toHaveText(/^0\.\d{3}$/);
+    await expect(row.locator('td[data-col="macro_f1-after"]')).toHaveText(/^0\.\d{3}$/);
+    await expect(row.locator('td[data-col="macro_f1-change"]')).toHaveText(/^(±0\.000|[+−]0\.\d{3})/);
   }
   await expect(page.getByText(/trees were kept and 120 new ones added/)).toBeVisible();
   await expect(page.getByTestId("metric-macro-f1")).toHaveText(/0\.\d{3}/);

@@ -21,7 +21,7 @@ test("saved models: listed, compared side by side, downloadable and deletable", 
   const firstRow = table.locator("tr", { has: page.locator(`a[href="/trainings/${first}/result"]`) });
   const secondRow = table.locator("tr", { has: page.locator(`a[href="/trainings/${second}/result"]`) });
   await expect(firstRow).toContainText("completed");
-  await expect(firstRow.locator("td").nth(3)).toHaveText(/^0\.\d{3}$/);
+  await expect(firstRow.locator('td[data-col="macro_f1"]')).toHaveText(/^0\.\d{3}$/);
 
   // The model file downloads as JSON named after model and dataset.
   const download = page.waitForEvent("download");

@@ -67,10 +67,10 @@ for (const mission of missions) {
     const confidence = page.getByRole("columnheader", { name: /Confidence/ });
     await page.getByRole("button", { name: /^Confidence/ }).click();
     await expect(confidence).toHaveAttribute("aria-sort", "descending");
-    await expect(table.locator("tbody tr td:nth-child(3)").first()).toHaveText("100.0 %");
+    await expect(table.locator('tbody td[data-col="confidence"]').first()).toHaveText("100.0 %");
     await page.getByRole("button", { name: /^Confidence/ }).click();
     await expect(confidence).toHaveAttribute("aria-sort", "ascending");
-    const lowest = parseFloat((await table.locator("tbody tr td:nth-child(3)").first().textContent())!);
+    const lowest = parseFloat((await table.locator('tbody td[data-col="confidence"]').first().textContent())!);
     expect(lowest).toBeGreaterThanOrEqual(33.3);
     expect(lowest).toBeLessThan(60);
 

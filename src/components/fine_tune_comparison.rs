@@ -26,7 +26,9 @@ fn change(before: f64, after: f64, lower_is_better: bool) -> (String, &'static s
     (text, class)
 }
 
-fn cells(before: Option<f64>, after: Option<f64>, lower_is_better: bool) -> impl IntoView {
+/// Before, after and the change for one metric; `data-col` names each cell for tests and
+/// scripts (`macro_f1-before`, …).
+fn cells(metric: &'static str, before: Option<f64>, after: Option<f64>, lower_is_better: bool) -> impl IntoView {
     let show = |v: Option<f64>| v.map(score).unwrap_or_else(|| "n/a".into());
     let (delta, class) = match (before, after) {
         (Some(b), Some(a)) => change(b, a, lower_is_better),
@@ -38,9 +40,12 @@ fn cells(before: Option<f64>, after: Option<f64>, lower_is_better: bool) -> impl
         _ => "",
     };
     view! {
-        <td>{show(before)}</td>
-        <td>{show(after)}</td>
-        <td class=format!("delta {class}")>{delta}<span class="visually-hidden">{label}</span></td>
+        <td data-col=format!("{metric}-before")>{show(before)}</td>
+        <td data-col=format!("{metric}-after")>{show(after)}</td>
+        <td data-col=format!("{metric}-change") class=format!("delta {class}")>
+            {delta}
+            <span class="visually-hidden">{label}</span>
+        </td>
     }
 }
 
@@ -48,10 +53,10 @@ fn row(c: BeforeAfterInfo) -> impl IntoView {
     view! {
         <tr data-on=c.on.clone()>
             <th scope="row">{c.label.clone()}<br /><small>{format!("{} objects", count(c.objects))}</small></th>
-            {cells(Some(c.before.macro_f1), Some(c.after.macro_f1), false)}
-            {cells(Some(c.before.accuracy), Some(c.after.accuracy), false)}
-            {cells(c.before.roc_auc, c.after.roc_auc, false)}
-            {cells(Some(c.before.log_loss), Some(c.after.log_loss), true)}
+            {cells("macro_f1", Some(c.before.macro_f1), Some(c.after.macro_f1), false)}
+            {cells("accuracy", Some(c.before.accuracy), Some(c.after.accuracy), false)}
+            {cells("roc_auc", c.before.roc_auc, c.after.roc_auc, false)}
+            {cells("log_loss", Some(c.before.log_loss), Some(c.after.log_loss), true)}
         </tr>
     }
 }

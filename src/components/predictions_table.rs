@@ -165,7 +165,7 @@ pub fn PredictionsTable(
                                                 </button>
                                             </th>
                                             <td>{p.prediction.title()}</td>
-                                            <td>{percent(p.confidence)}</td>
+                                            <td data-col="confidence">{percent(p.confidence)}</td>
                                             <td>{prob(ClassLabel::Confirmed)}</td>
                                             <td>{prob(ClassLabel::Candidate)}</td>
                                             <td>{prob(ClassLabel::FalsePositive)}</td>

@@ -115,9 +115,9 @@ fn TrainingsTable(
                     <td>
                         <span class=format!("status status-{}", t.status.as_str())>{t.status.as_str()}</span>
                     </td>
-                    <td>{acc}</td>
-                    <td>{f1}</td>
-                    <td>{auc}</td>
+                    <td data-col="accuracy">{acc}</td>
+                    <td data-col="macro_f1">{f1}</td>
+                    <td data-col="roc_auc">{auc}</td>
                     <td>{date}</td>
                     <td class="actions">
                         {t
