@@ -31,7 +31,9 @@ export default defineConfig({
     launchOptions: chromium,
   },
   projects: [
-    { name: "desktop", use: { ...devices["Desktop Chrome"], launchOptions: chromium } },
-    { name: "mobile", use: { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, launchOptions: chromium } },
+    { name: "desktop", testIgnore: /no_js\.spec\.ts/, use: { ...devices["Desktop Chrome"], launchOptions: chromium } },
+    { name: "mobile", testIgnore: /no_js\.spec\.ts/, use: { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, launchOptions: chromium } },
+    // No JavaScript (so no WebAssembly): the plain forms and server-rendered pages alone.
+    { name: "no-js", testMatch: /no_js\.spec\.ts/, use: { ...devices["Desktop Chrome"], javaScriptEnabled: false, launchOptions: chromium } },
   ],
 });

@@ -14,12 +14,16 @@ pub fn ChoiceCard(
 ) -> impl IntoView {
     let this = value.clone();
     let mine = value.clone();
+    let initially = selected.with_untracked(|s| *s == value);
     view! {
         <label class="choice-card">
             <input
                 type="radio"
                 name=group
                 value=value
+                // As an attribute too: the server-rendered page (and a browser without
+                // WebAssembly) starts with the current choice.
+                checked=initially
                 prop:checked=move || selected.with(|s| *s == this)
                 on:change=move |_| selected.set(mine.clone())
             />

@@ -22,6 +22,7 @@ pub fn RunOptions(
                 step="1"
                 inputmode="numeric"
                 aria-describedby="seed-help"
+                value=seed.get_untracked()
                 prop:value=move || seed.get()
                 on:input=move |ev| seed.set(event_target_value(&ev))
             />

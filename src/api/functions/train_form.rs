@@ -114,7 +114,8 @@ fn from_fields(mut fields: BTreeMap<String, String>) -> Result<TrainRequest, Api
     let mut hyperparameters = BTreeMap::new();
     if let Some(info) = trainings::list_models().into_iter().find(|m| m.id == model) {
         for spec in info.hyperparameters {
-            if let Some(text) = fields.get(&spec.name) {
+            // A blank field keeps the default (the server-rendered inputs start blank).
+            if let Some(text) = fields.get(&spec.name).filter(|t| !t.trim().is_empty()) {
                 match spec.validate(text) {
                     Ok(value) => {
                         hyperparameters.insert(spec.name.clone(), value);
