@@ -87,7 +87,7 @@ mod tests {
                 ..Reason::new("period", Some(9.5), 0.3, ClassLabel::Confirmed)
             }],
         };
-        let csv = predictions_csv(&[p.clone()]);
+        let csv = predictions_csv(std::slice::from_ref(&p));
         assert_eq!(
             csv.lines().nth(1).unwrap(),
             "K00752.01,confirmed,0.900000,0.900000,0.070000,0.030000,confirmed,true,\"period = 9.5, long\",,"

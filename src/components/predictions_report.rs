@@ -50,7 +50,6 @@ pub fn PredictionsReport(response: PredictionResponse, descriptions: BTreeMap<St
         .predictions
         .iter()
         .take(SHOWN_ROWS)
-        .cloned()
         .map(|p| {
             let this = p.clone();
             view! {

@@ -5,6 +5,9 @@
 //! In-process tests serve the app's own router on a loopback port (`server`); process tests
 //! start the real server binary (`process`) and run alone (`schedule` says why).
 #![cfg(feature = "ssr")]
+// The process tests hold `schedule`'s lock for their whole run, awaits included: that is the
+// point (each test has its own runtime, so no other task on it waits for the lock).
+#![allow(clippy::await_holding_lock)]
 
 // Shared helpers.
 mod common;

@@ -12,7 +12,7 @@ async fn nobody_sees_changes_or_downloads_another_owners_work_unless_shared() {
     let (alice, bob) = (Visitor::new(&s), Visitor::new(&s));
     let id = alice.train(quick()).await;
     alice.wait(&id).await;
-    assert_eq!(alice.listed().await, [id.clone()]);
+    assert_eq!(alice.listed().await, std::slice::from_ref(&id));
     assert!(bob.listed().await.is_empty(), "a stranger's list is empty");
 
     // Every route answers a stranger exactly as for an id that does not exist.
@@ -93,7 +93,7 @@ async fn accounts_adopt_a_browsers_work_and_api_tokens_act_for_them_until_revoke
     assert_eq!((status, body["error"]["field"].as_str()), (422, Some("password")), "{body}");
     let (status, body) = browser.post("/api/v1/account/register", credentials.clone()).await;
     assert_eq!((status, body["username"].as_str()), (201, Some(name.as_str())), "{body}");
-    assert_eq!(browser.listed().await, [before.clone()], "registering adopts the browser's work");
+    assert_eq!(browser.listed().await, std::slice::from_ref(&before), "registering adopts the browser's work");
     let (status, body) = Visitor::new(&s).post("/api/v1/account/register", credentials.clone()).await;
     assert_eq!((status, body["error"]["code"].as_str()), (409, Some("name_taken")), "{body}");
 
@@ -102,7 +102,7 @@ async fn accounts_adopt_a_browsers_work_and_api_tokens_act_for_them_until_revoke
     assert_eq!(status, 201, "{made}");
     let token = made["token"].as_str().unwrap().to_string();
     let script = Visitor::with_token(&s, &token);
-    assert_eq!(script.listed().await, [before.clone()]);
+    assert_eq!(script.listed().await, std::slice::from_ref(&before));
     let by_script = script.train(quick()).await;
     script.wait(&by_script).await;
     assert_eq!(script.get(&format!("/api/v1/trainings/{by_script}/result")).await.0, 200);

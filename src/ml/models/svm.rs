@@ -41,10 +41,12 @@ pub const HYPERPARAMETERS: &[Spec] = &[
     INPUT_SCALE,
 ];
 
-
 /// One one-vs-rest machine as its thread returns it: class, solution (or cancelled), and
 /// which training rows it used.
 type SolvedMachine = (usize, std::result::Result<SmoSolution, Cancelled>, Array1<bool>);
+
+/// A fitted machine: dual coefficients, bias, and which training rows are its support.
+type FittedMachine = (Vec<f64>, f64, Array1<bool>);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SvmParams {
@@ -101,39 +103,34 @@ impl SvmModel {
         let norms = squared_norms(&z);
         let finished = std::sync::atomic::AtomicUsize::new(0);
         let expected = present.iter().filter(|&&p| p).count();
-        let solved: Vec<SolvedMachine> =
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = (0..K)
-                    .filter(|&c| present[c])
-                    .map(|class| {
-                        let targets: Array1<bool> = y.iter().map(|l| l.index() == class).collect();
-                        let positives = targets.iter().filter(|&&t| t).count() as f64;
-                        let (c_pos, c_neg) = if params.balanced {
-                            (
-                                params.c * n as f64 / (2.0 * positives),
-                                params.c * n as f64 / (2.0 * (n as f64 - positives)),
-                            )
-                        } else {
-                            (params.c, params.c)
-                        };
-                        let (z, norms, finished) = (&z, &norms, &finished);
-                        scope.spawn(move || {
-                            let signs: Vec<f64> = targets.iter().map(|&t| if t { 1.0 } else { -1.0 }).collect();
-                            let problem =
-                                SmoProblem { z, norms, y: &signs, c_pos, c_neg, gamma, eps: params.tolerance };
-                            let solution = solve(&problem, KERNEL_CACHE_BYTES, &|| progress.is_cancelled());
-                            let done = finished.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                            progress.report(
-                                done as f64 / expected as f64 * 0.9,
-                                &format!("Trained SVM {done}/{expected} (one per class against the rest)"),
-                            );
-                            (class, solution, targets)
-                        })
+        let solved: Vec<SolvedMachine> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..K)
+                .filter(|&c| present[c])
+                .map(|class| {
+                    let targets: Array1<bool> = y.iter().map(|l| l.index() == class).collect();
+                    let positives = targets.iter().filter(|&&t| t).count() as f64;
+                    let (c_pos, c_neg) = if params.balanced {
+                        (params.c * n as f64 / (2.0 * positives), params.c * n as f64 / (2.0 * (n as f64 - positives)))
+                    } else {
+                        (params.c, params.c)
+                    };
+                    let (z, norms, finished) = (&z, &norms, &finished);
+                    scope.spawn(move || {
+                        let signs: Vec<f64> = targets.iter().map(|&t| if t { 1.0 } else { -1.0 }).collect();
+                        let problem = SmoProblem { z, norms, y: &signs, c_pos, c_neg, gamma, eps: params.tolerance };
+                        let solution = solve(&problem, KERNEL_CACHE_BYTES, &|| progress.is_cancelled());
+                        let done = finished.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                        progress.report(
+                            done as f64 / expected as f64 * 0.9,
+                            &format!("Trained SVM {done}/{expected} (one per class against the rest)"),
+                        );
+                        (class, solution, targets)
                     })
-                    .collect();
-                handles.into_iter().map(|h| h.join().expect("an SVM solver thread panicked")).collect()
-            });
-        let mut machines: Vec<Option<(Vec<f64>, f64, Array1<bool>)>> = vec![None; K];
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().expect("an SVM solver thread panicked")).collect()
+        });
+        let mut machines: Vec<Option<FittedMachine>> = vec![None; K];
         for (class, solution, targets) in solved {
             // A machine stopped by libsvm's iteration cap is still a usable (if looser) fit.
             let solution = solution.map_err(|_| MlError::Cancelled)?;

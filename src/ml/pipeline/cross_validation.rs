@@ -38,10 +38,9 @@ pub(super) fn cross_validate(
     x: &ndarray::Array2<f64>,
     y: &[ClassLabel],
     groups: &[String],
-    sink: &dyn ProgressSink,
-    start: f64,
-    end: f64,
+    progress: &ProgressSlice,
 ) -> Result<Vec<FoldScore>> {
+    let (sink, start, end) = (progress.sink, progress.start, progress.end);
     let fold_of_row = assign_folds(y, groups, CV_FOLDS, seed)?;
     let mut scores = Vec::with_capacity(CV_FOLDS);
     for fold in 0..CV_FOLDS {

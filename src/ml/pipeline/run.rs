@@ -37,7 +37,8 @@ pub fn run(config: &TrainingConfig, sink: &dyn ProgressSink) -> Result<TrainingO
     check()?;
 
     let cross_validation = if setup.cross_validation {
-        Some(cross_validate(&setup.params, config.seed, x_train, y_train, &data.train_groups, sink, fit_end, 0.85)?)
+        let progress = ProgressSlice { sink, start: fit_end, end: 0.85 };
+        Some(cross_validate(&setup.params, config.seed, x_train, y_train, &data.train_groups, &progress)?)
     } else {
         None
     };
