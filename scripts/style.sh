@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The house style, enforced: rustfmt and leptosfmt with the repository's own settings, and
 # clippy with every warning an error, for the server build (with tests and binaries) and
-# for the browser build. CI runs this before the tests; run it before committing.
+# for the browser build. scripts/test.sh (and so CI) runs this before the tests; run it
+# before committing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"

@@ -9,6 +9,11 @@ export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
 
 # Debian's PostgreSQL with a fresh database, so the multi-process queue test also runs
 # against a database server (the app's default is the SQLite file).
+# The house style first: a formatting slip or a clippy warning fails in a minute or two,
+# not after the tests.
+echo "== style (scripts/style.sh)"
+bash scripts/style.sh
+
 echo "== PostgreSQL for the queue test"
 if ! EXO_TEST_POSTGRES_URL=$(bash scripts/postgres.sh); then
   # In CI a missing database is a failure, never a silent skip; on a developer's machine

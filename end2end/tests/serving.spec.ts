@@ -13,7 +13,7 @@ test("the page and its WASM and JS are served compressed with security and cache
   expect(headers["cache-control"]).toBe("no-store");
   expect(headers["x-content-type-options"]).toBe("nosniff");
   expect(headers["x-frame-options"]).toBe("DENY");
-  expect(headers["referrer-policy"]).toBe("no-referrer");
+  expect(headers["referrer-policy"]).toBe("same-origin");
   expect(headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
   expect(headers["content-security-policy"]).toContain("'wasm-unsafe-eval'");
   expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");

@@ -36,7 +36,10 @@ impl ApiError {
     pub fn internal(detail: impl std::fmt::Display) -> Self {
         ApiError {
             detail: Some(detail.to_string()),
-            ..ApiError::new(ErrorCode::Internal, "Something went wrong on the server; it has been logged. Try again, and report it if it persists.")
+            ..ApiError::new(
+                ErrorCode::Internal,
+                "Something went wrong on the server; it has been logged. Try again, and report it if it persists.",
+            )
         }
     }
 

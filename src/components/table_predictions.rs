@@ -13,6 +13,7 @@ use super::predictions_report::PredictionsReport;
 use crate::api::{ApiError, FeatureCard, PredictionResponse, UploadInspection};
 use crate::client::upload::{FileStorage, PickedFile};
 use crate::domain::ErrorCode;
+use crate::domain::ModelRef;
 
 /// The user's own table, predicted by `model`.
 #[component]
@@ -104,7 +105,7 @@ pub fn TablePredictions(
                         Err(error) => view! { <ErrorPanel error title="The table could not be predicted" /> }.into_any(),
                         Ok(response) => {
                             let labelled = response.predictions.iter().filter(|p| p.actual.is_some()).count();
-                            let offer = labelled > 0 && model.get_untracked() == "pretrained";
+                            let offer = labelled > 0 && ModelRef::parse(&model.get_untracked()).is_pretrained();
                             let columns = used_choice.get_untracked();
                             // Every labelled row counts for fine-tuning, also those the model learned from.
                             view! {

@@ -1,5 +1,8 @@
 //! The upload part of the train form: file pickers, then "recognised archive export" or
 //! the column-mapping form.
+// On the server a picked file is `()` (files live only in the browser), so passing and
+// cloning it there is a no-op that clippy flags; the browser build is checked without this.
+#![cfg_attr(not(feature = "hydrate"), allow(clippy::unit_arg, clippy::clone_on_copy, clippy::let_unit_value))]
 
 use leptos::prelude::*;
 
@@ -68,7 +71,7 @@ pub fn UploadPanel(state: UploadState) -> impl IntoView {
                 state
                     .inspection
                     .get()
-                    .map(|inspection| match inspection.detected.clone() {
+                    .map(|inspection| match inspection.detected {
                         Some(mission) => {
                             view! {
                                 <p class="recognised" role="status" data-testid="recognised">

@@ -7,6 +7,7 @@ pub mod error_code;
 pub mod explanation_space;
 pub mod hyperparameter_rule;
 pub mod mission;
+pub mod model_ref;
 pub mod test_fraction;
 
 pub use class_label::ClassLabel;
@@ -15,4 +16,5 @@ pub use error_code::ErrorCode;
 pub use explanation_space::ExplanationSpace;
 pub use hyperparameter_rule::{ParamKind, ParamProblem, ParamRule};
 pub use mission::Mission;
+pub use model_ref::ModelRef;
 pub use test_fraction::TEST_FRACTION_RANGE;

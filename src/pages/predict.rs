@@ -10,6 +10,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::functions::get_model_card;
 use crate::components::{ErrorPanel, HeldOutPredictions, TablePredictions, WhatIfForm};
+use crate::domain::model_ref::{ModelRef, PRETRAINED};
 
 /// Instant answers from the pretrained model: type one object's values (the answer follows
 /// as you type), or upload a table (the archive's exports are recognised by their columns).
@@ -19,7 +20,7 @@ pub fn PredictPage() -> impl IntoView {
     // `?model=<training id>`: a saved (e.g. fine-tuned) model answers the form and the table.
     let query = use_query_map();
     let model = Memo::new(move |_| {
-        query.read().get("model").filter(|m| !m.trim().is_empty()).unwrap_or_else(|| "pretrained".into())
+        query.read().get("model").filter(|m| !m.trim().is_empty()).unwrap_or_else(|| PRETRAINED.into())
     });
     view! {
         <Title text="Predict · Exoplanet Playground" />
@@ -44,7 +45,7 @@ pub fn PredictPage() -> impl IntoView {
                             .collect();
                         view! {
                             {move || {
-                                (model.get() != "pretrained")
+                                (!ModelRef::parse(&model.get()).is_pretrained())
                                     .then(|| {
                                         view! {
                                             <p class="notice" role="status" data-testid="chosen-model">

@@ -4,10 +4,10 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use super::startup_error::StartupError;
 use crate::api::{DatasetInfo, ExcludedColumn};
 use crate::ml::dataset::LabelledDataset;
 use crate::ml::{ClassLabel, Mission};
-use super::startup_error::StartupError;
 
 pub struct Catalog {
     pub datasets: Vec<DatasetInfo>,

@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use leptos::config::LeptosOptions;
 use serde::Deserialize;
 
+use super::startup_error::StartupError;
 use crate::ml::models::cost::DEFAULT_MAX_TRAINING_MB;
 use crate::ml::table_limits::TableLimits;
-use super::startup_error::StartupError;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -129,10 +129,8 @@ impl Config {
     /// Reads `settings_file` if it exists, then applies environment overrides.
     pub fn load(leptos: LeptosOptions, settings_file: &Path) -> Result<Config, StartupError> {
         let file: SettingsFile = match std::fs::read_to_string(settings_file) {
-            Ok(text) => toml::from_str(&text).map_err(|e| StartupError::SettingsFile {
-                file: settings_file.to_path_buf(),
-                reason: e.to_string(),
-            })?,
+            Ok(text) => toml::from_str(&text)
+                .map_err(|e| StartupError::SettingsFile { file: settings_file.to_path_buf(), reason: e.to_string() })?,
             Err(_) => SettingsFile::default(),
         };
         let path = |var: &str, from_file: Option<PathBuf>, default: &str| {

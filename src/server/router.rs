@@ -10,10 +10,10 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 
 use super::config::Config;
+use super::startup_error::StartupError;
 use super::state::AppState;
 use super::{metrics, rest, serving, static_files};
 use crate::app::{shell, App};
-use super::startup_error::StartupError;
 
 /// Serve it with `into_make_service_with_connect_info::<SocketAddr>()`: `/metrics` answers
 /// loopback clients by their address.
@@ -66,7 +66,8 @@ pub async fn serve() -> Result<(), StartupError> {
             let _ = tokio::task::spawn_blocking(move || sessions.remove_expired()).await;
         }
     });
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| StartupError::Listen { addr, reason: e.to_string() })?;
+    let listener =
+        tokio::net::TcpListener::bind(addr).await.map_err(|e| StartupError::Listen { addr, reason: e.to_string() })?;
     tracing::info!("listening on http://{addr}");
     axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async move {

@@ -53,7 +53,10 @@ pub fn with_layers(router: Router<AppState>, config: &Config) -> Router<AppState
             // `page_security_policy`); everything else gets the same policy without one.
             .layer(SetResponseHeaderLayer::if_not_present(CONTENT_SECURITY_POLICY, default_policy))
             .layer(SetResponseHeaderLayer::overriding(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-            .layer(SetResponseHeaderLayer::overriding(REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+            // Same-origin, not no-referrer: under no-referrer Chromium sends `Origin: null` with a
+            // plain form post, which the origin check refuses, and the forms that work without
+            // JavaScript could not be submitted. Other sites still get no referrer.
+            .layer(SetResponseHeaderLayer::overriding(REFERRER_POLICY, HeaderValue::from_static("same-origin")))
             .layer(SetResponseHeaderLayer::overriding(X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
             // Pages and API answers are per user and change all the time; `/pkg` sets its own.
             .layer(SetResponseHeaderLayer::if_not_present(CACHE_CONTROL, HeaderValue::from_static("no-store")))

@@ -12,9 +12,9 @@ use super::identity::Identity;
 use super::jobs::{JobRunner, MakeConfig, RunnerOptions};
 use super::rate_limit::Limiters;
 use super::retention::Retention;
+use super::startup_error::StartupError;
 use super::store::{DatabaseStore, SessionStore};
 use crate::ml::pretrained::PretrainedModel;
-use super::startup_error::StartupError;
 
 #[derive(Clone)]
 pub struct AppState {

@@ -52,7 +52,7 @@ async fn responses_are_compressed_and_carry_security_cache_and_request_id_header
             assert_eq!(header(&r, "content-encoding"), encoding, "{path} with {encoding}");
             assert_eq!(header(&r, "x-content-type-options"), "nosniff", "{path}");
             assert_eq!(header(&r, "x-frame-options"), "DENY", "{path}");
-            assert_eq!(header(&r, "referrer-policy"), "no-referrer", "{path}");
+            assert_eq!(header(&r, "referrer-policy"), "same-origin", "{path}");
             let policy = header(&r, "content-security-policy");
             assert!(
                 policy.contains("frame-ancestors 'none'") && policy.contains("'wasm-unsafe-eval'"),

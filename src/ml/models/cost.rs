@@ -123,9 +123,7 @@ pub fn estimate(params: &ModelParams, shape: &DataShape) -> TrainingCost {
             ));
             trees as f64 * (n * f) as f64 + (t * trees * p.max_leaves as u64 * f) as f64
         }
-        ModelParams::LogisticRegression(p) => {
-            p.max_iterations as f64 * (n * f * K) as f64 * 2.0
-        }
+        ModelParams::LogisticRegression(p) => p.max_iterations as f64 * (n * f * K) as f64 * 2.0,
         ModelParams::PcaLogistic(p) => {
             terms.push((f * f * F64 * 4, "the covariance matrix".into()));
             p.max_iterations as f64 * (n * f * K) as f64 * 2.0 + (n * f * f) as f64

@@ -69,7 +69,6 @@ impl Standardizer {
     }
 }
 
-
 use super::hyperparameters::{HyperparameterKind, HyperparameterSpec};
 
 /// The input-scale choice shared by every family that standardises its inputs.

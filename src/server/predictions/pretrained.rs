@@ -6,6 +6,7 @@ use super::response::respond;
 use super::rows::rows_table;
 use super::saved::predict_saved;
 use crate::api::{ApiError, PredictRequest, PredictionResponse};
+use crate::domain::model_ref::{ModelRef, PRETRAINED};
 use crate::domain::ErrorCode;
 use crate::ml::csv_table::CsvTable;
 use crate::ml::predict::{objects_by_columns, objects_from_table, ColumnChoice, ObjectsToPredict};
@@ -18,7 +19,7 @@ use crate::server::state::AppState;
 use crate::server::uploads::upload_error;
 
 fn check_model(model: Option<&PretrainedModel>, id: &str) -> Result<(), ApiError> {
-    if id != "pretrained" {
+    if !ModelRef::parse(id).is_pretrained() {
         return Err(ApiError::new(
             ErrorCode::UnknownModel,
             format!(
@@ -77,7 +78,7 @@ pub fn predict_rows_with(
     request: &PredictRequest,
     budget: &RequestBudget,
 ) -> Result<PredictionResponse, ApiError> {
-    if request.model == "pretrained" {
+    if ModelRef::parse(&request.model).is_pretrained() {
         return predict_rows(state.pretrained.as_deref(), request, budget);
     }
     predict_saved(
@@ -100,7 +101,7 @@ pub fn predict_csv_with(
     bytes: Vec<u8>,
     budget: &RequestBudget,
 ) -> Result<PredictionResponse, ApiError> {
-    if request.model == "pretrained" {
+    if ModelRef::parse(&request.model).is_pretrained() {
         check_model(state.pretrained.as_deref(), &request.model)?;
     }
     let table = read_upload(file, bytes).map_err(upload_error)?;
@@ -112,7 +113,7 @@ pub fn predict_csv_with(
         )
         .with_field("file"));
     }
-    if let (true, Some(model)) = (request.model == "pretrained", state.pretrained.as_deref()) {
+    if let (true, Some(model)) = (ModelRef::parse(&request.model).is_pretrained(), state.pretrained.as_deref()) {
         return predict_table(
             model,
             &request.model,
@@ -151,7 +152,7 @@ pub fn predict_held_out(
     data_dir: &std::path::Path,
     mission: &str,
 ) -> Result<PredictionResponse, ApiError> {
-    check_model(model, "pretrained")?;
+    check_model(model, PRETRAINED)?;
     let model = model.expect("checked");
     let mission = mission_hint(Some(mission))?.expect("given");
     let table = CsvTable::read_file(&data_dir.join(mission.file_name())).map_err(ApiError::internal)?;
@@ -159,7 +160,7 @@ pub fn predict_held_out(
     let unseen: Vec<usize> = (0..all.ids.len()).filter(|&i| !model.was_trained_on(mission, &all.ids[i])).collect();
     let mut objects = all.select(&unseen);
     objects.read_as = format!("the held-out part of the bundled {} table", mission.table_name());
-    respond(model, "pretrained", objects, &RequestBudget::unlimited())
+    respond(model, PRETRAINED, objects, &RequestBudget::unlimited())
 }
 
 /// Rows of a table with the pretrained model (already checked by the caller).

@@ -2,6 +2,7 @@
 //! comparison of a fine-tuning.
 
 use crate::api::*;
+use crate::domain::model_ref::PRETRAINED;
 use crate::ml::metrics::Metrics;
 use crate::ml::pipeline::{mean_std, FoldScore};
 use crate::ml::{ClassLabel, Mission};
@@ -64,7 +65,7 @@ pub(super) fn fine_tune_report(f: &crate::ml::fine_tune::FineTuneOutcome) -> Fin
         log_loss: s.log_loss,
     };
     FineTuneReport {
-        base_model: "pretrained".into(),
+        base_model: PRETRAINED.into(),
         base_trees: f.base_trees,
         added_trees: f.added_trees,
         unlabelled_rows: f.unlabelled_rows,

@@ -14,6 +14,9 @@ use crate::server::predictions;
 use crate::server::request_budget::RequestBudget;
 use crate::server::state::AppState;
 
+/// A prediction form without a `config` part asks the pretrained model.
+const DEFAULT_PREDICTION_CONFIG: &str = r#"{"model":"pretrained"}"#;
+
 /// The pretrained model's card: data, features, held-out scores per mission.
 pub(super) async fn model_card(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
     Ok(Json(crate::server::predictions::model_card(state.pretrained.as_deref())?))
@@ -49,7 +52,7 @@ pub(super) async fn create_predictions(
             Ok(())
         })
         .await?;
-        let config: PredictRequest = serde_json::from_str(config.as_deref().unwrap_or(r#"{"model":"pretrained"}"#))
+        let config: PredictRequest = serde_json::from_str(config.as_deref().unwrap_or(DEFAULT_PREDICTION_CONFIG))
             .map_err(|e| ApiError::new(ErrorCode::InvalidRequest, format!("The 'config' part is not valid: {e}")))?;
         let (name, bytes) = file.ok_or_else(|| {
             ApiError::new(ErrorCode::InvalidRequest, "The form has no 'file' part (the CSV table).").with_field("file")

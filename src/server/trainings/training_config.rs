@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::api::error::shorten;
 use crate::api::*;
+use crate::domain::ModelRef;
 use crate::ml::fine_tune::FineTuneConfig;
 use crate::ml::models::gradient_boosting::BoostingParams;
 use crate::ml::models::{ModelKind, ModelParams};
@@ -130,7 +131,7 @@ fn fine_tune_job(
     base: &str,
     request: &TrainRequest,
 ) -> Result<FineTuneJob, ApiError> {
-    if base != "pretrained" {
+    if !ModelRef::parse(base).is_pretrained() {
         return Err(ApiError::new(
             ErrorCode::UnknownModel,
             format!(

@@ -1,0 +1,88 @@
+//! A training's life: queued to finished, as lists and the progress page show it.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TrainingStatus {
+    Queued,
+    Running,
+    Completed,
+    Failed,
+    Cancelled,
+}
+
+impl TrainingStatus {
+    pub fn is_finished(self) -> bool {
+        matches!(self, TrainingStatus::Completed | TrainingStatus::Failed | TrainingStatus::Cancelled)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TrainingStatus::Queued => "queued",
+            TrainingStatus::Running => "running",
+            TrainingStatus::Completed => "completed",
+            TrainingStatus::Failed => "failed",
+            TrainingStatus::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// Key figures of a completed training, for lists and comparisons.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Headline {
+    /// `None` (like the others) when the test file had no labels.
+    pub accuracy: Option<f64>,
+    pub macro_f1: Option<f64>,
+    pub roc_auc: Option<f64>,
+}
+
+/// One training in the list of saved trainings and models.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingSummaryItem {
+    pub id: String,
+    pub dataset: String,
+    pub model: String,
+    pub model_name: String,
+    pub status: TrainingStatus,
+    pub created_at: u64,
+    pub finished_at: Option<u64>,
+    pub seed: u64,
+    pub headline: Option<Headline>,
+    /// Whether a trained model file can be downloaded.
+    pub has_model: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StartedTraining {
+    pub id: String,
+}
+
+/// A training session's state, as polled by the progress page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingProgress {
+    pub id: String,
+    pub status: TrainingStatus,
+    /// 0–100.
+    pub progress: f64,
+    pub step: String,
+    pub error: Option<String>,
+    pub dataset: String,
+    pub model: String,
+    /// Unix milliseconds.
+    pub created_at: u64,
+    pub started_at: Option<u64>,
+    pub finished_at: Option<u64>,
+    /// 1 = next to start; present while queued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_position: Option<usize>,
+    /// Times it has been started: 1 normally, more after its server process stopped while
+    /// it ran (it is then queued again, up to `EXO_MAX_ATTEMPTS` times).
+    #[serde(default)]
+    pub attempts: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+}
