@@ -217,10 +217,11 @@ pub fn PredictionsTable(
                                     <span aria-live="polite" data-testid="page-status">
                                         {format!("Page {} of {}", data.page + 1, pages)}
                                     </span>
-                                    <button type="button" disabled=data.page + 1>
-                                        = pages
+                                    <button
+                                        type="button"
+                                        disabled={data.page + 1 >= pages}
                                         on:click=move |_| page.update(|p| *p += 1)
-                                        >
+                                    >
                                         "Next →"
                                     </button>
                                 </nav>
