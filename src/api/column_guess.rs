@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::FeatureCard;
+use crate::domain::ColumnRole;
 
 /// Lower-case letters and digits only: "Orbital Period (d)" → "orbitalperioddays"-like keys.
 fn normal(text: &str) -> String {
@@ -33,12 +34,15 @@ fn keywords(feature: &str) -> &'static [&'static str] {
     }
 }
 
-const ROLE_KEYWORDS: [(&str, &[&str]); 4] = [
-    ("id", &["id", "name", "object", "kepoiname", "toi", "plname", "designation"]),
-    ("label", &["label", "disposition", "disp", "class", "status", "verdict"]),
-    ("mission", &["mission", "survey", "telescope"]),
-    ("star", &["star", "host", "hostname", "kepid", "tid", "tic", "system"]),
-];
+/// Keywords per role: whole names first, then (those longer than two letters) parts of names.
+fn role_keywords(role: ColumnRole) -> &'static [&'static str] {
+    match role {
+        ColumnRole::Id => &["id", "name", "object", "kepoiname", "toi", "plname", "designation"],
+        ColumnRole::Label => &["label", "disposition", "disp", "class", "status", "verdict"],
+        ColumnRole::Mission => &["mission", "survey", "telescope"],
+        ColumnRole::Star => &["star", "host", "hostname", "kepid", "tid", "tic", "system"],
+    }
+}
 
 /// Guesses a column for each input and role; each column is used at most once, and a
 /// column is only guessed for an input when its name says so.
@@ -55,10 +59,11 @@ pub fn guess_columns(features: &[FeatureCard], columns: &[String]) -> BTreeMap<S
             out.insert(f.name.clone(), columns[i].clone());
         }
     }
-    for (role, words) in ROLE_KEYWORDS {
+    for role in ColumnRole::ALL {
+        let words = role_keywords(role);
         if let Some(i) = (0..columns.len()).find(|&i| !used[i] && words.contains(&names[i].as_str())) {
             used[i] = true;
-            out.insert(role.to_string(), columns[i].clone());
+            out.insert(role.as_str().to_string(), columns[i].clone());
         }
     }
     // Star properties before planet ones, so "Star radius" is not taken for the planet's.
@@ -79,15 +84,16 @@ pub fn guess_columns(features: &[FeatureCard], columns: &[String]) -> BTreeMap<S
             out.insert(f.name.clone(), columns[i].clone());
         }
     }
-    for (role, words) in ROLE_KEYWORDS {
-        if out.contains_key(role) {
+    for role in ColumnRole::ALL {
+        if out.contains_key(role.as_str()) {
             continue;
         }
+        let words = role_keywords(role);
         if let Some(i) =
             (0..columns.len()).find(|&i| !used[i] && words.iter().any(|w| w.len() > 2 && names[i].contains(w)))
         {
             used[i] = true;
-            out.insert(role.to_string(), columns[i].clone());
+            out.insert(role.as_str().to_string(), columns[i].clone());
         }
     }
     out

@@ -8,13 +8,7 @@ use leptos::prelude::*;
 
 use crate::api::column_guess::guess_columns;
 use crate::api::{FeatureCard, UploadInspection};
-
-const ROLE_LABELS: [(&str, &str, &str); 4] = [
-    ("id", "Object name", "shown in the results"),
-    ("label", "Label", "confirmed / candidate / false positive, or an archive disposition such as CONFIRMED, FP, PC; gives scores and allows fine-tuning"),
-    ("mission", "Mission", "kepler, tess or k2 per row"),
-    ("star", "Host star", "keeps a star's planets on one side when fine-tuning splits the table"),
-];
+use crate::domain::ColumnRole;
 
 /// The form; `on_submit` receives the choice (keys: input names and roles; unchosen left out).
 #[component]
@@ -67,9 +61,9 @@ pub fn ColumnChoiceForm(
             )
         })
         .collect::<Vec<_>>();
-    let role_fields = ROLE_LABELS
-        .iter()
-        .map(|(key, label, hint)| select(key.to_string(), label.to_string(), hint.to_string()))
+    let role_fields = ColumnRole::ALL
+        .into_iter()
+        .map(|role| select(role.as_str().to_string(), role.title().to_string(), role.description().to_string()))
         .collect::<Vec<_>>();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

@@ -1,5 +1,6 @@
 //! What the train form knows about the user's own table: the picked files, the server's
-//! inspection of the training file, and the column mapping being edited (with first guesses).
+//! inspection of the training file, and the column mapping being edited (with first guesses;
+//! the label values' guesses come from the server's inspection).
 
 use std::collections::BTreeMap;
 
@@ -95,37 +96,30 @@ impl UploadState {
         self.guess_labels(inspection, &label);
     }
 
+    /// The server's first guess for each value of `label` (from the inspection), "" where
+    /// it has none: those rows are left out until the user maps them.
     pub(crate) fn guess_labels(&self, inspection: &UploadInspection, label: &str) {
-        let values =
-            inspection.columns.iter().find(|c| c.name == label).map(|c| c.distinct.clone()).unwrap_or_default();
-        self.label_values.set(
-            values
-                .into_iter()
-                .map(|v| {
-                    let class = guess_class(&v);
-                    (v, class.to_string())
-                })
-                .collect(),
-        );
+        let guesses = inspection
+            .columns
+            .iter()
+            .find(|c| c.name == label)
+            .map(|c| {
+                c.distinct
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        let class = c.suggested.get(i).copied().flatten().map(|class| class.as_str());
+                        (v.clone(), class.unwrap_or_default().to_string())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        self.label_values.set(guesses);
     }
 }
 
 impl Default for UploadState {
     fn default() -> Self {
         Self::new()
-    }
-}
-
-/// A guess from the archive's and common spellings; "" = leave out.
-fn guess_class(value: &str) -> &'static str {
-    let v = value.trim().to_uppercase();
-    if v.contains("FALSE") || ["FP", "FA", "REFUTED", "NO"].contains(&v.as_str()) {
-        "false_positive"
-    } else if v.contains("CONFIRM") || ["CP", "KP", "YES", "PLANET"].contains(&v.as_str()) {
-        "confirmed"
-    } else if v.contains("CANDID") || ["PC", "APC", "MAYBE", "UNSURE"].contains(&v.as_str()) {
-        "candidate"
-    } else {
-        ""
     }
 }

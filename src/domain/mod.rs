@@ -3,6 +3,7 @@
 
 pub mod class_label;
 pub mod column_mapping;
+pub mod column_role;
 pub mod error_code;
 pub mod explanation_space;
 pub mod hyperparameter_rule;
@@ -12,6 +13,7 @@ pub mod test_fraction;
 
 pub use class_label::ClassLabel;
 pub use column_mapping::ColumnMapping;
+pub use column_role::ColumnRole;
 pub use error_code::ErrorCode;
 pub use explanation_space::ExplanationSpace;
 pub use hyperparameter_rule::{ParamKind, ParamProblem, ParamRule};

@@ -75,6 +75,7 @@ pub fn inspect(name: &str, bytes: Vec<u8>) -> Result<UploadInspection, ApiError>
                 missing_rate: c.missing_rate,
                 sample: c.sample,
                 distinct: c.distinct,
+                suggested: c.suggested,
                 leak: c.leak,
             })
             .collect(),
@@ -94,5 +95,23 @@ mod tests {
         assert_eq!(super::display_name("C:\\\\data\\\\koi.csv"), "koi.csv");
         assert_eq!(super::display_name("a\u{7}b.csv"), "ab.csv");
         assert_eq!(super::display_name(""), "uploaded.csv");
+    }
+
+    /// The mapping form's first label guesses come with the inspection, one per distinct
+    /// value; columns without any guess leave the field out of the JSON.
+    #[test]
+    fn an_inspection_carries_label_suggestions() {
+        use crate::domain::ClassLabel;
+        let csv = "name,status,period\nb1,CONFIRMED,1.5\nb2,pc,2\nb3,unvetted,3\n";
+        let inspection = super::inspect("mine.csv", csv.as_bytes().to_vec()).unwrap();
+        let status = inspection.columns.iter().find(|c| c.name == "status").unwrap();
+        assert_eq!(status.distinct, ["CONFIRMED", "pc", "unvetted"]);
+        assert_eq!(status.suggested, [Some(ClassLabel::Confirmed), Some(ClassLabel::Candidate), None]);
+        let json = serde_json::to_value(&inspection).unwrap();
+        assert_eq!(json["columns"][1]["suggested"], serde_json::json!(["confirmed", "candidate", null]));
+        assert!(json["columns"][0].get("suggested").is_none());
+        let mut keys: Vec<&String> = json["columns"][0].as_object().unwrap().keys().collect();
+        keys.sort();
+        assert_eq!(keys, ["distinct", "leak", "missing_rate", "name", "numeric", "sample"], "the fields it always had");
     }
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::Mission;
+use crate::domain::{ClassLabel, Mission};
 
 /// What the server made of an uploaded table, for the mapping form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -21,6 +21,10 @@ pub struct ColumnInfo {
     pub missing_rate: f64,
     pub sample: Vec<String>,
     pub distinct: Vec<String>,
+    /// The server's first guess at what each of `distinct` means should this be the label
+    /// column (`null`: no guess), in the same order; left out when no value has a guess.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suggested: Vec<Option<ClassLabel>>,
     /// Set for known label-leaking archive columns (off by default as features).
     pub leak: Option<String>,
 }

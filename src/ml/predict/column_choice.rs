@@ -3,16 +3,14 @@
 
 use super::objects::ObjectsToPredict;
 use super::read_rows::{invalid, read_objects, Roles};
+use crate::domain::ColumnRole;
 use crate::ml::csv_table::CsvTable;
 use crate::ml::error::Result;
 use crate::ml::harmonised::FEATURES;
 use crate::ml::Mission;
 
-/// The roles a column can play besides a feature, as keys of a [`ColumnChoice`].
-pub const ROLES: [&str; 4] = ["id", "label", "mission", "star"];
-
 /// A user's choice of which column holds what, for a table that is neither an archive
-/// export nor on the harmonised names: harmonised feature name (or a [`ROLES`] entry) →
+/// export nor on the harmonised names: harmonised feature name (or a [`ColumnRole`] id) →
 /// the table's column. Features left out are missing.
 pub type ColumnChoice = std::collections::BTreeMap<String, String>;
 
@@ -21,13 +19,13 @@ pub type ColumnChoice = std::collections::BTreeMap<String, String>;
 pub fn objects_by_columns(table: &CsvTable, choice: &ColumnChoice, hint: Option<Mission>) -> Result<ObjectsToPredict> {
     let file = table.file_label.as_str();
     for (key, column) in choice {
-        if !FEATURES.iter().any(|f| f.name == key) && !ROLES.contains(&key.as_str()) {
+        if !FEATURES.iter().any(|f| f.name == key) && ColumnRole::from_key(key).is_none() {
             return Err(invalid(
                 file,
                 format!(
                     "'{key}' in the column choice is neither a model input ({}) nor one of {}",
                     FEATURES.iter().map(|f| f.name).collect::<Vec<_>>().join(", "),
-                    ROLES.join(", ")
+                    ColumnRole::ALL.map(ColumnRole::as_str).join(", ")
                 ),
             ));
         }
@@ -39,8 +37,7 @@ pub fn objects_by_columns(table: &CsvTable, choice: &ColumnChoice, hint: Option<
     if columns.iter().all(Option::is_none) {
         return Err(invalid(file, "choose a column for at least one of the model's inputs"));
     }
-    let role = |r: &str| choice.get(r).map(String::as_str);
-    let roles = Roles { id: role("id"), label: role("label"), mission: role("mission"), star: role("star") };
+    let roles = Roles::from_fn(|role| choice.get(role.as_str()).map(String::as_str));
     let mut objects = read_objects(table, &columns, &roles, None, hint)?;
     objects.read_as = "your column choice".into();
     Ok(objects)

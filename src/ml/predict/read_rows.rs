@@ -4,8 +4,10 @@
 use ndarray::Array2;
 
 use super::objects::ObjectsToPredict;
+use crate::domain::ColumnRole;
 use crate::ml::csv_table::CsvTable;
 use crate::ml::error::{MlError, Result};
+use crate::ml::upload::read_label;
 use crate::ml::{ClassLabel, Mission};
 
 pub(super) fn invalid(file: &str, message: impl Into<String>) -> MlError {
@@ -21,6 +23,16 @@ pub(super) struct Roles<'a> {
 }
 
 impl<'a> Roles<'a> {
+    /// The column `column` names for each role.
+    pub(super) fn from_fn(column: impl Fn(ColumnRole) -> Option<&'a str>) -> Roles<'a> {
+        Roles {
+            id: column(ColumnRole::Id),
+            label: column(ColumnRole::Label),
+            mission: column(ColumnRole::Mission),
+            star: column(ColumnRole::Star),
+        }
+    }
+
     /// An archive export's own columns, else the conventional names.
     pub(super) fn of(table: &CsvTable, export: Option<Mission>) -> Roles<'a> {
         let first = |names: &[&'static str]| names.iter().copied().find(|c| table.has_column(c));
@@ -31,26 +43,19 @@ impl<'a> Roles<'a> {
                 mission: None,
                 star: Some(m.group_column()),
             },
-            None => Roles {
-                id: first(&["id", "name", "object"]),
-                label: first(&["label", "disposition"]),
-                mission: first(&["mission"]),
-                star: first(&["star", "host", "hostname"]),
-            },
+            None => Roles::from_fn(|role| first(conventional_columns(role))),
         }
     }
 }
 
-/// A label cell as a class: the class id in any case or spacing (`False positive`), or any
-/// archive's disposition value (`CONFIRMED`, `FP`, `KP`, …); `None` otherwise.
-fn label_of(value: &str, mission: Option<Mission>) -> Option<ClassLabel> {
-    let normal = value.trim().to_lowercase().replace([' ', '-'], "_");
-    if let Some(class) = ClassLabel::ALL.into_iter().find(|c| c.as_str() == normal) {
-        return Some(class);
-    }
-    match mission {
-        Some(m) => m.map_label(value),
-        None => Mission::ALL.iter().find_map(|m| m.map_label(value)),
+/// The column names a table on the harmonised names may use for a role, the first one
+/// present taken.
+fn conventional_columns(role: ColumnRole) -> &'static [&'static str] {
+    match role {
+        ColumnRole::Id => &["id", "name", "object"],
+        ColumnRole::Label => &["label", "disposition"],
+        ColumnRole::Mission => &["mission"],
+        ColumnRole::Star => &["star", "host", "hostname"],
     }
 }
 
@@ -118,7 +123,7 @@ pub(super) fn read_objects(
                 out.push(match v.as_deref() {
                     None => hint,
                     Some(v) => Some(Mission::from_id(&v.to_lowercase()).ok_or_else(|| {
-                        invalid(file, format!("column '{}', row {}: '{v}' is not a mission; use kepler, tess or k2, or leave it empty", roles.mission.unwrap_or("mission"), table.line_of_row(r)))
+                        invalid(file, format!("column '{}', row {}: '{v}' is not a mission; use kepler, tess or k2, or leave it empty", roles.mission.unwrap_or(ColumnRole::Mission.as_str()), table.line_of_row(r)))
                     })?),
                 });
             }
@@ -127,7 +132,7 @@ pub(super) fn read_objects(
         (None, None) => vec![hint; rows.len()],
     };
     let labels: Vec<Option<ClassLabel>> = match roles.label.map(text_of).transpose()?.flatten() {
-        Some(cells) => cells.iter().zip(&missions).map(|(v, mission)| label_of(v.as_deref()?, *mission)).collect(),
+        Some(cells) => cells.iter().zip(&missions).map(|(v, mission)| read_label(v.as_deref()?, *mission)).collect(),
         None => vec![None; rows.len()],
     };
     let groups: Vec<String> = match roles.star.map(text_of).transpose()?.flatten() {

@@ -4,6 +4,7 @@
 //! three classes and choose features. Every failure names the file and, where it applies,
 //! the column and row.
 
+mod label_guess;
 mod labelled_dataset;
 mod numeric;
 mod profile;
@@ -13,6 +14,7 @@ mod test_file;
 #[cfg(test)]
 mod tests;
 
+pub use label_guess::{guess_label, read_label};
 pub use labelled_dataset::{
     check_mapping_features, check_trainable, dataset_from_upload, ColumnMapping, MIN_ROWS_PER_CLASS,
 };

@@ -1,10 +1,12 @@
 //! The column inspection behind the mapping form: for each column of a table that is not
 //! an archive export, whether it is numeric, how much is missing, its values, and whether
-//! it is a known label leak.
+//! it is a known label leak, with a first guess at what each value means should it be the
+//! label column.
 
+use super::label_guess::guess_label;
 use crate::ml::csv_table::CsvTable;
 use crate::ml::error::Result;
-use crate::ml::Mission;
+use crate::ml::{ClassLabel, Mission};
 
 /// One column of a table, described for the mapping form.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,6 +19,9 @@ pub struct ColumnProfile {
     pub sample: Vec<String>,
     /// Distinct present values (capped at 50 for the label-mapping form).
     pub distinct: Vec<String>,
+    /// What each of `distinct` probably means as a label ([`guess_label`]), in the same
+    /// order; empty when no value has a guess.
+    pub suggested: Vec<Option<ClassLabel>>,
     /// Why this column should not be a feature, when it is a known archive leak.
     pub leak: Option<String>,
 }
@@ -48,14 +53,40 @@ pub fn profile(table: &CsvTable) -> Result<Vec<ColumnProfile>> {
                     .filter(|_| m.is_label_leak(&name))
                     .map(|(_, why)| why.to_string())
             });
+            let mut suggested: Vec<Option<ClassLabel>> = distinct.iter().map(|v| guess_label(v)).collect();
+            if suggested.iter().all(Option::is_none) {
+                suggested.clear();
+            }
             Ok(ColumnProfile {
                 missing_rate: if cells.is_empty() { 0.0 } else { 1.0 - present.len() as f64 / cells.len() as f64 },
                 sample: distinct.iter().take(5).cloned().collect(),
                 distinct,
+                suggested,
                 numeric,
                 leak,
                 name,
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn label_values_carry_a_guess_in_their_order() {
+        let csv = "name,verdict,period\nb1,planet,1.5\nb2,Maybe,2\nb3,nope,3\nb4,FALSE POSITIVE,4\n";
+        let table = CsvTable::from_bytes("mine.csv", csv.as_bytes().to_vec()).unwrap();
+        let columns = profile(&table).unwrap();
+        let verdict = columns.iter().find(|c| c.name == "verdict").unwrap();
+        assert_eq!(verdict.distinct, ["planet", "Maybe", "nope", "FALSE POSITIVE"]);
+        assert_eq!(
+            verdict.suggested,
+            [Some(ClassLabel::Confirmed), Some(ClassLabel::Candidate), None, Some(ClassLabel::FalsePositive)]
+        );
+        for other in columns.iter().filter(|c| c.name != "verdict") {
+            assert!(other.suggested.is_empty(), "{}: nothing to guess", other.name);
+        }
+    }
 }
