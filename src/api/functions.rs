@@ -87,18 +87,9 @@ pub async fn get_models() -> Result<Vec<ModelInfo>, ApiError> {
 #[server(endpoint = "start_training", input = Json)]
 pub async fn start_training(request: TrainRequest) -> Result<StartedTraining, ApiError> {
     answered(
-        async move {
-            if request.upload.is_some() {
-                // Stored tables are named only by the server, from the files of a multipart request.
-                return Err(ApiError::new(
-                    ErrorCode::InvalidRequest,
-                    "'upload' is set by the server; send files to POST /api/v1/trainings as multipart/form-data.",
-                )
-                .with_field("upload"));
-            }
-            off_runtime(move |s, c| crate::server::trainings::start_training(s, c, request)).await
-        }
-        .await,
+        // A request names no stored table (it has no field for one): only the server stores
+        // and names tables, from the files of a multipart request.
+        off_runtime(move |s, c| crate::server::trainings::start_training(s, c, request, None)).await,
     )
 }
 

@@ -14,4 +14,4 @@ pub use error::ApiError;
 pub use types::*;
 
 /// The domain values every DTO uses, so `use crate::api::*` brings them along.
-pub use crate::domain::{ClassLabel, ErrorCode, ExplanationSpace, Mission, ParamKind};
+pub use crate::domain::{ClassLabel, DatasetRef, ErrorCode, ExplanationSpace, Mission, ParamKind, ScoredOn};

@@ -122,7 +122,7 @@ fn bench_fine_tune(mission_id: &str) -> Result<(), String> {
     for c in &f.comparisons {
         println!(
             "FINETUNE file={} on={} objects={} before_macro_f1={:.4} after_macro_f1={:.4} before_acc={:.4} after_acc={:.4} fit_s={:.2} total_s={:.2} peak_mb={:.0}",
-            mission.file_name(), c.on.replace(' ', "_"), c.objects, c.before.macro_f1, c.after.macro_f1, c.before.accuracy, c.after.accuracy, out.fit_seconds, total_s, peak_rss_mb()
+            mission.file_name(), c.on.as_str(), c.objects, c.before.macro_f1, c.after.macro_f1, c.before.accuracy, c.after.accuracy, out.fit_seconds, total_s, peak_rss_mb()
         );
     }
     Ok(())

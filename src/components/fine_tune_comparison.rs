@@ -51,7 +51,7 @@ fn cells(metric: &'static str, before: Option<f64>, after: Option<f64>, lower_is
 
 fn row(c: BeforeAfterInfo) -> impl IntoView {
     view! {
-        <tr data-on=c.on.clone()>
+        <tr data-on=c.on.as_str()>
             <th scope="row">{c.label.clone()}<br /><small>{format!("{} objects", count(c.objects))}</small></th>
             {cells("macro_f1", Some(c.before.macro_f1), Some(c.after.macro_f1), false)}
             {cells("accuracy", Some(c.before.accuracy), Some(c.after.accuracy), false)}

@@ -4,19 +4,23 @@
 pub mod class_label;
 pub mod column_mapping;
 pub mod column_role;
+pub mod dataset_ref;
 pub mod error_code;
 pub mod explanation_space;
 pub mod hyperparameter_rule;
 pub mod mission;
 pub mod model_ref;
+pub mod scored_on;
 pub mod test_fraction;
 
 pub use class_label::ClassLabel;
 pub use column_mapping::ColumnMapping;
 pub use column_role::ColumnRole;
+pub use dataset_ref::DatasetRef;
 pub use error_code::ErrorCode;
 pub use explanation_space::ExplanationSpace;
 pub use hyperparameter_rule::{ParamKind, ParamProblem, ParamRule};
 pub use mission::Mission;
 pub use model_ref::ModelRef;
+pub use scored_on::ScoredOn;
 pub use test_fraction::TEST_FRACTION_RANGE;

@@ -126,7 +126,6 @@ fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset
             preset: None,
             cross_validation: cross_validation.get_untracked(),
             mapping: None,
-            upload: None,
             transfer_to: Some(transfer_to.get_untracked()).filter(|t| !t.is_empty()),
             fine_tune: None,
             columns: None,

@@ -16,6 +16,7 @@ pub mod logging;
 pub mod memory_store;
 pub mod metrics;
 pub mod migrations;
+pub mod ml_error;
 pub mod origin_check;
 pub mod owner;
 pub mod owner_records;

@@ -69,7 +69,7 @@ mod tests {
             serde_json::from_value(serde_json::json!({"dataset": "k2", "model": "svm"})).unwrap();
         let mut ids = Vec::new();
         for i in 0..5u64 {
-            let mut s = TrainingSession::queued(uuid::Uuid::new_v4(), request.clone(), None);
+            let mut s = TrainingSession::queued(uuid::Uuid::new_v4(), request.clone(), None, None);
             s.created_at = 1000 + i;
             s.status = if i == 0 { TrainingStatus::Running } else { TrainingStatus::Completed };
             ids.push(s.id);
@@ -87,8 +87,8 @@ mod tests {
 #[cfg(test)]
 mod disk_tests {
     use super::*;
-    use crate::api::{TrainRequest, TrainingStatus, UploadedFiles};
-    use crate::server::store::{DatabaseStore, SessionStore, StoredUpload, TrainingSession};
+    use crate::api::{TrainRequest, TrainingStatus};
+    use crate::server::store::{DatabaseStore, SessionStore, StoredUpload, TrainingSession, UploadedFiles};
 
     /// Over the disk limit, old uploads go before any result; the size is measured in the
     /// database itself.
@@ -99,15 +99,15 @@ mod disk_tests {
         let upload_id = uuid::Uuid::new_v4();
         let text = "a,b\n".to_string() + &"1,2\n".repeat(100_000);
         store.save_upload(&upload_id, &StoredUpload { name: "mine.csv".into(), text, owner: None }).unwrap();
-        let mut request: TrainRequest =
+        let request: TrainRequest =
             serde_json::from_value(serde_json::json!({"dataset": "upload", "model": "svm"})).unwrap();
-        request.upload = Some(UploadedFiles {
+        let upload = UploadedFiles {
             train_name: "mine.csv".into(),
             train_id: upload_id.to_string(),
             test_name: None,
             test_id: None,
-        });
-        let mut s = TrainingSession::queued(uuid::Uuid::new_v4(), request, None);
+        };
+        let mut s = TrainingSession::queued(uuid::Uuid::new_v4(), request, Some(upload), None);
         s.status = TrainingStatus::Failed;
         let id = s.id;
         store.insert(s).unwrap();

@@ -22,8 +22,8 @@ pub enum StartupError {
     #[error("cannot load the bundled {table} table from {}: {reason}", dir.display())]
     BundledTable { table: &'static str, dir: PathBuf, reason: String },
     /// Opening, migrating or reading the database (its message says which and why).
-    #[error("{0}")]
-    Database(String),
+    #[error(transparent)]
+    Database(#[from] crate::server::database::OpenError),
     #[error("cannot read the cookie secret: {0}")]
     CookieSecret(String),
     #[error("cannot listen on {addr}: {reason}")]

@@ -42,8 +42,7 @@ impl AppState {
         crate::ml::table_limits::set_process_limits(config.table_limits);
         crate::ml::models::cost::set_process_budget_mb(config.max_training_mb);
         let catalog = Catalog::load(&config.data_dir)?;
-        let database_store =
-            DatabaseStore::open(&config.state_dir, config.database_url.as_deref()).map_err(StartupError::Database)?;
+        let database_store = DatabaseStore::open(&config.state_dir, config.database_url.as_deref())?;
         let database = database_store.database();
         let store: Arc<dyn SessionStore> = Arc::new(database_store);
         let identity = Arc::new(Identity::new(&config.access, database.clone())?);
@@ -59,8 +58,8 @@ impl AppState {
             }
         };
         let (for_workers, base, uploads) = (config.clone(), pretrained.clone(), store.clone());
-        let make_config: MakeConfig = Arc::new(move |request| {
-            super::trainings::training_config(&for_workers, base.as_ref(), uploads.as_ref(), request)
+        let make_config: MakeConfig = Arc::new(move |request, upload| {
+            super::trainings::training_config(&for_workers, base.as_ref(), uploads.as_ref(), request, upload)
         });
         let options = RunnerOptions {
             workers: config.max_concurrent_trainings,

@@ -7,6 +7,7 @@
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 pub use super::database::Unavailable;
@@ -14,13 +15,18 @@ pub use super::database_store::DatabaseStore;
 pub use super::memory_store::MemoryStore;
 pub use super::owner::{OwnerId, Share};
 use crate::api::{Headline, TrainRequest, TrainingResult, TrainingStatus};
+use crate::domain::DatasetRef;
 
 pub type StoreResult<T> = Result<T, Unavailable>;
 
 #[derive(Debug, Clone)]
 pub struct TrainingSession {
     pub id: Uuid,
+    /// What the client asked for.
     pub request: TrainRequest,
+    /// The tables the server stored for it (only the server names stored files: a client
+    /// can never point a training at another owner's table).
+    pub upload: Option<UploadedFiles>,
     pub status: TrainingStatus,
     /// 0–100.
     pub progress: f64,
@@ -41,10 +47,11 @@ pub struct TrainingSession {
 }
 
 impl TrainingSession {
-    pub fn queued(id: Uuid, request: TrainRequest, owner: Option<OwnerId>) -> Self {
+    pub fn queued(id: Uuid, request: TrainRequest, upload: Option<UploadedFiles>, owner: Option<OwnerId>) -> Self {
         TrainingSession {
             id,
             request,
+            upload,
             status: TrainingStatus::Queued,
             progress: 0.0,
             step: "Waiting for a free training slot".into(),
@@ -58,6 +65,37 @@ impl TrainingSession {
             owner,
             share: None,
         }
+    }
+}
+
+impl TrainingSession {
+    /// What it learns from. The request's dataset was checked before it was stored, so only
+    /// a row edited by hand could name none; it then counts as the user's own table.
+    pub fn dataset(&self) -> DatasetRef {
+        match (&self.upload, DatasetRef::parse(&self.request.dataset)) {
+            (None, Some(dataset)) => dataset,
+            _ => DatasetRef::Upload,
+        }
+    }
+}
+
+/// Files stored with a training: the names the user gave them (for display only) and the
+/// server's own ids for them. Kept in the stored request's JSON under `"upload"`, as
+/// earlier versions wrote it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UploadedFiles {
+    pub train_name: String,
+    pub train_id: String,
+    #[serde(default)]
+    pub test_name: Option<String>,
+    #[serde(default)]
+    pub test_id: Option<String>,
+}
+
+impl UploadedFiles {
+    /// The stored tables' ids (the training table first).
+    pub fn ids(&self) -> impl Iterator<Item = &String> {
+        std::iter::once(&self.train_id).chain(self.test_id.as_ref())
     }
 }
 

@@ -7,23 +7,6 @@ use super::store::{OwnerId, SessionStore, StoredUpload};
 use crate::api::{ApiError, ColumnInfo, UploadInspection, UploadMapping};
 use crate::domain::ErrorCode;
 use crate::ml::upload::{check_upload_text, detect_mission, profile, read_upload, ColumnMapping, TableFile};
-use crate::ml::MlError;
-
-/// An upload problem as the API reports it: 422 with the file / column / row message.
-pub fn upload_error(error: MlError) -> ApiError {
-    match error {
-        // Its own code: the predict page answers it with the column-choice form.
-        MlError::UnrecognisedColumns { .. } => ApiError::new(ErrorCode::UnrecognisedColumns, error.to_string()),
-        MlError::TooLarge { .. } => ApiError::new(ErrorCode::TooLarge, error.to_string()),
-        MlError::TooCostly(_) => ApiError::new(ErrorCode::TooCostly, error.to_string()),
-        MlError::InvalidUpload { .. }
-        | MlError::Csv { .. }
-        | MlError::NotNumeric { .. }
-        | MlError::MissingColumn { .. }
-        | MlError::UnknownLabel { .. } => ApiError::new(ErrorCode::InvalidUpload, error.to_string()),
-        other => ApiError::new(ErrorCode::InvalidUpload, other.to_string()),
-    }
-}
 
 /// A file name fit for messages: no folders, no control characters, not too long.
 pub fn display_name(name: &str) -> String {
@@ -40,7 +23,7 @@ pub fn display_name(name: &str) -> String {
 /// right after, exactly as the worker will) and keeps them in the database; returns the
 /// stored table's id (a server-made UUID).
 pub fn store(store: &dyn SessionStore, owner: Option<OwnerId>, name: &str, bytes: Vec<u8>) -> Result<String, ApiError> {
-    check_upload_text(name, &bytes).map_err(upload_error)?;
+    check_upload_text(name, &bytes).map_err(ApiError::from)?;
     // read_upload checked it is UTF-8.
     let text = String::from_utf8(bytes)
         .map_err(|_| ApiError::new(ErrorCode::InvalidUpload, format!("{name} is not UTF-8 text")))?;
@@ -61,8 +44,8 @@ pub fn load(store: &dyn SessionStore, id: &str, name: &str) -> Result<TableFile,
 
 /// Columns, types, missing rates and samples, and which archive export it is, if any.
 pub fn inspect(name: &str, bytes: Vec<u8>) -> Result<UploadInspection, ApiError> {
-    let table = read_upload(name, bytes).map_err(upload_error)?;
-    let columns = profile(&table).map_err(upload_error)?;
+    let table = read_upload(name, bytes).map_err(ApiError::from)?;
+    let columns = profile(&table).map_err(ApiError::from)?;
     Ok(UploadInspection {
         file: name.to_string(),
         rows: table.frame.height(),

@@ -6,10 +6,11 @@ use std::collections::BTreeMap;
 
 use leptos::server_fn::codec::MultipartData;
 
-use crate::api::{ApiError, StartedTraining, TrainRequest, UploadedFiles};
+use crate::api::{ApiError, StartedTraining, TrainRequest};
 use crate::domain::ErrorCode;
 use crate::server::owner::Caller;
-use crate::server::{quotas, trainings, uploads, AppState};
+use crate::server::trainings::{self, SentFile, SentFiles};
+use crate::server::{uploads, AppState};
 
 /// Largest text field of the form (the `config` JSON with a 1,000-column mapping fits).
 const TEXT_FIELD_MAX: usize = 256 * 1024;
@@ -17,8 +18,7 @@ const TEXT_FIELD_MAX: usize = 256 * 1024;
 /// What the form carried: the training request, and the user's files when it trains on them.
 pub struct TrainForm {
     request: TrainRequest,
-    train: Option<(String, Vec<u8>)>,
-    test: Option<(String, Vec<u8>)>,
+    files: Option<SentFiles>,
 }
 
 /// True when a browser posted the form itself (no WebAssembly): it wants a page back.
@@ -74,7 +74,7 @@ pub async fn read(state: &AppState, data: MultipartData) -> Result<TrainForm, Ap
         }
         match (name.as_str(), file_name) {
             ("train_file" | "test_file", Some(file_name)) if !bytes.is_empty() => {
-                files.insert(name, (file_name, bytes));
+                files.insert(name, SentFile { name: file_name, bytes });
             }
             ("train_file" | "test_file", _) => {}
             (_, _) => {
@@ -88,17 +88,15 @@ pub async fn read(state: &AppState, data: MultipartData) -> Result<TrainForm, Ap
         })?,
         None => from_fields(fields)?,
     };
-    if request.upload.is_some() {
-        return Err(ApiError::new(ErrorCode::InvalidRequest, "'upload' is set by the server.").with_field("upload"));
-    }
-    let uploading = request.dataset == "upload";
-    let (train, test) = if uploading { (files.remove("train_file"), files.remove("test_file")) } else { (None, None) };
-    if uploading && train.is_none() {
-        return Err(
-            ApiError::new(ErrorCode::InvalidRequest, "Choose a training table (CSV) first.").with_field("train_file")
-        );
-    }
-    Ok(TrainForm { request, train, test })
+    let files = match (request.dataset == "upload", files.remove("train_file")) {
+        (false, _) => None,
+        (true, Some(train)) => Some(SentFiles { train, test: files.remove("test_file") }),
+        (true, None) => {
+            return Err(ApiError::new(ErrorCode::InvalidRequest, "Choose a training table (CSV) first.")
+                .with_field("train_file"))
+        }
+    };
+    Ok(TrainForm { request, files })
 }
 
 /// The form's own fields (named as its inputs) → the request, checked by the same rule the
@@ -145,44 +143,17 @@ fn from_fields(mut fields: BTreeMap<String, String>) -> Result<TrainRequest, Api
         preset: None,
         cross_validation,
         mapping: None,
-        upload: None,
         transfer_to,
         fine_tune: None,
         columns: None,
     })
 }
 
-/// Stores the files (after the owner's quotas) and starts the training, as
-/// `POST /api/v1/trainings` does with a multipart body; a refused training keeps no files.
+/// Starts the training, on the user's files when the form carried them, as
+/// `POST /api/v1/trainings` does (quotas, then the files stored; a refusal keeps none).
 pub fn start(state: &AppState, caller: &Caller, form: TrainForm) -> Result<StartedTraining, ApiError> {
-    let TrainForm { mut request, train, test } = form;
-    if let Some((train_name, train_bytes)) = train {
-        quotas::check_training(state, caller)?;
-        let bytes = train_bytes.len() + test.as_ref().map_or(0, |(_, b)| b.len());
-        quotas::check_upload(state, caller, bytes as u64)?;
-        let train_id = uploads::store(state.store.as_ref(), caller.owner(), &train_name, train_bytes)?;
-        let (test_name, test_id) = match test {
-            Some((name, bytes)) => {
-                let id = uploads::store(state.store.as_ref(), caller.owner(), &name, bytes)
-                    .inspect_err(|_| remove(state, [&train_id]))?;
-                (Some(name), Some(id))
-            }
-            None => (None, None),
-        };
-        request.upload = Some(UploadedFiles { train_name, train_id, test_name, test_id });
-    }
-    let stored = request.upload.clone();
-    let started = trainings::start_training(state, caller, request);
-    if let (Err(_), Some(files)) = (&started, stored) {
-        remove(state, std::iter::once(&files.train_id).chain(files.test_id.as_ref()));
-    }
-    started
-}
-
-fn remove<'a>(state: &AppState, ids: impl IntoIterator<Item = &'a String>) {
-    for id in ids {
-        if let Ok(id) = uuid::Uuid::parse_str(id) {
-            state.store.remove_upload(&id);
-        }
+    match form.files {
+        Some(files) => trainings::start_with_files(state, caller, form.request, files),
+        None => trainings::start_training(state, caller, form.request, None),
     }
 }

@@ -33,9 +33,6 @@ pub struct TrainRequest {
     /// columns become labels and features.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mapping: Option<UploadMapping>,
-    /// Set by the server when files were uploaded with the request (never by clients).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub upload: Option<UploadedFiles>,
     /// Cross-mission transfer: train on `dataset`, test on this mission's held-out part
     /// (both on the harmonised features).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -56,18 +53,6 @@ pub struct TrainRequest {
 /// How an uploaded table's columns become labels and features: the API's name for the
 /// one mapping type the ML layer reads tables through.
 pub use crate::domain::ColumnMapping as UploadMapping;
-
-/// Files stored with a training: the names the user gave them (for display only) and the
-/// server's own ids for them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct UploadedFiles {
-    pub train_name: String,
-    pub train_id: String,
-    #[serde(default)]
-    pub test_name: Option<String>,
-    #[serde(default)]
-    pub test_id: Option<String>,
-}
 
 #[cfg(test)]
 mod tests {

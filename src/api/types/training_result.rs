@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::{CrossValidationReport, ImportanceReport, MetricsReport, Prediction, ScoreSet};
-use crate::domain::ClassLabel;
+use crate::domain::{ClassLabel, DatasetRef, ScoredOn};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelDetails {
-    pub dataset: String,
+    pub dataset: DatasetRef,
     pub dataset_name: String,
     pub model: String,
     pub model_name: String,
@@ -82,7 +82,7 @@ pub struct FineTuneReport {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BeforeAfterInfo {
     /// `your_table`, `kepler`, `tess`, `k2` or `nasa` (the three pooled).
-    pub on: String,
+    pub on: ScoredOn,
     /// "Your held-out rows", "Kepler KOI held-out part", …
     pub label: String,
     pub objects: usize,

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::DatasetRef;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TrainingStatus {
@@ -41,7 +43,7 @@ pub struct Headline {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainingSummaryItem {
     pub id: String,
-    pub dataset: String,
+    pub dataset: DatasetRef,
     pub model: String,
     pub model_name: String,
     pub status: TrainingStatus,
@@ -67,7 +69,7 @@ pub struct TrainingProgress {
     pub progress: f64,
     pub step: String,
     pub error: Option<String>,
-    pub dataset: String,
+    pub dataset: DatasetRef,
     pub model: String,
     /// Unix milliseconds.
     pub created_at: u64,

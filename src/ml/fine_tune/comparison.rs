@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use crate::domain::ScoredOn;
 use crate::ml::error::Result;
 use crate::ml::harmonised;
 use crate::ml::metrics::{evaluate, Metrics};
@@ -29,8 +30,8 @@ impl From<&Metrics> for Scores {
 /// The base model and the fine-tuned one on the same objects.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BeforeAfter {
-    /// `"your table"`, or a mission id, or `"nasa"` for the three pooled.
-    pub on: String,
+    /// The user's held-out rows, one mission's held-out part, or the three pooled.
+    pub on: ScoredOn,
     pub objects: usize,
     pub before: Scores,
     pub after: Scores,
@@ -63,7 +64,7 @@ pub(super) fn nasa_comparisons(
         let (x, y) = data.rows(&kept);
         let (before, after) = (base.predict_proba(&x, Some(mission)), tuned.predict_proba(&x, Some(mission)));
         out.push(BeforeAfter {
-            on: mission.id().into(),
+            on: ScoredOn::Mission(mission),
             objects: y.len(),
             before: scores(&y, &before),
             after: scores(&y, &after),
@@ -74,7 +75,7 @@ pub(super) fn nasa_comparisons(
     }
     if !y_all.is_empty() {
         out.push(BeforeAfter {
-            on: "nasa".into(),
+            on: ScoredOn::Nasa,
             objects: y_all.len(),
             before: scores(&y_all, &before_all),
             after: scores(&y_all, &after_all),

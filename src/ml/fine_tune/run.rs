@@ -8,6 +8,7 @@ use ndarray::Array2;
 
 use super::comparison::{nasa_comparisons, scores, BeforeAfter};
 use super::labelled_rows::read_labelled_rows;
+use crate::domain::ScoredOn;
 use crate::ml::dataset::count_classes;
 use crate::ml::error::{MlError, Result};
 use crate::ml::explain::explain;
@@ -21,7 +22,7 @@ use crate::ml::pretrained::{MissionScore, PretrainedModel};
 use crate::ml::progress::{ProgressSink, ProgressSlice};
 use crate::ml::split::grouped_stratified_split;
 use crate::ml::upload::TableFile;
-use crate::ml::{ClassLabel, Mission};
+use crate::ml::ClassLabel;
 
 /// What a fine-tuning run needs besides the base model.
 #[derive(Debug, Clone)]
@@ -109,7 +110,7 @@ pub fn run(base: &PretrainedModel, config: &FineTuneConfig, sink: &dyn ProgressS
     let predict_ms = started.elapsed().as_secs_f64() * 1000.0;
     let before = base.predict_proba_per_row(&test.x, &test.missions);
     let mut comparisons = vec![BeforeAfter {
-        on: "your table".into(),
+        on: ScoredOn::YourTable,
         objects: y_test.len(),
         before: scores(&y_test, &before),
         after: scores(&y_test, &after),
@@ -120,9 +121,12 @@ pub fn run(base: &PretrainedModel, config: &FineTuneConfig, sink: &dyn ProgressS
     // The saved model's own record of its NASA scores (as the shipped model's file has).
     tuned.scores = nasa
         .iter()
-        .filter(|c| Mission::from_id(&c.on).is_some())
-        .map(|c| MissionScore {
-            mission: c.on.clone(),
+        .filter_map(|c| match c.on {
+            ScoredOn::Mission(mission) => Some((mission, c)),
+            _ => None,
+        })
+        .map(|(mission, c)| MissionScore {
+            mission,
             test_objects: c.objects,
             accuracy: c.after.accuracy,
             macro_f1: c.after.macro_f1,
@@ -191,6 +195,7 @@ pub fn run(base: &PretrainedModel, config: &FineTuneConfig, sink: &dyn ProgressS
 mod tests {
     use super::*;
     use crate::ml::progress::SilentProgress;
+    use crate::ml::Mission;
     use std::path::PathBuf;
 
     fn root() -> PathBuf {
@@ -219,7 +224,7 @@ mod tests {
         let outcome = run(&base, &config, &SilentProgress).unwrap();
         let f = outcome.fine_tune.as_ref().unwrap();
         let on: Vec<&str> = f.comparisons.iter().map(|c| c.on.as_str()).collect();
-        assert_eq!(on, ["your table", "kepler", "tess", "k2", "nasa"]);
+        assert_eq!(on, ["your_table", "kepler", "tess", "k2", "nasa"]);
         assert!(
             f.user_rows_left_out > 0 && f.nasa_objects_left_out > 0,
             "seed 7 splits K2 differently from the shipped model's seed 42"
@@ -227,10 +232,10 @@ mod tests {
         let k2 = &f.comparisons[3];
         assert_eq!(
             k2.objects + f.nasa_objects_left_out,
-            base.scores.iter().find(|s| s.mission == "k2").unwrap().test_objects
+            base.scores.iter().find(|s| s.mission == Mission::K2).unwrap().test_objects
         );
         // Kepler and TESS held-out parts are untouched by a K2 file: "before" is the model card's figure.
-        let kepler = base.scores.iter().find(|s| s.mission == "kepler").unwrap();
+        let kepler = base.scores.iter().find(|s| s.mission == Mission::Kepler).unwrap();
         assert_eq!(f.comparisons[1].objects, kepler.test_objects);
         assert!((f.comparisons[1].before.macro_f1 - kepler.macro_f1).abs() < 1e-12);
         // The held-out rows of the result are the user's comparison's objects, none of them learned from.

@@ -38,7 +38,7 @@ fn shares(counts: [usize; K]) -> [f64; K] {
 fn score(mission: Mission, y: &[ClassLabel], p: &[[f64; K]]) -> MissionScore {
     let m = evaluate(y, p);
     MissionScore {
-        mission: mission.id().into(),
+        mission,
         test_objects: y.len(),
         accuracy: m.accuracy,
         macro_f1: m.macro_f1,

@@ -18,7 +18,7 @@ pub const MISSION_FEATURE: &str = "mission";
 /// Held-out scores on one mission's test part.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MissionScore {
-    pub mission: String,
+    pub mission: Mission,
     pub test_objects: usize,
     pub accuracy: f64,
     pub macro_f1: f64,

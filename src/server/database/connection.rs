@@ -7,7 +7,7 @@ use std::time::Duration;
 use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;
 
-use super::error::{DbResult, Unavailable};
+use super::error::{DbResult, OpenError, Unavailable};
 use super::location::DatabaseLocation;
 use crate::server::migrations::migrate;
 
@@ -25,7 +25,7 @@ pub(super) struct Connection {
 
 impl Connection {
     /// Connects on a new thread; `setup` runs once there before any job (migrations).
-    pub(super) fn open(name: &str, location: &DatabaseLocation, migrate_first: bool) -> Result<Connection, String> {
+    pub(super) fn open(name: &str, location: &DatabaseLocation, migrate_first: bool) -> Result<Connection, OpenError> {
         let (jobs, queue) = mpsc::channel::<Job>();
         let (ready, is_ready) = mpsc::sync_channel(1);
         let location = location.clone();
@@ -35,7 +35,7 @@ impl Connection {
                 let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
                     Ok(r) => r,
                     Err(e) => {
-                        let _ = ready.send(Err(format!("cannot start the database runtime: {e}")));
+                        let _ = ready.send(Err(OpenError::Thread { what: "runtime", reason: e.to_string() }));
                         return;
                     }
                 };
@@ -64,12 +64,14 @@ impl Connection {
                         runtime.block_on(pool.close());
                     }
                     Err(e) => {
-                        let _ = ready.send(Err(format!("cannot open the database {}: {e}", location.describe())));
+                        let _ = ready.send(Err(OpenError::Connect { location: location.describe(), source: e }));
                     }
                 }
             })
-            .map_err(|e| format!("cannot start the database thread: {e}"))?;
-        is_ready.recv().map_err(|_| "the database thread stopped while opening".to_string())??;
+            .map_err(|e| OpenError::Thread { what: "thread", reason: e.to_string() })?;
+        is_ready
+            .recv()
+            .map_err(|_| OpenError::Thread { what: "thread", reason: "it stopped while opening".into() })??;
         Ok(Connection { jobs })
     }
 

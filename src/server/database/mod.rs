@@ -31,7 +31,7 @@ use sqlx::AnyPool;
 use connection::Connection;
 
 pub use blobs::Blob;
-pub use error::{DbResult, Unavailable};
+pub use error::{DbResult, OpenError, Unavailable};
 pub use location::DatabaseLocation;
 pub use queue::StaleOutcome;
 pub use rows::SessionRow;
@@ -51,7 +51,7 @@ const POSTGRES_CLOCK: &str = "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 
 
 impl Database {
     /// Opens (creating a SQLite file if needed) the database and applies pending migrations.
-    pub fn open(location: &DatabaseLocation) -> Result<Database, String> {
+    pub fn open(location: &DatabaseLocation) -> Result<Database, OpenError> {
         sqlx::any::install_default_drivers();
         let writer = Connection::open("database-writer", location, true)?;
         let reader = Connection::open("database-reader", location, false)?;

@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex};
 
 use uuid::Uuid;
 
-use super::database::{Database, DatabaseLocation};
+use super::database::{Database, DatabaseLocation, OpenError};
 use super::store::{SessionStore, HEARTBEAT_STALE_MS};
 use crate::api::TrainingResult;
 
@@ -39,8 +39,9 @@ impl DatabaseStore {
     /// (PostgreSQL). Model and upload files an older version kept in `state_dir` are moved
     /// into the database. Sessions left running by a process that has since stopped go back
     /// to the queue once their heartbeat is stale ([`SessionStore::recover_stale`]).
-    pub fn open(state_dir: &Path, database_url: Option<&str>) -> Result<DatabaseStore, String> {
-        std::fs::create_dir_all(state_dir).map_err(|e| format!("cannot create {}: {e}", state_dir.display()))?;
+    pub fn open(state_dir: &Path, database_url: Option<&str>) -> Result<DatabaseStore, OpenError> {
+        std::fs::create_dir_all(state_dir)
+            .map_err(|source| OpenError::StateFolder { path: state_dir.to_path_buf(), source })?;
         let location = match database_url {
             Some(url) => DatabaseLocation::Url(url.to_string()),
             None => DatabaseLocation::SqliteFile(state_dir.join("exoplanet.db")),

@@ -2,13 +2,14 @@
 
 use uuid::Uuid;
 
+use crate::api::TrainRequest;
 use crate::server::database::SessionRow;
-use crate::server::store::{OwnerId, Share, TrainingSession};
+use crate::server::store::{OwnerId, Share, TrainingSession, UploadedFiles};
 
 pub(super) fn session_row(s: &TrainingSession) -> SessionRow {
     SessionRow {
         id: s.id.to_string(),
-        request: serde_json::to_string(&s.request).unwrap_or_default(),
+        request: request_json(s),
         status: s.status.as_str().into(),
         progress: s.progress,
         step: s.step.clone(),
@@ -24,11 +25,40 @@ pub(super) fn session_row(s: &TrainingSession) -> SessionRow {
     }
 }
 
+/// The stored request: the client's fields and, under `"upload"`, the files the server
+/// stored for it (the layout earlier versions wrote, so old rows read unchanged).
+fn request_json(s: &TrainingSession) -> String {
+    #[derive(serde::Serialize)]
+    struct Stored<'a> {
+        #[serde(flatten)]
+        request: &'a TrainRequest,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        upload: Option<&'a UploadedFiles>,
+    }
+    serde_json::to_string(&Stored { request: &s.request, upload: s.upload.as_ref() }).unwrap_or_default()
+}
+
+/// A stored row as a session; `None` (logged: the row is skipped, never guessed at) when a
+/// column does not parse.
 pub(super) fn session_from_row(r: &SessionRow) -> Option<TrainingSession> {
-    Some(TrainingSession {
-        id: Uuid::parse_str(&r.id).ok()?,
-        request: serde_json::from_str(&r.request).ok()?,
-        status: serde_json::from_value(serde_json::Value::String(r.status.clone())).ok()?,
+    let parsed = parse_row(r);
+    if let Err(column) = &parsed {
+        tracing::error!(id = %r.id, column, "a stored training row does not parse; it is skipped");
+    }
+    parsed.ok()
+}
+
+fn parse_row(r: &SessionRow) -> Result<TrainingSession, &'static str> {
+    let mut request: serde_json::Value = serde_json::from_str(&r.request).map_err(|_| "request")?;
+    let upload = match request.as_object_mut().and_then(|o| o.remove("upload")) {
+        None | Some(serde_json::Value::Null) => None,
+        Some(files) => Some(serde_json::from_value(files).map_err(|_| "request.upload")?),
+    };
+    Ok(TrainingSession {
+        id: Uuid::parse_str(&r.id).map_err(|_| "id")?,
+        request: serde_json::from_value(request).map_err(|_| "request")?,
+        upload,
+        status: serde_json::from_value(serde_json::Value::String(r.status.clone())).map_err(|_| "status")?,
         progress: r.progress,
         step: r.step.clone(),
         error: r.error.clone(),

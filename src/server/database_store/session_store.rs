@@ -99,7 +99,7 @@ impl SessionStore for DatabaseStore {
         let Ok(Some(s)) = self.db.session(id.to_string()).map(|row| row.as_ref().and_then(session_from_row)) else {
             return 0;
         };
-        let Some(files) = s.request.upload else { return 0 };
+        let Some(files) = s.upload else { return 0 };
         std::iter::once(files.train_id)
             .chain(files.test_id)
             .filter_map(|stored| Uuid::parse_str(&stored).ok())

@@ -22,8 +22,8 @@ fn sessions_results_and_models_survive_reopening() {
     let running = Uuid::new_v4();
     {
         let store = DatabaseStore::open(&dir, None).unwrap();
-        store.insert(TrainingSession::queued(done, request(), None)).unwrap();
-        store.insert(TrainingSession::queued(running, request(), None)).unwrap();
+        store.insert(TrainingSession::queued(done, request(), None, None)).unwrap();
+        store.insert(TrainingSession::queued(running, request(), None, None)).unwrap();
         store.update(&running, &mut |s| s.status = TrainingStatus::Running);
         let result: TrainingResult = serde_json::from_value(sample_result(&done)).unwrap();
         store
@@ -82,17 +82,21 @@ fn legacy_files_are_imported_and_orphans_swept() {
     store
         .save_upload(&kept, &StoredUpload { name: "mine.csv".into(), text: "a,b\n1,2\n".into(), owner: None })
         .unwrap();
-    let mut request = request();
-    request.upload = Some(crate::api::UploadedFiles {
+    let upload = crate::server::store::UploadedFiles {
         train_name: "mine.csv".into(),
         train_id: kept.to_string(),
         test_name: None,
         test_id: None,
-    });
-    store.insert(TrainingSession::queued(Uuid::new_v4(), request, None)).unwrap();
+    };
+    let stored = Uuid::new_v4();
+    store.insert(TrainingSession::queued(stored, request(), Some(upload.clone()), None)).unwrap();
     let removed = store.db.remove_orphan_uploads(now_ms() as i64 + 1000).unwrap();
     assert_eq!(removed, [upload_id.to_string()]);
     assert!(store.upload(&kept).unwrap().is_some(), "a training refers to it");
+    // The files are kept in the stored request's JSON under "upload", as before, and read back.
+    let row = store.db.session(stored.to_string()).unwrap().unwrap();
+    assert!(row.request.contains(r#""upload":{"train_name":"mine.csv""#), "{}", row.request);
+    assert_eq!(store.get(&stored).unwrap().unwrap().upload, Some(upload));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

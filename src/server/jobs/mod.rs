@@ -28,13 +28,14 @@ use tokio::sync::{watch, Notify};
 use uuid::Uuid;
 
 use super::retention::Retention;
-use super::store::SessionStore;
+use super::store::{SessionStore, UploadedFiles};
 use crate::api::{ApiError, TrainRequest};
 use crate::ml::pipeline::TrainingConfig;
 
 /// Turns a stored request into the pipeline's config (checked again: the request may have
 /// been queued by another process, or before a restart).
-pub type MakeConfig = Arc<dyn Fn(&TrainRequest) -> Result<TrainingConfig, ApiError> + Send + Sync>;
+pub type MakeConfig =
+    Arc<dyn Fn(&TrainRequest, Option<&UploadedFiles>) -> Result<TrainingConfig, ApiError> + Send + Sync>;
 
 /// How the runner treats interruptions.
 #[derive(Debug, Clone, Copy)]

@@ -6,11 +6,11 @@ use std::time::Duration;
 
 use uuid::Uuid;
 
-use crate::api::{Headline, TrainRequest, TrainingStatus};
+use crate::api::{Headline, TrainingStatus};
 use crate::ml::pipeline;
 use crate::ml::MlError;
 use crate::server::reports::training_result;
-use crate::server::store::{now_ms, SessionStore, StoreResult};
+use crate::server::store::{now_ms, SessionStore, StoreResult, TrainingSession};
 
 /// Moves the session to its final state: completed with its result, cancelled, or failed.
 /// Returns the final status. An outcome whose session was meanwhile taken back (its
@@ -20,7 +20,7 @@ pub(super) fn record_outcome(
     store: &Arc<dyn SessionStore>,
     id: Uuid,
     attempt: u32,
-    request: &TrainRequest,
+    session: &TrainingSession,
     finished: Result<pipeline::TrainingOutcome, MlError>,
 ) -> TrainingStatus {
     if let Ok(Some(now)) = store.status(&id) {
@@ -48,7 +48,8 @@ pub(super) fn record_outcome(
             Err(error) => tracing::error!(%id, %error, "model not serialisable"),
         }
     }
-    let finished = finished.map(|outcome| training_result(&id.to_string(), request, &outcome));
+    let finished =
+        finished.map(|outcome| training_result(&id.to_string(), &session.request, session.upload.as_ref(), &outcome));
     let recorded = with_retries("record the outcome", || {
         store.finish(&id, &mut |s| {
             s.finished_at = Some(now_ms());

@@ -20,7 +20,7 @@ use crate::server::store::{MemoryStore, SessionStore, TrainingSession};
 
 /// A runner with one worker that trains on Kepler, reading tables from `data_dir`.
 fn runner(store: &Arc<dyn SessionStore>, data_dir: PathBuf) -> JobRunner {
-    let make_config: MakeConfig = Arc::new(move |r: &TrainRequest| {
+    let make_config: MakeConfig = Arc::new(move |r: &TrainRequest, _| {
         let kind =
             ModelKind::from_id(&r.model).ok_or_else(|| ApiError::new(ErrorCode::UnknownModel, "unknown model"))?;
         let params = ModelParams::check(kind, &r.hyperparameters)
@@ -54,12 +54,11 @@ fn submit(store: &Arc<dyn SessionStore>, runner: &JobRunner, kind: ModelKind, ra
         preset: None,
         cross_validation: false,
         mapping: None,
-        upload: None,
         transfer_to: None,
         fine_tune: None,
         columns: None,
     };
-    store.insert(TrainingSession::queued(id, request, None)).unwrap();
+    store.insert(TrainingSession::queued(id, request, None, None)).unwrap();
     runner.queued();
     id
 }

@@ -72,7 +72,7 @@ impl JobRunner {
                 }
             })
         };
-        let (finished, database_away) = match make_config(&session.request) {
+        let (finished, database_away) = match make_config(&session.request, session.upload.as_ref()) {
             // Its uploaded table could not be read now: back to the queue, not a failure.
             Err(error) if error.code == ErrorCode::Unavailable => (Err(MlError::Cancelled), true),
             Err(error) => (Err(MlError::Training(error.message)), false),
@@ -91,7 +91,7 @@ impl JobRunner {
                 store.flush();
                 return;
             }
-            let status = record_outcome(&store, id, attempt, &session.request, finished);
+            let status = record_outcome(&store, id, attempt, &session, finished);
             if status.is_finished() {
                 crate::server::metrics::training_finished(status.as_str(), started.elapsed().as_secs_f64());
             }

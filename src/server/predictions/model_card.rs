@@ -14,10 +14,9 @@ pub fn model_card(model: Option<&PretrainedModel>) -> Result<crate::api::ModelCa
     })?;
     let scores = |list: &[crate::ml::pretrained::MissionScore]| -> Vec<MissionScoreInfo> {
         list.iter()
-            .filter_map(|s| Some((Mission::from_id(&s.mission)?, s)))
-            .map(|(mission, s)| MissionScoreInfo {
-                mission,
-                mission_name: mission.table_name().to_string(),
+            .map(|s| MissionScoreInfo {
+                mission: s.mission,
+                mission_name: s.mission.table_name().to_string(),
                 test_objects: s.test_objects,
                 accuracy: s.accuracy,
                 macro_f1: s.macro_f1,

@@ -16,7 +16,6 @@ use crate::ml::Mission;
 use crate::server::owner::Caller;
 use crate::server::request_budget::RequestBudget;
 use crate::server::state::AppState;
-use crate::server::uploads::upload_error;
 
 fn check_model(model: Option<&PretrainedModel>, id: &str) -> Result<(), ApiError> {
     if !ModelRef::parse(id).is_pretrained() {
@@ -104,7 +103,7 @@ pub fn predict_csv_with(
     if ModelRef::parse(&request.model).is_pretrained() {
         check_model(state.pretrained.as_deref(), &request.model)?;
     }
-    let table = read_upload(file, bytes).map_err(upload_error)?;
+    let table = read_upload(file, bytes).map_err(ApiError::from)?;
     let (rows, limit) = (table.frame.height(), state.config.max_prediction_rows);
     if rows > limit {
         return Err(ApiError::new(
@@ -134,7 +133,7 @@ pub fn predict_csv(
     bytes: Vec<u8>,
 ) -> Result<PredictionResponse, ApiError> {
     check_model(model, &request.model)?;
-    let table = read_upload(file, bytes).map_err(upload_error)?;
+    let table = read_upload(file, bytes).map_err(ApiError::from)?;
     predict_table(
         model.expect("checked"),
         &request.model,
@@ -156,7 +155,7 @@ pub fn predict_held_out(
     let model = model.expect("checked");
     let mission = mission_hint(Some(mission))?.expect("given");
     let table = CsvTable::read_file(&data_dir.join(mission.file_name())).map_err(ApiError::internal)?;
-    let all = objects_from_table(&table, Some(mission)).map_err(upload_error)?;
+    let all = objects_from_table(&table, Some(mission)).map_err(ApiError::from)?;
     let unseen: Vec<usize> = (0..all.ids.len()).filter(|&i| !model.was_trained_on(mission, &all.ids[i])).collect();
     let mut objects = all.select(&unseen);
     objects.read_as = format!("the held-out part of the bundled {} table", mission.table_name());
@@ -187,5 +186,5 @@ pub(super) fn harmonised_objects(
         Some(choice) => objects_by_columns(table, choice, hint),
         None => objects_from_table(table, hint),
     }
-    .map_err(upload_error)
+    .map_err(ApiError::from)
 }

@@ -6,7 +6,6 @@ use crate::api::{ApiError, PredictRequest};
 use crate::domain::ErrorCode;
 use crate::ml::csv_table::CsvTable;
 use crate::ml::table_limits::process_limits;
-use crate::server::uploads::upload_error;
 
 /// Most rows one JSON request may carry (a CSV file is bounded by the upload limit instead).
 pub const MAX_JSON_ROWS: usize = 10_000;
@@ -82,5 +81,5 @@ pub(super) fn rows_table(request: &PredictRequest) -> Result<CsvTable, ApiError>
         csv.push('\n');
     }
     // Our own CSV: no need for the upload checks (a one-column header is fine here).
-    CsvTable::from_bytes("rows", csv.into_bytes()).map_err(upload_error)
+    CsvTable::from_bytes("rows", csv.into_bytes()).map_err(ApiError::from)
 }

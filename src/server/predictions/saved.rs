@@ -10,11 +10,9 @@ use crate::ml::csv_table::CsvTable;
 use crate::ml::predict::{objects_from_table, ColumnChoice};
 use crate::ml::pretrained::PretrainedModel;
 use crate::ml::progress::ProgressSink;
-use crate::ml::Mission;
 use crate::server::owner::{Access, Caller};
 use crate::server::request_budget::RequestBudget;
 use crate::server::state::AppState;
-use crate::server::uploads::upload_error;
 
 /// Background rows for the sampled explainers (SVM, MLP) of a saved model, whose training
 /// rows are not kept: the first objects being predicted.
@@ -80,14 +78,14 @@ pub fn predict_saved(
     }
     let model: TrainedModel = serde_json::from_str(&json)
         .map_err(|e| ApiError::internal(format!("the saved model {id} is unreadable: {e}")))?;
-    let mission = Mission::from_id(&result.report.model_info.dataset);
+    let mission = result.report.model_info.dataset.mission();
     let transfer = session.request.transfer_to.is_some();
     let objects = if transfer {
         objects_from_table(table, None)
     } else {
         objects_by_feature_names(table, &result.report.model_info.features, mission)
     }
-    .map_err(upload_error)?;
+    .map_err(ApiError::from)?;
     let probabilities = model.predict_proba(&objects.x);
     let background = objects.x.slice(ndarray::s![..objects.x.nrows().min(SAVED_BACKGROUND_ROWS), ..]).to_owned();
     let explanations = explain(
@@ -103,7 +101,7 @@ pub fn predict_saved(
     // Bundled objects of its training table that were not in its held-out part were trained on.
     let held_out: std::collections::HashSet<&str> = result.predictions.iter().map(|p| p.id.as_str()).collect();
     let bundled: std::collections::HashSet<String> = match mission {
-        Some(m) if session.request.upload.is_none() => LabelledDataset::load_mission(m, &state.config.data_dir)
+        Some(m) if session.upload.is_none() => LabelledDataset::load_mission(m, &state.config.data_dir)
             .map(|d| d.ids.into_iter().collect())
             .unwrap_or_default(),
         _ => Default::default(),

@@ -5,7 +5,7 @@ use crate::api::*;
 use crate::domain::model_ref::PRETRAINED;
 use crate::ml::metrics::Metrics;
 use crate::ml::pipeline::{mean_std, FoldScore};
-use crate::ml::{ClassLabel, Mission};
+use crate::ml::ClassLabel;
 
 pub fn metrics_report(m: &Metrics) -> MetricsReport {
     let labels = ClassLabel::ALL.to_vec();
@@ -74,13 +74,12 @@ pub(super) fn fine_tune_report(f: &crate::ml::fine_tune::FineTuneOutcome) -> Fin
         comparisons: f
             .comparisons
             .iter()
-            .map(|c| {
-                let (on, label) = match (c.on.as_str(), Mission::from_id(&c.on)) {
-                    (_, Some(m)) => (m.id().to_string(), format!("NASA {} held-out part", m.table_name())),
-                    ("nasa", None) => ("nasa".to_string(), "NASA, three missions pooled".to_string()),
-                    _ => ("your_table".to_string(), "Your held-out rows".to_string()),
-                };
-                BeforeAfterInfo { on, label, objects: c.objects, before: scores(&c.before), after: scores(&c.after) }
+            .map(|c| BeforeAfterInfo {
+                on: c.on,
+                label: c.on.label(),
+                objects: c.objects,
+                before: scores(&c.before),
+                after: scores(&c.after),
             })
             .collect(),
     }

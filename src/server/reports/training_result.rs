@@ -10,8 +10,15 @@ use super::prediction_rows::prediction_rows;
 use crate::api::*;
 use crate::ml::pipeline::TrainingOutcome;
 use crate::ml::{ClassLabel, Mission};
+use crate::server::store::UploadedFiles;
 
-pub fn training_result(id: &str, request: &TrainRequest, outcome: &TrainingOutcome) -> TrainingResult {
+/// The result of a finished training; `upload`: the tables it was trained on, when they were the user's.
+pub fn training_result(
+    id: &str,
+    request: &TrainRequest,
+    upload: Option<&UploadedFiles>,
+    outcome: &TrainingOutcome,
+) -> TrainingResult {
     let mission = Mission::from_id(&request.dataset).unwrap_or(Mission::Kepler);
     let features = &outcome.feature_names;
     let explained = &outcome.explanations;
@@ -24,7 +31,7 @@ pub fn training_result(id: &str, request: &TrainRequest, outcome: &TrainingOutco
         *predicted_counts.entry(p.prediction).or_default() += 1;
     }
     let model_info = ModelDetails {
-        dataset: if request.upload.is_some() { "upload".into() } else { mission.id().into() },
+        dataset: if upload.is_some() { DatasetRef::Upload } else { DatasetRef::Mission(mission) },
         dataset_name: outcome.dataset_name.clone(),
         model: outcome.model_kind.id().into(),
         model_name: if outcome.fine_tune.is_some() {
@@ -36,7 +43,7 @@ pub fn training_result(id: &str, request: &TrainRequest, outcome: &TrainingOutco
         seed: request.seed,
         features: outcome.feature_names.clone(),
         missing_values: outcome.model_kind.missing_values().into(),
-        split: split_description(request, outcome, mission),
+        split: split_description(request, upload, outcome, mission),
         train_rows: outcome.train_rows,
         test_rows: outcome.test_rows,
         train_stars: outcome.train_stars,
@@ -46,7 +53,7 @@ pub fn training_result(id: &str, request: &TrainRequest, outcome: &TrainingOutco
         explain_seconds: outcome.explain_seconds,
         explanation_method: outcome.explanations.method.clone(),
         predict_ms: outcome.predict_ms,
-        caveats: if request.upload.is_some() { upload_caveats(request, outcome) } else { caveats(mission) },
+        caveats: if upload.is_some() { upload_caveats(request, outcome) } else { caveats(mission) },
     };
     let report = ResultReport {
         id: id.into(),
@@ -74,8 +81,13 @@ pub fn training_result(id: &str, request: &TrainRequest, outcome: &TrainingOutco
 }
 
 /// How the test objects were chosen, in words.
-fn split_description(request: &TrainRequest, outcome: &TrainingOutcome, mission: Mission) -> String {
-    if let (Some(f), Some(files)) = (&outcome.fine_tune, &request.upload) {
+fn split_description(
+    request: &TrainRequest,
+    upload: Option<&UploadedFiles>,
+    outcome: &TrainingOutcome,
+    mission: Mission,
+) -> String {
+    if let (Some(f), Some(files)) = (&outcome.fine_tune, upload) {
         let mut text = format!(
             "Fine-tuning: {} split by host star (or by row when it has no star column), stratified by class, seed {}: the pretrained model continued boosting on {} rows ({} stars) and both models are scored on {} held-out rows ({} stars).",
             files.train_name, request.seed, outcome.train_rows, outcome.train_stars, outcome.test_rows, outcome.test_stars
@@ -88,7 +100,7 @@ fn split_description(request: &TrainRequest, outcome: &TrainingOutcome, mission:
         }
         return text;
     }
-    match &request.upload {
+    match upload {
         Some(files) if files.test_name.is_some() => format!(
             "Trained on {} ({} objects), tested on {} ({} objects), as uploaded: the two files decide which objects are held out.",
             files.train_name, outcome.train_rows, files.test_name.clone().unwrap_or_default(), outcome.test_rows

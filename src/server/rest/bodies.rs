@@ -1,6 +1,6 @@
 //! What the routes read and send besides plain JSON answers: JSON bodies within the limits,
-//! multipart forms (one loop reads every form's parts), the training form's parts, stored
-//! uploads removed after a refusal, and file downloads.
+//! multipart forms (one loop reads every form's parts), the training form's parts and file
+//! downloads.
 
 use axum::extract::FromRequest;
 use axum::http::StatusCode;
@@ -10,6 +10,7 @@ use crate::api::ApiError;
 use crate::domain::ErrorCode;
 use crate::server::json_body::read_json;
 use crate::server::state::AppState;
+use crate::server::trainings::SentFile;
 use crate::server::uploads;
 
 /// A JSON body within this server's limits (`EXO_MAX_JSON_KB`; 415 / 413 as `read_json` says).
@@ -32,20 +33,11 @@ pub(super) fn attachment(content_type: &str, name: &str, body: impl IntoResponse
     )
 }
 
-/// Removes stored uploads by id (a refused request's); ids that are not ours are ignored.
-pub(super) fn remove_uploads<'a>(state: &AppState, ids: impl IntoIterator<Item = &'a String>) {
-    for id in ids {
-        if let Ok(id) = uuid::Uuid::parse_str(id) {
-            state.store.remove_upload(&id);
-        }
-    }
-}
-
 /// The parts of an upload form; file parts keep the user's file name (for display only).
 pub(super) struct Parts {
     pub(super) config: Option<String>,
-    pub(super) train: Option<(String, Vec<u8>)>,
-    pub(super) test: Option<(String, Vec<u8>)>,
+    pub(super) train: Option<SentFile>,
+    pub(super) test: Option<SentFile>,
 }
 
 /// True for a `multipart/form-data` body (files), false for JSON.
@@ -113,8 +105,8 @@ pub(super) async fn read_parts(state: &AppState, request: axum::extract::Request
     read_form(state, request, None, |name, file_name, bytes| {
         match name {
             "config" => parts.config = Some(config_text(&bytes)?),
-            "train_file" => parts.train = Some((file_name, bytes.to_vec())),
-            "test_file" if !bytes.is_empty() => parts.test = Some((file_name, bytes.to_vec())),
+            "train_file" => parts.train = Some(SentFile { name: file_name, bytes: bytes.to_vec() }),
+            "test_file" if !bytes.is_empty() => parts.test = Some(SentFile { name: file_name, bytes: bytes.to_vec() }),
             "test_file" => {}
             other => {
                 return Err(ApiError::new(

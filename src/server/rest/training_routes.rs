@@ -7,13 +7,13 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::{Extension, Json};
 
-use super::bodies::{attachment, form_error, is_multipart, json_body, read_parts, remove_uploads};
-use crate::api::{ApiError, ShareRequest, TrainRequest, UploadedFiles};
+use super::bodies::{attachment, form_error, is_multipart, json_body, read_parts};
+use crate::api::{ApiError, ShareRequest, TrainRequest};
 use crate::domain::ErrorCode;
 use crate::server::blocking;
 use crate::server::owner::Caller;
 use crate::server::state::AppState;
-use crate::server::trainings;
+use crate::server::trainings::{self, SentFiles};
 use crate::server::uploads;
 
 /// JSON for the bundled tables; multipart/form-data (`config`, `train_file`, `test_file`)
@@ -24,7 +24,7 @@ pub(super) async fn create_training(
     request: axum::extract::Request,
 ) -> Result<impl IntoResponse, ApiError> {
     let multipart = is_multipart(&request);
-    let request = if multipart {
+    let started = if multipart {
         let parts = read_parts(&state, request).await?;
         let mut config: TrainRequest = match parts.config {
             Some(text) => serde_json::from_str(&text).map_err(|e| {
@@ -40,51 +40,27 @@ pub(super) async fn create_training(
                 ))
             }
         };
-        let (train_name, train_bytes) = parts.train.ok_or_else(|| {
+        let train = parts.train.ok_or_else(|| {
             ApiError::new(ErrorCode::InvalidRequest, "The form has no 'train_file' part.").with_field("train_file")
         })?;
-        let owner = caller.clone();
-        let files = blocking::run(state.clone(), move |work| {
-            // Quotas first: nothing is stored (or parsed) for an owner past theirs.
-            crate::server::quotas::check_training(work, &owner)?;
-            let bytes = train_bytes.len() + parts.test.as_ref().map_or(0, |(_, b)| b.len());
-            crate::server::quotas::check_upload(work, &owner, bytes as u64)?;
-            let train_id = uploads::store(work.store.as_ref(), owner.owner(), &train_name, train_bytes)?;
-            let (test_name, test_id) = match parts.test {
-                Some((name, bytes)) => {
-                    let id = uploads::store(work.store.as_ref(), owner.owner(), &name, bytes)
-                        .inspect_err(|_| remove_uploads(work, [&train_id]))?;
-                    (Some(name), Some(id))
-                }
-                None => (None, None),
-            };
-            Ok(UploadedFiles { train_name, train_id, test_name, test_id })
-        })
-        .await?;
         config.dataset = "upload".into();
-        config.upload = Some(files);
-        config
+        let files = SentFiles { train, test: parts.test };
+        blocking::run(state, move |s| trainings::start_with_files(s, &caller, config, files)).await?
     } else {
-        let request: TrainRequest = json_body(&state, request, "training request").await?;
-        if request.upload.is_some() {
+        let request: serde_json::Value = json_body(&state, request, "training request").await?;
+        if request.get("upload").is_some() {
+            // Stored tables are named only by the server, from the files of a multipart request.
             return Err(ApiError::new(
                 ErrorCode::InvalidRequest,
                 "'upload' is set by the server; send files as multipart/form-data.",
             )
             .with_field("upload"));
         }
-        request
+        let request: TrainRequest = serde_json::from_value(request).map_err(|e| {
+            ApiError::new(ErrorCode::InvalidRequest, format!("The request body is not a valid training request: {e}"))
+        })?;
+        blocking::run(state, move |s| trainings::start_training(s, &caller, request, None)).await?
     };
-    let started = blocking::run(state, move |s| {
-        let stored = request.upload.clone();
-        let started = trainings::start_training(s, &caller, request);
-        if let (Err(_), Some(files)) = (&started, stored) {
-            // A refused upload keeps nothing.
-            remove_uploads(s, std::iter::once(&files.train_id).chain(files.test_id.as_ref()));
-        }
-        started
-    })
-    .await?;
     Ok((StatusCode::ACCEPTED, Json(started)))
 }
 

@@ -6,8 +6,10 @@ mod managing;
 mod reading;
 mod starting;
 mod training_config;
+mod with_files;
 
 pub use managing::{cancel, delete_training, model_file, share};
 pub use reading::{importance, list_trainings, page_of, predictions, progress, result, summary};
 pub use starting::{list_datasets, list_models, start_training};
 pub use training_config::{training_config, FINE_TUNE_ROUNDS};
+pub use with_files::{start_with_files, SentFile, SentFiles};

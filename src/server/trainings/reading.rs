@@ -22,12 +22,12 @@ pub fn progress(state: &AppState, caller: &Caller, id: &str) -> Result<TrainingP
             .count()
     });
     Ok(TrainingProgress {
+        dataset: s.dataset(),
         id: s.id.to_string(),
         status: s.status,
         progress: s.progress,
         step: s.step,
         error: s.error,
-        dataset: s.request.dataset,
         model: s.request.model,
         created_at: s.created_at,
         started_at: s.started_at,
@@ -54,7 +54,7 @@ pub fn list_trainings(state: &AppState, caller: &Caller) -> Result<Vec<TrainingS
                 Some(kind) => kind.name().to_string(),
                 None => s.request.model.clone(),
             },
-            dataset: s.request.dataset,
+            dataset: s.dataset(),
             model: s.request.model,
             status: s.status,
             created_at: s.created_at,

@@ -3,16 +3,15 @@
 
 use uuid::Uuid;
 
-use super::training_config::{hyperparameter_error, training_config, FINE_TUNE_ROUNDS};
+use super::training_config::{training_config, FINE_TUNE_ROUNDS};
 use crate::api::error::shorten;
 use crate::api::*;
 use crate::ml::models::presets::presets;
 use crate::ml::models::ModelKind;
-use crate::ml::MlError;
 use crate::server::owner::Caller;
 use crate::server::reports::model_info;
 use crate::server::state::AppState;
-use crate::server::store::TrainingSession;
+use crate::server::store::{TrainingSession, UploadedFiles};
 
 pub fn list_datasets(state: &AppState) -> Vec<DatasetInfo> {
     state.catalog.datasets.clone()
@@ -22,11 +21,13 @@ pub fn list_models() -> Vec<ModelInfo> {
     ModelKind::ALL.into_iter().map(model_info).collect()
 }
 
-/// Validates the request completely, then queues the training as the caller's.
+/// Validates the request completely, then queues the training as the caller's. `upload`:
+/// the tables the server stored for it ([`super::start_with_files`]); `None` otherwise.
 pub fn start_training(
     state: &AppState,
     caller: &Caller,
     mut request: TrainRequest,
+    upload: Option<UploadedFiles>,
 ) -> Result<StartedTraining, ApiError> {
     crate::server::quotas::check_training(state, caller)?;
     apply_preset(&mut request)?;
@@ -34,10 +35,11 @@ pub fn start_training(
         // Continuing a model of 300 rounds: a third as many again unless the request says.
         request.hyperparameters.entry("n_rounds".into()).or_insert(serde_json::json!(FINE_TUNE_ROUNDS));
     }
-    let config = training_config(&state.config, state.pretrained.as_ref(), state.store.as_ref(), &request)?;
+    let config =
+        training_config(&state.config, state.pretrained.as_ref(), state.store.as_ref(), &request, upload.as_ref())?;
     // Data read and checked, memory estimated: a bad table or an unaffordable training is
-    // refused now, never queued.
-    let cost = crate::ml::pipeline::check_training(&config).map_err(training_check_error)?;
+    // refused now, never queued (422 / 413 naming file, column, row, limit or figure).
+    let cost = crate::ml::pipeline::check_training(&config)?;
     let waiting = state.store.list()?.iter().filter(|s| s.status == TrainingStatus::Queued).count();
     if waiting >= state.config.max_queue {
         return Err(ApiError::new(
@@ -49,7 +51,7 @@ pub fn start_training(
         ));
     }
     let id = Uuid::new_v4();
-    state.store.insert(TrainingSession::queued(id, request, caller.owner()))?;
+    state.store.insert(TrainingSession::queued(id, request, upload, caller.owner()))?;
     state.jobs.queued();
     tracing::info!(%id, estimated_mb = cost.peak_bytes / 1_000_000, work = cost.work, "training queued");
     Ok(StartedTraining { id: id.to_string() })
@@ -80,14 +82,4 @@ fn apply_preset(request: &mut TrainRequest) -> Result<(), ApiError> {
     merged.extend(std::mem::take(&mut request.hyperparameters));
     request.hyperparameters = merged;
     Ok(())
-}
-
-/// Why a training cannot run, found before queueing: a table problem (422 / 413 naming
-/// file, column, row or limit) or a cost beyond the budget (422 naming the figure).
-fn training_check_error(error: MlError) -> ApiError {
-    match error {
-        MlError::InvalidHyperparameter { .. } => hyperparameter_error(error),
-        MlError::Split(_) | MlError::Training(_) => ApiError::new(ErrorCode::InvalidValue, error.to_string()),
-        other => crate::server::uploads::upload_error(other),
-    }
 }

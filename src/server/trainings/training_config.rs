@@ -12,9 +12,9 @@ use crate::ml::models::{ModelKind, ModelParams};
 use crate::ml::pipeline::{DataSource, FineTuneJob, ModelSetup, SplitRule, TrainingConfig, TrainingJob, UploadSource};
 use crate::ml::pretrained::PretrainedModel;
 use crate::ml::split::TEST_FRACTION_RANGE;
-use crate::ml::{Mission, MlError};
+use crate::ml::Mission;
 use crate::server::config::Config;
-use crate::server::store::SessionStore;
+use crate::server::store::{SessionStore, UploadedFiles};
 
 /// The pipeline's config for a request, every field checked, uploaded tables read from the
 /// store. Called before queueing (then [`crate::ml::pipeline::check_training`] reads the
@@ -25,16 +25,17 @@ pub fn training_config(
     pretrained: Option<&Arc<PretrainedModel>>,
     store: &dyn SessionStore,
     request: &TrainRequest,
+    upload: Option<&UploadedFiles>,
 ) -> Result<TrainingConfig, ApiError> {
     if let Some(base) = request.fine_tune.as_deref() {
-        let job = fine_tune_job(config, pretrained, store, base, request)?;
+        let job = fine_tune_job(config, pretrained, store, base, request, upload)?;
         return Ok(TrainingConfig {
             job: TrainingJob::FineTune(job),
             seed: request.seed,
             data_dir: config.data_dir.clone(),
         });
     }
-    let upload = match (request.dataset.as_str(), &request.upload) {
+    let upload = match (request.dataset.as_str(), upload) {
         ("upload", None) => {
             return Err(ApiError::new(ErrorCode::InvalidRequest, "To train on your own table, send it as multipart/form-data: a 'config' part with this JSON and a 'train_file' part (optionally 'test_file').")
                 .with_field("dataset"))
@@ -61,7 +62,7 @@ pub fn training_config(
         )
         .with_field("model")
     })?;
-    let params = ModelParams::check(kind, &request.hyperparameters).map_err(hyperparameter_error)?;
+    let params = ModelParams::check(kind, &request.hyperparameters).map_err(ApiError::from)?;
     check_test_fraction(request.test_fraction)?;
     let model = ModelSetup {
         params,
@@ -98,17 +99,6 @@ pub fn training_config(
     Ok(TrainingConfig { job, seed: request.seed, data_dir: config.data_dir.clone() })
 }
 
-/// A refused hyperparameter, named in the message and the field.
-pub(super) fn hyperparameter_error(error: MlError) -> ApiError {
-    match error {
-        MlError::InvalidHyperparameter { name, reason } => {
-            ApiError::new(ErrorCode::InvalidHyperparameter, format!("Hyperparameter '{name}' {reason}."))
-                .with_field(format!("hyperparameters.{name}"))
-        }
-        other => ApiError::new(ErrorCode::InvalidRequest, other.to_string()),
-    }
-}
-
 fn check_test_fraction(fraction: f64) -> Result<(), ApiError> {
     if TEST_FRACTION_RANGE.contains(&fraction) {
         return Ok(());
@@ -130,6 +120,7 @@ fn fine_tune_job(
     store: &dyn SessionStore,
     base: &str,
     request: &TrainRequest,
+    upload: Option<&UploadedFiles>,
 ) -> Result<FineTuneJob, ApiError> {
     if !ModelRef::parse(base).is_pretrained() {
         return Err(ApiError::new(
@@ -147,7 +138,7 @@ fn fine_tune_job(
     if request.model != ModelKind::GradientBoosting.id() {
         return Err(ApiError::new(ErrorCode::InvalidValue, format!("Fine-tuning continues the pretrained gradient boosting: \"model\" must be \"gradient_boosting\", not '{}'.", shorten(&request.model))).with_field("model"));
     }
-    let files = match (request.dataset.as_str(), &request.upload) {
+    let files = match (request.dataset.as_str(), upload) {
         ("upload", Some(files)) => files,
         _ => {
             return Err(ApiError::new(ErrorCode::InvalidRequest, "Fine-tuning learns from your labelled table: send it as multipart/form-data with \"dataset\": \"upload\" in the 'config' part and the table as 'train_file'.")
@@ -159,7 +150,7 @@ fn fine_tune_job(
         return Err(ApiError::new(ErrorCode::InvalidRequest, "Fine-tuning takes one table (split by host star into your training and held-out rows): no test file, column mapping, transfer or cross-validation."));
     }
     check_test_fraction(request.test_fraction)?;
-    let params = BoostingParams::check(&request.hyperparameters).map_err(hyperparameter_error)?;
+    let params = BoostingParams::check(&request.hyperparameters).map_err(ApiError::from)?;
     let file = crate::server::uploads::load(store, &files.train_id, &files.train_name)?;
     Ok(FineTuneJob {
         base: base.clone(),
@@ -202,7 +193,7 @@ fn check_mapping_size(config: &Config, m: &UploadMapping) -> Result<(), ApiError
             .with_field("mapping.features"));
     }
     crate::ml::upload::check_mapping_features("mapping", &m.features, max)
-        .map_err(crate::server::uploads::upload_error)
+        .map_err(ApiError::from)
         .map_err(|e| e.with_field("mapping.features"))?;
     if m.label_values.len() > MAX_LABEL_VALUES {
         return Err(ApiError::new(
