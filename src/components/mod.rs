@@ -12,6 +12,7 @@ pub mod error_panel;
 pub mod explanation_waterfall;
 pub mod fine_tune_comparison;
 pub mod fine_tune_form;
+mod fine_tune_limits;
 pub mod format;
 pub mod held_out_predictions;
 pub mod hyperparameter_field;
