@@ -43,5 +43,9 @@ cat target/load-report.txt 2>/dev/null || echo "(missing)"
 # leaked into the front end, this build fails.
 echo "== target/ after the test build: $(du -sh target 2>/dev/null | cut -f1)"
 echo "== end-to-end (Playwright in Chromium)"
+rm -f target/click-to-result.txt
 cargo leptos end-to-end
 echo "== target/ after the end-to-end build: $(du -sh target 2>/dev/null | cut -f1)"
+# The end-to-end timing test (end2end/tests/click_to_result.spec.ts) writes its figures here.
+echo "== click to result (Chromium, debug build)"
+cat target/click-to-result.txt 2>/dev/null || echo "(missing)"

@@ -20,3 +20,18 @@ export async function startKeplerForest(page: Page, trees: number) {
   await page.getByRole("button", { name: "Start training" }).click();
   await expect(page).toHaveURL(/\/trainings\/[0-9a-f-]{36}$/);
 }
+
+/**
+ * From the train page, starts a Kepler gradient boosting of `rounds` rounds (5000 take
+ * about a minute) and waits for its progress page: a training that stays on the progress
+ * page long enough to watch and cancel (a forest's scores come within seconds, and the
+ * progress page then moves on to the result).
+ */
+export async function startLongKeplerTraining(page: Page, rounds = 5000) {
+  await open(page, "/train");
+  await page.getByRole("radio", { name: /Kepler KOI/ }).check();
+  await page.getByRole("radio", { name: /Gradient boosting/ }).check();
+  await page.getByLabel(/Boosting rounds/).fill(String(rounds));
+  await page.getByRole("button", { name: "Start training" }).click();
+  await expect(page).toHaveURL(/\/trainings\/[0-9a-f-]{36}$/);
+}

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { expectNoHorizontalScroll, open, startKeplerForest } from "./helpers";
+import { expectNoHorizontalScroll, open, startKeplerForest, startLongKeplerTraining } from "./helpers";
 
 const missions = [
   { id: "kepler", label: /Kepler KOI/, idPattern: /^K\d{5}\.\d{2}$/ },
@@ -96,9 +96,26 @@ test("progress page shows a live bar and step while a forest trains", async ({ p
   await expect(page).toHaveURL(/\/result$/, { timeout: 110_000 });
 });
 
+test("progress page says how long a training has run and has left", async ({ page }) => {
+  // Long enough for a rate to be measured before it ends; cancelled after.
+  await startLongKeplerTraining(page);
+  const times = page.getByTestId("training-times");
+  await expect(times).toHaveText(/^Elapsed \d+(:\d\d)+ · /);
+  await expect(times).toHaveText(/^Elapsed \d+(:\d\d)+ · about \d+(:\d\d)+ left$/, { timeout: 60_000 });
+  // Elapsed time moves on at every poll.
+  const before = (await times.textContent())!.match(/^Elapsed (\S+)/)![1];
+  await expect(times).not.toHaveText(new RegExp(`^Elapsed ${before} `), { timeout: 5_000 });
+  // The status line is the live region; the ticking times are not read out every second.
+  await expect(page.getByRole("status").filter({ has: page.getByTestId("status") })).toHaveAttribute("aria-live", "polite");
+  await expectNoHorizontalScroll(page);
+  await page.getByRole("button", { name: "Cancel training" }).click();
+  await expect(page.getByTestId("status")).toHaveText("cancelled", { timeout: 15_000 });
+  await expect(times).toHaveText(/^Ran for \d+(:\d\d)+$/);
+});
+
 test("a running training can be cancelled from the progress page", async ({ page }, info) => {
   test.skip(info.project.name === "mobile", "desktop only");
-  await startKeplerForest(page, 1000);
+  await startLongKeplerTraining(page);
   await page.getByRole("button", { name: "Cancel training" }).click();
   await expect(page.getByTestId("status")).toHaveText("cancelled", { timeout: 15_000 });
   await expect(page.getByRole("heading", { name: "Training cancelled" })).toBeVisible();

@@ -6,7 +6,17 @@ use crate::api::ModelDetails;
 /// How the result was obtained: data, split, missing values, model structure, timing,
 /// and the caveats that belong next to the figures.
 #[component]
-pub fn ModelDetailsPanel(details: ModelDetails) -> impl IntoView {
+pub fn ModelDetailsPanel(
+    details: ModelDetails,
+    /// The explanations are still being computed (a result shown early): no time for them yet.
+    #[prop(optional)]
+    explaining: bool,
+) -> impl IntoView {
+    let explained = if explaining {
+        "its explanations are being computed".to_string()
+    } else {
+        format!("explained it in {:.2} s", details.explain_seconds)
+    };
     let hyper = if details.hyperparameters.is_empty() {
         "defaults".to_string()
     } else {
@@ -34,12 +44,11 @@ pub fn ModelDetailsPanel(details: ModelDetails) -> impl IntoView {
                 <dt>"Missing values"</dt>
                 <dd data-testid="missing-values">{details.missing_values.clone()}</dd>
                 <dt>"Timing"</dt>
-                <dd>
+                <dd data-testid="timing">
                     {format!(
-                        "fitted in {:.2} s; predicted the test set in {:.1} ms; explained it in {:.2} s",
+                        "fitted in {:.2} s; predicted the test set in {:.1} ms; {explained}",
                         details.fit_seconds,
                         details.predict_ms,
-                        details.explain_seconds,
                     )}
                 </dd>
                 <dt>"Explanations"</dt>

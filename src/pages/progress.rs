@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::api::functions::get_training_progress;
 use crate::api::{ApiError, TrainingProgress, TrainingStatus};
-use crate::components::{ErrorPanel, ProgressBar};
+use crate::components::{ErrorPanel, ProgressBar, QueuePlace, TrainingTimes};
 use crate::domain::ErrorCode;
 
 /// The latest poll: nothing yet, a state, or an error.
@@ -31,7 +31,9 @@ pub fn ProgressPage() -> impl IntoView {
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(p)) = latest.get() {
-            if p.status == TrainingStatus::Completed {
+            // Scores and predictions come before the explanations, which the result page
+            // follows with their own progress.
+            if p.result_ready {
                 navigate(&format!("/trainings/{}/result", p.id), Default::default());
             }
         }
@@ -75,23 +77,37 @@ fn ProgressView(
     progress: TrainingProgress,
     cancel: Action<String, Result<TrainingProgress, ApiError>>,
 ) -> impl IntoView {
-    let TrainingProgress { id, status, progress: percent, step, error, dataset, model, queue_position, .. } = progress;
-    // While waiting, say where in the queue this training stands.
-    let step = match queue_position {
-        Some(1) => "Queued: next to start when a training slot frees up".to_string(),
-        Some(n) => format!("Queued: {} trainings ahead of this one", n - 1),
-        None => step,
-    };
+    let TrainingProgress {
+        id,
+        status,
+        progress: percent,
+        step,
+        error,
+        dataset,
+        model,
+        queue_position,
+        elapsed_s,
+        eta_s,
+        expected_wait_s,
+        result_ready,
+        ..
+    } = progress;
     let heading = format!("{} on {}", model.replace('_', " "), dataset);
+    // The view is rebuilt in place at every poll, so the live region stays and is read out
+    // when its words change: the status, and while queued, the place and the wait.
     view! {
-        <section class="progress-panel" aria-live="polite">
-            <p class="progress-meta">
-                <span class=format!("status status-{}", status.as_str()) data-testid="status">
-                    {status.as_str()}
-                </span>
-                " "
-                {heading}
-            </p>
+        <section class="progress-panel">
+            <div class="progress-status" role="status" aria-live="polite">
+                <p class="progress-meta">
+                    <span class=format!("status status-{}", status.as_str()) data-testid="status">
+                        {status.as_str()}
+                    </span>
+                    " "
+                    {heading}
+                </p>
+                {queue_position.map(|position| view! { <QueuePlace position wait_s=expected_wait_s /> })}
+            </div>
+            <TrainingTimes status elapsed_s eta_s />
             {match status {
                 TrainingStatus::Failed => {
                     view! {
@@ -114,8 +130,9 @@ fn ProgressView(
                     }
                         .into_any()
                 }
-                TrainingStatus::Completed => {
+                _ if result_ready => {
                     let go_on = format!(r#"<meta http-equiv="refresh" content="0; url=/trainings/{id}/result">"#);
+                    // Completed, or running with its scores ready (explanations still to come).
                     // Without WebAssembly, straight on to the result.
                     view! {
                         <noscript inner_html=go_on></noscript>

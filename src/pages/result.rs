@@ -8,16 +8,23 @@ use leptos_router::hooks::use_params_map;
 use crate::api::functions::get_training_summary;
 use crate::api::{ClassLabel, Prediction};
 use crate::components::{
-    ClassCountsChart, ConfusionMatrixChart, CrossValidationTable, ErrorPanel, ExplanationWaterfall, FineTuneComparison,
-    ImportanceChart, MetricsSummary, ModelDetailsPanel, PredictionsTable, RocCurves, ShapDotPlot, ShareControls,
+    ClassCountsChart, ConfusionMatrixChart, CrossValidationTable, ErrorPanel, ExplainingStatus, ExplanationWaterfall,
+    FineTuneComparison, ImportanceChart, MetricsSummary, ModelDetailsPanel, PredictionsTable, RocCurves, ShapDotPlot,
+    ShareControls, WhenExplained,
 };
 
 #[component]
 pub fn ResultPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
-    let summary = Resource::new(move || id.get(), get_training_summary);
+    // Bumped when the explanations of a result shown early are ready: the page reloads it.
+    let version = RwSignal::new(0u32);
+    let summary = Resource::new(move || (id.get(), version.get()), |(id, _)| get_training_summary(id));
     let selected = RwSignal::new(None::<Prediction>);
+    let explained = Callback::new(move |()| {
+        selected.set(None);
+        version.update(|v| *v += 1);
+    });
     view! {
         <Title text="Result · Exoplanet Playground" />
         <Transition fallback=|| {
@@ -41,6 +48,7 @@ pub fn ResultPage() -> impl IntoView {
                             .map(|f| (f.feature.clone(), f.description.clone()))
                             .collect();
                         let labelled = s.report.metrics.is_some();
+                        let explaining = s.report.explaining;
                         let scores = match s.report.metrics.clone() {
                             Some(metrics) => {
                                 let actual: std::collections::BTreeMap<ClassLabel, usize> = metrics
@@ -100,11 +108,27 @@ pub fn ResultPage() -> impl IntoView {
                                     .into_any()
                             }
                         };
+                        let (importance, dots, space) = (
+                            s.report.importance.clone(),
+                            s.report.importance.dots.clone(),
+                            s.report.importance.space,
+                        );
+                        // Moved into the sections shown once explained.
                         view! {
                             <h1>
                                 {format!("{} on {}", s.report.model_info.model_name, s.report.model_info.dataset_name)}
                             </h1>
                             <ShareControls training_id=s.report.id.clone() access=s.access.clone() />
+                            {explaining
+                                .then(|| {
+                                    view! {
+                                        <ExplainingStatus
+                                            training_id=s.report.id.clone()
+                                            objects=s.report.model_info.test_rows
+                                            done=explained
+                                        />
+                                    }
+                                })}
                             {s
                                 .report
                                 .fine_tune
@@ -213,9 +237,11 @@ pub fn ResultPage() -> impl IntoView {
                                             })
                                     }}
                                 </h2>
-                                <p class="hint">
-                                    "Choose an object's name in the table below to see its own explanation."
-                                </p>
+                                <WhenExplained explaining>
+                                    <p class="hint">
+                                        "Choose an object's name in the table below to see its own explanation."
+                                    </p>
+                                </WhenExplained>
                                 {move || {
                                     selected
                                         .get()
@@ -242,13 +268,17 @@ pub fn ResultPage() -> impl IntoView {
                                 })}
                             <section aria-labelledby="importance-heading">
                                 <h2 id="importance-heading">"What the model relies on overall"</h2>
-                                <ImportanceChart report=s.report.importance.clone() />
+                                <WhenExplained explaining>
+                                    <ImportanceChart report=importance />
+                                </WhenExplained>
                             </section>
                             <section aria-labelledby="dots-heading">
                                 <h2 id="dots-heading">"How feature values push predictions"</h2>
-                                <ShapDotPlot plot=s.report.importance.dots.clone() space=s.report.importance.space />
+                                <WhenExplained explaining>
+                                    <ShapDotPlot plot=dots space />
+                                </WhenExplained>
                             </section>
-                            <ModelDetailsPanel details=s.report.model_info.clone() />
+                            <ModelDetailsPanel details=s.report.model_info.clone() explaining />
                         }
                             .into_any()
                     }

@@ -68,6 +68,9 @@ impl SessionStore for MemoryStore {
         next.started_at = Some(now_ms());
         next.step = "Starting".into();
         next.attempts += 1;
+        // Scores published early by an earlier attempt belong to that attempt.
+        next.headline = None;
+        next.result = None;
         Ok(Some(next.clone()))
     }
 

@@ -18,6 +18,7 @@ mod visitor;
 
 // The JSON API of an in-process server.
 mod catalog;
+mod early_result;
 mod fine_tune;
 mod predictions;
 mod serving;

@@ -51,6 +51,11 @@ pub struct ResultReport {
     /// A fine-tuning: the pretrained model and the fine-tuned one side by side.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fine_tune: Option<FineTuneReport>,
+    /// Set while the explanations are computed: the scores, charts and predictions are
+    /// final, the importance is empty and the rows have no explanation yet. Only pages see
+    /// such a result (the training still runs); the JSON API answers once it is whole.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub explaining: bool,
 }
 
 /// Everything a finished training produced (the JSON route returns it whole).

@@ -82,6 +82,23 @@ pub struct TrainingProgress {
     /// it ran (it is then queued again, up to `EXO_MAX_ATTEMPTS` times).
     #[serde(default)]
     pub attempts: u32,
+    /// Seconds it has run: since it started while it runs, its whole run once finished;
+    /// absent before it started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elapsed_s: Option<f64>,
+    /// Estimated seconds left while it runs, from the rate its progress (trees, rounds,
+    /// epochs) moved so far; absent until that rate means something (10 % done, 3 s run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eta_s: Option<f64>,
+    /// Estimated seconds until a worker takes it, while queued: the running trainings' time
+    /// left, then the typical duration of recent trainings for each one ahead of it; absent
+    /// when those are not known yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_wait_s: Option<f64>,
+    /// Whether the result page has something to show: true once completed, and already
+    /// while it runs once its scores and predictions exist (its explanations follow).
+    #[serde(default)]
+    pub result_ready: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -42,10 +42,21 @@ pub fn explain_trees(trees: &[&Tree], x: &Array2<f64>, progress: &ProgressSlice)
                     return phis; // the pipeline discards the result
                 }
                 for (tree, how) in trees.iter().zip(&prepared) {
-                    for (row, phi) in block.iter().zip(phis.iter_mut()) {
-                        match how {
-                            Ok(p) => p.add_shap(row, 1.0 / n_trees, phi, state),
-                            Err(depth) => tree_shap::add_tree_shap(tree, *depth, row, 1.0 / n_trees, phi, buffer),
+                    match how {
+                        Ok(p) => {
+                            // Up to LANES objects walk the tree together.
+                            for (rows, phis) in
+                                block.chunks(linear_tree_shap::LANES).zip(phis.chunks_mut(linear_tree_shap::LANES))
+                            {
+                                let rows: Vec<&[f64]> = rows.iter().map(Vec::as_slice).collect();
+                                let mut phis: Vec<&mut [[f64; K]]> = phis.iter_mut().map(Vec::as_mut_slice).collect();
+                                p.add_shap(&rows, 1.0 / n_trees, &mut phis, state);
+                            }
+                        }
+                        Err(depth) => {
+                            for (row, phi) in block.iter().zip(phis.iter_mut()) {
+                                tree_shap::add_tree_shap(tree, *depth, row, 1.0 / n_trees, phi, buffer);
+                            }
                         }
                     }
                 }

@@ -13,30 +13,30 @@
 //! higher split had counted). Cost: O(nodes × points) per object instead of
 //! O(leaves × depth²) for the classic algorithm.
 
+use super::lane_walk::{Frame, Walk, COMPUTED};
+pub use super::lane_walk::{PathState, LANES};
+use super::quadrature::gauss_legendre_01;
 use crate::ml::models::tree::Tree;
 use crate::ml::ClassLabel;
 
 const K: usize = ClassLabel::COUNT;
-/// Classes computed here. Leaf distributions sum to 1, so the SHAP values of the classes
-/// sum to 0 for every feature: the caller derives the last class (a third less work).
-const COMPUTED: usize = K - 1;
 /// Enough quadrature points for paths through up to 64 distinct features.
 pub const MAX_POINTS: usize = 32;
 
 /// A node laid out for the walk: 40 bytes instead of the tree's 64, cover ratios
 /// precomputed, so more of a tree stays in cache and no division is spent on covers.
 #[derive(Clone, Copy)]
-struct WalkNode {
+pub(super) struct WalkNode {
     /// Internal: cover ratio of the left child. Leaf: value of class 0.
-    a: f64,
+    pub(super) a: f64,
     /// Internal: cover ratio of the right child. Leaf: value of class 1.
-    b: f64,
-    threshold: f64,
-    feature: u32,
+    pub(super) b: f64,
+    pub(super) threshold: f64,
+    pub(super) feature: u32,
     /// `NO_CHILD` for a leaf.
-    left: u32,
-    right: u32,
-    missing_left: bool,
+    pub(super) left: u32,
+    pub(super) right: u32,
+    pub(super) missing_left: bool,
 }
 
 /// A tree with its quadrature rule, ready to explain many objects.
@@ -49,6 +49,8 @@ pub struct PreparedTree<'a> {
     /// `−w / (1 − t)`: the term of a split the object does not follow (o = 0), which no
     /// longer depends on the cover ratio.
     unfollowed: [f64; MAX_POINTS],
+    /// Edges on the longest root-to-leaf path: the walk's frames.
+    depth: usize,
 }
 
 impl<'a> PreparedTree<'a> {
@@ -80,133 +82,48 @@ impl<'a> PreparedTree<'a> {
                 }
             })
             .collect();
-        Some(PreparedTree { nodes, tree: std::marker::PhantomData, points, t, w, unfollowed })
+        Some(PreparedTree { nodes, tree: std::marker::PhantomData, points, t, w, unfollowed, depth: tree.depth() })
     }
 
-    /// Adds `scale ×` the SHAP values of `row` to `phi[feature][class]` for every class
-    /// but the last, which the caller derives as minus the sum of the others.
-    pub fn add_shap(&self, row: &[f64], scale: f64, phi: &mut [[f64; K]], state: &mut PathState) {
-        state.reset(row.len());
+    /// Adds `scale ×` the SHAP values of each of `rows` (at most [`LANES`]) to its
+    /// `phis[lane][feature][class]` for every class but the last, which the caller derives
+    /// as minus the sum of the others.
+    pub fn add_shap(&self, rows: &[&[f64]], scale: f64, phis: &mut [&mut [[f64; K]]], state: &mut PathState) {
+        assert!(!rows.is_empty() && rows.len() <= LANES && rows.len() == phis.len());
+        state.reset(rows[0].len());
         match self.points {
-            4 => self.run::<4>(row, scale, phi, state),
-            6 => self.run::<6>(row, scale, phi, state),
-            8 => self.run::<8>(row, scale, phi, state),
-            10 => self.run::<10>(row, scale, phi, state),
-            12 => self.run::<12>(row, scale, phi, state),
-            14 => self.run::<14>(row, scale, phi, state),
-            16 => self.run::<16>(row, scale, phi, state),
-            20 => self.run::<20>(row, scale, phi, state),
-            24 => self.run::<24>(row, scale, phi, state),
-            _ => self.run::<32>(row, scale, phi, state),
+            4 => self.run::<4>(rows, scale, phis, state),
+            6 => self.run::<6>(rows, scale, phis, state),
+            8 => self.run::<8>(rows, scale, phis, state),
+            10 => self.run::<10>(rows, scale, phis, state),
+            12 => self.run::<12>(rows, scale, phis, state),
+            14 => self.run::<14>(rows, scale, phis, state),
+            16 => self.run::<16>(rows, scale, phis, state),
+            20 => self.run::<20>(rows, scale, phis, state),
+            24 => self.run::<24>(rows, scale, phis, state),
+            _ => self.run::<32>(rows, scale, phis, state),
         }
     }
 
-    fn run<const Q: usize>(&self, row: &[f64], scale: f64, phi: &mut [[f64; K]], state: &mut PathState) {
+    fn run<const Q: usize>(&self, rows: &[&[f64]], scale: f64, phis: &mut [&mut [[f64; K]]], state: &mut PathState) {
+        // Unused lanes walk the first row again; their sums are dropped.
+        let lanes: [&[f64]; LANES] = std::array::from_fn(|l| rows.get(l).copied().unwrap_or(rows[0]));
         let mut walk = Walk::<Q> {
             nodes: &self.nodes,
             t: std::array::from_fn(|i| self.t[i]),
             w: std::array::from_fn(|i| self.w[i]),
             unfollowed: std::array::from_fn(|i| self.unfollowed[i]),
-            row,
+            rows: lanes,
             scale,
-            phi,
+            phis,
             state,
         };
-        walk.visit(0, &[1.0; Q]);
-    }
-}
-
-/// Per-feature combined cover ratio and followed flag along the current path.
-#[derive(Default)]
-pub struct PathState {
-    p: Vec<f64>,
-    o: Vec<f64>,
-    seen: Vec<bool>,
-}
-
-impl PathState {
-    fn reset(&mut self, n: usize) {
-        self.p.clear();
-        self.p.resize(n, 1.0);
-        self.o.clear();
-        self.o.resize(n, 1.0);
-        self.seen.clear();
-        self.seen.resize(n, false);
-    }
-}
-
-struct Walk<'a, const Q: usize> {
-    nodes: &'a [WalkNode],
-    t: [f64; Q],
-    w: [f64; Q],
-    unfollowed: [f64; Q],
-    row: &'a [f64],
-    scale: f64,
-    phi: &'a mut [[f64; K]],
-    state: &'a mut PathState,
-}
-
-impl<const Q: usize> Walk<'_, Q> {
-    /// The term `w (o − p) / (p + (o − p) t)` at every point.
-    fn term(&self, p: f64, o: f64) -> [f64; Q] {
-        if o == 0.0 {
-            self.unfollowed
-        } else {
-            std::array::from_fn(|i| self.w[i] * (o - p) / (p + (o - p) * self.t[i]))
-        }
-    }
-
-    /// Returns `A(t)` per class: Σ over the leaves below of value × G(t).
-    fn visit(&mut self, index: usize, g: &[f64; Q]) -> [[f64; Q]; COMPUTED] {
-        let node = self.nodes[index];
-        if node.left == crate::ml::models::tree::NO_CHILD {
-            let value = [node.a, node.b];
-            return std::array::from_fn(|c| std::array::from_fn(|i| value[c] * g[i]));
-        }
-        let j = node.feature as usize;
-        let (p_in, o_in, seen_in) = (self.state.p[j], self.state.o[j], self.state.seen[j]);
-        // G without this feature's factor from higher up; children multiply in their own.
-        let g_base: [f64; Q] =
-            if seen_in { std::array::from_fn(|i| g[i] / (p_in + (o_in - p_in) * self.t[i])) } else { *g };
-        let value = self.row[j];
-        let go_left = if value.is_nan() { node.missing_left } else { value < node.threshold };
-        let mut a = [[0.0; Q]; COMPUTED];
-        let mut contribution = [0.0; COMPUTED];
-
-        for (child, followed, ratio) in [(node.left, go_left, node.a), (node.right, !go_left, node.b)] {
-            let p = p_in * ratio;
-            let o = if followed { o_in } else { 0.0 };
-            let g_child: [f64; Q] = std::array::from_fn(|i| g_base[i] * (p + (o - p) * self.t[i]));
-            let term = self.term(p, o);
-            self.state.p[j] = p;
-            self.state.o[j] = o;
-            self.state.seen[j] = true;
-            let a_child = self.visit(child as usize, &g_child);
-            for c in 0..COMPUTED {
-                for i in 0..Q {
-                    contribution[c] += term[i] * a_child[c][i];
-                    a[c][i] += a_child[c][i];
-                }
-            }
-        }
-        self.state.p[j] = p_in;
-        self.state.o[j] = o_in;
-        self.state.seen[j] = seen_in;
-
-        if seen_in {
-            // These leaves were counted by the split on `j` above with its (p_in, o_in);
-            // their term belongs to this deeper split, counted just now.
-            let term = self.term(p_in, o_in);
-            for c in 0..COMPUTED {
-                for i in 0..Q {
-                    contribution[c] -= term[i] * a[c][i];
-                }
-            }
-        }
-        for c in 0..COMPUTED {
-            self.phi[j][c] += self.scale * contribution[c];
-        }
-        a
+        let mut a = [[[0.0; Q]; COMPUTED]; LANES];
+        // One frame per level, made once per walk: zeroing them at every node cost more
+        // than a tenth of the time.
+        let mut scratch =
+            vec![Frame { g_child: [[0.0; Q]; LANES], a_child: [[[0.0; Q]; COMPUTED]; LANES] }; self.depth + 1];
+        walk.visit_root(&[[1.0; Q]; LANES], &mut a, &mut scratch);
     }
 }
 
@@ -226,51 +143,4 @@ fn max_distinct_features(tree: &Tree, n_features: usize) -> usize {
     }
     let mut on_path = vec![0; n_features.max(tree.nodes.iter().map(|n| n.feature as usize + 1).max().unwrap_or(0))];
     walk(tree, 0, &mut on_path, 0)
-}
-
-/// Gauss–Legendre nodes and weights on [0, 1] (Newton's method on the Legendre polynomial).
-fn gauss_legendre_01(n: usize) -> ([f64; MAX_POINTS], [f64; MAX_POINTS]) {
-    let (mut t, mut w) = ([0.0; MAX_POINTS], [0.0; MAX_POINTS]);
-    for i in 0..n {
-        let mut x = (std::f64::consts::PI * (i as f64 + 0.75) / (n as f64 + 0.5)).cos();
-        let mut derivative = 0.0;
-        for _ in 0..100 {
-            let (mut p0, mut p1) = (1.0, x);
-            for k in 2..=n {
-                let p2 = ((2 * k - 1) as f64 * x * p1 - (k - 1) as f64 * p0) / k as f64;
-                p0 = p1;
-                p1 = p2;
-            }
-            let pn = if n == 1 { x } else { p1 };
-            let pn_1 = if n == 1 { 1.0 } else { p0 };
-            derivative = n as f64 * (x * pn - pn_1) / (x * x - 1.0);
-            let dx = pn / derivative;
-            x -= dx;
-            if dx.abs() < 1e-15 {
-                break;
-            }
-        }
-        t[i] = (1.0 - x) / 2.0;
-        w[i] = 1.0 / ((1.0 - x * x) * derivative * derivative);
-    }
-    (t, w)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quadrature_integrates_polynomials_exactly() {
-        for n in 1..=MAX_POINTS {
-            let (t, w) = gauss_legendre_01(n);
-            let total: f64 = w[..n].iter().sum();
-            assert!((total - 1.0).abs() < 1e-12, "n = {n}: weights sum to {total}");
-            // ∫₀¹ t^k dt = 1/(k+1), exact up to degree 2n − 1.
-            for k in 0..(2 * n) {
-                let integral: f64 = (0..n).map(|i| w[i] * t[i].powi(k as i32)).sum();
-                assert!((integral - 1.0 / (k as f64 + 1.0)).abs() < 1e-12, "n = {n}, degree {k}: {integral}");
-            }
-        }
-    }
 }

@@ -21,6 +21,8 @@ mod boosting_shap;
 mod by_family;
 mod explanations;
 mod forest_shap;
+mod lane_walk;
+mod quadrature;
 
 pub use by_family::{explain, MLP_BUDGET, SVM_BUDGET};
 pub use explanations::{mean_abs, Explanations};

@@ -162,7 +162,7 @@ pub fn run(base: &PretrainedModel, config: &FineTuneConfig, sink: &dyn ProgressS
         feature_names: tuned.features.clone(),
         feature_descriptions,
         test_features: x_test,
-        explanations,
+        explanations: Some(explanations),
         explain_seconds,
         train_rows: y_train.len(),
         test_rows: y_test.len(),

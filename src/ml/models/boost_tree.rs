@@ -7,11 +7,22 @@
 //! The result is a [`Tree`] whose `distribution[0]` holds the (already shrunk) leaf value
 //! and whose `weight` is the training row count, so prediction and TreeSHAP work on it
 //! exactly as on the classification trees.
+//!
+//! [`TreeGrower`] keeps its buffers from tree to tree (a pool of histograms, the row order)
+//! and knows each leaf's training rows, so the booster adds a tree's values to its scores
+//! without walking it. `histogram` builds and subtracts the histograms, `split` searches
+//! them; both share large leaves out over rayon's threads deterministically.
 
-use super::binning::{BinnedMatrix, MISSING_BIN};
+use super::binning::BinnedMatrix;
+mod histogram;
+mod split;
+
+pub use histogram::BoostMatrix;
+
+use histogram::{Histogram, HistogramPool, Stat};
+use split::{best_split, Split};
+
 use super::tree::{Node, Tree};
-
-const BINS: usize = 256;
 
 #[derive(Debug, Clone, Copy)]
 pub struct BoostTreeParams {
@@ -24,193 +35,185 @@ pub struct BoostTreeParams {
     pub learning_rate: f64,
 }
 
-#[derive(Debug, Clone, Copy, Default)]
-struct Stat {
-    g: f64,
-    h: f64,
-    n: f64,
-}
-
-impl Stat {
-    fn add(&mut self, o: &Stat) {
-        self.g += o.g;
-        self.h += o.h;
-        self.n += o.n;
-    }
-    fn minus(&self, o: &Stat) -> Stat {
-        Stat { g: self.g - o.g, h: self.h - o.h, n: self.n - o.n }
-    }
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Split {
-    gain: f64,
-    feature: usize,
-    last_left_bin: u16,
-    threshold: f64,
-    missing_left: bool,
-    left: Stat,
-    right: Stat,
-}
-
 struct Leaf {
     node: usize,
     start: usize,
     end: usize,
     depth: usize,
     total: Stat,
-    hist: Vec<Stat>,
+    /// Kept only while the leaf may still be split.
+    hist: Option<Histogram>,
     split: Option<Split>,
 }
 
-/// Grows one tree on `rows` (a subsample or all rows) for the gradients `g`, hessians `h`,
-/// considering only `features`.
-pub fn grow(data: &BinnedMatrix, rows: &[u32], g: &[f64], h: &[f64], features: &[usize], p: &BoostTreeParams) -> Tree {
-    let mut rows = rows.to_vec();
-    let hist = histogram(data, &rows, g, h, features);
-    let total = rows.iter().fold(Stat::default(), |mut s, &r| {
-        s.add(&Stat { g: g[r as usize], h: h[r as usize], n: 1.0 });
-        s
-    });
-    let mut nodes = vec![leaf_node(&total, p)];
-    let mut root = Leaf { node: 0, start: 0, end: rows.len(), depth: 0, total, hist, split: None };
-    root.split = best_split(data, &root, features, p);
-    let mut leaves = vec![root];
+/// Grows trees one after another on one data set, reusing its buffers (histograms, the
+/// row order, the leaf's gradients in row order) from tree to tree.
+#[derive(Default)]
+pub struct TreeGrower {
+    pool: HistogramPool,
+    /// The rows of the last tree, each leaf's rows together.
+    rows: Vec<u32>,
+    /// Per leaf of the last tree: its node and its rows' range in `rows`.
+    leaves: Vec<(usize, usize, usize)>,
+    ordered: Vec<[f64; 2]>,
+}
 
-    while leaves.len() < p.max_leaves {
-        // The open leaf with the largest gain (first one on ties, for determinism).
-        let Some(best) = (0..leaves.len())
-            .filter(|&i| leaves[i].split.is_some())
-            .max_by(|&a, &b| leaves[a].split.unwrap().gain.total_cmp(&leaves[b].split.unwrap().gain).then(b.cmp(&a)))
-        else {
-            break;
-        };
-        let parent = leaves.swap_remove(best);
-        let split = parent.split.expect("chosen for its split");
-        let codes = &data.codes[split.feature];
-        let goes_left = |r: u32| {
-            let c = codes[r as usize];
-            if c == MISSING_BIN {
-                split.missing_left
+impl TreeGrower {
+    /// Grows one tree on `rows` (ascending; a subsample or all rows) for the gradient /
+    /// hessian pairs `gh` (indexed by row), considering only `features` (ascending).
+    pub fn grow(
+        &mut self,
+        m: &BoostMatrix,
+        rows: &[u32],
+        gh: &[[f64; 2]],
+        features: &[usize],
+        p: &BoostTreeParams,
+    ) -> Tree {
+        self.rows.clear();
+        self.rows.extend_from_slice(rows);
+        let total = rows.iter().fold(Stat::default(), |mut s, &r| {
+            let [g, h] = gh[r as usize];
+            s.add(&Stat { g, h, n: 1.0 });
+            s
+        });
+        let mut nodes = vec![leaf_node(&total, p)];
+        let mut root = Leaf { node: 0, start: 0, end: rows.len(), depth: 0, total, hist: None, split: None };
+        if p.max_leaves > 1 && splittable(&root, p) {
+            let hist = self.histogram(m, 0..rows.len(), gh, features);
+            root.split = best_split(m, &hist, &total, rows.len(), features, p);
+            root.hist = Some(hist);
+        }
+        let mut leaves = vec![root];
+
+        while leaves.len() < p.max_leaves {
+            // The open leaf with the largest gain (first one on ties, for determinism).
+            let Some(best) = (0..leaves.len()).filter(|&i| leaves[i].split.is_some()).max_by(|&a, &b| {
+                leaves[a].split.unwrap().gain.total_cmp(&leaves[b].split.unwrap().gain).then(b.cmp(&a))
+            }) else {
+                break;
+            };
+            let mut parent = leaves.swap_remove(best);
+            let split = parent.split.expect("chosen for its split");
+            let mid = self.partition(m, &parent, &split);
+            let (left_id, right_id) = (nodes.len(), nodes.len() + 1);
+            nodes.push(leaf_node(&split.left, p));
+            nodes.push(leaf_node(&split.right, p));
+            let node = &mut nodes[parent.node];
+            node.feature = split.feature as u32;
+            node.threshold = split.threshold;
+            node.missing_left = split.missing_left;
+            node.left = left_id as u32;
+            node.right = right_id as u32;
+
+            let child = |node, start, end, total| Leaf {
+                node,
+                start,
+                end,
+                depth: parent.depth + 1,
+                total,
+                hist: None,
+                split: None,
+            };
+            let mut left = child(left_id, parent.start, mid, split.left);
+            let mut right = child(right_id, mid, parent.end, split.right);
+            let parent_hist = parent.hist.take().expect("a leaf with a split keeps its histogram");
+            // After this split the tree is full: the children's splits would never be used.
+            let full = leaves.len() + 2 >= p.max_leaves;
+            let (left_open, right_open) = (!full && splittable(&left, p), !full && splittable(&right, p));
+            if left_open || right_open {
+                // Histogram of the smaller child; the larger one is the parent's minus it.
+                let left_smaller = left.end - left.start <= right.end - right.start;
+                let (small, large) = if left_smaller { (&mut left, &mut right) } else { (&mut right, &mut left) };
+                let small_hist = self.histogram(m, small.start..small.end, gh, features);
+                let large_open = if left_smaller { right_open } else { left_open };
+                if large_open {
+                    let mut large_hist = parent_hist;
+                    histogram::subtract(m, &mut large_hist, &small_hist, features);
+                    large.hist = Some(large_hist);
+                } else {
+                    self.pool.give(m, parent_hist);
+                }
+                small.hist = Some(small_hist);
             } else {
-                (c as u16) <= split.last_left_bin
+                self.pool.give(m, parent_hist);
             }
-        };
-        let block = &mut rows[parent.start..parent.end];
+            for leaf in [&mut left, &mut right] {
+                if let Some(hist) = leaf.hist.take() {
+                    leaf.split = best_split(m, &hist, &leaf.total, leaf.end - leaf.start, features, p);
+                    if leaf.split.is_some() {
+                        leaf.hist = Some(hist);
+                    } else {
+                        self.pool.give(m, hist);
+                    }
+                }
+            }
+            leaves.push(left);
+            leaves.push(right);
+        }
+        self.leaves.clear();
+        for leaf in leaves {
+            self.leaves.push((leaf.node, leaf.start, leaf.end));
+            if let Some(hist) = leaf.hist {
+                self.pool.give(m, hist);
+            }
+        }
+        Tree { nodes }
+    }
+
+    /// The last tree's leaves: each leaf's node index and its training rows.
+    pub fn leaf_rows(&self) -> impl Iterator<Item = (usize, &[u32])> {
+        self.leaves.iter().map(|&(node, start, end)| (node, &self.rows[start..end]))
+    }
+
+    /// Orders the parent's rows left block first, in place by swaps; returns where the right
+    /// block starts. The resulting row order is the one every histogram is summed in: kept as
+    /// it was before the histograms were reworked for speed, so the trees (and the committed
+    /// pretrained model) stay bit for bit what they were.
+    fn partition(&mut self, m: &BoostMatrix, parent: &Leaf, split: &Split) -> usize {
+        let codes = m.column(split.feature);
+        let missing = m.missing_code(split.feature);
+        let block = &mut self.rows[parent.start..parent.end];
         let mut mid = 0;
         for i in 0..block.len() {
-            if goes_left(block[i]) {
+            let c = codes[block[i] as usize];
+            let goes_left = if c == missing { split.missing_left } else { (c as u16) <= split.last_left_bin };
+            if goes_left {
                 block.swap(i, mid);
                 mid += 1;
             }
         }
-        let (left_id, right_id) = (nodes.len(), nodes.len() + 1);
-        nodes.push(leaf_node(&split.left, p));
-        nodes.push(leaf_node(&split.right, p));
-        let node = &mut nodes[parent.node];
-        node.feature = split.feature as u32;
-        node.threshold = split.threshold;
-        node.missing_left = split.missing_left;
-        node.left = left_id as u32;
-        node.right = right_id as u32;
-
-        let (l_range, r_range) = ((parent.start, parent.start + mid), (parent.start + mid, parent.end));
-        // Histogram of the smaller child; the larger one is the parent's minus it.
-        let left_smaller = mid <= parent.end - parent.start - mid;
-        let small_range = if left_smaller { l_range } else { r_range };
-        let small_hist = histogram(data, &rows[small_range.0..small_range.1], g, h, features);
-        let large_hist: Vec<Stat> = parent.hist.iter().zip(&small_hist).map(|(a, b)| a.minus(b)).collect();
-        let (l_hist, r_hist) = if left_smaller { (small_hist, large_hist) } else { (large_hist, small_hist) };
-        for (node, range, total, hist) in
-            [(left_id, l_range, split.left, l_hist), (right_id, r_range, split.right, r_hist)]
-        {
-            let mut leaf =
-                Leaf { node, start: range.0, end: range.1, depth: parent.depth + 1, total, hist, split: None };
-            if p.max_depth == 0 || leaf.depth < p.max_depth {
-                leaf.split = best_split(data, &leaf, features, p);
-            }
-            leaves.push(leaf);
-        }
+        parent.start + mid
     }
-    Tree { nodes }
+
+    fn histogram(
+        &mut self,
+        m: &BoostMatrix,
+        range: std::ops::Range<usize>,
+        gh: &[[f64; 2]],
+        features: &[usize],
+    ) -> Histogram {
+        let rows = &self.rows[range];
+        self.ordered.clear();
+        self.ordered.extend(rows.iter().map(|&r| gh[r as usize]));
+        histogram::build(m, &mut self.pool, rows, &self.ordered, features)
+    }
+}
+
+/// Whether a leaf may be split at all (enough rows for two children, depth left).
+fn splittable(leaf: &Leaf, p: &BoostTreeParams) -> bool {
+    leaf.end - leaf.start >= 2 * p.min_data_in_leaf && (p.max_depth == 0 || leaf.depth < p.max_depth)
+}
+
+/// Grows one tree on `rows` (a subsample or all rows) for the gradients `g`, hessians `h`,
+/// considering only `features`. For one tree; [`TreeGrower`] reuses its buffers across trees.
+pub fn grow(data: &BinnedMatrix, rows: &[u32], g: &[f64], h: &[f64], features: &[usize], p: &BoostTreeParams) -> Tree {
+    let gh: Vec<[f64; 2]> = g.iter().zip(h).map(|(&g, &h)| [g, h]).collect();
+    TreeGrower::default().grow(&BoostMatrix::new(data), rows, &gh, features, p)
 }
 
 fn leaf_node(s: &Stat, p: &BoostTreeParams) -> Node {
     let value = -s.g / (s.h + p.lambda_l2) * p.learning_rate;
     Node::leaf([value, 0.0, 0.0], s.n)
-}
-
-fn histogram(data: &BinnedMatrix, rows: &[u32], g: &[f64], h: &[f64], features: &[usize]) -> Vec<Stat> {
-    let mut hist = vec![Stat::default(); data.features() * BINS];
-    for &f in features {
-        let codes = &data.codes[f];
-        let bins = &mut hist[f * BINS..(f + 1) * BINS];
-        for &r in rows {
-            let r = r as usize;
-            let s = &mut bins[codes[r] as usize];
-            s.g += g[r];
-            s.h += h[r];
-            s.n += 1.0;
-        }
-    }
-    hist
-}
-
-fn score(s: &Stat, lambda: f64) -> f64 {
-    s.g * s.g / (s.h + lambda)
-}
-
-fn best_split(data: &BinnedMatrix, leaf: &Leaf, features: &[usize], p: &BoostTreeParams) -> Option<Split> {
-    let n = (leaf.end - leaf.start) as f64;
-    if n < 2.0 * p.min_data_in_leaf as f64 {
-        return None;
-    }
-    let parent = score(&leaf.total, p.lambda_l2);
-    let ok = |s: &Stat| s.n >= p.min_data_in_leaf as f64 && s.h >= p.min_hessian_in_leaf;
-    let mut best: Option<Split> = None;
-    for &f in features {
-        let bins = &leaf.hist[f * BINS..(f + 1) * BINS];
-        let missing = bins[MISSING_BIN as usize];
-        let present = leaf.total.minus(&missing);
-        let n_bins = data.thresholds[f].len() + 1;
-        let mut consider = |left: Stat, right: Stat, last_left_bin: u16, threshold: f64, missing_left: bool| {
-            if !ok(&left) || !ok(&right) {
-                return;
-            }
-            let gain = score(&left, p.lambda_l2) + score(&right, p.lambda_l2) - parent;
-            if gain > 1e-12 && best.as_ref().is_none_or(|b| gain > b.gain) {
-                best = Some(Split { gain, feature: f, last_left_bin, threshold, missing_left, left, right });
-            }
-        };
-        let mut left = Stat::default();
-        for b in 0..n_bins.saturating_sub(1) {
-            if bins[b].n == 0.0 {
-                continue;
-            }
-            left.add(&bins[b]);
-            let right = present.minus(&left);
-            if right.n <= 0.0 {
-                break;
-            }
-            let threshold = data.thresholds[f][b];
-            if missing.n > 0.0 {
-                let mut left_with = left;
-                left_with.add(&missing);
-                let mut right_with = right;
-                right_with.add(&missing);
-                consider(left_with, right, b as u16, threshold, true);
-                consider(left, right_with, b as u16, threshold, false);
-            } else {
-                // Unseen missing values at prediction time follow the bigger side.
-                let to_left = left.n >= right.n;
-                consider(left, right, b as u16, threshold, to_left);
-            }
-        }
-        if missing.n > 0.0 && present.n > 0.0 {
-            consider(present, missing, u16::MAX, f64::INFINITY, false);
-        }
-    }
-    best
 }
 
 #[cfg(test)]
@@ -261,5 +264,75 @@ mod tests {
         let tree = grow(&data, &rows, &g, &vec![1.0; 200], &[0, 1], &p);
         assert!(tree.leaf_count() <= 5 && tree.leaf_count() >= 2);
         assert!(tree.nodes.iter().filter(|n| n.is_leaf()).all(|n| n.weight >= 3.0));
+    }
+
+    /// A data set big enough for the shared-out paths (histograms of many rows, split
+    /// searches over many bins), with missing values and features of few distinct values.
+    fn big() -> (Array2<f64>, Vec<[f64; 2]>) {
+        let n = 6000;
+        let x = Array2::from_shape_fn((n, 16), |(i, j)| {
+            let v = ((i * (2 * j + 7) + j * 31) % 997) as f64 / (j % 4 + 1) as f64;
+            if (i + j) % (j + 5) == 0 {
+                f64::NAN
+            } else if j % 3 == 0 {
+                (v as usize % 6) as f64
+            } else {
+                v
+            }
+        });
+        let gh = (0..n).map(|i| [((i * 37) % 101) as f64 / 50.0 - 1.0, 0.1 + ((i * 13) % 7) as f64 / 10.0]).collect();
+        (x, gh)
+    }
+
+    fn big_params() -> BoostTreeParams {
+        BoostTreeParams {
+            max_leaves: 31,
+            max_depth: 0,
+            min_data_in_leaf: 20,
+            min_hessian_in_leaf: 1e-3,
+            lambda_l2: 1.0,
+            learning_rate: 0.1,
+        }
+    }
+
+    #[test]
+    fn the_tree_is_the_same_on_one_thread_or_many() {
+        let (x, gh) = big();
+        let binned = BinnedMatrix::new(&x, 255);
+        let m = BoostMatrix::new(&binned);
+        let rows: Vec<u32> = (0..x.nrows() as u32).collect();
+        let features: Vec<usize> = (0..x.ncols()).collect();
+        let on = |threads| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            pool.install(|| {
+                let mut grower = TreeGrower::default();
+                // Twice with one grower: reused buffers must not leak into the next tree.
+                grower.grow(&m, &rows, &gh, &features, &big_params());
+                grower.grow(&m, &rows, &gh, &features, &big_params())
+            })
+        };
+        let one = on(1);
+        assert_eq!(one.leaf_count(), 31);
+        assert_eq!(one, on(4));
+        assert_eq!(one, TreeGrower::default().grow(&m, &rows, &gh, &features, &big_params()));
+    }
+
+    #[test]
+    fn leaf_rows_are_the_rows_routed_to_each_leaf() {
+        let (x, gh) = big();
+        let binned = BinnedMatrix::new(&x, 255);
+        let m = BoostMatrix::new(&binned);
+        let rows: Vec<u32> = (0..x.nrows() as u32).collect();
+        let mut grower = TreeGrower::default();
+        let tree = grower.grow(&m, &rows, &gh, &[0, 2, 3, 5, 9], &big_params());
+        let mut seen = vec![false; x.nrows()];
+        for (node, leaf_rows) in grower.leaf_rows() {
+            for &r in leaf_rows {
+                let leaf = tree.leaf_for(x.row(r as usize).as_slice().unwrap());
+                assert!(std::ptr::eq(leaf, &tree.nodes[node]), "row {r}");
+                seen[r as usize] = true;
+            }
+        }
+        assert!(seen.iter().all(|&s| s));
     }
 }

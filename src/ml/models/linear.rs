@@ -2,7 +2,7 @@
 //! PCA + logistic regression both become after fitting (PCA folds into the weights).
 //! Being linear in its (transformed) inputs, its SHAP values are exact and cheap.
 
-use ndarray::{Array1, Array2};
+use ndarray::Array2;
 
 use super::standardize::Standardizer;
 use crate::ml::ClassLabel;
@@ -61,20 +61,4 @@ pub fn softmax(z: &[f64; K]) -> [f64; K] {
     let e = z.map(|v| if v == f64::NEG_INFINITY { 0.0 } else { (v - max).exp() });
     let total: f64 = e.iter().sum();
     e.map(|v| v / total)
-}
-
-/// Puts linfa's per-class columns (in the order of `classes`) into our class order.
-pub fn by_class(
-    params: &Array2<f64>,
-    intercept: &Array1<f64>,
-    classes: &[usize],
-    n_features: usize,
-) -> (Array2<f64>, [f64; K]) {
-    let mut weights = Array2::zeros((n_features, K));
-    let mut b = [f64::NEG_INFINITY; K];
-    for (col, &class) in classes.iter().enumerate() {
-        weights.column_mut(class).assign(&params.column(col));
-        b[class] = intercept[col];
-    }
-    (weights, b)
 }

@@ -1,5 +1,6 @@
 //! PCA (linfa-reduction) on the scaled inputs, keeping the fewest components that explain
-//! the chosen share of variance, then multinomial logistic regression on those components.
+//! the chosen share of variance, then multinomial logistic regression on those components
+//! (the same Newton solver as [`super::logistic_regression`]).
 //!
 //! Both steps are linear, so after fitting the projection is folded into the weights: the
 //! model predicts, and is explained, as one linear map of the original (scaled) features.
@@ -34,7 +35,7 @@ pub const HYPERPARAMETERS: &[Spec] = &[
         name: "max_iterations",
         label: "Solver iterations",
         kind: Kind::Integer { default: 300, min: 10, max: 5000 },
-        help: "Upper bound on L-BFGS iterations of the logistic regression.",
+        help: "Upper bound on the Newton iterations of the logistic regression (about ten are needed).",
     },
     INPUT_SCALE,
 ];
@@ -61,8 +62,7 @@ impl PcaLogisticParams {
 
 /// The fitted model plus how many components it kept.
 pub fn fit(params: &PcaLogisticParams, x: &Array2<f64>, y: &[ClassLabel]) -> Result<(LinearSoftmax, usize)> {
-    let standardizer = Standardizer::fit(x, params.log_scale);
-    let z = standardizer.transform(x);
+    let (standardizer, z) = Standardizer::fit_transform(x, params.log_scale);
     let n_features = z.ncols();
     let pca = Pca::params(n_features)
         .fit(&DatasetBase::from(z.clone()))

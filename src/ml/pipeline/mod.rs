@@ -22,4 +22,4 @@ pub use cost_check::check_training;
 pub use cross_validation::{mean_std, FoldScore, CV_FOLDS};
 pub use outcome::{HeldOutPrediction, TrainingOutcome};
 pub use prepare::TestFile;
-pub use run::run;
+pub use run::{run, run_with};

@@ -31,8 +31,9 @@ pub struct TrainingOutcome {
     pub feature_descriptions: Vec<String>,
     /// Feature values of each held-out object, in `predictions` order (NaN = missing).
     pub test_features: ndarray::Array2<f64>,
-    /// SHAP values of every held-out object, in `predictions` order.
-    pub explanations: Explanations,
+    /// SHAP values of every held-out object, in `predictions` order; `None` only in the
+    /// outcome [`super::run_with`] shows before it explains (scores and predictions first).
+    pub explanations: Option<Explanations>,
     pub explain_seconds: f64,
     pub train_rows: usize,
     pub test_rows: usize,

@@ -17,6 +17,18 @@ use super::outcome::{HeldOutPrediction, TrainingOutcome};
 use super::prepare::prepare;
 
 pub fn run(config: &TrainingConfig, sink: &dyn ProgressSink) -> Result<TrainingOutcome> {
+    run_with(config, sink, &mut |_| {})
+}
+
+/// [`run`], handing `predicted` the outcome as soon as the held-out objects are predicted
+/// and scored (its `explanations` still `None`), before the explanations that can take
+/// many times as long as the fit: the server shows scores and predictions from it while
+/// the explanations are computed. A fine-tuning explains little and is handed nothing.
+pub fn run_with(
+    config: &TrainingConfig,
+    sink: &dyn ProgressSink,
+    predicted: &mut dyn FnMut(&TrainingOutcome),
+) -> Result<TrainingOutcome> {
     let setup = match &config.job {
         TrainingJob::FineTune(job) => return crate::ml::fine_tune::run(&job.base, &job.config, sink),
         TrainingJob::Train { model, .. } | TrainingJob::Transfer { model, .. } => model,
@@ -64,21 +76,12 @@ pub fn run(config: &TrainingConfig, sink: &dyn ProgressSink) -> Result<TrainingO
         })
         .collect();
 
-    check()?;
-    let explain_slice = ProgressSlice { sink, start: 0.87, end: 0.99 };
-    explain_slice.report(0.0, "Explaining predictions");
-    let started = Instant::now();
-    let explanations = explain(&model, x_test, x_train, config.seed, &explain_slice);
-    let explain_seconds = started.elapsed().as_secs_f64();
-    check()?;
-
-    sink.report(1.0, "Done");
-    Ok(TrainingOutcome {
+    let mut outcome = TrainingOutcome {
         model_kind: setup.params.kind(),
         metrics,
         predictions,
-        explanations,
-        explain_seconds,
+        explanations: None,
+        explain_seconds: 0.0,
         train_rows: y_train.len(),
         test_rows,
         train_stars: data.train_groups.iter().collect::<std::collections::HashSet<_>>().len(),
@@ -95,5 +98,18 @@ pub fn run(config: &TrainingConfig, sink: &dyn ProgressSink) -> Result<TrainingO
         cross_validation,
         shift,
         fine_tune: None,
-    })
+    };
+    check()?;
+    predicted(&outcome);
+
+    let explain_slice = ProgressSlice { sink, start: 0.87, end: 0.99 };
+    explain_slice.report(0.0, "Explaining predictions");
+    let started = Instant::now();
+    let explanations = explain(&outcome.model, &outcome.test_features, &data.x_train, config.seed, &explain_slice);
+    outcome.explain_seconds = started.elapsed().as_secs_f64();
+    outcome.explanations = Some(explanations);
+    check()?;
+
+    sink.report(1.0, "Done");
+    Ok(outcome)
 }

@@ -42,10 +42,10 @@ fn forest_run_reports_progress_per_tree_and_is_reproducible() {
     assert_eq!(steps.last().unwrap(), &(1.0, "Done".to_string()));
     assert_eq!(a.predictions.len(), a.test_rows);
     // Every held-out object is explained, additively, for every class.
-    assert_eq!(a.explanations.values.len(), a.test_rows);
-    for (p, phi) in a.predictions.iter().zip(&a.explanations.values) {
+    assert_eq!(a.explanations.as_ref().unwrap().values.len(), a.test_rows);
+    for (p, phi) in a.predictions.iter().zip(&a.explanations.as_ref().unwrap().values) {
         for c in 0..K {
-            let total = a.explanations.base[c] + phi.iter().map(|v| v[c]).sum::<f64>();
+            let total = a.explanations.as_ref().unwrap().base[c] + phi.iter().map(|v| v[c]).sum::<f64>();
             assert!((total - p.probabilities[c]).abs() < 1e-9, "{}: {total} vs {}", p.id, p.probabilities[c]);
         }
     }
@@ -67,7 +67,7 @@ fn every_family_explains_every_object_additively() {
     };
     for kind in ModelKind::ALL {
         let out = run(&config(kind, quick(kind)), &crate::ml::progress::SilentProgress).unwrap();
-        let e = &out.explanations;
+        let e = out.explanations.as_ref().unwrap();
         assert_eq!(e.values.len(), out.test_rows, "{}", kind.id());
         let exact = !e.method.starts_with("Permutation");
         for (row, p) in out.predictions.iter().enumerate() {

@@ -20,7 +20,7 @@ impl Database {
     pub fn claim_next(&self, owner: String, now: i64) -> DbResult<Option<SessionRow>> {
         let sql = format!(
             "UPDATE sessions SET status = 'running', step = 'Starting', started_at = $2, claimed_by = $1, heartbeat_at = {clock},
-               attempts = attempts + 1, cancel_requested = 0
+               attempts = attempts + 1, cancel_requested = 0, headline = NULL
              WHERE id = (SELECT id FROM sessions WHERE status = 'queued' ORDER BY created_at, id LIMIT 1) AND status = 'queued'
              RETURNING {SESSION_COLUMNS}",
             clock = self.clock

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::rows::{session_from_row, session_row};
 use super::DatabaseStore;
-use crate::api::TrainingResult;
+use crate::api::{TrainingResult, TrainingStatus};
 use crate::server::database::Blob;
 use crate::server::store::{StoreResult, TrainingSession};
 
@@ -49,6 +49,11 @@ impl DatabaseStore {
                 Err(error) => tracing::error!(id = %s.id, %error, "result not serialisable"),
             }
             self.cache(s.id, result);
+        }
+        if matches!(s.status, TrainingStatus::Cancelled | TrainingStatus::Failed) {
+            // Scores it published before its explanations are not a result: none is kept.
+            self.results.lock().unwrap_or_else(|e| e.into_inner()).retain(|(i, _)| *i != s.id);
+            self.db.delete_blob(Blob::Result, s.id.to_string())?;
         }
         self.db.upsert_session(session_row(s), durable)
     }

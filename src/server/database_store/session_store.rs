@@ -24,7 +24,9 @@ impl SessionStore for DatabaseStore {
             tracing::error!(%id, "unreadable session row");
             return Ok(None);
         };
-        if s.status == TrainingStatus::Completed {
+        // A running training has a result once its scores are published (its headline
+        // is set then), before its explanations.
+        if s.status == TrainingStatus::Completed || (s.status == TrainingStatus::Running && s.headline.is_some()) {
             s.result = self.result(id)?;
         }
         Ok(Some(s))

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use uuid::Uuid;
 
-use crate::api::{Headline, TrainingStatus};
+use crate::api::{Headline, TrainingResult, TrainingStatus};
 use crate::ml::pipeline;
 use crate::ml::MlError;
 use crate::server::reports::training_result;
@@ -58,20 +58,17 @@ pub(super) fn record_outcome(
                     s.status = TrainingStatus::Completed;
                     s.progress = 100.0;
                     s.step = "Done".into();
-                    let m = result.report.metrics.as_ref();
-                    s.headline = Some(Headline {
-                        accuracy: m.map(|m| m.accuracy),
-                        macro_f1: m.map(|m| m.macro_f1),
-                        roc_auc: m.and_then(|m| m.roc_auc),
-                    });
+                    s.headline = Some(headline(result));
                     s.result = Some(Arc::new(result.clone()));
                 }
                 Err(MlError::Cancelled) => {
                     s.status = TrainingStatus::Cancelled;
                     s.step = "Cancelled".into();
+                    s.headline = None; // scores published early are not a result
                 }
                 Err(error) => {
                     s.status = TrainingStatus::Failed;
+                    s.headline = None;
                     s.error = Some(format!("Training failed: {error}."));
                     s.step = "Failed".into();
                 }
@@ -96,6 +93,35 @@ pub(super) fn record_outcome(
             TrainingStatus::Failed
         }
     }
+}
+
+/// Publishes a running training's scores and predictions before its explanations: the
+/// result without them (`explaining`), and its headline, which tells the pages that there
+/// is a result to show. Skipped when the session was meanwhile taken back; a failed write
+/// only delays the page until the training completes.
+pub(super) fn publish_scores(
+    store: &Arc<dyn SessionStore>,
+    id: Uuid,
+    attempt: u32,
+    session: &TrainingSession,
+    outcome: &pipeline::TrainingOutcome,
+) {
+    let result = Arc::new(training_result(&id.to_string(), &session.request, session.upload.as_ref(), outcome));
+    let published = store.finish(&id, &mut |s| {
+        if s.status == TrainingStatus::Running && s.attempts == attempt {
+            s.headline = Some(headline(&result));
+            s.result = Some(result.clone());
+        }
+    });
+    if let Err(error) = published {
+        tracing::warn!(%id, %error, "scores not published early; the page shows them at the end");
+    }
+}
+
+/// The key figures of a result, for lists.
+fn headline(result: &TrainingResult) -> Headline {
+    let m = result.report.metrics.as_ref();
+    Headline { accuracy: m.map(|m| m.accuracy), macro_f1: m.map(|m| m.macro_f1), roc_auc: m.and_then(|m| m.roc_auc) }
 }
 
 /// Retries a store write while the database is away (0.5 s, 1 s, 2 s … about a minute in

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use uuid::Uuid;
 
-use super::outcome::record_outcome;
+use super::outcome::{publish_scores, record_outcome};
 use super::progress::SessionProgress;
 use super::{JobRunner, MakeConfig, Running};
 use crate::domain::ErrorCode;
@@ -76,7 +76,13 @@ impl JobRunner {
             // Its uploaded table could not be read now: back to the queue, not a failure.
             Err(error) if error.code == ErrorCode::Unavailable => (Err(MlError::Cancelled), true),
             Err(error) => (Err(MlError::Training(error.message)), false),
-            Ok(config) => (run_on_training_thread(id, config, progress.clone()).await, false),
+            Ok(config) => {
+                let (store, published) = (self.store.clone(), session.clone());
+                let publish = move |outcome: &pipeline::TrainingOutcome| {
+                    publish_scores(&store, id, published.attempts, &published, outcome)
+                };
+                (run_on_training_thread(id, config, progress.clone(), Box::new(publish)).await, false)
+            }
         };
         let put_back =
             database_away || (flags.put_back.load(Ordering::SeqCst) && matches!(finished, Err(MlError::Cancelled)));
@@ -109,12 +115,14 @@ async fn run_on_training_thread(
     id: Uuid,
     config: TrainingConfig,
     progress: Arc<SessionProgress>,
+    mut publish: Box<dyn FnMut(&pipeline::TrainingOutcome) + Send>,
 ) -> Result<pipeline::TrainingOutcome, MlError> {
     let (done, outcome) = tokio::sync::oneshot::channel();
     let spawned = std::thread::Builder::new().name(format!("training-{}", &id.to_string()[..8])).spawn(move || {
         crate::server::priority::lower_this_thread();
-        let result =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pipeline::run(&config, progress.as_ref())));
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            pipeline::run_with(&config, progress.as_ref(), &mut *publish)
+        }));
         let _ = done.send(result);
     });
     if let Err(error) = spawned {

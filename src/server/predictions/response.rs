@@ -58,7 +58,7 @@ pub(super) fn response(
         &predicted.probabilities,
         &predicted.model_input,
         &predicted.features,
-        &predicted.explanations,
+        Some(&predicted.explanations),
     );
     PredictionResponse {
         model: model_id.to_string(),

@@ -2,13 +2,22 @@
 //! plot of its most important features.
 
 use crate::api::*;
-use crate::ml::explain::mean_abs;
+use crate::ml::explain::{mean_abs, Explanations};
 use crate::ml::pipeline::TrainingOutcome;
 use crate::ml::ClassLabel;
 
-/// Mean |SHAP| per feature over the held-out objects, per class and averaged over classes.
+/// Mean |SHAP| per feature over the held-out objects, per class and averaged over classes;
+/// empty while the explanations are being computed.
 pub(super) fn importance_report(outcome: &TrainingOutcome) -> ImportanceReport {
-    let e = &outcome.explanations;
+    let Some(e) = outcome.explanations.as_ref() else {
+        return ImportanceReport {
+            space: crate::domain::ExplanationSpace::Probability,
+            method: String::new(),
+            base_values: Default::default(),
+            features: Vec::new(),
+            dots: DotPlot::default(),
+        };
+    };
     let per_feature = mean_abs(e);
     let mut features: Vec<FeatureImportance> = outcome
         .feature_names
@@ -27,7 +36,7 @@ pub(super) fn importance_report(outcome: &TrainingOutcome) -> ImportanceReport {
         space: e.space,
         method: e.method.clone(),
         base_values: ClassLabel::ALL.iter().map(|c| (*c, e.base[c.index()])).collect(),
-        dots: dot_plot(outcome, &features),
+        dots: dot_plot(outcome, e, &features),
         features,
     }
 }
@@ -36,8 +45,7 @@ pub(super) fn importance_report(outcome: &TrainingOutcome) -> ImportanceReport {
 const DOT_OBJECTS: usize = 300;
 const DOT_FEATURES: usize = 8;
 
-fn dot_plot(outcome: &TrainingOutcome, ranked: &[FeatureImportance]) -> DotPlot {
-    let e = &outcome.explanations;
+fn dot_plot(outcome: &TrainingOutcome, e: &Explanations, ranked: &[FeatureImportance]) -> DotPlot {
     let n = e.values.len();
     // Evenly spaced objects: deterministic, and spread over the whole table.
     let sample: Vec<usize> =

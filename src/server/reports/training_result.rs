@@ -25,7 +25,8 @@ pub fn training_result(
     let ids: Vec<String> = outcome.predictions.iter().map(|p| p.id.clone()).collect();
     let actual: Vec<Option<ClassLabel>> = outcome.predictions.iter().map(|p| p.actual).collect();
     let probabilities: Vec<[f64; ClassLabel::COUNT]> = outcome.predictions.iter().map(|p| p.probabilities).collect();
-    let predictions = prediction_rows(&ids, &actual, &probabilities, &outcome.test_features, features, explained);
+    let predictions =
+        prediction_rows(&ids, &actual, &probabilities, &outcome.test_features, features, explained.as_ref());
     let mut predicted_counts: BTreeMap<ClassLabel, usize> = ClassLabel::ALL.iter().map(|c| (*c, 0)).collect();
     for p in &predictions {
         *predicted_counts.entry(p.prediction).or_default() += 1;
@@ -51,7 +52,7 @@ pub fn training_result(
         structure: outcome.model_summary.clone(),
         fit_seconds: outcome.fit_seconds,
         explain_seconds: outcome.explain_seconds,
-        explanation_method: outcome.explanations.method.clone(),
+        explanation_method: explained.as_ref().map(|e| e.method.clone()).unwrap_or_default(),
         predict_ms: outcome.predict_ms,
         caveats: if upload.is_some() { upload_caveats(request, outcome) } else { caveats(mission) },
     };
@@ -76,6 +77,7 @@ pub fn training_result(
                 .collect()
         }),
         fine_tune: outcome.fine_tune.as_ref().map(fine_tune_report),
+        explaining: explained.is_none(),
     };
     TrainingResult { report, predictions }
 }

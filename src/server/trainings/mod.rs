@@ -2,6 +2,7 @@
 //! the pages) and the JSON routes (for scripts).
 
 mod access;
+mod eta;
 mod managing;
 mod reading;
 mod starting;

@@ -11,17 +11,25 @@ use crate::server::state::AppState;
 
 pub fn progress(state: &AppState, caller: &Caller, id: &str) -> Result<TrainingProgress, ApiError> {
     let s = session(state, caller, id)?;
-    // Place in the queue: queued trainings start in the order they were created.
-    let queue_position = (s.status == TrainingStatus::Queued).then(|| {
-        1 + state
-            .store
-            .list()
-            .unwrap_or_default()
-            .iter()
-            .filter(|o| o.status == TrainingStatus::Queued && (o.created_at, o.id) < (s.created_at, s.id))
-            .count()
-    });
+    let now = crate::server::store::now_ms();
+    let elapsed_s = super::eta::elapsed_s(&s, now);
+    let eta_s = match (s.status, elapsed_s) {
+        (TrainingStatus::Running, Some(elapsed)) => super::eta::time_left(elapsed, s.progress),
+        _ => None,
+    };
+    // Place in the queue and the wait, from every session (the queue is shared by all).
+    let (queue_position, expected_wait_s) = match s.status {
+        TrainingStatus::Queued => {
+            let sessions = state.store.list().unwrap_or_default();
+            let (position, wait) = super::eta::queue_place(&sessions, &s, state.config.max_concurrent_trainings, now);
+            (Some(position), wait)
+        }
+        _ => (None, None),
+    };
+    let result_ready =
+        s.status == TrainingStatus::Completed || (s.status == TrainingStatus::Running && s.headline.is_some());
     Ok(TrainingProgress {
+        result_ready,
         dataset: s.dataset(),
         id: s.id.to_string(),
         status: s.status,
@@ -34,6 +42,9 @@ pub fn progress(state: &AppState, caller: &Caller, id: &str) -> Result<TrainingP
         finished_at: s.finished_at,
         queue_position,
         attempts: s.attempts,
+        elapsed_s,
+        eta_s,
+        expected_wait_s,
     })
 }
 
@@ -66,8 +77,19 @@ pub fn list_trainings(state: &AppState, caller: &Caller) -> Result<Vec<TrainingS
         .collect())
 }
 
+/// A completed training's whole result (the JSON API: every row with its explanation).
 pub fn result(state: &AppState, caller: &Caller, id: &str) -> Result<std::sync::Arc<TrainingResult>, ApiError> {
-    result_with_access(state, caller, id).map(|(r, _)| r)
+    result_with_access(state, caller, id, Stage::Whole).map(|(r, _)| r)
+}
+
+/// Which results a reader takes.
+#[derive(Clone, Copy, PartialEq)]
+enum Stage {
+    /// Only a completed training's.
+    Whole,
+    /// Also a running training's published scores and predictions, before its explanations
+    /// (`explaining` set): what the result page shows first.
+    Early,
 }
 
 /// The result as this caller may read it: whole for its owner; for the reader of a result
@@ -76,15 +98,18 @@ fn result_with_access(
     state: &AppState,
     caller: &Caller,
     id: &str,
+    stage: Stage,
 ) -> Result<(std::sync::Arc<TrainingResult>, ResultAccess), ApiError> {
     let (s, access) = find(state, caller, id, true)?;
     let report = access_report(access, s.share.as_ref());
     let uploaded = s.request.dataset == "upload";
+    let readable =
+        |status| status == TrainingStatus::Completed || (stage == Stage::Early && status == TrainingStatus::Running);
     match (s.status, s.result) {
-        (TrainingStatus::Completed, Some(result)) if !access.reaches_rows() => {
+        (status, Some(result)) if readable(status) && !access.reaches_rows() => {
             Ok((std::sync::Arc::new(without_rows(&result, uploaded)), report))
         }
-        (TrainingStatus::Completed, Some(result)) => Ok((result, report)),
+        (status, Some(result)) if readable(status) => Ok((result, report)),
         (TrainingStatus::Cancelled, _) => {
             Err(ApiError::new(ErrorCode::NotFinished, "This training was cancelled, so it has no result."))
         }
@@ -110,8 +135,9 @@ fn without_rows(result: &TrainingResult, uploaded: bool) -> TrainingResult {
     TrainingResult { report: ResultReport { model_info, ..result.report.clone() }, predictions: Vec::new() }
 }
 
+/// The result page's report: early, while the explanations are computed (`explaining`).
 pub fn summary(state: &AppState, caller: &Caller, id: &str) -> Result<ResultSummary, ApiError> {
-    let (r, access) = result_with_access(state, caller, id)?;
+    let (r, access) = result_with_access(state, caller, id, Stage::Early)?;
     Ok(ResultSummary { report: r.report.clone(), access })
 }
 
@@ -130,7 +156,8 @@ pub fn predictions(
             ApiError::new(ErrorCode::InvalidValue, "per_page must be between 1 and 500.").with_field("per_page")
         );
     }
-    let r = result(state, caller, id)?;
+    // Early, as the result page shows them; the JSON API's rows come whole from `result`.
+    let (r, _) = result_with_access(state, caller, id, Stage::Early)?;
     Ok(page_of(&r.predictions, query))
 }
 

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use super::params::BoostingParams;
 use crate::ml::error::{MlError, Result};
 use crate::ml::models::binning::{BinnedMatrix, MAX_VALUE_BINS};
-use crate::ml::models::boost_tree::{grow, BoostTreeParams};
+use crate::ml::models::boost_tree::{BoostMatrix, BoostTreeParams, TreeGrower};
 use crate::ml::models::linear::softmax;
 use crate::ml::models::random_forest::{class_weights, tree_seed};
 use crate::ml::models::tree::Tree;
@@ -103,6 +103,13 @@ impl GradientBoosting {
         trees.reserve(params.n_rounds * present.len());
         let all_rows: Vec<u32> = (0..n as u32).collect();
         let x_rows = x.as_standard_layout();
+        let matrix = BoostMatrix::new(&binned);
+        // A tree's leaves hold its training rows, so their scores need no walk down the tree
+        // when every row was in the tree and binning routes rows as the thresholds do (it
+        // does for every value but +inf, which is binned as present but not below +inf).
+        let leaves_route = params.subsample >= 1.0 && !x.iter().any(|&v| v == f64::INFINITY);
+        let mut growers: Vec<TreeGrower> = present.iter().map(|_| TreeGrower::default()).collect();
+        let mut gh: Vec<Vec<[f64; 2]>> = present.iter().map(|_| vec![[0.0; 2]; n]).collect();
 
         for round in 0..params.n_rounds {
             if progress.is_cancelled() {
@@ -134,22 +141,29 @@ impl GradientBoosting {
             let round_trees: Vec<(usize, Tree)> = present
                 .par_iter()
                 .zip(feature_sets.par_iter())
-                .map(|(&class, features)| {
-                    let mut g = vec![0.0; n];
-                    let mut h = vec![0.0; n];
-                    for i in 0..n {
+                .zip(growers.par_iter_mut().zip(gh.par_iter_mut()))
+                .map(|((&class, features), (grower, gh))| {
+                    for (i, gh) in gh.iter_mut().enumerate() {
                         let p = probs[i][class];
                         let target = if labels[i] == class { 1.0 } else { 0.0 };
-                        g[i] = (p - target) * weight[i];
-                        h[i] = (factor * p * (1.0 - p)).max(1e-16) * weight[i];
+                        *gh = [(p - target) * weight[i], (factor * p * (1.0 - p)).max(1e-16) * weight[i]];
                     }
-                    (class, grow(&binned, &rows, &g, &h, features, &tree_params))
+                    (class, grower.grow(&matrix, &rows, gh, features, &tree_params))
                 })
                 .collect();
-            for (class, tree) in &round_trees {
-                for (i, score) in scores.iter_mut().enumerate() {
-                    let row = x_rows.row(i);
-                    score[*class] += tree.leaf_for(row.as_slice().expect("standard layout")).distribution[0];
+            for ((class, tree), grower) in round_trees.iter().zip(&growers) {
+                if leaves_route {
+                    for (node, leaf_rows) in grower.leaf_rows() {
+                        let value = tree.nodes[node].distribution[0];
+                        for &r in leaf_rows {
+                            scores[r as usize][*class] += value;
+                        }
+                    }
+                } else {
+                    for (i, score) in scores.iter_mut().enumerate() {
+                        let row = x_rows.row(i);
+                        score[*class] += tree.leaf_for(row.as_slice().expect("standard layout")).distribution[0];
+                    }
                 }
             }
             trees.extend(round_trees);

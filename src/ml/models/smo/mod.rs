@@ -4,7 +4,8 @@
 //! app: linfa-svm 0.8 builds the whole n × n kernel before solving (an 80,000-row table
 //! asked for 51 GB and aborted the process), and its solver has no cancel hook (a cancelled
 //! SVM kept two cores busy in the background until it finished). Here kernel rows are
-//! computed on demand into an LRU cache of bounded size, and the solver polls for
+//! computed on demand into one LRU cache of bounded size that the one-vs-rest machines of
+//! a fit share (the kernel does not depend on the labels), and the solver polls for
 //! cancellation, so memory is O(cache + n) and a cancel ends every solver thread.
 //!
 //! Dual: min ½ αᵀQα − Σα subject to 0 ≤ αᵢ ≤ Cᵢ and Σ yᵢαᵢ = 0, with Qᵢⱼ = yᵢyⱼK(xᵢ, xⱼ).
@@ -14,5 +15,6 @@ mod kernel_cache;
 mod problem;
 mod solver;
 
+pub use kernel_cache::KernelRows;
 pub use problem::{squared_norms, Cancelled, SmoProblem, SmoSolution};
 pub use solver::solve;

@@ -1,20 +1,15 @@
 //! One binary SVM problem as the solver takes it, the solution it gives, and the row norms
-//! the RBF kernel is computed from.
+//! the RBF kernel is computed from. The kernel itself is not part of a problem: the
+//! one-vs-rest machines of a fit share one [`super::KernelRows`].
 
 use ndarray::{Array2, ArrayView1};
 
-/// One binary problem.
+/// One binary problem: labels and penalties (the kernel rows come separately).
 pub struct SmoProblem<'a> {
-    /// Scaled inputs, one row per object.
-    pub z: &'a Array2<f64>,
-    /// `‖zᵢ‖²` per row.
-    pub norms: &'a [f64],
     /// +1 for the positive side, −1 for the rest.
     pub y: &'a [f64],
     pub c_pos: f64,
     pub c_neg: f64,
-    /// RBF kernel K(a, b) = exp(−γ‖a − b‖²).
-    pub gamma: f64,
     /// Stop when the maximal violation is below this.
     pub eps: f64,
 }

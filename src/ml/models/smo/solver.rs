@@ -1,7 +1,7 @@
 //! The SMO iterations: second-order working-set selection, the two-variable update within
 //! the box constraints, the gradient update, and ρ at the end.
 
-use super::kernel_cache::KernelCache;
+use super::kernel_cache::KernelRows;
 use super::problem::{Cancelled, SmoProblem, SmoSolution};
 
 /// libsvm's τ: stands in for a non-positive curvature.
@@ -9,15 +9,20 @@ const TAU: f64 = 1e-12;
 /// Cancellation is polled this often (iterations are microseconds to milliseconds).
 const POLL_EVERY: usize = 64;
 
-/// Solves `problem` with at most `cache_bytes` of kernel rows; `cancelled` is polled.
-pub fn solve(problem: &SmoProblem, cache_bytes: usize, cancelled: &dyn Fn() -> bool) -> Result<SmoSolution, Cancelled> {
+/// Solves `problem` with the kernel rows of `kernel` (one row per object of `problem.y`,
+/// possibly shared with other solvers on other threads); `cancelled` is polled.
+pub fn solve(
+    problem: &SmoProblem,
+    kernel: &KernelRows,
+    cancelled: &dyn Fn() -> bool,
+) -> Result<SmoSolution, Cancelled> {
     let n = problem.y.len();
+    assert_eq!(kernel.len(), n, "one kernel row per object");
     let y = problem.y;
     let c = |t: usize| if y[t] > 0.0 { problem.c_pos } else { problem.c_neg };
     let mut alpha = vec![0.0; n];
     // Gradient of the dual objective: Qα − e, so −1 at α = 0.
     let mut g = vec![-1.0; n];
-    let mut cache = KernelCache::new(problem, cache_bytes);
     let max_iterations = (100 * n).max(10_000_000);
     let mut iterations = 0;
     let mut converged = false;
@@ -42,7 +47,7 @@ pub fn solve(problem: &SmoProblem, cache_bytes: usize, cancelled: &dyn Fn() -> b
             converged = true;
             break;
         }
-        let k_i = cache.row(i);
+        let k_i = kernel.row(i);
         // j: the partner giving the largest decrease of the objective (second order).
         let (mut gmax2, mut j, mut best) = (f64::NEG_INFINITY, usize::MAX, f64::INFINITY);
         for t in 0..n {
@@ -72,7 +77,7 @@ pub fn solve(problem: &SmoProblem, cache_bytes: usize, cancelled: &dyn Fn() -> b
             break;
         }
         iterations += 1;
-        let k_j = cache.row(j);
+        let k_j = kernel.row(j);
         let (c_i, c_j) = (c(i), c(j));
         let (old_i, old_j) = (alpha[i], alpha[j]);
         let q_ij = y[i] * y[j] * k_i[j];
@@ -186,9 +191,9 @@ mod tests {
         }
         let z = Array2::from_shape_vec((40, 2), rows).unwrap();
         let norms = squared_norms(&z);
-        let problem = SmoProblem { z: &z, norms: &norms, y: &y, c_pos: 1.0, c_neg: 1.0, gamma: 0.5, eps: 1e-3 };
-        let big = solve(&problem, 1 << 20, &|| false).unwrap();
-        let tiny = solve(&problem, 0, &|| false).unwrap();
+        let problem = SmoProblem { y: &y, c_pos: 1.0, c_neg: 1.0, eps: 1e-3 };
+        let big = solve(&problem, &KernelRows::new(&z, &norms, 0.5, 1 << 20), &|| false).unwrap();
+        let tiny = solve(&problem, &KernelRows::new(&z, &norms, 0.5, 0), &|| false).unwrap();
         assert_eq!(big, tiny, "the cache changes speed, never the answer");
         assert!(big.converged);
         assert!(big.coef.iter().sum::<f64>().abs() < 1e-9);
@@ -205,7 +210,7 @@ mod tests {
         let z = Array2::from_shape_fn((200, 3), |(i, j)| ((i * 7 + j * 3) % 11) as f64);
         let norms = squared_norms(&z);
         let y: Vec<f64> = (0..200).map(|i| if i % 3 == 0 { 1.0 } else { -1.0 }).collect();
-        let problem = SmoProblem { z: &z, norms: &norms, y: &y, c_pos: 1.0, c_neg: 1.0, gamma: 0.3, eps: 1e-3 };
-        assert_eq!(solve(&problem, 1 << 20, &|| true), Err(Cancelled));
+        let problem = SmoProblem { y: &y, c_pos: 1.0, c_neg: 1.0, eps: 1e-3 };
+        assert_eq!(solve(&problem, &KernelRows::new(&z, &norms, 0.3, 1 << 20), &|| true), Err(Cancelled));
     }
 }
