@@ -15,33 +15,14 @@ with OMP_WAIT_POLICY=passive (as scripts/bench_vs_reference.sh does) and take th
 figures; the app never runs it. Usage: python3 scripts/reference/lightgbm_fit_time.py [mission…]
 """
 import argparse
-import json
 import os
-import pathlib
 import time
 
 import lightgbm
 import numpy as np
-import pandas as pd
 from sklearn.metrics import accuracy_score, f1_score
 
-root = pathlib.Path(__file__).resolve().parents[2] / "data"
-spec = json.loads((root / "benchmark" / "features.json").read_text())
-classes = ["confirmed", "candidate", "false_positive"]
-
-
-def load(mission):
-    """Exactly as sklearn_families.py loads it."""
-    s = spec[mission]
-    df = pd.read_csv(root / s["file"], comment="#", low_memory=False)
-    if s["row_filter"]:
-        df = df[df["default_flag"] == 1]
-    df = df[df[s["label_column"]].isin(s["label_map"].keys())]
-    y = df[s["label_column"]].map(s["label_map"]).map(classes.index).to_numpy()
-    x = df[s["features"]].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
-    split = json.loads((root / "benchmark" / f"split_{mission}.json").read_text())
-    test = df[s["id_column"]].astype(str).isin(set(map(str, split["test_ids"]))).to_numpy()
-    return x[~test], y[~test], x[test], y[test]
+from canonical import load  # this folder is on the path when run as a script
 
 
 def model(seed=42):

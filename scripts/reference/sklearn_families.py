@@ -7,11 +7,9 @@ data/benchmark/sklearn_families.json; `bench` prints these beside our own figure
 Python is only used to produce this reference file, never by the app.
 """
 import json
-import pathlib
 import time
 
 import numpy as np
-import pandas as pd
 from sklearn.decomposition import PCA
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
@@ -21,22 +19,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
-root = pathlib.Path(__file__).resolve().parents[2] / "data"
-spec = json.loads((root / "benchmark" / "features.json").read_text())
-classes = ["confirmed", "candidate", "false_positive"]
-
-
-def load(mission):
-    s = spec[mission]
-    df = pd.read_csv(root / s["file"], comment="#", low_memory=False)
-    if s["row_filter"]:
-        df = df[df["default_flag"] == 1]
-    df = df[df[s["label_column"]].isin(s["label_map"].keys())]
-    y = df[s["label_column"]].map(s["label_map"]).map(classes.index).to_numpy()
-    x = df[s["features"]].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
-    split = json.loads((root / "benchmark" / f"split_{mission}.json").read_text())
-    test = df[s["id_column"]].astype(str).isin(set(map(str, split["test_ids"]))).to_numpy()
-    return x[~test], y[~test], x[test], y[test]
+from canonical import load, root  # this folder is on the path when run as a script
 
 
 def models(seed=42):

@@ -41,16 +41,17 @@ pub fn explain_trees(trees: &[&Tree], x: &Array2<f64>, progress: &ProgressSlice)
                 if progress.is_cancelled() {
                     return phis; // the pipeline discards the result
                 }
+                // Up to LANES objects walk a tree together: the same groups for every tree.
+                let lanes: Vec<Vec<&[f64]>> = block
+                    .chunks(linear_tree_shap::LANES)
+                    .map(|rows| rows.iter().map(Vec::as_slice).collect())
+                    .collect();
                 for (tree, how) in trees.iter().zip(&prepared) {
                     match how {
                         Ok(p) => {
-                            // Up to LANES objects walk the tree together.
-                            for (rows, phis) in
-                                block.chunks(linear_tree_shap::LANES).zip(phis.chunks_mut(linear_tree_shap::LANES))
-                            {
-                                let rows: Vec<&[f64]> = rows.iter().map(Vec::as_slice).collect();
+                            for (rows, phis) in lanes.iter().zip(phis.chunks_mut(linear_tree_shap::LANES)) {
                                 let mut phis: Vec<&mut [[f64; K]]> = phis.iter_mut().map(Vec::as_mut_slice).collect();
-                                p.add_shap(&rows, 1.0 / n_trees, &mut phis, state);
+                                p.add_shap(rows, 1.0 / n_trees, &mut phis, state);
                             }
                         }
                         Err(depth) => {
