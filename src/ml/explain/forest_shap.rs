@@ -174,6 +174,35 @@ mod tests {
     /// The one-pass algorithm against the classic one on deep, fully grown forest trees
     /// (the fixture test checks shallower trees against Python's shap).
     #[test]
+    fn the_avx2_walk_gives_the_same_bits_as_the_portable_one() {
+        use crate::ml::dataset::LabelledDataset;
+        use crate::ml::models::random_forest::{ForestParams, RandomForest};
+        let data_dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data");
+        let d = LabelledDataset::load_mission(crate::ml::Mission::K2, &data_dir).unwrap();
+        let rows: Vec<usize> = (0..d.len()).collect();
+        let (x, y) = d.rows(&rows);
+        let raw = serde_json::from_value(serde_json::json!({"n_trees": 3})).unwrap();
+        let forest = RandomForest::fit(&ForestParams::check(&raw).unwrap(), &x, &y, 5, &slice()).unwrap();
+        let lanes: Vec<&[f64]> = (0..linear_tree_shap::LANES).map(|r| x.row(r).to_slice().unwrap()).collect();
+        let walk = |portable: bool| {
+            let mut state = linear_tree_shap::PathState::default();
+            state.portable = portable;
+            let mut phis = vec![vec![[0.0; K]; x.ncols()]; lanes.len()];
+            for tree in &forest.trees {
+                let prepared = linear_tree_shap::PreparedTree::new(tree, x.ncols()).unwrap();
+                let mut views: Vec<&mut [[f64; K]]> = phis.iter_mut().map(Vec::as_mut_slice).collect();
+                prepared.add_shap(&lanes, 1.0 / 3.0, &mut views, &mut state);
+            }
+            phis
+        };
+        let (fast, portable) = (walk(false), walk(true));
+        assert!(fast.iter().flatten().any(|v| v[0] != 0.0), "something was explained");
+        for (a, b) in fast.iter().flatten().zip(portable.iter().flatten()) {
+            assert_eq!(a.map(f64::to_bits), b.map(f64::to_bits));
+        }
+    }
+
+    #[test]
     fn one_pass_and_classic_algorithms_agree_on_deep_trees() {
         use crate::ml::dataset::LabelledDataset;
         use crate::ml::models::random_forest::{ForestParams, RandomForest};

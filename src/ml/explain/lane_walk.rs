@@ -23,6 +23,9 @@ pub struct PathState {
     p: Vec<f64>,
     o: Vec<[bool; LANES]>,
     seen: Vec<bool>,
+    /// Tests only: walk without AVX2 even where the processor has it.
+    #[cfg(test)]
+    pub(super) portable: bool,
 }
 
 impl PathState {
@@ -182,8 +185,12 @@ impl<const Q: usize> Walk<'_, '_, Q> {
 
     /// The walk from the root, with AVX2 where the processor has it.
     pub(super) fn visit_root(&mut self, g: &Lanes<Q>, a: &mut LaneSums<Q>, scratch: &mut [Frame<Q>]) {
+        #[cfg(all(target_arch = "x86_64", test))]
+        let avx2 = std::arch::is_x86_feature_detected!("avx2") && !self.state.portable;
+        #[cfg(all(target_arch = "x86_64", not(test)))]
+        let avx2 = std::arch::is_x86_feature_detected!("avx2");
         #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") {
+        if avx2 {
             // SAFETY: the processor was just found to support AVX2.
             unsafe { self.visit_avx2(0, g, a, scratch) };
             return;
