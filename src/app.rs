@@ -3,12 +3,13 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::{path, SsrMode};
+use leptos_router::{path, Lazy, SsrMode};
 
-use crate::pages::{
-    AboutPage, AccountPage, ComparePage, HomePage, ModelCardPage, ModelsPage, NotFoundPage, PredictPage, ProgressPage,
-    ResultPage, TrainPage,
+use crate::page_bundles::{
+    AboutRoute, AccountRoute, CompareRoute, HomeRoute, ModelCardRoute, ModelsRoute, PredictRoute, ProgressRoute,
+    ResultRoute, TrainRoute,
 };
+use crate::pages::NotFoundPage;
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -39,7 +40,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    mark_hydrated();
     view! {
         <Stylesheet id="leptos" href="/pkg/exoplanet-playground.css" />
         <Title text="Exoplanet Playground" />
@@ -60,19 +60,21 @@ pub fn App() -> impl IntoView {
                 </nav>
             </header>
             <main id="main" tabindex="-1">
+                // Every page is a lazy route: its code is in one of three WASM bundles,
+                // loaded when a page of it is first shown (src/page_bundles.rs).
                 <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=HomePage />
+                    <Route path=path!("/") view={Lazy::<HomeRoute>::new()} />
                     // Rendered whole on the server (not streamed), so the form, the progress and
                     // the result are in the HTML and work without WebAssembly.
-                    <Route path=path!("/train") view=TrainPage ssr=SsrMode::Async />
-                    <Route path=path!("/trainings/:id") view=ProgressPage ssr=SsrMode::Async />
-                    <Route path=path!("/trainings/:id/result") view=ResultPage ssr=SsrMode::Async />
-                    <Route path=path!("/models") view=ModelsPage />
-                    <Route path=path!("/compare") view=ComparePage />
-                    <Route path=path!("/about") view=AboutPage />
-                    <Route path=path!("/predict") view=PredictPage />
-                    <Route path=path!("/model-card") view=ModelCardPage />
-                    <Route path=path!("/account") view=AccountPage />
+                    <Route path=path!("/train") view={Lazy::<TrainRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/trainings/:id") view={Lazy::<ProgressRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/trainings/:id/result") view={Lazy::<ResultRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/models") view={Lazy::<ModelsRoute>::new()} />
+                    <Route path=path!("/compare") view={Lazy::<CompareRoute>::new()} />
+                    <Route path=path!("/about") view={Lazy::<AboutRoute>::new()} />
+                    <Route path=path!("/predict") view={Lazy::<PredictRoute>::new()} />
+                    <Route path=path!("/model-card") view={Lazy::<ModelCardRoute>::new()} />
+                    <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} />
                 </Routes>
             </main>
             <footer class="site-footer">
@@ -83,15 +85,4 @@ pub fn App() -> impl IntoView {
             </footer>
         </Router>
     }
-}
-
-/// Sets `data-hydrated` on `<body>` once the WASM has taken over, so end-to-end tests
-/// wait for it instead of clicking buttons that are not yet live. Effects run only in
-/// the browser, never during server rendering.
-fn mark_hydrated() {
-    Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
 }

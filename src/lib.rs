@@ -11,6 +11,7 @@ pub mod app;
 pub mod client;
 pub mod components;
 pub mod domain;
+pub mod page_bundles;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
@@ -19,9 +20,20 @@ pub mod ml;
 pub mod server;
 
 /// Entry point of the WASM build: takes over the server-rendered page.
+///
+/// The pages are lazy routes (see `page_bundles.rs`), so hydration is asynchronous: it waits for the
+/// shown page's WASM chunk. Once the whole page is live, `<body>` gets `data-hydrated`, which
+/// the end-to-end tests wait for instead of clicking buttons that are not yet live.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
+    // Panic messages in the console help while developing; the release build aborts on a
+    // panic anyway, and leaving the hook's formatting out keeps the first page smaller.
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    wasm_bindgen_futures::spawn_local(async {
+        let body = leptos::prelude::document().body().expect("the page has a <body>");
+        leptos::mount::hydrate_from_async(body.clone(), app::App).await.forget();
+        let _ = body.set_attribute("data-hydrated", "true");
+    });
 }

@@ -99,7 +99,10 @@ pub fn ShapDotPlot(plot: DotPlot, space: ExplanationSpace) -> impl IntoView {
                         }
                     }
                 >
-                    {ClassLabel::ALL.map(|c| view! { <option value=c.as_str()>{c.title()}</option> }).to_vec()}
+                    {ClassLabel::ALL
+                        .into_iter()
+                        .map(|c| view! { <option value=c.as_str()>{c.title()}</option> })
+                        .collect_view()}
                 </select>
             </div>
             {chart}

@@ -5,19 +5,31 @@
 
 /// The niceness of training threads (0 is normal, 19 the lowest priority).
 const TRAINING_NICENESS: i32 = 10;
+/// Housekeeping that may wait for every other thread (precompressing the front end's files).
+const BACKGROUND_NICENESS: i32 = 19;
 
-/// Lowers the calling thread's priority (Linux: `setpriority` on the thread id affects that
-/// thread only). Failure is harmless (the training runs at normal priority) and logged.
+/// Lowers the calling thread's priority to that of trainings.
 pub fn lower_this_thread() {
+    set_this_thread_niceness(TRAINING_NICENESS);
+}
+
+/// Lowers the calling thread's priority below trainings: it runs only on otherwise idle cycles.
+pub fn lowest_for_this_thread() {
+    set_this_thread_niceness(BACKGROUND_NICENESS);
+}
+
+/// Linux: `setpriority` on the thread id affects that thread only. Failure is harmless (the
+/// thread runs at normal priority) and logged.
+fn set_this_thread_niceness(niceness: i32) {
     #[cfg(target_os = "linux")]
     {
         // SAFETY: gettid takes no arguments; setpriority only reads its integer arguments.
         let result = unsafe {
             let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
-            libc::setpriority(libc::PRIO_PROCESS, tid, TRAINING_NICENESS)
+            libc::setpriority(libc::PRIO_PROCESS, tid, niceness)
         };
         if result != 0 {
-            tracing::debug!("could not lower a training thread's priority");
+            tracing::debug!(niceness, "could not lower a thread's priority");
         }
     }
 }

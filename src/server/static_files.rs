@@ -14,14 +14,18 @@ use std::time::Instant;
 /// File types worth compressing (images such as PNG are compressed already).
 const COMPRESSIBLE: &[&str] = &["wasm", "js", "mjs", "css", "html", "json", "svg", "txt", "map"];
 
-/// Brotli's best quality (11) takes about a second per MB; debug WASM files are tens of MB,
-/// so beyond this size a faster quality is used.
+/// Brotli's best quality (11) takes about a second per MB. A release build's files (2.8 MB of
+/// WASM in ~150 chunks) get it; a debug build's (tens of MB) get a faster quality, or the
+/// first minute after start-up would be spent compressing (38.7 s at quality 11 with split
+/// debug chunks, which slowed the first training fourfold).
 const BEST_QUALITY_UP_TO: u64 = 4 * 1024 * 1024;
+const FAST_QUALITY: u32 = 5;
 
-/// Starts writing the missing or outdated `.br` and `.gz` files of `pkg_dir` on the blocking
-/// pool; returns at once. Call from within the tokio runtime.
+/// Starts writing the missing or outdated `.br` and `.gz` files of `pkg_dir` on a thread of
+/// its own at the lowest priority (requests and trainings go first); returns at once.
 pub fn precompress_in_background(pkg_dir: PathBuf) {
-    tokio::task::spawn_blocking(move || {
+    let spawned = std::thread::Builder::new().name("precompress".into()).spawn(move || {
+        crate::server::priority::lowest_for_this_thread();
         let started = Instant::now();
         match precompress(&pkg_dir) {
             Ok(0) => {}
@@ -33,6 +37,9 @@ pub fn precompress_in_background(pkg_dir: PathBuf) {
             }
         }
     });
+    if let Err(error) = spawned {
+        tracing::warn!(%error, "static files not precompressed; they are compressed per request");
+    }
 }
 
 /// Writes `<file>.br` and `<file>.gz` beside every compressible file in `dir` (not its
@@ -44,7 +51,8 @@ pub fn precompress(dir: &Path) -> std::io::Result<usize> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
         Err(e) => return Err(e),
     };
-    let mut written = 0;
+    // Every variant to write, then one brotli quality for all of them by their total size.
+    let mut stale = Vec::new();
     for entry in entries.flatten() {
         let path = entry.path();
         let Some(extension) = path.extension().and_then(|e| e.to_str()) else { continue };
@@ -53,14 +61,18 @@ pub fn precompress(dir: &Path) -> std::io::Result<usize> {
         }
         for variant in [Variant::Brotli, Variant::Gzip] {
             let target = variant.path_for(&path);
-            if is_fresh(&path, &target) {
-                continue;
+            if !is_fresh(&path, &target) {
+                let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+                stale.push((path.clone(), target, variant, size));
             }
-            variant.write(&path, &target)?;
-            written += 1;
         }
     }
-    Ok(written)
+    let brotli_bytes: u64 = stale.iter().filter(|s| matches!(s.2, Variant::Brotli)).map(|s| s.3).sum();
+    let quality = if brotli_bytes <= BEST_QUALITY_UP_TO { 11 } else { FAST_QUALITY };
+    for (source, target, variant, _) in &stale {
+        variant.write(source, target, quality)?;
+    }
+    Ok(stale.len())
 }
 
 #[derive(Clone, Copy)]
@@ -79,15 +91,14 @@ impl Variant {
         PathBuf::from(name)
     }
 
-    fn write(self, source: &Path, target: &Path) -> std::io::Result<()> {
+    fn write(self, source: &Path, target: &Path, brotli_quality: u32) -> std::io::Result<()> {
         let bytes = fs::read(source)?;
         let partial = target.with_extension(format!("{}.partial", std::process::id()));
         let result = (|| {
             let file = std::io::BufWriter::new(fs::File::create(&partial)?);
             match self {
                 Variant::Brotli => {
-                    let quality = if bytes.len() as u64 <= BEST_QUALITY_UP_TO { 11 } else { 5 };
-                    let mut writer = brotli::CompressorWriter::new(file, 64 * 1024, quality, 22);
+                    let mut writer = brotli::CompressorWriter::new(file, 64 * 1024, brotli_quality, 22);
                     writer.write_all(&bytes)?;
                     writer.flush()?;
                     writer.into_inner().into_inner().map_err(|e| e.into_error())?.sync_all()?;

@@ -71,7 +71,8 @@ def sizes(pkg):
     print(f"\nper lazy function: main module + JS ({kb(base[2])} KB br) + its own module and shared chunks")
     print(f"{'lazy function':44} {'files':>5} {'raw KB':>9} {'gzip KB':>9} {'br KB':>9}  {'total br KB':>11}")
     for function, needed in sorted(json.load(open(manifest)).items()):
-        names = [f"split_{function}.wasm"] + [f"{c}.wasm" for c in needed]
+        # The manifest may list the function's own module too: count each file once.
+        names = list(dict.fromkeys([f"split_{function}.wasm"] + [f"{c}.wasm" for c in needed]))
         own = [files.get(n, (0, 0, 0)) for n in names]
         total = [sum(v[i] or 0 for v in own) for i in range(3)]
         label = re.sub(r"_\d+$", "", function.strip("_"))

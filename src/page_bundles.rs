@@ -1,0 +1,110 @@
+//! The pages in three WASM bundles, loaded when a page of the bundle is first shown.
+//!
+//! `cargo leptos build --split` cuts the WASM at every `#[lazy]` function, and writes the
+//! code that several lazy functions share into one chunk per combination of them. With every
+//! page its own lazy function that made ~150 chunks: the home page needed 45 files, and on
+//! Chromium's "Fast 3G" (562 ms latency, six connections per host) their round trips, not
+//! their 277 KB, set the time to interactive (5.6 s; the predict page 13.4 s in 116 files).
+//! Three bundles make at most seven chunks, so a page needs a handful of files:
+//! - **home**: the first page most visitors see, as small as it can be;
+//! - **light**: pages that list or show stored things (about, saved models, compare, model
+//!   card, account, a training's progress);
+//! - **heavy**: the train form, the result page and the predict page, with their charts,
+//!   tables and uploads.
+//!
+//! On the server, calling a bundle names its chunks as preloads in the page's `<head>`, so
+//! the browser fetches them beside the main module instead of after it.
+//!
+//! Without `--split` the WASM imports chunks from a module that does not exist and the page
+//! never hydrates: every cargo-leptos command that builds the front end needs it.
+
+use leptos::prelude::*;
+use leptos_router::LazyRoute;
+
+use crate::pages::{
+    AboutPage, AccountPage, ComparePage, HomePage, ModelCardPage, ModelsPage, PredictPage, ProgressPage, ResultPage,
+    TrainPage,
+};
+
+#[lazy]
+fn home_bundle() -> AnyView {
+    view! { <HomePage /> }.into_any()
+}
+
+/// A page of the light bundle.
+#[derive(Clone, Copy)]
+pub enum LightPage {
+    About,
+    Models,
+    Compare,
+    ModelCard,
+    Account,
+    Progress,
+}
+
+#[lazy]
+fn light_bundle(page: LightPage) -> AnyView {
+    match page {
+        LightPage::About => view! { <AboutPage /> }.into_any(),
+        LightPage::Models => view! { <ModelsPage /> }.into_any(),
+        LightPage::Compare => view! { <ComparePage /> }.into_any(),
+        LightPage::ModelCard => view! { <ModelCardPage /> }.into_any(),
+        LightPage::Account => view! { <AccountPage /> }.into_any(),
+        LightPage::Progress => view! { <ProgressPage /> }.into_any(),
+    }
+}
+
+/// A page of the heavy bundle.
+#[derive(Clone, Copy)]
+pub enum HeavyPage {
+    Train,
+    Result,
+    Predict,
+}
+
+#[lazy]
+fn heavy_bundle(page: HeavyPage) -> AnyView {
+    match page {
+        HeavyPage::Train => view! { <TrainPage /> }.into_any(),
+        HeavyPage::Result => view! { <ResultPage /> }.into_any(),
+        HeavyPage::Predict => view! { <PredictPage /> }.into_any(),
+    }
+}
+
+/// A route type per page, for `Lazy::<…>::new()` in the route table. The pages fetch their
+/// own data, so a route carries none.
+/// `preload` loads the bundle's chunks (the router awaits it before hydrating the page, as
+/// `#[lazy_route]` would have it); `#[lazy]` makes `__preload_<bundle>` in the browser build.
+macro_rules! routes {
+    ($($route:ident => $view:expr, $preload:ident);* $(;)?) => {$(
+        pub struct $route;
+
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            async fn view(_this: Self) -> AnyView {
+                $view.await
+            }
+
+            async fn preload() {
+                #[cfg(feature = "hydrate")]
+                $preload().await;
+            }
+        }
+    )*};
+}
+
+routes! {
+    HomeRoute => home_bundle(), __preload_home_bundle;
+    AboutRoute => light_bundle(LightPage::About), __preload_light_bundle;
+    ModelsRoute => light_bundle(LightPage::Models), __preload_light_bundle;
+    CompareRoute => light_bundle(LightPage::Compare), __preload_light_bundle;
+    ModelCardRoute => light_bundle(LightPage::ModelCard), __preload_light_bundle;
+    AccountRoute => light_bundle(LightPage::Account), __preload_light_bundle;
+    ProgressRoute => light_bundle(LightPage::Progress), __preload_light_bundle;
+    TrainRoute => heavy_bundle(HeavyPage::Train), __preload_heavy_bundle;
+    ResultRoute => heavy_bundle(HeavyPage::Result), __preload_heavy_bundle;
+    PredictRoute => heavy_bundle(HeavyPage::Predict), __preload_heavy_bundle;
+}
