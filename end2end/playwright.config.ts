@@ -1,20 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
-
-// Debian's Chromium: Playwright's own browser download is not reachable from here.
-const chromium = {
-  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-  args: [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-  ],
-};
+import { chromiumLaunchOptions as chromium } from "./chromium.mjs";
 
 export default defineConfig({
   testDir: "./tests",

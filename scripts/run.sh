@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --no-browser
 export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
-# --split: each page's code in a WASM chunk of its own (src/app.rs); needed to hydrate.
+# --split: the pages' code in lazily loaded WASM bundles (src/page_bundles.rs); needed to hydrate.
 exec cargo leptos serve --release --split

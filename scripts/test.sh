@@ -44,8 +44,8 @@ cat target/load-report.txt 2>/dev/null || echo "(missing)"
 echo "== target/ after the test build: $(du -sh target 2>/dev/null | cut -f1)"
 echo "== end-to-end (Playwright in Chromium)"
 rm -f target/click-to-result.txt
-# --split: every page is a lazy route (src/app.rs) whose code is a WASM chunk of its own;
-# without it the front end does not hydrate.
+# --split: the pages' code is in lazily loaded WASM bundles (src/page_bundles.rs); without
+# it the front end does not hydrate.
 cargo leptos end-to-end --split
 echo "== target/ after the end-to-end build: $(du -sh target 2>/dev/null | cut -f1)"
 # The end-to-end timing test (end2end/tests/click_to_result.spec.ts) writes its figures here.

@@ -21,9 +21,10 @@ pub mod server;
 
 /// Entry point of the WASM build: takes over the server-rendered page.
 ///
-/// The pages are lazy routes (see `page_bundles.rs`), so hydration is asynchronous: it waits for the
-/// shown page's WASM chunk. Once the whole page is live, `<body>` gets `data-hydrated`, which
-/// the end-to-end tests wait for instead of clicking buttons that are not yet live.
+/// The pages are lazy routes (see `page_bundles.rs`), so hydration is asynchronous: it waits
+/// for the shown page's WASM bundle. Once the whole page is live, `<body>` gets
+/// `data-hydrated`, which the end-to-end tests wait for instead of clicking buttons that are
+/// not yet live.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {

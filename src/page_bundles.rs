@@ -71,12 +71,14 @@ fn heavy_bundle(page: HeavyPage) -> AnyView {
     }
 }
 
-/// A route type per page, for `Lazy::<…>::new()` in the route table. The pages fetch their
-/// own data, so a route carries none.
+/// A route type per page, for `Lazy::<…>::new()` in the route table, written per bundle so
+/// a route's view and its preload always name the same bundle. The pages fetch their own
+/// data, so a route carries none.
+///
 /// `preload` loads the bundle's chunks (the router awaits it before hydrating the page, as
 /// `#[lazy_route]` would have it); `#[lazy]` makes `__preload_<bundle>` in the browser build.
 macro_rules! routes {
-    ($($route:ident => $view:expr, $preload:ident);* $(;)?) => {$(
+    ($($bundle:ident / $preload:ident { $($route:ident => ($($page:expr)?)),* $(,)? })*) => {$($(
         pub struct $route;
 
         impl LazyRoute for $route {
@@ -85,7 +87,7 @@ macro_rules! routes {
             }
 
             async fn view(_this: Self) -> AnyView {
-                $view.await
+                $bundle($($page)?).await
             }
 
             async fn preload() {
@@ -93,18 +95,24 @@ macro_rules! routes {
                 $preload().await;
             }
         }
-    )*};
+    )*)*};
 }
 
 routes! {
-    HomeRoute => home_bundle(), __preload_home_bundle;
-    AboutRoute => light_bundle(LightPage::About), __preload_light_bundle;
-    ModelsRoute => light_bundle(LightPage::Models), __preload_light_bundle;
-    CompareRoute => light_bundle(LightPage::Compare), __preload_light_bundle;
-    ModelCardRoute => light_bundle(LightPage::ModelCard), __preload_light_bundle;
-    AccountRoute => light_bundle(LightPage::Account), __preload_light_bundle;
-    ProgressRoute => light_bundle(LightPage::Progress), __preload_light_bundle;
-    TrainRoute => heavy_bundle(HeavyPage::Train), __preload_heavy_bundle;
-    ResultRoute => heavy_bundle(HeavyPage::Result), __preload_heavy_bundle;
-    PredictRoute => heavy_bundle(HeavyPage::Predict), __preload_heavy_bundle;
+    home_bundle / __preload_home_bundle {
+        HomeRoute => (),
+    }
+    light_bundle / __preload_light_bundle {
+        AboutRoute => (LightPage::About),
+        ModelsRoute => (LightPage::Models),
+        CompareRoute => (LightPage::Compare),
+        ModelCardRoute => (LightPage::ModelCard),
+        AccountRoute => (LightPage::Account),
+        ProgressRoute => (LightPage::Progress),
+    }
+    heavy_bundle / __preload_heavy_bundle {
+        TrainRoute => (HeavyPage::Train),
+        ResultRoute => (HeavyPage::Result),
+        PredictRoute => (HeavyPage::Predict),
+    }
 }

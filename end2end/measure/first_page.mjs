@@ -13,25 +13,13 @@
 //   upload 84,375 B/s (750 kbit/s × 0.9).
 // No CPU throttling. The figures are medians over `runs` (default 3).
 import { chromium } from "@playwright/test";
+import { chromiumLaunchOptions } from "../chromium.mjs";
 
 const FAST_3G = { offline: false, latency: 562.5, downloadThroughput: 180_000, uploadThroughput: 84_375 };
 const base = process.argv[2] ?? "http://127.0.0.1:3107";
 const runs = Number(process.argv[3] ?? 3);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-  args: [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-  ],
-});
+const browser = await chromium.launch(chromiumLaunchOptions);
 
 /** One cold load of `route`: time to interactive and the /pkg files fetched until then.
  * `setup(context)`, if given, runs first and answers the path to load. */

@@ -52,7 +52,7 @@ pub fn precompress(dir: &Path) -> std::io::Result<usize> {
         Err(e) => return Err(e),
     };
     // Every variant to write, then one brotli quality for all of them by their total size.
-    let mut stale = Vec::new();
+    let mut stale: Vec<StaleVariant> = Vec::new();
     for entry in entries.flatten() {
         let path = entry.path();
         let Some(extension) = path.extension().and_then(|e| e.to_str()) else { continue };
@@ -62,17 +62,25 @@ pub fn precompress(dir: &Path) -> std::io::Result<usize> {
         for variant in [Variant::Brotli, Variant::Gzip] {
             let target = variant.path_for(&path);
             if !is_fresh(&path, &target) {
-                let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-                stale.push((path.clone(), target, variant, size));
+                let bytes = entry.metadata().map(|m| m.len()).unwrap_or(0);
+                stale.push(StaleVariant { source: path.clone(), target, variant, bytes });
             }
         }
     }
-    let brotli_bytes: u64 = stale.iter().filter(|s| matches!(s.2, Variant::Brotli)).map(|s| s.3).sum();
+    let brotli_bytes: u64 = stale.iter().filter(|s| matches!(s.variant, Variant::Brotli)).map(|s| s.bytes).sum();
     let quality = if brotli_bytes <= BEST_QUALITY_UP_TO { 11 } else { FAST_QUALITY };
-    for (source, target, variant, _) in &stale {
-        variant.write(source, target, quality)?;
+    for s in &stale {
+        s.variant.write(&s.source, &s.target, quality)?;
     }
     Ok(stale.len())
+}
+
+/// A compressed variant that is missing or older than its source, and the source's size.
+struct StaleVariant {
+    source: PathBuf,
+    target: PathBuf,
+    variant: Variant,
+    bytes: u64,
 }
 
 #[derive(Clone, Copy)]

@@ -171,18 +171,22 @@ mod tests {
         assert_eq!(e.values[0][1], [0.0; K]);
     }
 
-    /// The one-pass algorithm against the classic one on deep, fully grown forest trees
-    /// (the fixture test checks shallower trees against Python's shap).
-    #[test]
-    fn the_avx2_walk_gives_the_same_bits_as_the_portable_one() {
+    /// A fully grown three-tree forest on all of `mission`'s labelled objects, and their features.
+    fn three_tree_forest(mission: crate::ml::Mission) -> (Array2<f64>, crate::ml::models::random_forest::RandomForest) {
         use crate::ml::dataset::LabelledDataset;
         use crate::ml::models::random_forest::{ForestParams, RandomForest};
         let data_dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data");
-        let d = LabelledDataset::load_mission(crate::ml::Mission::K2, &data_dir).unwrap();
+        let d = LabelledDataset::load_mission(mission, &data_dir).unwrap();
         let rows: Vec<usize> = (0..d.len()).collect();
         let (x, y) = d.rows(&rows);
         let raw = serde_json::from_value(serde_json::json!({"n_trees": 3})).unwrap();
         let forest = RandomForest::fit(&ForestParams::check(&raw).unwrap(), &x, &y, 5, &slice()).unwrap();
+        (x, forest)
+    }
+
+    #[test]
+    fn the_avx2_walk_gives_the_same_bits_as_the_portable_one() {
+        let (x, forest) = three_tree_forest(crate::ml::Mission::K2);
         let lanes: Vec<&[f64]> = (0..linear_tree_shap::LANES).map(|r| x.row(r).to_slice().unwrap()).collect();
         let walk = |portable: bool| {
             let mut state = linear_tree_shap::PathState::default();
@@ -202,16 +206,11 @@ mod tests {
         }
     }
 
+    /// The one-pass algorithm against the classic one on deep, fully grown forest trees
+    /// (the fixture test checks shallower trees against Python's shap).
     #[test]
     fn one_pass_and_classic_algorithms_agree_on_deep_trees() {
-        use crate::ml::dataset::LabelledDataset;
-        use crate::ml::models::random_forest::{ForestParams, RandomForest};
-        let data_dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data");
-        let d = LabelledDataset::load_mission(crate::ml::Mission::Kepler, &data_dir).unwrap();
-        let rows: Vec<usize> = (0..d.len()).collect();
-        let (x, y) = d.rows(&rows);
-        let raw = serde_json::from_value(serde_json::json!({"n_trees": 3})).unwrap();
-        let forest = RandomForest::fit(&ForestParams::check(&raw).unwrap(), &x, &y, 5, &slice()).unwrap();
+        let (x, forest) = three_tree_forest(crate::ml::Mission::Kepler);
         assert!(forest.trees.iter().all(|t| t.depth() > 15), "trees should be deep");
         let sample = x.slice(ndarray::s![..25, ..]).to_owned();
         let fast = explain(&TrainedModel::RandomForest(forest.clone()), &sample, &x, 1, &slice());
