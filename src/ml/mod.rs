@@ -4,6 +4,7 @@
 //! configuration plus a [`progress::ProgressSink`] and returns plain results, so the whole
 //! pipeline can be driven from a unit test, a bench or the server's job workers alike.
 
+pub mod bundled_tables;
 pub mod csv_table;
 pub mod dataset;
 pub mod error;

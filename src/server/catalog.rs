@@ -1,5 +1,6 @@
 //! The bundled NASA tables as the app presents them: read once at start-up to count rows
-//! and classes, so listing datasets is instant and a missing data folder fails loudly.
+//! and classes, so listing datasets is instant and a missing data folder fails loudly. The
+//! tables stay parsed in memory for the trainings (`ml::bundled_tables`).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -18,12 +19,13 @@ impl Catalog {
         let datasets = Mission::ALL
             .into_iter()
             .map(|mission| {
-                let data =
-                    LabelledDataset::load_mission(mission, data_dir).map_err(|e| StartupError::BundledTable {
+                let data = crate::ml::bundled_tables::mission_dataset(mission, data_dir).map_err(|e| {
+                    StartupError::BundledTable {
                         table: mission.table_name(),
                         dir: data_dir.to_path_buf(),
                         reason: e.to_string(),
-                    })?;
+                    }
+                })?;
                 Ok(dataset_info(mission, &data))
             })
             .collect::<Result<Vec<_>, StartupError>>()?;

@@ -138,7 +138,7 @@ pub(super) fn prepare(config: &TrainingConfig, sink: &dyn ProgressSink) -> Resul
         DataSource::Upload(upload) => upload,
         DataSource::Mission(mission) => {
             sink.report(0.0, &format!("Loading {} table", mission.table_name()));
-            let data = LabelledDataset::load_mission(*mission, &config.data_dir)?;
+            let data = crate::ml::bundled_tables::mission_dataset(*mission, &config.data_dir)?;
             check()?;
             let split = split_one(&data, &setup.split)?;
             return Ok(Prepared::from_split(&data, &split));

@@ -30,7 +30,6 @@ pub fn predict_saved(
     columns: Option<&ColumnChoice>,
     budget: &RequestBudget,
 ) -> Result<PredictionResponse, ApiError> {
-    use crate::ml::dataset::LabelledDataset;
     use crate::ml::explain::explain;
     use crate::ml::models::TrainedModel;
     use crate::ml::predict::{objects_by_feature_names, PredictedObjects};
@@ -101,8 +100,8 @@ pub fn predict_saved(
     // Bundled objects of its training table that were not in its held-out part were trained on.
     let held_out: std::collections::HashSet<&str> = result.predictions.iter().map(|p| p.id.as_str()).collect();
     let bundled: std::collections::HashSet<String> = match mission {
-        Some(m) if session.upload.is_none() => LabelledDataset::load_mission(m, &state.config.data_dir)
-            .map(|d| d.ids.into_iter().collect())
+        Some(m) if session.upload.is_none() => crate::ml::bundled_tables::mission_dataset(m, &state.config.data_dir)
+            .map(|d| d.ids.iter().cloned().collect())
             .unwrap_or_default(),
         _ => Default::default(),
     };
