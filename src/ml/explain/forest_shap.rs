@@ -26,58 +26,43 @@ pub fn explain_trees(trees: &[&Tree], x: &Array2<f64>, progress: &ProgressSlice)
     // Each tree once: the one-pass form, or its depth for the classic algorithm's buffer.
     let prepared: Vec<Result<linear_tree_shap::PreparedTree, usize>> =
         trees.iter().map(|t| linear_tree_shap::PreparedTree::new(t, x.ncols()).ok_or_else(|| t.depth())).collect();
-    let rows: Vec<Vec<f64>> = x.rows().into_iter().map(|r| r.to_vec()).collect();
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let total = rows.len();
-    // Rows in blocks, and each tree walks the whole block before the next tree: a tree's
-    // nodes then stay in cache instead of all trees (tens of MB) streaming past every row.
-    const BLOCK: usize = 32;
-    let values = rows
-        .par_chunks(BLOCK)
-        .map_init(
+    let x = x.as_standard_layout();
+    let rows: Vec<&[f64]> = x.rows().into_iter().map(|r| r.to_slice().expect("standard layout")).collect();
+    let mut values = vec![vec![[0.0; K]; x.ncols()]; rows.len()];
+    // Tree by tree, each thread taking an equal share of the objects: a tree's nodes stay
+    // in cache while every object passes, and the results of its small subtrees are shared
+    // by all the objects of a thread. Every object's sums still add the trees in order,
+    // so the values are the same whatever the threads.
+    let share = rows.len().div_ceil(rayon::current_num_threads().max(1)).max(1);
+    for (done, (tree, how)) in trees.iter().zip(&prepared).enumerate() {
+        if progress.is_cancelled() {
+            break; // the pipeline discards the result
+        }
+        values.par_chunks_mut(share).zip(rows.par_chunks(share)).for_each_init(
             || (linear_tree_shap::PathState::default(), Vec::new()),
-            |(state, buffer), block| {
-                let mut phis = vec![vec![[0.0; K]; x.ncols()]; block.len()];
-                if progress.is_cancelled() {
-                    return phis; // the pipeline discards the result
+            |(state, buffer), (phis, rows)| match how {
+                Ok(p) => {
+                    let mut phis: Vec<&mut [[f64; K]]> = phis.iter_mut().map(Vec::as_mut_slice).collect();
+                    p.add_shap_shared(rows, 1.0 / n_trees, &mut phis, state);
                 }
-                // Up to LANES objects walk a tree together: the same groups for every tree.
-                let lanes: Vec<Vec<&[f64]>> = block
-                    .chunks(linear_tree_shap::LANES)
-                    .map(|rows| rows.iter().map(Vec::as_slice).collect())
-                    .collect();
-                for (tree, how) in trees.iter().zip(&prepared) {
-                    match how {
-                        Ok(p) => {
-                            for (rows, phis) in lanes.iter().zip(phis.chunks_mut(linear_tree_shap::LANES)) {
-                                let mut phis: Vec<&mut [[f64; K]]> = phis.iter_mut().map(Vec::as_mut_slice).collect();
-                                p.add_shap(rows, 1.0 / n_trees, &mut phis, state);
-                            }
-                        }
-                        Err(depth) => {
-                            for (row, phi) in block.iter().zip(phis.iter_mut()) {
-                                tree_shap::add_tree_shap(tree, *depth, row, 1.0 / n_trees, phi, buffer);
-                            }
-                        }
+                Err(depth) => {
+                    for (row, phi) in rows.iter().zip(phis.iter_mut()) {
+                        tree_shap::add_tree_shap(tree, *depth, row, 1.0 / n_trees, phi, buffer);
                     }
                 }
-                // Probabilities sum to 1, so per feature the classes' values sum to 0; the
-                // one-pass walk leaves the last class to be derived here.
-                for v in phis.iter_mut().flatten() {
-                    v[K - 1] = -v[..K - 1].iter().sum::<f64>();
-                }
-                let finished = done.fetch_add(block.len(), std::sync::atomic::Ordering::Relaxed) + block.len();
-                if finished.is_multiple_of(2 * BLOCK) || finished == total {
-                    progress.report(
-                        finished as f64 / total as f64,
-                        &format!("Explaining predictions ({finished}/{total})"),
-                    );
-                }
-                phis
             },
-        )
-        .flatten()
-        .collect();
+        );
+        progress.report(
+            (done + 1) as f64 / trees.len() as f64,
+            &format!("Explaining predictions (tree {}/{})", done + 1, trees.len()),
+        );
+    }
+    // Probabilities sum to 1, so per feature the classes' values sum to 0; the one-pass
+    // walk leaves the last class to be derived here. (The classic algorithm computes it,
+    // and the derived value equals it up to rounding.)
+    for v in values.iter_mut().flatten() {
+        v[K - 1] = -v[..K - 1].iter().sum::<f64>();
+    }
     // The caller fills in the model's own outputs (the mean of these trees' leaves).
     Explanations {
         space: ExplanationSpace::Probability,
@@ -92,6 +77,7 @@ pub fn explain_trees(trees: &[&Tree], x: &Array2<f64>, progress: &ProgressSlice)
 mod tests {
     use super::*;
     use crate::ml::explain::explain;
+    use crate::ml::models::random_forest::RandomForest;
     use crate::ml::models::tree::Node;
     use crate::ml::models::TrainedModel;
     use crate::ml::progress::SilentProgress;
@@ -172,9 +158,9 @@ mod tests {
     }
 
     /// A fully grown three-tree forest on all of `mission`'s labelled objects, and their features.
-    fn three_tree_forest(mission: crate::ml::Mission) -> (Array2<f64>, crate::ml::models::random_forest::RandomForest) {
+    fn three_tree_forest(mission: crate::ml::Mission) -> (Array2<f64>, RandomForest) {
         use crate::ml::dataset::LabelledDataset;
-        use crate::ml::models::random_forest::{ForestParams, RandomForest};
+        use crate::ml::models::random_forest::ForestParams;
         let data_dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data");
         let d = LabelledDataset::load_mission(mission, &data_dir).unwrap();
         let rows: Vec<usize> = (0..d.len()).collect();
@@ -184,26 +170,53 @@ mod tests {
         (x, forest)
     }
 
+    /// Explains every row of `x` with `forest`'s trees, sharing subtrees or not, with the
+    /// AVX2 build of the walk or the portable one.
+    fn walk_all(x: &Array2<f64>, forest: &RandomForest, shared: bool, portable: bool) -> Vec<Vec<[f64; K]>> {
+        let rows: Vec<&[f64]> = x.rows().into_iter().map(|r| r.to_slice().unwrap()).collect();
+        let mut state = linear_tree_shap::PathState { portable, ..Default::default() };
+        let mut phis = vec![vec![[0.0; K]; x.ncols()]; rows.len()];
+        for tree in &forest.trees {
+            let prepared = linear_tree_shap::PreparedTree::new(tree, x.ncols()).unwrap();
+            let mut views: Vec<&mut [[f64; K]]> = phis.iter_mut().map(Vec::as_mut_slice).collect();
+            if shared {
+                prepared.add_shap_shared(&rows, 1.0 / 3.0, &mut views, &mut state);
+            } else {
+                for (rows, views) in rows.chunks(linear_tree_shap::LANES).zip(views.chunks_mut(linear_tree_shap::LANES))
+                {
+                    prepared.add_shap(rows, 1.0 / 3.0, views, &mut state);
+                }
+            }
+        }
+        phis
+    }
+
     #[test]
     fn the_avx2_walk_gives_the_same_bits_as_the_portable_one() {
         let (x, forest) = three_tree_forest(crate::ml::Mission::K2);
-        let lanes: Vec<&[f64]> = (0..linear_tree_shap::LANES).map(|r| x.row(r).to_slice().unwrap()).collect();
-        let walk = |portable: bool| {
-            let mut state = linear_tree_shap::PathState::default();
-            state.portable = portable;
-            let mut phis = vec![vec![[0.0; K]; x.ncols()]; lanes.len()];
-            for tree in &forest.trees {
-                let prepared = linear_tree_shap::PreparedTree::new(tree, x.ncols()).unwrap();
-                let mut views: Vec<&mut [[f64; K]]> = phis.iter_mut().map(Vec::as_mut_slice).collect();
-                prepared.add_shap(&lanes, 1.0 / 3.0, &mut views, &mut state);
+        for shared in [false, true] {
+            let (fast, portable) = (walk_all(&x, &forest, shared, false), walk_all(&x, &forest, shared, true));
+            assert!(fast.iter().flatten().any(|v| v[0] != 0.0), "something was explained");
+            for (a, b) in fast.iter().flatten().zip(portable.iter().flatten()) {
+                assert_eq!(a.map(f64::to_bits), b.map(f64::to_bits), "shared: {shared}");
             }
-            phis
-        };
-        let (fast, portable) = (walk(false), walk(true));
-        assert!(fast.iter().flatten().any(|v| v[0] != 0.0), "something was explained");
-        for (a, b) in fast.iter().flatten().zip(portable.iter().flatten()) {
-            assert_eq!(a.map(f64::to_bits), b.map(f64::to_bits));
         }
+    }
+
+    /// Sharing the bottom of the trees between objects of the same signature changes only
+    /// the rounding: every object of a fully grown forest, against the walk of every node.
+    #[test]
+    fn shared_subtrees_give_the_walks_values() {
+        let (x, forest) = three_tree_forest(crate::ml::Mission::Kepler);
+        let (shared, walked) = (walk_all(&x, &forest, true, false), walk_all(&x, &forest, false, false));
+        let mut largest = 0.0f64;
+        for (a, b) in shared.iter().flatten().zip(walked.iter().flatten()) {
+            for c in 0..K - 1 {
+                assert!((a[c] - b[c]).abs() <= 1e-12, "{} against {}", a[c], b[c]);
+                largest = largest.max(b[c].abs());
+            }
+        }
+        assert!(largest > 0.01, "values worth comparing");
     }
 
     /// The one-pass algorithm against the classic one on deep, fully grown forest trees

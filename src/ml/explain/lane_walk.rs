@@ -2,6 +2,7 @@
 //! once: what a node computes from its children, per quadrature point.
 
 use super::linear_tree_shap::WalkNode;
+use super::subtree_memo::{Memo, MemoRoot, Rule, NO_MEMO};
 use crate::ml::ClassLabel;
 
 const K: usize = ClassLabel::COUNT;
@@ -20,9 +21,9 @@ pub const LANES: usize = 8;
 /// for each lane whether the object followed all its edges.
 #[derive(Default)]
 pub struct PathState {
-    p: Vec<f64>,
-    o: Vec<[bool; LANES]>,
-    seen: Vec<bool>,
+    pub(super) p: Vec<f64>,
+    pub(super) o: Vec<[bool; LANES]>,
+    pub(super) seen: Vec<bool>,
     /// Tests only: walk without AVX2 even where the processor has it.
     #[cfg(test)]
     pub(super) portable: bool,
@@ -53,9 +54,10 @@ pub(super) struct Frame<const Q: usize> {
 
 pub(super) struct Walk<'a, 'p, const Q: usize> {
     pub(super) nodes: &'a [WalkNode],
-    pub(super) t: [f64; Q],
-    pub(super) w: [f64; Q],
-    pub(super) unfollowed: [f64; Q],
+    pub(super) rule: &'a Rule<Q>,
+    /// The tree's shared subtrees, and their results so far; `None`: walk them too.
+    pub(super) roots: &'a [MemoRoot],
+    pub(super) memo: Option<&'a mut Memo<Q>>,
     pub(super) rows: [&'a [f64]; LANES],
     pub(super) scale: f64,
     pub(super) phis: &'a mut [&'p mut [[f64; K]]],
@@ -66,15 +68,68 @@ impl<const Q: usize> Walk<'_, '_, Q> {
     /// `p + (o − p) t` at every point.
     #[inline(always)]
     fn factor(&self, p: f64, o: f64) -> [f64; Q] {
-        std::array::from_fn(|i| p + (o - p) * self.t[i])
+        std::array::from_fn(|i| p + (o - p) * self.rule.t[i])
     }
 
     /// The term `w (1 − p) / (p + (1 − p) t)` of a followed split (o = 1); an unfollowed
     /// one's is `unfollowed`, whatever its cover.
     #[inline(always)]
     fn followed_term(&self, p: f64, factor: &[f64; Q]) -> [f64; Q] {
-        std::array::from_fn(|i| self.w[i] * (1.0 - p) / factor[i])
+        std::array::from_fn(|i| self.rule.w[i] * (1.0 - p) / factor[i])
     }
+
+    /// At the root of a shared subtree, its sums and contributions for every lane from the
+    /// results of the lane's signature (computed now if no object had it yet): A = G·Φ and
+    /// Σ_i G(t_i)·Ψ_j(t_i) per feature j. False when subtrees are not shared in this walk.
+    #[inline(always)]
+    fn shared_subtree(&mut self, index: usize, g: &Lanes<Q>, a: &mut LaneSums<Q>) -> bool {
+        let Some(memo) = self.memo.as_deref_mut() else {
+            return false;
+        };
+        let root_index = self.nodes[index].memo as usize;
+        let root = &self.roots[root_index];
+        for l in 0..LANES {
+            let o = &self.state.o;
+            let signature = root.signature(self.nodes, self.rows[l], |j| o[j][l]);
+            let e = match memo.find(root_index, signature) {
+                Some(e) => e,
+                None => memo.compute(
+                    self.rule,
+                    self.nodes,
+                    root,
+                    root_index,
+                    index,
+                    signature,
+                    &mut self.state.p,
+                    &mut self.state.seen,
+                ),
+            };
+            let (phi, psi) = memo.entry(e, root.features.len());
+            for c in 0..COMPUTED {
+                a[l][c] = std::array::from_fn(|i| g[l][i] * phi[c][i]);
+            }
+            // Lanes past the block's rows repeat its first row; their sums are dropped.
+            if let Some(out) = self.phis.get_mut(l) {
+                for (&j, psi) in root.features.iter().zip(psi) {
+                    for c in 0..COMPUTED {
+                        out[j as usize][c] += self.scale * dot(&g[l], &psi[c]);
+                    }
+                }
+            }
+        }
+        true
+    }
+}
+
+/// Σ_i a_i·b_i in four partial sums added in a fixed order, so that successive points'
+/// additions need not wait for each other; the fixed order keeps both builds' bits equal.
+#[inline(always)]
+pub(super) fn dot<const Q: usize>(a: &[f64; Q], b: &[f64; Q]) -> f64 {
+    let mut partial = [0.0; 4];
+    for i in 0..Q {
+        partial[i % 4] += a[i] * b[i];
+    }
+    (partial[0] + partial[1]) + (partial[2] + partial[3])
 }
 
 /// The walk, written once and compiled twice: for any x86-64 (SSE2) and with AVX2, whose
@@ -87,6 +142,9 @@ macro_rules! visit_fn {
     $(#[$attr])*
     fn $name(&mut self, index: usize, g: &Lanes<Q>, a: &mut LaneSums<Q>, scratch: &mut [Frame<Q>]) {
         let node = self.nodes[index];
+        if node.memo != NO_MEMO && self.shared_subtree(index, g, a) {
+            return;
+        }
         if node.left == crate::ml::models::tree::NO_CHILD {
             let value = [node.a, node.b];
             for (a, g) in a.iter_mut().zip(g) {
@@ -138,11 +196,15 @@ macro_rules! visit_fn {
                 &frame.a_child
             };
             for l in 0..LANES {
-                let term = if o[l] { &term } else { &self.unfollowed };
+                // A lane that did not follow the edges on `j` above follows neither child:
+                // its terms here and the one of the split above are the same constant, and
+                // they cancel exactly. Skipped.
+                if !o_in[l] {
+                    continue;
+                }
+                let term = if o[l] { &term } else { &self.rule.unfollowed };
                 for c in 0..COMPUTED {
-                    for i in 0..Q {
-                        contribution[l][c] += term[i] * sums[l][c][i];
-                    }
+                    contribution[l][c] += dot(term, &sums[l][c]);
                 }
             }
             if !left {
@@ -160,14 +222,11 @@ macro_rules! visit_fn {
         self.state.seen[j] = seen_in;
 
         for (l, phi) in self.phis.iter_mut().enumerate() {
-            if seen_in {
+            if seen_in && o_in[l] {
                 // These leaves were counted by the split on `j` above with its (p_in, o_in);
                 // their term belongs to this deeper split, counted just now.
-                let term = if o_in[l] { &term_in } else { &self.unfollowed };
                 for c in 0..COMPUTED {
-                    for i in 0..Q {
-                        contribution[l][c] -= term[i] * a[l][c][i];
-                    }
+                    contribution[l][c] -= dot(&term_in, &a[l][c]);
                 }
             }
             for c in 0..COMPUTED {

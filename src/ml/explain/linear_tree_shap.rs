@@ -16,6 +16,7 @@
 use super::lane_walk::{Frame, Walk, COMPUTED};
 pub use super::lane_walk::{PathState, LANES};
 use super::quadrature::gauss_legendre_01;
+use super::subtree_memo::{mark_roots, Memo, MemoRoot, Rule, NO_MEMO};
 use crate::ml::models::tree::Tree;
 use crate::ml::ClassLabel;
 
@@ -37,6 +38,8 @@ pub(super) struct WalkNode {
     pub(super) left: u32,
     pub(super) right: u32,
     pub(super) missing_left: bool,
+    /// The shared subtree rooted here ([`super::subtree_memo`]), or `NO_MEMO`.
+    pub(super) memo: u16,
 }
 
 /// A tree with its quadrature rule, ready to explain many objects.
@@ -51,6 +54,8 @@ pub struct PreparedTree<'a> {
     unfollowed: [f64; MAX_POINTS],
     /// Edges on the longest root-to-leaf path: the walk's frames.
     depth: usize,
+    roots: Vec<MemoRoot>,
+    n_features: usize,
 }
 
 impl<'a> PreparedTree<'a> {
@@ -62,7 +67,7 @@ impl<'a> PreparedTree<'a> {
         let points = [4, 6, 8, 10, 12, 14, 16, 20, 24, 32].into_iter().find(|&q| q >= needed)?;
         let (t, w) = gauss_legendre_01(points);
         let unfollowed = std::array::from_fn(|i| if i < points { -w[i] / (1.0 - t[i]) } else { 0.0 });
-        let nodes = tree
+        let mut nodes: Vec<WalkNode> = tree
             .nodes
             .iter()
             .map(|n| {
@@ -79,51 +84,94 @@ impl<'a> PreparedTree<'a> {
                     left: n.left,
                     right: n.right,
                     missing_left: n.missing_left,
+                    memo: NO_MEMO,
                 }
             })
             .collect();
-        Some(PreparedTree { nodes, tree: std::marker::PhantomData, points, t, w, unfollowed, depth: tree.depth() })
+        let roots = mark_roots(&mut nodes);
+        Some(PreparedTree {
+            nodes,
+            tree: std::marker::PhantomData,
+            points,
+            t,
+            w,
+            unfollowed,
+            depth: tree.depth(),
+            roots,
+            n_features,
+        })
     }
 
     /// Adds `scale ×` the SHAP values of each of `rows` (at most [`LANES`]) to its
     /// `phis[lane][feature][class]` for every class but the last, which the caller derives
-    /// as minus the sum of the others.
+    /// as minus the sum of the others. Walks the whole tree for each row: for a few rows and
+    /// shallow trees (the booster's).
     pub fn add_shap(&self, rows: &[&[f64]], scale: f64, phis: &mut [&mut [[f64; K]]], state: &mut PathState) {
         assert!(!rows.is_empty() && rows.len() <= LANES && rows.len() == phis.len());
-        state.reset(rows[0].len());
-        match self.points {
-            4 => self.run::<4>(rows, scale, phis, state),
-            6 => self.run::<6>(rows, scale, phis, state),
-            8 => self.run::<8>(rows, scale, phis, state),
-            10 => self.run::<10>(rows, scale, phis, state),
-            12 => self.run::<12>(rows, scale, phis, state),
-            14 => self.run::<14>(rows, scale, phis, state),
-            16 => self.run::<16>(rows, scale, phis, state),
-            20 => self.run::<20>(rows, scale, phis, state),
-            24 => self.run::<24>(rows, scale, phis, state),
-            _ => self.run::<32>(rows, scale, phis, state),
+        self.dispatch(rows, scale, phis, state, false);
+    }
+
+    /// [`Self::add_shap`] for any number of rows, sharing the results of small subtrees
+    /// between rows of the same signature ([`super::subtree_memo`]): for many rows and deep
+    /// trees (the forest's).
+    pub fn add_shap_shared(&self, rows: &[&[f64]], scale: f64, phis: &mut [&mut [[f64; K]]], state: &mut PathState) {
+        assert!(rows.len() == phis.len());
+        if !rows.is_empty() {
+            self.dispatch(rows, scale, phis, state, true);
         }
     }
 
-    fn run<const Q: usize>(&self, rows: &[&[f64]], scale: f64, phis: &mut [&mut [[f64; K]]], state: &mut PathState) {
-        // Unused lanes walk the first row again; their sums are dropped.
-        let lanes: [&[f64]; LANES] = std::array::from_fn(|l| rows.get(l).copied().unwrap_or(rows[0]));
-        let mut walk = Walk::<Q> {
-            nodes: &self.nodes,
+    fn dispatch(&self, rows: &[&[f64]], scale: f64, phis: &mut [&mut [[f64; K]]], state: &mut PathState, share: bool) {
+        match self.points {
+            4 => self.run::<4>(rows, scale, phis, state, share),
+            6 => self.run::<6>(rows, scale, phis, state, share),
+            8 => self.run::<8>(rows, scale, phis, state, share),
+            10 => self.run::<10>(rows, scale, phis, state, share),
+            12 => self.run::<12>(rows, scale, phis, state, share),
+            14 => self.run::<14>(rows, scale, phis, state, share),
+            16 => self.run::<16>(rows, scale, phis, state, share),
+            20 => self.run::<20>(rows, scale, phis, state, share),
+            24 => self.run::<24>(rows, scale, phis, state, share),
+            _ => self.run::<32>(rows, scale, phis, state, share),
+        }
+    }
+
+    fn run<const Q: usize>(
+        &self,
+        rows: &[&[f64]],
+        scale: f64,
+        phis: &mut [&mut [[f64; K]]],
+        state: &mut PathState,
+        share: bool,
+    ) {
+        let rule = Rule::<Q> {
             t: std::array::from_fn(|i| self.t[i]),
             w: std::array::from_fn(|i| self.w[i]),
             unfollowed: std::array::from_fn(|i| self.unfollowed[i]),
-            rows: lanes,
-            scale,
-            phis,
-            state,
         };
-        let mut a = [[[0.0; Q]; COMPUTED]; LANES];
-        // One frame per level, made once per walk: zeroing them at every node cost more
+        let mut memo = share.then(|| Memo::<Q>::new(self.roots.len()));
+        // One frame per level, made once per call: zeroing them at every node cost more
         // than a tenth of the time.
         let mut scratch =
             vec![Frame { g_child: [[0.0; Q]; LANES], a_child: [[[0.0; Q]; COMPUTED]; LANES] }; self.depth + 1];
-        walk.visit_root(&[[1.0; Q]; LANES], &mut a, &mut scratch);
+        let n_features = self.n_features.max(rows[0].len());
+        for (rows, phis) in rows.chunks(LANES).zip(phis.chunks_mut(LANES)) {
+            state.reset(n_features);
+            // Unused lanes walk the first row again; their sums are dropped.
+            let lanes: [&[f64]; LANES] = std::array::from_fn(|l| rows.get(l).copied().unwrap_or(rows[0]));
+            let mut walk = Walk::<Q> {
+                nodes: &self.nodes,
+                rule: &rule,
+                roots: &self.roots,
+                memo: memo.as_mut(),
+                rows: lanes,
+                scale,
+                phis,
+                state,
+            };
+            let mut a = [[[0.0; Q]; COMPUTED]; LANES];
+            walk.visit_root(&[[1.0; Q]; LANES], &mut a, &mut scratch);
+        }
     }
 }
 

@@ -9,7 +9,8 @@
 //! - Logistic regression, PCA + logistic: exact linear SHAP in log-odds space.
 //! - SVM, neural network: sampled permutation SHAP in probability space, with its budget.
 //!
-//! For trees the one-pass algorithm of [`linear_tree_shap`] does the work; the classic
+//! For trees the one-pass algorithm of [`linear_tree_shap`] does the work (for a forest,
+//! sharing the bottom of each tree between objects, [`subtree_memo`]); the classic
 //! algorithm of [`tree_shap`] is kept as the fallback for paths through more than 64
 //! distinct features and as an independent cross-check in tests.
 
@@ -23,6 +24,7 @@ mod explanations;
 mod forest_shap;
 mod lane_walk;
 mod quadrature;
+mod subtree_memo;
 
 pub use by_family::{explain, MLP_BUDGET, SVM_BUDGET};
 pub use explanations::{mean_abs, Explanations};

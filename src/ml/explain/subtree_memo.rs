@@ -1,0 +1,304 @@
+//! The bottom of a tree's TreeSHAP walk, computed once per kind of object instead of once
+//! per object.
+//!
+//! Below a node, everything the walk of [`super::lane_walk`] computes for one object is
+//! linear in the G(t) the node receives: each G further down is G times per-point factors
+//! set by the subtree's cover ratios and by which edges the object follows. So the node's
+//! A(t) is G(t)·Φ(t), and the contributions of the splits on feature j in the subtree add
+//! up to Σ_i G(t_i)·Ψ_j(t_i). Φ and the Ψ_j depend only on the object's *signature* in the
+//! subtree: which way it goes at each of the subtree's splits and, for features also split
+//! above, whether it followed all their edges up there. Objects far from a deep subtree's
+//! cell share signatures: in the default Kepler forest, the 957 objects one thread explains
+//! show about 28 signatures per subtree of at most 15 nodes. Each signature's Φ and Ψ are
+//! computed once per tree and thread by a walk of the subtree with G = 1, then applied to
+//! every object that has it.
+//!
+//! Applying costs a signature, a lookup and a few dot products per object and subtree, so
+//! the gain is smaller than the walks saved: the Kepler forest's explanations (`bench`,
+//! 1,914 objects, same build) took 14.35 s without sharing, 12.79 s sharing subtrees of up
+//! to 3 nodes, 10.78 s (5), 9.57–10.06 s (7), 9.31 s (9), 11.21 s (15) and 21.49 s (31,
+//! where the subtrees' own walks dominate); these with a list of signatures per subtree,
+//! since replaced by a table (9.05–9.17 s with 9 nodes).
+
+use super::lane_walk::COMPUTED;
+use super::linear_tree_shap::WalkNode;
+use crate::ml::models::tree::NO_CHILD;
+
+/// The largest subtree (in nodes) whose results are shared: the fastest of those measured
+/// (see above).
+pub(super) const MAX_SUBTREE_NODES: usize = 9;
+/// Signatures index a table of 2^SIGNATURE_BITS entries per subtree (a subtree of 9 nodes
+/// has at most 4 splits and 4 features from above): a lookup is one load. Searching a list
+/// of the signatures met instead took the Kepler forest's explanations from 9.05–9.17 s to
+/// 9.25–9.66 s.
+const SIGNATURE_BITS: usize = 8;
+/// `WalkNode::memo` of a node that is not the root of a shared subtree.
+pub(super) const NO_MEMO: u16 = u16::MAX;
+
+/// A shared subtree: its splits, and the features whose state from above it depends on.
+pub(super) struct MemoRoot {
+    /// Internal nodes in the walk's order (node, then left, then right subtree): bit k of a
+    /// signature is set when the object goes left at `internal[k]`.
+    internal: Vec<u32>,
+    /// Features split both in the subtree and above it: bit `internal.len() + k` is set
+    /// when the object followed every edge on `inherited[k]` above, and `unfollowed_mask[k]`
+    /// clears the bits of the splits on it, which then cannot change anything.
+    inherited: Vec<u32>,
+    unfollowed_mask: Vec<u64>,
+    /// The distinct features split in the subtree: the Ψ of an entry, in this order.
+    pub(super) features: Vec<u32>,
+}
+
+/// Marks the shared subtrees of `nodes` (sets their `memo`) and describes them: every
+/// internal node with at most [`MAX_SUBTREE_NODES`] nodes below whose parent has more.
+pub(super) fn mark_roots(nodes: &mut [WalkNode]) -> Vec<MemoRoot> {
+    let mut size = vec![1usize; nodes.len()];
+    // Children come after their parent in the tree's vector, so a backward pass sums sizes.
+    for i in (0..nodes.len()).rev() {
+        if nodes[i].left != NO_CHILD {
+            size[i] += size[nodes[i].left as usize] + size[nodes[i].right as usize];
+        }
+    }
+    let mut roots = Vec::new();
+    let mut on_path = Vec::new();
+    find_roots(nodes, 0, &size, &mut on_path, &mut roots);
+    roots
+}
+
+fn find_roots(nodes: &mut [WalkNode], index: usize, size: &[usize], on_path: &mut Vec<u32>, roots: &mut Vec<MemoRoot>) {
+    let node = nodes[index];
+    if node.left == NO_CHILD {
+        return;
+    }
+    if size[index] <= MAX_SUBTREE_NODES && roots.len() < NO_MEMO as usize {
+        let mut internal = Vec::new();
+        collect_internal(nodes, index, &mut internal);
+        let mut features: Vec<u32> = Vec::new();
+        for &n in &internal {
+            if !features.contains(&nodes[n as usize].feature) {
+                features.push(nodes[n as usize].feature);
+            }
+        }
+        let inherited: Vec<u32> = features.iter().copied().filter(|f| on_path.contains(f)).collect();
+        if internal.len() + inherited.len() <= SIGNATURE_BITS {
+            let unfollowed_mask = inherited
+                .iter()
+                .map(|&f| {
+                    !internal
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, &n)| nodes[n as usize].feature == f)
+                        .fold(0u64, |mask, (k, _)| mask | 1 << k)
+                })
+                .collect();
+            nodes[index].memo = roots.len() as u16;
+            roots.push(MemoRoot { internal, inherited, unfollowed_mask, features });
+            return;
+        }
+    }
+    on_path.push(node.feature);
+    find_roots(nodes, node.left as usize, size, on_path, roots);
+    find_roots(nodes, node.right as usize, size, on_path, roots);
+    on_path.pop();
+}
+
+fn collect_internal(nodes: &[WalkNode], index: usize, out: &mut Vec<u32>) {
+    let node = nodes[index];
+    if node.left != NO_CHILD {
+        out.push(index as u32);
+        collect_internal(nodes, node.left as usize, out);
+        collect_internal(nodes, node.right as usize, out);
+    }
+}
+
+/// Whether `row` goes left at `node` (missing values go the node's stored way).
+#[inline(always)]
+pub(super) fn goes_left(node: &WalkNode, row: &[f64]) -> bool {
+    let value = row[node.feature as usize];
+    if value.is_nan() {
+        node.missing_left
+    } else {
+        value < node.threshold
+    }
+}
+
+impl MemoRoot {
+    /// The signature of `row` in this subtree; `followed(j)`: whether it followed every
+    /// edge on feature j above.
+    #[inline(always)]
+    pub(super) fn signature(&self, nodes: &[WalkNode], row: &[f64], followed: impl Fn(usize) -> bool) -> u64 {
+        let mut signature = 0u64;
+        for (k, &n) in self.internal.iter().enumerate() {
+            signature |= u64::from(goes_left(&nodes[n as usize], row)) << k;
+        }
+        for (k, &j) in self.inherited.iter().enumerate() {
+            if followed(j as usize) {
+                signature |= 1 << (self.internal.len() + k);
+            } else {
+                signature &= self.unfollowed_mask[k];
+            }
+        }
+        signature
+    }
+}
+
+/// Φ and Ψ per (subtree, signature) of one tree, filled as objects need them.
+pub(super) struct Memo<const Q: usize> {
+    /// Per shared subtree and signature, its entry, or `u32::MAX` when not met yet.
+    known: Vec<u32>,
+    phi: Vec<[[f64; Q]; COMPUTED]>,
+    /// Entry e's Ψ, one per feature of its subtree, start at `psi_start[e]`.
+    psi_start: Vec<u32>,
+    psi: Vec<[[f64; Q]; COMPUTED]>,
+}
+
+impl<const Q: usize> Memo<Q> {
+    pub(super) fn new(roots: usize) -> Self {
+        Memo { known: vec![u32::MAX; roots << SIGNATURE_BITS], phi: Vec::new(), psi_start: Vec::new(), psi: Vec::new() }
+    }
+
+    /// The entry of `signature` in subtree `root`, if computed already.
+    #[inline(always)]
+    pub(super) fn find(&self, root: usize, signature: u64) -> Option<usize> {
+        let e = self.known[root << SIGNATURE_BITS | signature as usize];
+        (e != u32::MAX).then_some(e as usize)
+    }
+
+    /// Φ and the Ψ (one per feature of the subtree) of entry `e`.
+    #[inline(always)]
+    pub(super) fn entry(&self, e: usize, features: usize) -> (&[[f64; Q]; COMPUTED], &[[[f64; Q]; COMPUTED]]) {
+        let start = self.psi_start[e] as usize;
+        (&self.phi[e], &self.psi[start..start + features])
+    }
+
+    /// Computes and stores the entry of `signature` in the subtree rooted at `index`, from
+    /// the path state at that node: per feature the combined cover ratio `p` and whether it
+    /// was split above (`seen`). Same per-point arithmetic as the lane walk.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn compute(
+        &mut self,
+        rule: &Rule<Q>,
+        nodes: &[WalkNode],
+        root: &MemoRoot,
+        root_index: usize,
+        index: usize,
+        signature: u64,
+        p: &mut [f64],
+        seen: &mut [bool],
+    ) -> usize {
+        let start = self.psi.len();
+        self.psi.extend(std::iter::repeat_n([[0.0; Q]; COMPUTED], root.features.len()));
+        let mut followed = vec![true; p.len()];
+        for (k, &j) in root.inherited.iter().enumerate() {
+            followed[j as usize] = signature >> (root.internal.len() + k) & 1 == 1;
+        }
+        let mut walk = EntryWalk {
+            rule,
+            nodes,
+            features: &root.features,
+            signature,
+            next_split: 0,
+            p,
+            seen,
+            followed: &mut followed,
+            psi: &mut self.psi[start..],
+        };
+        let mut phi = [[0.0; Q]; COMPUTED];
+        walk.visit(index, &[1.0; Q], &mut phi);
+        let e = self.phi.len();
+        self.phi.push(phi);
+        self.psi_start.push(start as u32);
+        self.known[root_index << SIGNATURE_BITS | signature as usize] = e as u32;
+        e
+    }
+}
+
+/// A tree's quadrature rule: points, weights and the term of an unfollowed split.
+pub(super) struct Rule<const Q: usize> {
+    pub(super) t: [f64; Q],
+    pub(super) w: [f64; Q],
+    pub(super) unfollowed: [f64; Q],
+}
+
+/// The walk of one shared subtree for one signature with G = 1, keeping each split's
+/// contribution per point (Ψ) instead of integrating it.
+struct EntryWalk<'a, const Q: usize> {
+    rule: &'a Rule<Q>,
+    nodes: &'a [WalkNode],
+    features: &'a [u32],
+    signature: u64,
+    /// Bit of the next split met, in the order of `MemoRoot::internal`.
+    next_split: usize,
+    p: &'a mut [f64],
+    seen: &'a mut [bool],
+    followed: &'a mut [bool],
+    psi: &'a mut [[[f64; Q]; COMPUTED]],
+}
+
+impl<const Q: usize> EntryWalk<'_, Q> {
+    fn factor(&self, p: f64, o: f64) -> [f64; Q] {
+        std::array::from_fn(|i| p + (o - p) * self.rule.t[i])
+    }
+
+    fn followed_term(&self, p: f64, factor: &[f64; Q]) -> [f64; Q] {
+        std::array::from_fn(|i| self.rule.w[i] * (1.0 - p) / factor[i])
+    }
+
+    fn visit(&mut self, index: usize, g: &[f64; Q], a: &mut [[f64; Q]; COMPUTED]) {
+        let node = self.nodes[index];
+        if node.left == NO_CHILD {
+            let value = [node.a, node.b];
+            for c in 0..COMPUTED {
+                a[c] = std::array::from_fn(|i| value[c] * g[i]);
+            }
+            return;
+        }
+        let go_left = self.signature >> self.next_split & 1 == 1;
+        self.next_split += 1;
+        let j = node.feature as usize;
+        let slot = self.features.iter().position(|&f| f as usize == j).expect("the subtree's features");
+        let (p_in, o_in, seen_in) = (self.p[j], self.followed[j], self.seen[j]);
+        let mut inverse = [1.0; Q];
+        let mut term_in = self.rule.unfollowed;
+        if seen_in {
+            let (followed, unfollowed) = (self.factor(p_in, 1.0), self.factor(p_in, 0.0));
+            inverse = if o_in {
+                std::array::from_fn(|i| 1.0 / followed[i])
+            } else {
+                std::array::from_fn(|i| 1.0 / unfollowed[i])
+            };
+            if o_in {
+                term_in = self.followed_term(p_in, &followed);
+            }
+        }
+        for (child, left, ratio) in [(node.left, true, node.a), (node.right, false, node.b)] {
+            let p = p_in * ratio;
+            let o = o_in && go_left == left;
+            let factor = self.factor(p, if o { 1.0 } else { 0.0 });
+            let term = if o { self.followed_term(p, &factor) } else { self.rule.unfollowed };
+            let g_child: [f64; Q] = std::array::from_fn(|i| g[i] * inverse[i] * factor[i]);
+            self.p[j] = p;
+            self.followed[j] = o;
+            self.seen[j] = true;
+            let mut sums = [[0.0; Q]; COMPUTED];
+            self.visit(child as usize, &g_child, &mut sums);
+            for c in 0..COMPUTED {
+                for i in 0..Q {
+                    self.psi[slot][c][i] += term[i] * sums[c][i];
+                    a[c][i] = if left { sums[c][i] } else { a[c][i] + sums[c][i] };
+                }
+            }
+        }
+        self.p[j] = p_in;
+        self.followed[j] = o_in;
+        self.seen[j] = seen_in;
+        if seen_in {
+            // As in the lane walk: these leaves were counted by the split on j above.
+            for c in 0..COMPUTED {
+                for i in 0..Q {
+                    self.psi[slot][c][i] -= term_in[i] * a[c][i];
+                }
+            }
+        }
+    }
+}
