@@ -2,7 +2,8 @@
 //! once: what a node computes from its children, per quadrature point.
 
 use super::linear_tree_shap::WalkNode;
-use super::subtree_memo::{Memo, MemoRoot, Rule, NO_MEMO};
+use super::quadrature::Rule;
+use super::subtree_memo::{goes_left, Memo, MemoRoot, NO_MEMO};
 use crate::ml::ClassLabel;
 
 const K: usize = ClassLabel::COUNT;
@@ -65,19 +66,6 @@ pub(super) struct Walk<'a, 'p, const Q: usize> {
 }
 
 impl<const Q: usize> Walk<'_, '_, Q> {
-    /// `p + (o − p) t` at every point.
-    #[inline(always)]
-    fn factor(&self, p: f64, o: f64) -> [f64; Q] {
-        std::array::from_fn(|i| p + (o - p) * self.rule.t[i])
-    }
-
-    /// The term `w (1 − p) / (p + (1 − p) t)` of a followed split (o = 1); an unfollowed
-    /// one's is `unfollowed`, whatever its cover.
-    #[inline(always)]
-    fn followed_term(&self, p: f64, factor: &[f64; Q]) -> [f64; Q] {
-        std::array::from_fn(|i| self.rule.w[i] * (1.0 - p) / factor[i])
-    }
-
     /// At the root of a shared subtree, its sums and contributions for every lane from the
     /// results of the lane's signature (computed now if no object had it yet): A = G·Φ and
     /// Σ_i G(t_i)·Ψ_j(t_i) per feature j. False when subtrees are not shared in this walk.
@@ -162,23 +150,16 @@ macro_rules! visit_fn {
         let mut inverse = [[1.0; Q]; 2];
         let mut term_in = [0.0; Q];
         if seen_in {
-            let (followed, unfollowed) = (self.factor(p_in, 1.0), self.factor(p_in, 0.0));
+            let (followed, unfollowed) = (self.rule.factor(p_in, 1.0), self.rule.factor(p_in, 0.0));
             inverse = [std::array::from_fn(|i| 1.0 / unfollowed[i]), std::array::from_fn(|i| 1.0 / followed[i])];
-            term_in = self.followed_term(p_in, &followed);
+            term_in = self.rule.followed_term(p_in, &followed);
         }
-        let go_left: [bool; LANES] = std::array::from_fn(|l| {
-            let value = self.rows[l][j];
-            if value.is_nan() {
-                node.missing_left
-            } else {
-                value < node.threshold
-            }
-        });
+        let go_left: [bool; LANES] = std::array::from_fn(|l| goes_left(&node, self.rows[l]));
         let mut contribution = [[0.0; COMPUTED]; LANES];
         for (child, left, ratio) in [(node.left, true, node.a), (node.right, false, node.b)] {
             let p = p_in * ratio;
-            let factors = [self.factor(p, 0.0), self.factor(p, 1.0)];
-            let term = self.followed_term(p, &factors[1]);
+            let factors = [self.rule.factor(p, 0.0), self.rule.factor(p, 1.0)];
+            let term = self.rule.followed_term(p, &factors[1]);
             let o: [bool; LANES] = std::array::from_fn(|l| o_in[l] && go_left[l] == left);
             for l in 0..LANES {
                 let (inverse, factor) = (&inverse[usize::from(o_in[l])], &factors[usize::from(o[l])]);

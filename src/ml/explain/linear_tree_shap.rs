@@ -15,8 +15,8 @@
 
 use super::lane_walk::{Frame, Walk, COMPUTED};
 pub use super::lane_walk::{PathState, LANES};
-use super::quadrature::gauss_legendre_01;
-use super::subtree_memo::{mark_roots, Memo, MemoRoot, Rule, NO_MEMO};
+use super::quadrature::{gauss_legendre_01, Rule};
+use super::subtree_memo::{mark_roots, Memo, MemoRoot, NO_MEMO};
 use crate::ml::models::tree::Tree;
 use crate::ml::ClassLabel;
 

@@ -1,5 +1,6 @@
 //! Gauss–Legendre quadrature on [0, 1]: with n points it integrates polynomials of degree
-//! up to 2n − 1 exactly, which is what makes the one-pass TreeSHAP walk exact.
+//! up to 2n − 1 exactly, which is what makes the one-pass TreeSHAP walk exact; and a
+//! tree's rule with the walk's per-point factors.
 
 use super::linear_tree_shap::MAX_POINTS;
 
@@ -29,6 +30,29 @@ pub(super) fn gauss_legendre_01(n: usize) -> ([f64; MAX_POINTS], [f64; MAX_POINT
         w[i] = 1.0 / ((1.0 - x * x) * derivative * derivative);
     }
     (t, w)
+}
+
+/// A tree's quadrature rule: points, weights and the term of an unfollowed split, with
+/// the per-point factors both walks ([`super::lane_walk`] and [`super::subtree_memo`]'s) build on.
+pub(super) struct Rule<const Q: usize> {
+    pub(super) t: [f64; Q],
+    pub(super) w: [f64; Q],
+    pub(super) unfollowed: [f64; Q],
+}
+
+impl<const Q: usize> Rule<Q> {
+    /// `p + (o − p) t` at every point.
+    #[inline(always)]
+    pub(super) fn factor(&self, p: f64, o: f64) -> [f64; Q] {
+        std::array::from_fn(|i| p + (o - p) * self.t[i])
+    }
+
+    /// The term `w (1 − p) / (p + (1 − p) t)` of a followed split (o = 1); an unfollowed
+    /// one's is `unfollowed`, whatever its cover.
+    #[inline(always)]
+    pub(super) fn followed_term(&self, p: f64, factor: &[f64; Q]) -> [f64; Q] {
+        std::array::from_fn(|i| self.w[i] * (1.0 - p) / factor[i])
+    }
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@
 
 use super::lane_walk::COMPUTED;
 use super::linear_tree_shap::WalkNode;
+use super::quadrature::Rule;
 use crate::ml::models::tree::NO_CHILD;
 
 /// The largest subtree (in nodes) whose results are shared: the fastest of those measured
@@ -53,12 +54,7 @@ pub(super) struct MemoRoot {
 /// internal node with at most [`MAX_SUBTREE_NODES`] nodes below whose parent has more.
 pub(super) fn mark_roots(nodes: &mut [WalkNode]) -> Vec<MemoRoot> {
     let mut size = vec![1usize; nodes.len()];
-    // Children come after their parent in the tree's vector, so a backward pass sums sizes.
-    for i in (0..nodes.len()).rev() {
-        if nodes[i].left != NO_CHILD {
-            size[i] += size[nodes[i].left as usize] + size[nodes[i].right as usize];
-        }
-    }
+    subtree_sizes(nodes, 0, &mut size);
     let mut roots = Vec::new();
     let mut on_path = Vec::new();
     find_roots(nodes, 0, &size, &mut on_path, &mut roots);
@@ -100,6 +96,16 @@ fn find_roots(nodes: &mut [WalkNode], index: usize, size: &[usize], on_path: &mu
     find_roots(nodes, node.left as usize, size, on_path, roots);
     find_roots(nodes, node.right as usize, size, on_path, roots);
     on_path.pop();
+}
+
+/// Nodes in each subtree, whatever order the tree stores its nodes in.
+fn subtree_sizes(nodes: &[WalkNode], index: usize, size: &mut [usize]) -> usize {
+    let node = nodes[index];
+    if node.left != NO_CHILD {
+        size[index] =
+            1 + subtree_sizes(nodes, node.left as usize, size) + subtree_sizes(nodes, node.right as usize, size);
+    }
+    size[index]
 }
 
 fn collect_internal(nodes: &[WalkNode], index: usize, out: &mut Vec<u32>) {
@@ -213,13 +219,6 @@ impl<const Q: usize> Memo<Q> {
     }
 }
 
-/// A tree's quadrature rule: points, weights and the term of an unfollowed split.
-pub(super) struct Rule<const Q: usize> {
-    pub(super) t: [f64; Q],
-    pub(super) w: [f64; Q],
-    pub(super) unfollowed: [f64; Q],
-}
-
 /// The walk of one shared subtree for one signature with G = 1, keeping each split's
 /// contribution per point (Ψ) instead of integrating it.
 struct EntryWalk<'a, const Q: usize> {
@@ -236,14 +235,6 @@ struct EntryWalk<'a, const Q: usize> {
 }
 
 impl<const Q: usize> EntryWalk<'_, Q> {
-    fn factor(&self, p: f64, o: f64) -> [f64; Q] {
-        std::array::from_fn(|i| p + (o - p) * self.rule.t[i])
-    }
-
-    fn followed_term(&self, p: f64, factor: &[f64; Q]) -> [f64; Q] {
-        std::array::from_fn(|i| self.rule.w[i] * (1.0 - p) / factor[i])
-    }
-
     fn visit(&mut self, index: usize, g: &[f64; Q], a: &mut [[f64; Q]; COMPUTED]) {
         let node = self.nodes[index];
         if node.left == NO_CHILD {
@@ -261,21 +252,21 @@ impl<const Q: usize> EntryWalk<'_, Q> {
         let mut inverse = [1.0; Q];
         let mut term_in = self.rule.unfollowed;
         if seen_in {
-            let (followed, unfollowed) = (self.factor(p_in, 1.0), self.factor(p_in, 0.0));
+            let (followed, unfollowed) = (self.rule.factor(p_in, 1.0), self.rule.factor(p_in, 0.0));
             inverse = if o_in {
                 std::array::from_fn(|i| 1.0 / followed[i])
             } else {
                 std::array::from_fn(|i| 1.0 / unfollowed[i])
             };
             if o_in {
-                term_in = self.followed_term(p_in, &followed);
+                term_in = self.rule.followed_term(p_in, &followed);
             }
         }
         for (child, left, ratio) in [(node.left, true, node.a), (node.right, false, node.b)] {
             let p = p_in * ratio;
             let o = o_in && go_left == left;
-            let factor = self.factor(p, if o { 1.0 } else { 0.0 });
-            let term = if o { self.followed_term(p, &factor) } else { self.rule.unfollowed };
+            let factor = self.rule.factor(p, if o { 1.0 } else { 0.0 });
+            let term = if o { self.rule.followed_term(p, &factor) } else { self.rule.unfollowed };
             let g_child: [f64; Q] = std::array::from_fn(|i| g[i] * inverse[i] * factor[i]);
             self.p[j] = p;
             self.followed[j] = o;
