@@ -56,6 +56,9 @@ pub struct PreparedTree<'a> {
     depth: usize,
     roots: Vec<MemoRoot>,
     n_features: usize,
+    /// The entries a shared walk may keep ([`super::subtree_memo::MAX_ENTRY_BYTES`]; tests
+    /// make it small).
+    pub(super) max_memo_entry_bytes: usize,
 }
 
 impl<'a> PreparedTree<'a> {
@@ -99,6 +102,7 @@ impl<'a> PreparedTree<'a> {
             depth: tree.depth(),
             roots,
             n_features,
+            max_memo_entry_bytes: super::subtree_memo::MAX_ENTRY_BYTES,
         })
     }
 
@@ -149,7 +153,7 @@ impl<'a> PreparedTree<'a> {
             w: std::array::from_fn(|i| self.w[i]),
             unfollowed: std::array::from_fn(|i| self.unfollowed[i]),
         };
-        let mut memo = share.then(|| Memo::<Q>::new(self.roots.len()));
+        let mut memo = share.then(|| Memo::<Q>::new(self.roots.len(), self.max_memo_entry_bytes));
         // One frame per level, made once per call: zeroing them at every node cost more
         // than a tenth of the time.
         let mut scratch =

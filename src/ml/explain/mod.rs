@@ -25,7 +25,11 @@ mod forest_shap;
 mod lane_walk;
 mod quadrature;
 mod subtree_memo;
+mod subtree_walk;
+#[cfg(test)]
+mod walk_tests;
 
 pub use by_family::{explain, MLP_BUDGET, SVM_BUDGET};
 pub use explanations::{mean_abs, Explanations};
 pub use forest_shap::explain_trees;
+pub use subtree_memo::MAX_MEMO_BYTES;

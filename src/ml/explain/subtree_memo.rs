@@ -14,27 +14,33 @@
 //! every object that has it.
 //!
 //! Applying costs a signature, a lookup and a few dot products per object and subtree, so
-//! the gain is smaller than the walks saved: the Kepler forest's explanations (`bench`,
-//! 1,914 objects, same build) took 14.35 s without sharing, 12.79 s sharing subtrees of up
-//! to 3 nodes, 10.78 s (5), 9.57–10.06 s (7), 9.31 s (9), 11.21 s (15) and 21.49 s (31,
-//! where the subtrees' own walks dominate); these with a list of signatures per subtree,
-//! since replaced by a table (9.05–9.17 s with 9 nodes).
+//! the gain is smaller than the walks saved; the subtree size kept is the fastest measured
+//! (docs/benchmarks.md, "Exact TreeSHAP").
 
 use super::lane_walk::COMPUTED;
 use super::linear_tree_shap::WalkNode;
 use super::quadrature::Rule;
+use super::subtree_walk::EntryWalk;
 use crate::ml::models::tree::NO_CHILD;
 
 /// The largest subtree (in nodes) whose results are shared: the fastest of those measured
 /// (see above).
 pub(super) const MAX_SUBTREE_NODES: usize = 9;
 /// Signatures index a table of 2^SIGNATURE_BITS entries per subtree (a subtree of 9 nodes
-/// has at most 4 splits and 4 features from above): a lookup is one load. Searching a list
-/// of the signatures met instead took the Kepler forest's explanations from 9.05–9.17 s to
-/// 9.25–9.66 s.
+/// has at most 4 splits and 4 features from above): a lookup is one load, faster than
+/// searching a list of the signatures met (docs/benchmarks.md).
 const SIGNATURE_BITS: usize = 8;
 /// `WalkNode::memo` of a node that is not the root of a shared subtree.
 pub(super) const NO_MEMO: u16 = u16::MAX;
+/// Shared subtrees per tree: their signature tables take at most 16 MB per thread (a tree
+/// grown on a large upload could otherwise mark 65,535 of them, 64 MB); the rest are walked.
+const MAX_ROOTS: usize = 16 << 10;
+/// The computed entries of one thread's memo: past this, it starts again empty (each entry
+/// at most 5 × 2 × 32 values), so an upload whose objects all differ cannot grow it
+/// without bound. The default Kepler forest's memos hold a few MB.
+pub const MAX_ENTRY_BYTES: usize = 32 << 20;
+/// The most one thread's memo holds: signature tables and entries.
+pub const MAX_MEMO_BYTES: usize = MAX_ENTRY_BYTES + (MAX_ROOTS << SIGNATURE_BITS) * std::mem::size_of::<u32>();
 
 /// A shared subtree: its splits, and the features whose state from above it depends on.
 pub(super) struct MemoRoot {
@@ -66,7 +72,7 @@ fn find_roots(nodes: &mut [WalkNode], index: usize, size: &[usize], on_path: &mu
     if node.left == NO_CHILD {
         return;
     }
-    if size[index] <= MAX_SUBTREE_NODES && roots.len() < NO_MEMO as usize {
+    if size[index] <= MAX_SUBTREE_NODES && roots.len() < MAX_ROOTS {
         let mut internal = Vec::new();
         collect_internal(nodes, index, &mut internal);
         let mut features: Vec<u32> = Vec::new();
@@ -156,11 +162,20 @@ pub(super) struct Memo<const Q: usize> {
     /// Entry e's Ψ, one per feature of its subtree, start at `psi_start[e]`.
     psi_start: Vec<u32>,
     psi: Vec<[[f64; Q]; COMPUTED]>,
+    /// Entries (Φ and Ψ together) kept before starting again empty.
+    max_entries: usize,
 }
 
 impl<const Q: usize> Memo<Q> {
-    pub(super) fn new(roots: usize) -> Self {
-        Memo { known: vec![u32::MAX; roots << SIGNATURE_BITS], phi: Vec::new(), psi_start: Vec::new(), psi: Vec::new() }
+    /// A memo of at most `max_entry_bytes` of entries.
+    pub(super) fn new(roots: usize, max_entry_bytes: usize) -> Self {
+        Memo {
+            known: vec![u32::MAX; roots << SIGNATURE_BITS],
+            phi: Vec::new(),
+            psi_start: Vec::new(),
+            psi: Vec::new(),
+            max_entries: max_entry_bytes / std::mem::size_of::<[[f64; Q]; COMPUTED]>(),
+        }
     }
 
     /// The entry of `signature` in subtree `root`, if computed already.
@@ -192,6 +207,13 @@ impl<const Q: usize> Memo<Q> {
         p: &mut [f64],
         seen: &mut [bool],
     ) -> usize {
+        if self.phi.len() + self.psi.len() + 1 + root.features.len() > self.max_entries {
+            // Full: forget every entry (their indices too); later objects compute them again.
+            self.known.fill(u32::MAX);
+            self.phi.clear();
+            self.psi_start.clear();
+            self.psi.clear();
+        }
         let start = self.psi.len();
         self.psi.extend(std::iter::repeat_n([[0.0; Q]; COMPUTED], root.features.len()));
         let mut followed = vec![true; p.len()];
@@ -216,80 +238,5 @@ impl<const Q: usize> Memo<Q> {
         self.psi_start.push(start as u32);
         self.known[root_index << SIGNATURE_BITS | signature as usize] = e as u32;
         e
-    }
-}
-
-/// The walk of one shared subtree for one signature with G = 1, keeping each split's
-/// contribution per point (Ψ) instead of integrating it.
-struct EntryWalk<'a, const Q: usize> {
-    rule: &'a Rule<Q>,
-    nodes: &'a [WalkNode],
-    features: &'a [u32],
-    signature: u64,
-    /// Bit of the next split met, in the order of `MemoRoot::internal`.
-    next_split: usize,
-    p: &'a mut [f64],
-    seen: &'a mut [bool],
-    followed: &'a mut [bool],
-    psi: &'a mut [[[f64; Q]; COMPUTED]],
-}
-
-impl<const Q: usize> EntryWalk<'_, Q> {
-    fn visit(&mut self, index: usize, g: &[f64; Q], a: &mut [[f64; Q]; COMPUTED]) {
-        let node = self.nodes[index];
-        if node.left == NO_CHILD {
-            let value = [node.a, node.b];
-            for c in 0..COMPUTED {
-                a[c] = std::array::from_fn(|i| value[c] * g[i]);
-            }
-            return;
-        }
-        let go_left = self.signature >> self.next_split & 1 == 1;
-        self.next_split += 1;
-        let j = node.feature as usize;
-        let slot = self.features.iter().position(|&f| f as usize == j).expect("the subtree's features");
-        let (p_in, o_in, seen_in) = (self.p[j], self.followed[j], self.seen[j]);
-        let mut inverse = [1.0; Q];
-        let mut term_in = self.rule.unfollowed;
-        if seen_in {
-            let (followed, unfollowed) = (self.rule.factor(p_in, 1.0), self.rule.factor(p_in, 0.0));
-            inverse = if o_in {
-                std::array::from_fn(|i| 1.0 / followed[i])
-            } else {
-                std::array::from_fn(|i| 1.0 / unfollowed[i])
-            };
-            if o_in {
-                term_in = self.rule.followed_term(p_in, &followed);
-            }
-        }
-        for (child, left, ratio) in [(node.left, true, node.a), (node.right, false, node.b)] {
-            let p = p_in * ratio;
-            let o = o_in && go_left == left;
-            let factor = self.rule.factor(p, if o { 1.0 } else { 0.0 });
-            let term = if o { self.rule.followed_term(p, &factor) } else { self.rule.unfollowed };
-            let g_child: [f64; Q] = std::array::from_fn(|i| g[i] * inverse[i] * factor[i]);
-            self.p[j] = p;
-            self.followed[j] = o;
-            self.seen[j] = true;
-            let mut sums = [[0.0; Q]; COMPUTED];
-            self.visit(child as usize, &g_child, &mut sums);
-            for c in 0..COMPUTED {
-                for i in 0..Q {
-                    self.psi[slot][c][i] += term[i] * sums[c][i];
-                    a[c][i] = if left { sums[c][i] } else { a[c][i] + sums[c][i] };
-                }
-            }
-        }
-        self.p[j] = p_in;
-        self.followed[j] = o_in;
-        self.seen[j] = seen_in;
-        if seen_in {
-            // As in the lane walk: these leaves were counted by the split on j above.
-            for c in 0..COMPUTED {
-                for i in 0..Q {
-                    self.psi[slot][c][i] -= term_in[i] * a[c][i];
-                }
-            }
-        }
     }
 }

@@ -10,7 +10,7 @@
 //!   one-vs-rest machines, solved at once; and, since its work grows with n², a cap on the
 //!   training rows ([`SVM_MAX_TRAINING_ROWS`]);
 //! - forests and trees: nodes, at most two per `min_samples_leaf` rows and 2^(depth+1) per
-//!   tree, times the trees;
+//!   tree, times the trees; and the explainer's shared-subtree memo, bounded per thread;
 //! - boosting: rounds × 3 classes × leaves, per-row gradients and the bin histograms;
 //! - the sampled explainers (SVM, neural network): one batch of coalitions × background rows;
 //! - cross-validation: five more fits, one at a time, so work × 6 but not memory.
@@ -19,7 +19,7 @@ use std::sync::OnceLock;
 
 use super::ModelParams;
 use crate::ml::error::{MlError, Result};
-use crate::ml::explain::{MLP_BUDGET, SVM_BUDGET};
+use crate::ml::explain::{MAX_MEMO_BYTES, MLP_BUDGET, SVM_BUDGET};
 use crate::ml::ClassLabel;
 
 const K: u64 = ClassLabel::COUNT as u64;
@@ -75,6 +75,12 @@ fn gb(bytes: u64) -> String {
     }
 }
 
+/// The TreeSHAP memos of the explaining threads, each at most [`MAX_MEMO_BYTES`].
+fn memo_term() -> (u64, String) {
+    let threads = rayon::current_num_threads().max(1) as u64;
+    (threads * MAX_MEMO_BYTES as u64, "the explainer's shared-subtree memos".into())
+}
+
 /// The estimate for `params` on data of `shape`.
 pub fn estimate(params: &ModelParams, shape: &DataShape) -> TrainingCost {
     let (n, t, f) = (shape.train_rows as u64, shape.test_rows as u64, shape.features.max(1) as u64);
@@ -103,11 +109,13 @@ pub fn estimate(params: &ModelParams, shape: &DataShape) -> TrainingCost {
                 format!("{} trees of up to {nodes} nodes", p.n_trees),
             ));
             terms.push((n * f + n * 8 * 2, "the binned training rows".into()));
+            terms.push(memo_term());
             p.n_trees as f64 * (n * f) as f64 * 20.0 + (t * p.n_trees as u64 * nodes.min(4096) * f) as f64
         }
         ModelParams::DecisionTree(p) => {
             let nodes = tree_nodes(n, p.min_samples_leaf, Some(p.max_depth));
             terms.push((nodes * TREE_NODE_BYTES + n * f, format!("a tree of up to {nodes} nodes")));
+            terms.push(memo_term());
             (n * f) as f64 * p.max_depth as f64 + (t * nodes.min(4096) * f) as f64
         }
         ModelParams::GradientBoosting(p) => {
