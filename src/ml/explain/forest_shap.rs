@@ -24,8 +24,10 @@ pub fn explain_trees(trees: &[&Tree], x: &Array2<f64>, progress: &ProgressSlice)
         }
     }
     // Each tree once: the one-pass form, or its depth for the classic algorithm's buffer.
-    let prepared: Vec<Result<linear_tree_shap::PreparedTree, usize>> =
-        trees.iter().map(|t| linear_tree_shap::PreparedTree::new(t, x.ncols()).ok_or_else(|| t.depth())).collect();
+    let prepared: Vec<Result<linear_tree_shap::PreparedTree, usize>> = trees
+        .iter()
+        .map(|t| linear_tree_shap::PreparedTree::new(t, x.ncols()).map(|p| p.share_subtrees()).ok_or_else(|| t.depth()))
+        .collect();
     let x = x.as_standard_layout();
     let rows: Vec<&[f64]> = x.rows().into_iter().map(|r| r.to_slice().expect("standard layout")).collect();
     let mut values = vec![vec![[0.0; K]; x.ncols()]; rows.len()];

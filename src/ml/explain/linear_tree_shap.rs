@@ -70,7 +70,7 @@ impl<'a> PreparedTree<'a> {
         let points = [4, 6, 8, 10, 12, 14, 16, 20, 24, 32].into_iter().find(|&q| q >= needed)?;
         let (t, w) = gauss_legendre_01(points);
         let unfollowed = std::array::from_fn(|i| if i < points { -w[i] / (1.0 - t[i]) } else { 0.0 });
-        let mut nodes: Vec<WalkNode> = tree
+        let nodes: Vec<WalkNode> = tree
             .nodes
             .iter()
             .map(|n| {
@@ -91,7 +91,6 @@ impl<'a> PreparedTree<'a> {
                 }
             })
             .collect();
-        let roots = mark_roots(&mut nodes);
         Some(PreparedTree {
             nodes,
             tree: std::marker::PhantomData,
@@ -100,10 +99,19 @@ impl<'a> PreparedTree<'a> {
             w,
             unfollowed,
             depth: tree.depth(),
-            roots,
+            roots: Vec::new(),
             n_features,
             max_memo_entry_bytes: super::subtree_memo::MAX_ENTRY_BYTES,
         })
+    }
+
+    /// Marks the small subtrees whose results [`Self::add_shap_shared`] shares between rows;
+    /// without it, that walks every row through the whole tree. Only for trees explained for
+    /// many rows (the forest's): the booster's shallow trees, prepared again for every
+    /// what-if answer, would pay for the marking and never use it.
+    pub fn share_subtrees(mut self) -> Self {
+        self.roots = mark_roots(&mut self.nodes);
+        self
     }
 
     /// Adds `scale ×` the SHAP values of each of `rows` (at most [`LANES`]) to its
@@ -115,9 +123,9 @@ impl<'a> PreparedTree<'a> {
         self.dispatch(rows, scale, phis, state, false);
     }
 
-    /// [`Self::add_shap`] for any number of rows, sharing the results of small subtrees
-    /// between rows of the same signature ([`super::subtree_memo`]): for many rows and deep
-    /// trees (the forest's).
+    /// [`Self::add_shap`] for any number of rows, sharing the results of the small subtrees
+    /// marked by [`Self::share_subtrees`] between rows of the same signature
+    /// ([`super::subtree_memo`]): for many rows and deep trees (the forest's).
     pub fn add_shap_shared(&self, rows: &[&[f64]], scale: f64, phis: &mut [&mut [[f64; K]]], state: &mut PathState) {
         assert!(rows.len() == phis.len());
         if !rows.is_empty() {

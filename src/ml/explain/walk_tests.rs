@@ -48,7 +48,7 @@ fn walk_all_with(
     let mut state = linear_tree_shap::PathState { portable, ..Default::default() };
     let mut phis = vec![vec![[0.0; K]; x.ncols()]; rows.len()];
     for tree in &forest.trees {
-        let mut prepared = linear_tree_shap::PreparedTree::new(tree, x.ncols()).unwrap();
+        let mut prepared = linear_tree_shap::PreparedTree::new(tree, x.ncols()).unwrap().share_subtrees();
         prepared.max_memo_entry_bytes = memo_bytes;
         let mut views: Vec<&mut [[f64; K]]> = phis.iter_mut().map(Vec::as_mut_slice).collect();
         if shared {
