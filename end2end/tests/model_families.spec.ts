@@ -5,12 +5,12 @@ import { expectNoHorizontalScroll, open } from "./helpers";
 // preset) and its result page shows the scores, ROC curves, an explanation per object,
 // the importance chart and the dot plot.
 const families = [
-  { name: /Logistic regression/, space: "log-odds" },
+  { name: /Logistic regression/, space: "probability" },
   { name: /Support vector machine/, space: "probability" },
   { name: /Decision tree/, space: "probability" },
   { name: /Random forest/, space: "probability" },
-  { name: /Gradient boosting/, space: "margin" },
-  { name: /PCA \+ logistic regression/, space: "log-odds" },
+  { name: /Gradient boosting/, space: "probability" },
+  { name: /PCA \+ logistic regression/, space: "probability" },
   { name: /Neural network/, space: "probability" },
 ];
 

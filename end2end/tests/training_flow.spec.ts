@@ -51,7 +51,7 @@ for (const mission of missions) {
     await expect(page.getByTestId("importance-chart")).toBeVisible();
     const table = page.getByTestId("predictions-table");
     await expect(table.locator("tbody tr").first().locator("td.reasons li")).toHaveCount(3);
-    await expect(table.locator("tbody tr").first().locator("td.reasons li").first()).toHaveText(/^\w+ = \S+ pushes (toward|away from) (confirmed|candidate|false positive) by \d\.\d\d$/);
+    await expect(table.locator("tbody tr").first().locator("td.reasons li").first()).toHaveText(/^\w+ = \S+ pushes (toward|away from) (confirmed|candidate|false positive) by \d\.\d\d( \(.+\))?$/);
     // Any object other than the one explained at first (whose name button is pressed).
     const other = table.getByRole("rowheader").getByRole("button", { pressed: false }).first();
     const otherId = (await other.textContent())!.trim();

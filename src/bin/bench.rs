@@ -12,14 +12,21 @@
 //!
 //! `--fine-tune` continues the pretrained model (100 rounds, seed 42) on each bundled archive
 //! export as a user would upload it, one `FINETUNE` line per export and comparison row.
+//!
+//! `explain_s` is the default explanation (in probability); `explain_scores_s` the same
+//! objects explained in the model's score space (margin / log-odds, what was shown before
+//! issue 17), `nan` for families without one. `--explain-pretrained` times the pretrained
+//! model's what-if answer (one object, median of 51) and the TOI export in both spaces, one
+//! `EXPLAIN` line.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use exoplanet_playground::ml::explain::explain_scores;
 use exoplanet_playground::ml::models::hyperparameters::RawHyperparameters;
 use exoplanet_playground::ml::models::{ModelKind, ModelParams};
 use exoplanet_playground::ml::pipeline::{run_with, SplitRule, TrainingConfig};
-use exoplanet_playground::ml::progress::SilentProgress;
+use exoplanet_playground::ml::progress::{ProgressSlice, SilentProgress};
 use exoplanet_playground::ml::Mission;
 
 fn main() {
@@ -44,6 +51,13 @@ fn main() {
     if args.first().map(String::as_str) == Some("--fine-tune-one") {
         if let Err(message) = bench_fine_tune(&args[1]) {
             eprintln!("bench fine-tune {}: {message}", args[1]);
+            std::process::exit(1);
+        }
+        return;
+    }
+    if args.first().map(String::as_str) == Some("--explain-pretrained") {
+        if let Err(message) = bench_explain_pretrained() {
+            eprintln!("bench explain-pretrained: {message}");
             std::process::exit(1);
         }
         return;
@@ -91,8 +105,12 @@ fn bench_pair(mission_id: &str, model_id: &str, hyperparameters: &str) -> Result
     let mut scored_s = f64::NAN;
     let out = run_with(&config, &SilentProgress, &mut |_| scored_s = started.elapsed().as_secs_f64())
         .map_err(|e| e.to_string())?;
+    let started = std::time::Instant::now();
+    let slice = ProgressSlice { sink: &SilentProgress, start: 0.0, end: 1.0 };
+    let scores_s =
+        explain_scores(&out.model, &out.test_features, &slice).map_or(f64::NAN, |_| started.elapsed().as_secs_f64());
     println!(
-        "BENCH mission={} model={} acc={:.4} macro_f1={:.4} roc_auc={:.4} fit_s={:.2} predict_ms={:.1} peak_mb={:.0} explain_s={:.2} click_to_result_s={:.2}",
+        "BENCH mission={} model={} acc={:.4} macro_f1={:.4} roc_auc={:.4} fit_s={:.2} predict_ms={:.1} peak_mb={:.0} explain_s={:.2} explain_scores_s={:.2} click_to_result_s={:.2}",
         mission.id(),
         kind.id(),
         out.metrics.as_ref().unwrap().accuracy,
@@ -102,7 +120,38 @@ fn bench_pair(mission_id: &str, model_id: &str, hyperparameters: &str) -> Result
         out.predict_ms,
         peak_rss_mb(),
         out.explain_seconds,
+        scores_s,
         scored_s
+    );
+    Ok(())
+}
+
+/// The pretrained model's explanations in both spaces: the what-if answer (one object,
+/// median of 51 runs, in ms) and the archive's TOI export (7,771 objects, in s).
+fn bench_explain_pretrained() -> Result<(), String> {
+    use exoplanet_playground::ml::predict::{objects_from_csv, predict_within};
+    use exoplanet_playground::ml::pretrained::{load, FILE};
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let model = load(&root.join(FILE))?;
+    let bytes = std::fs::read(root.join("data/toi.csv")).map_err(|e| e.to_string())?;
+    let objects = objects_from_csv("toi.csv", bytes, None).map_err(|e| e.to_string())?;
+    let one = objects.select(&[0]);
+    let time = |objects: &exoplanet_playground::ml::predict::ObjectsToPredict, scores: bool| {
+        let started = std::time::Instant::now();
+        let out = predict_within(&model, objects.clone(), &SilentProgress, scores).expect("silent sink");
+        (started.elapsed().as_secs_f64(), out.explanations.space)
+    };
+    let what_if_ms = |scores: bool| {
+        let mut ms: Vec<f64> = (0..51).map(|_| time(&one, scores).0 * 1000.0).collect();
+        ms.sort_by(f64::total_cmp);
+        ms[25]
+    };
+    let (what_if_p, what_if_m) = (what_if_ms(false), what_if_ms(true));
+    let ((toi_p, space_p), (toi_m, space_m)) = (time(&objects, false), time(&objects, true));
+    println!(
+        "EXPLAIN pretrained what_if_ms={what_if_p:.2} ({space_p}) what_if_scores_ms={what_if_m:.2} ({space_m}) toi_objects={} toi_s={toi_p:.2} toi_scores_s={toi_m:.2} peak_mb={:.0}",
+        objects.ids.len(),
+        peak_rss_mb()
     );
     Ok(())
 }

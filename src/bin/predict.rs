@@ -42,6 +42,7 @@ fn run() -> Result<(), String> {
         rows: Vec::new(),
         mission: value("--mission"),
         columns: None,
+        space: None,
     };
     let response = predict_csv(Some(&model), &request, &name, bytes).map_err(|e| e.message)?;
     std::fs::write(&output, predictions_csv(&response.predictions))

@@ -3,6 +3,7 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 
 use crate::api::{short_number, Prediction};
+use crate::domain::{observation_note, ExplanationSpace};
 
 const SHOWN: usize = 10;
 const ROW: f64 = 30.0;
@@ -22,27 +23,38 @@ pub fn ExplanationWaterfall(prediction: Prediction, descriptions: BTreeMap<Strin
     let rest_sum: f64 = rest.iter().map(|r| r.1).sum();
 
     // Running totals: each bar starts where the previous one ended.
-    let mut bars: Vec<(String, String, f64, f64)> = Vec::new();
+    let mut bars: Vec<(String, String, String, f64, f64)> = Vec::new();
     let mut total = e.base_value;
+    // Features that track how the object was observed are marked † and noted under the chart.
+    let mut proxies: Vec<(String, &'static str)> = Vec::new();
     for (feature, c) in &items {
+        let note = observation_note(feature);
+        if let Some(note) = note {
+            proxies.push((feature.clone(), note));
+        }
+        let mark = if note.is_some() { " †" } else { "" };
         let value = e.feature_values.get(feature).copied().flatten();
         let unit = descriptions.get(feature).and_then(|d| unit_of(d)).unwrap_or_default();
         let label = match value {
             Some(v) => format!(
-                "{feature} = {}{}",
+                "{feature} = {}{}{mark}",
                 short_number(v),
                 if unit.is_empty() { String::new() } else { format!(" {unit}") }
             ),
-            None => format!("{feature} = missing"),
+            None => format!("{feature} = missing{mark}"),
         };
         let description = descriptions.get(feature).cloned().unwrap_or_default();
-        bars.push((label, description, total, total + c));
+        let description = match note {
+            Some(note) => format!("{description} ({note})"),
+            None => description,
+        };
+        bars.push((feature.clone(), label, description, total, total + c));
         total += c;
     }
     if !rest.is_empty() {
-        bars.push((format!("{} other features", rest.len()), String::new(), total, total + rest_sum));
+        bars.push(("other".into(), format!("{} other features", rest.len()), String::new(), total, total + rest_sum));
     }
-    let ends = bars.iter().flat_map(|b| [b.2, b.3]).chain([e.base_value, e.output_value]);
+    let ends = bars.iter().flat_map(|b| [b.3, b.4]).chain([e.base_value, e.output_value]);
     let (lo, hi) = ends.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
     let span = (hi - lo).max(1e-9);
     let x = move |v: f64| LABEL_W + (v - lo) / span * BAR_W;
@@ -52,12 +64,12 @@ pub fn ExplanationWaterfall(prediction: Prediction, descriptions: BTreeMap<Strin
     let rows = bars
         .iter()
         .enumerate()
-        .map(|(i, (label, description, start, end))| {
+        .map(|(i, (feature, label, description, start, end))| {
             let y = ROW * (i as f64 + 1.0);
             let (left, right) = (x(start.min(*end)), x(start.max(*end)));
             let up = end >= start;
             view! {
-                <g class="wf-row">
+                <g class="wf-row" data-feature=feature.clone()>
                     <title>{description.clone()}</title>
                     <text x=LABEL_W - 8.0 y=y + 18.0 text-anchor="end" class="wf-label">
                         {label.clone()}
@@ -69,7 +81,7 @@ pub fn ExplanationWaterfall(prediction: Prediction, descriptions: BTreeMap<Strin
                         height=ROW - 10.0
                         class=if up { "wf-up" } else { "wf-down" }
                     ></rect>
-                    <text x=right + 5.0 y=y + 18.0 class="wf-value">
+                    <text x=right + 5.0 y=y + 18.0 class="wf-value" data-testid="wf-value">
                         {format!("{}{:.3}", if up { "+" } else { "−" }, (end - start).abs())}
                     </text>
                 </g>
@@ -77,11 +89,13 @@ pub fn ExplanationWaterfall(prediction: Prediction, descriptions: BTreeMap<Strin
         })
         .collect::<Vec<_>>();
     let last_y = ROW * (bars.len() as f64 + 1.0);
-    // Say which quantity moves: a probability, or the score the softmax turns into one.
-    let quantity = match e.space.as_str() {
-        "log-odds" => "log-odds score",
-        "margin" => "raw boosting score (margin)",
-        _ => "probability",
+    // Say which quantity moves: a probability, or the score the softmax turns into one;
+    // only a probability is written P(…).
+    let quantity = e.space.describe();
+    let output_label = match e.space {
+        ExplanationSpace::Probability => format!("P({class}) = {:.3}", e.output_value),
+        ExplanationSpace::LogOdds => format!("log-odds score of {class} = {:.3}", e.output_value),
+        ExplanationSpace::Margin => format!("boosting score of {class} = {:.3}", e.output_value),
     };
     let summary = format!(
         "Starting from the average {:.3}, the features bring this object's {quantity} for {class} to {:.3}. Largest push: {}.",
@@ -93,19 +107,46 @@ pub fn ExplanationWaterfall(prediction: Prediction, descriptions: BTreeMap<Strin
         <figure class="chart waterfall" data-testid="waterfall">
             <svg viewBox=format!("0 0 {} {height}", LABEL_W + BAR_W + 130.0) role="img" aria-label=summary.clone()>
                 <line x1=x(e.base_value) x2=x(e.base_value) y1="8" y2=last_y + 4.0 class="wf-base"></line>
-                <text x=x(e.base_value) y="16" text-anchor="middle" class="wf-axis">
+                <text x=x(e.base_value) y="16" text-anchor="middle" class="wf-axis" data-testid="wf-base">
                     {format!("average {:.3}", e.base_value)}
                 </text>
                 {rows}
                 <line x1=x(e.output_value) x2=x(e.output_value) y1=ROW y2=last_y + 12.0 class="wf-output"></line>
-                <text x=x(e.output_value) y=last_y + 26.0 text-anchor="middle" class="wf-axis wf-output-label">
-                    {format!("P({class}) = {:.3}", e.output_value)}
+                <text x=x(e.output_value) y=last_y + 26.0 text-anchor="middle" class="wf-axis wf-output-label" data-testid="wf-output">
+                    {output_label}
                 </text>
             </svg>
-            <figcaption>{summary} {format!(" SHAP values in {} space.", e.space)}</figcaption>
+            <figcaption>
+                {summary} {space_note(&e)}
+                {(!proxies.is_empty())
+                    .then(|| {
+                        view! {
+                            <ul class="proxy-notes" data-testid="proxy-notes">
+                                {proxies
+                                    .into_iter()
+                                    .map(|(feature, note)| view! { <li>{format!("† {feature}: {note}")}</li> })
+                                    .collect::<Vec<_>>()}
+                            </ul>
+                        }
+                    })}
+            </figcaption>
         </figure>
     }
     .into_any()
+}
+
+/// What the values are and how they were computed, under the chart.
+fn space_note(e: &crate::api::Explanation) -> String {
+    let what = match e.space {
+        ExplanationSpace::Probability => "Each bar is a change of probability; they add up from the average to the probability shown.".to_string(),
+        ExplanationSpace::LogOdds => "Each bar is a change of the log-odds score the softmax turns into probabilities, not of a probability.".to_string(),
+        ExplanationSpace::Margin => "Each bar is a change of the booster's raw score (margin) that the softmax turns into probabilities, not of a probability.".to_string(),
+    };
+    if e.method.is_empty() {
+        what
+    } else {
+        format!("{what} Method: {}.", e.method)
+    }
 }
 
 /// "Orbital Period [days]" → "days".

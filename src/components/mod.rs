@@ -27,6 +27,7 @@ pub mod predictions_table;
 pub mod preset_buttons;
 pub mod progress_bar;
 pub mod queue_place;
+pub mod reason_item;
 pub mod register_or_sign_in;
 pub mod roc_curves;
 pub mod run_options;
@@ -38,6 +39,7 @@ pub mod training_times;
 pub mod upload_panel;
 pub mod upload_state;
 pub mod what_if_form;
+pub mod what_if_summary;
 
 pub use api_token_table::ApiTokenTable;
 pub use api_tokens::ApiTokens;

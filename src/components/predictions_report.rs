@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 
+use crate::components::reason_item::ReasonItem;
+
 use super::class_counts_chart::ClassCountsChart;
 use super::confusion_matrix::ConfusionMatrixChart;
 use super::explanation_waterfall::ExplanationWaterfall;
@@ -63,7 +65,7 @@ pub fn PredictionsReport(response: PredictionResponse, descriptions: BTreeMap<St
                     <td>{percent(p.confidence)}</td>
                     <td>{p.actual.map(ClassLabel::title).unwrap_or("")}</td>
                     <td class="reasons">
-                        <ul>{p.reasons.iter().map(|r| view! { <li>{r.text.clone()}</li> }).collect::<Vec<_>>()}</ul>
+                        <ul>{p.reasons.iter().map(|r| view! { <ReasonItem reason=r.clone() /> }).collect::<Vec<_>>()}</ul>
                     </td>
                 </tr>
             }

@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use crate::components::reason_item::ReasonItem;
+
 use super::error_panel::ErrorPanel;
 use super::format::{count, percent};
 use crate::api::functions::get_training_predictions;
@@ -149,7 +151,7 @@ pub fn PredictionsTable(
                                     let reasons = p
                                         .reasons
                                         .iter()
-                                        .map(|r| view! { <li>{r.text.clone()}</li> })
+                                        .map(|r| view! { <ReasonItem reason=r.clone() /> })
                                         .collect::<Vec<_>>();
                                     view! {
                                         <tr class:wrong=p.correct == Some(false) class:selected=is_selected>

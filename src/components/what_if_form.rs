@@ -5,9 +5,12 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 
+use crate::components::reason_item::ReasonItem;
+
 use super::error_panel::ErrorPanel;
 use super::explanation_waterfall::ExplanationWaterfall;
 use super::format::percent;
+use super::what_if_summary::WhatIfSummary;
 use crate::api::functions::predict_rows;
 use crate::api::{ApiError, ClassLabel, FeatureCard, PredictRequest};
 use crate::domain::ErrorCode;
@@ -58,7 +61,7 @@ pub fn WhatIfForm(
                 row.insert(name, number.into());
             }
             let mission = (!mission.is_empty()).then_some(mission);
-            predict_rows(PredictRequest { model, rows: vec![row], mission, columns: None }).await
+            predict_rows(PredictRequest { model, rows: vec![row], mission, columns: None, space: None }).await
         },
     );
     let fields = features
@@ -94,6 +97,7 @@ pub fn WhatIfForm(
             <h2 id="what-if-heading">"What if: one object"</h2>
             <p>"Change any value; the answer follows as you type. Leave a field empty when the value is unknown."</p>
             <div class="what-if-layout">
+                <WhatIfSummary answer />
                 <form class="what-if-form" on:submit=|ev| ev.prevent_default()>
                     <div class="field">
                         <label for="what-if-mission">"Mission"</label>
@@ -154,7 +158,7 @@ pub fn WhatIfForm(
                                                         {p
                                                             .reasons
                                                             .iter()
-                                                            .map(|r| view! { <li>{r.text.clone()}</li> })
+                                                            .map(|r| view! { <ReasonItem reason=r.clone() /> })
                                                             .collect::<Vec<_>>()}
                                                     </ul>
                                                     <ExplanationWaterfall prediction=p descriptions=descriptions />

@@ -10,6 +10,7 @@ pub mod explanation_space;
 pub mod hyperparameter_rule;
 pub mod mission;
 pub mod model_ref;
+pub mod observation_proxy;
 pub mod scored_on;
 pub mod test_fraction;
 
@@ -22,5 +23,6 @@ pub use explanation_space::ExplanationSpace;
 pub use hyperparameter_rule::{ParamKind, ParamProblem, ParamRule};
 pub use mission::Mission;
 pub use model_ref::ModelRef;
+pub use observation_proxy::{observation_note, ObservationProxy};
 pub use scored_on::ScoredOn;
 pub use test_fraction::TEST_FRACTION_RANGE;

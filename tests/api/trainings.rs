@@ -146,13 +146,35 @@ async fn every_model_family_trains_through_the_api() {
                 + e["contributions"].as_object().unwrap().values().map(|v| v.as_f64().unwrap()).sum::<f64>();
             assert!((total - e["output_value"].as_f64().unwrap()).abs() < 1e-6, "{model} {}: {e}", p["id"]);
         }
-        let space = result["predictions"][0]["explanation"]["space"].as_str().unwrap();
-        let expected = match model {
-            "logistic_regression" | "pca_logistic" => "log-odds",
-            "gradient_boosting" => "margin",
-            _ => "probability",
+        // Every family is explained in probability by default, adding up to the probability shown.
+        let first = &result["predictions"][0];
+        let e = &first["explanation"];
+        assert_eq!(e["space"], "probability", "{model}");
+        let shown = first["probabilities"][e["class"].as_str().unwrap()].as_f64().unwrap();
+        assert!((e["output_value"].as_f64().unwrap() - shown).abs() < 1e-9, "{model}: {e}");
+        assert!(!e["method"].as_str().unwrap().is_empty(), "{model}");
+        // The score space stays available where it is exact, and only there.
+        let score_space = match model {
+            "logistic_regression" | "pca_logistic" => Some("log-odds"),
+            "gradient_boosting" => Some("margin"),
+            _ => None,
         };
-        assert_eq!(space, expected, "{model}");
+        if score_space.is_some() {
+            assert_eq!(e["background_objects"], 100, "{model}");
+        }
+        let (status, scores) =
+            s.get(&format!("/api/v1/trainings/{id}/result?space={}", score_space.unwrap_or("margin"))).await;
+        match score_space {
+            Some(space) => {
+                assert_eq!(status, 200, "{model}: {scores}");
+                let e = &scores["predictions"][0]["explanation"];
+                assert_eq!(e["space"], space, "{model}");
+                let total: f64 = e["base_value"].as_f64().unwrap()
+                    + e["contributions"].as_object().unwrap().values().map(|v| v.as_f64().unwrap()).sum::<f64>();
+                assert!((total - e["output_value"].as_f64().unwrap()).abs() < 1e-6, "{model}: {e}");
+            }
+            None => assert_eq!(status, 422, "{model}: {scores}"),
+        }
         let (_, importance) = s.get(&format!("/api/v1/trainings/{id}/importance")).await;
         assert!(!importance["dots"]["features"].as_array().unwrap().is_empty(), "{model}");
     }

@@ -2,7 +2,11 @@
 //! (`TreeExplainer`, path-dependent) on a random forest fitted on K2, a decision tree fitted
 //! on Kepler and a gradient-boosted model fitted on K2 (per-class raw scores), and linear
 //! SHAP (`LinearExplainer`, interventional) on a logistic regression fitted on Kepler — all
-//! fitted by this crate and exported with the rows to explain.
+//! fitted by this crate and exported with the rows to explain. In probability, the booster
+//! and the logistic regression against a background of their training rows: shap's
+//! interventional explainers give each class score's values per background row, and the
+//! script turns them into probability by the softmax's Shapley shares, written there
+//! independently of ours (brute force over the eight subsets of moved scores).
 //! `scripts/fixtures/treeshap_reference.py` computed the reference values once; they are
 //! committed, so this test needs no Python.
 //!
@@ -13,7 +17,8 @@
 use std::path::PathBuf;
 
 use exoplanet_playground::ml::dataset::LabelledDataset;
-use exoplanet_playground::ml::explain::{explain, explain_trees, Explanations};
+use exoplanet_playground::ml::explain::{explain, explain_scores, explain_trees, Explanations};
+use exoplanet_playground::ml::models::background::Background;
 use exoplanet_playground::ml::models::gradient_boosting::GradientBoosting;
 use exoplanet_playground::ml::models::hyperparameters::RawHyperparameters;
 use exoplanet_playground::ml::models::linear::LinearSoftmax;
@@ -110,28 +115,46 @@ fn explain_entry(model: &Value) -> (Array2<f64>, Explanations) {
             let trees: Vec<Tree> = model["trees"].as_array().unwrap().iter().map(tree_from_json).collect();
             explain_trees(&trees.iter().collect::<Vec<_>>(), &x, &slice())
         }
-        "boosting" => {
+        kind @ ("boosting" | "boosting_probability") => {
             let classes = model["tree_class"].as_array().unwrap().iter().map(|c| c.as_u64().unwrap() as usize);
             let trees = classes.zip(model["trees"].as_array().unwrap().iter().map(tree_from_json)).collect();
             let init = std::array::from_fn(|c| model["init"][c].as_f64().unwrap());
-            explain(&TrainedModel::GradientBoosting(GradientBoosting { init, trees }), &x, &x, 0, &slice())
+            let background = background_from_json(model, x.ncols());
+            let m = TrainedModel::GradientBoosting(GradientBoosting { init, trees, background });
+            if kind == "boosting" {
+                explain_scores(&m, &x, &slice()).unwrap()
+            } else {
+                explain(&m, &x, &x, 0, &slice())
+            }
         }
-        _ => {
+        kind => {
             let standardizer = standardizer_from_json(&model["standardizer"]);
             let weights: Vec<Vec<f64>> = serde_json::from_value(model["weights"].clone()).unwrap();
             let weights = Array2::from_shape_vec((weights.len(), 3), weights.concat()).unwrap();
             let intercept = std::array::from_fn(|c| model["intercept"][c].as_f64().unwrap());
-            explain(
-                &TrainedModel::LogisticRegression(LinearSoftmax { standardizer, weights, intercept }),
-                &x,
-                &x,
-                0,
-                &slice(),
-            )
+            let background = background_from_json(model, x.ncols());
+            let m = TrainedModel::LogisticRegression(LinearSoftmax { standardizer, weights, intercept, background });
+            if kind == "linear" {
+                explain_scores(&m, &x, &slice()).unwrap()
+            } else {
+                explain(&m, &x, &x, 0, &slice())
+            }
         }
     };
     (x, ours)
 }
+
+/// The entry's background rows (an explanation in probability); none for the others.
+fn background_from_json(model: &Value, n_features: usize) -> Background {
+    match model.get("background") {
+        Some(rows) => Background { rows: rows_from_json(rows, n_features) },
+        None => Background::default(),
+    }
+}
+
+/// Rows of the model's background kept in the fixture: enough to average over, few enough
+/// for shap's per-row explainers to be quick.
+const FIXTURE_BACKGROUND_ROWS: usize = 25;
 
 #[test]
 #[ignore = "writes the fixture input; run by hand, then the Python script"]
@@ -181,6 +204,37 @@ fn export_fixture_input() {
         entry["name"] = json!(name);
         entry["n_features"] = json!(x_test.ncols());
         entry["x"] = rows_json(&x_test);
+        // The booster and the logistic regression again, explained in probability against
+        // the first rows of their own background.
+        let with_background =
+            |b: &Background| Background { rows: b.rows.slice(ndarray::s![..FIXTURE_BACKGROUND_ROWS, ..]).to_owned() };
+        let probability = match &model {
+            TrainedModel::GradientBoosting(m) => Some(TrainedModel::GradientBoosting(GradientBoosting {
+                background: with_background(&m.background),
+                ..m.clone()
+            })),
+            TrainedModel::LogisticRegression(m) => Some(TrainedModel::LogisticRegression(LinearSoftmax {
+                background: with_background(&m.background),
+                ..m.clone()
+            })),
+            _ => None,
+        };
+        if let Some(probability) = probability {
+            let mut second = entry.clone();
+            second["name"] = json!(format!("{name}_probability"));
+            second["kind"] = json!(format!("{}_probability", entry["kind"].as_str().unwrap()));
+            let background = match &probability {
+                TrainedModel::GradientBoosting(m) => &m.background,
+                TrainedModel::LogisticRegression(m) => &m.background,
+                _ => unreachable!(),
+            };
+            second["background"] = rows_json(&background.rows);
+            if let TrainedModel::LogisticRegression(m) = &probability {
+                second["z_background"] = rows_json(&m.standardizer.transform(&background.rows));
+            }
+            models.push(second);
+            fitted.push((probability, x_test.clone()));
+        }
         models.push(entry);
         fitted.push((model, x_test));
     }
@@ -199,7 +253,17 @@ fn export_fixture_input() {
         let name = entry["name"].as_str().unwrap();
         let (x, rebuilt) = explain_entry(entry);
         assert!(same_rows(&x, x_test), "{name}: the rows changed on the way through the file");
-        let direct = explain(model, x_test, x_test, 0, &slice());
+        let kind = entry["kind"].as_str().unwrap();
+        let direct = if kind == "boosting" || kind == "linear" {
+            explain_scores(model, x_test, &slice()).unwrap()
+        } else {
+            explain(model, x_test, x_test, 0, &slice())
+        };
+        assert_eq!(
+            direct.space == exoplanet_playground::domain::ExplanationSpace::Probability,
+            kind != "boosting" && kind != "linear",
+            "{name}"
+        );
         assert_eq!(rebuilt.base, direct.base, "{name}: base values");
         assert_eq!(rebuilt.values, direct.values, "{name}: SHAP values");
         if entry["kind"] == "linear" {

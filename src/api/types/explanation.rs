@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{ClassLabel, ExplanationSpace};
+use crate::domain::{observation_note, ClassLabel, ExplanationSpace};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Prediction {
@@ -34,6 +34,13 @@ pub struct Explanation {
     /// The object's feature values (`None` = missing), to label the contributions.
     #[serde(default)]
     pub feature_values: BTreeMap<String, Option<f64>>,
+    /// How the values were computed.
+    #[serde(default)]
+    pub method: String,
+    /// Reference objects (training rows) the values are measured against; 0 when the method
+    /// uses none.
+    #[serde(default)]
+    pub background_objects: usize,
 }
 
 /// One feature's push on a prediction.
@@ -44,6 +51,10 @@ pub struct Reason {
     pub contribution: f64,
     /// "koi_model_snr = 12.3 pushes toward false positive by 0.21".
     pub text: String,
+    /// Set when the feature tracks how the object was observed rather than what it is
+    /// ("reflects how precisely it was measured: often a sign of follow-up").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 impl Reason {
@@ -55,7 +66,8 @@ impl Reason {
             class.title().to_lowercase(),
             contribution.abs()
         );
-        Reason { feature: feature.to_string(), value, contribution, text }
+        let note = observation_note(feature).map(str::to_string);
+        Reason { feature: feature.to_string(), value, contribution, text, note }
     }
 }
 
@@ -124,6 +136,9 @@ mod tests {
         assert_eq!(r.text, "koi_model_snr = 12.3 pushes toward false positive by 0.21");
         let r = Reason::new("koi_prad", None, -0.05, ClassLabel::Confirmed);
         assert_eq!(r.text, "koi_prad = missing pushes away from confirmed by 0.05");
+        assert_eq!(r.note, None);
+        let r = Reason::new("koi_duration_err1", Some(0.1), 0.3, ClassLabel::Confirmed);
+        assert!(r.note.unwrap().contains("how precisely it was measured"));
         assert_eq!(short_number(2459229.63), "2.459e6");
         assert_eq!(short_number(0.000123), "1.230e-4");
         assert_eq!(short_number(656.886), "656.9");

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::{MetricsReport, Prediction};
+use crate::domain::ExplanationSpace;
 
 /// `POST /api/v1/predictions` (JSON): rows of column → value, by the archive's column names
 /// (`koi_period`, `pl_orbper`, …) or the harmonised ones (`period`, `depth`, …).
@@ -22,6 +23,17 @@ pub struct PredictRequest {
     /// `mission`, `star`. Inputs left out are missing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<BTreeMap<String, String>>,
+    /// What the explanations add up to: `"probability"` (the default) or the model's class
+    /// scores, `"margin"` / `"log-odds"` (the booster's and the logistic models' only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub space: Option<ExplanationSpace>,
+}
+
+impl PredictRequest {
+    /// Whether the class scores' explanation was asked for instead of the probabilities'.
+    pub fn wants_scores(&self) -> bool {
+        matches!(self.space, Some(ExplanationSpace::Margin | ExplanationSpace::LogOdds))
+    }
 }
 
 /// Predictions for every row, each with its explanation, and metrics over the rows that

@@ -77,6 +77,7 @@ pub(super) fn explain_boosting(m: &GradientBoosting, x: &Array2<f64>, progress: 
     Explanations {
         space: ExplanationSpace::Margin,
         method: "Exact path-dependent TreeSHAP on the booster's own trees, in raw-score (margin) space".into(),
+        background: 0,
         base,
         values,
         outputs,

@@ -8,6 +8,7 @@ use super::boosting_shap::explain_boosting;
 use super::explanations::Explanations;
 use super::forest_shap::explain_trees;
 use super::permutation_shap::{background_sample, explain_sampled, Budget};
+use super::probability_shap::{explain_boosting_probability, explain_linear_probability};
 use crate::ml::models::linear::LinearSoftmax;
 use crate::ml::models::TrainedModel;
 use crate::ml::progress::ProgressSlice;
@@ -33,8 +34,14 @@ pub fn explain(
             outputs: m.predict_proba(x),
             ..explain_trees(&m.trees.iter().collect::<Vec<_>>(), x, progress)
         },
-        TrainedModel::GradientBoosting(m) => explain_boosting(m, x, progress),
-        TrainedModel::LogisticRegression(m) | TrainedModel::PcaLogistic(m, _) => explain_linear(m, x),
+        // In probability against the model's background; a model saved before backgrounds
+        // were kept has only its scores to explain.
+        TrainedModel::GradientBoosting(m) => {
+            explain_boosting_probability(m, x, progress).unwrap_or_else(|| explain_boosting(m, x, progress))
+        }
+        TrainedModel::LogisticRegression(m) | TrainedModel::PcaLogistic(m, _) => {
+            explain_linear_probability(m, x).unwrap_or_else(|| explain_linear(m, x))
+        }
         TrainedModel::Svm(m) => {
             let bg = background_sample(train, SVM_BUDGET.background, seed);
             explain_sampled(|b| m.predict_proba(b), x, &bg, SVM_BUDGET, seed, progress)
@@ -46,6 +53,18 @@ pub fn explain(
     }
 }
 
+/// The explanation of the class scores the softmax turns into probabilities (the booster's
+/// margins, logistic regression's log-odds): exact, path-dependent TreeSHAP for the booster
+/// and linear SHAP for the logistic models. `None` for the families explained in
+/// probability only (their outputs are probabilities).
+pub fn explain_scores(model: &TrainedModel, x: &Array2<f64>, progress: &ProgressSlice) -> Option<Explanations> {
+    match model {
+        TrainedModel::GradientBoosting(m) => Some(explain_boosting(m, x, progress)),
+        TrainedModel::LogisticRegression(m) | TrainedModel::PcaLogistic(m, _) => Some(explain_linear(m, x)),
+        _ => None,
+    }
+}
+
 /// Exact linear SHAP: see [`LinearSoftmax::shap_row`].
 fn explain_linear(m: &LinearSoftmax, x: &Array2<f64>) -> Explanations {
     let x = x.as_standard_layout();
@@ -53,6 +72,7 @@ fn explain_linear(m: &LinearSoftmax, x: &Array2<f64>) -> Explanations {
     Explanations {
         space: ExplanationSpace::LogOdds,
         method: "Exact linear SHAP on the model's weights (features taken as independent; baseline = training mean of the scaled inputs)".into(),
+        background: 0,
         base: m.intercept.map(finite_or_zero),
         values,
         outputs: m.logits(&x.to_owned()).rows().into_iter().map(|r| std::array::from_fn(|c| finite_or_zero(r[c]))).collect(),

@@ -12,6 +12,9 @@ pub struct Explanations {
     pub space: ExplanationSpace,
     /// How they were computed, stated with the result.
     pub method: String,
+    /// Reference objects the values are measured against (0: none; path-dependent TreeSHAP
+    /// weighs the training objects through the trees' covers instead).
+    pub background: usize,
     /// Expected model output per class (the SHAP base value).
     pub base: [f64; K],
     /// `values[row][feature][class]`.

@@ -69,6 +69,7 @@ pub fn explain_trees(trees: &[&Tree], x: &Array2<f64>, progress: &ProgressSlice)
     Explanations {
         space: ExplanationSpace::Probability,
         method: "Exact path-dependent TreeSHAP on the model's own trees".into(),
+        background: 0,
         base,
         values,
         outputs: Vec::new(),

@@ -117,7 +117,14 @@ where
             phi
         })
         .collect();
-    Explanations { space: ExplanationSpace::Probability, method: budget.describe(), base, values, outputs: predict(x) }
+    Explanations {
+        space: ExplanationSpace::Probability,
+        method: budget.describe(),
+        background: background.nrows(),
+        base,
+        values,
+        outputs: predict(x),
+    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,10 @@
 //!
 //! `accessors` answers those questions for each mission (`impl Mission`); `kepler`, `tess`
 //! and `k2` hold each table's column lists.
+//!
+//! Columns that track how an object was observed rather than what it is (uncertainties,
+//! magnitudes, sky position) stay default inputs, since they leak no label, but every reason
+//! that names one carries a note: the one list is `domain::observation_proxy`.
 
 mod accessors;
 mod k2;

@@ -4,6 +4,7 @@
 
 use ndarray::Array2;
 
+use super::background::Background;
 use super::standardize::Standardizer;
 use crate::ml::ClassLabel;
 
@@ -17,6 +18,10 @@ pub struct LinearSoftmax {
     /// Per class; a class absent from training gets −∞ (probability 0).
     #[serde(with = "super::float_serde::three")]
     pub intercept: [f64; K],
+    /// Training rows its probability-space explanations are measured against (set by
+    /// [`crate::ml::models::TrainedModel::fit`]; empty in models saved before they were kept).
+    #[serde(default, skip_serializing_if = "Background::is_empty")]
+    pub background: Background,
 }
 
 impl LinearSoftmax {

@@ -12,6 +12,7 @@ mod newton;
 
 use ndarray::Array2;
 
+use super::background::Background;
 use super::hyperparameters::{
     CheckedValues, HyperparameterKind as Kind, HyperparameterSpec as Spec, RawHyperparameters,
 };
@@ -57,7 +58,7 @@ impl LogisticParams {
 pub fn fit(params: &LogisticParams, x: &Array2<f64>, y: &[ClassLabel]) -> Result<LinearSoftmax> {
     let (standardizer, z) = Standardizer::fit_transform(x, params.log_scale);
     let (weights, intercept) = fit_softmax(&z, y, params.c, params.max_iterations)?;
-    Ok(LinearSoftmax { standardizer, weights, intercept })
+    Ok(LinearSoftmax { standardizer, weights, intercept, background: Background::default() })
 }
 
 /// The multinomial fit on already prepared inputs; weights come back in our class order,

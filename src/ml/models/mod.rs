@@ -1,6 +1,7 @@
 //! Model families behind one interface: pick a [`ModelKind`], check raw hyperparameters into
 //! [`ModelParams`], fit into a [`TrainedModel`] that gives class probabilities.
 
+pub mod background;
 pub mod binning;
 pub mod boost_tree;
 pub mod cost;

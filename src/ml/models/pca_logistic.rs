@@ -9,6 +9,7 @@ use linfa::prelude::*;
 use linfa_reduction::Pca;
 use ndarray::{s, Array2};
 
+use super::background::Background;
 use super::hyperparameters::{
     CheckedValues, HyperparameterKind as Kind, HyperparameterSpec as Spec, RawHyperparameters,
 };
@@ -86,5 +87,5 @@ pub fn fit(params: &PcaLogisticParams, x: &Array2<f64>, y: &[ClassLabel]) -> Res
     let weights = components.t().dot(&w);
     let shift = mean.dot(&weights);
     let intercept = std::array::from_fn(|c| b[c] - shift[c]);
-    Ok((LinearSoftmax { standardizer, weights, intercept }, kept))
+    Ok((LinearSoftmax { standardizer, weights, intercept, background: Background::default() }, kept))
 }

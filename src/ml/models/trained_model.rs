@@ -3,6 +3,7 @@
 
 use ndarray::Array2;
 
+use super::background::Background;
 use super::decision_tree::DecisionTreeModel;
 use super::gradient_boosting::GradientBoosting;
 use super::linear::LinearSoftmax;
@@ -42,8 +43,9 @@ impl TrainedModel {
         }
         Ok(match params {
             ModelParams::LogisticRegression(p) => {
-                progress.report(0.0, "Fitting logistic regression (L-BFGS)");
-                TrainedModel::LogisticRegression(logistic_regression::fit(p, x, y)?)
+                progress.report(0.0, "Fitting logistic regression (Newton's method)");
+                let model = logistic_regression::fit(p, x, y)?;
+                TrainedModel::LogisticRegression(LinearSoftmax { background: Background::sample(x, seed), ..model })
             }
             ModelParams::Svm(p) => TrainedModel::Svm(SvmModel::fit(p, x, y, progress)?),
             ModelParams::DecisionTree(p) => {
@@ -58,7 +60,7 @@ impl TrainedModel {
                 progress.report(0.0, "Projecting onto principal components (PCA)");
                 let (model, kept) = pca_logistic::fit(p, x, y)?;
                 progress.report(1.0, &format!("Fitted logistic regression on {kept} components"));
-                TrainedModel::PcaLogistic(model, kept)
+                TrainedModel::PcaLogistic(LinearSoftmax { background: Background::sample(x, seed), ..model }, kept)
             }
             ModelParams::NeuralNetwork(p) => TrainedModel::NeuralNetwork(Mlp::fit(p, x, y, seed, progress)?),
         })

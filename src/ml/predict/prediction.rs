@@ -4,7 +4,7 @@ use ndarray::Array2;
 
 use super::objects::ObjectsToPredict;
 use crate::ml::error::{MlError, Result};
-use crate::ml::explain::{explain, Explanations};
+use crate::ml::explain::{explain, explain_scores, Explanations};
 use crate::ml::pretrained::PretrainedModel;
 use crate::ml::progress::{ProgressSink, ProgressSlice, SilentProgress};
 use crate::ml::ClassLabel;
@@ -24,21 +24,26 @@ pub struct PredictedObjects {
 
 /// Predicts and explains every object with the pretrained model.
 pub fn predict(model: &PretrainedModel, objects: ObjectsToPredict) -> PredictedObjects {
-    predict_within(model, objects, &SilentProgress).expect("a silent sink never cancels")
+    predict_within(model, objects, &SilentProgress, false).expect("a silent sink never cancels")
 }
 
 /// As [`predict`], stopping with [`MlError::Cancelled`] when `sink` says so (a request's
-/// time budget ran out, or its client went away).
+/// time budget ran out, or its client went away). `scores`: explain the booster's class
+/// scores (margins) instead of its probabilities.
 pub fn predict_within(
     model: &PretrainedModel,
     objects: ObjectsToPredict,
     sink: &dyn ProgressSink,
+    scores: bool,
 ) -> Result<PredictedObjects> {
     let model_input = model.model_input_per_row(&objects.x, &objects.missions);
     let probabilities = model.predict_proba_per_row(&objects.x, &objects.missions);
     let empty = Array2::<f64>::zeros((0, model_input.ncols()));
-    let explanations =
-        explain(&model.model, &model_input, &empty, model.seed, &ProgressSlice { sink, start: 0.0, end: 1.0 });
+    let slice = ProgressSlice { sink, start: 0.0, end: 1.0 };
+    let explanations = match scores.then(|| explain_scores(&model.model, &model_input, &slice)).flatten() {
+        Some(e) => e,
+        None => explain(&model.model, &model_input, &empty, model.seed, &slice),
+    };
     if sink.is_cancelled() {
         return Err(MlError::Cancelled);
     }

@@ -60,14 +60,7 @@ pub fn predict_rows(
 ) -> Result<PredictionResponse, ApiError> {
     check_model(model, &request.model)?;
     let table = rows_table(request)?;
-    predict_table(
-        model.expect("checked"),
-        &request.model,
-        &table,
-        request.mission.as_deref(),
-        request.columns.as_ref(),
-        budget,
-    )
+    predict_table(model.expect("checked"), request, &table, budget)
 }
 
 /// JSON rows with the pretrained model or a saved one (`"model"`: a completed training's id).
@@ -80,15 +73,7 @@ pub fn predict_rows_with(
     if ModelRef::parse(&request.model).is_pretrained() {
         return predict_rows(state.pretrained.as_deref(), request, budget);
     }
-    predict_saved(
-        state,
-        caller,
-        &request.model,
-        &rows_table(request)?,
-        request.mission.as_deref(),
-        request.columns.as_ref(),
-        budget,
-    )
+    predict_saved(state, caller, request, &rows_table(request)?, budget)
 }
 
 /// A CSV file with the pretrained model or a saved one.
@@ -113,16 +98,9 @@ pub fn predict_csv_with(
         .with_field("file"));
     }
     if let (true, Some(model)) = (ModelRef::parse(&request.model).is_pretrained(), state.pretrained.as_deref()) {
-        return predict_table(
-            model,
-            &request.model,
-            &table,
-            request.mission.as_deref(),
-            request.columns.as_ref(),
-            budget,
-        );
+        return predict_table(model, request, &table, budget);
     }
-    predict_saved(state, caller, &request.model, &table, request.mission.as_deref(), request.columns.as_ref(), budget)
+    predict_saved(state, caller, request, &table, budget)
 }
 
 /// A CSV file (`file` names it in messages).
@@ -134,14 +112,7 @@ pub fn predict_csv(
 ) -> Result<PredictionResponse, ApiError> {
     check_model(model, &request.model)?;
     let table = read_upload(file, bytes).map_err(ApiError::from)?;
-    predict_table(
-        model.expect("checked"),
-        &request.model,
-        &table,
-        request.mission.as_deref(),
-        request.columns.as_ref(),
-        &RequestBudget::unlimited(),
-    )
+    predict_table(model.expect("checked"), request, &table, &RequestBudget::unlimited())
 }
 
 /// The bundled objects of a mission the pretrained model never learned from (its held-out
@@ -159,19 +130,18 @@ pub fn predict_held_out(
     let unseen: Vec<usize> = (0..all.ids.len()).filter(|&i| !model.was_trained_on(mission, &all.ids[i])).collect();
     let mut objects = all.select(&unseen);
     objects.read_as = format!("the held-out part of the bundled {} table", mission.table_name());
-    respond(model, PRETRAINED, objects, &RequestBudget::unlimited())
+    respond(model, PRETRAINED, objects, &RequestBudget::unlimited(), false)
 }
 
 /// Rows of a table with the pretrained model (already checked by the caller).
 fn predict_table(
     model: &PretrainedModel,
-    model_id: &str,
+    request: &PredictRequest,
     table: &CsvTable,
-    mission: Option<&str>,
-    columns: Option<&ColumnChoice>,
     budget: &RequestBudget,
 ) -> Result<PredictionResponse, ApiError> {
-    respond(model, model_id, harmonised_objects(table, mission, columns)?, budget)
+    let objects = harmonised_objects(table, request.mission.as_deref(), request.columns.as_ref())?;
+    respond(model, &request.model, objects, budget, request.wants_scores())
 }
 
 /// A table's rows on the harmonised features: through the user's column choice, else by

@@ -14,9 +14,10 @@ pub(super) fn respond(
     model_id: &str,
     objects: crate::ml::predict::ObjectsToPredict,
     budget: &RequestBudget,
+    scores: bool,
 ) -> Result<PredictionResponse, ApiError> {
     let rows = objects.ids.len();
-    let predicted = predict_within(model, objects, budget).map_err(|_| budget.exceeded(rows))?;
+    let predicted = predict_within(model, objects, budget, scores).map_err(|_| budget.exceeded(rows))?;
     let objects = &predicted.objects;
     let seen: Vec<bool> =
         (0..objects.ids.len()).map(|i| model.learned_from(objects.missions[i], &objects.ids[i])).collect();

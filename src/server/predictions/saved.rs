@@ -4,10 +4,10 @@
 
 use super::pretrained::harmonised_objects;
 use super::response::{respond, response};
-use crate::api::{ApiError, PredictionResponse};
+use crate::api::{ApiError, PredictRequest, PredictionResponse};
 use crate::domain::ErrorCode;
 use crate::ml::csv_table::CsvTable;
-use crate::ml::predict::{objects_from_table, ColumnChoice};
+use crate::ml::predict::objects_from_table;
 use crate::ml::pretrained::PretrainedModel;
 use crate::ml::progress::ProgressSink;
 use crate::server::owner::{Access, Caller};
@@ -24,13 +24,13 @@ const SAVED_BACKGROUND_ROWS: usize = 64;
 pub fn predict_saved(
     state: &AppState,
     caller: &Caller,
-    model_id: &str,
+    request: &PredictRequest,
     table: &CsvTable,
-    mission_hint_id: Option<&str>,
-    columns: Option<&ColumnChoice>,
     budget: &RequestBudget,
 ) -> Result<PredictionResponse, ApiError> {
-    use crate::ml::explain::explain;
+    let (model_id, mission_hint_id, columns) =
+        (request.model.as_str(), request.mission.as_deref(), request.columns.as_ref());
+    use crate::ml::explain::{explain, explain_scores};
     use crate::ml::models::TrainedModel;
     use crate::ml::predict::{objects_by_feature_names, PredictedObjects};
     use crate::ml::progress::ProgressSlice;
@@ -62,7 +62,8 @@ pub fn predict_saved(
         // Saved in the shipped model's format: read and explained exactly like it.
         let model: PretrainedModel = serde_json::from_str(&json)
             .map_err(|e| ApiError::internal(format!("the saved model {id} is unreadable: {e}")))?;
-        let mut response = respond(&model, model_id, harmonised_objects(table, mission_hint_id, columns)?, budget)?;
+        let objects = harmonised_objects(table, mission_hint_id, columns)?;
+        let mut response = respond(&model, model_id, objects, budget, request.wants_scores())?;
         response.notes.insert(
             0,
             format!(
@@ -87,13 +88,18 @@ pub fn predict_saved(
     .map_err(ApiError::from)?;
     let probabilities = model.predict_proba(&objects.x);
     let background = objects.x.slice(ndarray::s![..objects.x.nrows().min(SAVED_BACKGROUND_ROWS), ..]).to_owned();
-    let explanations = explain(
-        &model,
-        &objects.x,
-        &background,
-        session.request.seed,
-        &ProgressSlice { sink: budget, start: 0.0, end: 1.0 },
-    );
+    let slice = ProgressSlice { sink: budget, start: 0.0, end: 1.0 };
+    let explanations = if request.wants_scores() {
+        explain_scores(&model, &objects.x, &slice).ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::InvalidValue,
+                format!("This model ({}) outputs probabilities, so its explanations are in probability only: leave out \"space\" or send \"probability\".", result.report.model_info.model_name),
+            )
+            .with_field("space")
+        })?
+    } else {
+        explain(&model, &objects.x, &background, session.request.seed, &slice)
+    };
     if budget.is_cancelled() {
         return Err(budget.exceeded(objects.x.nrows()));
     }

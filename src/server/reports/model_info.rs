@@ -33,8 +33,12 @@ pub fn model_info(kind: ModelKind) -> ModelInfo {
 fn explanation_summary(kind: ModelKind) -> &'static str {
     match kind {
         ModelKind::DecisionTree | ModelKind::RandomForest => "Exact TreeSHAP, in probability",
-        ModelKind::GradientBoosting => "Exact TreeSHAP, in margin (raw score)",
-        ModelKind::LogisticRegression | ModelKind::PcaLogistic => "Exact linear SHAP, in log-odds",
+        ModelKind::GradientBoosting => {
+            "Exact interventional TreeSHAP against 100 training objects, in probability (its margins on request: path-dependent TreeSHAP)"
+        }
+        ModelKind::LogisticRegression | ModelKind::PcaLogistic => {
+            "Exact linear SHAP against 100 training objects, in probability (its log-odds on request)"
+        }
         ModelKind::Svm | ModelKind::NeuralNetwork => "Sampled permutation SHAP, in probability",
     }
 }

@@ -62,6 +62,8 @@ fn explain_row(
         output_value: explained.outputs[row][class],
         contributions: features.iter().zip(phi).map(|(f, v)| (f.clone(), v[class])).collect(),
         feature_values: features.iter().cloned().zip(values).collect(),
+        method: explained.method.clone(),
+        background_objects: explained.background,
     };
     (Some(explanation), reasons)
 }

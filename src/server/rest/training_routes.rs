@@ -2,7 +2,7 @@
 //! its progress, result, importance and predictions, cancelling, sharing, deleting it,
 //! downloading its model, and inspecting an uploaded table for the mapping form.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::{Extension, Json};
@@ -90,15 +90,42 @@ pub(super) async fn training(
     Ok(Json(blocking::run(state, move |s| trainings::progress(s, &caller, &id)).await?))
 }
 
+/// `?space=`: what the explanations add up to, the probabilities (the default) or the
+/// model's class scores (`margin`, `log-odds`); anything else is a 400 naming the choices.
+fn space_query(query: Option<&str>) -> Result<crate::domain::ExplanationSpace, ApiError> {
+    use crate::domain::ExplanationSpace;
+    let value = query.unwrap_or("").split('&').find_map(|pair| pair.strip_prefix("space="));
+    match value {
+        None | Some("probability") => Ok(ExplanationSpace::Probability),
+        Some("margin") => Ok(ExplanationSpace::Margin),
+        Some("log-odds") => Ok(ExplanationSpace::LogOdds),
+        Some(other) => Err(ApiError::new(
+            ErrorCode::InvalidValue,
+            format!(
+                "space '{}' is not known: use probability (the default), margin or log-odds.",
+                crate::api::error::shorten(other)
+            ),
+        )
+        .with_field("space")),
+    }
+}
+
 pub(super) async fn training_result(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
+    RawQuery(query): RawQuery,
 ) -> Result<impl IntoResponse, ApiError> {
+    let space = space_query(query.as_deref())?;
     // Serialised on the blocking pool too: a result is megabytes of JSON.
     let body = blocking::run(state, move |s| {
-        let result = trainings::result(s, &caller, &id)?;
-        serde_json::to_vec(&*result).map_err(|_| ApiError::new(ErrorCode::Internal, "The result could not be written."))
+        let write = |r: &crate::api::TrainingResult| {
+            serde_json::to_vec(r).map_err(|_| ApiError::new(ErrorCode::Internal, "The result could not be written."))
+        };
+        match space {
+            crate::domain::ExplanationSpace::Probability => write(&*trainings::result(s, &caller, &id)?),
+            _ => write(&trainings::result_in_scores(s, &caller, &id)?),
+        }
     })
     .await?;
     Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], body))

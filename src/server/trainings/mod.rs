@@ -5,12 +5,14 @@ mod access;
 mod eta;
 mod managing;
 mod reading;
+mod score_explanations;
 mod starting;
 mod training_config;
 mod with_files;
 
 pub use managing::{cancel, delete_training, model_file, share};
 pub use reading::{importance, list_trainings, page_of, predictions, progress, result, summary};
+pub use score_explanations::result_in_scores;
 pub use starting::{list_datasets, list_models, start_training};
 pub use training_config::{training_config, FINE_TUNE_ROUNDS};
 pub use with_files::{start_with_files, SentFile, SentFiles};

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use super::params::BoostingParams;
 use crate::ml::error::{MlError, Result};
+use crate::ml::models::background::Background;
 use crate::ml::models::binning::{BinnedMatrix, MAX_VALUE_BINS};
 use crate::ml::models::boost_tree::{BoostMatrix, BoostTreeParams, TreeGrower};
 use crate::ml::models::linear::softmax;
@@ -26,6 +27,10 @@ pub struct GradientBoosting {
     pub init: [f64; K],
     /// `(class, tree)`: each tree adds its leaf value (`distribution[0]`) to that class's score.
     pub trees: Vec<(usize, Tree)>,
+    /// Training rows its probability-space explanations are measured against (empty in
+    /// models saved before they were kept: those are explained in margin space).
+    #[serde(default, skip_serializing_if = "Background::is_empty")]
+    pub background: Background,
 }
 
 impl GradientBoosting {
@@ -171,7 +176,7 @@ impl GradientBoosting {
             progress
                 .report(done as f64 / params.n_rounds as f64, &format!("Boosting round {done}/{}", params.n_rounds));
         }
-        Ok(GradientBoosting { init, trees })
+        Ok(GradientBoosting { init, trees, background: Background::sample(x, seed) })
     }
 
     /// Raw scores (softmax inputs) per row.
