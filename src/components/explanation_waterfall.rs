@@ -112,7 +112,13 @@ pub fn ExplanationWaterfall(prediction: Prediction, descriptions: BTreeMap<Strin
                 </text>
                 {rows}
                 <line x1=x(e.output_value) x2=x(e.output_value) y1=ROW y2=last_y + 12.0 class="wf-output"></line>
-                <text x=x(e.output_value) y=last_y + 26.0 text-anchor="middle" class="wf-axis wf-output-label" data-testid="wf-output">
+                <text
+                    x=x(e.output_value)
+                    y=last_y + 26.0
+                    text-anchor="middle"
+                    class="wf-axis wf-output-label"
+                    data-testid="wf-output"
+                >
                     {output_label}
                 </text>
             </svg>

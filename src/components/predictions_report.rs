@@ -65,7 +65,9 @@ pub fn PredictionsReport(response: PredictionResponse, descriptions: BTreeMap<St
                     <td>{percent(p.confidence)}</td>
                     <td>{p.actual.map(ClassLabel::title).unwrap_or("")}</td>
                     <td class="reasons">
-                        <ul>{p.reasons.iter().map(|r| view! { <ReasonItem reason=r.clone() /> }).collect::<Vec<_>>()}</ul>
+                        <ul>
+                            {p.reasons.iter().map(|r| view! { <ReasonItem reason=r.clone() /> }).collect::<Vec<_>>()}
+                        </ul>
                     </td>
                 </tr>
             }

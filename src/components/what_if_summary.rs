@@ -11,24 +11,32 @@ use crate::api::{ApiError, ClassLabel, PredictionResponse};
 pub fn WhatIfSummary(answer: Resource<Result<PredictionResponse, ApiError>>) -> impl IntoView {
     view! {
         <p class="what-if-summary" data-testid="what-if-summary" aria-hidden="true">
-            <Transition fallback=|| "Predicting…">
+            <Transition fallback=|| {
+                "Predicting…"
+            }>
                 {move || Suspend::new(async move {
                     match answer.await {
                         Err(error) => format!("No answer: {}", error.message),
-                        Ok(response) => match response.predictions.first() {
-                            None => "No answer.".to_string(),
-                            Some(p) => {
-                                let others = ClassLabel::ALL
-                                    .into_iter()
-                                    .filter(|c| *c != p.prediction)
-                                    .map(|c| {
-                                        format!("{} {}", c.title(), percent(p.probabilities.get(&c).copied().unwrap_or(0.0)))
-                                    })
-                                    .collect::<Vec<_>>()
-                                    .join(" · ");
-                                format!("{} ({}) · {others}", p.prediction.title(), percent(p.confidence))
+                        Ok(response) => {
+                            match response.predictions.first() {
+                                None => "No answer.".to_string(),
+                                Some(p) => {
+                                    let others = ClassLabel::ALL
+                                        .into_iter()
+                                        .filter(|c| *c != p.prediction)
+                                        .map(|c| {
+                                            format!(
+                                                "{} {}",
+                                                c.title(),
+                                                percent(p.probabilities.get(&c).copied().unwrap_or(0.0)),
+                                            )
+                                        })
+                                        .collect::<Vec<_>>()
+                                        .join(" · ");
+                                    format!("{} ({}) · {others}", p.prediction.title(), percent(p.confidence))
+                                }
                             }
-                        },
+                        }
                     }
                 })}
             </Transition>
