@@ -7,7 +7,7 @@ use leptos_router::{path, Lazy, SsrMode};
 
 use crate::page_bundles::{
     AboutRoute, AccountRoute, CompareRoute, HomeRoute, ModelCardRoute, ModelsRoute, PredictRoute, ProgressRoute,
-    ResultRoute, TrainRoute,
+    ResultRoute, TrainRoute, TriageRoute,
 };
 use crate::pages::NotFoundPage;
 
@@ -53,6 +53,7 @@ pub fn App() -> impl IntoView {
                 </A>
                 <nav aria-label="Main">
                     <A href="/predict">"Predict"</A>
+                    <A href="/triage">"Triage"</A>
                     <A href="/train">"Train a model"</A>
                     <A href="/models">"Saved models"</A>
                     <A href="/about">"About the data"</A>
@@ -73,6 +74,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/compare") view={Lazy::<CompareRoute>::new()} />
                     <Route path=path!("/about") view={Lazy::<AboutRoute>::new()} />
                     <Route path=path!("/predict") view={Lazy::<PredictRoute>::new()} />
+                    <Route path=path!("/triage") view={Lazy::<TriageRoute>::new()} />
                     <Route path=path!("/model-card") view={Lazy::<ModelCardRoute>::new()} />
                     <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} />
                 </Routes>

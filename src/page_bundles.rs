@@ -9,8 +9,8 @@
 //! - **home**: the first page most visitors see, as small as it can be;
 //! - **light**: pages that list or show stored things (about, saved models, compare, model
 //!   card, account);
-//! - **heavy**: the train form, a training's progress, the result page and the predict page,
-//!   with their charts, tables and uploads. The progress page lies between the train form
+//! - **heavy**: the train form, a training's progress, the result page, the predict page and
+//!   the triage page, with their charts, tables and uploads. The progress page lies between the train form
 //!   and the result: in the light bundle, loading that bundle after the click cost 130 ms of
 //!   click-to-result.
 //!
@@ -25,7 +25,7 @@ use leptos_router::LazyRoute;
 
 use crate::pages::{
     AboutPage, AccountPage, ComparePage, HomePage, ModelCardPage, ModelsPage, PredictPage, ProgressPage, ResultPage,
-    TrainPage,
+    TrainPage, TriagePage,
 };
 
 #[lazy]
@@ -61,6 +61,7 @@ pub enum HeavyPage {
     Progress,
     Result,
     Predict,
+    Triage,
 }
 
 #[lazy]
@@ -70,6 +71,7 @@ fn heavy_bundle(page: HeavyPage) -> AnyView {
         HeavyPage::Progress => view! { <ProgressPage /> }.into_any(),
         HeavyPage::Result => view! { <ResultPage /> }.into_any(),
         HeavyPage::Predict => view! { <PredictPage /> }.into_any(),
+        HeavyPage::Triage => view! { <TriagePage /> }.into_any(),
     }
 }
 
@@ -116,5 +118,6 @@ routes! {
         ProgressRoute => (HeavyPage::Progress),
         ResultRoute => (HeavyPage::Result),
         PredictRoute => (HeavyPage::Predict),
+        TriageRoute => (HeavyPage::Triage),
     }
 }

@@ -239,3 +239,16 @@ pub async fn create_token(name: String) -> Result<NewApiToken, ApiError> {
 pub async fn revoke_token(id: String) -> Result<(), ApiError> {
     answered(async move { off_runtime(move |s, c| crate::server::accounts::revoke_token(s, c, &id)).await }.await)
 }
+
+/// One page of the ranked follow-up shortlist (the triage page).
+#[server(endpoint = "candidates", input = Json)]
+pub async fn get_candidates(query: CandidateQuery) -> Result<CandidatePage, ApiError> {
+    answered(async move { off_runtime(move |s, c| crate::server::sky::candidates(s, c, &query)).await }.await)
+}
+
+/// The pretrained model's recipe learned before a cut-off date and scored on the TOI
+/// candidates resolved after it, next to the random split (triage page, model card).
+#[server(endpoint = "temporal_evaluation")]
+pub async fn get_temporal_report() -> Result<TemporalReport, ApiError> {
+    answered(async move { off_runtime(move |s, _| s.sky.temporal()).await }.await)
+}

@@ -3,6 +3,7 @@
 //! server and delegate to `crate::server::trainings`.
 
 pub mod account;
+pub mod candidates_csv;
 pub mod column_guess;
 pub mod error;
 pub mod functions;
@@ -10,8 +11,9 @@ pub mod predictions_csv;
 pub mod types;
 
 pub use account::*;
+pub use candidates_csv::candidates_csv;
 pub use error::ApiError;
 pub use types::*;
 
 /// The domain values every DTO uses, so `use crate::api::*` brings them along.
-pub use crate::domain::{ClassLabel, DatasetRef, ErrorCode, ExplanationSpace, Mission, ParamKind, ScoredOn};
+pub use crate::domain::{ClassLabel, DatasetRef, ErrorCode, ExplanationSpace, Mission, ParamKind, ScoredOn, SplitKind};

@@ -1,15 +1,18 @@
-//! The train form's run options: seed, cross-validation, cross-mission transfer.
+//! The train form's run options: seed, cross-validation, cross-mission transfer, and the
+//! temporal split's cut-off date.
 
 use leptos::prelude::*;
 
-/// Seed, 5-fold cross-validation and the mission to test on; named inputs, so the plain
-/// form posts them too. The transfer choice is hidden for an uploaded table.
+/// Seed, 5-fold cross-validation, the mission to test on and a cut-off date; named inputs,
+/// so the plain form posts them too. The transfer choice is hidden for an uploaded table,
+/// the cut-off for every table but TESS (the only one that dates its rows).
 #[component]
 pub fn RunOptions(
     seed: RwSignal<String>,
     cross_validation: RwSignal<bool>,
     transfer_to: RwSignal<String>,
     dataset: RwSignal<String>,
+    cutoff: RwSignal<String>,
 ) -> impl IntoView {
     view! {
         <div class="field">
@@ -67,6 +70,22 @@ pub fn RunOptions(
             </select>
             <p class="field-help" id="transfer-help">
                 "Cross-mission transfer: train on this mission, test on the other one's held-out objects, both on the features all missions share. The result shows which features differ most between the two."
+            </p>
+        </div>
+        <div class="field" hidden=move || dataset.get() != "tess">
+            <label for="cutoff">"Test on the future: cut-off date (TESS)"</label>
+            <input
+                id="cutoff"
+                name="cutoff"
+                type="date"
+                min="2019-01-01"
+                max="2025-12-31"
+                aria-describedby="cutoff-help"
+                prop:value=move || cutoff.get()
+                on:change=move |ev| cutoff.set(event_target_value(&ev))
+            />
+            <p class="field-help" id="cutoff-help">
+                "Leave empty for the usual random split by star. With a date (for example 2024-01-01), the model learns only from objects whose TOI row was last updated before it and is tested on the candidates resolved after it: how a ranking of today's candidates would have fared."
             </p>
         </div>
     }

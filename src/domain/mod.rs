@@ -12,6 +12,7 @@ pub mod mission;
 pub mod model_ref;
 pub mod observation_proxy;
 pub mod scored_on;
+pub mod split_kind;
 pub mod test_fraction;
 
 pub use class_label::ClassLabel;
@@ -25,4 +26,5 @@ pub use mission::Mission;
 pub use model_ref::ModelRef;
 pub use observation_proxy::{observation_note, ObservationProxy};
 pub use scored_on::ScoredOn;
+pub use split_kind::SplitKind;
 pub use test_fraction::TEST_FRACTION_RANGE;

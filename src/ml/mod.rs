@@ -19,8 +19,10 @@ pub mod predict;
 pub mod pretrained;
 pub mod progress;
 pub mod shift;
+pub mod sky;
 pub mod split;
 pub mod table_limits;
+pub mod temporal;
 pub mod upload;
 
 /// The class vocabulary is shared with the browser.

@@ -12,6 +12,7 @@ mod predict;
 mod progress;
 mod result;
 mod train;
+mod triage;
 
 pub use about::AboutPage;
 pub use account::AccountPage;
@@ -24,3 +25,4 @@ pub use predict::PredictPage;
 pub use progress::ProgressPage;
 pub use result::ResultPage;
 pub use train::TrainPage;
+pub use triage::TriagePage;

@@ -5,7 +5,7 @@ use leptos_router::components::A;
 use crate::api::functions::get_model_card;
 use crate::api::{Mission, MissionScoreInfo, ModelCard};
 use crate::components::format::{count, percent, score};
-use crate::components::ErrorPanel;
+use crate::components::{ErrorPanel, TemporalPanel};
 
 /// The pretrained model's card: data, features, held-out figures per mission, limits, citation.
 #[component]
@@ -26,6 +26,7 @@ pub fn ModelCardPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <TemporalPanel />
     }
 }
 

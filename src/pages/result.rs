@@ -10,7 +10,7 @@ use crate::api::{ClassLabel, Prediction};
 use crate::components::{
     ClassCountsChart, ConfusionMatrixChart, CrossValidationTable, ErrorPanel, ExplainingStatus, ExplanationWaterfall,
     FineTuneComparison, ImportanceChart, MetricsSummary, ModelDetailsPanel, PredictionsTable, RocCurves, ShapDotPlot,
-    ShareControls, WhenExplained,
+    ShareControls, TemporalSplitSummary, WhenExplained,
 };
 
 #[component]
@@ -209,6 +209,7 @@ pub fn ResultPage() -> impl IntoView {
                                         </section>
                                     }
                                 })}
+                            {s.report.temporal.clone().map(|report| view! { <TemporalSplitSummary report /> })}
                             {s
                                 .report
                                 .cross_validation

@@ -65,6 +65,11 @@ fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset
     let cross_validation = RwSignal::new(false);
     // Cross-mission transfer: "" = test on the training mission's own held-out part.
     let transfer_to = RwSignal::new(String::new());
+    let cutoff = RwSignal::new(String::new());
+    // A cut-off date asks for the temporal split, on the TESS table only (the box is hidden otherwise).
+    let temporal_cutoff = move || {
+        Some(cutoff.get_untracked().trim().to_string()).filter(|c| !c.is_empty() && dataset.get_untracked() == "tess")
+    };
     let upload = UploadState::new();
     let uploading = RwSignal::new(false);
     let presets = StoredValue::new(models.iter().map(|m| (m.id.clone(), m.presets.clone())).collect::<Vec<_>>());
@@ -129,6 +134,8 @@ fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset
             transfer_to: Some(transfer_to.get_untracked()).filter(|t| !t.is_empty()),
             fine_tune: None,
             columns: None,
+            split: temporal_cutoff().map(|_| crate::api::SplitKind::Temporal),
+            cutoff: temporal_cutoff(),
         })
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -248,7 +255,7 @@ fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset
                                 .unwrap_or_default()
                         })
                 }}
-                <RunOptions seed cross_validation transfer_to dataset />
+                <RunOptions seed cross_validation transfer_to dataset cutoff />
             </fieldset>
             <div class="form-actions">
                 <button type="submit" class="button button-primary" disabled=busy>

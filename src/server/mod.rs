@@ -30,6 +30,7 @@ pub mod rest;
 pub mod retention;
 pub mod router;
 pub mod serving;
+pub mod sky;
 pub mod startup_error;
 pub mod state;
 pub mod static_files;

@@ -12,6 +12,7 @@ use super::identity::Identity;
 use super::jobs::{JobRunner, MakeConfig, RunnerOptions};
 use super::rate_limit::Limiters;
 use super::retention::Retention;
+use super::sky::SkyService;
 use super::startup_error::StartupError;
 use super::store::{DatabaseStore, SessionStore};
 use crate::ml::pretrained::PretrainedModel;
@@ -30,6 +31,8 @@ pub struct AppState {
     /// Account sign-in sessions, in the database.
     pub web_sessions: DatabaseSessions,
     pub limiters: Arc<Limiters>,
+    /// The bundled objects and each model's view of the unresolved ones (triage, explore).
+    pub sky: Arc<SkyService>,
 }
 
 impl AppState {
@@ -67,7 +70,18 @@ impl AppState {
             retention: limits,
         };
         let jobs = JobRunner::new(options, store.clone(), make_config);
-        Ok(AppState { config, catalog: Arc::new(catalog), store, jobs, pretrained, identity, web_sessions, limiters })
+        let sky = Arc::new(SkyService::new(config.data_dir.clone()));
+        Ok(AppState {
+            config,
+            catalog: Arc::new(catalog),
+            store,
+            jobs,
+            pretrained,
+            identity,
+            web_sessions,
+            limiters,
+            sky,
+        })
     }
 }
 

@@ -17,11 +17,13 @@ mod server;
 mod visitor;
 
 // The JSON API of an in-process server.
+mod candidates;
 mod catalog;
 mod early_result;
 mod fine_tune;
 mod predictions;
 mod serving;
+mod temporal;
 mod trainings;
 mod transfer;
 mod uploads;

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use leptos::server_fn::codec::MultipartData;
 
-use crate::api::{ApiError, StartedTraining, TrainRequest};
+use crate::api::{ApiError, SplitKind, StartedTraining, TrainRequest};
 use crate::domain::ErrorCode;
 use crate::server::owner::Caller;
 use crate::server::trainings::{self, SentFile, SentFiles};
@@ -108,6 +108,8 @@ fn from_fields(mut fields: BTreeMap<String, String>) -> Result<TrainRequest, Api
     let seed = take("seed");
     let cross_validation = take("cross_validation").is_some_and(|v| v != "false");
     let transfer_to = take("transfer_to").filter(|_| dataset != "upload");
+    // The cut-off box is shown for the TESS table only; a date there asks for the temporal split.
+    let cutoff = take("cutoff").filter(|_| dataset == "tess");
     let mut problems = Vec::new();
     let mut hyperparameters = BTreeMap::new();
     if let Some(info) = trainings::list_models().into_iter().find(|m| m.id == model) {
@@ -146,6 +148,8 @@ fn from_fields(mut fields: BTreeMap<String, String>) -> Result<TrainRequest, Api
         transfer_to,
         fine_tune: None,
         columns: None,
+        split: cutoff.as_ref().map(|_| SplitKind::Temporal),
+        cutoff,
     })
 }
 

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::SplitKind;
+
 fn default_seed() -> u64 {
     42
 }
@@ -48,6 +50,13 @@ pub struct TrainRequest {
     /// the column choice of a prediction request (`columns` there).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<BTreeMap<String, String>>,
+    /// `"temporal"`: learn from the objects settled before `cutoff` and test on those
+    /// resolved after it (the TESS table); `"random"` (the default): by host star at random.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split: Option<SplitKind>,
+    /// The temporal split's cut-off date, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cutoff: Option<String>,
 }
 
 /// How an uploaded table's columns become labels and features: the API's name for the

@@ -51,6 +51,10 @@ pub struct ResultReport {
     /// A fine-tuning: the pretrained model and the fine-tuned one side by side.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fine_tune: Option<FineTuneReport>,
+    /// A temporal split: its cut-off, which objects went where, and the ranking's figures
+    /// on the objects the future resolved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temporal: Option<super::temporal::TemporalSplitReport>,
     /// Set while the explanations are computed: the scores, charts and predictions are
     /// final, the importance is empty and the rows have no explanation yet. Only pages see
     /// such a result (the training still runs); the JSON API answers once it is whole.

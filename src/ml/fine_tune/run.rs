@@ -188,6 +188,7 @@ pub fn run(base: &PretrainedModel, config: &FineTuneConfig, sink: &dyn ProgressS
             comparisons,
             model: tuned,
         }),
+        temporal: None,
     })
 }
 

@@ -88,4 +88,7 @@ pub enum SplitRule {
     Grouped { test_fraction: f64 },
     /// Exactly these object ids are the test part (the benchmark's canonical split).
     HeldOutIds(Vec<String>),
+    /// Learn from the objects settled before the cut-off, test on those resolved after it
+    /// (the TESS table's `rowupdate`; see `ml::temporal`).
+    Temporal { cutoff: crate::ml::temporal::CutoffDate },
 }

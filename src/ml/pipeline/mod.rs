@@ -20,6 +20,6 @@ mod tests;
 pub use config::{DataSource, FineTuneJob, ModelSetup, SplitRule, TrainingConfig, TrainingJob, UploadSource};
 pub use cost_check::check_training;
 pub use cross_validation::{mean_std, FoldScore, CV_FOLDS};
-pub use outcome::{HeldOutPrediction, TrainingOutcome};
+pub use outcome::{HeldOutPrediction, TemporalOutcome, TrainingOutcome};
 pub use prepare::TestFile;
 pub use run::{run, run_with};

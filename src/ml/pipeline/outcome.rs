@@ -51,4 +51,15 @@ pub struct TrainingOutcome {
     pub shift: Option<Vec<FeatureShift>>,
     /// Present for a fine-tuning: the before/after comparison and the fine-tuned model.
     pub fine_tune: Option<crate::ml::fine_tune::FineTuneOutcome>,
+    /// Present when a temporal split chose the parts.
+    pub temporal: Option<TemporalOutcome>,
+}
+
+/// A temporal split's cut-off and counts, and how well P(confirmed) ranked the objects the
+/// future resolved.
+#[derive(Debug, Clone)]
+pub struct TemporalOutcome {
+    pub cutoff: crate::ml::temporal::CutoffDate,
+    pub split: crate::ml::temporal::TemporalSplit,
+    pub ranking: Option<crate::ml::temporal::RankingQuality>,
 }

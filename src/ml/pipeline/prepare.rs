@@ -11,7 +11,7 @@ use crate::ml::upload::{
     check_test_columns, dataset_from_upload, lacks_labels, test_label_columns, unlabelled_rows, ColumnMapping,
     TableFile, UnlabelledRows,
 };
-use crate::ml::ClassLabel;
+use crate::ml::{temporal, ClassLabel, Mission};
 
 use super::config::{DataSource, SplitRule, TrainingConfig, TrainingJob};
 
@@ -61,6 +61,8 @@ pub(super) struct Prepared {
     /// `None` for a test file without labels.
     pub(super) y_test: Option<Vec<ClassLabel>>,
     pub(super) test_stars: usize,
+    /// The temporal split's cut-off and counts, when it chose the parts.
+    pub(super) temporal: Option<(temporal::CutoffDate, temporal::TemporalSplit)>,
 }
 
 impl Prepared {
@@ -88,6 +90,7 @@ impl Prepared {
             x_test,
             y_test: Some(y_test),
             test_stars: split.test.iter().map(|&r| &data.groups[r]).collect::<std::collections::HashSet<_>>().len(),
+            temporal: None,
         }
     }
 }
@@ -104,6 +107,9 @@ pub(super) fn prepare(config: &TrainingConfig, sink: &dyn ProgressSink) -> Resul
                 grouped_stratified_split(&data.labels, &data.groups, *test_fraction, config.seed)
             }
             SplitRule::HeldOutIds(ids) => split_by_ids(&data.ids, ids),
+            SplitRule::Temporal { .. } => {
+                Err(MlError::Split("a temporal split needs a dated table: the TESS TOI table".into()))
+            }
         }
     };
     if let TrainingJob::Transfer { from, to: target, .. } = config.job {
@@ -118,7 +124,7 @@ pub(super) fn prepare(config: &TrainingConfig, sink: &dyn ProgressSink) -> Resul
         check()?;
         let fraction = match &setup.split {
             SplitRule::Grouped { test_fraction } => *test_fraction,
-            SplitRule::HeldOutIds(_) => 0.2,
+            SplitRule::HeldOutIds(_) | SplitRule::Temporal { .. } => 0.2,
         };
         let source_split = split_one(&source, &SplitRule::Grouped { test_fraction: fraction })?;
         let target_split = grouped_stratified_split(&target_data.labels, &target_data.groups, fraction, config.seed)?;
@@ -140,6 +146,14 @@ pub(super) fn prepare(config: &TrainingConfig, sink: &dyn ProgressSink) -> Resul
             sink.report(0.0, &format!("Loading {} table", mission.table_name()));
             let data = crate::ml::bundled_tables::mission_dataset(*mission, &config.data_dir)?;
             check()?;
+            if let (SplitRule::Temporal { cutoff }, Mission::Tess) = (&setup.split, *mission) {
+                sink.report(0.06, &format!("Splitting {} objects at {}", data.len(), cutoff.as_str()));
+                let dates = temporal::tess_dates(&config.data_dir, &data)?;
+                let split = temporal::temporal_split(&data.labels, &data.groups, &dates, cutoff)?;
+                let mut prepared = Prepared::from_split(&data, &split.split);
+                prepared.temporal = Some((cutoff.clone(), split));
+                return Ok(prepared);
+            }
             let split = split_one(&data, &setup.split)?;
             return Ok(Prepared::from_split(&data, &split));
         }
@@ -151,7 +165,7 @@ pub(super) fn prepare(config: &TrainingConfig, sink: &dyn ProgressSink) -> Resul
         // An upload has no canonical ids: always the grouped rule.
         let fraction = match &setup.split {
             SplitRule::Grouped { test_fraction } => *test_fraction,
-            SplitRule::HeldOutIds(_) => 0.2,
+            SplitRule::HeldOutIds(_) | SplitRule::Temporal { .. } => 0.2,
         };
         let split = split_one(&data, &SplitRule::Grouped { test_fraction: fraction })?;
         return Ok(Prepared::from_split(&data, &split));
@@ -180,6 +194,7 @@ pub(super) fn prepare(config: &TrainingConfig, sink: &dyn ProgressSink) -> Resul
                 test_ids: test.ids,
                 x_test: test.x,
                 y_test: None,
+                temporal: None,
             })
         }
     }

@@ -10,6 +10,7 @@ use crate::ml::models::cost::{check_budget, process_budget_mb};
 use crate::ml::models::TrainedModel;
 use crate::ml::progress::{ProgressSink, ProgressSlice};
 use crate::ml::shift::feature_shifts;
+use crate::ml::ClassLabel;
 
 use super::config::{TrainingConfig, TrainingJob};
 use super::cross_validation::cross_validate;
@@ -66,6 +67,11 @@ pub fn run_with(
     let probabilities = model.predict_proba(x_test);
     let predict_ms = started.elapsed().as_secs_f64() * 1000.0;
     let metrics = data.y_test.as_ref().map(|y| evaluate(y, &probabilities));
+    let temporal = data.temporal.clone().map(|(cutoff, split)| {
+        let p_confirmed: Vec<f64> = probabilities.iter().map(|p| p[ClassLabel::Confirmed.index()]).collect();
+        let ranking = data.y_test.as_ref().and_then(|y| crate::ml::temporal::ranking_quality(y, &p_confirmed));
+        super::outcome::TemporalOutcome { cutoff, split, ranking }
+    });
     let predictions = probabilities
         .into_iter()
         .enumerate()
@@ -98,6 +104,7 @@ pub fn run_with(
         cross_validation,
         shift,
         fine_tune: None,
+        temporal,
     };
     check()?;
     predicted(&outcome);

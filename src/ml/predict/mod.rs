@@ -13,4 +13,5 @@ mod recognise;
 pub use column_choice::{objects_by_columns, ColumnChoice};
 pub use objects::ObjectsToPredict;
 pub use prediction::{predict, predict_within, PredictedObjects};
+pub use read_rows::export_rows;
 pub use recognise::{mission_of_columns, objects_by_feature_names, objects_from_csv, objects_from_table};

@@ -59,6 +59,18 @@ fn conventional_columns(role: ColumnRole) -> &'static [&'static str] {
     }
 }
 
+/// The rows of a table that are read: an archive export's default rows (K2's table has one
+/// row per object and reference), else all.
+pub fn export_rows(table: &CsvTable, export: Option<Mission>) -> Result<Vec<usize>> {
+    Ok(match export.and_then(|m| m.row_filter()).filter(|f| table.has_column(f.column)) {
+        Some(filter) => {
+            let cells = table.text_column(filter.column)?;
+            (0..cells.len()).filter(|&r| cells[r].as_deref().map(str::trim) == Some(filter.equals)).collect()
+        }
+        None => (0..table.frame.height()).collect(),
+    })
+}
+
 /// The rows of `table` with feature `j` read from `columns[j]` (`None` or absent: missing),
 /// ids, labels, missions and stars from the `roles` columns; every row of an `export` is
 /// of its mission (and only its default rows are read).
@@ -70,13 +82,7 @@ pub(super) fn read_objects(
     hint: Option<Mission>,
 ) -> Result<ObjectsToPredict> {
     let file = table.file_label.as_str();
-    let rows: Vec<usize> = match export.and_then(|m| m.row_filter()).filter(|f| table.has_column(f.column)) {
-        Some(filter) => {
-            let cells = table.text_column(filter.column)?;
-            (0..cells.len()).filter(|&r| cells[r].as_deref().map(str::trim) == Some(filter.equals)).collect()
-        }
-        None => (0..table.frame.height()).collect(),
-    };
+    let rows = export_rows(table, export)?;
     if rows.is_empty() {
         return Err(invalid(file, "the file has a header row but no data rows"));
     }

@@ -57,6 +57,8 @@ fn submit(store: &Arc<dyn SessionStore>, runner: &JobRunner, kind: ModelKind, ra
         transfer_to: None,
         fine_tune: None,
         columns: None,
+        split: None,
+        cutoff: None,
     };
     store.insert(TrainingSession::queued(id, request, None, None)).unwrap();
     runner.queued();

@@ -9,6 +9,8 @@ mod rows;
 mod saved;
 
 pub use model_card::model_card;
-pub use pretrained::{predict_csv, predict_csv_with, predict_held_out, predict_rows, predict_rows_with};
+pub use pretrained::{
+    predict_csv, predict_csv_with, predict_held_out, predict_rows, predict_rows_with, predict_table_with,
+};
 pub use rows::MAX_JSON_ROWS;
-pub use saved::predict_saved;
+pub use saved::{predict_saved, saved_model_session};

@@ -103,6 +103,22 @@ pub fn predict_csv_with(
     predict_saved(state, caller, request, &table, budget)
 }
 
+/// A table already read (the bundled objects the triage page ranks) with the pretrained
+/// model or a saved one.
+pub fn predict_table_with(
+    state: &AppState,
+    caller: &Caller,
+    request: &PredictRequest,
+    table: &CsvTable,
+    budget: &RequestBudget,
+) -> Result<PredictionResponse, ApiError> {
+    if ModelRef::parse(&request.model).is_pretrained() {
+        check_model(state.pretrained.as_deref(), &request.model)?;
+        return predict_table(state.pretrained.as_deref().expect("checked"), request, table, budget);
+    }
+    predict_saved(state, caller, request, table, budget)
+}
+
 /// A CSV file (`file` names it in messages).
 pub fn predict_csv(
     model: Option<&PretrainedModel>,

@@ -13,10 +13,47 @@ use crate::ml::progress::ProgressSink;
 use crate::server::owner::{Access, Caller};
 use crate::server::request_budget::RequestBudget;
 use crate::server::state::AppState;
+use crate::server::store::TrainingSession;
 
 /// Background rows for the sampled explainers (SVM, MLP) of a saved model, whose training
 /// rows are not kept: the first objects being predicted.
 const SAVED_BACKGROUND_ROWS: usize = 64;
+
+/// The completed training `model_id` names, if the caller may use its model: someone else's
+/// model is unknown unless it was shared with its rows (see `model_file`).
+pub fn saved_model_session(
+    state: &AppState,
+    caller: &Caller,
+    model_id: &str,
+) -> Result<(uuid::Uuid, TrainingSession), ApiError> {
+    let unknown = || {
+        ApiError::new(
+            ErrorCode::UnknownModel,
+            format!(
+                "Unknown model '{}': use \"pretrained\" or the id of a completed training (see GET /api/v1/trainings).",
+                crate::api::error::shorten(model_id)
+            ),
+        )
+        .with_field("model")
+    };
+    let id = uuid::Uuid::parse_str(model_id.trim()).map_err(|_| unknown())?;
+    let session = state.store.get(&id)?.ok_or_else(unknown)?;
+    if !Access::of(caller, session.owner, session.share.as_ref()).reaches_rows() {
+        return Err(unknown());
+    }
+    if session.result.is_none() {
+        return Err(not_finished(id, &session));
+    }
+    Ok((id, session))
+}
+
+fn not_finished(id: uuid::Uuid, session: &TrainingSession) -> ApiError {
+    ApiError::new(
+        ErrorCode::NotFinished,
+        format!("Training {id} is {}; only completed trainings keep a model.", session.status.as_str()),
+    )
+    .with_field("model")
+}
 
 /// Predictions with a saved model: `model_id` is a completed training's id. Its features are
 /// read from the columns of the same names (an archive export of its mission works as
@@ -35,28 +72,10 @@ pub fn predict_saved(
     use crate::ml::predict::{objects_by_feature_names, PredictedObjects};
     use crate::ml::progress::ProgressSlice;
 
-    let unknown = || {
-        ApiError::new(
-            ErrorCode::UnknownModel,
-            format!(
-                "Unknown model '{}': use \"pretrained\" or the id of a completed training (see GET /api/v1/trainings).",
-                crate::api::error::shorten(model_id)
-            ),
-        )
-        .with_field("model")
-    };
-    let id = uuid::Uuid::parse_str(model_id.trim()).map_err(|_| unknown())?;
-    let session = state.store.get(&id)?.ok_or_else(unknown)?;
-    // Someone else's model is unknown, unless it was shared with its rows (see model_file).
-    if !Access::of(caller, session.owner, session.share.as_ref()).reaches_rows() {
-        return Err(unknown());
-    }
-    let (Some(result), Some(json)) = (session.result.clone(), state.store.model(&id)?) else {
-        return Err(ApiError::new(
-            ErrorCode::NotFinished,
-            format!("Training {id} is {}; only completed trainings keep a model.", session.status.as_str()),
-        )
-        .with_field("model"));
+    let (id, session) = saved_model_session(state, caller, model_id)?;
+    let result = session.result.clone().expect("checked by saved_model_session");
+    let Some(json) = state.store.model(&id)? else {
+        return Err(not_finished(id, &session));
     };
     if session.request.fine_tune.is_some() {
         // Saved in the shipped model's format: read and explained exactly like it.

@@ -78,8 +78,24 @@ pub fn training_result(
         }),
         fine_tune: outcome.fine_tune.as_ref().map(fine_tune_report),
         explaining: explained.is_none(),
+        temporal: outcome.temporal.as_ref().map(temporal_report),
     };
     TrainingResult { report, predictions }
+}
+
+fn temporal_report(t: &crate::ml::pipeline::TemporalOutcome) -> crate::api::TemporalSplitReport {
+    let column = crate::ml::temporal::TESS_DATE_COLUMN;
+    crate::api::TemporalSplitReport {
+        cutoff: t.cutoff.as_str().to_string(),
+        date_column: column.to_string(),
+        train_objects: t.split.split.train.len(),
+        test_objects: t.split.split.test.len(),
+        still_open: t.split.still_open,
+        undated: t.split.undated,
+        shared_star: t.split.shared_star,
+        ranking: t.ranking.as_ref().map(crate::server::sky::figures),
+        notes: crate::server::sky::notes(column),
+    }
 }
 
 /// How the test objects were chosen, in words.
@@ -89,6 +105,16 @@ fn split_description(
     outcome: &TrainingOutcome,
     mission: Mission,
 ) -> String {
+    if let Some(t) = &outcome.temporal {
+        return format!(
+            "Temporal split at {}: trained on the {} objects whose row was last updated before it (any class; {} left out because their star has a test object), tested on the {} objects updated on or after it that are now confirmed or false positives; {} objects updated after it are still open and in neither part.",
+            t.cutoff.as_str(),
+            outcome.train_rows,
+            t.split.shared_star,
+            outcome.test_rows,
+            t.split.still_open
+        );
+    }
     if let (Some(f), Some(files)) = (&outcome.fine_tune, upload) {
         let mut text = format!(
             "Fine-tuning: {} split by host star (or by row when it has no star column), stratified by class, seed {}: the pretrained model continued boosting on {} rows ({} stars) and both models are scored on {} held-out rows ({} stars).",

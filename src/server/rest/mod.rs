@@ -3,6 +3,7 @@
 
 mod account_routes;
 mod bodies;
+mod candidate_routes;
 mod prediction_routes;
 mod routes;
 mod training_routes;

@@ -64,11 +64,7 @@ pub fn training_config(
     })?;
     let params = ModelParams::check(kind, &request.hyperparameters).map_err(ApiError::from)?;
     check_test_fraction(request.test_fraction)?;
-    let model = ModelSetup {
-        params,
-        split: SplitRule::Grouped { test_fraction: request.test_fraction },
-        cross_validation: request.cross_validation,
-    };
+    let model = ModelSetup { params, split: split_rule(request)?, cross_validation: request.cross_validation };
     let job = match (request.transfer_to.as_deref(), data) {
         (None | Some(""), data) => TrainingJob::Train { data, model },
         (Some(_), DataSource::Upload(_)) => {
@@ -97,6 +93,41 @@ pub fn training_config(
         },
     };
     Ok(TrainingConfig { job, seed: request.seed, data_dir: config.data_dir.clone() })
+}
+
+/// The request's split: random by host star, or temporal at a checked cut-off on the one
+/// bundled table that dates its rows.
+fn split_rule(request: &TrainRequest) -> Result<SplitRule, ApiError> {
+    match request.split.unwrap_or_default() {
+        SplitKind::Random => {
+            if request.cutoff.is_some() {
+                return Err(ApiError::new(
+                    ErrorCode::InvalidValue,
+                    "cutoff applies to a temporal split: add \"split\": \"temporal\" or leave cutoff out.",
+                )
+                .with_field("cutoff"));
+            }
+            Ok(SplitRule::Grouped { test_fraction: request.test_fraction })
+        }
+        SplitKind::Temporal => {
+            if request.dataset != Mission::Tess.id() || request.transfer_to.as_deref().is_some_and(|t| !t.is_empty()) {
+                return Err(ApiError::new(ErrorCode::InvalidValue, format!("A temporal split needs dated rows: only the TESS TOI table dates them (its rowupdate column), so use \"dataset\": \"tess\" without transfer_to, not '{}'.", shorten(&request.dataset))).with_field("split"));
+            }
+            let text = request.cutoff.as_deref().unwrap_or("");
+            let cutoff = crate::ml::temporal::CutoffDate::parse(text).ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::InvalidValue,
+                    format!(
+                        "cutoff '{}' is not a date: write it as YYYY-MM-DD, for example {}.",
+                        shorten(text),
+                        crate::ml::temporal::DEFAULT_CUTOFF
+                    ),
+                )
+                .with_field("cutoff")
+            })?;
+            Ok(SplitRule::Temporal { cutoff })
+        }
+    }
 }
 
 fn check_test_fraction(fraction: f64) -> Result<(), ApiError> {

@@ -1,0 +1,99 @@
+//! One recipe (a family and its hyperparameters) scored two ways on the same table: learned
+//! before a cut-off and tested on what the future resolved, and learned on the usual random
+//! split by host star. The gap between the two is what a random split flatters.
+
+use std::path::Path;
+
+use super::ranking_quality::{ranking_quality, RankingQuality};
+use super::split::{temporal_split, CutoffDate, TemporalSplit};
+use crate::ml::csv_table::CsvTable;
+use crate::ml::dataset::LabelledDataset;
+use crate::ml::error::{MlError, Result};
+use crate::ml::models::{ModelParams, TrainedModel};
+use crate::ml::progress::{ProgressSink, ProgressSlice};
+use crate::ml::split::grouped_stratified_split;
+use crate::ml::{ClassLabel, Mission};
+
+/// The TOI table's column that dates each row's last change (see `split` for why).
+pub const TESS_DATE_COLUMN: &str = "rowupdate";
+
+/// The cut-off the app shows by default: the TOI table then splits into ~1,800 objects
+/// settled before and ~1,500 resolved after (2024 and 2025 updates).
+pub const DEFAULT_CUTOFF: &str = "2024-01-01";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TemporalEvaluation {
+    pub cutoff: CutoffDate,
+    pub split: TemporalSplit,
+    /// On the objects resolved after the cut-off, learned from those settled before.
+    pub temporal: RankingQuality,
+    /// On the resolved objects of the random split's test part, learned from its training part.
+    pub random: RankingQuality,
+}
+
+/// Each row's date from `table`'s `column`, matched to `ids` through the mission's id column.
+pub fn row_dates(table: &CsvTable, mission: Mission, column: &str, ids: &[String]) -> Result<Vec<Option<String>>> {
+    let names = table.text_column(mission.id_column())?;
+    let dates = table.text_column(column)?;
+    let by_id: std::collections::HashMap<&str, &str> =
+        names.iter().zip(&dates).filter_map(|(n, d)| Some((n.as_deref()?.trim(), d.as_deref()?.trim()))).collect();
+    Ok(ids.iter().map(|id| by_id.get(id.as_str()).map(|d| d.to_string())).collect())
+}
+
+/// The TOI table's dates for `data`'s rows.
+pub fn tess_dates(data_dir: &Path, data: &LabelledDataset) -> Result<Vec<Option<String>>> {
+    let table = CsvTable::read_file(&data_dir.join(Mission::Tess.file_name()))?;
+    row_dates(&table, Mission::Tess, TESS_DATE_COLUMN, &data.ids)
+}
+
+/// Fits `params` on both splits of `data` and scores the ranking by P(confirmed) on each.
+pub fn evaluate(
+    data: &LabelledDataset,
+    dates: &[Option<String>],
+    params: &ModelParams,
+    seed: u64,
+    cutoff: &CutoffDate,
+    sink: &dyn ProgressSink,
+) -> Result<TemporalEvaluation> {
+    let split = temporal_split(&data.labels, &data.groups, dates, cutoff)?;
+    let quality = |train: &[usize], test: &[usize], start: f64| -> Result<RankingQuality> {
+        let (x, y) = data.rows(train);
+        let slice = ProgressSlice { sink, start, end: start + 0.5 };
+        let model = TrainedModel::fit(params, &x, &y, seed, &slice)?;
+        let (x_test, y_test) = data.rows(test);
+        let p: Vec<f64> = model.predict_proba(&x_test).iter().map(|p| p[ClassLabel::Confirmed.index()]).collect();
+        ranking_quality(&y_test, &p).ok_or_else(|| MlError::Split("a test part without both settled classes".into()))
+    };
+    let temporal = quality(&split.split.train, &split.split.test, 0.0)?;
+    let random_split = grouped_stratified_split(&data.labels, &data.groups, 0.2, seed)?;
+    let random = quality(&random_split.train, &random_split.test, 0.5)?;
+    Ok(TemporalEvaluation { cutoff: cutoff.clone(), split, temporal, random })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ml::models::hyperparameters::RawHyperparameters;
+    use crate::ml::models::ModelKind;
+    use crate::ml::progress::SilentProgress;
+
+    #[test]
+    fn the_toi_table_splits_at_the_default_cut_off_and_both_rankings_are_scored() {
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data");
+        let data = crate::ml::harmonised::load(Mission::Tess, &dir).unwrap();
+        let dates = tess_dates(&dir, &data).unwrap();
+        assert!(dates.iter().all(Option::is_some), "every TOI row has a rowupdate");
+        let mut raw = RawHyperparameters::default();
+        raw.insert("n_rounds".into(), serde_json::json!(30));
+        let params = ModelParams::check(ModelKind::GradientBoosting, &raw).unwrap();
+        let cutoff = CutoffDate::parse(DEFAULT_CUTOFF).unwrap();
+        let e = evaluate(&data, &dates, &params, 42, &cutoff, &SilentProgress).unwrap();
+        let train_dates: Vec<&str> = e.split.split.train.iter().map(|&r| dates[r].as_deref().unwrap()).collect();
+        assert!(train_dates.iter().all(|d| *d < DEFAULT_CUTOFF));
+        assert!(e.split.split.train.len() > 1000 && e.split.split.test.len() > 1000, "{:?}", e.split.split.test.len());
+        for q in [e.temporal, e.random] {
+            assert!(q.auc > 0.6 && q.auc <= 1.0, "{q:?}");
+            assert!((0.0..=1.0).contains(&q.precision_at_50));
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! Proving a ranking on the future: learn only from what was settled before a cut-off date,
+//! score the candidates settled after it. See `split` for which rows go where and why, and
+//! `ranking_quality` for the figures (AUC of P(confirmed), precision of the top of the list).
+
+mod evaluation;
+mod ranking_quality;
+mod split;
+
+pub use evaluation::{evaluate, row_dates, tess_dates, TemporalEvaluation, DEFAULT_CUTOFF, TESS_DATE_COLUMN};
+pub use ranking_quality::{ranking_quality, RankingQuality};
+pub use split::{temporal_split, CutoffDate, TemporalSplit};

@@ -1,0 +1,164 @@
+//! A model's predictions, with explanations, for the unresolved objects of a mission:
+//! computed once per (model, mission) and kept, since the bundled tables and a completed
+//! training's model never change. Access is checked on every request before the cache is
+//! read, so a kept answer never reaches someone who may not use the model.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use super::bundled::BundledSky;
+use crate::api::{ApiError, PredictRequest, Prediction};
+use crate::domain::model_ref::ModelRef;
+use crate::domain::ErrorCode;
+use crate::ml::Mission;
+use crate::server::owner::Caller;
+use crate::server::predictions::{predict_table_with, saved_model_session};
+use crate::server::request_budget::RequestBudget;
+use crate::server::state::AppState;
+
+/// How many (saved model, mission) answers are kept besides the pretrained model's: a few
+/// MB each; the oldest goes first.
+const KEPT_ANSWERS: usize = 24;
+
+/// One model's view of one mission's unresolved objects.
+pub struct ScoredMission {
+    /// Catalogue indices of the unresolved objects, in catalogue order.
+    pub objects: Vec<usize>,
+    /// Their predictions with explanations, in the same order.
+    pub predictions: Vec<Prediction>,
+}
+
+#[derive(Default)]
+struct Kept {
+    answers: HashMap<(String, Mission), (u64, Arc<ScoredMission>)>,
+    clock: u64,
+}
+
+pub struct SkyService {
+    data_dir: PathBuf,
+    bundled: OnceLock<Arc<BundledSky>>,
+    kept: Mutex<Kept>,
+    temporal: OnceLock<Result<crate::api::TemporalReport, ApiError>>,
+}
+
+impl SkyService {
+    pub fn new(data_dir: PathBuf) -> SkyService {
+        SkyService { data_dir, bundled: OnceLock::new(), kept: Mutex::default(), temporal: OnceLock::new() }
+    }
+
+    /// The bundled tables and their objects, read on first use (about a second).
+    pub fn bundled(&self) -> Result<Arc<BundledSky>, ApiError> {
+        if let Some(sky) = self.bundled.get() {
+            return Ok(sky.clone());
+        }
+        let sky = Arc::new(BundledSky::load(&self.data_dir).map_err(ApiError::internal)?);
+        Ok(self.bundled.get_or_init(|| sky).clone())
+    }
+
+    /// The pretrained model's recipe learned before the default cut-off and scored on the
+    /// TOI candidates resolved after it (see `temporal`); computed on first request.
+    pub fn temporal(&self) -> Result<crate::api::TemporalReport, ApiError> {
+        self.temporal.get_or_init(|| super::temporal::pretrained_recipe(&self.data_dir)).clone()
+    }
+
+    /// Which missions' objects `model` can score: the pretrained model (and models on its
+    /// harmonised features) all three, a model trained on a mission's own columns that one.
+    pub fn missions_of(state: &AppState, caller: &Caller, model: &str) -> Result<Vec<Mission>, ApiError> {
+        if ModelRef::parse(model).is_pretrained() {
+            if state.pretrained.is_none() {
+                return Err(ApiError::new(
+                    ErrorCode::Internal,
+                    "The pretrained model is not loaded on this server (see its log).",
+                ));
+            }
+            return Ok(Mission::ALL.to_vec());
+        }
+        let (_, session) = saved_model_session(state, caller, model)?;
+        if session.request.fine_tune.is_some() || session.request.transfer_to.is_some() {
+            return Ok(Mission::ALL.to_vec());
+        }
+        let result = session.result.as_ref().expect("a saved model's training is completed");
+        match (result.report.model_info.dataset.mission(), session.upload.is_none()) {
+            (Some(mission), true) => Ok(vec![mission]),
+            _ => Err(ApiError::new(
+                ErrorCode::InvalidValue,
+                "This model was trained on an uploaded table, whose columns the bundled objects do not have: choose the pretrained model or one trained on a NASA table.",
+            )
+            .with_field("model")),
+        }
+    }
+
+    /// `model`'s predictions for `mission`'s unresolved objects (the caller's access to the
+    /// model already checked by [`SkyService::missions_of`]).
+    pub fn scored(
+        &self,
+        state: &AppState,
+        caller: &Caller,
+        model: &str,
+        mission: Mission,
+    ) -> Result<Arc<ScoredMission>, ApiError> {
+        let key = (model.trim().to_string(), mission);
+        if let Some(found) = self.lookup(&key) {
+            return Ok(found);
+        }
+        let sky = self.bundled()?;
+        let objects: Vec<usize> = sky
+            .catalogue
+            .mission(mission)
+            .expect("every mission is read")
+            .rows
+            .clone()
+            .filter(|&i| sky.catalogue.objects[i].is_unresolved())
+            .collect();
+        let table = sky.table_of(mission, &objects)?;
+        let request = PredictRequest {
+            model: key.0.clone(),
+            rows: Vec::new(),
+            mission: Some(mission.id().to_string()),
+            columns: None,
+            space: None,
+        };
+        let (budget, _client) = RequestBudget::new(state.config.prediction_budget_s);
+        let response = predict_table_with(state, caller, &request, &table, &budget)?;
+        if response.predictions.len() != objects.len() {
+            return Err(ApiError::internal(format!(
+                "{} predictions for {} {mission} candidates",
+                response.predictions.len(),
+                objects.len()
+            )));
+        }
+        let scored = Arc::new(ScoredMission { objects, predictions: response.predictions });
+        self.keep(key, scored.clone());
+        Ok(scored)
+    }
+
+    fn lookup(&self, key: &(String, Mission)) -> Option<Arc<ScoredMission>> {
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        kept.clock += 1;
+        let now = kept.clock;
+        kept.answers.get_mut(key).map(|(used, scored)| {
+            *used = now;
+            scored.clone()
+        })
+    }
+
+    fn keep(&self, key: (String, Mission), scored: Arc<ScoredMission>) {
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        kept.clock += 1;
+        let now = kept.clock;
+        let saved = |k: &(String, Mission)| !ModelRef::parse(&k.0).is_pretrained();
+        if kept.answers.keys().filter(|k| saved(k)).count() >= KEPT_ANSWERS {
+            let oldest = kept
+                .answers
+                .iter()
+                .filter(|(k, _)| saved(k))
+                .min_by_key(|(_, (used, _))| *used)
+                .map(|(k, _)| k.clone());
+            if let Some(oldest) = oldest {
+                kept.answers.remove(&oldest);
+            }
+        }
+        kept.answers.insert(key, (now, scored));
+    }
+}

@@ -1,0 +1,102 @@
+//! `"split": "temporal"`: learned only from TOI rows last updated before the cut-off, tested
+//! on the objects resolved after it, counted here from the table itself; bad requests get a
+//! 422 naming the field; the pretrained recipe's evaluation next to the random split's.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
+use exoplanet_playground::ml::csv_table::CsvTable;
+use serde_json::json;
+
+use super::server::TestServer;
+
+const CUTOFF: &str = "2024-01-01";
+
+/// Per TOI: (disposition, rowupdate day, TIC host).
+fn toi_rows() -> HashMap<String, (String, String, String)> {
+    let table = CsvTable::read_file(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/toi.csv")).unwrap();
+    let col = |name: &str| table.text_column(name).unwrap();
+    let (ids, disp, updated, host) = (col("toi"), col("tfopwg_disp"), col("rowupdate"), col("tid"));
+    (0..ids.len())
+        .map(|i| {
+            let day = updated[i].clone().unwrap()[..10].to_string();
+            (ids[i].clone().unwrap(), (disp[i].clone().unwrap_or_default(), day, host[i].clone().unwrap()))
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_temporal_split_never_learns_from_what_was_resolved_after_the_cut_off() {
+    let s = TestServer::start().await;
+    let request = json!({"dataset": "tess", "model": "gradient_boosting", "hyperparameters": {"n_rounds": 30},
+        "split": "temporal", "cutoff": CUTOFF});
+    let (status, started) = s.post("/api/v1/trainings", request).await;
+    assert_eq!(status, 202, "{started}");
+    let id = started["id"].as_str().unwrap();
+    assert_eq!(s.wait_until_finished(id).await["status"], "completed");
+    let (status, result) = s.get(&format!("/api/v1/trainings/{id}/result")).await;
+    assert_eq!(status, 200);
+
+    // The test part is exactly the objects resolved on or after the cut-off.
+    let rows = toi_rows();
+    let resolved = |d: &str| matches!(d, "CP" | "KP" | "FP" | "FA");
+    let expected_test: HashSet<&str> = rows
+        .iter()
+        .filter(|(_, (d, day, _))| resolved(d) && day.as_str() >= CUTOFF)
+        .map(|(id, _)| id.as_str())
+        .collect();
+    let tested: HashSet<&str> =
+        result["predictions"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+    assert_eq!(tested, expected_test);
+    // The training part: rows not updated since the cut-off, less the stars of test objects.
+    let test_stars: HashSet<&str> = expected_test.iter().map(|id| rows[*id].2.as_str()).collect();
+    let before: Vec<&str> =
+        rows.iter().filter(|(_, (_, day, _))| day.as_str() < CUTOFF).map(|(_, (_, _, host))| host.as_str()).collect();
+    let train = before.iter().filter(|h| !test_stars.contains(*h)).count();
+    let t = &result["temporal"];
+    assert_eq!(t["train_objects"], train, "{t}");
+    assert_eq!(result["model_info"]["train_rows"], train);
+    assert_eq!(t["shared_star"], before.len() - train);
+    assert_eq!(t["cutoff"], CUTOFF);
+    let still_open = rows.iter().filter(|(_, (d, day, _))| !resolved(d) && day.as_str() >= CUTOFF).count();
+    assert_eq!(t["still_open"], still_open);
+    let auc = t["ranking"]["auc"].as_f64().unwrap();
+    assert!(auc > 0.5 && auc <= 1.0, "{t}");
+    assert!(result["model_info"]["split"].as_str().unwrap().starts_with("Temporal split at 2024-01-01"));
+
+    // Bad requests name their field.
+    for (body, field) in [
+        (json!({"dataset": "kepler", "model": "random_forest", "split": "temporal", "cutoff": CUTOFF}), "split"),
+        (json!({"dataset": "tess", "model": "random_forest", "split": "temporal", "cutoff": "01/01/2024"}), "cutoff"),
+        (json!({"dataset": "tess", "model": "random_forest", "split": "temporal"}), "cutoff"),
+        (json!({"dataset": "tess", "model": "random_forest", "cutoff": CUTOFF}), "cutoff"),
+    ] {
+        let (status, error) = s.post("/api/v1/trainings", body.clone()).await;
+        assert_eq!((status, error["error"]["field"].as_str()), (422, Some(field)), "{body}: {error}");
+    }
+    // A cut-off after every update leaves nothing to test: refused before queueing.
+    let (status, error) = s
+        .post(
+            "/api/v1/trainings",
+            json!({"dataset": "tess", "model": "random_forest", "split": "temporal", "cutoff": "2030-01-01"}),
+        )
+        .await;
+    assert_eq!(status, 422, "{error}");
+    assert!(error["error"]["message"].as_str().unwrap().contains("2030-01-01"), "{error}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pretrained_recipe_is_proved_on_the_future_beside_the_random_split() {
+    let s = TestServer::start().await;
+    let (status, r) = s.get("/api/v1/candidates/temporal").await;
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["cutoff"], CUTOFF);
+    assert_eq!(r["date_column"], "rowupdate");
+    for part in ["temporal", "random"] {
+        let auc = r[part]["auc"].as_f64().unwrap();
+        assert!(auc > 0.5 && auc <= 1.0, "{part}: {r}");
+        assert!(r[part]["confirmed"].as_u64().unwrap() > 50 && r[part]["false_positives"].as_u64().unwrap() > 50);
+    }
+    assert!(r["train_objects"].as_u64().unwrap() > 1000);
+    assert_eq!(r["notes"].as_array().unwrap().len(), 3);
+}
