@@ -6,8 +6,8 @@ use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::{path, Lazy, SsrMode};
 
 use crate::page_bundles::{
-    AboutRoute, AccountRoute, CompareRoute, HomeRoute, ModelCardRoute, ModelsRoute, PredictRoute, ProgressRoute,
-    ResultRoute, TrainRoute, TriageRoute,
+    AboutRoute, AccountRoute, CompareRoute, ExploreRoute, HomeRoute, ModelCardRoute, ModelsRoute, PredictRoute,
+    ProgressRoute, ResultRoute, TrainRoute, TriageRoute,
 };
 use crate::pages::NotFoundPage;
 
@@ -53,6 +53,7 @@ pub fn App() -> impl IntoView {
                 </A>
                 <nav aria-label="Main">
                     <A href="/predict">"Predict"</A>
+                    <A href="/explore">"Explore"</A>
                     <A href="/triage">"Triage"</A>
                     <A href="/train">"Train a model"</A>
                     <A href="/models">"Saved models"</A>
@@ -75,6 +76,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/about") view={Lazy::<AboutRoute>::new()} />
                     <Route path=path!("/predict") view={Lazy::<PredictRoute>::new()} />
                     <Route path=path!("/triage") view={Lazy::<TriageRoute>::new()} />
+                    <Route path=path!("/explore") view={Lazy::<ExploreRoute>::new()} />
                     <Route path=path!("/model-card") view={Lazy::<ModelCardRoute>::new()} />
                     <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} />
                 </Routes>

@@ -10,7 +10,7 @@
 //! - **light**: pages that list or show stored things (about, saved models, compare, model
 //!   card, account);
 //! - **heavy**: the train form, a training's progress, the result page, the predict page and
-//!   the triage page, with their charts, tables and uploads. The progress page lies between the train form
+//!   the triage and explore pages, with their charts, tables and uploads. The progress page lies between the train form
 //!   and the result: in the light bundle, loading that bundle after the click cost 130 ms of
 //!   click-to-result.
 //!
@@ -24,8 +24,8 @@ use leptos::prelude::*;
 use leptos_router::LazyRoute;
 
 use crate::pages::{
-    AboutPage, AccountPage, ComparePage, HomePage, ModelCardPage, ModelsPage, PredictPage, ProgressPage, ResultPage,
-    TrainPage, TriagePage,
+    AboutPage, AccountPage, ComparePage, ExplorePage, HomePage, ModelCardPage, ModelsPage, PredictPage, ProgressPage,
+    ResultPage, TrainPage, TriagePage,
 };
 
 #[lazy]
@@ -62,6 +62,7 @@ pub enum HeavyPage {
     Result,
     Predict,
     Triage,
+    Explore,
 }
 
 #[lazy]
@@ -72,6 +73,7 @@ fn heavy_bundle(page: HeavyPage) -> AnyView {
         HeavyPage::Result => view! { <ResultPage /> }.into_any(),
         HeavyPage::Predict => view! { <PredictPage /> }.into_any(),
         HeavyPage::Triage => view! { <TriagePage /> }.into_any(),
+        HeavyPage::Explore => view! { <ExplorePage /> }.into_any(),
     }
 }
 
@@ -119,5 +121,6 @@ routes! {
         ResultRoute => (HeavyPage::Result),
         PredictRoute => (HeavyPage::Predict),
         TriageRoute => (HeavyPage::Triage),
+        ExploreRoute => (HeavyPage::Explore),
     }
 }

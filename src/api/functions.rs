@@ -9,6 +9,7 @@ use super::error::ApiError;
 use super::types::*;
 #[cfg(feature = "ssr")]
 use crate::domain::ErrorCode;
+use crate::domain::Mission;
 
 #[cfg(feature = "ssr")]
 mod train_form;
@@ -251,4 +252,18 @@ pub async fn get_candidates(query: CandidateQuery) -> Result<CandidatePage, ApiE
 #[server(endpoint = "temporal_evaluation")]
 pub async fn get_temporal_report() -> Result<TemporalReport, ApiError> {
     answered(async move { off_runtime(move |s, _| s.sky.temporal()).await }.await)
+}
+
+/// Every bundled object as a point with `model`'s class and P(confirmed) (the explore page).
+#[server(endpoint = "sky_points")]
+pub async fn get_sky_points(model: String) -> Result<SkyPoints, ApiError> {
+    answered(async move { off_runtime(move |s, c| crate::server::sky::sky_points(s, c, &model)).await }.await)
+}
+
+/// One object's card with `model`'s explained answer (the explore page).
+#[server(endpoint = "sky_object")]
+pub async fn get_sky_object(model: String, mission: Mission, id: String) -> Result<SkyObjectCard, ApiError> {
+    answered(
+        async move { off_runtime(move |s, c| crate::server::sky::object_card(s, c, &model, mission, &id)).await }.await,
+    )
 }

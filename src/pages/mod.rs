@@ -4,6 +4,7 @@
 mod about;
 mod account;
 mod compare;
+mod explore;
 mod home;
 mod model_card;
 mod models;
@@ -17,6 +18,7 @@ mod triage;
 pub use about::AboutPage;
 pub use account::AccountPage;
 pub use compare::ComparePage;
+pub use explore::ExplorePage;
 pub use home::HomePage;
 pub use model_card::ModelCardPage;
 pub use models::ModelsPage;

@@ -82,7 +82,8 @@ async fn the_unresolved_objects_are_ranked_filtered_paged_and_exported() {
     let lines: Vec<&str> = csv.lines().collect();
     assert!(lines[0].starts_with("rank,id,mission,host,disposition,prediction,p_confirmed"));
     assert_eq!(lines.len() - 1, kepler_small["total"].as_u64().unwrap() as usize);
-    assert!(lines[1].starts_with(&format!("1,\"{}\",kepler,", kepler_small["candidates"][0]["id"].as_str().unwrap())));
+    let first: Vec<&str> = lines[1].split(',').collect();
+    assert_eq!((first[0], first[1].trim_matches('"'), first[2]), ("1", kepler_small["candidates"][0]["id"].as_str().unwrap(), "kepler"));
 
     // Bad parameters: a 422 naming the parameter and what to do.
     for (query, field) in [
@@ -122,4 +123,37 @@ async fn a_saved_model_ranks_its_own_mission_for_its_owner_only() {
     // Someone else does not see that the model exists.
     let (status, body) = Visitor::new(&s).get(&format!("/api/v1/candidates?model={id}")).await;
     assert_eq!((status, body["error"]["code"].as_str()), (422, Some("unknown_model")), "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_object_is_a_point_and_any_opens_as_a_card() {
+    let s = TestServer::start().await;
+    let (status, points) = s.get("/api/v1/sky").await;
+    assert_eq!(status, 200);
+    let n = points["id"].as_array().unwrap().len();
+    assert_eq!(n, 9564 + 7771 + 1806, "every object of the three tables once");
+    for column in ["mission", "disposition", "predicted", "p_confirmed", "period", "radius", "ra", "dec"] {
+        assert_eq!(points[column].as_array().unwrap().len(), n, "{column}");
+    }
+    assert!(points["p_confirmed"].as_array().unwrap().iter().all(|p| (0.0..=1.0).contains(&p.as_f64().unwrap())));
+    let on_sky = points["ra"].as_array().unwrap().iter().filter(|v| v.is_number()).count();
+    assert!(on_sky > n * 99 / 100, "{on_sky} of {n} have a sky position");
+
+    let (status, card) = s.get("/api/v1/sky/object?mission=kepler&id=K00752.01").await;
+    assert_eq!(status, 200, "{card}");
+    assert_eq!((card["disposition"].as_str(), card["host"].as_str()), (Some("CONFIRMED"), Some("10797460")));
+    assert_eq!(card["prediction"]["explanation"]["space"], "probability");
+    assert!(card["links"]["exofop"].as_str().unwrap().contains("10797460"));
+    assert!(card["values"]["period"].as_f64().unwrap() > 9.0);
+    for (query, status_wanted, field) in [
+        ("mission=kepler&id=K99999.99", 404, Some("id")),
+        ("id=K00752.01", 422, None),
+        ("mission=kepler&id=K00752.01&colour=red", 422, None),
+    ] {
+        let (status, body) = s.get(&format!("/api/v1/sky/object?{query}")).await;
+        assert_eq!(status, status_wanted, "{query}: {body}");
+        if field.is_some() {
+            assert_eq!(body["error"]["field"].as_str(), field, "{query}: {body}");
+        }
+    }
 }

@@ -6,6 +6,7 @@ mod bodies;
 mod candidate_routes;
 mod prediction_routes;
 mod routes;
+mod sky_routes;
 mod training_routes;
 
 pub use routes::router;

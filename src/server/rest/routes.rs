@@ -9,6 +9,7 @@ use axum::{Json, Router};
 use super::account_routes::{account, create_token, register, revoke_token, sign_in, sign_out, tokens};
 use super::candidate_routes::{candidates, temporal};
 use super::prediction_routes::{create_predictions, model_card};
+use super::sky_routes;
 use super::training_routes::{
     cancel_training, create_training, delete_training, inspect_upload, list_trainings, model_file, predictions_csv,
     share_training, training, training_importance, training_result,
@@ -31,6 +32,8 @@ pub fn router(max_upload_bytes: usize) -> Router<AppState> {
         .route("/api/v1/model-card", get(model_card))
         .route("/api/v1/candidates", get(candidates))
         .route("/api/v1/candidates/temporal", get(temporal))
+        .route("/api/v1/sky", get(sky_routes::points))
+        .route("/api/v1/sky/object", get(sky_routes::object))
         .route("/api/v1/trainings/{id}", get(training).delete(delete_training))
         .route("/api/v1/trainings/{id}/model", get(model_file))
         .route("/api/v1/trainings/{id}/result", get(training_result))

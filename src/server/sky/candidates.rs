@@ -166,7 +166,7 @@ pub fn candidates_csv(state: &AppState, caller: &Caller, query: &CandidateQuery)
     Ok(crate::api::candidates_csv(&ranked.rows(0, ranked.order.len())))
 }
 
-fn model_name(state: &AppState, caller: &Caller, model: &str) -> Result<String, ApiError> {
+pub(super) fn model_name(state: &AppState, caller: &Caller, model: &str) -> Result<String, ApiError> {
     if ModelRef::parse(model).is_pretrained() {
         return Ok("the pretrained model".into());
     }
@@ -175,7 +175,7 @@ fn model_name(state: &AppState, caller: &Caller, model: &str) -> Result<String, 
     Ok(format!("{} trained on {} (training {id})", info.model_name, info.dataset_name))
 }
 
-fn values(object: &SkyObject) -> CandidateValues {
+pub(super) fn values(object: &SkyObject) -> CandidateValues {
     CandidateValues {
         period: object.period,
         radius: object.radius,

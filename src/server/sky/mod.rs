@@ -4,10 +4,12 @@
 
 mod bundled;
 mod candidates;
+mod points;
 mod scores;
 mod temporal;
 
 pub use bundled::BundledSky;
 pub use candidates::{candidates, candidates_csv, check_query};
+pub use points::{object_card, sky_points};
 pub use scores::{ScoredMission, SkyService};
 pub use temporal::{figures, notes};

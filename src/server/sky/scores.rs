@@ -11,7 +11,10 @@ use super::bundled::BundledSky;
 use crate::api::{ApiError, PredictRequest, Prediction};
 use crate::domain::model_ref::ModelRef;
 use crate::domain::ErrorCode;
-use crate::ml::Mission;
+use crate::ml::models::TrainedModel;
+use crate::ml::predict::objects_by_feature_names;
+use crate::ml::pretrained::PretrainedModel;
+use crate::ml::{ClassLabel, Mission};
 use crate::server::owner::Caller;
 use crate::server::predictions::{predict_table_with, saved_model_session};
 use crate::server::request_budget::RequestBudget;
@@ -40,11 +43,19 @@ pub struct SkyService {
     bundled: OnceLock<Arc<BundledSky>>,
     kept: Mutex<Kept>,
     temporal: OnceLock<Result<crate::api::TemporalReport, ApiError>>,
+    /// Each (model, mission)'s class probabilities for every object (the explore page).
+    probabilities: Mutex<HashMap<(String, Mission), Arc<Vec<[f64; ClassLabel::COUNT]>>>>,
 }
 
 impl SkyService {
     pub fn new(data_dir: PathBuf) -> SkyService {
-        SkyService { data_dir, bundled: OnceLock::new(), kept: Mutex::default(), temporal: OnceLock::new() }
+        SkyService {
+            data_dir,
+            bundled: OnceLock::new(),
+            kept: Mutex::default(),
+            temporal: OnceLock::new(),
+            probabilities: Mutex::default(),
+        }
     }
 
     /// The bundled tables and their objects, read on first use (about a second).
@@ -131,6 +142,55 @@ impl SkyService {
         let scored = Arc::new(ScoredMission { objects, predictions: response.predictions });
         self.keep(key, scored.clone());
         Ok(scored)
+    }
+
+    /// `model`'s class probabilities for every object of `mission`, in catalogue order
+    /// (access already checked by [`SkyService::missions_of`]). No explanations: the explore
+    /// page colours ~19,000 points and explains one object when it is opened.
+    pub fn probabilities(
+        &self,
+        state: &AppState,
+        caller: &Caller,
+        model: &str,
+        mission: Mission,
+    ) -> Result<Arc<Vec<[f64; ClassLabel::COUNT]>>, ApiError> {
+        let key = (model.trim().to_string(), mission);
+        if let Some(found) = self.probabilities.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return Ok(found.clone());
+        }
+        let sky = self.bundled()?;
+        let part = sky.catalogue.mission(mission).expect("every mission is read");
+        let unreadable = |e: serde_json::Error| ApiError::internal(format!("a saved model is unreadable: {e}"));
+        let p = if ModelRef::parse(model).is_pretrained() {
+            let pretrained = state.pretrained.as_deref().ok_or_else(|| ApiError::internal("no pretrained model"))?;
+            pretrained.predict_proba_per_row(&part.inputs.x, &part.inputs.missions)
+        } else {
+            let (id, session) = saved_model_session(state, caller, model)?;
+            let json =
+                state.store.model(&id)?.ok_or_else(|| ApiError::internal("a completed training without its model"))?;
+            if session.request.fine_tune.is_some() {
+                let tuned: PretrainedModel = serde_json::from_str(&json).map_err(unreadable)?;
+                tuned.predict_proba_per_row(&part.inputs.x, &part.inputs.missions)
+            } else {
+                let trained: TrainedModel = serde_json::from_str(&json).map_err(unreadable)?;
+                if session.request.transfer_to.is_some() {
+                    trained.predict_proba(&part.inputs.x)
+                } else {
+                    let all: Vec<usize> = part.rows.clone().collect();
+                    let table = sky.table_of(mission, &all)?;
+                    let features = &session.result.as_ref().expect("completed").report.model_info.features;
+                    let objects = objects_by_feature_names(&table, features, Some(mission)).map_err(ApiError::from)?;
+                    trained.predict_proba(&objects.x)
+                }
+            }
+        };
+        let p = Arc::new(p);
+        let mut kept = self.probabilities.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.len() >= KEPT_ANSWERS {
+            kept.retain(|(m, _), _| ModelRef::parse(m).is_pretrained());
+        }
+        kept.insert(key, p.clone());
+        Ok(p)
     }
 
     fn lookup(&self, key: &(String, Mission)) -> Option<Arc<ScoredMission>> {
