@@ -8,7 +8,7 @@ use std::sync::Arc;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use super::sky_projection::{self, LOG_PERIOD, LOG_RADIUS, SOLAR_SYSTEM};
+use super::sky_projection;
 use crate::api::{ClassLabel, SkyPoints};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +43,15 @@ pub fn colour(points: &SkyPoints, i: usize, by: Colouring) -> String {
             Some(p) => format!("hsl({}, 80%, 55%)", (p.clamp(0.0, 1.0) * 10.0).round() as i32 * 12),
             None => class(None),
         },
+    }
+}
+
+/// The canvas height for a width, as the stylesheet's `aspect-ratio` sets it (computed, not
+/// read back: a redraw may run before the browser has applied the other view's ratio).
+pub fn height_for(view: SkyView, width: f64) -> f64 {
+    match view {
+        SkyView::PeriodRadius => width / 1.6,
+        SkyView::Sky => width / 2.0,
     }
 }
 
@@ -105,8 +114,8 @@ pub fn SkyCanvas(
     // The nearest shown object within `reach` CSS pixels of (x, y).
     let nearest = move |x: f64, y: f64, reach: f64| -> Option<(usize, f64, f64)> {
         let element = canvas.get_untracked()?;
-        let (w, h) = (f64::from(element.client_width()), f64::from(element.client_height()));
-        let (left, top, pw, ph) = plot_area(view.get_untracked(), w, h);
+        let w = f64::from(element.client_width());
+        let (left, top, pw, ph) = plot_area(view.get_untracked(), w, height_for(view.get_untracked(), w));
         placed.with_untracked(|placed| {
             placed
                 .iter()
@@ -172,6 +181,7 @@ mod draw {
     use wasm_bindgen::JsCast;
     use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
+    use super::sky_projection::{LOG_PERIOD, LOG_RADIUS, SOLAR_SYSTEM};
     use super::*;
 
     /// Draws the plot; answers how many points it drew.
@@ -182,7 +192,8 @@ mod draw {
         view: SkyView,
         by: Colouring,
     ) -> usize {
-        let (w, h) = (f64::from(canvas.client_width()), f64::from(canvas.client_height()));
+        let w = f64::from(canvas.client_width());
+        let h = height_for(view, w);
         let ratio = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0);
         canvas.set_width((w * ratio) as u32);
         canvas.set_height((h * ratio) as u32);

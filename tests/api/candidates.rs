@@ -83,7 +83,10 @@ async fn the_unresolved_objects_are_ranked_filtered_paged_and_exported() {
     assert!(lines[0].starts_with("rank,id,mission,host,disposition,prediction,p_confirmed"));
     assert_eq!(lines.len() - 1, kepler_small["total"].as_u64().unwrap() as usize);
     let first: Vec<&str> = lines[1].split(',').collect();
-    assert_eq!((first[0], first[1].trim_matches('"'), first[2]), ("1", kepler_small["candidates"][0]["id"].as_str().unwrap(), "kepler"));
+    assert_eq!(
+        (first[0], first[1].trim_matches('"'), first[2]),
+        ("1", kepler_small["candidates"][0]["id"].as_str().unwrap(), "kepler")
+    );
 
     // Bad parameters: a 422 naming the parameter and what to do.
     for (query, field) in [

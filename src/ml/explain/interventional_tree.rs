@@ -44,6 +44,14 @@ impl Condition {
 }
 
 /// Every leaf of a set of trees, each with its value, its class and its path's conditions.
+/// Every reference's mask at every leaf (which path conditions it meets), and per condition
+/// the set of references meeting it (`None` beyond 128 references).
+pub(super) struct ReferenceMasks {
+    masks: Vec<u64>,
+    n_refs: usize,
+    satisfied_by: Option<Vec<u128>>,
+}
+
 pub(super) struct Leaves {
     value: Vec<f64>,
     class: Vec<u8>,
@@ -128,13 +136,33 @@ impl Leaves {
         conditions.iter().enumerate().fold(0, |m, (i, c)| m | (u64::from(c.holds(row)) << i))
     }
 
-    /// Every leaf's mask for each of `rows`: `masks[leaf * rows.len() + r]`.
-    pub(super) fn masks(&self, rows: &[&[f64]]) -> Vec<u64> {
-        let mut out = Vec::with_capacity(self.len() * rows.len());
+    /// Every leaf's mask for each of `rows` (`masks[leaf * rows.len() + r]`), and per path
+    /// condition the references that meet it.
+    pub(super) fn masks(&self, rows: &[&[f64]]) -> ReferenceMasks {
+        let n_refs = rows.len();
+        let mut masks = Vec::with_capacity(self.len() * n_refs);
         for leaf in 0..self.len() {
-            out.extend(rows.iter().map(|row| self.mask(leaf, row)));
+            masks.extend(rows.iter().map(|row| self.mask(leaf, row)));
         }
-        out
+        // With these sets an object visits, at each leaf, only the references that meet
+        // every condition it fails (the only pairs that add anything) instead of testing
+        // all of them: most leaves of a booster have none (issue 17, docs/benchmarks.md).
+        let satisfied_by = (n_refs <= 128).then(|| {
+            let mut sets = vec![0u128; self.conditions.len()];
+            for leaf in 0..self.len() {
+                let first = self.start[leaf] as usize;
+                let count = self.start[leaf + 1] as usize - first;
+                for (r, &m) in masks[leaf * n_refs..(leaf + 1) * n_refs].iter().enumerate() {
+                    for i in 0..count {
+                        if m >> i & 1 == 1 {
+                            sets[first + i] |= 1u128 << r;
+                        }
+                    }
+                }
+            }
+            sets
+        });
+        ReferenceMasks { masks, n_refs, satisfied_by }
     }
 
     /// Adds the object's SHAP values against every reference, each reference's class-score
@@ -144,44 +172,43 @@ impl Leaves {
     pub(super) fn add_object<const K: usize>(
         &self,
         row: &[f64],
-        reference_masks: &[u64],
+        reference_masks: &ReferenceMasks,
         rates: &[[[f64; K]; K]],
         phi: &mut [[f64; K]],
     ) {
-        let n_refs = rates.len();
+        let n_refs = reference_masks.n_refs;
+        debug_assert_eq!(n_refs, rates.len());
+        let all_refs: u128 = if n_refs >= 128 { u128::MAX } else { (1u128 << n_refs) - 1 };
         for leaf in 0..self.len() {
-            let conditions = &self.conditions[self.start[leaf] as usize..self.start[leaf + 1] as usize];
+            let first = self.start[leaf] as usize;
+            let conditions = &self.conditions[first..self.start[leaf + 1] as usize];
             let full = if conditions.len() == 64 { u64::MAX } else { (1u64 << conditions.len()) - 1 };
             let x = self.mask(leaf, row);
             let only_reference = full & !x;
             let b = only_reference.count_ones() as usize;
             let (value, class) = (self.value[leaf], self.class[leaf] as usize);
+            let refs = &reference_masks.masks[leaf * n_refs..(leaf + 1) * n_refs];
             // The features of B are the same for every reference: their weights are summed
             // first and spread once.
             let mut minus = [0.0; K];
-            for (r, &reference) in reference_masks[leaf * n_refs..(leaf + 1) * n_refs].iter().enumerate() {
-                if x | reference != full {
-                    continue;
+            match &reference_masks.satisfied_by {
+                Some(sets) => {
+                    // The references that meet every condition the object fails, ascending:
+                    // the same terms in the same order as testing each one, so the same
+                    // values bit for bit.
+                    let mut chosen = all_refs;
+                    for_each_bit(only_reference, |i| chosen &= sets[first + i]);
+                    while chosen != 0 {
+                        let r = chosen.trailing_zeros() as usize;
+                        chosen &= chosen - 1;
+                        self.add_pair(conditions, full, b, value, class, refs[r], &rates[r], phi, &mut minus);
+                    }
                 }
-                let only_object = full & !reference;
-                let a = only_object.count_ones() as usize;
-                if a + b == 0 {
-                    continue;
-                }
-                let (plus_w, minus_w) = self.weights[a + b][b];
-                let rate = &rates[r];
-                if a > 0 {
-                    let plus: [f64; K] = std::array::from_fn(|k| value * plus_w * rate[k][class]);
-                    for_each_bit(only_object, |i| {
-                        let j = conditions[i].feature as usize;
-                        for k in 0..K {
-                            phi[j][k] += plus[k];
+                None => {
+                    for (r, &reference) in refs.iter().enumerate() {
+                        if x | reference == full {
+                            self.add_pair(conditions, full, b, value, class, reference, &rates[r], phi, &mut minus);
                         }
-                    });
-                }
-                if b > 0 {
-                    for k in 0..K {
-                        minus[k] += value * minus_w * rate[k][class];
                     }
                 }
             }
@@ -192,6 +219,44 @@ impl Leaves {
                         phi[j][k] -= minus[k];
                     }
                 });
+            }
+        }
+    }
+
+    /// One (object, reference) pair at one leaf: the object-only features' shares added to
+    /// `phi`, the reference-only features' weight added to `minus` (spread by the caller).
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn add_pair<const K: usize>(
+        &self,
+        conditions: &[Condition],
+        full: u64,
+        b: usize,
+        value: f64,
+        class: usize,
+        reference: u64,
+        rate: &[[f64; K]; K],
+        phi: &mut [[f64; K]],
+        minus: &mut [f64; K],
+    ) {
+        let only_object = full & !reference;
+        let a = only_object.count_ones() as usize;
+        if a + b == 0 {
+            return;
+        }
+        let (plus_w, minus_w) = self.weights[a + b][b];
+        if a > 0 {
+            let plus: [f64; K] = std::array::from_fn(|k| value * plus_w * rate[k][class]);
+            for_each_bit(only_object, |i| {
+                let j = conditions[i].feature as usize;
+                for k in 0..K {
+                    phi[j][k] += plus[k];
+                }
+            });
+        }
+        if b > 0 {
+            for k in 0..K {
+                minus[k] += value * minus_w * rate[k][class];
             }
         }
     }
