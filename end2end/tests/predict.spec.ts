@@ -21,12 +21,15 @@ test("the what-if form answers at once and follows what is typed", async ({ page
   await expectNoHorizontalScroll(page);
 });
 
-test("the archive's TOI export is predicted with reasons in seconds, with held-out scores and a CSV", async ({ page }) => {
+test("the archive's TOI export is predicted with reasons, with held-out scores and a CSV", async ({ page }) => {
+  // Every row is explained in probability: 44 s for the 7,771 rows on this 2-core machine
+  // (4.7 s in the booster's margins; issue 17's closing note has the figures).
+  test.setTimeout(240_000);
   await open(page, "/predict");
   const started = Date.now();
   await page.getByLabel("Table to predict (CSV, UTF-8)").setInputFiles(path.join(__dirname, "..", "..", "data", "toi.csv"));
-  await expect(page.getByTestId("predict-summary")).toContainText("7,771 objects predicted (read by the archive's TESS TOI columns)", { timeout: 30_000 });
-  expect(Date.now() - started).toBeLessThan(30_000);
+  await expect(page.getByTestId("predict-summary")).toContainText("7,771 objects predicted (read by the archive's TESS TOI columns)", { timeout: 150_000 });
+  expect(Date.now() - started).toBeLessThan(150_000);
   await expect(page.getByText(/left out of the metrics/)).toBeVisible();
   await expect(page.getByTestId("metric-macro-f1")).toHaveText(/0\.\d{3}/);
   // The same charts as a training result: confusion matrix and ROC curves of the scored

@@ -8,7 +8,13 @@ async function trainK2(page: Page, model: RegExp) {
   await page.getByRole("button", { name: /^Fast:/ }).click();
   await page.getByRole("button", { name: "Start training" }).click();
   await expect(page).toHaveURL(/\/result$/, { timeout: 90_000 });
-  return page.url().match(/trainings\/([0-9a-f-]{36})\/result/)![1];
+  const id = page.url().match(/trainings\/([0-9a-f-]{36})\/result/)![1];
+  // The result page opens with the scores while the explanations are still computed; the
+  // list offers the model file once the training has completed.
+  await expect
+    .poll(async () => (await (await page.request.get(`/api/v1/trainings/${id}`)).json()).status, { timeout: 120_000 })
+    .toBe("completed");
+  return id;
 }
 
 test("saved models: listed, compared side by side, downloadable and deletable", async ({ page }, info) => {

@@ -59,6 +59,9 @@ fn default_fp_cost() -> f64 {
     0.5
 }
 
+/// One value range of a query: name in the query, unit, min, max, and an object's value.
+pub type ValueRange = (&'static str, &'static str, Option<f64>, Option<f64>, fn(&CandidateValues) -> Option<f64>);
+
 /// The query string of `GET /api/v1/candidates` (and the triage page's state).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CandidateQuery {
