@@ -124,10 +124,8 @@ impl CandidateQuery {
     pub const DEFAULT_LIMIT: usize = 50;
     pub const MAX_LIMIT: usize = 500;
 
-    /// The value ranges as (name in the query, unit, min, max, value of an object).
-    pub fn ranges(
-        &self,
-    ) -> [(&'static str, &'static str, Option<f64>, Option<f64>, fn(&CandidateValues) -> Option<f64>); 4] {
+    /// The value ranges: name in the query, unit, min, max, and an object's value.
+    pub fn ranges(&self) -> [ValueRange; 4] {
         [
             ("period", "days", self.period_min, self.period_max, |v| v.period),
             ("radius", "Earth radii", self.radius_min, self.radius_max, |v| v.radius),

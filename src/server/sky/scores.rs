@@ -20,6 +20,9 @@ use crate::server::predictions::{predict_table_with, saved_model_session};
 use crate::server::request_budget::RequestBudget;
 use crate::server::state::AppState;
 
+/// Class probabilities of every object of a mission, in catalogue order.
+type Probabilities = Vec<[f64; ClassLabel::COUNT]>;
+
 /// How many (saved model, mission) answers are kept besides the pretrained model's: a few
 /// MB each; the oldest goes first.
 const KEPT_ANSWERS: usize = 24;
@@ -44,7 +47,7 @@ pub struct SkyService {
     kept: Mutex<Kept>,
     temporal: OnceLock<Result<crate::api::TemporalReport, ApiError>>,
     /// Each (model, mission)'s class probabilities for every object (the explore page).
-    probabilities: Mutex<HashMap<(String, Mission), Arc<Vec<[f64; ClassLabel::COUNT]>>>>,
+    probabilities: Mutex<HashMap<(String, Mission), Arc<Probabilities>>>,
 }
 
 impl SkyService {
@@ -153,7 +156,7 @@ impl SkyService {
         caller: &Caller,
         model: &str,
         mission: Mission,
-    ) -> Result<Arc<Vec<[f64; ClassLabel::COUNT]>>, ApiError> {
+    ) -> Result<Arc<Probabilities>, ApiError> {
         let key = (model.trim().to_string(), mission);
         if let Some(found) = self.probabilities.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
             return Ok(found.clone());
