@@ -13,7 +13,7 @@ test("the triage page ranks, filters, pages, explains and exports the candidates
   // The first request explains all 8,121 candidates in probability (about 45 s on this
   // 2-core machine, once per server: the answers are kept).
   test.setTimeout(300_000);
-  const api = await (await page.request.get("/api/v1/candidates?limit=50")).json();
+  const api = await (await page.request.get("/api/v1/candidates?limit=50", { timeout: 150_000 })).json();
   await open(page, "/triage");
   const summary = page.getByTestId("triage-summary");
   await expect(summary).toContainText(`1–50 of ${count(api.total)} candidates`, { timeout: 150_000 });
