@@ -97,14 +97,11 @@ pub fn predict_csv_with(
         )
         .with_field("file"));
     }
-    if let (true, Some(model)) = (ModelRef::parse(&request.model).is_pretrained(), state.pretrained.as_deref()) {
-        return predict_table(model, request, &table, budget);
-    }
-    predict_saved(state, caller, request, &table, budget)
+    predict_table_with(state, caller, request, &table, budget)
 }
 
-/// A table already read (the bundled objects the triage page ranks) with the pretrained
-/// model or a saved one.
+/// A table already read (an upload, or the bundled objects the triage and explore pages
+/// show) with the pretrained model or a saved one.
 pub fn predict_table_with(
     state: &AppState,
     caller: &Caller,

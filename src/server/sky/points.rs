@@ -1,17 +1,15 @@
 //! The explore page's data: every bundled object as a point with the chosen model's class
 //! and P(confirmed), and one object's card with its explanation.
 
-use crate::api::{ApiError, ObjectLinks, PredictRequest, SkyObjectCard, SkyPoints};
+use crate::api::{ApiError, ObjectLinks, SkyObjectCard, SkyPoints};
 use crate::domain::ErrorCode;
 use crate::ml::sky;
 use crate::ml::{ClassLabel, Mission};
 use crate::server::owner::Caller;
-use crate::server::predictions::predict_table_with;
-use crate::server::request_budget::RequestBudget;
 use crate::server::state::AppState;
 
 use super::candidates::{model_name, values};
-use super::scores::SkyService;
+use super::scores::{predict_objects, SkyService};
 
 /// Every object, with the model's view where it can score the object's mission.
 pub fn sky_points(state: &AppState, caller: &Caller, model: &str) -> Result<SkyPoints, ApiError> {
@@ -77,16 +75,7 @@ pub fn object_card(
         .with_field("id")
     })?;
     let object = &bundled.catalogue.objects[index];
-    let table = bundled.table_of(mission, &[index])?;
-    let request = PredictRequest {
-        model: model.trim().to_string(),
-        rows: Vec::new(),
-        mission: Some(mission.id().to_string()),
-        columns: None,
-        space: None,
-    };
-    let (budget, _client) = RequestBudget::new(state.config.prediction_budget_s);
-    let response = predict_table_with(state, caller, &request, &table, &budget)?;
+    let response = predict_objects(state, caller, model, mission, &bundled, &[index])?;
     let prediction = response.predictions.into_iter().next().ok_or_else(|| ApiError::internal("no prediction"))?;
     let links = sky::ObjectLinks::of(mission, &object.id, &object.host);
     Ok(SkyObjectCard {

@@ -20,6 +20,28 @@ use crate::server::predictions::{predict_table_with, saved_model_session};
 use crate::server::request_budget::RequestBudget;
 use crate::server::state::AppState;
 
+/// `model`'s predictions with explanations for these catalogue objects of `mission`, read
+/// from their rows of the bundled table as any table is read, within a prediction's budget.
+pub(super) fn predict_objects(
+    state: &AppState,
+    caller: &Caller,
+    model: &str,
+    mission: Mission,
+    sky: &BundledSky,
+    objects: &[usize],
+) -> Result<crate::api::PredictionResponse, ApiError> {
+    let table = sky.table_of(mission, objects)?;
+    let request = PredictRequest {
+        model: model.trim().to_string(),
+        rows: Vec::new(),
+        mission: Some(mission.id().to_string()),
+        columns: None,
+        space: None,
+    };
+    let (budget, _client) = RequestBudget::new(state.config.prediction_budget_s);
+    predict_table_with(state, caller, &request, &table, &budget)
+}
+
 /// Class probabilities of every object of a mission, in catalogue order.
 type Probabilities = Vec<[f64; ClassLabel::COUNT]>;
 
@@ -125,16 +147,7 @@ impl SkyService {
             .clone()
             .filter(|&i| sky.catalogue.objects[i].is_unresolved())
             .collect();
-        let table = sky.table_of(mission, &objects)?;
-        let request = PredictRequest {
-            model: key.0.clone(),
-            rows: Vec::new(),
-            mission: Some(mission.id().to_string()),
-            columns: None,
-            space: None,
-        };
-        let (budget, _client) = RequestBudget::new(state.config.prediction_budget_s);
-        let response = predict_table_with(state, caller, &request, &table, &budget)?;
+        let response = predict_objects(state, caller, &key.0, mission, &sky, &objects)?;
         if response.predictions.len() != objects.len() {
             return Err(ApiError::internal(format!(
                 "{} predictions for {} {mission} candidates",
