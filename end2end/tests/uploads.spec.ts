@@ -37,6 +37,33 @@ test("upload a hand-made table, map its columns, train and read the result", asy
   await expect(page.getByText(/grouped by 'host'/)).toBeVisible();
 });
 
+// The hand-made table with the date each row was last checked: 40 rows a year from 2020.
+function datedTable(): string {
+  const rows = ["object,host,verdict,period_d,radius_re,updated"];
+  for (let i = 0; i < 120; i++) {
+    const verdict = ["yes", "unsure", "no"][i % 3];
+    const day = `${2020 + Math.floor(i / 40)}-${String(1 + (i % 12)).padStart(2, "0")}-${String(1 + (i % 28)).padStart(2, "0")}`;
+    rows.push(`o${i},h${i % 50},${verdict},${(1.5 + (i % 3) * 4 + (i % 7) * 0.1).toFixed(2)},${1 + (i % 3)},${day}`);
+  }
+  return rows.join("\n") + "\n";
+}
+
+test("an upload with a date column trains on the past and is tested on the future", async ({ page }, info) => {
+  test.skip(info.project.name === "mobile", "the desktop run covers the temporal split of an upload");
+  await open(page, "/train");
+  await page.getByRole("radio", { name: /Your own table/ }).check();
+  await page.getByLabel("Training table (CSV, UTF-8)").setInputFiles({ name: "dated.csv", mimeType: "text/csv", buffer: Buffer.from(datedTable()) });
+  await expect(page.getByTestId("mapping-form")).toContainText("Map the columns of dated.csv (120 rows)");
+  // The date column is guessed from its name and its values, and is not a feature.
+  await expect(page.locator("#date-column")).toHaveValue("updated");
+  await expect(page.getByLabel("updated")).toBeDisabled();
+  await page.getByLabel("Test on the future: cut-off date").fill("2022-01-01");
+  await page.getByRole("radio", { name: /Decision tree/ }).check();
+  await page.getByRole("button", { name: "Start training" }).click();
+  await expect(page).toHaveURL(/\/result$/, { timeout: 90_000 });
+  await expect(page.getByText(/Temporal split at 2022-01-01/).first()).toBeVisible();
+});
+
 test("the archive's own KOI export is recognised and trains without mapping", async ({ page }) => {
   await open(page, "/train");
   await page.getByRole("radio", { name: /Your own table/ }).check();

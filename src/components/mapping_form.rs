@@ -151,6 +151,14 @@ pub fn MappingForm(state: UploadState, inspection: UploadInspection) -> impl Int
                     {options(true, state.group_column)}
                 </select>
             </div>
+            <div class="field">
+                <label for="date-column">
+                    "Date column (when each row's label was last set: lets you test on what was resolved after a date)"
+                </label>
+                <select id="date-column" on:change=move |ev| state.date_column.set(event_target_value(&ev))>
+                    {options(true, state.date_column)}
+                </select>
+            </div>
             <fieldset class="features">
                 <legend>"Feature columns"</legend>
                 <div class="feature-grid">{feature_boxes}</div>

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 
 /// Seed, 5-fold cross-validation, the mission to test on and a cut-off date; named inputs,
 /// so the plain form posts them too. The transfer choice is hidden for an uploaded table,
-/// the cut-off for every table but TESS (the only one that dates its rows).
+/// the cut-off for the tables that do not date their rows (Kepler and K2; TESS dates them
+/// by `rowupdate`, an upload by the date column chosen in its mapping).
 #[component]
 pub fn RunOptions(
     seed: RwSignal<String>,
@@ -72,20 +73,24 @@ pub fn RunOptions(
                 "Cross-mission transfer: train on this mission, test on the other one's held-out objects, both on the features all missions share. The result shows which features differ most between the two."
             </p>
         </div>
-        <div class="field" hidden=move || dataset.get() != "tess">
-            <label for="cutoff">"Test on the future: cut-off date (TESS)"</label>
+        <div class="field" hidden=move || !matches!(dataset.get().as_str(), "tess" | "upload")>
+            <label for="cutoff">"Test on the future: cut-off date"</label>
             <input
                 id="cutoff"
                 name="cutoff"
                 type="date"
-                min="2019-01-01"
-                max="2025-12-31"
                 aria-describedby="cutoff-help"
                 prop:value=move || cutoff.get()
                 on:change=move |ev| cutoff.set(event_target_value(&ev))
             />
             <p class="field-help" id="cutoff-help">
-                "Leave empty for the usual random split by star. With a date (for example 2024-01-01), the model learns only from objects whose TOI row was last updated before it and is tested on the candidates resolved after it: how a ranking of today's candidates would have fared."
+                {move || {
+                    if dataset.get() == "upload" {
+                        "Leave empty for the usual random split by star. With a date, the model learns only from rows whose date column (chosen above) is before it and is tested on the rows resolved on or after it. Needs a date column and no separate test file."
+                    } else {
+                        "Leave empty for the usual random split by star. With a date (for example 2024-01-01), the model learns only from objects whose TOI row was last updated before it and is tested on the candidates resolved after it: how a ranking of today's candidates would have fared."
+                    }
+                }}
             </p>
         </div>
     }

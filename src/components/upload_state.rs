@@ -24,6 +24,8 @@ pub struct UploadState {
     pub features: RwSignal<Vec<String>>,
     pub id_column: RwSignal<String>,
     pub group_column: RwSignal<String>,
+    /// When each row's label was last set, for a temporal split; "" for none.
+    pub date_column: RwSignal<String>,
 }
 
 impl UploadState {
@@ -39,6 +41,7 @@ impl UploadState {
             features: RwSignal::new(Vec::new()),
             id_column: RwSignal::new(String::new()),
             group_column: RwSignal::new(String::new()),
+            date_column: RwSignal::new(String::new()),
         }
     }
 
@@ -55,6 +58,7 @@ impl UploadState {
             features: self.features.get_untracked(),
             id_column: optional(self.id_column.get_untracked()),
             group_column: optional(self.group_column.get_untracked()),
+            date_column: optional(self.date_column.get_untracked()),
         })
     }
 
@@ -86,6 +90,13 @@ impl UploadState {
         self.label_column.set(label.clone());
         self.id_column.set(id.clone());
         self.group_column.set(group.clone());
+        // Only a column whose sample reads as a date: "update" alone also names counters.
+        let dated = columns.iter().find(|c| {
+            !c.numeric
+                && ["date", "update", "created"].iter().any(|k| c.name.to_lowercase().contains(k))
+                && c.sample.iter().any(|v| crate::domain::looks_like_date(v))
+        });
+        self.date_column.set(dated.map(|c| c.name.clone()).unwrap_or_default());
         self.features.set(
             columns
                 .iter()

@@ -22,4 +22,8 @@ pub struct ColumnMapping {
     /// group when absent.
     #[serde(default)]
     pub group_column: Option<String>,
+    /// The date each row's label was last set (`YYYY-MM-DD`, maybe followed by a time),
+    /// for a temporal split; absent when the table has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_column: Option<String>,
 }

@@ -1,6 +1,7 @@
 //! Domain values shared by the server and the browser: typed instead of strings, with the
 //! JSON form they always had. Nothing here depends on a feature (`ssr` or `hydrate`).
 
+pub mod calendar_date;
 pub mod class_label;
 pub mod column_mapping;
 pub mod column_role;
@@ -15,6 +16,7 @@ pub mod scored_on;
 pub mod split_kind;
 pub mod test_fraction;
 
+pub use calendar_date::looks_like_date;
 pub use class_label::ClassLabel;
 pub use column_mapping::ColumnMapping;
 pub use column_role::ColumnRole;

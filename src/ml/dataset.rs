@@ -22,6 +22,16 @@ pub struct LabelledDataset {
     /// "Orbital Period [days]" etc. from the archive's header, empty when unknown.
     pub feature_descriptions: Vec<String>,
     pub x: Array2<f64>,
+    /// Each row's date when the table dates its rows: the TOI table's `rowupdate`, or an
+    /// upload's chosen date column. Read by the temporal split.
+    pub dates: Option<RowDates>,
+}
+
+/// A date column's cells for the kept rows (`YYYY-MM-DD…`, `None` where empty).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowDates {
+    pub column: String,
+    pub cells: Vec<Option<String>>,
 }
 
 impl LabelledDataset {
@@ -74,6 +84,10 @@ impl LabelledDataset {
         };
         let ids = pick(mission.id_column())?;
         let groups = pick(mission.group_column())?;
+        let dates = match mission.date_column().filter(|c| table.has_column(c)) {
+            Some(column) => Some(RowDates { column: column.to_string(), cells: date_cells(table, column, &kept)? }),
+            None => None,
+        };
 
         let x = numeric_matrix(table, columns, &kept)?;
         let feature_descriptions =
@@ -88,6 +102,7 @@ impl LabelledDataset {
             feature_names,
             feature_descriptions,
             x,
+            dates,
         })
     }
 
@@ -111,6 +126,13 @@ impl LabelledDataset {
         self.groups.extend(other.groups);
         self.labels.extend(other.labels);
         self.x.append(ndarray::Axis(0), other.x.view()).expect("same number of columns");
+        self.dates = match (self.dates.take(), other.dates) {
+            (Some(mut a), Some(b)) if a.column == b.column => {
+                a.cells.extend(b.cells);
+                Some(a)
+            }
+            _ => None,
+        };
     }
 
     /// The rows at `indices`, as a matrix and their labels.
@@ -119,6 +141,31 @@ impl LabelledDataset {
         let y = indices.iter().map(|&i| self.labels[i]).collect();
         (x, y)
     }
+}
+
+/// The kept rows' cells of a date column, trimmed, `None` where empty. A cell that is not a
+/// `YYYY-MM-DD` date is refused with its row: dates compare as text, so "03/01/2024" would
+/// silently land on the wrong side of a cut-off.
+pub fn date_cells(table: &CsvTable, column: &str, rows: &[usize]) -> Result<Vec<Option<String>>> {
+    let cells = table.text_column(column)?;
+    rows.iter()
+        .map(|&r| {
+            let Some(text) = cells[r].as_deref().map(str::trim).filter(|d| !d.is_empty()) else {
+                return Ok(None);
+            };
+            if !crate::domain::looks_like_date(text) {
+                let value: String = text.chars().take(40).collect();
+                return Err(MlError::InvalidUpload {
+                    file: table.file_label.clone(),
+                    message: format!(
+                        "column '{column}', row {}: '{value}' is not a date; write dates as YYYY-MM-DD (a time may follow), or leave the cell empty",
+                        table.line_of_row(r)
+                    ),
+                });
+            }
+            Ok(Some(text.to_string()))
+        })
+        .collect()
 }
 
 pub fn count_classes(labels: impl Iterator<Item = ClassLabel>) -> [usize; ClassLabel::COUNT] {

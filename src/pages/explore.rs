@@ -3,10 +3,10 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::functions::{get_sky_points, list_trainings};
-use crate::api::{ClassLabel, Mission, SkyPoints, TrainingStatus};
+use crate::api::functions::get_sky_points;
+use crate::api::{ClassLabel, Mission, SkyPoints};
 use crate::components::format::{count, percent};
-use crate::components::{Colouring, ErrorPanel, ObjectCard, SkyCanvas, SkyView};
+use crate::components::{Colouring, ErrorPanel, ModelOptions, ObjectCard, SkyCanvas, SkyView};
 
 /// Rows of the table view per page.
 const TABLE_ROWS: usize = 50;
@@ -19,7 +19,6 @@ pub fn ExplorePage() -> impl IntoView {
     let model = RwSignal::new("pretrained".to_string());
     // Loaded in the browser only: ~19,000 points are not worth putting into the HTML.
     let points = LocalResource::new(move || get_sky_points(model.get()));
-    let saved = Resource::new(|| (), |_| list_trainings());
     let view_kind = RwSignal::new(SkyView::PeriodRadius);
     let colouring = RwSignal::new(Colouring::Disposition);
     let missions = RwSignal::new(Mission::ALL.to_vec());
@@ -78,26 +77,7 @@ pub fn ExplorePage() -> impl IntoView {
             </fieldset>
             <label>
                 "Model" <select id="explore-model" on:change=move |ev| model.set(event_target_value(&ev))>
-                    <option value="pretrained">"Pretrained model"</option>
-                    <Suspense>
-                        {move || Suspend::new(async move {
-                            saved
-                                .await
-                                .unwrap_or_default()
-                                .into_iter()
-                                .filter(|t| t.status == TrainingStatus::Completed)
-                                .map(|t| {
-                                    let label = format!(
-                                        "{} on {} ({})",
-                                        t.model_name,
-                                        t.dataset,
-                                        t.id.chars().take(8).collect::<String>(),
-                                    );
-                                    view! { <option value=t.id.clone()>{label}</option> }
-                                })
-                                .collect_view()
-                        })}
-                    </Suspense>
+                    <ModelOptions pretrained_label="Pretrained model" />
                 </select>
             </label>
             <label>

@@ -66,9 +66,11 @@ fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset
     // Cross-mission transfer: "" = test on the training mission's own held-out part.
     let transfer_to = RwSignal::new(String::new());
     let cutoff = RwSignal::new(String::new());
-    // A cut-off date asks for the temporal split, on the TESS table only (the box is hidden otherwise).
+    // A cut-off date asks for the temporal split, on a dated table only: TESS or an upload
+    // (the box is hidden otherwise).
     let temporal_cutoff = move || {
-        Some(cutoff.get_untracked().trim().to_string()).filter(|c| !c.is_empty() && dataset.get_untracked() == "tess")
+        Some(cutoff.get_untracked().trim().to_string())
+            .filter(|c| !c.is_empty() && matches!(dataset.get_untracked().as_str(), "tess" | "upload"))
     };
     let upload = UploadState::new();
     let uploading = RwSignal::new(false);

@@ -4,11 +4,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use crate::api::functions::{get_candidates, list_trainings};
-use crate::api::{Candidate, CandidateOrder, CandidatePage, CandidateQuery, Mission, Prediction, TrainingStatus};
+use crate::api::functions::get_candidates;
+use crate::api::{Candidate, CandidateOrder, CandidatePage, CandidateQuery, Mission, Prediction};
 use crate::components::format::{count, percent};
 use crate::components::reason_item::ReasonItem;
-use crate::components::{ErrorPanel, ExplanationWaterfall, TemporalPanel};
+use crate::components::{ErrorPanel, ExplanationWaterfall, ModelOptions, TemporalPanel};
 
 /// Which unresolved candidates to follow up first: every object the archive still lists as
 /// a candidate, ranked by a model's probabilities, with the reasons, the values a follow-up
@@ -18,7 +18,6 @@ use crate::components::{ErrorPanel, ExplanationWaterfall, TemporalPanel};
 pub fn TriagePage() -> impl IntoView {
     let query = RwSignal::new(CandidateQuery::default());
     let page = Resource::new(move || query.get(), get_candidates);
-    let saved = Resource::new(|| (), |_| list_trainings());
     let chosen = RwSignal::new(None::<Candidate>);
     // A new list clears the chosen object (it may not be on it).
     Effect::new(move |_| {
@@ -49,26 +48,7 @@ pub fn TriagePage() -> impl IntoView {
                         set(&move |q| q.model = v.clone())
                     }
                 >
-                    <option value="pretrained">"Pretrained model (all missions)"</option>
-                    <Suspense>
-                        {move || Suspend::new(async move {
-                            saved
-                                .await
-                                .unwrap_or_default()
-                                .into_iter()
-                                .filter(|t| t.status == TrainingStatus::Completed)
-                                .map(|t| {
-                                    let label = format!(
-                                        "{} on {} ({})",
-                                        t.model_name,
-                                        t.dataset,
-                                        t.id.chars().take(8).collect::<String>(),
-                                    );
-                                    view! { <option value=t.id.clone()>{label}</option> }
-                                })
-                                .collect_view()
-                        })}
-                    </Suspense>
+                    <ModelOptions pretrained_label="Pretrained model (all missions)" />
                 </select>
             </label>
             <label>

@@ -100,3 +100,83 @@ async fn the_pretrained_recipe_is_proved_on_the_future_beside_the_random_split()
     assert!(r["train_objects"].as_u64().unwrap() > 1000);
     assert_eq!(r["notes"].as_array().unwrap().len(), 3);
 }
+
+/// An upload with a date column splits at the cut-off like the TOI table: the test part is
+/// exactly the rows resolved on or after it, the training part the earlier rows of other
+/// stars; without a date column, with a cell that is not a date, or with a separate test
+/// file, the request is refused with a message saying what to change.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_with_a_date_column_splits_at_the_cut_off() {
+    let s = TestServer::start().await;
+    let verdict = |i: usize| ["yes", "unsure", "no"][i % 3];
+    let host = |i: usize| format!("h{}", i % 50);
+    let date = |i: usize| format!("{}-{:02}-{:02}", 2020 + i / 40, 1 + i % 12, 1 + i % 28);
+    let mut table = String::from("object,host,verdict,period_d,radius_re,checked\n");
+    for i in 0..120 {
+        let signal = (i % 3) as f64;
+        table.push_str(&format!(
+            "o{i},{},{},{},{},{}\n",
+            host(i),
+            verdict(i),
+            1.5 + signal * 4.0 + (i % 7) as f64 * 0.1,
+            1.0 + signal,
+            date(i)
+        ));
+    }
+    table.push_str("o120,h99,yes,1.6,1.0,\n");
+    let mapping = json!({"label_column": "verdict",
+        "label_values": {"yes": "confirmed", "unsure": "candidate", "no": "false_positive"},
+        "features": ["period_d", "radius_re"], "id_column": "object", "group_column": "host", "date_column": "checked"});
+    let post = |config: serde_json::Value, train: String, test: Option<String>| {
+        let mut form = reqwest::multipart::Form::new()
+            .text("config", config.to_string())
+            .part("train_file", reqwest::multipart::Part::bytes(train.into_bytes()).file_name("dated.csv"));
+        if let Some(test) = test {
+            form = form.part("test_file", reqwest::multipart::Part::bytes(test.into_bytes()).file_name("later.csv"));
+        }
+        let (http, url) = (s.http.clone(), format!("{}/api/v1/trainings", s.base));
+        async move {
+            let r = http.post(url).multipart(form).send().await.unwrap();
+            (r.status().as_u16(), r.json::<serde_json::Value>().await.unwrap())
+        }
+    };
+    let config = |mapping: &serde_json::Value| {
+        json!({"dataset": "upload", "model": "decision_tree", "mapping": mapping, "split": "temporal", "cutoff": "2022-01-01"})
+    };
+
+    let (status, started) = post(config(&mapping), table.clone(), None).await;
+    assert_eq!(status, 202, "{started}");
+    let id = started["id"].as_str().unwrap();
+    assert_eq!(s.wait_until_finished(id).await["status"], "completed");
+    let (_, result) = s.get(&format!("/api/v1/trainings/{id}/result")).await;
+    let expected_test: HashSet<String> = (80..120).filter(|&i| verdict(i) != "unsure").map(|i| format!("o{i}")).collect();
+    let tested: HashSet<String> =
+        result["predictions"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap().to_string()).collect();
+    assert_eq!(tested, expected_test);
+    let test_hosts: HashSet<String> = (80..120).filter(|&i| verdict(i) != "unsure").map(host).collect();
+    let train = (0..80).filter(|&i| !test_hosts.contains(&host(i))).count();
+    let t = &result["temporal"];
+    assert_eq!(t["train_objects"], train, "{t}");
+    assert_eq!(result["model_info"]["train_rows"], train);
+    assert_eq!(t["shared_star"], 80 - train);
+    assert_eq!(t["still_open"], (80..120).filter(|&i| verdict(i) == "unsure").count());
+    assert_eq!(t["undated"], 1);
+    assert_eq!(t["date_column"], "checked");
+
+    // No date column chosen: the message says how to get one.
+    let mut undated = mapping.clone();
+    undated.as_object_mut().unwrap().remove("date_column");
+    let (status, error) = post(config(&undated), table.clone(), None).await;
+    assert_eq!(status, 422, "{error}");
+    assert!(error["error"]["message"].as_str().unwrap().contains("date column"), "{error}");
+    // A cell that is not a date names its column, row and the expected form.
+    let bad = table.replacen("2020-06-06", "06/06/2020", 1);
+    assert_ne!(bad, table);
+    let (status, error) = post(config(&mapping), bad, None).await;
+    assert_eq!(status, 422, "{error}");
+    let message = error["error"]["message"].as_str().unwrap();
+    assert!(message.contains("'checked'") && message.contains("'06/06/2020'") && message.contains("YYYY-MM-DD"), "{error}");
+    // A separate test file and a temporal split contradict each other.
+    let (status, error) = post(config(&mapping), table.clone(), Some(table.clone())).await;
+    assert_eq!((status, error["error"]["field"].as_str()), (422, Some("split")), "{error}");
+}

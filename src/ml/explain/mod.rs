@@ -27,6 +27,7 @@ mod explanations;
 mod forest_shap;
 mod interventional_tree;
 mod lane_walk;
+mod prepared_booster;
 mod probability_shap;
 #[cfg(test)]
 mod probability_tests;
@@ -40,4 +41,5 @@ mod walk_tests;
 pub use by_family::{explain, explain_scores, MLP_BUDGET, SVM_BUDGET};
 pub use explanations::{mean_abs, Explanations};
 pub use forest_shap::explain_trees;
+pub use prepared_booster::ExplainerCache;
 pub use subtree_memo::MAX_MEMO_BYTES;

@@ -10,7 +10,7 @@ use ndarray::Array2;
 use rayon::prelude::*;
 
 use super::explanations::Explanations;
-use super::interventional_tree::Leaves;
+use super::prepared_booster::PreparedBooster;
 use super::softmax_shares::shares;
 use crate::domain::ExplanationSpace;
 use crate::ml::models::gradient_boosting::GradientBoosting;
@@ -27,15 +27,10 @@ pub(super) fn explain_boosting_probability(
     x: &Array2<f64>,
     progress: &ProgressSlice,
 ) -> Option<Explanations> {
-    let background = m.background.rows.as_standard_layout();
-    if background.nrows() == 0 || background.ncols() != x.ncols() {
+    if m.background.rows.ncols() != x.ncols() {
         return None;
     }
-    let leaves = Leaves::new(&m.trees)?;
-    let references: Vec<&[f64]> =
-        background.rows().into_iter().map(|r| r.to_slice().expect("standard layout")).collect();
-    let masks = leaves.masks(&references);
-    let reference_scores = m.raw_scores(&background.to_owned());
+    let PreparedBooster { leaves, masks, reference_scores } = m.explainer.get(m)?;
     let scores = m.raw_scores(x);
     let x = x.as_standard_layout();
     let rows: Vec<&[f64]> = x.rows().into_iter().map(|r| r.to_slice().expect("standard layout")).collect();
@@ -49,8 +44,8 @@ pub(super) fn explain_boosting_probability(
                 return phi; // the caller discards the result
             }
             let rates: Vec<[[f64; K]; K]> = reference_scores.iter().map(|r| shares(score, r)).collect();
-            leaves.add_object(row, &masks, &rates, &mut phi);
-            let n = references.len() as f64;
+            leaves.add_object(row, masks, &rates, &mut phi);
+            let n = reference_scores.len() as f64;
             for v in &mut phi {
                 for value in v.iter_mut() {
                     *value /= n;
@@ -64,10 +59,10 @@ pub(super) fn explain_boosting_probability(
         space: ExplanationSpace::Probability,
         method: format!(
             "Exact interventional TreeSHAP of each class score against {} training objects, turned into probability per object by exact Shapley shares of the softmax",
-            references.len()
+            reference_scores.len()
         ),
         background: reference_scores.len(),
-        base: mean_probability(&reference_scores),
+        base: mean_probability(reference_scores),
         values,
         outputs: scores.iter().map(softmax).collect(),
     })

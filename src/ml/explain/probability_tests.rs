@@ -141,6 +141,7 @@ fn the_booster_in_probability_adds_up_and_its_scores_stay_available() {
         init: [-0.3, 0.1, 0.0],
         trees: trees(),
         background: Background { rows: array![[0.2, 3.0, -1.0], [1.7, 1.0, 0.5], [f64::NAN, -1.0, 2.0]] },
+        explainer: Default::default(),
     });
     let x = array![[1.0, f64::NAN, 2.0], [0.4, 2.5, 0.2], [1.6, -0.5, f64::NAN]];
     assert_additive(&model, &x);

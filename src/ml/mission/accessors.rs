@@ -78,6 +78,16 @@ impl Mission {
         }
     }
 
+    /// The column that dates each row's last change, for the temporal split
+    /// ([`crate::ml::temporal`] says why it stands for "known at the time"): only the TOI
+    /// table has one the split can use.
+    pub fn date_column(self) -> Option<&'static str> {
+        match self {
+            Mission::Tess => Some(crate::ml::temporal::TESS_DATE_COLUMN),
+            _ => None,
+        }
+    }
+
     /// K2's table has one row per (object, reference); only the default row is kept, or the
     /// same planet would sit on both sides of the split.
     pub fn row_filter(self) -> Option<RowFilter> {

@@ -60,6 +60,8 @@ pub struct TrainingOutcome {
 #[derive(Debug, Clone)]
 pub struct TemporalOutcome {
     pub cutoff: crate::ml::temporal::CutoffDate,
+    /// The column the rows were dated by: `rowupdate` for TOI, an upload's own.
+    pub date_column: String,
     pub split: crate::ml::temporal::TemporalSplit,
     pub ranking: Option<crate::ml::temporal::RankingQuality>,
 }

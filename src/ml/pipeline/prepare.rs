@@ -11,7 +11,7 @@ use crate::ml::upload::{
     check_test_columns, dataset_from_upload, lacks_labels, test_label_columns, unlabelled_rows, ColumnMapping,
     TableFile, UnlabelledRows,
 };
-use crate::ml::{temporal, ClassLabel, Mission};
+use crate::ml::{temporal, ClassLabel};
 
 use super::config::{DataSource, SplitRule, TrainingConfig, TrainingJob};
 
@@ -62,7 +62,7 @@ pub(super) struct Prepared {
     pub(super) y_test: Option<Vec<ClassLabel>>,
     pub(super) test_stars: usize,
     /// The temporal split's cut-off and counts, when it chose the parts.
-    pub(super) temporal: Option<(temporal::CutoffDate, temporal::TemporalSplit)>,
+    pub(super) temporal: Option<TemporalPart>,
 }
 
 impl Prepared {
@@ -95,6 +95,24 @@ impl Prepared {
     }
 }
 
+/// How a temporal split chose the parts, kept for the result.
+#[derive(Debug, Clone)]
+pub(super) struct TemporalPart {
+    pub cutoff: temporal::CutoffDate,
+    pub date_column: String,
+    pub split: temporal::TemporalSplit,
+}
+
+/// Learns from the rows settled before `cutoff`, tests on those resolved after it.
+fn temporal_prepared(data: &LabelledDataset, cutoff: &temporal::CutoffDate, sink: &dyn ProgressSink) -> Result<Prepared> {
+    sink.report(0.06, &format!("Splitting {} objects at {}", data.len(), cutoff.as_str()));
+    let dates = temporal::dates_of(data)?;
+    let split = temporal::temporal_split(&data.labels, &data.groups, &dates.cells, cutoff)?;
+    let mut prepared = Prepared::from_split(data, &split.split);
+    prepared.temporal = Some(TemporalPart { cutoff: cutoff.clone(), date_column: dates.column.clone(), split });
+    Ok(prepared)
+}
+
 /// Loads the data and chooses the test part: the mission's table or the upload, split by
 /// host star, or the uploaded test file.
 pub(super) fn prepare(config: &TrainingConfig, sink: &dyn ProgressSink) -> Result<Prepared> {
@@ -107,9 +125,9 @@ pub(super) fn prepare(config: &TrainingConfig, sink: &dyn ProgressSink) -> Resul
                 grouped_stratified_split(&data.labels, &data.groups, *test_fraction, config.seed)
             }
             SplitRule::HeldOutIds(ids) => split_by_ids(&data.ids, ids),
-            SplitRule::Temporal { .. } => {
-                Err(MlError::Split("a temporal split needs a dated table: the TESS TOI table".into()))
-            }
+            SplitRule::Temporal { .. } => Err(MlError::Split(
+                "a temporal split needs one dated table to split: the TESS TOI table or an upload without a separate test file".into(),
+            )),
         }
     };
     if let TrainingJob::Transfer { from, to: target, .. } = config.job {
@@ -146,13 +164,8 @@ pub(super) fn prepare(config: &TrainingConfig, sink: &dyn ProgressSink) -> Resul
             sink.report(0.0, &format!("Loading {} table", mission.table_name()));
             let data = crate::ml::bundled_tables::mission_dataset(*mission, &config.data_dir)?;
             check()?;
-            if let (SplitRule::Temporal { cutoff }, Mission::Tess) = (&setup.split, *mission) {
-                sink.report(0.06, &format!("Splitting {} objects at {}", data.len(), cutoff.as_str()));
-                let dates = temporal::tess_dates(&config.data_dir, &data)?;
-                let split = temporal::temporal_split(&data.labels, &data.groups, &dates, cutoff)?;
-                let mut prepared = Prepared::from_split(&data, &split.split);
-                prepared.temporal = Some((cutoff.clone(), split));
-                return Ok(prepared);
+            if let SplitRule::Temporal { cutoff } = &setup.split {
+                return temporal_prepared(&data, cutoff, sink);
             }
             let split = split_one(&data, &setup.split)?;
             return Ok(Prepared::from_split(&data, &split));
@@ -162,10 +175,11 @@ pub(super) fn prepare(config: &TrainingConfig, sink: &dyn ProgressSink) -> Resul
     let mut data = load_upload(&upload.train, upload.mapping.as_ref())?;
     check()?;
     let Some(test_file) = &upload.test else {
-        // An upload has no canonical ids: always the grouped rule.
+        // An upload has no canonical ids: the grouped rule, or its own dates.
         let fraction = match &setup.split {
             SplitRule::Grouped { test_fraction } => *test_fraction,
-            SplitRule::HeldOutIds(_) | SplitRule::Temporal { .. } => 0.2,
+            SplitRule::Temporal { cutoff } => return temporal_prepared(&data, cutoff, sink),
+            SplitRule::HeldOutIds(_) => 0.2,
         };
         let split = split_one(&data, &SplitRule::Grouped { test_fraction: fraction })?;
         return Ok(Prepared::from_split(&data, &split));

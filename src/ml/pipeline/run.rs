@@ -67,10 +67,10 @@ pub fn run_with(
     let probabilities = model.predict_proba(x_test);
     let predict_ms = started.elapsed().as_secs_f64() * 1000.0;
     let metrics = data.y_test.as_ref().map(|y| evaluate(y, &probabilities));
-    let temporal = data.temporal.clone().map(|(cutoff, split)| {
+    let temporal = data.temporal.clone().map(|super::prepare::TemporalPart { cutoff, date_column, split }| {
         let p_confirmed: Vec<f64> = probabilities.iter().map(|p| p[ClassLabel::Confirmed.index()]).collect();
         let ranking = data.y_test.as_ref().and_then(|y| crate::ml::temporal::ranking_quality(y, &p_confirmed));
-        super::outcome::TemporalOutcome { cutoff, split, ranking }
+        super::outcome::TemporalOutcome { cutoff, date_column, split, ranking }
     });
     let predictions = probabilities
         .into_iter()

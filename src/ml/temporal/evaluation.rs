@@ -2,12 +2,9 @@
 //! before a cut-off and tested on what the future resolved, and learned on the usual random
 //! split by host star. The gap between the two is what a random split flatters.
 
-use std::path::Path;
-
 use super::ranking_quality::{ranking_quality, RankingQuality};
 use super::split::{temporal_split, CutoffDate, TemporalSplit};
-use crate::ml::csv_table::CsvTable;
-use crate::ml::dataset::LabelledDataset;
+use crate::ml::dataset::{LabelledDataset, RowDates};
 use crate::ml::error::{MlError, Result};
 use crate::ml::models::{ModelParams, TrainedModel};
 use crate::ml::progress::{ProgressSink, ProgressSlice};
@@ -31,31 +28,25 @@ pub struct TemporalEvaluation {
     pub random: RankingQuality,
 }
 
-/// Each row's date from `table`'s `column`, matched to `ids` through the mission's id column.
-pub fn row_dates(table: &CsvTable, mission: Mission, column: &str, ids: &[String]) -> Result<Vec<Option<String>>> {
-    let names = table.text_column(mission.id_column())?;
-    let dates = table.text_column(column)?;
-    let by_id: std::collections::HashMap<&str, &str> =
-        names.iter().zip(&dates).filter_map(|(n, d)| Some((n.as_deref()?.trim(), d.as_deref()?.trim()))).collect();
-    Ok(ids.iter().map(|id| by_id.get(id.as_str()).map(|d| d.to_string())).collect())
-}
-
-/// The TOI table's dates for `data`'s rows.
-pub fn tess_dates(data_dir: &Path, data: &LabelledDataset) -> Result<Vec<Option<String>>> {
-    let table = CsvTable::read_file(&data_dir.join(Mission::Tess.file_name()))?;
-    row_dates(&table, Mission::Tess, TESS_DATE_COLUMN, &data.ids)
+/// The rows' dates, or why a temporal split cannot use this table.
+pub fn dates_of(data: &LabelledDataset) -> Result<&RowDates> {
+    data.dates.as_ref().ok_or_else(|| {
+        MlError::Split(format!(
+            "{} does not date its rows: a temporal split needs the TESS TOI table (its {TESS_DATE_COLUMN} column) or an upload with a date column chosen in its column mapping",
+            data.name
+        ))
+    })
 }
 
 /// Fits `params` on both splits of `data` and scores the ranking by P(confirmed) on each.
 pub fn evaluate(
     data: &LabelledDataset,
-    dates: &[Option<String>],
     params: &ModelParams,
     seed: u64,
     cutoff: &CutoffDate,
     sink: &dyn ProgressSink,
 ) -> Result<TemporalEvaluation> {
-    let split = temporal_split(&data.labels, &data.groups, dates, cutoff)?;
+    let split = temporal_split(&data.labels, &data.groups, &dates_of(data)?.cells, cutoff)?;
     let quality = |train: &[usize], test: &[usize], start: f64| -> Result<RankingQuality> {
         let (x, y) = data.rows(train);
         let slice = ProgressSlice { sink, start, end: start + 0.5 };
@@ -81,13 +72,13 @@ mod tests {
     fn the_toi_table_splits_at_the_default_cut_off_and_both_rankings_are_scored() {
         let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data");
         let data = crate::ml::harmonised::load(Mission::Tess, &dir).unwrap();
-        let dates = tess_dates(&dir, &data).unwrap();
+        let dates = &dates_of(&data).unwrap().cells;
         assert!(dates.iter().all(Option::is_some), "every TOI row has a rowupdate");
         let mut raw = RawHyperparameters::default();
         raw.insert("n_rounds".into(), serde_json::json!(30));
         let params = ModelParams::check(ModelKind::GradientBoosting, &raw).unwrap();
         let cutoff = CutoffDate::parse(DEFAULT_CUTOFF).unwrap();
-        let e = evaluate(&data, &dates, &params, 42, &cutoff, &SilentProgress).unwrap();
+        let e = evaluate(&data, &params, 42, &cutoff, &SilentProgress).unwrap();
         let train_dates: Vec<&str> = e.split.split.train.iter().map(|&r| dates[r].as_deref().unwrap()).collect();
         assert!(train_dates.iter().all(|d| *d < DEFAULT_CUTOFF));
         assert!(e.split.split.train.len() > 1000 && e.split.split.test.len() > 1000, "{:?}", e.split.split.test.len());

@@ -6,6 +6,6 @@ mod evaluation;
 mod ranking_quality;
 mod split;
 
-pub use evaluation::{evaluate, row_dates, tess_dates, TemporalEvaluation, DEFAULT_CUTOFF, TESS_DATE_COLUMN};
+pub use evaluation::{dates_of, evaluate, TemporalEvaluation, DEFAULT_CUTOFF, TESS_DATE_COLUMN};
 pub use ranking_quality::{ranking_quality, RankingQuality};
 pub use split::{temporal_split, CutoffDate, TemporalSplit};

@@ -28,11 +28,7 @@ pub struct CutoffDate(String);
 impl CutoffDate {
     pub fn parse(text: &str) -> Option<CutoffDate> {
         let t = text.trim();
-        let b = t.as_bytes();
-        let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
-        let ok = b.len() == 10 && b[4] == b'-' && b[7] == b'-' && digits(0..4) && digits(5..7) && digits(8..10);
-        let (month, day) = if ok { (t[5..7].parse::<u8>().ok()?, t[8..10].parse::<u8>().ok()?) } else { (0, 0) };
-        (ok && (1..=12).contains(&month) && (1..=31).contains(&day)).then(|| CutoffDate(t.to_string()))
+        (t.len() == 10 && crate::domain::looks_like_date(t)).then(|| CutoffDate(t.to_string()))
     }
 
     pub fn as_str(&self) -> &str {

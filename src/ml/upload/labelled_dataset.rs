@@ -74,7 +74,7 @@ fn mapped_dataset(table: &CsvTable, m: &ColumnMapping) -> Result<LabelledDataset
         })
         .collect::<Result<_>>()?;
     check_mapping_features(file, &m.features, table.frame.width())?;
-    for column in m.features.iter().chain(m.id_column.iter()).chain(m.group_column.iter()) {
+    for column in m.features.iter().chain(m.id_column.iter()).chain(m.group_column.iter()).chain(m.date_column.iter()) {
         if !table.has_column(column) {
             return Err(invalid(file, format!("column '{column}' is not in the file")));
         }
@@ -111,6 +111,13 @@ fn mapped_dataset(table: &CsvTable, m: &ColumnMapping) -> Result<LabelledDataset
             .map(|f| table.descriptions.get(f).cloned().unwrap_or_default())
             .collect(),
         x,
+        dates: match &m.date_column {
+            Some(column) => Some(crate::ml::dataset::RowDates {
+                column: column.clone(),
+                cells: crate::ml::dataset::date_cells(table, column, &kept)?,
+            }),
+            None => None,
+        },
     })
 }
 

@@ -34,6 +34,7 @@ fn mapping() -> ColumnMapping {
         features: vec!["period_days".into(), "depth_ppm".into()],
         id_column: Some("name".into()),
         group_column: Some("star".into()),
+        date_column: None,
     }
 }
 
@@ -114,6 +115,7 @@ fn too_few_rows_infinities_and_empty_features_are_refused() {
         features: vec!["x".into()],
         id_column: None,
         group_column: None,
+        date_column: None,
     };
     assert!(error(dataset_from_upload(&table(&small), Some(&m)))
         .contains("class 'false_positive' has only 3 rows; each class needs at least 10"));

@@ -84,7 +84,7 @@ pub fn training_result(
 }
 
 fn temporal_report(t: &crate::ml::pipeline::TemporalOutcome) -> crate::api::TemporalSplitReport {
-    let column = crate::ml::temporal::TESS_DATE_COLUMN;
+    let column = t.date_column.as_str();
     crate::api::TemporalSplitReport {
         cutoff: t.cutoff.as_str().to_string(),
         date_column: column.to_string(),

@@ -35,11 +35,10 @@ pub fn notes(date_column: &str) -> Vec<String> {
 
 pub fn pretrained_recipe(data_dir: &std::path::Path) -> Result<TemporalReport, ApiError> {
     let data = crate::ml::harmonised::load(Mission::Tess, data_dir).map_err(ApiError::internal)?;
-    let dates = temporal::tess_dates(data_dir, &data).map_err(ApiError::internal)?;
     let params =
         ModelParams::check(ModelKind::GradientBoosting, &RawHyperparameters::default()).map_err(ApiError::internal)?;
     let cutoff = CutoffDate::parse(temporal::DEFAULT_CUTOFF).expect("a valid date");
-    let e = temporal::evaluate(&data, &dates, &params, SEED, &cutoff, &SilentProgress).map_err(ApiError::internal)?;
+    let e = temporal::evaluate(&data, &params, SEED, &cutoff, &SilentProgress).map_err(ApiError::internal)?;
     Ok(TemporalReport {
         cutoff: cutoff.as_str().to_string(),
         table: Mission::Tess.table_name().to_string(),

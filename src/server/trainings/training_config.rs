@@ -44,6 +44,7 @@ pub fn training_config(
         (_, Some(_)) => return Err(ApiError::new(ErrorCode::InvalidRequest, "Uploaded files need \"dataset\": \"upload\".").with_field("dataset")),
         _ => None,
     };
+    let has_test_file = upload.as_ref().is_some_and(|u| u.test.is_some());
     let data = match upload {
         Some(upload) => DataSource::Upload(upload),
         None => DataSource::Mission(Mission::from_id(&request.dataset).ok_or_else(|| {
@@ -64,7 +65,8 @@ pub fn training_config(
     })?;
     let params = ModelParams::check(kind, &request.hyperparameters).map_err(ApiError::from)?;
     check_test_fraction(request.test_fraction)?;
-    let model = ModelSetup { params, split: split_rule(request)?, cross_validation: request.cross_validation };
+    let model =
+        ModelSetup { params, split: split_rule(request, has_test_file)?, cross_validation: request.cross_validation };
     let job = match (request.transfer_to.as_deref(), data) {
         (None | Some(""), data) => TrainingJob::Train { data, model },
         (Some(_), DataSource::Upload(_)) => {
@@ -95,9 +97,10 @@ pub fn training_config(
     Ok(TrainingConfig { job, seed: request.seed, data_dir: config.data_dir.clone() })
 }
 
-/// The request's split: random by host star, or temporal at a checked cut-off on the one
-/// bundled table that dates its rows.
-fn split_rule(request: &TrainRequest) -> Result<SplitRule, ApiError> {
+/// The request's split: random by host star, or temporal at a checked cut-off on a table
+/// that dates its rows: the bundled TOI table, or an upload with a date column (checked
+/// with the data, where a missing date column gets its own message).
+fn split_rule(request: &TrainRequest, has_test_file: bool) -> Result<SplitRule, ApiError> {
     match request.split.unwrap_or_default() {
         SplitKind::Random => {
             if request.cutoff.is_some() {
@@ -110,8 +113,17 @@ fn split_rule(request: &TrainRequest) -> Result<SplitRule, ApiError> {
             Ok(SplitRule::Grouped { test_fraction: request.test_fraction })
         }
         SplitKind::Temporal => {
-            if request.dataset != Mission::Tess.id() || request.transfer_to.as_deref().is_some_and(|t| !t.is_empty()) {
-                return Err(ApiError::new(ErrorCode::InvalidValue, format!("A temporal split needs dated rows: only the TESS TOI table dates them (its rowupdate column), so use \"dataset\": \"tess\" without transfer_to, not '{}'.", shorten(&request.dataset))).with_field("split"));
+            let transfer = request.transfer_to.as_deref().is_some_and(|t| !t.is_empty());
+            let dated = request.dataset == Mission::Tess.id() || request.dataset == "upload";
+            if !dated || transfer {
+                return Err(ApiError::new(ErrorCode::InvalidValue, format!("A temporal split needs dated rows: the TESS TOI table dates them (its rowupdate column), and so does an upload with a date column; use \"dataset\": \"tess\" or \"upload\" without transfer_to, not '{}'.", shorten(&request.dataset))).with_field("split"));
+            }
+            if has_test_file {
+                return Err(ApiError::new(
+                    ErrorCode::InvalidValue,
+                    "A temporal split chooses the test part by date, so it cannot use a separate test file: send only train_file, or use the random split.",
+                )
+                .with_field("split"));
             }
             let text = request.cutoff.as_deref().unwrap_or("");
             let cutoff = crate::ml::temporal::CutoffDate::parse(text).ok_or_else(|| {

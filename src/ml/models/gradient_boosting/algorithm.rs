@@ -15,6 +15,7 @@ use crate::ml::models::boost_tree::{BoostMatrix, BoostTreeParams, TreeGrower};
 use crate::ml::models::linear::softmax;
 use crate::ml::models::random_forest::{class_weights, tree_seed};
 use crate::ml::models::tree::Tree;
+use crate::ml::explain::ExplainerCache;
 use crate::ml::progress::ProgressSlice;
 use crate::ml::ClassLabel;
 
@@ -31,6 +32,9 @@ pub struct GradientBoosting {
     /// models saved before they were kept: those are explained in margin space).
     #[serde(default, skip_serializing_if = "Background::is_empty")]
     pub background: Background,
+    /// Its probability explainer's leaves and background masks, built on first use.
+    #[serde(skip)]
+    pub explainer: ExplainerCache,
 }
 
 impl GradientBoosting {
@@ -176,7 +180,7 @@ impl GradientBoosting {
             progress
                 .report(done as f64 / params.n_rounds as f64, &format!("Boosting round {done}/{}", params.n_rounds));
         }
-        Ok(GradientBoosting { init, trees, background: Background::sample(x, seed) })
+        Ok(GradientBoosting { init, trees, background: Background::sample(x, seed), explainer: ExplainerCache::default() })
     }
 
     /// Raw scores (softmax inputs) per row.
