@@ -54,7 +54,10 @@ impl AppState {
         let limits = Retention { max_sessions: config.max_sessions, max_disk_bytes: config.max_disk_mb * 1024 * 1024 };
         let config = Arc::new(config);
         let pretrained = match crate::ml::pretrained::load(&config.pretrained_model) {
-            Ok(model) => Some(Arc::new(model)),
+            Ok(model) => {
+                model.prepare_explainer();
+                Some(Arc::new(model))
+            }
             Err(error) => {
                 tracing::error!(%error, "pretrained model not loaded; predictions are unavailable");
                 None

@@ -64,7 +64,7 @@ async fn killed_and_stopped_trainings_finish_after_a_restart_with_identical_resu
 
     let model = http.get(format!("{}/api/v1/trainings/{done}/model", server.base)).send().await.unwrap();
     assert_eq!(model.status().as_u16(), 200);
-    assert!(model.headers()["content-disposition"].to_str().unwrap().contains("random_forest-k2-"));
+    assert!(model.headers()["content-disposition"].to_str().unwrap().contains("random_forest-kepler-"));
     let model: Value = model.json().await.unwrap();
     assert_eq!(model["family"], "random_forest");
 

@@ -140,16 +140,15 @@ async fn an_upload_with_a_date_column_splits_at_the_cut_off() {
             (r.status().as_u16(), r.json::<serde_json::Value>().await.unwrap())
         }
     };
-    let config = |mapping: &serde_json::Value| {
-        json!({"dataset": "upload", "model": "decision_tree", "mapping": mapping, "split": "temporal", "cutoff": "2022-01-01"})
-    };
+    let config = |mapping: &serde_json::Value| json!({"dataset": "upload", "model": "decision_tree", "mapping": mapping, "split": "temporal", "cutoff": "2022-01-01"});
 
     let (status, started) = post(config(&mapping), table.clone(), None).await;
     assert_eq!(status, 202, "{started}");
     let id = started["id"].as_str().unwrap();
     assert_eq!(s.wait_until_finished(id).await["status"], "completed");
     let (_, result) = s.get(&format!("/api/v1/trainings/{id}/result")).await;
-    let expected_test: HashSet<String> = (80..120).filter(|&i| verdict(i) != "unsure").map(|i| format!("o{i}")).collect();
+    let expected_test: HashSet<String> =
+        (80..120).filter(|&i| verdict(i) != "unsure").map(|i| format!("o{i}")).collect();
     let tested: HashSet<String> =
         result["predictions"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap().to_string()).collect();
     assert_eq!(tested, expected_test);
@@ -175,7 +174,10 @@ async fn an_upload_with_a_date_column_splits_at_the_cut_off() {
     let (status, error) = post(config(&mapping), bad, None).await;
     assert_eq!(status, 422, "{error}");
     let message = error["error"]["message"].as_str().unwrap();
-    assert!(message.contains("'checked'") && message.contains("'06/06/2020'") && message.contains("YYYY-MM-DD"), "{error}");
+    assert!(
+        message.contains("'checked'") && message.contains("'06/06/2020'") && message.contains("YYYY-MM-DD"),
+        "{error}"
+    );
     // A separate test file and a temporal split contradict each other.
     let (status, error) = post(config(&mapping), table.clone(), Some(table.clone())).await;
     assert_eq!((status, error["error"]["field"].as_str()), (422, Some("split")), "{error}");

@@ -120,7 +120,12 @@ fn explain_entry(model: &Value) -> (Array2<f64>, Explanations) {
             let trees = classes.zip(model["trees"].as_array().unwrap().iter().map(tree_from_json)).collect();
             let init = std::array::from_fn(|c| model["init"][c].as_f64().unwrap());
             let background = background_from_json(model, x.ncols());
-            let m = TrainedModel::GradientBoosting(GradientBoosting { init, trees, background, explainer: Default::default() });
+            let m = TrainedModel::GradientBoosting(GradientBoosting {
+                init,
+                trees,
+                background,
+                explainer: Default::default(),
+            });
             if kind == "boosting" {
                 explain_scores(&m, &x, &slice()).unwrap()
             } else {

@@ -43,15 +43,29 @@ impl Condition {
     }
 }
 
-/// Every leaf of a set of trees, each with its value, its class and its path's conditions.
-/// Every reference's mask at every leaf (which path conditions it meets), and per condition
-/// the set of references meeting it (`None` beyond 128 references).
+/// The background at every leaf, grouped by mask: the references that meet the same path
+/// conditions contribute the same weights, so an object pays one spread per group and one
+/// addition per reference instead of a spread per reference (issue 17: a third of the time
+/// of a table's explanations, docs/benchmarks.md).
 pub(super) struct ReferenceMasks {
-    masks: Vec<u64>,
+    /// Leaf i's groups are `groups[group_start[i]..group_start[i + 1]]`.
+    group_start: Vec<u32>,
+    groups: Vec<MaskGroup>,
+    /// The references of every group, ascending within each group.
+    members: Vec<u16>,
     n_refs: usize,
-    satisfied_by: Option<Vec<u128>>,
 }
 
+/// The references meeting exactly the conditions `mask` at one leaf:
+/// `members[first..end]`.
+#[derive(Clone, Copy)]
+struct MaskGroup {
+    mask: u64,
+    first: u32,
+    end: u32,
+}
+
+/// Every leaf of a set of trees, each with its value, its class and its path's conditions.
 pub(super) struct Leaves {
     value: Vec<f64>,
     class: Vec<u8>,
@@ -136,33 +150,30 @@ impl Leaves {
         conditions.iter().enumerate().fold(0, |m, (i, c)| m | (u64::from(c.holds(row)) << i))
     }
 
-    /// Every leaf's mask for each of `rows` (`masks[leaf * rows.len() + r]`), and per path
-    /// condition the references that meet it.
+    /// Every leaf's references grouped by their mask (the path conditions they meet), in
+    /// the order of each mask's first reference.
     pub(super) fn masks(&self, rows: &[&[f64]]) -> ReferenceMasks {
-        let n_refs = rows.len();
-        let mut masks = Vec::with_capacity(self.len() * n_refs);
+        assert!(rows.len() <= usize::from(u16::MAX), "a background of at most 65,535 rows");
+        let mut out =
+            ReferenceMasks { group_start: vec![0], groups: Vec::new(), members: Vec::new(), n_refs: rows.len() };
+        let mut by_mask: Vec<(u64, Vec<u16>)> = Vec::new();
         for leaf in 0..self.len() {
-            masks.extend(rows.iter().map(|row| self.mask(leaf, row)));
-        }
-        // With these sets an object visits, at each leaf, only the references that meet
-        // every condition it fails (the only pairs that add anything) instead of testing
-        // all of them: most leaves of a booster have none (issue 17, docs/benchmarks.md).
-        let satisfied_by = (n_refs <= 128).then(|| {
-            let mut sets = vec![0u128; self.conditions.len()];
-            for leaf in 0..self.len() {
-                let first = self.start[leaf] as usize;
-                let count = self.start[leaf + 1] as usize - first;
-                for (r, &m) in masks[leaf * n_refs..(leaf + 1) * n_refs].iter().enumerate() {
-                    for i in 0..count {
-                        if m >> i & 1 == 1 {
-                            sets[first + i] |= 1u128 << r;
-                        }
-                    }
+            by_mask.clear();
+            for (r, row) in rows.iter().enumerate() {
+                let mask = self.mask(leaf, row);
+                match by_mask.iter_mut().find(|(m, _)| *m == mask) {
+                    Some((_, refs)) => refs.push(r as u16),
+                    None => by_mask.push((mask, vec![r as u16])),
                 }
             }
-            sets
-        });
-        ReferenceMasks { masks, n_refs, satisfied_by }
+            for (mask, refs) in &by_mask {
+                let first = out.members.len() as u32;
+                out.members.extend_from_slice(refs);
+                out.groups.push(MaskGroup { mask: *mask, first, end: out.members.len() as u32 });
+            }
+            out.group_start.push(out.groups.len() as u32);
+        }
+        out
     }
 
     /// Adds the object's SHAP values against every reference, each reference's class-score
@@ -178,7 +189,14 @@ impl Leaves {
     ) {
         let n_refs = reference_masks.n_refs;
         debug_assert_eq!(n_refs, rates.len());
-        let all_refs: u128 = if n_refs >= 128 { u128::MAX } else { (1u128 << n_refs) - 1 };
+        // by_class[c * n_refs + r][k] = rates[r][k][c]: what a leaf of class c adds to each
+        // class's probability per unit of score, contiguous per reference.
+        let mut by_class = vec![[0.0; K]; K * n_refs];
+        for (r, rate) in rates.iter().enumerate() {
+            for c in 0..K {
+                by_class[c * n_refs + r] = std::array::from_fn(|k| rate[k][c]);
+            }
+        }
         for leaf in 0..self.len() {
             let first = self.start[leaf] as usize;
             let conditions = &self.conditions[first..self.start[leaf + 1] as usize];
@@ -187,28 +205,43 @@ impl Leaves {
             let only_reference = full & !x;
             let b = only_reference.count_ones() as usize;
             let (value, class) = (self.value[leaf], self.class[leaf] as usize);
-            let refs = &reference_masks.masks[leaf * n_refs..(leaf + 1) * n_refs];
+            let rates = &by_class[class * n_refs..(class + 1) * n_refs];
+            let groups = &reference_masks.groups
+                [reference_masks.group_start[leaf] as usize..reference_masks.group_start[leaf + 1] as usize];
             // The features of B are the same for every reference: their weights are summed
             // first and spread once.
             let mut minus = [0.0; K];
-            match &reference_masks.satisfied_by {
-                Some(sets) => {
-                    // The references that meet every condition the object fails, ascending:
-                    // the same terms in the same order as testing each one, so the same
-                    // values bit for bit.
-                    let mut chosen = all_refs;
-                    for_each_bit(only_reference, |i| chosen &= sets[first + i]);
-                    while chosen != 0 {
-                        let r = chosen.trailing_zeros() as usize;
-                        chosen &= chosen - 1;
-                        self.add_pair(conditions, full, b, value, class, refs[r], &rates[r], phi, &mut minus);
+            for group in groups {
+                // A pair adds something only when the reference meets every condition the
+                // object fails, and not when both meet them all.
+                if group.mask & only_reference != only_reference {
+                    continue;
+                }
+                let only_object = full & !group.mask;
+                let a = only_object.count_ones() as usize;
+                if a + b == 0 {
+                    continue;
+                }
+                let mut rate = [0.0; K];
+                for &r in &reference_masks.members[group.first as usize..group.end as usize] {
+                    let add = &rates[usize::from(r)];
+                    for k in 0..K {
+                        rate[k] += add[k];
                     }
                 }
-                None => {
-                    for (r, &reference) in refs.iter().enumerate() {
-                        if x | reference == full {
-                            self.add_pair(conditions, full, b, value, class, reference, &rates[r], phi, &mut minus);
+                let (plus_w, minus_w) = self.weights[a + b][b];
+                if a > 0 {
+                    let plus: [f64; K] = std::array::from_fn(|k| value * plus_w * rate[k]);
+                    for_each_bit(only_object, |i| {
+                        let j = conditions[i].feature as usize;
+                        for k in 0..K {
+                            phi[j][k] += plus[k];
                         }
+                    });
+                }
+                if b > 0 {
+                    for k in 0..K {
+                        minus[k] += value * minus_w * rate[k];
                     }
                 }
             }
@@ -219,44 +252,6 @@ impl Leaves {
                         phi[j][k] -= minus[k];
                     }
                 });
-            }
-        }
-    }
-
-    /// One (object, reference) pair at one leaf: the object-only features' shares added to
-    /// `phi`, the reference-only features' weight added to `minus` (spread by the caller).
-    #[allow(clippy::too_many_arguments)]
-    #[inline(always)]
-    fn add_pair<const K: usize>(
-        &self,
-        conditions: &[Condition],
-        full: u64,
-        b: usize,
-        value: f64,
-        class: usize,
-        reference: u64,
-        rate: &[[f64; K]; K],
-        phi: &mut [[f64; K]],
-        minus: &mut [f64; K],
-    ) {
-        let only_object = full & !reference;
-        let a = only_object.count_ones() as usize;
-        if a + b == 0 {
-            return;
-        }
-        let (plus_w, minus_w) = self.weights[a + b][b];
-        if a > 0 {
-            let plus: [f64; K] = std::array::from_fn(|k| value * plus_w * rate[k][class]);
-            for_each_bit(only_object, |i| {
-                let j = conditions[i].feature as usize;
-                for k in 0..K {
-                    phi[j][k] += plus[k];
-                }
-            });
-        }
-        if b > 0 {
-            for k in 0..K {
-                minus[k] += value * minus_w * rate[k][class];
             }
         }
     }

@@ -43,6 +43,12 @@ impl PreparedBooster {
 pub struct ExplainerCache(OnceLock<Option<PreparedBooster>>);
 
 impl ExplainerCache {
+    /// Builds the prepared explainer now (a model loaded to serve requests), so that no
+    /// request pays for it.
+    pub fn prepare(&self, m: &GradientBoosting) {
+        let _ = self.get(m);
+    }
+
     pub(super) fn get(&self, m: &GradientBoosting) -> Option<&PreparedBooster> {
         self.0.get_or_init(|| PreparedBooster::new(m)).as_ref()
     }

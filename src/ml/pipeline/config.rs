@@ -36,7 +36,7 @@ pub enum DataSource {
     /// A bundled mission table.
     Mission(Mission),
     /// The user's own file(s).
-    Upload(UploadSource),
+    Upload(Box<UploadSource>),
 }
 
 /// A new model: its family and hyperparameters, how the held-out part is chosen, and

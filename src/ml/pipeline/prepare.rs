@@ -104,7 +104,11 @@ pub(super) struct TemporalPart {
 }
 
 /// Learns from the rows settled before `cutoff`, tests on those resolved after it.
-fn temporal_prepared(data: &LabelledDataset, cutoff: &temporal::CutoffDate, sink: &dyn ProgressSink) -> Result<Prepared> {
+fn temporal_prepared(
+    data: &LabelledDataset,
+    cutoff: &temporal::CutoffDate,
+    sink: &dyn ProgressSink,
+) -> Result<Prepared> {
     sink.report(0.06, &format!("Splitting {} objects at {}", data.len(), cutoff.as_str()));
     let dates = temporal::dates_of(data)?;
     let split = temporal::temporal_split(&data.labels, &data.groups, &dates.cells, cutoff)?;

@@ -9,7 +9,7 @@ use crate::ml::error::{MlError, Result};
 use crate::ml::models::{ModelParams, TrainedModel};
 use crate::ml::progress::{ProgressSink, ProgressSlice};
 use crate::ml::split::grouped_stratified_split;
-use crate::ml::{ClassLabel, Mission};
+use crate::ml::ClassLabel;
 
 /// The TOI table's column that dates each row's last change (see `split` for why).
 pub const TESS_DATE_COLUMN: &str = "rowupdate";
@@ -71,7 +71,7 @@ mod tests {
     #[test]
     fn the_toi_table_splits_at_the_default_cut_off_and_both_rankings_are_scored() {
         let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data");
-        let data = crate::ml::harmonised::load(Mission::Tess, &dir).unwrap();
+        let data = crate::ml::harmonised::load(crate::ml::Mission::Tess, &dir).unwrap();
         let dates = &dates_of(&data).unwrap().cells;
         assert!(dates.iter().all(Option::is_some), "every TOI row has a rowupdate");
         let mut raw = RawHyperparameters::default();

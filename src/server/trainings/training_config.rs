@@ -46,7 +46,7 @@ pub fn training_config(
     };
     let has_test_file = upload.as_ref().is_some_and(|u| u.test.is_some());
     let data = match upload {
-        Some(upload) => DataSource::Upload(upload),
+        Some(upload) => DataSource::Upload(Box::new(upload)),
         None => DataSource::Mission(Mission::from_id(&request.dataset).ok_or_else(|| {
             ApiError::new(
                 ErrorCode::UnknownDataset,

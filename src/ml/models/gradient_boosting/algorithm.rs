@@ -9,13 +9,13 @@ use rayon::prelude::*;
 
 use super::params::BoostingParams;
 use crate::ml::error::{MlError, Result};
+use crate::ml::explain::ExplainerCache;
 use crate::ml::models::background::Background;
 use crate::ml::models::binning::{BinnedMatrix, MAX_VALUE_BINS};
 use crate::ml::models::boost_tree::{BoostMatrix, BoostTreeParams, TreeGrower};
 use crate::ml::models::linear::softmax;
 use crate::ml::models::random_forest::{class_weights, tree_seed};
 use crate::ml::models::tree::Tree;
-use crate::ml::explain::ExplainerCache;
 use crate::ml::progress::ProgressSlice;
 use crate::ml::ClassLabel;
 
@@ -180,7 +180,12 @@ impl GradientBoosting {
             progress
                 .report(done as f64 / params.n_rounds as f64, &format!("Boosting round {done}/{}", params.n_rounds));
         }
-        Ok(GradientBoosting { init, trees, background: Background::sample(x, seed), explainer: ExplainerCache::default() })
+        Ok(GradientBoosting {
+            init,
+            trees,
+            background: Background::sample(x, seed),
+            explainer: ExplainerCache::default(),
+        })
     }
 
     /// Raw scores (softmax inputs) per row.
