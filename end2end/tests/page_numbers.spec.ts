@@ -92,6 +92,12 @@ test("a gradient-boosting result page shows the API's scores, rows and explanati
   await expect(page.getByTestId("metric-accuracy")).toHaveText(percent(result.metrics.accuracy));
   await expect(page.getByTestId("metric-macro-f1")).toHaveText(result.metrics.macro_f1.toFixed(3));
   await expect(page.getByTestId("metric-log-loss")).toHaveText(result.metrics.log_loss.toFixed(3));
+  // Calibration: the Brier score and ECE shown are the API's, one point per non-empty bin.
+  const calibration = result.metrics.calibration;
+  await expect(page.getByTestId("calibration-brier")).toHaveText(`Brier score ${calibration.brier.toFixed(3)}`);
+  await expect(page.getByTestId("calibration-ece")).toHaveText(`expected calibration error ${calibration.ece.toFixed(3)}`);
+  const filled = calibration.classes.flatMap((c: { bins: { count: number }[] }) => c.bins.filter((b) => b.count > 0)).length;
+  await expect(page.locator("[data-testid=reliability-diagram] circle")).toHaveCount(filled);
   const byId = new Map<string, Prediction>(result.predictions.map((p: Prediction) => [p.id, p]));
   const table = page.getByTestId("predictions-table");
   const rows = table.locator("tbody tr");

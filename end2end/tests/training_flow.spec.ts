@@ -87,6 +87,22 @@ for (const mission of missions) {
   });
 }
 
+test("the physical feature set trains without the uncertainty columns", async ({ page }) => {
+  await open(page, "/train");
+  await page.getByRole("radio", { name: /K2 planets/ }).check();
+  await page.getByRole("radio", { name: /Decision tree/ }).check();
+  const features = page.getByLabel("Features", { exact: true });
+  await expect(features).toHaveValue("all");
+  await features.selectOption("physical");
+  await expect(page.locator("#feature-set-help")).toContainText("measurement uncertainties");
+  await page.getByRole("button", { name: "Start training" }).click();
+  await expect(page).toHaveURL(/\/result$/, { timeout: 90_000 });
+  const list = page.getByTestId("feature-list");
+  await expect(list).toContainText("Physical quantities only");
+  await expect(list).toContainText("pl_orbper");
+  await expect(list).not.toContainText("err1");
+});
+
 test("progress page shows a live bar and step while a forest trains", async ({ page }, info) => {
   test.skip(info.project.name === "mobile", "desktop only");
   await startKeplerForest(page, 150);

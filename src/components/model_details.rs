@@ -54,7 +54,13 @@ pub fn ModelDetailsPanel(
                 <dt>"Explanations"</dt>
                 <dd>{details.explanation_method.clone()}</dd>
                 <dt>{format!("Features ({})", details.features.len())}</dt>
-                <dd class="feature-list">{details.features.join(", ")}</dd>
+                <dd class="feature-list" data-testid="feature-list">
+                    {details
+                        .feature_set
+                        .map(|set| format!("{}: {} ", set.title(), set.description()))
+                        .unwrap_or_default()}
+                    {details.features.join(", ")}
+                </dd>
             </dl>
             {(!details.caveats.is_empty())
                 .then(|| {

@@ -1,7 +1,9 @@
-//! The train form's run options: seed, cross-validation, cross-mission transfer, and the
-//! temporal split's cut-off date.
+//! The train form's run options: the feature set, seed, cross-validation, cross-mission
+//! transfer, and the temporal split's cut-off date.
 
 use leptos::prelude::*;
+
+use crate::domain::FeatureSet;
 
 /// Seed, 5-fold cross-validation, the mission to test on and a cut-off date; named inputs,
 /// so the plain form posts them too. The transfer choice is hidden for an uploaded table,
@@ -14,8 +16,35 @@ pub fn RunOptions(
     transfer_to: RwSignal<String>,
     dataset: RwSignal<String>,
     cutoff: RwSignal<String>,
+    feature_set: RwSignal<FeatureSet>,
 ) -> impl IntoView {
+    let options = FeatureSet::ALL
+        .into_iter()
+        .map(|set| {
+            view! {
+                <option value=set.id() selected=move || feature_set.get() == set>
+                    {set.title()}
+                </option>
+            }
+        })
+        .collect::<Vec<_>>();
     view! {
+        <div class="field" hidden=move || dataset.get() == "upload">
+            <label for="feature_set">"Features"</label>
+            <select
+                id="feature_set"
+                name="feature_set"
+                aria-describedby="feature-set-help"
+                on:change=move |ev| {
+                    feature_set.set(FeatureSet::from_id(&event_target_value(&ev)).unwrap_or_default())
+                }
+            >
+                {options}
+            </select>
+            <p class="field-help" id="feature-set-help">
+                {move || feature_set.get().description()}
+            </p>
+        </div>
         <div class="field">
             <label for="seed">"Random seed"</label>
             <input

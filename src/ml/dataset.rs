@@ -135,6 +135,25 @@ impl LabelledDataset {
         };
     }
 
+    /// The same rows with only the features `keep` accepts, in their order (a feature set
+    /// narrower than the mission's defaults).
+    pub fn keep_features(&self, keep: impl Fn(&str) -> bool) -> LabelledDataset {
+        let columns: Vec<usize> = (0..self.feature_names.len()).filter(|&j| keep(&self.feature_names[j])).collect();
+        LabelledDataset {
+            name: self.name.clone(),
+            ids: self.ids.clone(),
+            groups: self.groups.clone(),
+            labels: self.labels.clone(),
+            feature_names: columns.iter().map(|&j| self.feature_names[j].clone()).collect(),
+            feature_descriptions: columns
+                .iter()
+                .map(|&j| self.feature_descriptions.get(j).cloned().unwrap_or_default())
+                .collect(),
+            x: self.x.select(ndarray::Axis(1), &columns),
+            dates: self.dates.clone(),
+        }
+    }
+
     /// The rows at `indices`, as a matrix and their labels.
     pub fn rows(&self, indices: &[usize]) -> (Array2<f64>, Vec<ClassLabel>) {
         let x = self.x.select(ndarray::Axis(0), indices);

@@ -34,6 +34,8 @@ pub struct Metrics {
     /// One-vs-rest ROC curve per class as (false-positive rate, true-positive rate) points
     /// from (0, 0) to (1, 1); empty when the class or its complement is absent.
     pub roc_curves: [Vec<(f64, f64)>; K],
+    /// Reliability per class, Brier score and expected calibration error.
+    pub calibration: super::calibration::Calibration,
 }
 
 /// `probabilities[i]` is object i's class distribution; the prediction is its arg-max.
@@ -75,6 +77,7 @@ pub fn evaluate(actual: &[ClassLabel], probabilities: &[[f64; K]]) -> Metrics {
         per_class,
         confusion,
         roc_curves: std::array::from_fn(|c| roc_curve(actual, probabilities, c, 200)),
+        calibration: super::calibration::calibration(actual, probabilities),
     }
 }
 

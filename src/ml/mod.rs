@@ -5,6 +5,7 @@
 //! pipeline can be driven from a unit test, a bench or the server's job workers alike.
 
 pub mod bundled_tables;
+pub mod calibration;
 pub mod csv_table;
 pub mod dataset;
 pub mod error;

@@ -9,8 +9,8 @@ use crate::api::functions::get_training_summary;
 use crate::api::{ClassLabel, Prediction};
 use crate::components::{
     ClassCountsChart, ConfusionMatrixChart, CrossValidationTable, ErrorPanel, ExplainingStatus, ExplanationWaterfall,
-    FineTuneComparison, ImportanceChart, MetricsSummary, ModelDetailsPanel, PredictionsTable, RocCurves, ShapDotPlot,
-    ShareControls, TemporalSplitSummary, WhenExplained,
+    FineTuneComparison, ImportanceChart, MetricsSummary, ModelDetailsPanel, PredictionsTable, ReliabilityDiagram,
+    RocCurves, ShapDotPlot, ShareControls, TemporalSplitSummary, WhenExplained,
 };
 
 #[component]
@@ -83,6 +83,17 @@ pub fn ResultPage() -> impl IntoView {
                                             <h2 id="roc-heading">"ROC curves"</h2>
                                             <RocCurves curves=metrics.roc_curves.clone() />
                                         </section>
+                                        {metrics
+                                            .calibration
+                                            .clone()
+                                            .map(|calibration| {
+                                                view! {
+                                                    <section aria-labelledby="calibration-heading">
+                                                        <h2 id="calibration-heading">"Are the probabilities right?"</h2>
+                                                        <ReliabilityDiagram calibration />
+                                                    </section>
+                                                }
+                                            })}
                                     </div>
                                 }
                                     .into_any()

@@ -66,6 +66,7 @@ fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset
     // Cross-mission transfer: "" = test on the training mission's own held-out part.
     let transfer_to = RwSignal::new(String::new());
     let cutoff = RwSignal::new(String::new());
+    let feature_set = RwSignal::new(crate::domain::FeatureSet::default());
     // A cut-off date asks for the temporal split, on a dated table only: TESS or an upload
     // (the box is hidden otherwise).
     let temporal_cutoff = move || {
@@ -138,6 +139,9 @@ fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset
             columns: None,
             split: temporal_cutoff().map(|_| crate::api::SplitKind::Temporal),
             cutoff: temporal_cutoff(),
+            // Bundled tables only: an upload's mapping chooses its features.
+            feature_set: Some(feature_set.get_untracked())
+                .filter(|s| *s != crate::domain::FeatureSet::default() && dataset.get_untracked() != "upload"),
         })
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -257,7 +261,7 @@ fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset
                                 .unwrap_or_default()
                         })
                 }}
-                <RunOptions seed cross_validation transfer_to dataset cutoff />
+                <RunOptions seed cross_validation transfer_to dataset cutoff feature_set />
             </fieldset>
             <div class="form-actions">
                 <button type="submit" class="button button-primary" disabled=busy>

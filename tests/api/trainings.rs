@@ -66,6 +66,7 @@ async fn trainings_queue_run_and_return_full_results() {
         assert_eq!(p["correct"], p["prediction"] == p["actual"]);
         assert_eq!(p["confidence"], p["probabilities"][p["prediction"].as_str().unwrap()]);
     }
+    check_calibration(&m["calibration"], predictions);
 
     let done = s.wait_until_finished(&second_id).await;
     assert_eq!(done["status"], "completed", "{done}");
@@ -211,4 +212,100 @@ async fn a_full_queue_answers_429_and_queued_trainings_know_their_place() {
         let (status, _) = s.post(&format!("/api/v1/trainings/{id}/cancel"), json!({})).await;
         assert_eq!(status, 200);
     }
+}
+
+/// `metrics.calibration` recomputed from the predictions it describes: the multi-class
+/// Brier score, and per class ten bins of the predicted probability with their counts, means,
+/// observed shares and the ECE they add up to.
+fn check_calibration(c: &serde_json::Value, predictions: &[serde_json::Value]) {
+    let classes = ["confirmed", "candidate", "false_positive"];
+    let n = predictions.len() as f64;
+    let p = |row: &serde_json::Value, k: &str| row["probabilities"][k].as_f64().unwrap();
+    let is = |row: &serde_json::Value, k: &str| f64::from(u8::from(row["actual"] == k));
+    let brier: f64 = predictions
+        .iter()
+        .map(|row| classes.iter().map(|k| (p(row, k) - is(row, k)).powi(2)).sum::<f64>())
+        .sum::<f64>()
+        / n;
+    assert!((c["brier"].as_f64().unwrap() - brier).abs() < 1e-9, "brier {} vs {brier}", c["brier"]);
+    let mut eces = 0.0;
+    for (i, k) in classes.iter().enumerate() {
+        let class = &c["classes"][i];
+        assert_eq!(class["class"], *k);
+        let bins = class["bins"].as_array().unwrap();
+        assert_eq!(bins.len(), 10);
+        let mut ece = 0.0;
+        for (b, bin) in bins.iter().enumerate() {
+            let members: Vec<&serde_json::Value> =
+                predictions.iter().filter(|row| ((p(row, k) * 10.0).floor() as usize).min(9) == b).collect();
+            assert_eq!(bin["count"].as_u64().unwrap() as usize, members.len(), "{k} bin {b}");
+            if members.is_empty() {
+                assert!(bin["observed"].is_null());
+                continue;
+            }
+            let mean = members.iter().map(|row| p(row, k)).sum::<f64>() / members.len() as f64;
+            let observed = members.iter().map(|row| is(row, k)).sum::<f64>() / members.len() as f64;
+            assert!((bin["mean_predicted"].as_f64().unwrap() - mean).abs() < 1e-9, "{k} bin {b}");
+            assert!((bin["observed"].as_f64().unwrap() - observed).abs() < 1e-12, "{k} bin {b}");
+            ece += members.len() as f64 / n * (observed - mean).abs();
+        }
+        assert!((class["ece"].as_f64().unwrap() - ece).abs() < 1e-9, "{k}: ece {} vs {ece}", class["ece"]);
+        eces += ece / 3.0;
+    }
+    assert!((c["ece"].as_f64().unwrap() - eces).abs() < 1e-9);
+}
+
+/// Both feature sets train on every mission: "physical" is the mission's default columns
+/// less the measurement uncertainties, named in the result; an upload (whose mapping
+/// chooses its features) and an unknown set are refused with the field named.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn both_feature_sets_train_on_every_mission() {
+    use exoplanet_playground::domain::{FeatureSet, ObservationProxy};
+    use exoplanet_playground::ml::Mission;
+    let s = TestServer::start().await;
+    for mission in Mission::ALL {
+        let defaults: Vec<&str> = mission.default_features().to_vec();
+        let physical: Vec<&str> = defaults
+            .iter()
+            .copied()
+            .filter(|f| ObservationProxy::of(f) != Some(ObservationProxy::Uncertainty))
+            .collect();
+        assert!(physical.len() < defaults.len(), "{} has uncertainty columns to drop", mission.id());
+        for (set, expected) in [("all", &defaults), ("physical", &physical)] {
+            let request = json!({"dataset": mission.id(), "model": "decision_tree", "feature_set": set});
+            let (status, started) = s.post("/api/v1/trainings", request).await;
+            assert_eq!(status, 202, "{started}");
+            let id = started["id"].as_str().unwrap();
+            assert_eq!(s.wait_until_finished(id).await["status"], "completed");
+            let (_, result) = s.get(&format!("/api/v1/trainings/{id}/result")).await;
+            let features: Vec<&str> =
+                result["model_info"]["features"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
+            assert_eq!(&features, expected, "{} {set}", mission.id());
+            assert_eq!(result["model_info"]["feature_set"], set);
+            assert!(result["metrics"]["macro_f1"].as_f64().unwrap() > 0.4, "{} {set}", mission.id());
+            let contributions = result["predictions"][0]["explanation"]["contributions"].as_object().unwrap();
+            assert_eq!(contributions.len(), expected.len(), "explained on the same columns");
+        }
+    }
+    assert_eq!(FeatureSet::from_id("physical"), Some(FeatureSet::PhysicalOnly));
+    let (status, error) = s
+        .post("/api/v1/trainings", json!({"dataset": "kepler", "model": "decision_tree", "feature_set": "some"}))
+        .await;
+    assert!((400..500).contains(&status), "{error}");
+    assert!(error["error"]["message"].as_str().unwrap().contains("physical"), "{error}");
+    let form = reqwest::multipart::Form::new()
+        .text(
+            "config",
+            json!({"dataset": "upload", "model": "decision_tree", "mapping": super::common::custom_mapping(),
+                "feature_set": "physical"})
+            .to_string(),
+        )
+        .part(
+            "train_file",
+            reqwest::multipart::Part::bytes(super::common::custom_table().into_bytes()).file_name("mine.csv"),
+        );
+    let r = s.http.post(format!("{}/api/v1/trainings", s.base)).multipart(form).send().await.unwrap();
+    let status = r.status().as_u16();
+    let error: serde_json::Value = r.json().await.unwrap();
+    assert_eq!((status, error["error"]["field"].as_str()), (422, Some("feature_set")), "{error}");
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use leptos::server_fn::codec::MultipartData;
 
 use crate::api::{ApiError, SplitKind, StartedTraining, TrainRequest};
-use crate::domain::ErrorCode;
+use crate::domain::{ErrorCode, FeatureSet};
 use crate::server::owner::Caller;
 use crate::server::trainings::{self, SentFile, SentFiles};
 use crate::server::{uploads, AppState};
@@ -108,9 +108,19 @@ fn from_fields(mut fields: BTreeMap<String, String>) -> Result<TrainRequest, Api
     let seed = take("seed");
     let cross_validation = take("cross_validation").is_some_and(|v| v != "false");
     let transfer_to = take("transfer_to").filter(|_| dataset != "upload");
-    // The cut-off box is shown for the TESS table only; a date there asks for the temporal split.
-    let cutoff = take("cutoff").filter(|_| dataset == "tess");
+    // The cut-off box is shown for the dated tables only (TESS, an upload); a date there
+    // asks for the temporal split.
+    let cutoff = take("cutoff").filter(|_| matches!(dataset.as_str(), "tess" | "upload"));
+    let feature_set = take("feature_set").filter(|_| dataset != "upload");
     let mut problems = Vec::new();
+    let feature_set = match feature_set.as_deref().map(|id| (id, FeatureSet::from_id(id))) {
+        None => None,
+        Some((_, Some(set))) => Some(set),
+        Some((id, None)) => {
+            problems.push(format!("Features: '{id}' is not a feature set; choose all or physical."));
+            None
+        }
+    };
     let mut hyperparameters = BTreeMap::new();
     if let Some(info) = trainings::list_models().into_iter().find(|m| m.id == model) {
         for spec in info.hyperparameters {
@@ -150,6 +160,7 @@ fn from_fields(mut fields: BTreeMap<String, String>) -> Result<TrainRequest, Api
         columns: None,
         split: cutoff.as_ref().map(|_| SplitKind::Temporal),
         cutoff,
+        feature_set,
     })
 }
 

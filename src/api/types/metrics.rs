@@ -32,6 +32,42 @@ pub struct MetricsReport {
     pub confusion_matrix: ConfusionMatrix,
     /// One-vs-rest ROC curve per class.
     pub roc_curves: Vec<RocCurve>,
+    /// Whether the probabilities mean what they say; absent from results stored before it
+    /// was computed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<CalibrationReport>,
+}
+
+/// Brier score (multi-class: mean over objects of Σ_k (p_k − y_k)², 0 is perfect) and
+/// expected calibration error (mean over the classes of Σ_bins n_b/N · |observed − mean
+/// predicted|, 10 equal bins), with each class's reliability diagram.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalibrationReport {
+    pub brier: f64,
+    pub ece: f64,
+    pub classes: Vec<ClassCalibrationReport>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClassCalibrationReport {
+    pub class: ClassLabel,
+    /// One-vs-rest Brier score of this class.
+    pub brier: f64,
+    pub ece: f64,
+    /// Ten bins of the predicted probability of this class, lowest first.
+    pub bins: Vec<ReliabilityBinReport>,
+}
+
+/// Predicted probabilities in `[lower, upper)` (the last bin includes 1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReliabilityBinReport {
+    pub lower: f64,
+    pub upper: f64,
+    pub count: usize,
+    /// Mean predicted probability in the bin; `null` when it is empty.
+    pub mean_predicted: Option<f64>,
+    /// Share of the bin's objects that are of the class; `null` when it is empty.
+    pub observed: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::SplitKind;
+use crate::domain::{FeatureSet, SplitKind};
 
 fn default_seed() -> u64 {
     42
@@ -57,6 +57,10 @@ pub struct TrainRequest {
     /// The temporal split's cut-off date, `YYYY-MM-DD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cutoff: Option<String>,
+    /// `"all"` (the default: every leak-free column) or `"physical"` (without the
+    /// measurement uncertainties); bundled tables only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feature_set: Option<FeatureSet>,
 }
 
 /// How an uploaded table's columns become labels and features: the API's name for the

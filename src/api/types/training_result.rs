@@ -16,6 +16,9 @@ pub struct ModelDetails {
     pub hyperparameters: BTreeMap<String, serde_json::Value>,
     pub seed: u64,
     pub features: Vec<String>,
+    /// The feature set chosen for a bundled table (`None`: the default, or an upload).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feature_set: Option<crate::domain::FeatureSet>,
     pub missing_values: String,
     pub split: String,
     pub train_rows: usize,

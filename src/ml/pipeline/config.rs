@@ -46,12 +46,15 @@ pub struct ModelSetup {
     pub params: ModelParams,
     pub split: SplitRule,
     pub cross_validation: bool,
+    /// Which of the table's default columns it learns from (bundled tables; an upload's
+    /// mapping chooses its own).
+    pub feature_set: crate::domain::FeatureSet,
 }
 
 impl TrainingConfig {
     /// A new model on a bundled mission table: the common case (benches, tests).
     pub fn on_mission(mission: Mission, params: ModelParams, split: SplitRule, seed: u64, data_dir: PathBuf) -> Self {
-        let model = ModelSetup { params, split, cross_validation: false };
+        let model = ModelSetup { params, split, cross_validation: false, feature_set: Default::default() };
         TrainingConfig { job: TrainingJob::Train { data: DataSource::Mission(mission), model }, seed, data_dir }
     }
 

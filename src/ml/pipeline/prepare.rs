@@ -1,6 +1,9 @@
 //! Loading a run's data and choosing its test part: the mission's table, the harmonised
 //! tables of a transfer, or the upload (split by host star, or with its own test file).
 
+use std::sync::Arc;
+
+use crate::domain::FeatureSet;
 use crate::ml::dataset::LabelledDataset;
 use crate::ml::error::{MlError, Result};
 use crate::ml::harmonised;
@@ -103,6 +106,14 @@ pub(super) struct TemporalPart {
     pub split: temporal::TemporalSplit,
 }
 
+/// `data` on the request's feature set: the same rows, fewer columns for "physical only".
+fn on_feature_set(data: Arc<LabelledDataset>, set: FeatureSet) -> Arc<LabelledDataset> {
+    if set == FeatureSet::AllLeakFree {
+        return data;
+    }
+    Arc::new(data.keep_features(|f| set.keeps(f)))
+}
+
 /// Learns from the rows settled before `cutoff`, tests on those resolved after it.
 fn temporal_prepared(
     data: &LabelledDataset,
@@ -141,8 +152,8 @@ pub(super) fn prepare(config: &TrainingConfig, sink: &dyn ProgressSink) -> Resul
             0.0,
             &format!("Loading {} and {} on the harmonised features", from.table_name(), target.table_name()),
         );
-        let source = harmonised::load(from, &config.data_dir)?;
-        let target_data = harmonised::load(target, &config.data_dir)?;
+        let source = on_feature_set(Arc::new(harmonised::load(from, &config.data_dir)?), setup.feature_set);
+        let target_data = on_feature_set(Arc::new(harmonised::load(target, &config.data_dir)?), setup.feature_set);
         check()?;
         let fraction = match &setup.split {
             SplitRule::Grouped { test_fraction } => *test_fraction,
@@ -167,6 +178,7 @@ pub(super) fn prepare(config: &TrainingConfig, sink: &dyn ProgressSink) -> Resul
         DataSource::Mission(mission) => {
             sink.report(0.0, &format!("Loading {} table", mission.table_name()));
             let data = crate::ml::bundled_tables::mission_dataset(*mission, &config.data_dir)?;
+            let data = on_feature_set(data, setup.feature_set);
             check()?;
             if let SplitRule::Temporal { cutoff } = &setup.split {
                 return temporal_prepared(&data, cutoff, sink);

@@ -59,6 +59,7 @@ fn submit(store: &Arc<dyn SessionStore>, runner: &JobRunner, kind: ModelKind, ra
         columns: None,
         split: None,
         cutoff: None,
+        feature_set: None,
     };
     store.insert(TrainingSession::queued(id, request, None, None)).unwrap();
     runner.queued();

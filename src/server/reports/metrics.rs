@@ -31,6 +31,38 @@ pub fn metrics_report(m: &Metrics) -> MetricsReport {
                 points: m.roc_curves[c.index()].iter().map(|&(x, y)| [x, y]).collect(),
             })
             .collect(),
+        calibration: Some(calibration_report(&m.calibration)),
+    }
+}
+
+fn calibration_report(c: &crate::ml::calibration::Calibration) -> CalibrationReport {
+    let bins = crate::ml::calibration::BINS as f64;
+    CalibrationReport {
+        brier: c.brier,
+        ece: c.ece,
+        classes: ClassLabel::ALL
+            .iter()
+            .map(|class| {
+                let k = &c.per_class[class.index()];
+                ClassCalibrationReport {
+                    class: *class,
+                    brier: k.brier,
+                    ece: k.ece,
+                    bins: k
+                        .bins
+                        .iter()
+                        .enumerate()
+                        .map(|(i, b)| ReliabilityBinReport {
+                            lower: b.lower,
+                            upper: (i + 1) as f64 / bins,
+                            count: b.count,
+                            mean_predicted: b.mean_predicted,
+                            observed: b.observed,
+                        })
+                        .collect(),
+                }
+            })
+            .collect(),
     }
 }
 

@@ -43,6 +43,7 @@ pub fn training_result(
         hyperparameters: effective_hyperparameters(outcome.model_kind, request),
         seed: request.seed,
         features: outcome.feature_names.clone(),
+        feature_set: request.feature_set.filter(|_| upload.is_none()),
         missing_values: outcome.model_kind.missing_values().into(),
         split: split_description(request, upload, outcome, mission),
         train_rows: outcome.train_rows,

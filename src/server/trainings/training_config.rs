@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::api::error::shorten;
 use crate::api::*;
-use crate::domain::ModelRef;
+use crate::domain::{FeatureSet, ModelRef};
 use crate::ml::fine_tune::FineTuneConfig;
 use crate::ml::models::gradient_boosting::BoostingParams;
 use crate::ml::models::{ModelKind, ModelParams};
@@ -65,8 +65,20 @@ pub fn training_config(
     })?;
     let params = ModelParams::check(kind, &request.hyperparameters).map_err(ApiError::from)?;
     check_test_fraction(request.test_fraction)?;
-    let model =
-        ModelSetup { params, split: split_rule(request, has_test_file)?, cross_validation: request.cross_validation };
+    let feature_set = request.feature_set.unwrap_or_default();
+    if feature_set != FeatureSet::AllLeakFree && matches!(data, DataSource::Upload(_)) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidValue,
+            "feature_set chooses among a bundled table's columns; an upload's column mapping chooses its features, so leave feature_set out.",
+        )
+        .with_field("feature_set"));
+    }
+    let model = ModelSetup {
+        params,
+        split: split_rule(request, has_test_file)?,
+        cross_validation: request.cross_validation,
+        feature_set,
+    };
     let job = match (request.transfer_to.as_deref(), data) {
         (None | Some(""), data) => TrainingJob::Train { data, model },
         (Some(_), DataSource::Upload(_)) => {
