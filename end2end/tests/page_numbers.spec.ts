@@ -153,3 +153,18 @@ test("an uploaded table's rows and explanation are the API's for the same file",
   await expect(page.getByRole("heading", { name: new RegExp(`^Why ${first.id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} is predicted`) })).toBeVisible();
   await expectWaterfall(page.getByTestId("waterfall").last(), first.explanation);
 });
+
+test("the About page's feature-set scores are the API's", async ({ page }) => {
+  const api = await (await page.request.get("/api/v1/feature-sets", { timeout: 120_000 })).json();
+  await open(page, "/about");
+  const table = page.getByTestId("feature-set-scores");
+  await expect(table).toBeVisible({ timeout: 60_000 });
+  for (const m of api.missions) {
+    for (const s of m.scores) {
+      const cell = table.locator(`tr[data-mission="${m.mission}"] td[data-set="${s.feature_set}"]`);
+      await expect(cell).toContainText(s.macro_f1.toFixed(3));
+      await expect(cell).toContainText(`(${s.features} columns)`);
+    }
+  }
+  await expectNoHorizontalScroll(page);
+});

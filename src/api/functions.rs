@@ -254,6 +254,17 @@ pub async fn get_temporal_report() -> Result<TemporalReport, ApiError> {
     answered(async move { off_runtime(move |s, _| s.sky.temporal()).await }.await)
 }
 
+/// The default model's held-out scores per mission with each feature set (the About page).
+#[server(endpoint = "feature_set_scores")]
+pub async fn get_feature_set_scores() -> Result<FeatureSetComparison, ApiError> {
+    answered(
+        async move {
+            off_runtime(move |s, _| crate::server::feature_set_scores::feature_set_scores(&s.config.data_dir)).await
+        }
+        .await,
+    )
+}
+
 /// Every bundled object as a point with `model`'s class and P(confirmed) (the explore page).
 #[server(endpoint = "sky_points")]
 pub async fn get_sky_points(model: String) -> Result<SkyPoints, ApiError> {

@@ -4,7 +4,7 @@ use leptos_meta::Title;
 use crate::api::functions::get_datasets;
 use crate::api::DatasetInfo;
 use crate::components::format::count;
-use crate::components::ErrorPanel;
+use crate::components::{ErrorPanel, FeatureSetScores};
 
 /// Where the data comes from, how labels are mapped, and which columns are left out and why.
 #[component]
@@ -122,6 +122,14 @@ pub fn AboutPage() -> impl IntoView {
             <p>
                 "The 99 % accuracies that circulate for this data come from the last kind of row. Here you get the first."
             </p>
+        </section>
+        <section aria-labelledby="feature-sets-heading">
+            <h2 id="feature-sets-heading">"Two feature sets"</h2>
+            <p>
+                "Measurement uncertainties are no label leak, but a small uncertainty often means an object was observed a lot, and promising objects get observed more. "
+                "Train with \"physical quantities only\" (on the train page or with \"feature_set\": \"physical\" in the API) to see what they are worth:"
+            </p>
+            <FeatureSetScores />
         </section>
     }
 }

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod config;
 pub mod database;
 pub mod database_store;
+pub mod feature_set_scores;
 pub mod health;
 pub mod identity;
 pub mod jobs;

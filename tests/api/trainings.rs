@@ -288,6 +288,31 @@ async fn both_feature_sets_train_on_every_mission() {
         }
     }
     assert_eq!(FeatureSet::from_id("physical"), Some(FeatureSet::PhysicalOnly));
+
+    // The About page's comparison: the default model on each mission with both sets, the
+    // same figures a training with that request gives.
+    let (status, c) = s.get("/api/v1/feature-sets").await;
+    assert_eq!(status, 200, "{c}");
+    assert_eq!(c["model"], "random_forest");
+    let missions = c["missions"].as_array().unwrap();
+    assert_eq!(missions.len(), 3);
+    for (m, mission) in missions.iter().zip(Mission::ALL) {
+        assert_eq!(m["mission"], mission.id());
+        let scores = m["scores"].as_array().unwrap();
+        assert_eq!(
+            (scores[0]["feature_set"].as_str(), scores[1]["feature_set"].as_str()),
+            (Some("all"), Some("physical"))
+        );
+        assert_eq!(scores[0]["features"], mission.default_features().len());
+        assert!(scores[1]["features"].as_u64() < scores[0]["features"].as_u64());
+    }
+    let request = json!({"dataset": "k2", "model": "random_forest", "feature_set": "physical", "seed": 42});
+    let (status, started) = s.post("/api/v1/trainings", request).await;
+    assert_eq!(status, 202, "{started}");
+    let id = started["id"].as_str().unwrap();
+    assert_eq!(s.wait_until_finished(id).await["status"], "completed");
+    let (_, result) = s.get(&format!("/api/v1/trainings/{id}/result")).await;
+    assert_eq!(result["metrics"]["macro_f1"], missions[2]["scores"][1]["macro_f1"], "the same run, the same score");
     let (status, error) = s
         .post("/api/v1/trainings", json!({"dataset": "kepler", "model": "decision_tree", "feature_set": "some"}))
         .await;

@@ -4,6 +4,7 @@
 mod candidates;
 mod catalog;
 mod explanation;
+mod feature_sets;
 mod metrics;
 mod model_card;
 mod predict_request;
@@ -18,6 +19,7 @@ mod upload_inspection;
 pub use candidates::*;
 pub use catalog::*;
 pub use explanation::*;
+pub use feature_sets::*;
 pub use metrics::*;
 pub use model_card::*;
 pub use predict_request::*;

@@ -58,6 +58,14 @@ impl TrainingConfig {
         TrainingConfig { job: TrainingJob::Train { data: DataSource::Mission(mission), model }, seed, data_dir }
     }
 
+    /// The same run on `set` of the table's columns (a fine-tuning has no choice).
+    pub fn with_feature_set(mut self, set: crate::domain::FeatureSet) -> Self {
+        if let TrainingJob::Train { model, .. } | TrainingJob::Transfer { model, .. } = &mut self.job {
+            model.feature_set = set;
+        }
+        self
+    }
+
     /// The new model's setup; `None` for a fine-tuning.
     pub fn model(&self) -> Option<&ModelSetup> {
         match &self.job {

@@ -89,6 +89,13 @@ pub(super) async fn candidates(
 }
 
 /// The pretrained model's recipe proved on the future (the TOI table's temporal split).
+/// The default model's held-out scores per mission with each feature set.
+pub(super) async fn feature_sets(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let comparison =
+        blocking::run(state, |s| crate::server::feature_set_scores::feature_set_scores(&s.config.data_dir)).await?;
+    Ok(Json(comparison).into_response())
+}
+
 pub(super) async fn temporal(State(state): State<AppState>) -> Result<Response, ApiError> {
     Ok(Json(blocking::run(state, |s| s.sky.temporal()).await?).into_response())
 }

@@ -7,7 +7,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 
 use super::account_routes::{account, create_token, register, revoke_token, sign_in, sign_out, tokens};
-use super::candidate_routes::{candidates, temporal};
+use super::candidate_routes::{candidates, feature_sets, temporal};
 use super::prediction_routes::{create_predictions, model_card};
 use super::sky_routes;
 use super::training_routes::{
@@ -32,6 +32,7 @@ pub fn router(max_upload_bytes: usize) -> Router<AppState> {
         .route("/api/v1/model-card", get(model_card))
         .route("/api/v1/candidates", get(candidates))
         .route("/api/v1/candidates/temporal", get(temporal))
+        .route("/api/v1/feature-sets", get(feature_sets))
         .route("/api/v1/sky", get(sky_routes::points))
         .route("/api/v1/sky/object", get(sky_routes::object))
         .route("/api/v1/trainings/{id}", get(training).delete(delete_training))
