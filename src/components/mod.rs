@@ -44,6 +44,7 @@ pub mod table_predictions;
 pub mod temporal_panel;
 pub mod temporal_split_summary;
 pub mod training_times;
+pub mod unit_square_plot;
 pub mod upload_panel;
 pub mod upload_state;
 pub mod what_if_form;

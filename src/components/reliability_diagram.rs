@@ -4,18 +4,8 @@
 
 use leptos::prelude::*;
 
+use super::unit_square_plot::{x, y, UnitSquarePlot};
 use crate::api::{CalibrationReport, ClassCalibrationReport};
-
-const SIZE: f64 = 260.0;
-const PAD: f64 = 36.0;
-
-fn x(p: f64) -> f64 {
-    PAD + p * SIZE
-}
-
-fn y(p: f64) -> f64 {
-    PAD / 2.0 + (1.0 - p) * SIZE
-}
 
 /// The three classes' diagrams on one pair of axes (a point per non-empty bin, its area by
 /// the bin's count), the diagonal of perfect calibration, and a table of every bin.
@@ -38,19 +28,6 @@ pub fn ReliabilityDiagram(calibration: CalibrationReport) -> impl IntoView {
                     <span class=format!("swatch roc-{}", c.class) aria-hidden="true"></span>
                     {format!("{}: ECE {:.3}, Brier {:.3}", c.class.title(), c.ece, c.brier)}
                 </li>
-            }
-        })
-        .collect::<Vec<_>>();
-    let ticks = [0.0, 0.5, 1.0]
-        .into_iter()
-        .map(|t| {
-            view! {
-                <text x=x(t) y=y(0.0) + 16.0 text-anchor="middle" class="axis-label">
-                    {format!("{t}")}
-                </text>
-                <text x=PAD - 6.0 y=y(t) + 4.0 text-anchor="end" class="axis-label">
-                    {format!("{t}")}
-                </text>
             }
         })
         .collect::<Vec<_>>();
@@ -80,30 +57,15 @@ pub fn ReliabilityDiagram(calibration: CalibrationReport) -> impl IntoView {
                     {format!("expected calibration error {:.3}", calibration.ece)}
                 </span>
             </p>
-            <svg
-                viewBox=format!("0 0 {} {}", SIZE + PAD + 10.0, SIZE + PAD + 14.0)
-                role="img"
-                aria-label=format!(
+            <UnitSquarePlot
+                label=format!(
                     "Reliability diagram: predicted probability against how often the class was true. {summary}.",
                 )
+                x_title="Predicted probability"
+                y_title="Observed frequency"
             >
-                <rect x=x(0.0) y=y(1.0) width=SIZE height=SIZE class="plot-area"></rect>
-                <line x1=x(0.0) y1=y(0.0) x2=x(1.0) y2=y(1.0) class="chance"></line>
-                {ticks}
                 {lines}
-                <text x=x(0.5) y=y(0.0) + 32.0 text-anchor="middle" class="axis-title">
-                    "Predicted probability"
-                </text>
-                <text
-                    x=10.0
-                    y=y(0.5)
-                    text-anchor="middle"
-                    class="axis-title"
-                    transform=format!("rotate(-90 10 {})", y(0.5))
-                >
-                    "Observed frequency"
-                </text>
-            </svg>
+            </UnitSquarePlot>
             <ul class="legend">{legend}</ul>
             <figcaption>
                 "A well-calibrated model's points lie on the diagonal: of the objects it gives 80 %, about 80 % are of that class. Larger points hold more objects. Brier: mean squared gap between the probabilities and the truth (0 is perfect); ECE: the average gap between the points and the diagonal, weighted by the bins' counts."

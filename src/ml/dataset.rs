@@ -84,10 +84,11 @@ impl LabelledDataset {
         };
         let ids = pick(mission.id_column())?;
         let groups = pick(mission.group_column())?;
-        let dates = match mission.date_column().filter(|c| table.has_column(c)) {
-            Some(column) => Some(RowDates { column: column.to_string(), cells: date_cells(table, column, &kept)? }),
-            None => None,
-        };
+        let dates = mission
+            .date_column()
+            .filter(|c| table.has_column(c))
+            .map(|column| RowDates::read(table, column, &kept))
+            .transpose()?;
 
         let x = numeric_matrix(table, columns, &kept)?;
         let feature_descriptions =
@@ -162,10 +163,16 @@ impl LabelledDataset {
     }
 }
 
-/// The kept rows' cells of a date column, trimmed, `None` where empty. A cell that is not a
-/// `YYYY-MM-DD` date is refused with its row: dates compare as text, so "03/01/2024" would
-/// silently land on the wrong side of a cut-off.
-pub fn date_cells(table: &CsvTable, column: &str, rows: &[usize]) -> Result<Vec<Option<String>>> {
+impl RowDates {
+    /// The kept rows' cells of `column`, trimmed, `None` where empty. A cell that is not a
+    /// `YYYY-MM-DD` date is refused with its row: dates compare as text, so "03/01/2024"
+    /// would silently land on the wrong side of a cut-off.
+    pub fn read(table: &CsvTable, column: &str, rows: &[usize]) -> Result<RowDates> {
+        Ok(RowDates { column: column.to_string(), cells: date_cells(table, column, rows)? })
+    }
+}
+
+fn date_cells(table: &CsvTable, column: &str, rows: &[usize]) -> Result<Vec<Option<String>>> {
     let cells = table.text_column(column)?;
     rows.iter()
         .map(|&r| {

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 use super::numeric::numeric_columns;
 use super::read::{detect_mission, invalid};
 use crate::ml::csv_table::CsvTable;
-use crate::ml::dataset::LabelledDataset;
+use crate::ml::dataset::{LabelledDataset, RowDates};
 use crate::ml::error::Result;
 use crate::ml::ClassLabel;
 
@@ -111,13 +111,7 @@ fn mapped_dataset(table: &CsvTable, m: &ColumnMapping) -> Result<LabelledDataset
             .map(|f| table.descriptions.get(f).cloned().unwrap_or_default())
             .collect(),
         x,
-        dates: match &m.date_column {
-            Some(column) => Some(crate::ml::dataset::RowDates {
-                column: column.clone(),
-                cells: crate::ml::dataset::date_cells(table, column, &kept)?,
-            }),
-            None => None,
-        },
+        dates: m.date_column.as_deref().map(|column| RowDates::read(table, column, &kept)).transpose()?,
     })
 }
 
