@@ -168,3 +168,58 @@ test("the About page's feature-set scores are the API's", async ({ page }) => {
   }
   await expectNoHorizontalScroll(page);
 });
+
+type Decision = { counts: { true_positive: number; false_positive: number; false_negative: number; true_negative: number }; precision: number | null; recall: number | null; f1: number };
+
+/** The explorer's precision, recall, F1 and 2×2 are the server's at the threshold it shows. */
+async function expectServerDecision(page: Page, id: string, question: string) {
+  const explorer = page.getByTestId("threshold-explorer");
+  const threshold = await explorer.getByTestId("threshold-value").getAttribute("data-threshold");
+  const d: Decision = await (await page.request.get(`/api/v1/trainings/${id}/decision?question=${question}&threshold=${threshold}`)).json();
+  const matrix = explorer.getByTestId("explorer-matrix");
+  await expect(matrix.getByTestId("tp")).toHaveText(String(d.counts.true_positive));
+  await expect(matrix.getByTestId("fp")).toHaveText(String(d.counts.false_positive));
+  await expect(matrix.getByTestId("fn")).toHaveText(String(d.counts.false_negative));
+  await expect(matrix.getByTestId("tn")).toHaveText(String(d.counts.true_negative));
+  const shown = (v: number | null) => (v === null ? "–" : percent(v));
+  await expect(explorer.getByTestId("explorer-precision")).toHaveText(`Precision ${shown(d.precision)}`);
+  await expect(explorer.getByTestId("explorer-recall")).toHaveText(`recall ${shown(d.recall)}`);
+  await expect(explorer.getByTestId("explorer-f1")).toHaveText(`F1 ${d.f1.toFixed(3)}`);
+  return Number(threshold);
+}
+
+test("the threshold explorer's numbers are the server's at the same threshold, and a saved threshold stays", async ({ page }) => {
+  const started = await page.request.post("/api/v1/trainings", { data: { dataset: "k2", model: "random_forest", calibrate: "platt" } });
+  expect(started.status()).toBe(202);
+  const { id } = await started.json();
+  await expect
+    .poll(async () => (await (await page.request.get(`/api/v1/trainings/${id}`)).json()).status, { timeout: 120_000 })
+    .toBe("completed");
+  const result = await (await page.request.get(`/api/v1/trainings/${id}/result`)).json();
+  await open(page, `/trainings/${id}/result`);
+  // The calibration's before and after are the API's.
+  const logLoss = page.getByTestId("recalibration-table").locator("tbody tr").first().locator("td");
+  await expect(logLoss.nth(0)).toHaveText(result.calibrated.before.log_loss.toFixed(3));
+  await expect(logLoss.nth(1)).toHaveText(result.calibrated.after.log_loss.toFixed(3));
+  const explorer = page.getByTestId("threshold-explorer");
+  await expect(explorer).toBeVisible();
+  expect(await expectServerDecision(page, id, "confirmed")).toBe(0.5);
+  // Each preset moves the threshold; the numbers follow.
+  for (const preset of ["preset-keep90ofplanets", "preset-90precision", "preset-bestf1"]) {
+    await explorer.getByTestId(preset).click();
+    await expectServerDecision(page, id, "confirmed");
+  }
+  // Typed with the keyboard, on the other question.
+  await explorer.getByRole("radio", { name: "P(not a false positive)" }).check();
+  const number = explorer.getByTestId("threshold-number");
+  await number.fill("0.42");
+  await number.press("Tab");
+  expect(await expectServerDecision(page, id, "not_false_positive")).toBe(0.42);
+  // Saved with the model: the page opens on it again.
+  await explorer.getByTestId("save-threshold").click();
+  await expect(explorer.getByTestId("threshold-saved")).toHaveText(/Saved with the model: P\(not a false positive\) ≥ 0\.420/);
+  await page.reload();
+  await expect(explorer.getByTestId("threshold-value")).toHaveAttribute("data-threshold", "0.42");
+  await expect(explorer.getByRole("radio", { name: "P(not a false positive)" })).toBeChecked();
+  await expectNoHorizontalScroll(page);
+});

@@ -95,12 +95,17 @@ test("the physical feature set trains without the uncertainty columns", async ({
   await expect(features).toHaveValue("all");
   await features.selectOption("physical");
   await expect(page.locator("#feature-set-help")).toContainText("measurement uncertainties");
+  // Calibrated on a held-back slice: the result says how, with before and after.
+  await page.getByLabel("Probabilities", { exact: true }).selectOption("isotonic");
+  await expect(page.locator("#calibrate-help")).toContainText("monotone correction");
   await page.getByRole("button", { name: "Start training" }).click();
   await expect(page).toHaveURL(/\/result$/, { timeout: 90_000 });
   const list = page.getByTestId("feature-list");
   await expect(list).toContainText("Physical quantities only");
   await expect(list).toContainText("pl_orbper");
   await expect(list).not.toContainText("err1");
+  await expect(page.getByTestId("recalibration")).toContainText("calibrated by isotonic regression");
+  await expect(page.getByTestId("recalibration-table").locator("tbody tr")).toHaveCount(3);
 });
 
 test("progress page shows a live bar and step while a forest trains", async ({ page }, info) => {

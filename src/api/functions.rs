@@ -188,6 +188,23 @@ pub async fn share_training(id: String, request: ShareRequest) -> Result<ResultA
     answered(async move { off_runtime(move |s, c| crate::server::trainings::share(s, c, &id, request)).await }.await)
 }
 
+#[server(endpoint = "decision_scores")]
+pub async fn get_decision_scores(id: String) -> Result<DecisionScores, ApiError> {
+    answered(async move { off_runtime(move |s, c| crate::server::trainings::decision_scores(s, c, &id)).await }.await)
+}
+
+/// Saves (`Some`) or clears the "planet or not" threshold of a training's model.
+#[server(endpoint = "save_threshold", input = Json)]
+pub async fn save_decision_threshold(
+    id: String,
+    threshold: Option<crate::domain::DecisionThreshold>,
+) -> Result<Option<crate::domain::DecisionThreshold>, ApiError> {
+    answered(
+        async move { off_runtime(move |s, c| crate::server::trainings::save_threshold(s, c, &id, threshold)).await }
+            .await,
+    )
+}
+
 #[server(endpoint = "account_status")]
 pub async fn who_am_i() -> Result<AccountStatus, ApiError> {
     answered(async move { Ok(crate::server::accounts::status(&caller()?)) }.await)

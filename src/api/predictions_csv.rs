@@ -86,6 +86,7 @@ mod tests {
                 text: "period = 9.5, long".into(),
                 ..Reason::new("period", Some(9.5), 0.3, ClassLabel::Confirmed)
             }],
+            planet: None,
         };
         let csv = predictions_csv(std::slice::from_ref(&p));
         assert_eq!(

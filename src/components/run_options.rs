@@ -1,9 +1,9 @@
-//! The train form's run options: the feature set, seed, cross-validation, cross-mission
-//! transfer, and the temporal split's cut-off date.
+//! The train form's run options: the feature set, seed, cross-validation, calibration,
+//! cross-mission transfer, and the temporal split's cut-off date.
 
 use leptos::prelude::*;
 
-use crate::domain::FeatureSet;
+use crate::domain::{CalibrationMethod, FeatureSet};
 
 /// Seed, 5-fold cross-validation, the mission to test on and a cut-off date; named inputs,
 /// so the plain form posts them too. The transfer choice is hidden for an uploaded table,
@@ -17,6 +17,7 @@ pub fn RunOptions(
     dataset: RwSignal<String>,
     cutoff: RwSignal<String>,
     feature_set: RwSignal<FeatureSet>,
+    calibrate: RwSignal<Option<CalibrationMethod>>,
 ) -> impl IntoView {
     let options = FeatureSet::ALL
         .into_iter()
@@ -75,6 +76,40 @@ pub fn RunOptions(
             <label for="cross_validation">"Also run 5-fold cross-validation"</label>
             <p class="field-help" id="cv-help">
                 "Trains five more models on folds of the training part (whole stars per fold) and reports mean ± spread: a steadier estimate, about five times the training time."
+            </p>
+        </div>
+        <div class="field">
+            <label for="calibrate">"Probabilities"</label>
+            <select
+                id="calibrate"
+                name="calibrate"
+                aria-describedby="calibrate-help"
+                on:change=move |ev| calibrate.set(CalibrationMethod::from_id(&event_target_value(&ev)))
+            >
+                <option value="" selected=move || calibrate.get().is_none()>
+                    "As the model gives them"
+                </option>
+                {CalibrationMethod::ALL
+                    .into_iter()
+                    .map(|m| {
+                        view! {
+                            <option value=m.id() selected=move || calibrate.get() == Some(m)>
+                                {format!("Calibrated: {}", m.title().to_lowercase())}
+                            </option>
+                        }
+                    })
+                    .collect::<Vec<_>>()}
+            </select>
+            <p class="field-help" id="calibrate-help">
+                {move || match calibrate.get() {
+                    None => {
+                        "A fifth of the training part's stars can be held back to correct the probabilities, so that \"80 %\" means right about four times in five; the result compares both."
+                            .to_string()
+                    }
+                    Some(m) => {
+                        format!("{} The model learns from the other four fifths of the training part.", m.description())
+                    }
+                }}
             </p>
         </div>
         <div class="field" hidden=move || dataset.get() == "upload">

@@ -25,6 +25,10 @@ pub fn UnitSquarePlot(
     label: String,
     x_title: &'static str,
     y_title: &'static str,
+    /// The dashed diagonal (chance for ROC, perfect calibration); a precision–recall
+    /// curve has none.
+    #[prop(default = true)]
+    diagonal: bool,
     children: Children,
 ) -> impl IntoView {
     let ticks = [0.0, 0.5, 1.0]
@@ -43,7 +47,7 @@ pub fn UnitSquarePlot(
     view! {
         <svg viewBox=format!("0 0 {} {}", SIZE + PAD + 10.0, SIZE + PAD + 14.0) role="img" aria-label=label>
             <rect x=x(0.0) y=y(1.0) width=SIZE height=SIZE class="plot-area"></rect>
-            <line x1=x(0.0) y1=y(0.0) x2=x(1.0) y2=y(1.0) class="chance"></line>
+            {diagonal.then(|| view! { <line x1=x(0.0) y1=y(0.0) x2=x(1.0) y2=y(1.0) class="chance"></line> })}
             {ticks}
             {children()}
             <text x=x(0.5) y=y(0.0) + 32.0 text-anchor="middle" class="axis-title">

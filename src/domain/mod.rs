@@ -2,6 +2,7 @@
 //! JSON form they always had. Nothing here depends on a feature (`ssr` or `hydrate`).
 
 pub mod calendar_date;
+pub mod calibration_method;
 pub mod class_label;
 pub mod column_mapping;
 pub mod column_role;
@@ -13,11 +14,14 @@ pub mod hyperparameter_rule;
 pub mod mission;
 pub mod model_ref;
 pub mod observation_proxy;
+pub mod planet_decision;
 pub mod scored_on;
 pub mod split_kind;
 pub mod test_fraction;
+pub mod tune_request;
 
 pub use calendar_date::looks_like_date;
+pub use calibration_method::CalibrationMethod;
 pub use class_label::ClassLabel;
 pub use column_mapping::ColumnMapping;
 pub use column_role::ColumnRole;
@@ -29,6 +33,8 @@ pub use hyperparameter_rule::{ParamKind, ParamProblem, ParamRule};
 pub use mission::Mission;
 pub use model_ref::ModelRef;
 pub use observation_proxy::{observation_note, ObservationProxy};
+pub use planet_decision::{BinaryCounts, DecisionThreshold, PlanetQuestion, ThresholdPreset};
 pub use scored_on::ScoredOn;
 pub use split_kind::SplitKind;
 pub use test_fraction::TEST_FRACTION_RANGE;
+pub use tune_request::{TuneMethod, TuneRequest, MAX_TUNE_MINUTES, MAX_TUNE_TRIALS};

@@ -6,6 +6,7 @@
 
 pub mod bundled_tables;
 pub mod calibration;
+pub mod calibrator;
 pub mod csv_table;
 pub mod dataset;
 pub mod error;
@@ -24,6 +25,7 @@ pub mod sky;
 pub mod split;
 pub mod table_limits;
 pub mod temporal;
+pub mod tuning;
 pub mod upload;
 
 /// The class vocabulary is shared with the browser.

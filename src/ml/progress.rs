@@ -40,3 +40,25 @@ impl ProgressSlice<'_> {
         self.sink.is_cancelled()
     }
 }
+
+/// Puts a prefix before every step a sub-task reports ("Cross-validation fold 2/5: …").
+pub struct Prefixed<'a> {
+    inner: &'a ProgressSlice<'a>,
+    prefix: String,
+}
+
+impl<'a> Prefixed<'a> {
+    pub fn new(inner: &'a ProgressSlice<'a>, prefix: String) -> Self {
+        Prefixed { inner, prefix }
+    }
+}
+
+impl ProgressSink for Prefixed<'_> {
+    fn report(&self, fraction: f64, step: &str) {
+        self.inner.report(fraction, &format!("{}{step}", self.prefix));
+    }
+
+    fn is_cancelled(&self) -> bool {
+        self.inner.is_cancelled()
+    }
+}

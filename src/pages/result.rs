@@ -9,8 +9,9 @@ use crate::api::functions::get_training_summary;
 use crate::api::{ClassLabel, Prediction};
 use crate::components::{
     ClassCountsChart, ConfusionMatrixChart, CrossValidationTable, ErrorPanel, ExplainingStatus, ExplanationWaterfall,
-    FineTuneComparison, ImportanceChart, MetricsSummary, ModelDetailsPanel, PredictionsTable, ReliabilityDiagram,
-    RocCurves, ShapDotPlot, ShareControls, TemporalSplitSummary, WhenExplained,
+    FineTuneComparison, ImportanceChart, MetricsSummary, ModelDetailsPanel, PredictionsTable, RecalibrationSummary,
+    ReliabilityDiagram, RocCurves, ShapDotPlot, ShareControls, TemporalSplitSummary, ThresholdExplorer, TuningTable,
+    WhenExplained,
 };
 
 #[component]
@@ -87,14 +88,21 @@ pub fn ResultPage() -> impl IntoView {
                                             .calibration
                                             .clone()
                                             .map(|calibration| {
+                                                let calibrated = s.report.calibrated.clone();
                                                 view! {
                                                     <section aria-labelledby="calibration-heading">
                                                         <h2 id="calibration-heading">"Are the probabilities right?"</h2>
                                                         <ReliabilityDiagram calibration />
+                                                        {calibrated
+                                                            .map(|report| view! { <RecalibrationSummary report /> })}
                                                     </section>
                                                 }
                                             })}
                                     </div>
+                                    <section aria-labelledby="threshold-heading">
+                                        <h2 id="threshold-heading">"Planet or not: choose the threshold"</h2>
+                                        <ThresholdExplorer training_id=s.report.id.clone() />
+                                    </section>
                                 }
                                     .into_any()
                             }
@@ -221,6 +229,20 @@ pub fn ResultPage() -> impl IntoView {
                                     }
                                 })}
                             {s.report.temporal.clone().map(|report| view! { <TemporalSplitSummary report /> })}
+                            {s
+                                .report
+                                .tuning
+                                .clone()
+                                .map(|report| {
+                                    let dataset = s.report.model_info.dataset.as_str().to_string();
+                                    let model = s.report.model_info.model.clone();
+                                    view! {
+                                        <section aria-labelledby="tuning-heading">
+                                            <h2 id="tuning-heading">"Tuning"</h2>
+                                            <TuningTable report dataset model />
+                                        </section>
+                                    }
+                                })}
                             {s
                                 .report
                                 .cross_validation

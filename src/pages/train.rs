@@ -14,7 +14,8 @@ use crate::client::upload::start as start_with_files;
 use crate::components::format::count;
 use crate::components::preset_buttons::ModelFields;
 use crate::components::{
-    ChoiceCard, ErrorPanel, HyperparameterField, NoScriptUpload, PresetButtons, RunOptions, UploadPanel, UploadState,
+    ChoiceCard, ErrorPanel, HyperparameterField, NoScriptUpload, PresetButtons, RunOptions, TuneOptions, UploadPanel,
+    UploadState,
 };
 
 #[component]
@@ -60,13 +61,23 @@ fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset
         Mission::Kepler.id().into()
     };
     let dataset = RwSignal::new(initial_dataset);
-    let model = RwSignal::new("random_forest".to_string());
+    // "Train with these" on a tuned result links here with the model and its values.
+    let query = use_query_map();
+    let from_query = move |name: &str| query.with_untracked(|q| q.get(name));
+    let model = RwSignal::new(
+        from_query("model")
+            .filter(|id| models.iter().any(|m| m.id == *id))
+            .unwrap_or_else(|| "random_forest".to_string()),
+    );
     let seed = RwSignal::new("42".to_string());
     let cross_validation = RwSignal::new(false);
     // Cross-mission transfer: "" = test on the training mission's own held-out part.
     let transfer_to = RwSignal::new(String::new());
     let cutoff = RwSignal::new(String::new());
     let feature_set = RwSignal::new(crate::domain::FeatureSet::default());
+    let calibrate = RwSignal::new(None::<crate::domain::CalibrationMethod>);
+    let tune_method = RwSignal::new(None::<crate::domain::TuneMethod>);
+    let tune_trials = RwSignal::new(crate::components::tune_options::DEFAULT_TUNE_TRIALS.to_string());
     // A cut-off date asks for the temporal split, on a dated table only: TESS or an upload
     // (the box is hidden otherwise).
     let temporal_cutoff = move || {
@@ -80,7 +91,11 @@ fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset
     let fields: Vec<ModelFields> = models
         .iter()
         .map(|m| {
-            (m.id.clone(), m.hyperparameters.iter().map(|h| (h.clone(), RwSignal::new(h.default_text()))).collect())
+            let chosen = m.id == model.get_untracked();
+            let initial = |h: &crate::api::HyperparameterInfo| {
+                from_query(&format!("hp.{}", h.name)).filter(|_| chosen).unwrap_or_else(|| h.default_text())
+            };
+            (m.id.clone(), m.hyperparameters.iter().map(|h| (h.clone(), RwSignal::new(initial(h)))).collect())
         })
         .collect();
     let fields = StoredValue::new(fields);
@@ -142,6 +157,12 @@ fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset
             // Bundled tables only: an upload's mapping chooses its features.
             feature_set: Some(feature_set.get_untracked())
                 .filter(|s| *s != crate::domain::FeatureSet::default() && dataset.get_untracked() != "upload"),
+            calibrate: calibrate.get_untracked(),
+            tune: tune_method.get_untracked().map(|method| crate::domain::TuneRequest {
+                trials: tune_trials.get_untracked().trim().parse().unwrap_or(0),
+                method,
+                minutes: None,
+            }),
         })
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -261,7 +282,8 @@ fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset
                                 .unwrap_or_default()
                         })
                 }}
-                <RunOptions seed cross_validation transfer_to dataset cutoff feature_set />
+                <RunOptions seed cross_validation transfer_to dataset cutoff feature_set calibrate />
+                <TuneOptions method=tune_method trials=tune_trials />
             </fieldset>
             <div class="form-actions">
                 <button type="submit" class="button button-primary" disabled=busy>

@@ -144,6 +144,7 @@ fn as_prediction(c: &Candidate) -> Prediction {
         correct: None,
         explanation: c.explanation.clone(),
         reasons: c.reasons.clone(),
+        planet: None,
     }
 }
 

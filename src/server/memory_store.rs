@@ -24,6 +24,13 @@ impl SessionStore for MemoryStore {
         Ok(())
     }
 
+    fn set_threshold(&self, id: &Uuid, threshold: Option<crate::domain::DecisionThreshold>) -> StoreResult<()> {
+        if let Some(s) = self.sessions.write().unwrap_or_else(|e| e.into_inner()).get_mut(id) {
+            s.threshold = threshold;
+        }
+        Ok(())
+    }
+
     fn adopt(&self, from: &OwnerId, to: &OwnerId) -> StoreResult<u64> {
         let mut moved = 0;
         for s in self

@@ -57,6 +57,9 @@ const MIGRATIONS: &[(i64, &str)] = &[
     CREATE TABLE web_sessions (id TEXT PRIMARY KEY, record TEXT NOT NULL, expires_at BIGINT NOT NULL);
     CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ),
+    // The decision threshold a training's owner saved with its model (JSON; written only
+    // by saving one, like the share columns).
+    (6, "ALTER TABLE sessions ADD COLUMN decision_threshold TEXT"),
 ];
 
 pub async fn migrate(pool: &AnyPool) -> Result<(), sqlx::Error> {

@@ -55,6 +55,18 @@ impl Database {
         })
     }
 
+    pub fn set_threshold(&self, id: String, threshold: Option<String>) -> DbResult<()> {
+        self.write_now("save a decision threshold", move |pool, rt| {
+            rt.block_on(
+                sqlx::query("UPDATE sessions SET decision_threshold = $2 WHERE id = $1")
+                    .bind(id)
+                    .bind(threshold)
+                    .execute(pool),
+            )
+            .map(|_| ())
+        })
+    }
+
     /// Moves `from`'s trainings and uploads to `to`; how many trainings moved.
     pub fn adopt(&self, from: String, to: String) -> DbResult<u64> {
         self.write_now("adopt a visitor's work", move |pool, rt| {

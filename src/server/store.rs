@@ -44,6 +44,8 @@ pub struct TrainingSession {
     pub owner: Option<OwnerId>,
     /// Set when its owner made it public.
     pub share: Option<Share>,
+    /// The "planet or not" threshold its owner saved with the model.
+    pub threshold: Option<crate::domain::DecisionThreshold>,
 }
 
 impl TrainingSession {
@@ -64,6 +66,7 @@ impl TrainingSession {
             attempts: 0,
             owner,
             share: None,
+            threshold: None,
         }
     }
 }
@@ -129,6 +132,8 @@ pub trait SessionStore: Send + Sync {
     }
     /// Makes a training public (`Some`) or private again (`None`); durable when it returns.
     fn set_share(&self, id: &Uuid, share: Option<Share>) -> StoreResult<()>;
+    /// Saves (`Some`) or clears the decision threshold its predictions apply; durable when it returns.
+    fn set_threshold(&self, id: &Uuid, threshold: Option<crate::domain::DecisionThreshold>) -> StoreResult<()>;
     /// Moves every training and upload of `from` to `to` (an account adopting the work its
     /// browser did before signing in); how many trainings moved.
     fn adopt(&self, from: &OwnerId, to: &OwnerId) -> StoreResult<u64>;

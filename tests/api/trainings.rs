@@ -334,3 +334,239 @@ async fn both_feature_sets_train_on_every_mission() {
     let error: serde_json::Value = r.json().await.unwrap();
     assert_eq!((status, error["error"]["field"].as_str()), (422, Some("feature_set")), "{error}");
 }
+
+/// `"calibrate"` holds back a slice of the training part, reports the held-out log-loss,
+/// Brier score and ECE before and after, and the saved model applies the same calibration
+/// to later predictions (its scores on its own held-out objects are the result's). A wrong
+/// method is refused with the choices named.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calibrated_trainings_report_before_and_after_and_their_models_stay_calibrated() {
+    use std::path::PathBuf;
+    let s = TestServer::start_with_limit(50).await;
+    let (status, plain) = s.post("/api/v1/trainings", json!({"dataset": "k2", "model": "random_forest"})).await;
+    assert_eq!(status, 202, "{plain}");
+    let plain_id = plain["id"].as_str().unwrap().to_string();
+    assert_eq!(s.wait_until_finished(&plain_id).await["status"], "completed");
+    let (_, plain) = s.get(&format!("/api/v1/trainings/{plain_id}/result")).await;
+    assert!(plain.get("calibrated").is_none(), "uncalibrated unless asked");
+    let k2 = std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/k2pandc.csv")).unwrap();
+    for method in ["isotonic", "platt"] {
+        let request = json!({"dataset": "k2", "model": "random_forest", "calibrate": method});
+        let (status, started) = s.post("/api/v1/trainings", request).await;
+        assert_eq!(status, 202, "{started}");
+        let id = started["id"].as_str().unwrap().to_string();
+        assert_eq!(s.wait_until_finished(&id).await["status"], "completed");
+        let (_, result) = s.get(&format!("/api/v1/trainings/{id}/result")).await;
+        let c = &result["calibrated"];
+        assert_eq!(c["method"], method, "{c}");
+        let slice = c["slice_objects"].as_u64().unwrap();
+        assert_eq!(
+            result["model_info"]["train_rows"].as_u64().unwrap() + slice,
+            plain["model_info"]["train_rows"].as_u64().unwrap(),
+            "the slice comes out of the training part"
+        );
+        assert_eq!(result["model_info"]["test_rows"], plain["model_info"]["test_rows"]);
+        assert_eq!(c["temperature"].is_number(), method == "platt", "{c}");
+        let after = &c["after"];
+        assert_eq!(after["log_loss"], result["metrics"]["log_loss"], "the result's scores are the calibrated ones");
+        assert_eq!(after["brier"], result["metrics"]["calibration"]["brier"]);
+        assert!(c["before"]["log_loss"].as_f64().unwrap() > 0.0 && after["ece"].as_f64().unwrap() >= 0.0, "{c}");
+        assert!(result["model_info"]["split"].as_str().unwrap().contains("held back to calibrate"));
+
+        // The saved model predicts the mission's export with the same calibration.
+        let form = reqwest::multipart::Form::new()
+            .text("config", json!({"model": id}).to_string())
+            .part("file", reqwest::multipart::Part::bytes(k2.clone()).file_name("k2pandc.csv"));
+        let r = s.http.post(format!("{}/api/v1/predictions", s.base)).multipart(form).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(body["labelled_rows"], result["model_info"]["test_rows"], "{}", body["notes"]);
+        assert!(
+            (body["metrics"]["log_loss"].as_f64().unwrap() - result["metrics"]["log_loss"].as_f64().unwrap()).abs()
+                < 1e-12,
+            "{} vs {}",
+            body["metrics"]["log_loss"],
+            result["metrics"]["log_loss"]
+        );
+        assert!(body["notes"].to_string().contains("calibrated"), "{}", body["notes"]);
+        let first = &result["predictions"][0];
+        let same = body["predictions"].as_array().unwrap().iter().find(|p| p["id"] == first["id"]).unwrap();
+        assert_eq!(same["probabilities"], first["probabilities"]);
+    }
+    let (status, error) =
+        s.post("/api/v1/trainings", json!({"dataset": "k2", "model": "random_forest", "calibrate": "sigmoid"})).await;
+    assert!((400..500).contains(&status), "{error}");
+    assert!(error["error"]["message"].as_str().unwrap().contains("isotonic"), "{error}");
+}
+
+/// The threshold explorer's numbers checked against the result's own rows: the 2×2 at a
+/// threshold for both planet questions; a saved threshold is applied by the model's later
+/// predictions (`planet` per row), only its owner may save one, and a bad one is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_decision_threshold_counts_like_the_rows_and_is_saved_with_the_model() {
+    use exoplanet_playground::domain::{ClassLabel, PlanetQuestion};
+    let s = TestServer::start_with_limit(50).await;
+    let (status, started) = s.post("/api/v1/trainings", json!({"dataset": "k2", "model": "random_forest"})).await;
+    assert_eq!(status, 202, "{started}");
+    let id = started["id"].as_str().unwrap().to_string();
+    assert_eq!(s.wait_until_finished(&id).await["status"], "completed");
+    let (_, result) = s.get(&format!("/api/v1/trainings/{id}/result")).await;
+    let rows = result["predictions"].as_array().unwrap();
+    for question in PlanetQuestion::ALL {
+        for threshold in [0.0, 0.35, 0.5, 0.8, 1.0] {
+            let (status, d) = s
+                .get(&format!("/api/v1/trainings/{id}/decision?question={}&threshold={threshold}", question.id()))
+                .await;
+            assert_eq!(status, 200, "{d}");
+            let (mut tp, mut fp, mut fn_, mut tn) = (0, 0, 0, 0);
+            for row in rows {
+                let p = |c: ClassLabel| row["probabilities"][c.as_str()].as_f64().unwrap();
+                let score = match question {
+                    PlanetQuestion::Confirmed => p(ClassLabel::Confirmed),
+                    PlanetQuestion::NotFalsePositive => p(ClassLabel::Confirmed) + p(ClassLabel::Candidate),
+                };
+                let planet = match question {
+                    PlanetQuestion::Confirmed => row["actual"] == "confirmed",
+                    PlanetQuestion::NotFalsePositive => row["actual"] != "false_positive",
+                };
+                match (score >= threshold, planet) {
+                    (true, true) => tp += 1,
+                    (true, false) => fp += 1,
+                    (false, true) => fn_ += 1,
+                    (false, false) => tn += 1,
+                }
+            }
+            let c = &d["counts"];
+            assert_eq!(
+                (
+                    c["true_positive"].as_u64(),
+                    c["false_positive"].as_u64(),
+                    c["false_negative"].as_u64(),
+                    c["true_negative"].as_u64()
+                ),
+                (Some(tp), Some(fp), Some(fn_), Some(tn)),
+                "{question:?} at {threshold}"
+            );
+            assert_eq!(d["objects"].as_u64(), Some(rows.len() as u64));
+        }
+    }
+    let (status, error) = s.get(&format!("/api/v1/trainings/{id}/decision?threshold=1.5")).await;
+    assert_eq!((status, error["error"]["field"].as_str()), (422, Some("threshold")), "{error}");
+    let (status, error) = s.get(&format!("/api/v1/trainings/{id}/decision?question=maybe&threshold=0.5")).await;
+    assert_eq!((status, error["error"]["field"].as_str()), (422, Some("question")), "{error}");
+
+    // Saved with the model: later predictions say planet or not by it.
+    let saved = json!({"question": "not_false_positive", "threshold": 0.6});
+    let (status, body) = s.post(&format!("/api/v1/trainings/{id}/threshold"), saved.clone()).await;
+    assert_eq!((status, &body), (200, &saved), "{body}");
+    let (status, error) =
+        s.post(&format!("/api/v1/trainings/{id}/threshold"), json!({"question": "confirmed", "threshold": -0.1})).await;
+    assert_eq!((status, error["error"]["field"].as_str()), (422, Some("threshold")), "{error}");
+    let k2 = std::fs::read(std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/k2pandc.csv")).unwrap();
+    let predict = |bytes: Vec<u8>| {
+        let form = reqwest::multipart::Form::new()
+            .text("config", json!({"model": id}).to_string())
+            .part("file", reqwest::multipart::Part::bytes(bytes).file_name("k2pandc.csv"));
+        s.http.post(format!("{}/api/v1/predictions", s.base)).multipart(form).send()
+    };
+    let body: serde_json::Value = predict(k2.clone()).await.unwrap().json().await.unwrap();
+    assert_eq!(body["threshold"], saved, "{}", body["notes"]);
+    let predictions = body["predictions"].as_array().unwrap();
+    for p in predictions {
+        let score =
+            p["probabilities"]["confirmed"].as_f64().unwrap() + p["probabilities"]["candidate"].as_f64().unwrap();
+        assert_eq!(p["planet"].as_bool(), Some(score >= 0.6), "{p}");
+    }
+    assert!(predictions.iter().any(|p| p["planet"] == true) && predictions.iter().any(|p| p["planet"] == false));
+
+    // Another visitor cannot save one on it (it is private: not found).
+    let other = super::server::client();
+    let r = other.post(format!("{}/api/v1/trainings/{id}/threshold", s.base)).json(&saved).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 404);
+
+    // Cleared: probabilities only again.
+    let r = s.http.delete(format!("{}/api/v1/trainings/{id}/threshold", s.base)).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let body: serde_json::Value = predict(k2).await.unwrap().json().await.unwrap();
+    assert!(
+        body.get("threshold").is_none() && body["predictions"][0].get("planet").is_none(),
+        "{}",
+        body["predictions"][0]
+    );
+}
+
+/// `"tune"` runs every trial as a grouped cross-validation on the training part, reports
+/// them with the winner (whose values the model was trained with), shows its progress per
+/// trial, stops on cancel, and refuses a bad budget with the field named.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tuning_reports_every_trial_trains_the_winner_and_stops_on_cancel() {
+    let s = TestServer::start().await;
+    let request = json!({"dataset": "k2", "model": "decision_tree", "hyperparameters": {"max_depth": 6},
+        "tune": {"trials": 6, "method": "random"}});
+    let (status, started) = s.post("/api/v1/trainings", request).await;
+    assert_eq!(status, 202, "{started}");
+    let id = started["id"].as_str().unwrap().to_string();
+    assert_eq!(s.wait_until_finished(&id).await["status"], "completed");
+    let (_, result) = s.get(&format!("/api/v1/trainings/{id}/result")).await;
+    let t = &result["tuning"];
+    assert_eq!(t["method"], "random", "{t}");
+    let trials = t["trials"].as_array().unwrap();
+    assert_eq!(trials.len(), 6);
+    assert_eq!(trials[0]["hyperparameters"], json!({"max_depth": 6}), "trial 1 is the request's own");
+    assert!(trials[1..].iter().all(|t| t["hyperparameters"]["max_depth"] != json!(null)));
+    let best: Vec<&serde_json::Value> = trials.iter().filter(|t| t["best"] == true).collect();
+    assert_eq!(best.len(), 1);
+    let top = trials.iter().map(|t| t["cv_macro_f1_mean"].as_f64().unwrap()).fold(0.0, f64::max);
+    assert_eq!(best[0]["cv_macro_f1_mean"].as_f64().unwrap(), top);
+    assert_eq!(t["best_trial"], best[0]["number"]);
+    assert_eq!(result["model_info"]["hyperparameters"], t["best_hyperparameters"], "the model is the winner's");
+    for (name, value) in best[0]["hyperparameters"].as_object().unwrap() {
+        assert_eq!(&result["model_info"]["hyperparameters"][name], value);
+    }
+    assert!(trials.iter().all(|t| t["rows"] == result["model_info"]["train_rows"]), "scored on the training part");
+
+    // Progress per trial, then cancel.
+    let request = json!({"dataset": "kepler", "model": "random_forest", "tune": {"trials": 30, "method": "halving"}});
+    let (status, started) = s.post("/api/v1/trainings", request).await;
+    assert_eq!(status, 202, "{started}");
+    let id = started["id"].as_str().unwrap().to_string();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        let (_, p) = s.get(&format!("/api/v1/trainings/{id}")).await;
+        if p["step"].as_str().unwrap_or("").starts_with("Tuning: round 1/") {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline && p["status"] != "completed", "no tuning step seen: {p}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let (status, _) = s.post(&format!("/api/v1/trainings/{id}/cancel"), json!({})).await;
+    assert_eq!(status, 200);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let (_, p) = s.get(&format!("/api/v1/trainings/{id}")).await;
+        if p["status"] == "cancelled" {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "not cancelled: {p}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+
+    for (tune, needle) in [
+        (json!({"trials": 1}), "between 2 and"),
+        (json!({"trials": 500}), "between 2 and"),
+        (json!({"trials": 5, "minutes": 0}), "minutes"),
+    ] {
+        let (status, error) =
+            s.post("/api/v1/trainings", json!({"dataset": "k2", "model": "decision_tree", "tune": tune})).await;
+        assert_eq!((status, error["error"]["field"].as_str()), (422, Some("tune")), "{error}");
+        assert!(error["error"]["message"].as_str().unwrap().contains(needle), "{error}");
+    }
+    let (status, error) = s
+        .post(
+            "/api/v1/trainings",
+            json!({"dataset": "k2", "model": "decision_tree", "tune": {"trials": 5, "method": "grid"}}),
+        )
+        .await;
+    assert!((400..500).contains(&status), "{error}");
+    assert!(error["error"]["message"].as_str().unwrap().contains("halving"), "{error}");
+}

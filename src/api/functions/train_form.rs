@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use leptos::server_fn::codec::MultipartData;
 
 use crate::api::{ApiError, SplitKind, StartedTraining, TrainRequest};
-use crate::domain::{ErrorCode, FeatureSet};
+use crate::domain::{CalibrationMethod, ErrorCode, FeatureSet, TuneMethod, TuneRequest};
 use crate::server::owner::Caller;
 use crate::server::trainings::{self, SentFile, SentFiles};
 use crate::server::{uploads, AppState};
@@ -121,6 +121,36 @@ fn from_fields(mut fields: BTreeMap<String, String>) -> Result<TrainRequest, Api
             None
         }
     };
+    let calibrate = match take("calibrate") {
+        None => None,
+        Some(id) => match CalibrationMethod::from_id(&id) {
+            Some(method) => Some(method),
+            None => {
+                problems.push(format!("Probabilities: '{id}' is not a calibration; choose isotonic or platt."));
+                None
+            }
+        },
+    };
+    let tune = match take("tune_method") {
+        None => None,
+        Some(id) => match TuneMethod::from_id(&id) {
+            None => {
+                problems.push(format!("Tuning: '{id}' is not a method; choose random or halving."));
+                None
+            }
+            Some(method) => {
+                let trials =
+                    take("tune_trials").unwrap_or_else(|| crate::components::tune_options::DEFAULT_TUNE_TRIALS.into());
+                match trials.parse::<usize>() {
+                    Ok(trials) => Some(TuneRequest { trials, method, minutes: None }),
+                    Err(_) => {
+                        problems.push(format!("Settings to try: '{trials}' is not a whole number."));
+                        None
+                    }
+                }
+            }
+        },
+    };
     let mut hyperparameters = BTreeMap::new();
     if let Some(info) = trainings::list_models().into_iter().find(|m| m.id == model) {
         for spec in info.hyperparameters {
@@ -161,6 +191,8 @@ fn from_fields(mut fields: BTreeMap<String, String>) -> Result<TrainRequest, Api
         split: cutoff.as_ref().map(|_| SplitKind::Temporal),
         cutoff,
         feature_set,
+        calibrate,
+        tune,
     })
 }
 

@@ -20,6 +20,10 @@ pub struct Prediction {
     /// The three largest contributions, for tables.
     #[serde(default)]
     pub reasons: Vec<Reason>,
+    /// Whether the threshold saved with the model calls it a planet (predictions with a
+    /// saved model that has one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub planet: Option<bool>,
 }
 
 /// SHAP values of one object for one class: `base_value + Σ contributions = output_value`.

@@ -104,3 +104,30 @@ pub struct ScoreSet {
     pub roc_auc: Option<f64>,
     pub log_loss: f64,
 }
+
+/// A training whose probabilities were recalibrated on a held-back slice of its training
+/// part (`"calibrate"`): the map, the slice, and the held-out scores without and with it.
+/// The result's predictions and metrics are the calibrated ones.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecalibrationReport {
+    pub method: crate::domain::CalibrationMethod,
+    /// Objects (and their host stars) held back from the fit to calibrate on.
+    pub slice_objects: usize,
+    pub slice_stars: usize,
+    /// The fitted temperature (`platt`; above 1 softens the probabilities).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<f64>,
+    /// On the held-out objects; absent when the test file has no labels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<ProbabilityScoreSet>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<ProbabilityScoreSet>,
+}
+
+/// The figures a calibration is judged by (lower is better for each).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ProbabilityScoreSet {
+    pub log_loss: f64,
+    pub brier: f64,
+    pub ece: f64,
+}

@@ -3,6 +3,7 @@
 
 mod candidates;
 mod catalog;
+mod decision;
 mod explanation;
 mod feature_sets;
 mod metrics;
@@ -14,10 +15,12 @@ mod temporal;
 mod train_request;
 mod training_result;
 mod training_status;
+mod tuning;
 mod upload_inspection;
 
 pub use candidates::*;
 pub use catalog::*;
+pub use decision::*;
 pub use explanation::*;
 pub use feature_sets::*;
 pub use metrics::*;
@@ -29,4 +32,5 @@ pub use temporal::*;
 pub use train_request::*;
 pub use training_result::*;
 pub use training_status::*;
+pub use tuning::*;
 pub use upload_inspection::*;

@@ -55,4 +55,7 @@ pub struct PredictionResponse {
     pub seen_in_training: usize,
     /// What to keep in mind reading these predictions.
     pub notes: Vec<String>,
+    /// The "planet or not" threshold saved with the model; each prediction's `planet` applies it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<crate::domain::DecisionThreshold>,
 }

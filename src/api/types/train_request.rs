@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{FeatureSet, SplitKind};
+use crate::domain::{CalibrationMethod, FeatureSet, SplitKind, TuneRequest};
 
 fn default_seed() -> u64 {
     42
@@ -61,6 +61,14 @@ pub struct TrainRequest {
     /// measurement uncertainties); bundled tables only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_set: Option<FeatureSet>,
+    /// `"isotonic"` or `"platt"`: recalibrate the probabilities on a held-back slice (a
+    /// fifth of the training part's stars); new models only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibrate: Option<CalibrationMethod>,
+    /// `{"trials": N, "method": "random"|"halving", "minutes"?}`: tune the hyperparameters by
+    /// grouped 5-fold cross-validation on the training part before training; new models only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tune: Option<TuneRequest>,
 }
 
 /// How an uploaded table's columns become labels and features: the API's name for the

@@ -58,6 +58,12 @@ pub struct ResultReport {
     /// on the objects the future resolved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temporal: Option<super::temporal::TemporalSplitReport>,
+    /// Present when the probabilities were calibrated on a held-back slice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibrated: Option<super::RecalibrationReport>,
+    /// Present when the hyperparameters were tuned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tuning: Option<super::TuningReport>,
     /// Set while the explanations are computed: the scores, charts and predictions are
     /// final, the importance is empty and the rows have no explanation yet. Only pages see
     /// such a result (the training still runs); the JSON API answers once it is whole.

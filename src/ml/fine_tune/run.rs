@@ -189,6 +189,8 @@ pub fn run(base: &PretrainedModel, config: &FineTuneConfig, sink: &dyn ProgressS
             model: tuned,
         }),
         temporal: None,
+        calibrated: None,
+        tuning: None,
     })
 }
 

@@ -18,6 +18,7 @@ pub mod neural_network;
 pub mod pca_logistic;
 pub mod presets;
 pub mod random_forest;
+mod saved_model;
 pub mod smo;
 pub mod standardize;
 pub mod svm;
@@ -26,4 +27,5 @@ pub mod tree;
 
 pub use model_kind::ModelKind;
 pub use model_params::ModelParams;
+pub use saved_model::{SavedModel, SavedModelRef};
 pub use trained_model::TrainedModel;

@@ -49,12 +49,24 @@ pub struct ModelSetup {
     /// Which of the table's default columns it learns from (bundled tables; an upload's
     /// mapping chooses its own).
     pub feature_set: crate::domain::FeatureSet,
+    /// Recalibrate the probabilities on a held-back slice of the training part.
+    pub calibrate: Option<crate::domain::CalibrationMethod>,
+    /// Tune the hyperparameters by cross-validation on the training part first; `params`
+    /// is then the first trial (the request's own settings).
+    pub tune: Option<crate::ml::tuning::TuneSettings>,
 }
 
 impl TrainingConfig {
     /// A new model on a bundled mission table: the common case (benches, tests).
     pub fn on_mission(mission: Mission, params: ModelParams, split: SplitRule, seed: u64, data_dir: PathBuf) -> Self {
-        let model = ModelSetup { params, split, cross_validation: false, feature_set: Default::default() };
+        let model = ModelSetup {
+            params,
+            split,
+            cross_validation: false,
+            feature_set: Default::default(),
+            calibrate: None,
+            tune: None,
+        };
         TrainingConfig { job: TrainingJob::Train { data: DataSource::Mission(mission), model }, seed, data_dir }
     }
 
@@ -62,6 +74,22 @@ impl TrainingConfig {
     pub fn with_feature_set(mut self, set: crate::domain::FeatureSet) -> Self {
         if let TrainingJob::Train { model, .. } | TrainingJob::Transfer { model, .. } = &mut self.job {
             model.feature_set = set;
+        }
+        self
+    }
+
+    /// The same run, its probabilities calibrated by `method` (a fine-tuning has no choice).
+    pub fn with_calibration(mut self, method: crate::domain::CalibrationMethod) -> Self {
+        if let TrainingJob::Train { model, .. } | TrainingJob::Transfer { model, .. } = &mut self.job {
+            model.calibrate = Some(method);
+        }
+        self
+    }
+
+    /// The same run, its hyperparameters tuned first (a fine-tuning has no choice).
+    pub fn with_tuning(mut self, settings: crate::ml::tuning::TuneSettings) -> Self {
+        if let TrainingJob::Train { model, .. } | TrainingJob::Transfer { model, .. } = &mut self.job {
+            model.tune = Some(settings);
         }
         self
     }

@@ -28,5 +28,17 @@ pub fn check_training(config: &TrainingConfig) -> Result<TrainingCost> {
         }
     };
     let data = prepare(config, &SilentProgress)?;
-    check_budget(&setup.params, &data.shape(setup.cross_validation), process_budget_mb())
+    let cost = check_budget(&setup.params, &data.shape(setup.cross_validation), process_budget_mb())?;
+    match &setup.tune {
+        None => Ok(cost),
+        Some(settings) => {
+            let tuning =
+                crate::ml::tuning::check_tuning_budget(setup.params.kind(), settings, config.seed, &data.shape(true))?;
+            Ok(TrainingCost {
+                work: cost.work + tuning.work,
+                peak_bytes: cost.peak_bytes.max(tuning.peak_bytes),
+                ..cost
+            })
+        }
+    }
 }

@@ -3,7 +3,7 @@
 use crate::ml::error::{MlError, Result};
 use crate::ml::metrics::evaluate;
 use crate::ml::models::TrainedModel;
-use crate::ml::progress::{ProgressSink, ProgressSlice};
+use crate::ml::progress::{Prefixed, ProgressSlice};
 use crate::ml::split::assign_folds;
 use crate::ml::ClassLabel;
 
@@ -32,7 +32,7 @@ pub fn mean_std(values: &[f64]) -> (f64, f64) {
 
 /// 5-fold cross-validation on the training part, folds grouped by star and stratified, each
 /// fold's model fitted with the same hyperparameters and seed on the other four.
-pub(super) fn cross_validate(
+pub fn cross_validate(
     params: &ModelParams,
     seed: u64,
     x: &ndarray::Array2<f64>,
@@ -50,7 +50,7 @@ pub(super) fn cross_validate(
         let (held, kept): (Vec<usize>, Vec<usize>) = (0..y.len()).partition(|&i| fold_of_row[i] == fold);
         let width = (end - start) / CV_FOLDS as f64;
         let slice = ProgressSlice { sink, start: start + width * fold as f64, end: start + width * (fold + 1) as f64 };
-        let prefixed = Prefixed { inner: &slice, prefix: format!("Cross-validation fold {}/{CV_FOLDS}: ", fold + 1) };
+        let prefixed = Prefixed::new(&slice, format!("Cross-validation fold {}/{CV_FOLDS}: ", fold + 1));
         let slice = ProgressSlice { sink: &prefixed, start: 0.0, end: 1.0 };
         let x_fit = x.select(ndarray::Axis(0), &kept);
         let y_fit: Vec<ClassLabel> = kept.iter().map(|&i| y[i]).collect();
@@ -68,20 +68,4 @@ pub(super) fn cross_validate(
         });
     }
     Ok(scores)
-}
-
-/// Puts a prefix before every step a sub-task reports ("Cross-validation fold 2/5: …").
-struct Prefixed<'a> {
-    inner: &'a ProgressSlice<'a>,
-    prefix: String,
-}
-
-impl ProgressSink for Prefixed<'_> {
-    fn report(&self, fraction: f64, step: &str) {
-        self.inner.report(fraction, &format!("{}{step}", self.prefix));
-    }
-
-    fn is_cancelled(&self) -> bool {
-        self.inner.is_cancelled()
-    }
 }

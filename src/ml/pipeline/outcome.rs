@@ -53,6 +53,12 @@ pub struct TrainingOutcome {
     pub fine_tune: Option<crate::ml::fine_tune::FineTuneOutcome>,
     /// Present when a temporal split chose the parts.
     pub temporal: Option<TemporalOutcome>,
+    /// Present when the probabilities were calibrated on a held-back slice: `predictions`
+    /// and `metrics` are then the calibrated ones (the explanations explain `model` itself).
+    pub calibrated: Option<super::calibration_slice::CalibratedOutcome>,
+    /// Present when the hyperparameters were tuned: every trial, and which won (the model
+    /// is the winner's).
+    pub tuning: Option<crate::ml::tuning::TuningOutcome>,
 }
 
 /// A temporal split's cut-off and counts, and how well P(confirmed) ranked the objects the

@@ -128,3 +128,45 @@ fn cancelled_run_stops() {
     let cfg = config(ModelKind::DecisionTree, serde_json::json!({}));
     assert!(matches!(run(&cfg, &Cancelled), Err(MlError::Cancelled)));
 }
+
+/// A calibrated training learns from the training part less its slice, reports the same
+/// held-out objects with calibrated probabilities (the calibrator applied to the model's
+/// own), states before and after, and is reproducible.
+#[test]
+fn calibrated_training_holds_back_a_slice_and_reports_before_and_after() {
+    use crate::domain::CalibrationMethod;
+    let plain =
+        run(&config(ModelKind::RandomForest, serde_json::json!({"n_trees": 30})), &crate::ml::progress::SilentProgress)
+            .unwrap();
+    for method in CalibrationMethod::ALL {
+        let cfg = config(ModelKind::RandomForest, serde_json::json!({"n_trees": 30})).with_calibration(method);
+        let a = run(&cfg, &crate::ml::progress::SilentProgress).unwrap();
+        let c = a.calibrated.as_ref().expect("calibrated");
+        assert_eq!(c.calibrator.method(), method);
+        assert_eq!(
+            a.train_rows + c.slice_rows,
+            plain.train_rows,
+            "{method:?}: the slice comes out of the training part"
+        );
+        assert!(
+            c.slice_rows * 10 > plain.train_rows && c.slice_rows * 10 < plain.train_rows * 3,
+            "{} of {}",
+            c.slice_rows,
+            plain.train_rows
+        );
+        let ids = |o: &TrainingOutcome| o.predictions.iter().map(|p| p.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&a), ids(&plain), "the held-out objects do not change");
+        let raw = a.model.predict_proba(&a.test_features);
+        for (p, r) in a.predictions.iter().zip(&raw) {
+            assert_eq!(p.probabilities, c.calibrator.apply(r));
+        }
+        let (before, after) = (c.before.unwrap(), c.after.unwrap());
+        assert!(
+            (after.log_loss - a.metrics.as_ref().unwrap().log_loss).abs() < 1e-12,
+            "metrics are the calibrated ones"
+        );
+        assert!(before.log_loss.is_finite() && after.log_loss.is_finite() && after.ece >= 0.0);
+        let b = run(&cfg, &crate::ml::progress::SilentProgress).unwrap();
+        assert_eq!(a.metrics, b.metrics, "{method:?} is reproducible");
+    }
+}

@@ -23,9 +23,11 @@ pub struct SessionRow {
     /// Written only by sharing (see `owner_records`): the name shown, and whether rows are in.
     pub shared_by: Option<String>,
     pub share_rows: i64,
+    /// Written only by saving a threshold (see `owner_records`): a `DecisionThreshold` as JSON.
+    pub decision_threshold: Option<String>,
 }
 
-pub(in crate::server) const SESSION_COLUMNS: &str = "id, request, status, progress, step, error, headline, created_at, started_at, finished_at, attempts, owner, shared_by, share_rows";
+pub(in crate::server) const SESSION_COLUMNS: &str = "id, request, status, progress, step, error, headline, created_at, started_at, finished_at, attempts, owner, shared_by, share_rows, decision_threshold";
 
 pub(in crate::server) fn session_row(r: &AnyRow) -> SessionRow {
     SessionRow {
@@ -43,5 +45,6 @@ pub(in crate::server) fn session_row(r: &AnyRow) -> SessionRow {
         owner: r.get(11),
         shared_by: r.get(12),
         share_rows: r.get(13),
+        decision_threshold: r.get(14),
     }
 }

@@ -22,6 +22,7 @@ pub(super) fn session_row(s: &TrainingSession) -> SessionRow {
         owner: s.owner.map(|o| o.to_string()),
         shared_by: s.share.as_ref().map(|share| share.by.clone()),
         share_rows: s.share.as_ref().is_some_and(|share| share.include_rows) as i64,
+        decision_threshold: s.threshold.as_ref().and_then(|t| serde_json::to_string(t).ok()),
     }
 }
 
@@ -70,5 +71,9 @@ fn parse_row(r: &SessionRow) -> Result<TrainingSession, &'static str> {
         attempts: r.attempts.max(0) as u32,
         owner: r.owner.as_deref().and_then(OwnerId::parse),
         share: r.shared_by.clone().map(|by| Share { by, include_rows: r.share_rows != 0 }),
+        threshold: match r.decision_threshold.as_deref() {
+            None => None,
+            Some(json) => Some(serde_json::from_str(json).map_err(|_| "decision_threshold")?),
+        },
     })
 }

@@ -6,6 +6,7 @@ use uuid::Uuid;
 use super::rows::session_from_row;
 use super::DatabaseStore;
 use crate::api::TrainingStatus;
+use crate::domain::DecisionThreshold;
 use crate::server::database::{Blob, StaleOutcome};
 use crate::server::store::{now_ms, OwnerId, SessionStore, Share, StoreResult, StoredUpload, TrainingSession};
 
@@ -56,6 +57,10 @@ impl SessionStore for DatabaseStore {
 
     fn set_share(&self, id: &Uuid, share: Option<Share>) -> StoreResult<()> {
         self.db.set_share(id.to_string(), share.as_ref().map(|s| s.by.clone()), share.is_some_and(|s| s.include_rows))
+    }
+
+    fn set_threshold(&self, id: &Uuid, threshold: Option<DecisionThreshold>) -> StoreResult<()> {
+        self.db.set_threshold(id.to_string(), threshold.and_then(|t| serde_json::to_string(&t).ok()))
     }
 
     fn adopt(&self, from: &OwnerId, to: &OwnerId) -> StoreResult<u64> {

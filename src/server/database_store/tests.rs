@@ -42,6 +42,12 @@ fn sessions_results_and_models_survive_reopening() {
     assert_eq!(s.headline.unwrap().macro_f1, Some(0.7));
     assert_eq!(s.result.unwrap().report.id, done.to_string());
     assert_eq!(store.model(&done).unwrap().unwrap(), "{\"family\":\"svm\"}");
+    // A saved decision threshold is kept, and a later save of the session leaves it be.
+    let threshold =
+        crate::domain::DecisionThreshold { question: crate::domain::PlanetQuestion::NotFalsePositive, threshold: 0.42 };
+    store.set_threshold(&done, Some(threshold)).unwrap();
+    store.finish(&done, &mut |s| s.step = "Done".into()).unwrap();
+    assert_eq!(store.get(&done).unwrap().unwrap().threshold, Some(threshold));
     // A training whose process stopped goes back to the queue (its heartbeat is stale:
     // it never sent one); after its last attempt it fails instead.
     assert_eq!(store.recover_stale(3), 1);

@@ -35,7 +35,10 @@ pub(super) fn record_outcome(
         // handling, the ids it learned from), so it predicts exactly like the original.
         let json = match &outcome.fine_tune {
             Some(f) => serde_json::to_string(&f.model),
-            None => serde_json::to_string(&outcome.model),
+            None => serde_json::to_string(&crate::ml::models::SavedModelRef {
+                model: &outcome.model,
+                calibrator: outcome.calibrated.as_ref().map(|c| &c.calibrator),
+            }),
         };
         match json {
             Ok(json) => {

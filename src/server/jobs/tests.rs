@@ -60,6 +60,8 @@ fn submit(store: &Arc<dyn SessionStore>, runner: &JobRunner, kind: ModelKind, ra
         split: None,
         cutoff: None,
         feature_set: None,
+        calibrate: None,
+        tune: None,
     };
     store.insert(TrainingSession::queued(id, request, None, None)).unwrap();
     runner.queued();

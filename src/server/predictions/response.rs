@@ -70,5 +70,6 @@ pub(super) fn response(
         labelled_rows: labelled.len(),
         seen_in_training,
         notes,
+        threshold: None,
     }
 }

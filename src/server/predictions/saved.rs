@@ -68,7 +68,7 @@ pub fn predict_saved(
     let (model_id, mission_hint_id, columns) =
         (request.model.as_str(), request.mission.as_deref(), request.columns.as_ref());
     use crate::ml::explain::{explain, explain_scores};
-    use crate::ml::models::TrainedModel;
+    use crate::ml::models::{SavedModel, TrainedModel};
     use crate::ml::predict::{objects_by_feature_names, PredictedObjects};
     use crate::ml::progress::ProgressSlice;
 
@@ -95,8 +95,9 @@ pub fn predict_saved(
     if columns.is_some() {
         return Err(ApiError::new(ErrorCode::InvalidRequest, "A column choice applies to the pretrained model and fine-tuned ones; this model reads the columns it was trained on, by name.").with_field("columns"));
     }
-    let model: TrainedModel = serde_json::from_str(&json)
+    let saved: SavedModel = serde_json::from_str(&json)
         .map_err(|e| ApiError::internal(format!("the saved model {id} is unreadable: {e}")))?;
+    let model = &saved.model;
     let mission = result.report.model_info.dataset.mission();
     let transfer = session.request.transfer_to.is_some();
     let objects = if transfer {
@@ -105,11 +106,11 @@ pub fn predict_saved(
         objects_by_feature_names(table, &result.report.model_info.features, mission)
     }
     .map_err(ApiError::from)?;
-    let probabilities = model.predict_proba(&objects.x);
+    let probabilities = saved.predict_proba(&objects.x);
     let background = objects.x.slice(ndarray::s![..objects.x.nrows().min(SAVED_BACKGROUND_ROWS), ..]).to_owned();
     let slice = ProgressSlice { sink: budget, start: 0.0, end: 1.0 };
     let explanations = if request.wants_scores() {
-        explain_scores(&model, &objects.x, &slice).ok_or_else(|| {
+        explain_scores(model, &objects.x, &slice).ok_or_else(|| {
             ApiError::new(
                 ErrorCode::InvalidValue,
                 format!("This model ({}) outputs probabilities, so its explanations are in probability only: leave out \"space\" or send \"probability\".", result.report.model_info.model_name),
@@ -117,7 +118,7 @@ pub fn predict_saved(
             .with_field("space")
         })?
     } else {
-        explain(&model, &objects.x, &background, session.request.seed, &slice)
+        explain(model, &objects.x, &background, session.request.seed, &slice)
     };
     if budget.is_cancelled() {
         return Err(budget.exceeded(objects.x.nrows()));
@@ -152,6 +153,12 @@ pub fn predict_saved(
             missing.join(", ")
         ));
     }
+    if let Some(c) = &saved.calibrator {
+        notes.push(format!(
+            "Probabilities are calibrated ({}) as in its training; the explanations explain the model's probabilities before calibration.",
+            c.method().title().to_lowercase()
+        ));
+    }
     // The SVM and the MLP are explained by sampling against a background.
     if matches!(model, TrainedModel::Svm(_) | TrainedModel::NeuralNetwork(_)) {
         notes.push(format!("Explanations are sampled with the first {} objects of this table as background (the training rows are not kept with a saved model).", background.nrows()));
@@ -159,5 +166,17 @@ pub fn predict_saved(
     let features =
         if transfer { crate::ml::harmonised::feature_names() } else { result.report.model_info.features.clone() };
     let predicted = PredictedObjects { model_input: objects.x.clone(), objects, probabilities, features, explanations };
-    Ok(response(model_id, &predicted, &seen, notes))
+    let mut answer = response(model_id, &predicted, &seen, notes);
+    if let Some(threshold) = session.threshold {
+        for (row, p) in answer.predictions.iter_mut().zip(&predicted.probabilities) {
+            row.planet = Some(threshold.calls_planet(p));
+        }
+        answer.notes.push(format!(
+            "planet: whether {} is at least {:.3}, the threshold saved with this model.",
+            threshold.question.title(),
+            threshold.threshold
+        ));
+        answer.threshold = Some(threshold);
+    }
+    Ok(answer)
 }

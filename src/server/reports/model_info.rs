@@ -73,11 +73,19 @@ pub(super) fn effective_hyperparameters(
     kind: ModelKind,
     request: &TrainRequest,
 ) -> BTreeMap<String, serde_json::Value> {
+    with_defaults(kind, &request.hyperparameters)
+}
+
+/// Every hyperparameter of the family: the given values, the defaults for the rest.
+pub(super) fn with_defaults(
+    kind: ModelKind,
+    values: &BTreeMap<String, serde_json::Value>,
+) -> BTreeMap<String, serde_json::Value> {
     model_info(kind)
         .hyperparameters
         .into_iter()
         .map(|h| {
-            let value = request.hyperparameters.get(&h.name).cloned().unwrap_or(h.default);
+            let value = values.get(&h.name).cloned().unwrap_or(h.default);
             (h.name, value)
         })
         .collect()

@@ -36,6 +36,7 @@ pub fn prediction_rows(
                 correct: actual[row].map(|a| a == predicted),
                 explanation,
                 reasons,
+                planet: None,
             }
         })
         .collect()

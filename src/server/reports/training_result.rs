@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::importance::importance_report;
 use super::metrics::{cross_validation_report, fine_tune_report, metrics_report};
-use super::model_info::effective_hyperparameters;
+use super::model_info::{effective_hyperparameters, with_defaults};
 use super::prediction_rows::prediction_rows;
 use crate::api::*;
 use crate::ml::pipeline::TrainingOutcome;
@@ -40,12 +40,24 @@ pub fn training_result(
         } else {
             outcome.model_kind.name().into()
         },
-        hyperparameters: effective_hyperparameters(outcome.model_kind, request),
+        hyperparameters: match &outcome.tuning {
+            Some(t) => with_defaults(outcome.model_kind, &t.trials[t.best].hyperparameters),
+            None => effective_hyperparameters(outcome.model_kind, request),
+        },
         seed: request.seed,
         features: outcome.feature_names.clone(),
         feature_set: request.feature_set.filter(|_| upload.is_none()),
         missing_values: outcome.model_kind.missing_values().into(),
-        split: split_description(request, upload, outcome, mission),
+        split: match &outcome.calibrated {
+            None => split_description(request, upload, outcome, mission),
+            Some(c) => format!(
+                "{} Of the training part, {} objects ({} host stars) were held back to calibrate the probabilities; the model learned from the other {}.",
+                split_description(request, upload, outcome, mission),
+                c.slice_rows,
+                c.slice_stars,
+                outcome.train_rows
+            ),
+        },
         train_rows: outcome.train_rows,
         test_rows: outcome.test_rows,
         train_stars: outcome.train_stars,
@@ -80,8 +92,64 @@ pub fn training_result(
         fine_tune: outcome.fine_tune.as_ref().map(fine_tune_report),
         explaining: explained.is_none(),
         temporal: outcome.temporal.as_ref().map(temporal_report),
+        calibrated: outcome.calibrated.as_ref().map(recalibration_report),
+        tuning: outcome.tuning.as_ref().map(|t| tuning_report(outcome.model_kind, t)),
     };
     TrainingResult { report, predictions }
+}
+
+fn tuning_report(kind: crate::ml::models::ModelKind, t: &crate::ml::tuning::TuningOutcome) -> TuningReport {
+    let best = &t.trials[t.best];
+    TuningReport {
+        method: t.method,
+        scoring: format!(
+            "Macro-F1 of grouped 5-fold cross-validation on the training part (whole stars per fold, seeded); the held-out objects are scored only once, by the winner.{}",
+            if t.method == crate::domain::TuneMethod::Halving {
+                " Successive halving: every setting first on a share of the stars, the best third of each round on three times as many."
+            } else {
+                ""
+            }
+        ),
+        trials: t
+            .trials
+            .iter()
+            .enumerate()
+            .map(|(i, trial)| TrialReport {
+                number: trial.number,
+                hyperparameters: trial.hyperparameters.clone(),
+                round: trial.rung + 1,
+                stars_share: trial.stars_share,
+                rows: trial.rows,
+                cv_macro_f1_mean: trial.cv_mean,
+                cv_macro_f1_std: trial.cv_std,
+                seconds: trial.seconds,
+                best: i == t.best,
+            })
+            .collect(),
+        best_hyperparameters: with_defaults(kind, &best.hyperparameters),
+        best_trial: best.number,
+        stopped_early: t.stopped_early,
+        seconds: t.trials.iter().map(|t| t.seconds).sum(),
+    }
+}
+
+fn recalibration_report(c: &crate::ml::pipeline::CalibratedOutcome) -> RecalibrationReport {
+    let scores = |s: &crate::ml::calibrator::ProbabilityScores| ProbabilityScoreSet {
+        log_loss: s.log_loss,
+        brier: s.brier,
+        ece: s.ece,
+    };
+    RecalibrationReport {
+        method: c.calibrator.method(),
+        slice_objects: c.slice_rows,
+        slice_stars: c.slice_stars,
+        temperature: match c.calibrator {
+            crate::ml::calibrator::Calibrator::Platt { temperature } => Some(temperature),
+            crate::ml::calibrator::Calibrator::Isotonic { .. } => None,
+        },
+        before: c.before.as_ref().map(scores),
+        after: c.after.as_ref().map(scores),
+    }
 }
 
 fn temporal_report(t: &crate::ml::pipeline::TemporalOutcome) -> crate::api::TemporalSplitReport {

@@ -4,6 +4,7 @@
 mod account_routes;
 mod bodies;
 mod candidate_routes;
+mod decision_routes;
 mod prediction_routes;
 mod routes;
 mod sky_routes;

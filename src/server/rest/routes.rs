@@ -9,11 +9,11 @@ use axum::{Json, Router};
 use super::account_routes::{account, create_token, register, revoke_token, sign_in, sign_out, tokens};
 use super::candidate_routes::{candidates, feature_sets, temporal};
 use super::prediction_routes::{create_predictions, model_card};
-use super::sky_routes;
 use super::training_routes::{
     cancel_training, create_training, delete_training, inspect_upload, list_trainings, model_file, predictions_csv,
     share_training, training, training_importance, training_result,
 };
+use super::{decision_routes, sky_routes};
 use crate::api::{ApiError, Health};
 use crate::domain::ErrorCode;
 use crate::server::state::AppState;
@@ -42,6 +42,11 @@ pub fn router(max_upload_bytes: usize) -> Router<AppState> {
         .route("/api/v1/trainings/{id}/predictions.csv", get(predictions_csv))
         .route("/api/v1/trainings/{id}/cancel", post(cancel_training))
         .route("/api/v1/trainings/{id}/share", post(share_training))
+        .route("/api/v1/trainings/{id}/decision", get(decision_routes::decision))
+        .route(
+            "/api/v1/trainings/{id}/threshold",
+            post(decision_routes::save_threshold).delete(decision_routes::clear_threshold),
+        )
         .route("/api/v1/account", get(account))
         .route("/api/v1/account/register", post(register))
         .route("/api/v1/account/sign-in", post(sign_in))

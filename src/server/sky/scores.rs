@@ -11,7 +11,7 @@ use super::bundled::BundledSky;
 use crate::api::{ApiError, PredictRequest, Prediction};
 use crate::domain::model_ref::ModelRef;
 use crate::domain::ErrorCode;
-use crate::ml::models::TrainedModel;
+use crate::ml::models::SavedModel;
 use crate::ml::predict::objects_by_feature_names;
 use crate::ml::pretrained::PretrainedModel;
 use crate::ml::{ClassLabel, Mission};
@@ -188,7 +188,7 @@ impl SkyService {
                 let tuned: PretrainedModel = serde_json::from_str(&json).map_err(unreadable)?;
                 tuned.predict_proba_per_row(&part.inputs.x, &part.inputs.missions)
             } else {
-                let trained: TrainedModel = serde_json::from_str(&json).map_err(unreadable)?;
+                let trained: SavedModel = serde_json::from_str(&json).map_err(unreadable)?;
                 if session.request.transfer_to.is_some() {
                     trained.predict_proba(&part.inputs.x)
                 } else {

@@ -2,6 +2,7 @@
 //! the pages) and the JSON routes (for scripts).
 
 mod access;
+mod decision;
 mod eta;
 mod managing;
 mod reading;
@@ -10,6 +11,7 @@ mod starting;
 mod training_config;
 mod with_files;
 
+pub use decision::{decision_at, decision_scores, save_threshold};
 pub use managing::{cancel, delete_training, model_file, share};
 pub use reading::{importance, list_trainings, page_of, predictions, progress, result, summary};
 pub use score_explanations::result_in_scores;

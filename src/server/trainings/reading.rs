@@ -82,6 +82,16 @@ pub fn result(state: &AppState, caller: &Caller, id: &str) -> Result<std::sync::
     result_with_access(state, caller, id, Stage::Whole).map(|(r, _)| r)
 }
 
+/// The result as the result page reads it: also a running training's published scores and
+/// predictions (before its explanations), with what the caller may do with it.
+pub(super) fn early_result(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<(std::sync::Arc<TrainingResult>, ResultAccess), ApiError> {
+    result_with_access(state, caller, id, Stage::Early)
+}
+
 /// Which results a reader takes.
 #[derive(Clone, Copy, PartialEq)]
 enum Stage {
@@ -209,6 +219,7 @@ mod tests {
             correct: Some(correct),
             explanation: None,
             reasons: vec![],
+            planet: None,
         }
     }
 

@@ -78,6 +78,16 @@ pub fn training_config(
         split: split_rule(request, has_test_file)?,
         cross_validation: request.cross_validation,
         feature_set,
+        calibrate: request.calibrate,
+        tune: match request.tune {
+            None => None,
+            Some(tune) => {
+                if let Some(problem) = tune.problem() {
+                    return Err(ApiError::new(ErrorCode::InvalidValue, problem).with_field("tune"));
+                }
+                Some(crate::ml::tuning::TuneSettings { request: tune, requested: request.hyperparameters.clone() })
+            }
+        },
     };
     let job = match (request.transfer_to.as_deref(), data) {
         (None | Some(""), data) => TrainingJob::Train { data, model },
@@ -203,6 +213,12 @@ fn fine_tune_job(
     if files.test_id.is_some() || request.mapping.is_some() || request.transfer_to.is_some() || request.cross_validation
     {
         return Err(ApiError::new(ErrorCode::InvalidRequest, "Fine-tuning takes one table (split by host star into your training and held-out rows): no test file, column mapping, transfer or cross-validation."));
+    }
+    if request.calibrate.is_some() {
+        return Err(ApiError::new(ErrorCode::InvalidValue, "Calibration applies to new models: a fine-tuning keeps the pretrained model's probabilities, so leave calibrate out.").with_field("calibrate"));
+    }
+    if request.tune.is_some() {
+        return Err(ApiError::new(ErrorCode::InvalidValue, "Tuning searches a new model's hyperparameters: a fine-tuning continues the pretrained model with the booster's settings you give, so leave tune out.").with_field("tune"));
     }
     check_test_fraction(request.test_fraction)?;
     let params = BoostingParams::check(&request.hyperparameters).map_err(ApiError::from)?;
