@@ -6,8 +6,8 @@ use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::{path, Lazy, SsrMode};
 
 use crate::page_bundles::{
-    AboutRoute, AccountRoute, CompareRoute, ExploreRoute, HomeRoute, ModelCardRoute, ModelsRoute, PredictRoute,
-    ProgressRoute, ResultRoute, TrainRoute, TriageRoute,
+    AboutRoute, AccountRoute, CompareRoute, ExploreRoute, HomeRoute, LearnModelsRoute, LearnPlanetsRoute,
+    ModelCardRoute, ModelsRoute, PredictRoute, ProgressRoute, ResultRoute, TrainRoute, TriageRoute,
 };
 use crate::pages::NotFoundPage;
 
@@ -57,6 +57,7 @@ pub fn App() -> impl IntoView {
                     <A href="/triage">"Triage"</A>
                     <A href="/train">"Train a model"</A>
                     <A href="/models">"Saved models"</A>
+                    <A href="/learn/planets">"Learn"</A>
                     <A href="/about">"About the data"</A>
                     <A href="/account">"Account"</A>
                 </nav>
@@ -79,6 +80,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/explore") view={Lazy::<ExploreRoute>::new()} />
                     <Route path=path!("/model-card") view={Lazy::<ModelCardRoute>::new()} />
                     <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} />
+                    <Route path=path!("/learn/planets") view={Lazy::<LearnPlanetsRoute>::new()} />
+                    <Route path=path!("/learn/models") view={Lazy::<LearnModelsRoute>::new()} />
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -8,7 +8,7 @@
 //! Three bundles make at most seven chunks, so a page needs a handful of files:
 //! - **home**: the first page most visitors see, as small as it can be;
 //! - **light**: pages that list or show stored things (about, saved models, compare, model
-//!   card, account);
+//!   card, account) and the two learning pages;
 //! - **heavy**: the train form, a training's progress, the result page, the predict page and
 //!   the triage and explore pages, with their charts, tables and uploads. The progress page lies between the train form
 //!   and the result: in the light bundle, loading that bundle after the click cost 130 ms of
@@ -24,8 +24,8 @@ use leptos::prelude::*;
 use leptos_router::LazyRoute;
 
 use crate::pages::{
-    AboutPage, AccountPage, ComparePage, ExplorePage, HomePage, ModelCardPage, ModelsPage, PredictPage, ProgressPage,
-    ResultPage, TrainPage, TriagePage,
+    AboutPage, AccountPage, ComparePage, ExplorePage, HomePage, LearnModelsPage, LearnPlanetsPage, ModelCardPage,
+    ModelsPage, PredictPage, ProgressPage, ResultPage, TrainPage, TriagePage,
 };
 
 #[lazy]
@@ -41,6 +41,8 @@ pub enum LightPage {
     Compare,
     ModelCard,
     Account,
+    LearnPlanets,
+    LearnModels,
 }
 
 #[lazy]
@@ -51,6 +53,8 @@ fn light_bundle(page: LightPage) -> AnyView {
         LightPage::Compare => view! { <ComparePage /> }.into_any(),
         LightPage::ModelCard => view! { <ModelCardPage /> }.into_any(),
         LightPage::Account => view! { <AccountPage /> }.into_any(),
+        LightPage::LearnPlanets => view! { <LearnPlanetsPage /> }.into_any(),
+        LightPage::LearnModels => view! { <LearnModelsPage /> }.into_any(),
     }
 }
 
@@ -114,6 +118,8 @@ routes! {
         CompareRoute => (LightPage::Compare),
         ModelCardRoute => (LightPage::ModelCard),
         AccountRoute => (LightPage::Account),
+        LearnPlanetsRoute => (LightPage::LearnPlanets),
+        LearnModelsRoute => (LightPage::LearnModels),
     }
     heavy_bundle / __preload_heavy_bundle {
         TrainRoute => (HeavyPage::Train),

@@ -191,3 +191,34 @@ test("about page credits the archive and explains exclusions", async ({ page }) 
   await expect(page.getByRole("table", { name: /Kepler KOI, random forest/ })).toContainText("0.921");
   await expectNoHorizontalScroll(page);
 });
+
+test("tuning from the train page: trials with their scores, the winner trained, and train with these", async ({ page }) => {
+  await open(page, "/train");
+  await page.getByRole("radio", { name: /K2 planets/ }).check();
+  await page.getByRole("radio", { name: /Decision tree/ }).check();
+  const method = page.getByLabel("Tune the hyperparameters");
+  await expect(method).toHaveValue("");
+  await expect(page.getByLabel("Settings to try")).toBeHidden();
+  await method.selectOption("halving");
+  const trials = page.getByLabel("Settings to try");
+  await expect(trials).toHaveValue("10");
+  await trials.fill("9");
+  await page.getByRole("button", { name: "Start training" }).click();
+  await expect(page).toHaveURL(/\/result$/, { timeout: 90_000 });
+  const id = page.url().match(/trainings\/([0-9a-f-]{36})/)![1];
+  const result = await (await page.request.get(`/api/v1/trainings/${id}/result`)).json();
+  const tuning = page.getByTestId("tuning");
+  await expect(tuning).toContainText(`Successive halving: ${result.tuning.trials.length} trials`);
+  // Nine settings on a third of the stars, the best three on all of them.
+  expect(result.tuning.trials.length).toBe(12);
+  await expect(tuning.locator("tbody tr")).toHaveCount(12);
+  const best = result.tuning.trials.find((t: { best: boolean }) => t.best);
+  await expect(tuning.getByTestId("best-trial")).toContainText(`${best.cv_macro_f1_mean.toFixed(3)} ± ${best.cv_macro_f1_std.toFixed(3)}`);
+  // "Train with these" opens the train page with the winner's values filled in.
+  await tuning.getByTestId("train-with-these").click();
+  await expect(page).toHaveURL(/\/train\?/);
+  await expect(page.getByRole("radio", { name: /Decision tree/ })).toBeChecked();
+  await expect(page.getByLabel(/Maximum depth/)).toHaveValue(String(result.tuning.best_hyperparameters.max_depth));
+  await expect(page.getByLabel(/Minimum objects per leaf/)).toHaveValue(String(result.tuning.best_hyperparameters.min_samples_leaf));
+  await expectNoHorizontalScroll(page);
+});

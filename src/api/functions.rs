@@ -188,6 +188,20 @@ pub async fn share_training(id: String, request: ShareRequest) -> Result<ResultA
     answered(async move { off_runtime(move |s, c| crate::server::trainings::share(s, c, &id, request)).await }.await)
 }
 
+#[server(endpoint = "demo_controls")]
+pub async fn get_demo_controls() -> Result<Vec<DemoControl>, ApiError> {
+    answered(async move { Ok(crate::server::learning_demo::demo_controls()) }.await)
+}
+
+/// The "How the models work" demo: `family` trained on two Kepler features at slider `step`.
+#[server(endpoint = "decision_regions")]
+pub async fn get_decision_regions(family: String, step: usize) -> Result<DecisionRegions, ApiError> {
+    answered(
+        async move { off_runtime(move |s, _| crate::server::learning_demo::decision_regions(s, &family, step)).await }
+            .await,
+    )
+}
+
 #[server(endpoint = "decision_scores")]
 pub async fn get_decision_scores(id: String) -> Result<DecisionScores, ApiError> {
     answered(async move { off_runtime(move |s, c| crate::server::trainings::decision_scores(s, c, &id)).await }.await)

@@ -55,6 +55,42 @@ fn main() {
         }
         return;
     }
+    if args.first().map(String::as_str) == Some("--learn-demo") {
+        // Every family at every slider position of the "How the models work" demo.
+        use exoplanet_playground::server::learning_demo::{decision_regions_in, demo_controls};
+        let data_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data");
+        for control in demo_controls() {
+            let seconds: Vec<f64> = (0..control.values.len())
+                .map(|step| decision_regions_in(&data_dir, &control.family, step).map(|r| r.seconds))
+                .collect::<Result<_, _>>()
+                .unwrap_or_else(|e| panic!("{}: {}", control.family, e.message));
+            println!(
+                "DEMO model={} positions={} max_s={:.3} mean_s={:.3}",
+                control.family,
+                seconds.len(),
+                seconds.iter().copied().fold(0.0, f64::max),
+                seconds.iter().sum::<f64>() / seconds.len() as f64
+            );
+        }
+        return;
+    }
+    if args.first().map(String::as_str) == Some("--tuned") {
+        // `--tuned [mission] [trials]`: gradient boosting and random forest, default against tuned.
+        let missions: Vec<Mission> = match args.get(1) {
+            Some(id) => vec![Mission::from_id(id).unwrap_or_else(|| panic!("unknown mission {id}"))],
+            None => Mission::ALL.to_vec(),
+        };
+        let trials = args.get(2).map_or(10, |t| t.parse().expect("trials: a whole number"));
+        for mission in missions {
+            for kind in [ModelKind::GradientBoosting, ModelKind::RandomForest] {
+                if let Err(message) = bench_tuned(mission, kind, trials) {
+                    eprintln!("bench tuned {} {}: {message}", mission.id(), kind.id());
+                    std::process::exit(1);
+                }
+            }
+        }
+        return;
+    }
     if args.first().map(String::as_str) == Some("--explain-pretrained") {
         if let Err(message) = bench_explain_pretrained() {
             eprintln!("bench explain-pretrained: {message}");
@@ -122,6 +158,44 @@ fn bench_pair(mission_id: &str, model_id: &str, hyperparameters: &str) -> Result
         out.explain_seconds,
         scores_s,
         scored_s
+    );
+    Ok(())
+}
+
+/// Tuning against the defaults on the canonical split: both trained on the same training
+/// part and scored on the same held-out objects; the tuned run's trial 1 is the defaults'
+/// cross-validated score, so the CV columns compare like with like too.
+fn bench_tuned(mission: Mission, kind: ModelKind, trials: usize) -> Result<(), String> {
+    use exoplanet_playground::domain::{TuneMethod, TuneRequest};
+    use exoplanet_playground::ml::tuning::TuneSettings;
+    let data_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data");
+    let params = ModelParams::check(kind, &RawHyperparameters::new()).map_err(|e| e.to_string())?;
+    let split = SplitRule::HeldOutIds(canonical_test_ids(&data_dir, mission)?);
+    let config = TrainingConfig::on_mission(mission, params, split, 42, data_dir);
+    let plain = run_with(&config, &SilentProgress, &mut |_| {}).map_err(|e| e.to_string())?;
+    let settings = TuneSettings {
+        request: TuneRequest { trials, method: TuneMethod::Random, minutes: None },
+        requested: RawHyperparameters::new(),
+    };
+    let started = std::time::Instant::now();
+    let tuned = run_with(&config.with_tuning(settings), &SilentProgress, &mut |_| {}).map_err(|e| e.to_string())?;
+    let total_s = started.elapsed().as_secs_f64();
+    let t = tuned.tuning.as_ref().ok_or("no tuning in the outcome")?;
+    let best = &t.trials[t.best];
+    let f1 =
+        |o: &exoplanet_playground::ml::pipeline::TrainingOutcome| o.metrics.as_ref().map_or(f64::NAN, |m| m.macro_f1);
+    println!(
+        "TUNED mission={} model={} trials={} default_cv_f1={:.4} tuned_cv_f1={:.4} default_macro_f1={:.4} tuned_macro_f1={:.4} best_trial={} tune_s={:.1} best={}",
+        mission.id(),
+        kind.id(),
+        t.trials.len(),
+        t.trials[0].cv_mean,
+        best.cv_mean,
+        f1(&plain),
+        f1(&tuned),
+        best.number,
+        total_s,
+        serde_json::to_string(&best.hyperparameters).unwrap_or_default()
     );
     Ok(())
 }

@@ -13,6 +13,7 @@ pub mod health;
 pub mod identity;
 pub mod jobs;
 pub mod json_body;
+pub mod learning_demo;
 pub mod logging;
 pub mod memory_store;
 pub mod metrics;

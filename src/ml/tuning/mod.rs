@@ -80,7 +80,7 @@ pub fn tune(
     // Halving's rounds: shares of the stars 1/3^(R-1), …, 1/3, 1 with R = ⌈log₃ count⌉.
     let rungs = match settings.request.method {
         TuneMethod::Random => 1,
-        TuneMethod::Halving => ((count as f64).ln() / 3f64.ln()).ceil().max(1.0) as usize,
+        TuneMethod::Halving => (1..).find(|&r| 3usize.pow(r) >= count).unwrap_or(1).max(1) as usize,
     };
     let evaluations: usize = (0..rungs).map(|r| survivors(count, r)).sum();
     let deadline = settings.request.minutes.map(|m| Instant::now() + std::time::Duration::from_secs_f64(m * 60.0));
