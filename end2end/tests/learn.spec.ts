@@ -10,7 +10,7 @@ test("how planets are found: transits, false positives, columns and the tables' 
   for (const name of ["Transits", "Why false positives happen", "What the archive's columns mean"]) {
     await expect(page.getByRole("heading", { name, level: 2 })).toBeVisible();
   }
-  await expect(page.getByText("Eclipsing binaries.")).toBeVisible();
+  await expect(page.getByText("Eclipsing binaries.", { exact: true })).toBeVisible();
   // The class counts are the datasets API's.
   const datasets = await (await page.request.get("/api/v1/datasets")).json();
   for (const d of datasets) {

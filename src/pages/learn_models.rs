@@ -85,9 +85,7 @@ pub fn LearnModelsPage() -> impl IntoView {
         <Title text="How the models work · Exoplanet Playground" />
         <h1>"How the models work"</h1>
         <p class="lead">
-            "Every model here learns the same thing: from an object's measured features, how likely it is to be a confirmed planet, a candidate still open, or a false positive. They differ in the shapes of the borders they can draw between the three. The demo draws those borders for real: it trains the chosen model on two features of "
-            {"1,200"}
-            " Kepler objects (orbital period and planet radius, on log scales) and colours every point of the plane by the class it would predict, paler where it is unsure."
+            "Every model here learns the same thing: from an object's measured features, how likely it is to be a confirmed planet, a candidate still open, or a false positive. They differ in the shapes of the borders they can draw between the three. The demo draws those borders for real: it trains the chosen model on two features of about 1,150 Kepler objects (orbital period and planet radius, on log scales) and colours every point of the plane by the class it would predict, paler where it is unsure."
         </p>
         <section id="demo" aria-labelledby="demo-heading">
             <h2 id="demo-heading">"Try it: decision regions"</h2>
