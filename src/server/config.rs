@@ -27,6 +27,9 @@ pub struct Config {
     pub max_queue: usize,
     /// Finished trainings kept; the oldest are removed beyond it (`EXO_MAX_SESSIONS`, default 200).
     pub max_sessions: usize,
+    /// Trials one tuned training may run, each a 5-fold cross-validation
+    /// (`EXO_MAX_TUNE_TRIALS`, default and ceiling 60).
+    pub max_tune_trials: usize,
     /// Disk the store may use, in MB; the oldest finished trainings are removed beyond it
     /// (`EXO_MAX_DISK_MB`, default 4096).
     pub max_disk_mb: u64,
@@ -83,6 +86,7 @@ struct SettingsFile {
     serve_only: Option<bool>,
     max_queue: Option<usize>,
     max_sessions: Option<usize>,
+    max_tune_trials: Option<usize>,
     max_disk_mb: Option<u64>,
     max_upload_mb: Option<u64>,
     database_url: Option<String>,
@@ -110,6 +114,7 @@ impl Config {
             max_concurrent_trainings: 1,
             max_queue: 32,
             max_sessions: 200,
+            max_tune_trials: crate::domain::MAX_TUNE_TRIALS,
             max_disk_mb: 4096,
             max_upload_mb: 50,
             database_url: None,
@@ -176,6 +181,12 @@ impl Config {
             },
             max_queue: number("EXO_MAX_QUEUE", file.max_queue.map(|n| n as u64), 32)? as usize,
             max_sessions: number("EXO_MAX_SESSIONS", file.max_sessions.map(|n| n as u64), 200)? as usize,
+            max_tune_trials: (number(
+                "EXO_MAX_TUNE_TRIALS",
+                file.max_tune_trials.map(|n| n as u64),
+                crate::domain::MAX_TUNE_TRIALS as u64,
+            )? as usize)
+                .min(crate::domain::MAX_TUNE_TRIALS),
             max_disk_mb: number("EXO_MAX_DISK_MB", file.max_disk_mb, 4096)?,
             max_upload_mb: number("EXO_MAX_UPLOAD_MB", file.max_upload_mb, 50)?,
             pretrained_model: path("EXO_PRETRAINED_MODEL", file.pretrained_model, "models/pretrained.json"),

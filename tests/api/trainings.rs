@@ -561,6 +561,15 @@ async fn tuning_reports_every_trial_trains_the_winner_and_stops_on_cancel() {
         assert_eq!((status, error["error"]["field"].as_str()), (422, Some("tune")), "{error}");
         assert!(error["error"]["message"].as_str().unwrap().contains(needle), "{error}");
     }
+    // The operator's ceiling (EXO_MAX_TUNE_TRIALS) is named when a request passes it.
+    let small =
+        TestServer::serve(exoplanet_playground::server::Config { max_tune_trials: 5, ..TestServer::config(32, 50) })
+            .await;
+    let (status, error) = small
+        .post("/api/v1/trainings", json!({"dataset": "k2", "model": "decision_tree", "tune": {"trials": 6}}))
+        .await;
+    assert_eq!((status, error["error"]["field"].as_str()), (422, Some("tune")), "{error}");
+    assert!(error["error"]["message"].as_str().unwrap().contains("EXO_MAX_TUNE_TRIALS"), "{error}");
     let (status, error) = s
         .post(
             "/api/v1/trainings",

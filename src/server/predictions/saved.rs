@@ -90,6 +90,7 @@ pub fn predict_saved(
                 result.report.model_info.dataset_name
             ),
         );
+        apply_threshold(&mut response, session.threshold);
         return Ok(response);
     }
     if columns.is_some() {
@@ -167,16 +168,22 @@ pub fn predict_saved(
         if transfer { crate::ml::harmonised::feature_names() } else { result.report.model_info.features.clone() };
     let predicted = PredictedObjects { model_input: objects.x.clone(), objects, probabilities, features, explanations };
     let mut answer = response(model_id, &predicted, &seen, notes);
-    if let Some(threshold) = session.threshold {
-        for (row, p) in answer.predictions.iter_mut().zip(&predicted.probabilities) {
-            row.planet = Some(threshold.calls_planet(p));
-        }
-        answer.notes.push(format!(
-            "planet: whether {} is at least {:.3}, the threshold saved with this model.",
-            threshold.question.title(),
-            threshold.threshold
-        ));
-        answer.threshold = Some(threshold);
-    }
+    apply_threshold(&mut answer, session.threshold);
     Ok(answer)
+}
+
+/// The "planet or not" threshold saved with the model, applied to every row (`planet`).
+fn apply_threshold(answer: &mut PredictionResponse, threshold: Option<crate::domain::DecisionThreshold>) {
+    let Some(threshold) = threshold else { return };
+    for row in &mut answer.predictions {
+        let p =
+            std::array::from_fn(|c| row.probabilities.get(&crate::domain::ClassLabel::ALL[c]).copied().unwrap_or(0.0));
+        row.planet = Some(threshold.calls_planet(&p));
+    }
+    answer.notes.push(format!(
+        "planet: whether {} is at least {:.3}, the threshold saved with this model.",
+        threshold.question.title(),
+        threshold.threshold
+    ));
+    answer.threshold = Some(threshold);
 }

@@ -85,6 +85,16 @@ pub fn training_config(
                 if let Some(problem) = tune.problem() {
                     return Err(ApiError::new(ErrorCode::InvalidValue, problem).with_field("tune"));
                 }
+                if tune.trials > config.max_tune_trials {
+                    return Err(ApiError::new(
+                        ErrorCode::InvalidValue,
+                        format!(
+                            "tune.trials: this server runs at most {} trials per training (EXO_MAX_TUNE_TRIALS); ask for fewer.",
+                            config.max_tune_trials
+                        ),
+                    )
+                    .with_field("tune"));
+                }
                 Some(crate::ml::tuning::TuneSettings { request: tune, requested: request.hyperparameters.clone() })
             }
         },
