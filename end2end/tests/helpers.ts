@@ -35,3 +35,19 @@ export async function startLongKeplerTraining(page: Page, rounds = 5000) {
   await page.getByRole("button", { name: "Start training" }).click();
   await expect(page).toHaveURL(/\/trainings\/[0-9a-f-]{36}$/);
 }
+
+/** Waits until training `id` has completed (explanations included), by the JSON API. */
+export async function waitUntilCompleted(page: Page, id: string) {
+  await expect
+    .poll(async () => (await (await page.request.get(`/api/v1/trainings/${id}`)).json()).status, { timeout: 120_000 })
+    .toBe("completed");
+}
+
+/** Starts a training through the JSON API and waits until it has completed; its id. */
+export async function trainByApi(page: Page, data: object): Promise<string> {
+  const started = await page.request.post("/api/v1/trainings", { data });
+  expect(started.status()).toBe(202);
+  const { id } = await started.json();
+  await waitUntilCompleted(page, id);
+  return id;
+}

@@ -1,7 +1,7 @@
 import { expect, Locator, Page, test } from "@playwright/test";
 import * as fs from "fs";
 import * as path from "path";
-import { expectNoHorizontalScroll, open } from "./helpers";
+import { expectNoHorizontalScroll, open, trainByApi } from "./helpers";
 
 // Every number on a page is the JSON API's for the same object or training, as the page
 // rounds it: the page and the API must not tell two stories (issue 17). Runs on the desktop
@@ -79,14 +79,7 @@ test("the what-if answer, its reasons and its waterfall are the API's, in probab
 });
 
 test("a gradient-boosting result page shows the API's scores, rows and explanation", async ({ page }) => {
-  const started = await page.request.post("/api/v1/trainings", {
-    data: { dataset: "k2", model: "gradient_boosting", hyperparameters: { n_rounds: 40 }, seed: 7 },
-  });
-  expect(started.status()).toBe(202);
-  const { id } = await started.json();
-  await expect
-    .poll(async () => (await (await page.request.get(`/api/v1/trainings/${id}`)).json()).status, { timeout: 120_000 })
-    .toBe("completed");
+  const id = await trainByApi(page, { dataset: "k2", model: "gradient_boosting", hyperparameters: { n_rounds: 40 }, seed: 7 });
   const result = await (await page.request.get(`/api/v1/trainings/${id}/result`)).json();
   await open(page, `/trainings/${id}/result`);
   await expect(page.getByTestId("metric-accuracy")).toHaveText(percent(result.metrics.accuracy));
@@ -189,12 +182,7 @@ async function expectServerDecision(page: Page, id: string, question: string) {
 }
 
 test("the threshold explorer's numbers are the server's at the same threshold, and a saved threshold stays", async ({ page }) => {
-  const started = await page.request.post("/api/v1/trainings", { data: { dataset: "k2", model: "random_forest", calibrate: "platt" } });
-  expect(started.status()).toBe(202);
-  const { id } = await started.json();
-  await expect
-    .poll(async () => (await (await page.request.get(`/api/v1/trainings/${id}`)).json()).status, { timeout: 120_000 })
-    .toBe("completed");
+  const id = await trainByApi(page, { dataset: "k2", model: "random_forest", calibrate: "platt" });
   const result = await (await page.request.get(`/api/v1/trainings/${id}/result`)).json();
   await open(page, `/trainings/${id}/result`);
   // The calibration's before and after are the API's.

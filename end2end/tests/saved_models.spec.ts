@@ -1,5 +1,5 @@
 import { expect, Page, test } from "@playwright/test";
-import { open } from "./helpers";
+import { open, waitUntilCompleted } from "./helpers";
 
 async function trainK2(page: Page, model: RegExp) {
   await open(page, "/train");
@@ -11,9 +11,7 @@ async function trainK2(page: Page, model: RegExp) {
   const id = page.url().match(/trainings\/([0-9a-f-]{36})\/result/)![1];
   // The result page opens with the scores while the explanations are still computed; the
   // list offers the model file once the training has completed.
-  await expect
-    .poll(async () => (await (await page.request.get(`/api/v1/trainings/${id}`)).json()).status, { timeout: 120_000 })
-    .toBe("completed");
+  await waitUntilCompleted(page, id);
   return id;
 }
 

@@ -36,8 +36,9 @@ pub fn ThresholdExplorer(training_id: String) -> impl IntoView {
     }
 }
 
+/// A share as the page shows it; "–" when undefined (nothing called a planet, no planets).
 fn percent(v: Option<f64>) -> String {
-    v.map_or("–".into(), |v| format!("{:.1} %", v * 100.0))
+    v.map_or("–".into(), super::format::percent)
 }
 
 #[component]

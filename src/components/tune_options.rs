@@ -5,9 +5,6 @@ use leptos::prelude::*;
 
 use crate::domain::{TuneMethod, MAX_TUNE_TRIALS};
 
-/// Trials the form offers unless changed.
-pub const DEFAULT_TUNE_TRIALS: &str = "10";
-
 #[component]
 pub fn TuneOptions(method: RwSignal<Option<TuneMethod>>, trials: RwSignal<String>) -> impl IntoView {
     view! {

@@ -4,15 +4,16 @@
 use leptos::prelude::*;
 
 use crate::api::{value_text, TuningReport};
+use crate::domain::percent_encode;
 
 #[component]
 pub fn TuningTable(report: TuningReport, dataset: String, model: String) -> impl IntoView {
     let query: String = report
         .best_hyperparameters
         .iter()
-        .map(|(name, value)| format!("&hp.{name}={}", encode(&value_text(value))))
+        .map(|(name, value)| format!("&hp.{name}={}", percent_encode(&value_text(value))))
         .collect();
-    let href = format!("/train?dataset={}&model={}{query}", encode(&dataset), encode(&model));
+    let href = format!("/train?dataset={}&model={}{query}", percent_encode(&dataset), percent_encode(&model));
     let rounds = report.trials.iter().map(|t| t.round).max().unwrap_or(1);
     let rows = report
         .trials
@@ -72,15 +73,4 @@ pub fn TuningTable(report: TuningReport, dataset: String, model: String) -> impl
             </div>
         </div>
     }
-}
-
-/// Percent-encodes a query value (names and values are ASCII words and numbers, but a
-/// choice like "64,32" has a comma).
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

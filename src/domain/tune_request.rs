@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 
 /// Most trials one training may run (each is a 5-fold cross-validation).
 pub const MAX_TUNE_TRIALS: usize = 60;
+/// Trials the train form offers unless changed.
+pub const DEFAULT_TUNE_TRIALS: usize = 10;
 /// Longest time budget one training may give its tuning.
 pub const MAX_TUNE_MINUTES: f64 = 30.0;
 

@@ -77,7 +77,7 @@ fn TrainForm(datasets: Vec<DatasetInfo>, models: Vec<ModelInfo>, initial_dataset
     let feature_set = RwSignal::new(crate::domain::FeatureSet::default());
     let calibrate = RwSignal::new(None::<crate::domain::CalibrationMethod>);
     let tune_method = RwSignal::new(None::<crate::domain::TuneMethod>);
-    let tune_trials = RwSignal::new(crate::components::tune_options::DEFAULT_TUNE_TRIALS.to_string());
+    let tune_trials = RwSignal::new(crate::domain::DEFAULT_TUNE_TRIALS.to_string());
     // A cut-off date asks for the temporal split, on a dated table only: TESS or an upload
     // (the box is hidden otherwise).
     let temporal_cutoff = move || {

@@ -139,8 +139,7 @@ fn from_fields(mut fields: BTreeMap<String, String>) -> Result<TrainRequest, Api
                 None
             }
             Some(method) => {
-                let trials =
-                    take("tune_trials").unwrap_or_else(|| crate::components::tune_options::DEFAULT_TUNE_TRIALS.into());
+                let trials = take("tune_trials").unwrap_or_else(|| crate::domain::DEFAULT_TUNE_TRIALS.to_string());
                 match trials.parse::<usize>() {
                     Ok(trials) => Some(TuneRequest { trials, method, minutes: None }),
                     Err(_) => {

@@ -26,6 +26,13 @@ pub struct Prediction {
     pub planet: Option<bool>,
 }
 
+impl Prediction {
+    /// The probabilities in [`ClassLabel::ALL`] order (a class missing from the map is 0).
+    pub fn probability_array(&self) -> [f64; ClassLabel::COUNT] {
+        std::array::from_fn(|c| self.probabilities.get(&ClassLabel::ALL[c]).copied().unwrap_or(0.0))
+    }
+}
+
 /// SHAP values of one object for one class: `base_value + Σ contributions = output_value`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Explanation {

@@ -2,6 +2,7 @@
 //! its target page at ExoFOP (the follow-up observers' site), built from the archive's own
 //! names so they need no lookup.
 
+use crate::domain::percent_encode;
 use crate::ml::Mission;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -18,26 +19,13 @@ impl ObjectLinks {
     /// (KepID, TIC id, host name).
     pub fn of(mission: Mission, id: &str, host: &str) -> ObjectLinks {
         let (archive_name, exofop) = match mission {
-            Mission::Kepler => (id.to_string(), format!("{EXOFOP}kepler/edit_target.php?id={}", encode(host))),
+            Mission::Kepler => (id.to_string(), format!("{EXOFOP}kepler/edit_target.php?id={}", percent_encode(host))),
             // The TOI table's id is the bare number; the archive names the object "TOI-1000.01".
-            Mission::Tess => (format!("TOI-{id}"), format!("{EXOFOP}tess/target.php?id={}", encode(host))),
-            Mission::K2 => (id.to_string(), format!("{EXOFOP}k2/edit_target.php?id={}", encode(host))),
+            Mission::Tess => (format!("TOI-{id}"), format!("{EXOFOP}tess/target.php?id={}", percent_encode(host))),
+            Mission::K2 => (id.to_string(), format!("{EXOFOP}k2/edit_target.php?id={}", percent_encode(host))),
         };
-        ObjectLinks { archive: format!("{ARCHIVE}{}", encode(&archive_name)), exofop }
+        ObjectLinks { archive: format!("{ARCHIVE}{}", percent_encode(&archive_name)), exofop }
     }
-}
-
-/// Percent-encodes everything but unreserved characters (names hold spaces: "K2-18 b").
-fn encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -176,9 +176,7 @@ pub fn predict_saved(
 fn apply_threshold(answer: &mut PredictionResponse, threshold: Option<crate::domain::DecisionThreshold>) {
     let Some(threshold) = threshold else { return };
     for row in &mut answer.predictions {
-        let p =
-            std::array::from_fn(|c| row.probabilities.get(&crate::domain::ClassLabel::ALL[c]).copied().unwrap_or(0.0));
-        row.planet = Some(threshold.calls_planet(&p));
+        row.planet = Some(threshold.calls_planet(&row.probability_array()));
     }
     answer.notes.push(format!(
         "planet: whether {} is at least {:.3}, the threshold saved with this model.",

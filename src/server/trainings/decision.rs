@@ -2,7 +2,7 @@
 //! threshold explorer works from, the 2×2 at a threshold (the explorer's numbers, checked
 //! on the server), and the threshold its owner saves with the model for later predictions.
 
-use super::access::{find, managed};
+use super::access::managed;
 use crate::api::*;
 use crate::domain::{DecisionThreshold, PlanetQuestion};
 use crate::server::owner::Caller;
@@ -10,22 +10,13 @@ use crate::server::state::AppState;
 
 /// Every labelled held-out object's probabilities and class, and the saved threshold.
 pub fn decision_scores(state: &AppState, caller: &Caller, id: &str) -> Result<DecisionScores, ApiError> {
-    let (result, access) = super::reading::early_result(state, caller, id)?;
-    let (session, _) = find(state, caller, id, false)?;
+    let (result, access, saved) = super::reading::early_result(state, caller, id)?;
     let objects = result
         .predictions
         .iter()
-        .filter_map(|p| {
-            let actual = p.actual?;
-            Some(ScoredObject {
-                probabilities: std::array::from_fn(|c| {
-                    p.probabilities.get(&crate::domain::ClassLabel::ALL[c]).copied().unwrap_or(0.0)
-                }),
-                actual,
-            })
-        })
+        .filter_map(|p| Some(ScoredObject { probabilities: p.probability_array(), actual: p.actual? }))
         .collect();
-    Ok(DecisionScores { objects, saved: session.threshold, can_save: access.can_manage })
+    Ok(DecisionScores { objects, saved, can_save: access.can_manage })
 }
 
 /// The held-out objects called planets at `threshold` against the truth.

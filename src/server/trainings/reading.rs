@@ -83,13 +83,14 @@ pub fn result(state: &AppState, caller: &Caller, id: &str) -> Result<std::sync::
 }
 
 /// The result as the result page reads it: also a running training's published scores and
-/// predictions (before its explanations), with what the caller may do with it.
+/// predictions (before its explanations), with what the caller may do with it and the
+/// decision threshold saved with its model.
 pub(super) fn early_result(
     state: &AppState,
     caller: &Caller,
     id: &str,
-) -> Result<(std::sync::Arc<TrainingResult>, ResultAccess), ApiError> {
-    result_with_access(state, caller, id, Stage::Early)
+) -> Result<(std::sync::Arc<TrainingResult>, ResultAccess, Option<crate::domain::DecisionThreshold>), ApiError> {
+    read_result(state, caller, id, Stage::Early)
 }
 
 /// Which results a reader takes.
@@ -110,16 +111,27 @@ fn result_with_access(
     id: &str,
     stage: Stage,
 ) -> Result<(std::sync::Arc<TrainingResult>, ResultAccess), ApiError> {
+    read_result(state, caller, id, stage).map(|(result, access, _)| (result, access))
+}
+
+/// [`result_with_access`] with the saved decision threshold, from the same read.
+fn read_result(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    stage: Stage,
+) -> Result<(std::sync::Arc<TrainingResult>, ResultAccess, Option<crate::domain::DecisionThreshold>), ApiError> {
     let (s, access) = find(state, caller, id, true)?;
+    let threshold = s.threshold;
     let report = access_report(access, s.share.as_ref());
     let uploaded = s.request.dataset == "upload";
     let readable =
         |status| status == TrainingStatus::Completed || (stage == Stage::Early && status == TrainingStatus::Running);
     match (s.status, s.result) {
         (status, Some(result)) if readable(status) && !access.reaches_rows() => {
-            Ok((std::sync::Arc::new(without_rows(&result, uploaded)), report))
+            Ok((std::sync::Arc::new(without_rows(&result, uploaded)), report, threshold))
         }
-        (status, Some(result)) if readable(status) => Ok((result, report)),
+        (status, Some(result)) if readable(status) => Ok((result, report, threshold)),
         (TrainingStatus::Cancelled, _) => {
             Err(ApiError::new(ErrorCode::NotFinished, "This training was cancelled, so it has no result."))
         }

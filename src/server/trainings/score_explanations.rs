@@ -4,7 +4,7 @@
 //! model and the input values stored with each prediction; the stored result keeps the
 //! probability-space explanations that every page shows.
 
-use crate::api::{ApiError, TrainingResult};
+use crate::api::{ApiError, Prediction, TrainingResult};
 use crate::domain::{ClassLabel, ErrorCode};
 use crate::ml::explain::explain_scores;
 use crate::ml::models::TrainedModel;
@@ -49,11 +49,8 @@ pub fn result_in_scores(state: &AppState, caller: &Caller, id: &str) -> Result<T
         .ok_or_else(unavailable)?;
     let ids: Vec<String> = result.predictions.iter().map(|p| p.id.clone()).collect();
     let actual: Vec<Option<ClassLabel>> = result.predictions.iter().map(|p| p.actual).collect();
-    let probabilities: Vec<[f64; ClassLabel::COUNT]> = result
-        .predictions
-        .iter()
-        .map(|p| std::array::from_fn(|c| p.probabilities.get(&ClassLabel::ALL[c]).copied().unwrap_or(0.0)))
-        .collect();
+    let probabilities: Vec<[f64; ClassLabel::COUNT]> =
+        result.predictions.iter().map(Prediction::probability_array).collect();
     let predictions = prediction_rows(&ids, &actual, &probabilities, &x, features, Some(&explained));
     Ok(TrainingResult { report: result.report.clone(), predictions })
 }
