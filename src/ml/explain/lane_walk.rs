@@ -15,8 +15,11 @@ pub(super) const COMPUTED: usize = K - 1;
 /// their divisions depend only on the node, not on the object (an object only chooses
 /// between "followed" and "not followed" at each edge), so they are computed once per node
 /// for all the lanes. With the AVX2 build of the walk and its frames made once, the Kepler
-/// forest's explanations took 13.0 s instead of 23.8 s one object at a time (`bench`).
-pub const LANES: usize = 8;
+/// forest's explanations took 13.0 s instead of 23.8 s one object at a time (`bench`). 16
+/// lanes took 0.85–0.88 of the time of 8, and 32 lanes 0.93–0.97 of 16 (side by side,
+/// `scripts/ab_bench.sh`): not worth it, as a lone object's explanation pays for every lane
+/// (unused lanes repeat it).
+pub const LANES: usize = 16;
 
 /// Per-feature combined cover ratio along the current path, whether it was split on, and
 /// for each lane whether the object followed all its edges.
@@ -159,11 +162,26 @@ macro_rules! visit_fn {
         for (child, left, ratio) in [(node.left, true, node.a), (node.right, false, node.b)] {
             let p = p_in * ratio;
             let factors = [self.rule.factor(p, 0.0), self.rule.factor(p, 1.0)];
-            let term = self.rule.followed_term(p, &factors[1]);
+            // What G is multiplied by on the way to this child, made once for all the lanes:
+            // [not followed above, followed above but not this edge, followed both]. (A lane
+            // that did not follow the edges above follows neither child.)
+            let multipliers: [[f64; Q]; 3] = [
+                std::array::from_fn(|i| inverse[0][i] * factors[0][i]),
+                std::array::from_fn(|i| inverse[1][i] * factors[0][i]),
+                std::array::from_fn(|i| inverse[1][i] * factors[1][i]),
+            ];
+            // This split's term for an unfollowed / followed edge, less the term of the
+            // split on `j` above for the same leaves (it had counted them): one dot product
+            // per lane and class instead of two.
+            let followed = self.rule.followed_term(p, &factors[1]);
+            let terms: [[f64; Q]; 2] = [
+                std::array::from_fn(|i| self.rule.unfollowed[i] - term_in[i]),
+                std::array::from_fn(|i| followed[i] - term_in[i]),
+            ];
             let o: [bool; LANES] = std::array::from_fn(|l| o_in[l] && go_left[l] == left);
             for l in 0..LANES {
-                let (inverse, factor) = (&inverse[usize::from(o_in[l])], &factors[usize::from(o[l])]);
-                frame.g_child[l] = std::array::from_fn(|i| g[l][i] * inverse[i] * factor[i]);
+                let multiplier = &multipliers[usize::from(o_in[l]) + usize::from(o[l])];
+                frame.g_child[l] = std::array::from_fn(|i| g[l][i] * multiplier[i]);
             }
             self.state.p[j] = p;
             self.state.o[j] = o;
@@ -183,7 +201,7 @@ macro_rules! visit_fn {
                 if !o_in[l] {
                     continue;
                 }
-                let term = if o[l] { &term } else { &self.rule.unfollowed };
+                let term = &terms[usize::from(o[l])];
                 for c in 0..COMPUTED {
                     contribution[l][c] += dot(term, &sums[l][c]);
                 }
@@ -203,13 +221,6 @@ macro_rules! visit_fn {
         self.state.seen[j] = seen_in;
 
         for (l, phi) in self.phis.iter_mut().enumerate() {
-            if seen_in && o_in[l] {
-                // These leaves were counted by the split on `j` above with its (p_in, o_in);
-                // their term belongs to this deeper split, counted just now.
-                for c in 0..COMPUTED {
-                    contribution[l][c] -= dot(&term_in, &a[l][c]);
-                }
-            }
             for c in 0..COMPUTED {
                 phi[j][c] += self.scale * contribution[l][c];
             }
