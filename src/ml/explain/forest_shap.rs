@@ -4,6 +4,7 @@
 use crate::domain::ExplanationSpace;
 use ndarray::Array2;
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::explanations::Explanations;
 use super::{linear_tree_shap, tree_shap};
@@ -31,34 +32,40 @@ pub fn explain_trees(trees: &[&Tree], x: &Array2<f64>, progress: &ProgressSlice)
     let x = x.as_standard_layout();
     let rows: Vec<&[f64]> = x.rows().into_iter().map(|r| r.to_slice().expect("standard layout")).collect();
     let mut values = vec![vec![[0.0; K]; x.ncols()]; rows.len()];
-    // Tree by tree, each thread taking an equal share of the objects: a tree's nodes stay
-    // in cache while every object passes, and the results of its small subtrees are shared
-    // by all the objects of a thread. Every object's sums still add the trees in order,
-    // so the values are the same whatever the threads.
+    // Each thread takes an equal share of the objects and walks the trees one by one over
+    // it: a tree's nodes stay in cache while the share's objects pass, and the results of
+    // its small subtrees are shared by all of them. The threads do not wait for each other
+    // after every tree (200 waits cost 4–8 % on two cores); every object's sums still add
+    // the trees in order, so the values are the same whatever the threads.
     let share = rows.len().div_ceil(rayon::current_num_threads().max(1)).max(1);
-    for (done, (tree, how)) in trees.iter().zip(&prepared).enumerate() {
-        if progress.is_cancelled() {
-            break; // the pipeline discards the result
-        }
-        values.par_chunks_mut(share).zip(rows.par_chunks(share)).for_each_init(
-            || (linear_tree_shap::PathState::default(), Vec::new()),
-            |(state, buffer), (phis, rows)| match how {
-                Ok(p) => {
-                    let mut phis: Vec<&mut [[f64; K]]> = phis.iter_mut().map(Vec::as_mut_slice).collect();
-                    p.add_shap_shared(rows, 1.0 / n_trees, &mut phis, state);
-                }
+    let shares = rows.len().div_ceil(share);
+    let walked = AtomicUsize::new(0);
+    values.par_chunks_mut(share).zip(rows.par_chunks(share)).for_each(|(phis, rows)| {
+        let (mut state, mut buffer) = (linear_tree_shap::PathState::default(), Vec::new());
+        let mut phis: Vec<&mut [[f64; K]]> = phis.iter_mut().map(Vec::as_mut_slice).collect();
+        for (tree, how) in trees.iter().zip(&prepared) {
+            if progress.is_cancelled() {
+                break; // the pipeline discards the result
+            }
+            match how {
+                Ok(p) => p.add_shap_shared(rows, 1.0 / n_trees, &mut phis, &mut state),
                 Err(depth) => {
                     for (row, phi) in rows.iter().zip(phis.iter_mut()) {
-                        tree_shap::add_tree_shap(tree, *depth, row, 1.0 / n_trees, phi, buffer);
+                        tree_shap::add_tree_shap(tree, *depth, row, 1.0 / n_trees, phi, &mut buffer);
                     }
                 }
-            },
-        );
-        progress.report(
-            (done + 1) as f64 / trees.len() as f64,
-            &format!("Explaining predictions (tree {}/{})", done + 1, trees.len()),
-        );
-    }
+            }
+            // Progress in trees: every `shares` walks of a tree over a share, on any thread.
+            let count = walked.fetch_add(1, Ordering::Relaxed) + 1;
+            if count.is_multiple_of(shares) {
+                let done = count / shares;
+                progress.report(
+                    done as f64 / trees.len() as f64,
+                    &format!("Explaining predictions (tree {done}/{})", trees.len()),
+                );
+            }
+        }
+    });
     // Probabilities sum to 1, so per feature the classes' values sum to 0; the one-pass
     // walk leaves the last class to be derived here. (The classic algorithm computes it,
     // and the derived value equals it up to rounding.)

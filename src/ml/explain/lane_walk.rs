@@ -16,9 +16,9 @@ pub(super) const COMPUTED: usize = K - 1;
 /// between "followed" and "not followed" at each edge), so they are computed once per node
 /// for all the lanes. With the AVX2 build of the walk and its frames made once, the Kepler
 /// forest's explanations took 13.0 s instead of 23.8 s one object at a time (`bench`). 16
-/// lanes took 0.85–0.88 of the time of 8, and 32 lanes 0.93–0.97 of 16 (side by side,
-/// `scripts/ab_bench.sh`): not worth it, as a lone object's explanation pays for every lane
-/// (unused lanes repeat it).
+/// lanes took 0.85–0.88 of the time of 8 (side by side, `scripts/ab_bench.sh`); 32 took
+/// 0.93–0.97 of 16 at first, and 1.07 once the per-node work below was hoisted out of the
+/// lane loops. A lone object's explanation pays for every lane (unused lanes repeat it).
 pub const LANES: usize = 16;
 
 /// Per-feature combined cover ratio along the current path, whether it was split on, and
