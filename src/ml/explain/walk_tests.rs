@@ -1,5 +1,6 @@
 //! Tests of the one-pass TreeSHAP walk on fully grown forest trees: its AVX2 and portable
-//! builds, shared subtrees against the walk of every node, and the classic algorithm.
+//! builds, shared subtrees against the walk of every node, the classic algorithm, and the
+//! forest's explanations on one thread and several.
 
 use ndarray::Array2;
 
@@ -116,5 +117,39 @@ fn one_pass_and_classic_algorithms_agree_on_deep_trees() {
                 assert!((classic[f][c] - fast.values[r][f][c]).abs() < 1e-9, "row {r} feature {f} class {c}");
             }
         }
+    }
+}
+
+/// The forest's explanations are the same bits on one thread as on several (each thread
+/// walks every tree over its own share of the objects, without waiting for the others),
+/// and their progress ends at the last tree.
+#[test]
+fn forest_explanations_are_the_same_whatever_the_threads() {
+    use crate::ml::progress::ProgressSink;
+    use std::sync::Mutex;
+    struct Last(Mutex<(f64, String)>);
+    impl ProgressSink for Last {
+        fn report(&self, fraction: f64, step: &str) {
+            let mut last = self.0.lock().unwrap();
+            if fraction >= last.0 {
+                *last = (fraction, step.to_string());
+            }
+        }
+    }
+    let (x, forest) = three_tree_forest(crate::ml::Mission::K2);
+    let trees: Vec<&crate::ml::models::tree::Tree> = forest.trees.iter().collect();
+    let on = |threads| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let last = Last(Mutex::new((0.0, String::new())));
+        let values = pool.install(|| {
+            super::forest_shap::explain_trees(&trees, &x, &ProgressSlice { sink: &last, start: 0.0, end: 1.0 }).values
+        });
+        (values, last.0.into_inner().unwrap())
+    };
+    let (one, one_progress) = on(1);
+    let (three, three_progress) = on(3);
+    assert_eq!(one, three);
+    for progress in [one_progress, three_progress] {
+        assert_eq!(progress, (1.0, "Explaining predictions (tree 3/3)".to_string()));
     }
 }
