@@ -14,13 +14,15 @@
 //! them; both share large leaves out over rayon's threads deterministically.
 
 use super::binning::BinnedMatrix;
+mod dense_scan;
 mod histogram;
 mod split;
 
 pub use histogram::BoostMatrix;
 
 use histogram::{Histogram, HistogramPool, Stat};
-use split::{best_split, Split};
+use rayon::prelude::*;
+use split::{best_split, first_best, Split};
 
 use super::tree::{Node, Tree};
 
@@ -78,9 +80,11 @@ impl TreeGrower {
         });
         let mut nodes = vec![leaf_node(&total, p)];
         let mut root = Leaf { node: 0, start: 0, end: rows.len(), depth: 0, total, hist: None, split: None };
+        let shares = shares_of(features);
         if p.max_leaves > 1 && splittable(&root, p) {
-            let hist = self.histogram(m, 0..rows.len(), gh, features);
-            root.split = best_split(m, &hist, &total, rows.len(), features, p);
+            let mut hist = self.pool.take(m);
+            let (split, _) = self.step(m, &root, &mut hist, None, gh, &shares, p);
+            root.split = split;
             root.hist = Some(hist);
         }
         let mut leaves = vec![root];
@@ -124,28 +128,26 @@ impl TreeGrower {
                 // Histogram of the smaller child; the larger one is the parent's minus it.
                 let left_smaller = left.end - left.start <= right.end - right.start;
                 let (small, large) = if left_smaller { (&mut left, &mut right) } else { (&mut right, &mut left) };
-                let small_hist = self.histogram(m, small.start..small.end, gh, features);
                 let large_open = if left_smaller { right_open } else { left_open };
-                if large_open {
-                    let mut large_hist = parent_hist;
-                    histogram::subtract(m, &mut large_hist, &small_hist, features);
-                    large.hist = Some(large_hist);
+                let mut small_hist = self.pool.take(m);
+                let mut large_hist = if large_open {
+                    Some(parent_hist)
                 } else {
                     self.pool.give(m, parent_hist);
-                }
-                small.hist = Some(small_hist);
-            } else {
-                self.pool.give(m, parent_hist);
-            }
-            for leaf in [&mut left, &mut right] {
-                if let Some(hist) = leaf.hist.take() {
-                    leaf.split = best_split(m, &hist, &leaf.total, leaf.end - leaf.start, features, p);
-                    if leaf.split.is_some() {
-                        leaf.hist = Some(hist);
-                    } else {
-                        self.pool.give(m, hist);
+                    None
+                };
+                let larger = large_hist.as_mut().map(|hist| (&*large, hist));
+                let (small_split, large_split) = self.step(m, small, &mut small_hist, larger, gh, &shares, p);
+                (small.split, large.split) = (small_split, large_split);
+                for (leaf, hist) in [(small, Some(small_hist)), (large, large_hist)] {
+                    match hist {
+                        Some(hist) if leaf.split.is_some() => leaf.hist = Some(hist),
+                        Some(hist) => self.pool.give(m, hist),
+                        None => {}
                     }
                 }
+            } else {
+                self.pool.give(m, parent_hist);
             }
             leaves.push(left);
             leaves.push(right);
@@ -185,18 +187,57 @@ impl TreeGrower {
         parent.start + mid
     }
 
-    fn histogram(
+    /// One step's histograms and searches: fills `hist` with the histogram of `leaf`'s rows
+    /// and, given the larger sibling with its parent's histogram, makes that the sibling's by
+    /// subtraction; returns the best split of `leaf` and of the sibling. The work is shared
+    /// out by runs of features (`shares`): every histogram slot is still summed by one thread
+    /// in row order and the best split is the first of the largest gain in feature order, so
+    /// the tree is the same whoever does which share.
+    #[allow(clippy::too_many_arguments)]
+    fn step(
         &mut self,
         m: &BoostMatrix,
-        range: std::ops::Range<usize>,
+        leaf: &Leaf,
+        hist: &mut Histogram,
+        sibling: Option<(&Leaf, &mut Histogram)>,
         gh: &[[f64; 2]],
-        features: &[usize],
-    ) -> Histogram {
-        let rows = &self.rows[range];
+        shares: &[&[usize]],
+        p: &BoostTreeParams,
+    ) -> (Option<Split>, Option<Split>) {
+        let rows = &self.rows[leaf.start..leaf.end];
         self.ordered.clear();
         self.ordered.extend(rows.iter().map(|&r| gh[r as usize]));
-        histogram::build(m, &mut self.pool, rows, &self.ordered, features)
+        let (rows, ordered) = (histogram::RowsOf::check(m, rows), &self.ordered[..]);
+        let small_slots = hist.shares(m, shares);
+        let (sibling_leaf, sibling_slots) = match sibling {
+            Some((leaf, hist)) => (Some(leaf), hist.shares(m, shares).into_iter().map(Some).collect()),
+            None => (None, shares.iter().map(|_| None).collect::<Vec<_>>()),
+        };
+        let found: Vec<(Option<Split>, Option<Split>)> = small_slots
+            .into_par_iter()
+            .zip(sibling_slots)
+            .zip(shares)
+            .map(|((mut small, large), features)| {
+                histogram::fill(m, &mut small, rows, ordered, features);
+                let here = best_split(m, &small, &leaf.total, leaf.end - leaf.start, features, p);
+                let there = large.zip(sibling_leaf).and_then(|(mut large, sibling)| {
+                    histogram::subtract(m, &mut large, &small, features);
+                    best_split(m, &large, &sibling.total, sibling.end - sibling.start, features, p)
+                });
+                (here, there)
+            })
+            .collect();
+        let (here, there): (Vec<_>, Vec<_>) = found.into_iter().unzip();
+        (first_best(here), first_best(there))
     }
+}
+
+/// Features per share of a step's work: two shares per thread, so that a thread done with
+/// its own trees (the booster grows one per class at once) finds part of another's step to
+/// take instead of waiting for the round's last tree.
+fn shares_of(features: &[usize]) -> Vec<&[usize]> {
+    let shares = (2 * rayon::current_num_threads()).max(1);
+    features.chunks(features.len().div_ceil(shares).max(1)).collect()
 }
 
 /// Whether a leaf may be split at all (enough rows for two children, depth left).

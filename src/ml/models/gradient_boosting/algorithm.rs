@@ -134,7 +134,8 @@ impl GradientBoosting {
             } else {
                 all_rows.clone()
             };
-            let probs: Vec<[f64; K]> = scores.iter().map(softmax).collect();
+            // On all threads: done on one before the round's trees, it left the other idle.
+            let probs: Vec<[f64; K]> = scores.par_iter().with_min_len(1024).map(softmax).collect();
             let feature_sets: Vec<Vec<usize>> = present
                 .iter()
                 .map(|_| {
