@@ -10,21 +10,11 @@
 //! equal gains. A test holds the two scans to the same answers.
 
 use super::histogram::Stat;
+use super::split::Threshold;
 use super::BoostTreeParams;
 
 /// A feature has at most 255 present bins, so at most 254 thresholds.
 const MAX_THRESHOLDS: usize = 256;
-
-/// The best threshold of a dense scan: its bin, whether missing rows go left, the gain and
-/// both sides (each as the bin-by-bin scan sums it).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) struct Threshold {
-    pub(super) last_left_bin: u16,
-    pub(super) missing_left: bool,
-    pub(super) gain: f64,
-    pub(super) left: Stat,
-    pub(super) right: Stat,
-}
 
 /// Running sums of the present bins left of each threshold, and the gains of sending the
 /// missing rows left (`gain_left`) or right (`gain_right`) at it; −∞ where a side breaks a
@@ -37,21 +27,20 @@ struct Sums {
     gain_right: [f64; MAX_THRESHOLDS],
 }
 
-/// The best threshold of a feature with the histogram `bins` (present bins, then missing)
-/// whose rows sum to `total`, with a gain above `floor` over the parent's score `parent`.
+/// The best threshold of a feature with the histogram `bins` (present bins, then missing:
+/// `missing`, the leaf's total minus it being `present`), with a gain above `floor` over the
+/// parent's score `parent`.
 pub(super) fn best_threshold(
     bins: &[Stat],
-    total: &Stat,
+    present: &Stat,
+    missing: &Stat,
     parent: f64,
     floor: f64,
     p: &BoostTreeParams,
 ) -> Option<Threshold> {
-    let n_bins = bins.len() - 1;
-    let missing = bins[n_bins];
-    let present = total.minus(&missing);
     // The last present bin has nothing to its right.
-    let count = n_bins.saturating_sub(1).min(MAX_THRESHOLDS);
-    SUMS.with_borrow_mut(|s| scan(bins, &present, &missing, count, parent, floor, p, s))
+    let count = (bins.len() - 1).saturating_sub(1).min(MAX_THRESHOLDS);
+    SUMS.with_borrow_mut(|s| scan(bins, present, missing, count, parent, floor, p, s))
 }
 
 thread_local! {

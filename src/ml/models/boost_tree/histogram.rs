@@ -76,9 +76,9 @@ impl<'a> BoostMatrix<'a> {
 /// and `occupied` marks, per feature, a superset of the non-empty slots, so small leaves
 /// are scanned, subtracted and cleared over their few occupied bins only.
 pub(super) struct Histogram {
-    pub(super) stats: Vec<Stat>,
+    stats: Vec<Stat>,
     /// Per feature, bit b of word b / 64: slot b may be non-empty.
-    pub(super) occupied: Vec<[u64; 4]>,
+    occupied: Vec<[u64; 4]>,
 }
 
 /// Leaves with fewer rows than this record which bins they fill; larger ones fill most.
@@ -104,7 +104,7 @@ impl Histogram {
 }
 
 /// Calls `f` for every set bit, in ascending order.
-pub(super) fn for_each_bin(occupied: &[u64; 4], mut f: impl FnMut(usize)) {
+fn for_each_bin(occupied: &[u64; 4], mut f: impl FnMut(usize)) {
     for (w, &word) in occupied.iter().enumerate() {
         let mut word = word;
         while word != 0 {

@@ -18,6 +18,17 @@ pub(super) struct Split {
     pub(super) right: Stat,
 }
 
+/// One feature's best threshold, as either scan finds it: its bin, whether missing rows go
+/// left, the gain and both sides.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Threshold {
+    pub(super) last_left_bin: u16,
+    pub(super) missing_left: bool,
+    pub(super) gain: f64,
+    pub(super) left: Stat,
+    pub(super) right: Stat,
+}
+
 fn score(s: &Stat, lambda: f64) -> f64 {
     s.g * s.g / (s.h + lambda)
 }
@@ -78,26 +89,22 @@ fn feature_best(
     let n_bins = bins.len() - 1;
     let missing = bins[n_bins];
     let present = total.minus(&missing);
-    // The best so far: gain, last left bin, missing left, both sides.
-    let mut best_gain = floor;
-    let mut best: Option<(u16, bool, Stat, Stat)> = None;
     let occupied_bins = occupied.iter().map(|w| w.count_ones()).sum::<u32>() as usize;
-    if occupied_bins * DENSE_FROM >= n_bins {
-        if let Some(t) = dense_scan::best_threshold(bins, total, parent, floor, p) {
-            (best_gain, best) = (t.gain, Some((t.last_left_bin, t.missing_left, t.left, t.right)));
-        }
+    let best = if occupied_bins * DENSE_FROM >= n_bins {
+        dense_scan::best_threshold(bins, &present, &missing, parent, floor, p)
     } else {
-        best = sparse_scan(bins, occupied, &present, &missing, parent, &mut best_gain, p);
-    }
+        sparse_scan(bins, occupied, &present, &missing, parent, floor, p)
+    };
+    let best_gain = best.map_or(floor, |t| t.gain);
     let thresholds = &m.binned.thresholds[f];
-    let mut split = best.map(|(b, missing_left, left, right)| Split {
-        gain: best_gain,
+    let mut split = best.map(|t| Split {
+        gain: t.gain,
         feature: f,
-        last_left_bin: b,
-        threshold: thresholds[b as usize],
-        missing_left,
-        left,
-        right,
+        last_left_bin: t.last_left_bin,
+        threshold: thresholds[t.last_left_bin as usize],
+        missing_left: t.missing_left,
+        left: t.left,
+        right: t.right,
     });
     if missing.n > 0.0 && present.n > 0.0 && ok(&present) && ok(&missing) {
         let gain = score(&present, lambda) + score(&missing, lambda) - parent;
@@ -120,20 +127,21 @@ fn feature_best(
 /// scanned densely, in SIMD lanes; sparser ones bin by bin over their occupied bits.
 const DENSE_FROM: usize = 4;
 
-/// The bin-by-bin scan over the occupied bins: the best threshold with a gain above
-/// `best_gain` (which it raises), as (last left bin, missing left, both sides).
+/// The bin-by-bin scan over the occupied bins: the best threshold with a gain above `floor`.
 fn sparse_scan(
     bins: &[Stat],
     occupied: &[u64; 4],
     present: &Stat,
     missing: &Stat,
     parent: f64,
-    best_gain: &mut f64,
+    floor: f64,
     p: &BoostTreeParams,
-) -> Option<(u16, bool, Stat, Stat)> {
+) -> Option<Threshold> {
     let (min_n, min_h, lambda) = (p.min_data_in_leaf as f64, p.min_hessian_in_leaf, p.lambda_l2);
     let ok = |s: &Stat| s.n >= min_n && s.h >= min_h;
     let n_bins = bins.len() - 1;
+    // The best so far: gain, last left bin, missing left, both sides.
+    let mut best_gain = floor;
     let mut best = None;
     let mut left = Stat::default();
     'scan: for (w, &word) in occupied.iter().enumerate() {
@@ -166,16 +174,16 @@ fn sparse_scan(
                 }
                 if ok(&left_with) && ok(&right) {
                     let gain = score(&left_with, lambda) + score(&right, lambda) - parent;
-                    if gain > *best_gain {
-                        (*best_gain, best) = (gain, Some((b as u16, true, left_with, right)));
+                    if gain > best_gain {
+                        (best_gain, best) = (gain, Some((b as u16, true, left_with, right)));
                     }
                 }
                 let mut right_with = right;
                 right_with.add(missing);
                 if ok(&left) && ok(&right_with) {
                     let gain = score(&left, lambda) + score(&right_with, lambda) - parent;
-                    if gain > *best_gain {
-                        (*best_gain, best) = (gain, Some((b as u16, false, left, right_with)));
+                    if gain > best_gain {
+                        (best_gain, best) = (gain, Some((b as u16, false, left, right_with)));
                     }
                 }
             } else {
@@ -184,15 +192,21 @@ fn sparse_scan(
                 }
                 if ok(&left) && ok(&right) {
                     let gain = score(&left, lambda) + score(&right, lambda) - parent;
-                    if gain > *best_gain {
+                    if gain > best_gain {
                         // Unseen missing values at prediction time follow the bigger side.
-                        (*best_gain, best) = (gain, Some((b as u16, left.n >= right.n, left, right)));
+                        (best_gain, best) = (gain, Some((b as u16, left.n >= right.n, left, right)));
                     }
                 }
             }
         }
     }
-    best
+    best.map(|(last_left_bin, missing_left, left, right)| Threshold {
+        last_left_bin,
+        missing_left,
+        gain: best_gain,
+        left,
+        right,
+    })
 }
 
 #[cfg(test)]
@@ -252,11 +266,9 @@ mod tests {
             let parent = score(&total, p.lambda_l2);
             let missing = bins[slots - 1];
             let present = total.minus(&missing);
-            let mut sparse_gain = MIN_GAIN;
-            let sparse = sparse_scan(&bins, &occupied, &present, &missing, parent, &mut sparse_gain, &p);
-            let dense = dense_scan::best_threshold(&bins, &total, parent, MIN_GAIN, &p);
-            let dense = dense.map(|t| (t.last_left_bin, t.missing_left, t.left, t.right, t.gain.to_bits()));
-            let sparse = sparse.map(|(b, missing_left, l, r)| (b, missing_left, l, r, sparse_gain.to_bits()));
+            let bits = |t: Threshold| (t.last_left_bin, t.missing_left, t.left, t.right, t.gain.to_bits());
+            let sparse = sparse_scan(&bins, &occupied, &present, &missing, parent, MIN_GAIN, &p).map(bits);
+            let dense = dense_scan::best_threshold(&bins, &present, &missing, parent, MIN_GAIN, &p).map(bits);
             assert_eq!(dense, sparse, "case {case}");
             found += usize::from(dense.is_some());
         }
