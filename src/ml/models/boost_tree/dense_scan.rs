@@ -12,6 +12,7 @@
 use super::histogram::Stat;
 use super::split::Threshold;
 use super::BoostTreeParams;
+use std::ops::Range;
 
 /// A feature has at most 255 present bins, so at most 254 thresholds.
 const MAX_THRESHOLDS: usize = 256;
@@ -82,17 +83,21 @@ fn scan(
         n += bin.n;
         (s.g[b], s.h[b], s.n[b]) = (g, h, n);
     }
-    gains(s, count, &present, &missing, parent, p);
+    let thresholds = enough_rows(&s.n[..count], &present, &missing, p);
+    if thresholds.is_empty() {
+        return None;
+    }
+    gains(s, thresholds.clone(), &present, &missing, parent, p);
 
     let both = missing.n > 0.0;
-    let mut top = largest(&s.gain_left[..count]);
+    let mut top = largest(&s.gain_left[thresholds.clone()]);
     if both {
-        top = top.max(largest(&s.gain_right[..count]));
+        top = top.max(largest(&s.gain_right[thresholds.clone()]));
     }
     if top.partial_cmp(&floor) != Some(std::cmp::Ordering::Greater) {
         return None;
     }
-    let b = (0..count).find(|&b| s.gain_left[b] == top || (both && s.gain_right[b] == top))?;
+    let b = thresholds.into_iter().find(|&b| s.gain_left[b] == top || (both && s.gain_right[b] == top))?;
     let left = Stat { g: s.g[b], h: s.h[b], n: s.n[b] };
     let right = present.minus(&left);
     let (missing_left, left, right) = if !both {
@@ -110,6 +115,20 @@ fn scan(
     Some(Threshold { last_left_bin: b as u16, missing_left, gain: top, left, right })
 }
 
+/// The thresholds that leave present rows on both sides and at least `min_data_in_leaf`
+/// rows on each with the missing rows on one of them: a run, since the left counts `n` only
+/// grow. The gains of the others would be −∞ (the same tests as `gains_portable`'s), so
+/// they are not computed: near a leaf's size in rows that is most of its thresholds.
+fn enough_rows(n: &[f64], present: &Stat, missing: &Stat, p: &BoostTreeParams) -> std::ops::Range<usize> {
+    let min_n = p.min_data_in_leaf as f64;
+    let first = n.partition_point(|&n| !(n > 0.0 && n + missing.n >= min_n));
+    let end = n.partition_point(|&n| {
+        let rn = present.n - n;
+        rn > 0.0 && rn + missing.n >= min_n
+    });
+    first..end.max(first)
+}
+
 /// The largest of `values` (−∞ for none).
 fn largest(values: &[f64]) -> f64 {
     let mut lanes = [f64::NEG_INFINITY; 4];
@@ -125,28 +144,43 @@ fn largest(values: &[f64]) -> f64 {
     lanes[0].max(lanes[1]).max(lanes[2].max(lanes[3]))
 }
 
-fn gains(s: &mut Sums, count: usize, present: &Stat, missing: &Stat, parent: f64, p: &BoostTreeParams) {
+fn gains(s: &mut Sums, thresholds: Range<usize>, present: &Stat, missing: &Stat, parent: f64, p: &BoostTreeParams) {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the processor was just found to support AVX2.
-        unsafe { gains_avx2(s, count, present, missing, parent, p) };
+        unsafe { gains_avx2(s, thresholds, present, missing, parent, p) };
         return;
     }
-    gains_portable(s, count, present, missing, parent, p);
+    gains_portable(s, thresholds, present, missing, parent, p);
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn gains_avx2(s: &mut Sums, count: usize, present: &Stat, missing: &Stat, parent: f64, p: &BoostTreeParams) {
-    gains_portable(s, count, present, missing, parent, p);
+unsafe fn gains_avx2(
+    s: &mut Sums,
+    thresholds: Range<usize>,
+    present: &Stat,
+    missing: &Stat,
+    parent: f64,
+    p: &BoostTreeParams,
+) {
+    gains_portable(s, thresholds, present, missing, parent, p);
 }
 
 /// Written as plain loops over arrays so that the compiler fills SIMD lanes with them.
 #[inline(always)]
-fn gains_portable(s: &mut Sums, count: usize, present: &Stat, missing: &Stat, parent: f64, p: &BoostTreeParams) {
+fn gains_portable(
+    s: &mut Sums,
+    thresholds: Range<usize>,
+    present: &Stat,
+    missing: &Stat,
+    parent: f64,
+    p: &BoostTreeParams,
+) {
     let (min_n, min_h, lambda) = (p.min_data_in_leaf as f64, p.min_hessian_in_leaf, p.lambda_l2);
-    let (g, h, n) = (&s.g[..count], &s.h[..count], &s.n[..count]);
-    let (gain_left, gain_right) = (&mut s.gain_left[..count], &mut s.gain_right[..count]);
+    let (g, h, n) = (&s.g[thresholds.clone()], &s.h[thresholds.clone()], &s.n[thresholds.clone()]);
+    let (gain_left, gain_right) = (&mut s.gain_left[thresholds.clone()], &mut s.gain_right[thresholds]);
+    let count = g.len();
     if missing.n > 0.0 {
         for b in 0..count {
             let (lwg, lwh, lwn) = (g[b] + missing.g, h[b] + missing.h, n[b] + missing.n);
