@@ -117,8 +117,11 @@ fn scan(
 
 /// The thresholds that leave present rows on both sides and at least `min_data_in_leaf`
 /// rows on each with the missing rows on one of them: a run, since the left counts `n` only
-/// grow. The gains of the others would be −∞ (the same tests as `gains_portable`'s), so
-/// they are not computed: near a leaf's size in rows that is most of its thresholds.
+/// grow. Only these are weighed (`gains_portable` relies on it and tests the rest); near a
+/// leaf's size in rows that skips most thresholds. Present rows on both sides: the
+/// bin-by-bin scan starts at the first bin with rows (before it, "missing left, all present
+/// right" is the missing-vs-present split, which `feature_best` weighs on its own) and stops
+/// where none are left on the right.
 fn enough_rows(n: &[f64], present: &Stat, missing: &Stat, p: &BoostTreeParams) -> std::ops::Range<usize> {
     let min_n = p.min_data_in_leaf as f64;
     let first = n.partition_point(|&n| !(n > 0.0 && n + missing.n >= min_n));
@@ -183,25 +186,24 @@ fn gains_portable(
     let count = g.len();
     if missing.n > 0.0 {
         for b in 0..count {
-            let (lwg, lwh, lwn) = (g[b] + missing.g, h[b] + missing.h, n[b] + missing.n);
+            let (lwg, lwh) = (g[b] + missing.g, h[b] + missing.h);
             let (rg, rh, rn) = (present.g - g[b], present.h - h[b], present.n - n[b]);
-            let (rwg, rwh, rwn) = (rg + missing.g, rh + missing.h, rn + missing.n);
+            let (rwg, rwh) = (rg + missing.g, rh + missing.h);
             let with_left = lwg * lwg / (lwh + lambda) + rg * rg / (rh + lambda) - parent;
             let with_right = g[b] * g[b] / (h[b] + lambda) + rwg * rwg / (rwh + lambda) - parent;
-            // Present rows on both sides: the bin-by-bin scan starts at the first bin with rows
-            // (before it, "missing left, all present right" is the missing-vs-present split,
-            // which `feature_best` weighs on its own) and stops where none are left on the right.
-            let both_sides = n[b] > 0.0 && rn > 0.0;
-            let ok_left = lwn >= min_n && lwh >= min_h && rn >= min_n && rh >= min_h && both_sides;
-            let ok_right = n[b] >= min_n && h[b] >= min_h && rwn >= min_n && rwh >= min_h && both_sides;
+            // Present rows on both sides, and enough rows on the side the missing ones join:
+            // true of every threshold in the run (`enough_rows`).
+            let ok_left = lwh >= min_h && rn >= min_n && rh >= min_h;
+            let ok_right = n[b] >= min_n && h[b] >= min_h && rwh >= min_h;
             gain_left[b] = if ok_left { with_left } else { f64::NEG_INFINITY };
             gain_right[b] = if ok_right { with_right } else { f64::NEG_INFINITY };
         }
     } else {
         for b in 0..count {
-            let (rg, rh, rn) = (present.g - g[b], present.h - h[b], present.n - n[b]);
+            let (rg, rh) = (present.g - g[b], present.h - h[b]);
             let gain = g[b] * g[b] / (h[b] + lambda) + rg * rg / (rh + lambda) - parent;
-            let ok = n[b] >= min_n && h[b] >= min_h && rn >= min_n && rh >= min_h && n[b] > 0.0 && rn > 0.0;
+            // Rows on both sides, at least `min_n` each: true in the run (`enough_rows`).
+            let ok = h[b] >= min_h && rh >= min_h;
             gain_left[b] = if ok { gain } else { f64::NEG_INFINITY };
         }
     }
