@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
+# The same flags as the test build (clippy checks the code the tests compile).
+source scripts/cargo_flags.sh
 
 echo "== style: cargo fmt --check"
 cargo fmt --check
