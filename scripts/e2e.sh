@@ -38,43 +38,16 @@ if [ -z "$server" ] || [ ! -x "$server" ] || [ ! -d target/site/pkg ]; then
   exit 1
 fi
 
-# The environment cargo-leptos gives the servers it starts (its Project::to_envs), and a
-# state folder of its own so earlier runs' trainings do not leak into the tests.
-state="$(mktemp -d)"
-port=3000
-LEPTOS_OUTPUT_NAME=exoplanet-playground LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg \
-  LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=. LEPTOS_BIN_DIR=. \
-  LEPTOS_JS_MINIFY=false LEPTOS_HASH_FILES=false EXO_STATE_DIR="$state" \
-  "$server" >"$state/server.log" 2>&1 &
-pid=$!
-cleanup() {
-  kill "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  rm -rf "$state"
-}
-trap cleanup EXIT
-
-ready=0
-for _ in $(seq 1 240); do
-  # python3 rather than curl: it is on every machine of this kind.
-  if python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=2)" \
-    "http://127.0.0.1:$port/api/v1/health" 2>/dev/null; then
-    ready=1
-    break
-  fi
-  if ! kill -0 "$pid" 2>/dev/null; then break; fi
-  sleep 0.5
-done
-if [ "$ready" != 1 ]; then
-  echo "e2e: the server did not answer on 127.0.0.1:$port within 120 s; its log:" >&2
-  cat "$state/server.log" >&2
-  exit 1
-fi
+# The environment cargo-leptos gives the servers it starts (its Project::to_envs); a state
+# folder of its own, so earlier runs' trainings do not leak into the tests.
+source scripts/local_server.sh
+LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=. LEPTOS_BIN_DIR=. LEPTOS_JS_MINIFY=false LEPTOS_HASH_FILES=false \
+  start_local_server "$server" target/site 3000 120
 
 status=0
 (cd end2end && npx playwright test "$@") || status=$?
 if [ "$status" != 0 ]; then
   echo "e2e: Playwright failed ($status); the server's last log lines:" >&2
-  tail -n 40 "$state/server.log" >&2
+  tail -n 40 "$server_state/server.log" >&2
 fi
 exit "$status"

@@ -31,27 +31,8 @@ echo "== front-end files ($site/pkg)"
 python3 scripts/wasm_sizes.py "$site/pkg"
 
 port="${EXO_MEASURE_PORT:-3107}"
-state="$(mktemp -d)"
-LEPTOS_SITE_ROOT="$site" LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=exoplanet-playground \
-  LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_ENV=PROD EXO_STATE_DIR="$state" \
-  "$server" >"$state/server.log" 2>&1 &
-pid=$!
-cleanup() {
-  kill "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  rm -rf "$state"
-}
-trap cleanup EXIT
-
-for _ in $(seq 1 120); do
-  if curl -fs "http://127.0.0.1:$port/api/v1/health" >/dev/null; then break; fi
-  if ! kill -0 "$pid" 2>/dev/null; then
-    echo "the server stopped:" >&2
-    cat "$state/server.log" >&2
-    exit 1
-  fi
-  sleep 0.5
-done
+source scripts/local_server.sh
+LEPTOS_ENV=PROD start_local_server "$server" "$site" "$port" 60
 # The server writes the .br / .gz variants at start-up (src/server/static_files.rs): wait
 # for them, or the first loads would be compressed on the fly at a lower quality.
 for _ in $(seq 1 240); do
