@@ -65,7 +65,14 @@ def sizes(pkg):
     manifest = os.path.join(pkg, "__wasm_split_manifest.json")
     if not os.path.exists(manifest):
         return
-    main = [v for n, v in files.items() if n.endswith(".wasm") and not n.startswith(("chunk_", "split_"))]
+    main_names = [n for n in files if n.endswith(".wasm") and not n.startswith(("chunk_", "split_"))]
+    main = [files[n] for n in main_names]
+    # The splitter moves a page's constant data into the page's module only when its
+    # dependency graph allows; once it kept every page's text in the main module
+    # (docs/design.md, "Front end"). Say how much the main module holds.
+    for name in main_names:
+        data = sum(len(body) for sid, body in sections(open(os.path.join(pkg, name), "rb").read()) if sid == 11)
+        print(f"\n{name}: {kb(data)} KB of constant data (raw)")
     js = [v for n, v in files.items() if n.endswith(".js")]
     base = [sum(v[i] or 0 for v in main + js) for i in range(3)]
     print(f"\nper lazy function: main module + JS ({kb(base[2])} KB br) + its own module and shared chunks")

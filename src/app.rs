@@ -26,6 +26,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                     name="description"
                     content="Train, compare and explain exoplanet classifiers on NASA's Kepler, TESS and K2 candidate tables."
                 />
+                // Named, or browsers ask for /favicon.ico and log its 404 on every page.
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />

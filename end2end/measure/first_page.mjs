@@ -3,7 +3,7 @@
 // the time from navigation start until the app marks `<body data-hydrated>` (set once the
 // WASM has hydrated the whole page, see src/lib.rs).
 //
-//   node end2end/measure/first_page.mjs http://127.0.0.1:3107 [runs]
+//   [ROUTES=/,/about] node end2end/measure/first_page.mjs http://127.0.0.1:3107 [runs]
 //
 // Run by scripts/first_page.sh, which builds and starts the release server. Each run of each
 // route uses a fresh browser context (cold cache, new visitor) in Debian's Chromium with
@@ -30,6 +30,8 @@ async function load(route, setup) {
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  // The console says only "404": name the resource.
+  page.on("response", (r) => r.status() >= 400 && errors.push(`${r.status()} ${new URL(r.url()).pathname}`));
   // The moment <body> gets data-hydrated, on the page's own clock (ms since navigation start).
   await page.addInitScript(() => {
     const mark = () => {
@@ -98,7 +100,9 @@ const trainingRoutes = ["/trainings/:id", "/trainings/:id/result"];
 console.log(`Fast 3G (latency ${FAST_3G.latency} ms, ${FAST_3G.downloadThroughput} B/s down), ${runs} cold loads per route, ${base}`);
 console.log("route                   TTI ms (median)  HTML done ms   /pkg on the wire KB: wasm  js   files");
 const rows = [];
-for (const route of [...routes, ...trainingRoutes]) {
+// ROUTES=/,/about measures only those.
+const only = process.env.ROUTES?.split(",");
+for (const route of [...routes, ...trainingRoutes].filter((r) => !only || only.includes(r))) {
   const results = [];
   const setup = route.includes(":id") ? (context) => withTraining(context, route) : undefined;
   for (let i = 0; i < runs; i++) {

@@ -18,6 +18,14 @@
 //! issue 17), `nan` for families without one. `--explain-pretrained` times the pretrained
 //! model's what-if answer (one object, median of 51) and the TOI export in both spaces, one
 //! `EXPLAIN` line.
+//!
+//! `explain_filed_s` times the random forest's explanations by the explainer of the day
+//! issue 13 was filed, in the same run (`bench/filed_tree_shap.rs`), and
+//! `explain_filed_max_diff` is the largest difference between its values and today's.
+
+// A directory of its own: a file beside bench.rs would be taken for another binary.
+#[path = "bench/filed_tree_shap.rs"]
+mod filed_tree_shap;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -176,8 +184,9 @@ fn bench_pair(mission_id: &str, model_id: &str, hyperparameters: &str) -> Result
     let slice = ProgressSlice { sink: &SilentProgress, start: 0.0, end: 1.0 };
     let scores_s =
         explain_scores(&out.model, &out.test_features, &slice).map_or(f64::NAN, |_| started.elapsed().as_secs_f64());
+    let (filed_s, filed_diff) = explain_as_filed(&out);
     println!(
-        "BENCH mission={} model={} acc={:.4} macro_f1={:.4} roc_auc={:.4} fit_s={:.2} predict_ms={:.1} peak_mb={:.0} explain_s={:.2} explain_scores_s={:.2} click_to_result_s={:.2}",
+        "BENCH mission={} model={} acc={:.4} macro_f1={:.4} roc_auc={:.4} fit_s={:.2} predict_ms={:.1} peak_mb={:.0} explain_s={:.2} explain_scores_s={:.2} click_to_result_s={:.2} explain_filed_s={:.2} explain_filed_max_diff={:.1e}",
         mission.id(),
         kind.id(),
         out.metrics.as_ref().unwrap().accuracy,
@@ -188,9 +197,35 @@ fn bench_pair(mission_id: &str, model_id: &str, hyperparameters: &str) -> Result
         peak_rss_mb(),
         out.explain_seconds,
         scores_s,
-        scored_s
+        scored_s,
+        filed_s,
+        filed_diff
     );
     Ok(())
+}
+
+/// The random forest's explanations by the explainer of the day issue 13 was filed
+/// ([`filed_tree_shap`]): its time, and the largest difference from today's values. NaN for
+/// other families.
+fn explain_as_filed(out: &exoplanet_playground::ml::pipeline::TrainingOutcome) -> (f64, f64) {
+    let exoplanet_playground::ml::models::TrainedModel::RandomForest(forest) = &out.model else {
+        return (f64::NAN, f64::NAN);
+    };
+    let trees: Vec<_> = forest.trees.iter().collect();
+    let started = std::time::Instant::now();
+    let Some(values) = filed_tree_shap::explain_trees(&trees, &out.test_features) else {
+        return (f64::NAN, f64::NAN);
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    let today = &out.explanations.as_ref().expect("the bench's run explains").values;
+    let diff = values
+        .iter()
+        .flatten()
+        .flatten()
+        .zip(today.iter().flatten().flatten())
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0, f64::max);
+    (seconds, diff)
 }
 
 /// Tuning against the defaults on the canonical split: both trained on the same training

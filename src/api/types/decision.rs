@@ -8,6 +8,8 @@ use crate::domain::{BinaryCounts, ClassLabel, DecisionThreshold, PlanetQuestion}
 /// One labelled held-out object: its probabilities (in [`ClassLabel::ALL`] order) and class.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScoredObject {
+    /// As text: the explorer counts objects at a threshold as the server does.
+    #[serde(with = "super::exact_float::array")]
     pub probabilities: [f64; ClassLabel::COUNT],
     pub actual: ClassLabel,
 }
@@ -17,8 +19,33 @@ pub struct ScoredObject {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DecisionScores {
     pub objects: Vec<ScoredObject>,
+    #[serde(with = "saved_as_text")]
     pub saved: Option<DecisionThreshold>,
     pub can_save: bool,
+}
+
+/// The saved threshold with its number as text ([`super::exact_float`]): the explorer starts
+/// from it and counts as the server does.
+mod saved_as_text {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::domain::{DecisionThreshold, PlanetQuestion};
+
+    #[derive(Serialize, Deserialize)]
+    struct Wire {
+        question: PlanetQuestion,
+        #[serde(with = "super::super::exact_float::one")]
+        threshold: f64,
+    }
+
+    pub fn serialize<S: Serializer>(saved: &Option<DecisionThreshold>, serializer: S) -> Result<S::Ok, S::Error> {
+        saved.map(|t| Wire { question: t.question, threshold: t.threshold }).serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<DecisionThreshold>, D::Error> {
+        Ok(Option::<Wire>::deserialize(deserializer)?
+            .map(|w| DecisionThreshold { question: w.question, threshold: w.threshold }))
+    }
 }
 
 /// `GET /api/v1/trainings/{id}/decision?question=…&threshold=…`: the held-out objects called

@@ -4,6 +4,7 @@
 mod candidates;
 mod catalog;
 mod decision;
+mod exact_float;
 mod explanation;
 mod feature_sets;
 mod learning_demo;
