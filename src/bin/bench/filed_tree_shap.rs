@@ -6,6 +6,10 @@
 //! (`explain_filed_s` beside `explain_s`). Never used by the app; its values are compared
 //! with today's (`explain_filed_max_diff`), so a broken copy shows.
 
+// Preparing a tree's rule (once per tree, a negligible share of the time) is today's code;
+// the walk below is the filed one.
+use exoplanet_playground::ml::explain::gauss_legendre_01;
+use exoplanet_playground::ml::explain::linear_tree_shap::{max_distinct_features, MAX_POINTS};
 use exoplanet_playground::ml::models::tree::Tree;
 use exoplanet_playground::ml::ClassLabel;
 use ndarray::Array2;
@@ -15,8 +19,6 @@ const K: usize = ClassLabel::COUNT;
 /// Classes computed here. Leaf distributions sum to 1, so the SHAP values of the classes
 /// sum to 0 for every feature: the caller derives the last class (a third less work).
 const COMPUTED: usize = K - 1;
-/// Enough quadrature points for paths through up to 64 distinct features.
-const MAX_POINTS: usize = 32;
 
 /// A node laid out for the walk: 40 bytes instead of the tree's 64, cover ratios
 /// precomputed, so more of a tree stays in cache and no division is spent on covers.
@@ -203,52 +205,6 @@ impl<const Q: usize> Walk<'_, Q> {
         }
         a
     }
-}
-
-/// The largest number of distinct features on any root-to-leaf path.
-fn max_distinct_features(tree: &Tree, n_features: usize) -> usize {
-    fn walk(tree: &Tree, i: usize, on_path: &mut Vec<u32>, distinct: usize) -> usize {
-        let n = &tree.nodes[i];
-        if n.is_leaf() {
-            return distinct;
-        }
-        let f = n.feature as usize;
-        on_path[f] += 1;
-        let d = distinct + usize::from(on_path[f] == 1);
-        let best = walk(tree, n.left as usize, on_path, d).max(walk(tree, n.right as usize, on_path, d));
-        on_path[f] -= 1;
-        best
-    }
-    let mut on_path = vec![0; n_features.max(tree.nodes.iter().map(|n| n.feature as usize + 1).max().unwrap_or(0))];
-    walk(tree, 0, &mut on_path, 0)
-}
-
-/// Gauss–Legendre nodes and weights on [0, 1] (Newton's method on the Legendre polynomial).
-fn gauss_legendre_01(n: usize) -> ([f64; MAX_POINTS], [f64; MAX_POINTS]) {
-    let (mut t, mut w) = ([0.0; MAX_POINTS], [0.0; MAX_POINTS]);
-    for i in 0..n {
-        let mut x = (std::f64::consts::PI * (i as f64 + 0.75) / (n as f64 + 0.5)).cos();
-        let mut derivative = 0.0;
-        for _ in 0..100 {
-            let (mut p0, mut p1) = (1.0, x);
-            for k in 2..=n {
-                let p2 = ((2 * k - 1) as f64 * x * p1 - (k - 1) as f64 * p0) / k as f64;
-                p0 = p1;
-                p1 = p2;
-            }
-            let pn = if n == 1 { x } else { p1 };
-            let pn_1 = if n == 1 { 1.0 } else { p0 };
-            derivative = n as f64 * (x * pn - pn_1) / (x * x - 1.0);
-            let dx = pn / derivative;
-            x -= dx;
-            if dx.abs() < 1e-15 {
-                break;
-            }
-        }
-        t[i] = (1.0 - x) / 2.0;
-        w[i] = 1.0 / ((1.0 - x * x) * derivative * derivative);
-    }
-    (t, w)
 }
 
 /// SHAP values `[row][feature][class]` of the mean of `trees`, as the explainer of that day

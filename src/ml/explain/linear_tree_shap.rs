@@ -187,8 +187,9 @@ impl<'a> PreparedTree<'a> {
     }
 }
 
-/// The largest number of distinct features on any root-to-leaf path.
-fn max_distinct_features(tree: &Tree, n_features: usize) -> usize {
+/// The largest number of distinct features on any root-to-leaf path (public for `bench`'s
+/// copy of the explainer as filed in issue 13).
+pub fn max_distinct_features(tree: &Tree, n_features: usize) -> usize {
     fn walk(tree: &Tree, i: usize, on_path: &mut Vec<u32>, distinct: usize) -> usize {
         let n = &tree.nodes[i];
         if n.is_leaf() {

@@ -42,4 +42,5 @@ pub use by_family::{explain, explain_scores, MLP_BUDGET, SVM_BUDGET};
 pub use explanations::{mean_abs, Explanations};
 pub use forest_shap::explain_trees;
 pub use prepared_booster::ExplainerCache;
+pub use quadrature::gauss_legendre_01;
 pub use subtree_memo::MAX_MEMO_BYTES;

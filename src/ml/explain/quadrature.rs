@@ -5,7 +5,8 @@
 use super::linear_tree_shap::MAX_POINTS;
 
 /// Gauss–Legendre nodes and weights on [0, 1] (Newton's method on the Legendre polynomial).
-pub(super) fn gauss_legendre_01(n: usize) -> ([f64; MAX_POINTS], [f64; MAX_POINTS]) {
+/// Public for `bench`'s copy of the explainer as filed in issue 13.
+pub fn gauss_legendre_01(n: usize) -> ([f64; MAX_POINTS], [f64; MAX_POINTS]) {
     let (mut t, mut w) = ([0.0; MAX_POINTS], [0.0; MAX_POINTS]);
     for i in 0..n {
         let mut x = (std::f64::consts::PI * (i as f64 + 0.75) / (n as f64 + 0.5)).cos();
