@@ -41,6 +41,13 @@ fi
 # The environment cargo-leptos gives the servers it starts (its Project::to_envs); a state
 # folder of its own, so earlier runs' trainings do not leak into the tests.
 source scripts/local_server.sh
+# Every test's browser comes from 127.0.0.1, one principal for the fairness limits (like a
+# class behind one school address): its budget is sized for the suite's parallel workers,
+# with both training workers at its disposal. The limits themselves are tested by
+# tests/api/abuse.rs and fairness.rs.
+export EXO_RATE_LIMIT_PER_MINUTE=2000 EXO_NEW_VISITORS_PER_MINUTE=2000 EXO_ADDRESS_ACTIVE_TRAININGS=200 \
+  EXO_ADDRESS_TRAININGS_PER_DAY=5000 EXO_ADDRESS_STORED_TRAININGS=5000 EXO_MAX_RUNNING_PER_PRINCIPAL=2 \
+  EXO_REQUESTS_PER_PRINCIPAL=512 EXO_HEAVY_REQUESTS_PER_PRINCIPAL=16
 LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=. LEPTOS_BIN_DIR=. LEPTOS_JS_MINIFY=false LEPTOS_HASH_FILES=false \
   start_local_server "$server" target/site 3000 120
 

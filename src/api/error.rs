@@ -15,6 +15,14 @@ pub struct ApiError {
     pub message: String,
     /// The request field at fault, when there is one.
     pub field: Option<String>,
+    /// The setting behind a refusal by a limit or quota (`EXO_…`), so a script (and its
+    /// operator) knows which limit it met without reading the sentence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setting: Option<String>,
+    /// Seconds before trying again makes sense, when the refusal knows better than its
+    /// code's default (a rate limit's bucket, a backoff).
+    #[serde(skip)]
+    pub retry_after: Option<u32>,
     /// What really failed, for the server's log: never serialised, so never sent. It is
     /// logged once, where the error leaves the server (a JSON route's response or a server
     /// function's answer).
@@ -24,7 +32,19 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        ApiError { code, message: message.into(), field: None, detail: None }
+        ApiError { code, message: message.into(), field: None, setting: None, retry_after: None, detail: None }
+    }
+
+    /// Names the setting of the limit that refused the request.
+    pub fn with_setting(mut self, setting: impl Into<String>) -> Self {
+        self.setting = Some(setting.into());
+        self
+    }
+
+    /// Sets `Retry-After` (seconds) for this answer.
+    pub fn with_retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds.min(u32::MAX as u64) as u32);
+        self
     }
 
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
@@ -63,7 +83,7 @@ impl ApiError {
 
     /// Seconds after which trying again makes sense (sent as `Retry-After`).
     pub fn retry_after_s(&self) -> Option<u32> {
-        self.code.retry_after_s()
+        self.retry_after.or(self.code.retry_after_s())
     }
 }
 

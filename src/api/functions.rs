@@ -33,15 +33,29 @@ fn caller() -> Result<crate::server::owner::Caller, ApiError> {
     crate::server::identity::caller_from(&parts()?)
 }
 
-/// The sign-in session and the visitor-cookie reset, for signing in and out.
+/// What signing in, out or registering needs of this request: the caller and how they proved
+/// it, their address, the sign-in session and the visitor-cookie reset.
 #[cfg(feature = "ssr")]
-fn session() -> Result<(tower_sessions::Session, crate::server::identity::VisitorReset), ApiError> {
+fn sign_in_request() -> Result<crate::server::accounts::SignInRequest, ApiError> {
     let parts = parts()?;
     let missing = || ApiError::new(ErrorCode::Internal, "The sign-in session is missing.");
-    Ok((
-        parts.extensions.get::<tower_sessions::Session>().cloned().ok_or_else(missing)?,
-        parts.extensions.get().cloned().ok_or_else(missing)?,
-    ))
+    Ok(crate::server::accounts::SignInRequest {
+        caller: crate::server::identity::caller_from(&parts)?,
+        credential: parts.extensions.get().copied().ok_or_else(missing)?,
+        address: parts.extensions.get().copied().ok_or_else(missing)?,
+        session: parts.extensions.get::<tower_sessions::Session>().cloned().ok_or_else(missing)?,
+        reset: parts.extensions.get().cloned().ok_or_else(missing)?,
+    })
+}
+
+/// How the caller proved who they are (tokens cannot mint tokens).
+#[cfg(feature = "ssr")]
+fn credential() -> Result<crate::server::identity::Credential, ApiError> {
+    parts()?
+        .extensions
+        .get()
+        .copied()
+        .ok_or_else(|| ApiError::new(ErrorCode::Internal, "The request's credential is missing."))
 }
 
 /// A server function's answer: an error is sent with its own status (404, 422, 429, …, and
@@ -64,6 +78,25 @@ fn answered<T>(result: Result<T, ApiError>) -> Result<T, ApiError> {
         error.log();
     }
     result
+}
+
+/// A heavy read for a page: the budget's client watch is held here, by the request's future,
+/// so the work stops when the browser goes away; shared answers not ready yet are answered
+/// 503 `not_ready` with their progress (the page shows it and asks again).
+#[cfg(feature = "ssr")]
+async fn heavy_read<T: Send + 'static>(
+    operation: impl FnOnce(
+            &crate::server::AppState,
+            &crate::server::owner::Caller,
+            &crate::server::fairness::shared_results::Asked,
+        ) -> Result<T, ApiError>
+        + Send
+        + 'static,
+) -> Result<T, ApiError> {
+    use crate::server::fairness::shared_results::{Asked, Patience};
+    let (budget, _client) = crate::server::request_budget::RequestBudget::new(state()?.config.prediction_budget_s);
+    let asked = Asked { patience: Patience::Page, budget };
+    off_runtime(move |s, c| operation(s, c, &asked)).await
 }
 
 /// Runs an operation for the caller off the async threads (it may wait for the database).
@@ -164,19 +197,14 @@ pub async fn predict_rows(request: PredictRequest) -> Result<PredictionResponse,
     )
 }
 
-/// The bundled objects of a mission that the pretrained model never learned from, predicted.
+/// The bundled objects of a mission that the pretrained model never learned from, predicted
+/// (computed once for everyone).
 #[server(endpoint = "predict_held_out")]
-pub async fn predict_held_out(mission: String) -> Result<PredictionResponse, ApiError> {
+pub async fn predict_held_out(mission: Mission) -> Result<PredictionResponse, ApiError> {
     answered(
         async move {
-            let state = state()?;
-            let model = state.pretrained.clone();
-            let data_dir = state.config.data_dir.clone();
-            tokio::task::spawn_blocking(move || {
-                crate::server::predictions::predict_held_out(model.as_deref(), &data_dir, &mission)
-            })
-            .await
-            .map_err(|_| ApiError::new(ErrorCode::Internal, "The prediction could not be made."))?
+            heavy_read(move |s, _, asked| s.shared.held_out(s, mission, asked.patience).map(|answer| (*answer).clone()))
+                .await
         }
         .await,
     )
@@ -197,8 +225,13 @@ pub async fn get_demo_controls() -> Result<Vec<DemoControl>, ApiError> {
 #[server(endpoint = "decision_regions")]
 pub async fn get_decision_regions(family: String, step: usize) -> Result<DecisionRegions, ApiError> {
     answered(
-        async move { off_runtime(move |s, _| crate::server::learning_demo::decision_regions(s, &family, step)).await }
-            .await,
+        async move {
+            heavy_read(move |s, c, asked| {
+                crate::server::learning_demo::decision_regions(s, c, &family, step, &asked.budget)
+            })
+            .await
+        }
+        .await,
     )
 }
 
@@ -226,35 +259,23 @@ pub async fn who_am_i() -> Result<AccountStatus, ApiError> {
 
 #[server(endpoint = "register", input = Json)]
 pub async fn register(credentials: Credentials) -> Result<AccountStatus, ApiError> {
-    answered(
-        async move {
-            let (session, reset) = session()?;
-            crate::server::accounts::register(&state()?, &caller()?, &session, &reset, credentials).await
-        }
-        .await,
-    )
+    answered(async move { crate::server::accounts::register(&state()?, &sign_in_request()?, credentials).await }.await)
 }
 
 #[server(endpoint = "sign_in", input = Json)]
 pub async fn sign_in(credentials: Credentials) -> Result<AccountStatus, ApiError> {
-    answered(
-        async move {
-            let (session, reset) = session()?;
-            crate::server::accounts::sign_in(&state()?, &caller()?, &session, &reset, credentials).await
-        }
-        .await,
-    )
+    answered(async move { crate::server::accounts::sign_in(&state()?, &sign_in_request()?, credentials).await }.await)
 }
 
 #[server(endpoint = "sign_out", input = Json)]
 pub async fn sign_out() -> Result<AccountStatus, ApiError> {
-    answered(
-        async move {
-            let (session, reset) = session()?;
-            crate::server::accounts::sign_out(&session, &reset).await
-        }
-        .await,
-    )
+    answered(async move { crate::server::accounts::sign_out(&state()?, &sign_in_request()?).await }.await)
+}
+
+/// Ends every sign-in of the caller's account (every browser), this one included.
+#[server(endpoint = "sign_out_everywhere", input = Json)]
+pub async fn sign_out_everywhere() -> Result<AccountStatus, ApiError> {
+    answered(async move { crate::server::accounts::sign_out_everywhere(&state()?, &sign_in_request()?).await }.await)
 }
 
 #[server(endpoint = "list_tokens")]
@@ -264,7 +285,13 @@ pub async fn list_tokens() -> Result<Vec<ApiTokenInfo>, ApiError> {
 
 #[server(endpoint = "create_token", input = Json)]
 pub async fn create_token(name: String) -> Result<NewApiToken, ApiError> {
-    answered(async move { off_runtime(move |s, c| crate::server::accounts::create_token(s, c, &name)).await }.await)
+    answered(
+        async move {
+            let credential = credential()?;
+            off_runtime(move |s, c| crate::server::accounts::create_token(s, c, credential, &name)).await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "revoke_token", input = Json)]
@@ -275,14 +302,19 @@ pub async fn revoke_token(id: String) -> Result<(), ApiError> {
 /// One page of the ranked follow-up shortlist (the triage page).
 #[server(endpoint = "candidates", input = Json)]
 pub async fn get_candidates(query: CandidateQuery) -> Result<CandidatePage, ApiError> {
-    answered(async move { off_runtime(move |s, c| crate::server::sky::candidates(s, c, &query)).await }.await)
+    answered(
+        async move { heavy_read(move |s, c, asked| crate::server::sky::candidates(s, c, &query, asked)).await }.await,
+    )
 }
 
 /// The pretrained model's recipe learned before a cut-off date and scored on the TOI
 /// candidates resolved after it, next to the random split (triage page, model card).
 #[server(endpoint = "temporal_evaluation")]
 pub async fn get_temporal_report() -> Result<TemporalReport, ApiError> {
-    answered(async move { off_runtime(move |s, _| s.sky.temporal()).await }.await)
+    answered(
+        async move { heavy_read(move |s, _, asked| s.shared.temporal(s, asked.patience).map(|r| (*r).clone())).await }
+            .await,
+    )
 }
 
 /// The default model's held-out scores per mission with each feature set (the About page).
@@ -290,7 +322,7 @@ pub async fn get_temporal_report() -> Result<TemporalReport, ApiError> {
 pub async fn get_feature_set_scores() -> Result<FeatureSetComparison, ApiError> {
     answered(
         async move {
-            off_runtime(move |s, _| crate::server::feature_set_scores::feature_set_scores(&s.config.data_dir)).await
+            heavy_read(move |s, _, asked| s.shared.feature_sets(s, asked.patience).map(|r| (*r).clone())).await
         }
         .await,
     )
@@ -299,13 +331,18 @@ pub async fn get_feature_set_scores() -> Result<FeatureSetComparison, ApiError> 
 /// Every bundled object as a point with `model`'s class and P(confirmed) (the explore page).
 #[server(endpoint = "sky_points")]
 pub async fn get_sky_points(model: String) -> Result<SkyPoints, ApiError> {
-    answered(async move { off_runtime(move |s, c| crate::server::sky::sky_points(s, c, &model)).await }.await)
+    answered(
+        async move { heavy_read(move |s, c, asked| crate::server::sky::sky_points(s, c, &model, asked)).await }.await,
+    )
 }
 
 /// One object's card with `model`'s explained answer (the explore page).
 #[server(endpoint = "sky_object")]
 pub async fn get_sky_object(model: String, mission: Mission, id: String) -> Result<SkyObjectCard, ApiError> {
     answered(
-        async move { off_runtime(move |s, c| crate::server::sky::object_card(s, c, &model, mission, &id)).await }.await,
+        async move {
+            heavy_read(move |s, c, asked| crate::server::sky::object_card(s, c, &model, mission, &id, asked)).await
+        }
+        .await,
     )
 }

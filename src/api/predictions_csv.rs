@@ -49,16 +49,35 @@ pub fn quote(text: &str) -> String {
     }
 }
 
-/// A cell a spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab or
-/// a carriage return) gets a leading `'`, which spreadsheets show as text; numbers such as
-/// `-1.5` or `+3e2` stay numbers.
+/// Where a spreadsheet may split a cell into several (a comma, a semicolon in locales that
+/// separate by it, a tab).
+const SPREADSHEET_SEPARATORS: [char; 3] = [',', ';', '\t'];
+
+/// A piece of a cell that a spreadsheet would run as a formula: after any leading spaces it
+/// starts with `=`, `+`, `-`, `@`, or a line break, and is not a number such as `-1.5`.
+fn runs_as_formula(piece: &str) -> bool {
+    let start = piece.trim_start_matches([' ', '\u{a0}']);
+    start.starts_with(['=', '+', '-', '@', '\r', '\n']) && start.trim().parse::<f64>().is_err()
+}
+
+/// A cell a spreadsheet would run as a formula gets a `'` before each piece that would run
+/// (the cell's start, and each piece after a separator a spreadsheet may split at, leading
+/// spaces or not), which spreadsheets show as text; a cell starting with a tab gets one
+/// too. Numbers such as `-1.5` or `+3e2` stay numbers.
 pub fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
-    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if risky && text.trim().parse::<f64>().is_err() {
-        std::borrow::Cow::Owned(format!("'{text}"))
-    } else {
-        std::borrow::Cow::Borrowed(text)
+    let risky = text.starts_with('\t') || text.split(SPREADSHEET_SEPARATORS).any(runs_as_formula);
+    if !risky {
+        return std::borrow::Cow::Borrowed(text);
     }
+    let mut out = String::with_capacity(text.len() + 4);
+    for (i, piece) in text.split_inclusive(SPREADSHEET_SEPARATORS).enumerate() {
+        let content = piece.strip_suffix(SPREADSHEET_SEPARATORS).unwrap_or(piece);
+        if runs_as_formula(content) || (i == 0 && text.starts_with('\t')) {
+            out.push('\'');
+        }
+        out.push_str(piece);
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -102,10 +121,20 @@ mod tests {
         let hostile = Prediction { id: "@SUM(A1)".into(), ..p };
         let row = predictions_csv(&[hostile]);
         assert!(row.lines().nth(1).unwrap().starts_with("'@SUM(A1),"), "{row}");
-        for (cell, shown) in
-            [("-1.5", "-1.5"), ("+3e2", "+3e2"), ("-cmd", "'-cmd"), ("\tx", "'\tx"), ("plain", "plain")]
-        {
-            assert_eq!(neutralise(cell), shown);
+        for (cell, shown) in [
+            ("-1.5", "-1.5"),
+            ("+3e2", "+3e2"),
+            ("-cmd", "'-cmd"),
+            ("\tx", "'\tx"),
+            ("plain", "plain"),
+            (" =cmd", "' =cmd"),
+            ("a;=cmd", "a;'=cmd"),
+            ("x; @SUM(A1)", "x;' @SUM(A1)"),
+            ("1;-2", "1;-2"),
+            ("a,b", "a,b"),
+            ("\u{a0}+x", "'\u{a0}+x"),
+        ] {
+            assert_eq!(neutralise(cell), shown, "{cell:?}");
         }
     }
 }

@@ -69,7 +69,7 @@ fn main() {
         let data_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data");
         for control in demo_controls() {
             let seconds: Vec<f64> = (0..control.values.len())
-                .map(|step| decision_regions_in(&data_dir, &control.family, step).map(|r| r.seconds))
+                .map(|step| decision_regions_in(&data_dir, &control.family, step, &|| Ok(None)).map(|r| r.seconds))
                 .collect::<Result<_, _>>()
                 .unwrap_or_else(|e| panic!("{}: {}", control.family, e.message));
             println!(

@@ -6,9 +6,17 @@ use leptos_router::components::A;
 use crate::api::ApiError;
 use crate::domain::ErrorCode;
 
-/// A failure explained in words, with a way back.
+/// A failure explained in words, with a way back. With `retry`, an answer the server is still
+/// computing for everyone (`not_ready`) shows its progress and tries again by itself.
 #[component]
-pub fn ErrorPanel(error: ApiError, #[prop(optional, into)] title: Option<String>) -> impl IntoView {
+pub fn ErrorPanel(
+    error: ApiError,
+    #[prop(optional, into)] title: Option<String>,
+    #[prop(optional)] retry: Option<Callback<()>>,
+) -> impl IntoView {
+    if let (ErrorCode::NotReady, Some(retry)) = (error.code, retry) {
+        return view! { <super::not_ready_notice::NotReadyNotice error retry /> }.into_any();
+    }
     let title = title.unwrap_or_else(|| match error.code {
         ErrorCode::NotFound => "Not found".into(),
         ErrorCode::Network => "The server cannot be reached".into(),
@@ -25,4 +33,5 @@ pub fn ErrorPanel(error: ApiError, #[prop(optional, into)] title: Option<String>
             </p>
         </section>
     }
+    .into_any()
 }

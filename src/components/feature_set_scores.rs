@@ -22,7 +22,9 @@ pub fn FeatureSetScores() -> impl IntoView {
         }>
             {move || Suspend::new(async move {
                 match comparison.await {
-                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    Err(error) => {
+                        view! { <ErrorPanel error retry=Callback::new(move |_| comparison.refetch()) /> }.into_any()
+                    }
                     Ok(c) => view! { <ComparisonTable c /> }.into_any(),
                 }
             })}

@@ -8,11 +8,12 @@ use leptos::prelude::*;
 use super::error_panel::ErrorPanel;
 use super::predictions_report::PredictionsReport;
 use crate::api::functions::predict_held_out;
+use crate::domain::Mission;
 
 /// The bundled objects of one mission that the model never learned from.
 #[component]
 pub fn HeldOutPredictions(descriptions: BTreeMap<String, String>) -> impl IntoView {
-    let chosen = RwSignal::new(None::<String>);
+    let chosen = RwSignal::new(None::<Mission>);
     let answer = Resource::new(
         move || chosen.get(),
         |mission| async move {
@@ -22,14 +23,14 @@ pub fn HeldOutPredictions(descriptions: BTreeMap<String, String>) -> impl IntoVi
             }
         },
     );
-    let button = move |id: &'static str, name: &'static str| {
+    let button = move |mission: Mission| {
         view! {
             <button
                 type="button"
-                aria-pressed=move || (chosen.get().as_deref() == Some(id)).to_string()
-                on:click=move |_| chosen.set(Some(id.to_string()))
+                aria-pressed=move || (chosen.get() == Some(mission)).to_string()
+                on:click=move |_| chosen.set(Some(mission))
             >
-                {name}
+                {mission.title()}
             </button>
         }
     };
@@ -39,7 +40,7 @@ pub fn HeldOutPredictions(descriptions: BTreeMap<String, String>) -> impl IntoVi
             <p>
                 "Each mission's held-out part (a fifth of the stars, never used in training): predictions, scores and reasons."
             </p>
-            <div class="button-row">{button("kepler", "Kepler")}{button("tess", "TESS")}{button("k2", "K2")}</div>
+            <div class="button-row">{Mission::ALL.map(button).collect_view()}</div>
             <Transition fallback=|| {
                 view! {
                     <p class="loading" role="status">
@@ -52,7 +53,9 @@ pub fn HeldOutPredictions(descriptions: BTreeMap<String, String>) -> impl IntoVi
                     async move {
                         match answer.await {
                             None => ().into_any(),
-                            Some(Err(error)) => view! { <ErrorPanel error /> }.into_any(),
+                            Some(Err(error)) => {
+                                view! { <ErrorPanel error retry=Callback::new(move |_| answer.refetch()) /> }.into_any()
+                            }
                             Some(Ok(response)) => view! { <PredictionsReport response descriptions /> }.into_any(),
                         }
                     }

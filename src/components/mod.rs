@@ -25,6 +25,7 @@ pub mod metrics_summary;
 pub mod model_details;
 pub mod model_options;
 pub mod no_script_upload;
+pub mod not_ready_notice;
 pub mod object_card;
 pub mod predictions_report;
 pub mod predictions_table;

@@ -1,20 +1,24 @@
-//! Who is signed in, a link to their saved models, and the sign-out button.
+//! Who is signed in, a link to their saved models, and the sign-out buttons (this browser,
+//! or every browser signed in to the account).
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::api::functions::sign_out;
+use crate::api::functions::{sign_out, sign_out_everywhere};
 
 /// Shown on `/account` when signed in; a sign-out bumps `changed` so the page reads the
 /// account status again.
 #[component]
 pub fn SignedInPanel(name: String, changed: RwSignal<u32>) -> impl IntoView {
-    let leave = Action::new(move |_: &()| async move {
-        let done = sign_out().await;
-        if done.is_ok() {
-            changed.update(|n| *n += 1);
+    let leave = Action::new(move |everywhere: &bool| {
+        let everywhere = *everywhere;
+        async move {
+            let done = if everywhere { sign_out_everywhere().await } else { sign_out().await };
+            if done.is_ok() {
+                changed.update(|n| *n += 1);
+            }
+            done
         }
-        done
     });
     view! {
         <p class="lead" data-testid="signed-in">
@@ -26,10 +30,21 @@ pub fn SignedInPanel(name: String, changed: RwSignal<u32>) -> impl IntoView {
                 type="button"
                 class="button"
                 on:click=move |_| {
-                    leave.dispatch(());
+                    leave.dispatch(false);
                 }
             >
                 "Sign out"
+            </button>
+            " "
+            <button
+                type="button"
+                class="button secondary"
+                title="Ends the sign-in of every browser signed in to this account (API tokens stay until you revoke them)"
+                on:click=move |_| {
+                    leave.dispatch(true);
+                }
+            >
+                "Sign out everywhere"
             </button>
         </p>
         {move || {

@@ -7,7 +7,7 @@ use crate::components::ErrorPanel;
 
 /// "Does the ranking hold on the future?": the pretrained model's recipe learned before a
 /// cut-off and scored on the TOI candidates resolved after it, beside the random split.
-/// Computed by the server on first request (a few seconds), then kept.
+/// Computed by the server once for everyone (at start-up), then kept.
 #[component]
 pub fn TemporalPanel() -> impl IntoView {
     let report = Resource::new(|| (), |_| get_temporal_report());
@@ -21,7 +21,9 @@ pub fn TemporalPanel() -> impl IntoView {
             }>
                 {move || Suspend::new(async move {
                     match report.await {
-                        Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                        Err(error) => {
+                            view! { <ErrorPanel error retry=Callback::new(move |_| report.refetch()) /> }.into_any()
+                        }
                         Ok(r) => view! { <TemporalTable r /> }.into_any(),
                     }
                 })}

@@ -41,6 +41,11 @@ pub enum ErrorCode {
     RateLimited,
     /// A host not in `EXO_ALLOWED_HOSTS`.
     Misdirected,
+    /// The server's storage is at its limit (`EXO_MAX_DISK_MB`): no new work is stored, and
+    /// nobody's kept work is deleted to make room.
+    StorageFull,
+    /// A request's body arrived too slowly (`EXO_MIN_BODY_RATE_KB_S`).
+    SlowBody,
 }
 
 impl ErrorCode {
@@ -66,7 +71,9 @@ impl ErrorCode {
             | OverBudget => 422,
             QueueFull | QuotaExceeded | RateLimited => 429,
             TrainingFailed | Internal => 500,
+            SlowBody => 408,
             Unavailable | Network | Overloaded | Timeout | NotReady => 503,
+            StorageFull => 507,
         }
     }
 
@@ -77,6 +84,7 @@ impl ErrorCode {
             ErrorCode::Overloaded => Some(1),
             ErrorCode::NotReady | ErrorCode::Unavailable | ErrorCode::QueueFull => Some(5),
             ErrorCode::QuotaExceeded => Some(60),
+            ErrorCode::RateLimited => Some(1),
             _ => None,
         }
     }
@@ -112,6 +120,8 @@ impl ErrorCode {
             QuotaExceeded => "quota_exceeded",
             RateLimited => "rate_limited",
             Misdirected => "misdirected",
+            StorageFull => "storage_full",
+            SlowBody => "slow_body",
         }
     }
 }

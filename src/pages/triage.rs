@@ -111,7 +111,7 @@ pub fn TriagePage() -> impl IntoView {
         }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error retry=Callback::new(move |_| page.refetch()) /> }.into_any(),
                     Ok(p) => view! { <Shortlist page=p query chosen /> }.into_any(),
                 }
             })}

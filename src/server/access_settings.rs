@@ -4,7 +4,8 @@
 
 use super::startup_error::StartupError;
 
-/// Per-owner quotas; the operator has none.
+/// Quotas of one person: each anonymous identity, and each account (whose identity is its
+/// principal: see `fairness::principal`). The operator has none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Quotas {
     /// Trainings queued or running at once (`EXO_QUOTA_ACTIVE_TRAININGS`, default 3).
@@ -28,6 +29,37 @@ impl Default for Quotas {
             stored_trainings: 100,
             upload_mb_per_day: 500,
             upload_mb_total: 1000,
+        }
+    }
+}
+
+/// The budget all anonymous visitors from one address share (IPv4 address, IPv6 /64), on
+/// top of each one's own [`Quotas`]: many cookies from one address buy no more than this.
+/// Sized for a class behind one school address by default; students who sign in each get
+/// an account's budget of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AddressQuotas {
+    /// Trainings queued or running at once (`EXO_ADDRESS_ACTIVE_TRAININGS`, default 30).
+    pub active_trainings: usize,
+    /// Trainings started in the last 24 hours (`EXO_ADDRESS_TRAININGS_PER_DAY`, default 300).
+    pub trainings_per_day: usize,
+    /// Completed trainings kept (`EXO_ADDRESS_STORED_TRAININGS`, default 300).
+    pub stored_trainings: usize,
+    /// MB of tables (and large request bodies) sent in the last 24 hours
+    /// (`EXO_ADDRESS_UPLOAD_MB_PER_DAY`, default 1500).
+    pub upload_mb_per_day: u64,
+    /// MB of uploaded tables kept (`EXO_ADDRESS_UPLOAD_MB`, default 3000).
+    pub upload_mb_total: u64,
+}
+
+impl Default for AddressQuotas {
+    fn default() -> Self {
+        AddressQuotas {
+            active_trainings: 30,
+            trainings_per_day: 300,
+            stored_trainings: 300,
+            upload_mb_per_day: 1500,
+            upload_mb_total: 3000,
         }
     }
 }
@@ -73,6 +105,7 @@ pub struct AccessSettings {
     /// (`EXO_TRUST_PROXY`, default false: the connection's address).
     pub trust_proxy: bool,
     pub quotas: Quotas,
+    pub address_quotas: AddressQuotas,
     pub rate_limits: RateLimits,
 }
 
@@ -85,6 +118,7 @@ impl Default for AccessSettings {
             secure_cookies: false,
             trust_proxy: false,
             quotas: Quotas::default(),
+            address_quotas: AddressQuotas::default(),
             rate_limits: RateLimits::default(),
         }
     }
@@ -134,6 +168,7 @@ impl AccessSettings {
             None => default_hosts(),
         };
         let d = Quotas::default();
+        let a = AddressQuotas::default();
         let r = RateLimits::default();
         Ok(AccessSettings {
             secret,
@@ -147,6 +182,13 @@ impl AccessSettings {
                 stored_trainings: number("EXO_QUOTA_STORED_TRAININGS", d.stored_trainings as u64)? as usize,
                 upload_mb_per_day: number("EXO_QUOTA_UPLOAD_MB_PER_DAY", d.upload_mb_per_day)?,
                 upload_mb_total: number("EXO_QUOTA_UPLOAD_MB", d.upload_mb_total)?,
+            },
+            address_quotas: AddressQuotas {
+                active_trainings: number("EXO_ADDRESS_ACTIVE_TRAININGS", a.active_trainings as u64)? as usize,
+                trainings_per_day: number("EXO_ADDRESS_TRAININGS_PER_DAY", a.trainings_per_day as u64)? as usize,
+                stored_trainings: number("EXO_ADDRESS_STORED_TRAININGS", a.stored_trainings as u64)? as usize,
+                upload_mb_per_day: number("EXO_ADDRESS_UPLOAD_MB_PER_DAY", a.upload_mb_per_day)?,
+                upload_mb_total: number("EXO_ADDRESS_UPLOAD_MB", a.upload_mb_total)?,
             },
             rate_limits: RateLimits {
                 writes_per_minute: number("EXO_RATE_LIMIT_PER_MINUTE", r.writes_per_minute as u64)?.min(1_000_000)

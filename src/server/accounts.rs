@@ -4,7 +4,7 @@
 
 use tower_sessions::Session;
 
-use super::identity::{passwords, secrets, SignedIn, VisitorReset, SESSION_ACCOUNT};
+use super::identity::{passwords, secrets, ClientAddress, Credential, SignedIn, VisitorReset, SESSION_ACCOUNT};
 use super::owner::{Caller, OwnerId};
 use super::owner_records::AccountRow;
 use super::state::AppState;
@@ -15,6 +15,23 @@ use crate::domain::ErrorCode;
 const USERNAME_CHARS: std::ops::RangeInclusive<usize> = 3..=40;
 const TOKEN_NAME_CHARS: usize = 60;
 const MAX_TOKENS: usize = 20;
+/// Failed sign-ins to one account before each further attempt waits.
+const BACKOFF_AFTER_FAILURES: i64 = 5;
+/// The first wait; each further failure doubles it.
+const BACKOFF_FIRST_S: i64 = 30;
+/// The longest wait the per-account backoff imposes.
+const BACKOFF_MAX_S: i64 = 15 * 60;
+
+/// What signing in, out or registering needs of its request: who asks and how they proved
+/// it, from where, the sign-in session, and the visitor-cookie reset.
+#[derive(Clone)]
+pub struct SignInRequest {
+    pub caller: Caller,
+    pub credential: Credential,
+    pub address: ClientAddress,
+    pub session: Session,
+    pub reset: VisitorReset,
+}
 
 pub fn status(caller: &Caller) -> AccountStatus {
     match caller {
@@ -69,9 +86,7 @@ async fn off_runtime<T: Send + 'static>(
 /// Creates an account and signs in with it.
 pub async fn register(
     state: &AppState,
-    caller: &Caller,
-    session: &Session,
-    reset: &VisitorReset,
+    request: &SignInRequest,
     credentials: Credentials,
 ) -> Result<AccountStatus, ApiError> {
     let username = credentials.username.trim().to_string();
@@ -95,15 +110,13 @@ pub async fn register(
         .with_field("username"));
     }
     tracing::info!(%owner, "account created");
-    start_session(state, caller, session, reset, SignedIn { owner, username }).await
+    start_session(state, request, SignedIn { owner, username }).await
 }
 
 /// Signs in; a wrong name or password is the same 401 (and takes the same time).
 pub async fn sign_in(
     state: &AppState,
-    caller: &Caller,
-    session: &Session,
-    reset: &VisitorReset,
+    request: &SignInRequest,
     credentials: Credentials,
 ) -> Result<AccountStatus, ApiError> {
     let username = credentials.username.trim().to_string();
@@ -111,16 +124,39 @@ pub async fn sign_in(
         return Err(wrong_credentials());
     }
     let account = off_runtime(state, move |s| {
+        // Per account, whatever the address: password guessing spread over many addresses
+        // meets the same growing wait.
+        let key = username.to_lowercase();
+        let now = now_ms() as i64;
+        if let Some(until) = s.identity.db.sign_in_locked_until(key.clone())?.filter(|until| *until > now) {
+            let seconds = ((until - now + 999) / 1000).max(1) as u64;
+            return Err(ApiError::new(
+                ErrorCode::RateLimited,
+                format!("Too many wrong passwords for this account lately: after {BACKOFF_AFTER_FAILURES} failures each attempt waits longer ({BACKOFF_FIRST_S} s, doubling, up to {} min). Try again in {seconds} s.", BACKOFF_MAX_S / 60),
+            )
+            .with_retry_after(seconds));
+        }
         let account = s.identity.db.account_by_name(username)?;
         let stored = account.as_ref().map(|a| a.password_hash.as_str()).unwrap_or(passwords::decoy_hash());
         let matches = passwords::verify(&credentials.password, stored);
+        if matches && account.is_some() {
+            s.identity.db.clear_sign_in_failures(key)?;
+        } else {
+            s.identity.db.record_sign_in_failure(
+                key,
+                now,
+                BACKOFF_AFTER_FAILURES,
+                BACKOFF_FIRST_S * 1000,
+                BACKOFF_MAX_S * 1000,
+            )?;
+        }
         Ok(account.filter(|_| matches))
     })
     .await?
     .ok_or_else(wrong_credentials)?;
     let owner = OwnerId::parse(&account.owner)
         .ok_or_else(|| ApiError::new(ErrorCode::Internal, "This account is unreadable."))?;
-    start_session(state, caller, session, reset, SignedIn { owner, username: account.username }).await
+    start_session(state, request, SignedIn { owner, username: account.username }).await
 }
 
 fn wrong_credentials() -> ApiError {
@@ -130,16 +166,17 @@ fn wrong_credentials() -> ApiError {
 /// A new session id (no fixation), the account in it, and the visitor's work adopted.
 async fn start_session(
     state: &AppState,
-    caller: &Caller,
-    session: &Session,
-    reset: &VisitorReset,
+    request: &SignInRequest,
     account: SignedIn,
 ) -> Result<AccountStatus, ApiError> {
+    // The browser gets a fresh anonymous identity below: it passes the new-identity limit.
+    new_identity_allowed(state, request)?;
     let unavailable =
         |_| ApiError::new(ErrorCode::Unavailable, "Signing in failed just now; try again in a few seconds.");
+    let session = &request.session;
     session.cycle_id().await.map_err(unavailable)?;
     session.insert(SESSION_ACCOUNT, &account).await.map_err(unavailable)?;
-    if let Caller::Owner { id: visitor, account: None } = caller {
+    if let Caller::Owner { id: visitor, account: None, .. } = &request.caller {
         let (from, to) = (*visitor, account.owner);
         let moved = off_runtime(state, move |s| Ok(s.store.adopt(&from, &to)?)).await?;
         if moved > 0 {
@@ -147,22 +184,51 @@ async fn start_session(
         }
     }
     // The browser's anonymous identity starts afresh: after signing out it has nothing.
-    reset.reset();
+    request.reset.reset();
     Ok(AccountStatus { username: Some(account.username), operator: false })
 }
 
-pub async fn sign_out(session: &Session, reset: &VisitorReset) -> Result<AccountStatus, ApiError> {
-    session.flush().await.map_err(|_| {
+/// `Err` 429 when the caller's address has made too many new identities lately.
+fn new_identity_allowed(state: &AppState, request: &SignInRequest) -> Result<(), ApiError> {
+    state
+        .limiters
+        .check_new_identity(request.address.block())
+        .map_err(|(seconds, what)| super::rate_limit::refusal_error(seconds, what))
+}
+
+/// Ends the browser's sign-in. Without one it does nothing (it would otherwise hand out a
+/// fresh anonymous identity per call); with one, the fresh identity the browser gets passes
+/// the new-identity limit.
+pub async fn sign_out(state: &AppState, request: &SignInRequest) -> Result<AccountStatus, ApiError> {
+    if request.credential != Credential::SignIn {
+        return Ok(status(&request.caller));
+    }
+    new_identity_allowed(state, request)?;
+    request.session.flush().await.map_err(|_| {
         ApiError::new(ErrorCode::Unavailable, "Signing out failed just now; try again in a few seconds.")
     })?;
-    reset.reset();
+    request.reset.reset();
     Ok(AccountStatus { username: None, operator: false })
+}
+
+/// Ends every sign-in of the caller's account (every browser), then this one.
+pub async fn sign_out_everywhere(state: &AppState, request: &SignInRequest) -> Result<AccountStatus, ApiError> {
+    let owner = account_owner(&request.caller)?;
+    if request.credential != Credential::SignIn {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "Signing out everywhere needs a signed-in browser (an API token cannot end sign-ins); sign in on the account page (/account).",
+        ));
+    }
+    let ended = off_runtime(state, move |s| Ok(s.identity.db.delete_web_sessions_of(owner.to_string())?)).await?;
+    tracing::info!(%owner, ended, "signed out everywhere");
+    sign_out(state, request).await
 }
 
 /// The signed-in account's owner id; tokens belong to accounts.
 fn account_owner(caller: &Caller) -> Result<OwnerId, ApiError> {
     match caller {
-        Caller::Owner { id, account: Some(_) } => Ok(*id),
+        Caller::Owner { id, account: Some(_), .. } => Ok(*id),
         _ => Err(ApiError::new(
             ErrorCode::Forbidden,
             "API tokens belong to an account: register or sign in on the account page (/account) first.",
@@ -184,9 +250,21 @@ fn token_info(row: super::owner_records::TokenRow) -> ApiTokenInfo {
     }
 }
 
-/// A new token, shown this once (only its digest is kept).
-pub fn create_token(state: &AppState, caller: &Caller, name: &str) -> Result<NewApiToken, ApiError> {
+/// A new token, shown this once (only its digest is kept). Only a signed-in browser may make
+/// one: a token that could mint tokens would outlive its own revocation.
+pub fn create_token(
+    state: &AppState,
+    caller: &Caller,
+    credential: Credential,
+    name: &str,
+) -> Result<NewApiToken, ApiError> {
     let owner = account_owner(caller)?;
+    if credential != Credential::SignIn {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "API tokens are made by a signed-in browser on the account page (/account), not with another token.",
+        ));
+    }
     let name = name.trim();
     if name.is_empty() || name.chars().count() > TOKEN_NAME_CHARS || name.chars().any(char::is_control) {
         return Err(ApiError::new(

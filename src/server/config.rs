@@ -22,16 +22,15 @@ pub struct Config {
     /// Trainings that may run at once (`EXO_MAX_TRAININGS`, default and 0: the number of
     /// cores); 0 when `EXO_SERVE_ONLY` is set (this process leaves the queue to others).
     pub max_concurrent_trainings: usize,
-    /// Trainings that may wait for a slot; beyond it new ones are refused with 429
-    /// (`EXO_MAX_QUEUE`, default 32).
+    /// Trainings one principal (an account, or an address's anonymous visitors) may have
+    /// waiting for a slot; beyond it its new ones are refused with 429 (`EXO_MAX_QUEUE`,
+    /// default 32). The whole queue's bound is `EXO_MAX_QUEUE_TOTAL` (see `fairness`).
     pub max_queue: usize,
-    /// Finished trainings kept; the oldest are removed beyond it (`EXO_MAX_SESSIONS`, default 200).
-    pub max_sessions: usize,
     /// Trials one tuned training may run, each a 5-fold cross-validation
     /// (`EXO_MAX_TUNE_TRIALS`, default and ceiling 60).
     pub max_tune_trials: usize,
-    /// Disk the store may use, in MB; the oldest finished trainings are removed beyond it
-    /// (`EXO_MAX_DISK_MB`, default 4096).
+    /// Disk the store may use, in MB; at it new work is refused with 507 and nothing kept
+    /// is deleted (`EXO_MAX_DISK_MB`, default 4096).
     pub max_disk_mb: u64,
     /// Largest accepted upload request, in MB (`EXO_MAX_UPLOAD_MB`, default 50).
     pub max_upload_mb: u64,
@@ -74,6 +73,8 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// Secret, operator token, allowed hosts, quotas and rate limits (environment only).
     pub access: super::access_settings::AccessSettings,
+    /// How a shared instance stays fair (environment only; see `fairness::settings`).
+    pub fairness: super::fairness::FairnessSettings,
 }
 
 /// The `Leptos.toml` file: every key optional.
@@ -85,6 +86,9 @@ struct SettingsFile {
     max_trainings: Option<usize>,
     serve_only: Option<bool>,
     max_queue: Option<usize>,
+    /// No longer read: retention never removes finished work for space (see `retention`);
+    /// accepted so that an older settings file still starts.
+    #[allow(dead_code)]
     max_sessions: Option<usize>,
     max_tune_trials: Option<usize>,
     max_disk_mb: Option<u64>,
@@ -113,7 +117,6 @@ impl Config {
             data_dir: PathBuf::from("data"),
             max_concurrent_trainings: 1,
             max_queue: 32,
-            max_sessions: 200,
             max_tune_trials: crate::domain::MAX_TUNE_TRIALS,
             max_disk_mb: 4096,
             max_upload_mb: 50,
@@ -130,6 +133,7 @@ impl Config {
             max_concurrent_requests: 512,
             metrics_token: None,
             access: super::access_settings::AccessSettings::default(),
+            fairness: super::fairness::FairnessSettings::default(),
         }
     }
 
@@ -180,7 +184,6 @@ impl Config {
                 max
             },
             max_queue: number("EXO_MAX_QUEUE", file.max_queue.map(|n| n as u64), 32)? as usize,
-            max_sessions: number("EXO_MAX_SESSIONS", file.max_sessions.map(|n| n as u64), 200)? as usize,
             max_tune_trials: (number(
                 "EXO_MAX_TUNE_TRIALS",
                 file.max_tune_trials.map(|n| n as u64),
@@ -223,6 +226,7 @@ impl Config {
                 .or(file.metrics_token)
                 .filter(|t| !t.trim().is_empty()),
             access: super::access_settings::AccessSettings::from_env()?,
+            fairness: super::fairness::FairnessSettings::from_env()?,
         })
     }
 }

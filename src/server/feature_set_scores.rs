@@ -1,30 +1,27 @@
 //! The default model (the train page's random forest, default hyperparameters, seed 42,
 //! 20 % of stars held out) trained on each mission with each feature set, scored without
 //! explanations: the About page's answer to "what do the uncertainty columns buy?".
-//! Computed once per process on first request (a few seconds), then kept: the figures
-//! depend only on the bundled tables and the code.
+//! Computed once for everyone (a few seconds; see `shared_answers`): the figures depend only
+//! on the bundled tables and the code.
 
 use std::path::Path;
-use std::sync::OnceLock;
 
 use crate::api::{ApiError, FeatureSetComparison, FeatureSetInfo, FeatureSetScore, MissionFeatureSetScores};
 use crate::domain::FeatureSet;
 use crate::ml::models::hyperparameters::RawHyperparameters;
 use crate::ml::models::{ModelKind, ModelParams};
 use crate::ml::pipeline::{held_out_scores, SplitRule, TrainingConfig};
+use crate::ml::progress::ProgressSink;
 use crate::ml::Mission;
 
 const SEED: u64 = 42;
 const TEST_FRACTION: f64 = 0.2;
 
-/// The comparison, computed on first call.
-pub fn feature_set_scores(data_dir: &Path) -> Result<FeatureSetComparison, ApiError> {
-    static KEPT: OnceLock<Result<FeatureSetComparison, ApiError>> = OnceLock::new();
-    KEPT.get_or_init(|| compute(data_dir)).clone()
-}
-
-fn compute(data_dir: &Path) -> Result<FeatureSetComparison, ApiError> {
+/// The comparison, reporting to `progress` after each of the six fits.
+pub fn compute(data_dir: &Path, progress: &dyn ProgressSink) -> Result<FeatureSetComparison, ApiError> {
     let kind = ModelKind::RandomForest;
+    let fits = (Mission::ALL.len() * FeatureSet::ALL.len()) as f64;
+    let done = std::sync::atomic::AtomicUsize::new(0);
     let params = ModelParams::check(kind, &RawHyperparameters::default()).map_err(ApiError::internal)?;
     let missions = Mission::ALL
         .into_iter()
@@ -37,6 +34,8 @@ fn compute(data_dir: &Path) -> Result<FeatureSetComparison, ApiError> {
                         TrainingConfig::on_mission(mission, params.clone(), split, SEED, data_dir.to_path_buf())
                             .with_feature_set(set);
                     let s = held_out_scores(&config).map_err(ApiError::internal)?;
+                    let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                    progress.report(n as f64 / fits, &format!("{mission}, {}: fitted", set.title()));
                     Ok(FeatureSetScore {
                         feature_set: set,
                         features: s.features,

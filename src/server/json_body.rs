@@ -45,7 +45,9 @@ pub async fn read_json<T: DeserializeOwned>(
     let (mut bytes, mut seen, mut over) = (Vec::new(), 0u64, false);
     while let Some(chunk) = body.next().await {
         let chunk = chunk.map_err(|e| {
-            ApiError::new(ErrorCode::InvalidRequest, format!("The request body could not be read: {e}"))
+            crate::server::fairness::body_rate::slow_body_in(&e).unwrap_or_else(|| {
+                ApiError::new(ErrorCode::InvalidRequest, format!("The request body could not be read: {e}"))
+            })
         })?;
         seen += chunk.len() as u64;
         if seen > limit {

@@ -127,12 +127,31 @@ fn plane(data_dir: &std::path::Path) -> Result<&'static Plane, ApiError> {
 }
 
 /// The regions of `family` at slider position `step`.
-pub fn decision_regions(state: &AppState, family: &str, step: usize) -> Result<DecisionRegions, ApiError> {
-    decision_regions_in(&state.config.data_dir, family, step)
+/// A position not computed yet is the caller's heavy read (`fairness::heavy_work`); a kept
+/// one is answered at once, so dragging a slider over known positions costs nothing.
+pub fn decision_regions(
+    state: &AppState,
+    caller: &crate::server::owner::Caller,
+    family: &str,
+    step: usize,
+    budget: &crate::server::request_budget::RequestBudget,
+) -> Result<DecisionRegions, ApiError> {
+    decision_regions_in(&state.config.data_dir, family, step, &|| {
+        state.heavy.enter(caller.principal(), budget).map(Some)
+    })
 }
 
+/// What a demo position not yet kept takes before it is computed (a heavy-read turn, or
+/// nothing for the bench).
+pub type BeforeComputing<'a> = &'a dyn Fn() -> Result<Option<crate::server::fairness::heavy_work::HeavyTurn>, ApiError>;
+
 /// [`decision_regions`] on the bundled tables in `data_dir` (the bench times every one).
-pub fn decision_regions_in(data_dir: &std::path::Path, family: &str, step: usize) -> Result<DecisionRegions, ApiError> {
+pub fn decision_regions_in(
+    data_dir: &std::path::Path,
+    family: &str,
+    step: usize,
+    before_computing: BeforeComputing,
+) -> Result<DecisionRegions, ApiError> {
     let kind = ModelKind::from_id(family).ok_or_else(|| {
         let known: Vec<&str> = ModelKind::ALL.iter().map(|m| m.id()).collect();
         ApiError::new(
@@ -151,6 +170,7 @@ pub fn decision_regions_in(data_dir: &std::path::Path, family: &str, step: usize
     if let Some(found) = kept.lock().unwrap_or_else(|e| e.into_inner()).get(&(kind.id(), step)) {
         return Ok(found.clone());
     }
+    let _turn = before_computing()?;
     let started = std::time::Instant::now();
     let plane = plane(data_dir)?;
     let mut raw: RawHyperparameters = serde_json::from_value(base).unwrap_or_default();

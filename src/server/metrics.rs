@@ -30,6 +30,7 @@ pub const TRAINING_QUEUE_DEPTH: &str = "exo_training_queue_depth";
 pub const TRAININGS_RUNNING: &str = "exo_trainings_running";
 pub const TRAININGS_KEPT: &str = "exo_trainings_kept";
 pub const TRAINING_WORKERS_ALIVE: &str = "exo_training_workers_alive";
+pub const HEAVY_READS: &str = "exo_heavy_reads_total";
 
 const HTTP_BUCKETS: &[f64] = &[0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0];
 const TRAINING_BUCKETS: &[f64] = &[0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0];
@@ -72,6 +73,10 @@ fn describe() {
         ::metrics::Unit::Seconds,
         "Time to answer an HTTP request (until the response headers), by route pattern, method and status."
     );
+    ::metrics::describe_counter!(
+        HEAVY_READS,
+        "Heavy reads (predicting or explaining many objects), by what they read and whether they were computed or answered from a kept answer."
+    );
     ::metrics::describe_counter!(REJECTED_REQUESTS, "Requests answered with an error, by error code (invalid_request, queue_full, too_large, overloaded, timeout, ...).");
     ::metrics::describe_histogram!(
         TRAINING_DURATION,
@@ -88,6 +93,12 @@ fn describe() {
 }
 
 /// Counts a request answered with an error; `reason` is the error's code (a small fixed set).
+/// A heavy read of `kind` answered: `computed` true when it was computed, false when kept.
+pub fn heavy_read(kind: &'static str, computed: bool) {
+    ::metrics::counter!(HEAVY_READS, "kind" => kind, "answer" => if computed { "computed" } else { "kept" })
+        .increment(1);
+}
+
 pub fn rejected(reason: &str) {
     ::metrics::counter!(REJECTED_REQUESTS, "reason" => reason.to_string()).increment(1);
 }

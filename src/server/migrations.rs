@@ -60,6 +60,29 @@ const MIGRATIONS: &[(i64, &str)] = &[
     // The decision threshold a training's owner saved with its model (JSON; written only
     // by saving one, like the share columns).
     (6, "ALTER TABLE sessions ADD COLUMN decision_threshold TEXT"),
+    // Fairness: every training and upload is charged to a principal (an account, or the
+    // address anonymous visitors come from); per-day quotas count events in a window, not
+    // rows still stored; owners' last visits let anonymous work expire by inactivity; sign-ins
+    // are listed per account (sign out everywhere) and failed ones back off per account.
+    // Rows from before are charged to their owner.
+    (
+        7,
+        "ALTER TABLE sessions ADD COLUMN principal TEXT;
+    UPDATE sessions SET principal = 'owner:' || owner WHERE principal IS NULL AND owner IS NOT NULL;
+    CREATE INDEX sessions_principal ON sessions (principal, status);
+    ALTER TABLE uploads ADD COLUMN principal TEXT;
+    UPDATE uploads SET principal = 'owner:' || owner WHERE principal IS NULL AND owner IS NOT NULL;
+    CREATE INDEX uploads_principal ON uploads (principal, created_at);
+    CREATE TABLE owners (owner TEXT PRIMARY KEY, last_seen_at BIGINT NOT NULL);
+    INSERT INTO owners (owner, last_seen_at) SELECT owner, MAX(created_at) FROM sessions WHERE owner IS NOT NULL GROUP BY owner;
+    INSERT INTO owners (owner, last_seen_at) SELECT owner, MAX(created_at) FROM uploads WHERE owner IS NOT NULL AND owner NOT IN (SELECT owner FROM owners) GROUP BY owner;
+    CREATE TABLE usage_events (principal TEXT NOT NULL, owner TEXT, kind TEXT NOT NULL, amount BIGINT NOT NULL, at BIGINT NOT NULL);
+    CREATE INDEX usage_events_principal ON usage_events (principal, kind, at);
+    CREATE INDEX usage_events_owner ON usage_events (owner, kind, at);
+    ALTER TABLE web_sessions ADD COLUMN account_owner TEXT;
+    CREATE INDEX web_sessions_account ON web_sessions (account_owner);
+    CREATE TABLE sign_in_failures (username_key TEXT PRIMARY KEY, failures BIGINT NOT NULL, locked_until BIGINT NOT NULL, last_at BIGINT NOT NULL)",
+    ),
 ];
 
 pub async fn migrate(pool: &AnyPool) -> Result<(), sqlx::Error> {

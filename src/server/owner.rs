@@ -6,6 +6,8 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub use super::fairness::principal::{AddressBlock, Principal};
+
 /// An owner of work: a visitor's or an account's id (random, never derived from a name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct OwnerId(pub Uuid);
@@ -48,11 +50,30 @@ pub struct Share {
 pub enum Caller {
     /// `EXO_ADMIN_TOKEN`: sees and manages everything; no quotas or rate limits.
     Operator,
-    /// A visitor or an account (through its session cookie or an API token).
-    Owner { id: OwnerId, account: Option<String> },
+    /// A visitor or an account (through its session cookie or an API token), with the
+    /// principal its costs are charged to (the account, or a visitor's address).
+    Owner { id: OwnerId, account: Option<String>, principal: Principal },
 }
 
 impl Caller {
+    /// An anonymous visitor coming from `address`.
+    pub fn visitor(id: OwnerId, address: AddressBlock) -> Caller {
+        Caller::Owner { id, account: None, principal: Principal::Address(address) }
+    }
+
+    /// A signed-in account (its session or one of its tokens).
+    pub fn account(id: OwnerId, username: String) -> Caller {
+        Caller::Owner { id, account: Some(username), principal: Principal::Account(id) }
+    }
+
+    /// Who this caller's costs are charged to.
+    pub fn principal(&self) -> Principal {
+        match self {
+            Caller::Operator => Principal::Operator,
+            Caller::Owner { principal, .. } => *principal,
+        }
+    }
+
     pub fn owner(&self) -> Option<OwnerId> {
         match self {
             Caller::Operator => None,
@@ -118,8 +139,9 @@ mod tests {
     #[test]
     fn owners_manage_theirs_others_see_shared_only_and_old_work_is_the_operators() {
         let (a, b) = (OwnerId::new(), OwnerId::new());
-        let alice = Caller::Owner { id: a, account: None };
-        let bob = Caller::Owner { id: b, account: Some("bob".into()) };
+        let home = AddressBlock::of(std::net::IpAddr::from([192, 0, 2, 1]));
+        let alice = Caller::visitor(a, home);
+        let bob = Caller::account(b, "bob".into());
         let share = Share { by: "anonymous".into(), include_rows: false };
         assert_eq!(Access::of(&alice, Some(a), None), Access::Manage);
         assert_eq!(Access::of(&bob, Some(a), None), Access::None);

@@ -71,17 +71,29 @@ impl Database {
     pub fn adopt(&self, from: String, to: String) -> DbResult<u64> {
         self.write_now("adopt a visitor's work", move |pool, rt| {
             rt.block_on(async {
-                let moved = sqlx::query("UPDATE sessions SET owner = $2 WHERE owner = $1")
+                // The work is the account's now, and so are its costs.
+                let principal = format!("account:{to}");
+                let moved = sqlx::query("UPDATE sessions SET owner = $2, principal = $3 WHERE owner = $1")
                     .bind(&from)
                     .bind(&to)
+                    .bind(&principal)
                     .execute(pool)
                     .await?
                     .rows_affected();
-                sqlx::query("UPDATE uploads SET owner = $2 WHERE owner = $1")
+                sqlx::query("UPDATE uploads SET owner = $2, principal = $3 WHERE owner = $1")
                     .bind(&from)
                     .bind(&to)
+                    .bind(&principal)
                     .execute(pool)
                     .await?;
+                sqlx::query(
+                    "INSERT INTO owners (owner, last_seen_at) SELECT $2, last_seen_at FROM owners WHERE owner = $1
+                     ON CONFLICT (owner) DO NOTHING",
+                )
+                .bind(&from)
+                .bind(&to)
+                .execute(pool)
+                .await?;
                 Ok(moved)
             })
         })
@@ -203,14 +215,24 @@ impl Database {
     }
 
     /// Inserts (`only_new`: false when the id exists) or replaces a session record.
-    pub fn put_web_session(&self, id: String, record: String, expires_at: i64, only_new: bool) -> DbResult<bool> {
+    /// `account_owner`: the signed-in account the session belongs to (so "sign out
+    /// everywhere" finds every session of it).
+    pub fn put_web_session(
+        &self,
+        id: String,
+        record: String,
+        expires_at: i64,
+        account_owner: Option<String>,
+        only_new: bool,
+    ) -> DbResult<bool> {
         self.write_now("save a sign-in session", move |pool, rt| {
             let sql = if only_new {
-                "INSERT INTO web_sessions (id, record, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING"
+                "INSERT INTO web_sessions (id, record, expires_at, account_owner) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING"
             } else {
-                "INSERT INTO web_sessions (id, record, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET record = excluded.record, expires_at = excluded.expires_at"
+                "INSERT INTO web_sessions (id, record, expires_at, account_owner) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET record = excluded.record, expires_at = excluded.expires_at, account_owner = excluded.account_owner"
             };
-            rt.block_on(sqlx::query(sql).bind(id).bind(record).bind(expires_at).execute(pool)).map(|r| r.rows_affected() == 1)
+            rt.block_on(sqlx::query(sql).bind(id).bind(record).bind(expires_at).bind(account_owner).execute(pool))
+                .map(|r| r.rows_affected() == 1)
         })
     }
 
@@ -243,6 +265,73 @@ impl Database {
                     .await?;
                 sqlx::query_scalar("SELECT value FROM settings WHERE name = $1").bind(name).fetch_one(pool).await
             })
+        })
+    }
+}
+
+impl Database {
+    /// Ends every sign-in session of an account; how many ended.
+    pub fn delete_web_sessions_of(&self, account_owner: String) -> DbResult<u64> {
+        self.write_now("end an account's sign-ins", move |pool, rt| {
+            rt.block_on(
+                sqlx::query("DELETE FROM web_sessions WHERE account_owner = $1").bind(account_owner).execute(pool),
+            )
+            .map(|r| r.rows_affected())
+        })
+    }
+
+    /// When the next sign-in to this account may be tried (milliseconds), if it must wait.
+    pub fn sign_in_locked_until(&self, username_key: String) -> DbResult<Option<i64>> {
+        self.read("read sign-in failures", move |pool, rt| {
+            rt.block_on(
+                sqlx::query_scalar("SELECT locked_until FROM sign_in_failures WHERE username_key = $1")
+                    .bind(username_key)
+                    .fetch_optional(pool),
+            )
+        })
+    }
+
+    /// Counts a failed sign-in; from the `after`th on, each failure makes the next attempt
+    /// wait twice as long as the one before (from `first_wait_ms`, at most `max_wait_ms`).
+    pub fn record_sign_in_failure(
+        &self,
+        username_key: String,
+        now: i64,
+        after: i64,
+        first_wait_ms: i64,
+        max_wait_ms: i64,
+    ) -> DbResult<()> {
+        self.write_now("count a failed sign-in", move |pool, rt| {
+            rt.block_on(async {
+                let failures: i64 = sqlx::query_scalar(
+                    "INSERT INTO sign_in_failures (username_key, failures, locked_until, last_at) VALUES ($1, 1, 0, $2)
+                     ON CONFLICT (username_key) DO UPDATE SET failures = sign_in_failures.failures + 1, last_at = excluded.last_at
+                     RETURNING failures",
+                )
+                .bind(&username_key)
+                .bind(now)
+                .fetch_one(pool)
+                .await?;
+                if failures >= after {
+                    let doublings = (failures - after).min(20) as u32;
+                    let wait = (first_wait_ms << doublings).min(max_wait_ms);
+                    sqlx::query("UPDATE sign_in_failures SET locked_until = $2 WHERE username_key = $1")
+                        .bind(&username_key)
+                        .bind(now + wait)
+                        .execute(pool)
+                        .await?;
+                }
+                Ok(())
+            })
+        })
+    }
+
+    pub fn clear_sign_in_failures(&self, username_key: String) -> DbResult<()> {
+        self.write_now("clear sign-in failures", move |pool, rt| {
+            rt.block_on(
+                sqlx::query("DELETE FROM sign_in_failures WHERE username_key = $1").bind(username_key).execute(pool),
+            )
+            .map(|_| ())
         })
     }
 }

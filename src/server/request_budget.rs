@@ -12,11 +12,15 @@ use crate::api::ApiError;
 use crate::domain::ErrorCode;
 use crate::ml::progress::ProgressSink;
 
+/// Where a budget's progress reports go (a shared result's cell shows them on its page).
+pub type ProgressForward = Arc<dyn ProgressSink + Send + Sync>;
+
 #[derive(Clone)]
 pub struct RequestBudget {
     deadline: Instant,
     seconds: u64,
     gone: Arc<AtomicBool>,
+    progress: Option<ProgressForward>,
 }
 
 /// Held by the request's future: dropped with it.
@@ -32,7 +36,12 @@ impl RequestBudget {
     pub fn new(seconds: u64) -> (RequestBudget, ClientWatch) {
         let gone = Arc::new(AtomicBool::new(false));
         (
-            RequestBudget { deadline: Instant::now() + Duration::from_secs(seconds), seconds, gone: gone.clone() },
+            RequestBudget {
+                deadline: Instant::now() + Duration::from_secs(seconds),
+                seconds,
+                gone: gone.clone(),
+                progress: None,
+            },
             ClientWatch(gone),
         )
     }
@@ -43,7 +52,13 @@ impl RequestBudget {
             deadline: Instant::now() + Duration::from_secs(100 * 365 * 24 * 3600),
             seconds: u64::MAX,
             gone: Arc::new(AtomicBool::new(false)),
+            progress: None,
         }
+    }
+
+    /// No limit, with progress reported to `progress` (work computed once for everyone).
+    pub fn unlimited_reporting_to(progress: ProgressForward) -> RequestBudget {
+        RequestBudget { progress: Some(progress), ..RequestBudget::unlimited() }
     }
 
     /// Why the work stopped, for the answer (a client that left reads nothing).
@@ -56,7 +71,11 @@ impl RequestBudget {
 }
 
 impl ProgressSink for RequestBudget {
-    fn report(&self, _fraction: f64, _step: &str) {}
+    fn report(&self, fraction: f64, step: &str) {
+        if let Some(progress) = &self.progress {
+            progress.report(fraction, step);
+        }
+    }
 
     fn is_cancelled(&self) -> bool {
         self.gone.load(Ordering::Relaxed) || Instant::now() > self.deadline

@@ -1,58 +1,99 @@
-//! Keeps the store within its limits: at most so many finished trainings and so much disk.
-//! Over the disk limit, the uploaded tables of the oldest finished trainings go first (their
-//! results and models stay readable); then, over either limit, the oldest finished
-//! trainings themselves (with results and model files). Queued and running ones are never
-//! touched.
+//! Keeps the store within its limits without ever taking one owner's work to make room for
+//! another's. Storage is bounded per owner and per principal by the quotas (checked when
+//! work is admitted); what retention does on its timer is:
+//! - anonymous work expires by inactivity: the finished trainings (with results, models and
+//!   uploads) of visitors without an account who were last seen more than
+//!   `EXO_ANONYMOUS_EXPIRY_DAYS` ago are removed; accounts' work stays until they delete it;
+//! - usage events older than every quota window are pruned;
+//! - the disk is measured: at `EXO_MAX_DISK_MB` new work is refused with 507
+//!   `storage_full` naming the setting ([`StorageGauge`]), and nothing is deleted.
+//!
+//! Queued and running trainings are never touched. An operator can still purge (see
+//! `trainings::purge`).
 
-use super::store::SessionStore;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 
-#[derive(Debug, Clone, Copy)]
+use super::store::{now_ms, SessionStore};
+
+const DAY_MS: u64 = 24 * 60 * 60 * 1000;
+/// Usage events are kept this long: longer than the longest quota window (24 hours).
+const USAGE_KEPT_MS: u64 = 2 * DAY_MS;
+
+/// The last measurement of the store's size, and whether it is at its limit.
+#[derive(Debug, Default)]
+pub struct StorageGauge {
+    bytes: AtomicU64,
+    full: AtomicBool,
+}
+
+impl StorageGauge {
+    /// Whether new work must be refused for lack of space.
+    pub fn is_full(&self) -> bool {
+        self.full.load(Ordering::Relaxed)
+    }
+
+    pub fn bytes(&self) -> u64 {
+        self.bytes.load(Ordering::Relaxed)
+    }
+
+    fn record(&self, bytes: u64, limit: u64) {
+        self.bytes.store(bytes, Ordering::Relaxed);
+        let full = bytes >= limit;
+        if self.full.swap(full, Ordering::Relaxed) != full {
+            if full {
+                tracing::warn!(
+                    bytes,
+                    limit,
+                    "storage is at its limit (EXO_MAX_DISK_MB): new work is refused until space is freed"
+                );
+            } else {
+                tracing::info!(bytes, limit, "storage is below its limit again");
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct Retention {
-    pub max_sessions: usize,
+    /// Anonymous work not visited for this long expires (`EXO_ANONYMOUS_EXPIRY_DAYS`).
+    pub anonymous_expiry_ms: u64,
+    /// At this size new work is refused (`EXO_MAX_DISK_MB`).
     pub max_disk_bytes: u64,
+    pub storage: Arc<StorageGauge>,
 }
 
 impl Retention {
-    /// Removes the oldest finished trainings until both limits hold; returns how many.
+    pub fn new(anonymous_expiry_days: u64, max_disk_bytes: u64) -> Retention {
+        Retention {
+            anonymous_expiry_ms: anonymous_expiry_days.saturating_mul(DAY_MS),
+            max_disk_bytes,
+            storage: Arc::default(),
+        }
+    }
+
+    /// Expires inactive anonymous work, prunes old usage and measures the disk; returns how
+    /// many trainings expired.
     pub fn enforce(&self, store: &dyn SessionStore) -> usize {
-        self.enforce_inner(store, None)
+        let now = now_ms();
+        let expired = store.expire_anonymous(now.saturating_sub(self.anonymous_expiry_ms));
+        if expired > 0 {
+            tracing::info!(expired, "retention: removed anonymous work not visited within EXO_ANONYMOUS_EXPIRY_DAYS");
+        }
+        store.prune_usage(now.saturating_sub(USAGE_KEPT_MS));
+        self.measure(store);
+        expired
     }
 
-    /// As [`Retention::enforce`], but never removes `keep` (the training that just finished:
-    /// its user is about to open its result).
-    pub fn enforce_keeping(&self, store: &dyn SessionStore, keep: &uuid::Uuid) -> usize {
-        self.enforce_inner(store, Some(keep))
+    /// After a training finished: its result may have filled the disk.
+    pub fn after_training(&self, store: &dyn SessionStore) {
+        self.measure(store);
     }
 
-    fn enforce_inner(&self, store: &dyn SessionStore, keep: Option<&uuid::Uuid>) -> usize {
-        let Ok(all) = store.list() else { return 0 };
-        // Measured: the database's used pages (after a checkpoint), not a guess.
-        let over_disk = || store.disk_bytes().is_ok_and(|bytes| bytes > self.max_disk_bytes);
-        let mut finished: Vec<_> = all.into_iter().filter(|s| s.status.is_finished() && Some(&s.id) != keep).collect();
-        for old in finished.iter().rev() {
-            if !over_disk() {
-                break;
-            }
-            if store.remove_uploads(&old.id) > 0 {
-                tracing::info!(id = %old.id, "retention: removed the uploaded tables of an old training");
-            }
+    pub fn measure(&self, store: &dyn SessionStore) {
+        if let Ok(bytes) = store.disk_bytes() {
+            self.storage.record(bytes, self.max_disk_bytes);
         }
-        // `list` is newest first; remove from the end.
-        let mut removed = 0;
-        while let Some(oldest) = finished.last() {
-            let over_count = finished.len() + usize::from(keep.is_some()) > self.max_sessions;
-            let over_disk = over_disk();
-            if !over_count && !over_disk {
-                break;
-            }
-            tracing::info!(id = %oldest.id, over_count, over_disk, "retention: removing the oldest finished training");
-            if store.delete(&oldest.id).is_err() {
-                break;
-            }
-            finished.pop();
-            removed += 1;
-        }
-        removed
     }
 }
 
@@ -60,64 +101,54 @@ impl Retention {
 mod tests {
     use super::*;
     use crate::api::{TrainRequest, TrainingStatus};
-    use crate::server::store::{MemoryStore, TrainingSession};
+    use crate::server::store::{DatabaseStore, OwnerId, TrainingSession};
 
-    #[test]
-    fn oldest_finished_go_first_and_unfinished_stay() {
-        let store = MemoryStore::default();
+    fn stored(store: &DatabaseStore, owner: OwnerId, status: TrainingStatus) -> uuid::Uuid {
         let request: TrainRequest =
             serde_json::from_value(serde_json::json!({"dataset": "k2", "model": "svm"})).unwrap();
-        let mut ids = Vec::new();
-        for i in 0..5u64 {
-            let mut s = TrainingSession::queued(uuid::Uuid::new_v4(), request.clone(), None, None);
-            s.created_at = 1000 + i;
-            s.status = if i == 0 { TrainingStatus::Running } else { TrainingStatus::Completed };
-            ids.push(s.id);
-            store.insert(s).unwrap();
-        }
-        let removed = Retention { max_sessions: 2, max_disk_bytes: u64::MAX }.enforce(&store);
-        assert_eq!(removed, 2);
-        let kept = |i: usize| store.get(&ids[i]).unwrap().is_some();
-        assert!(kept(0), "running training kept");
-        assert!(!kept(1) && !kept(2), "oldest finished removed");
-        assert!(kept(3) && kept(4));
-    }
-}
-
-#[cfg(test)]
-mod disk_tests {
-    use super::*;
-    use crate::api::{TrainRequest, TrainingStatus};
-    use crate::server::store::{DatabaseStore, SessionStore, StoredUpload, TrainingSession, UploadedFiles};
-
-    /// Over the disk limit, old uploads go before any result; the size is measured in the
-    /// database itself.
-    #[test]
-    fn uploads_of_old_trainings_go_first() {
-        let dir = std::env::temp_dir().join(format!("exo-retention-{}", uuid::Uuid::new_v4()));
-        let store = DatabaseStore::open(&dir, None).unwrap();
-        let upload_id = uuid::Uuid::new_v4();
-        let text = "a,b\n".to_string() + &"1,2\n".repeat(100_000);
-        store.save_upload(&upload_id, &StoredUpload { name: "mine.csv".into(), text, owner: None }).unwrap();
-        let request: TrainRequest =
-            serde_json::from_value(serde_json::json!({"dataset": "upload", "model": "svm"})).unwrap();
-        let upload = UploadedFiles {
-            train_name: "mine.csv".into(),
-            train_id: upload_id.to_string(),
-            test_name: None,
-            test_id: None,
-        };
-        let mut s = TrainingSession::queued(uuid::Uuid::new_v4(), request, Some(upload), None);
-        s.status = TrainingStatus::Failed;
+        let mut s = TrainingSession::queued(uuid::Uuid::new_v4(), request, None, Some(owner));
+        s.status = status;
         let id = s.id;
         store.insert(s).unwrap();
-        let before = store.disk_bytes().unwrap();
-        assert!(before > 400_000, "{before}");
-        let removed = Retention { max_sessions: 10, max_disk_bytes: before - 200_000 }.enforce(&store);
-        assert_eq!(removed, 0, "freeing the upload was enough");
-        assert!(store.upload(&upload_id).unwrap().is_none());
-        assert!(store.disk_bytes().unwrap() < before - 200_000);
-        assert!(store.get(&id).unwrap().is_some(), "the training itself stays");
+        id
+    }
+
+    /// Only inactive anonymous owners' finished work goes; the active visitor's, running
+    /// work and accounts' work stay; a full disk refuses new work and deletes nothing.
+    #[test]
+    fn inactive_anonymous_work_expires_and_nothing_is_evicted_for_space() {
+        let dir = std::env::temp_dir().join(format!("exo-retention-{}", uuid::Uuid::new_v4()));
+        let store = DatabaseStore::open(&dir, None).unwrap();
+        let db = store.database();
+        let (idle, active, account) = (OwnerId::new(), OwnerId::new(), OwnerId::new());
+        let idle_done = stored(&store, idle, TrainingStatus::Completed);
+        let idle_running = stored(&store, idle, TrainingStatus::Running);
+        let active_done = stored(&store, active, TrainingStatus::Completed);
+        let account_done = stored(&store, account, TrainingStatus::Completed);
+        let day = DAY_MS as i64;
+        let now = now_ms() as i64;
+        for (owner, seen) in [(idle, now - 40 * day), (active, now - day), (account, now - 400 * day)] {
+            db.seen_now(owner.to_string(), seen).unwrap();
+        }
+        db.create_account(
+            crate::server::owner_records::AccountRow {
+                owner: account.to_string(),
+                username: "kept".into(),
+                password_hash: "x".into(),
+            },
+            now,
+        )
+        .unwrap();
+        let retention = Retention::new(30, u64::MAX);
+        assert_eq!(retention.enforce(&store), 1);
+        let kept = |id: &uuid::Uuid| store.get(id).unwrap().is_some();
+        assert!(!kept(&idle_done), "30 days without a visit");
+        assert!(kept(&idle_running) && kept(&active_done) && kept(&account_done));
+        // At the disk limit: refused from now on, nothing removed.
+        let full = Retention::new(30, 1);
+        assert_eq!(full.enforce(&store), 0);
+        assert!(full.storage.is_full());
+        assert!(kept(&active_done) && kept(&account_done));
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -35,10 +35,12 @@ pub fn app(state: AppState) -> Router {
             move || shell(leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell));
-    // Innermost first: the rate limiter needs the caller, the caller may need the sign-in
-    // session, and foreign hosts and origins are refused before any of it runs.
+    // Innermost first: the rate limiter and the per-principal request slots need the caller,
+    // the caller may need the sign-in session, and foreign hosts and origins are refused
+    // before any of it runs.
     let router = router
         .layer(axum::middleware::from_fn_with_state(state.clone(), super::rate_limit::limit))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), super::fairness::request_slots::limit))
         .layer(axum::middleware::from_fn_with_state(state.clone(), super::identity::identify))
         .layer(super::identity::session_layer(&state))
         .layer(axum::middleware::from_fn_with_state(state.clone(), super::origin_check::check));

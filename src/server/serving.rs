@@ -19,6 +19,7 @@ use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
 use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
+use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -71,7 +72,12 @@ pub fn with_layers(router: Router<AppState>, config: &Config) -> Router<AppState
             // Beyond the limit, refuse at once rather than queue without bound.
             .load_shed()
             .layer(GlobalConcurrencyLimitLayer::new(config.max_concurrent_requests))
-            .timeout(timeout),
+            .timeout(timeout)
+            // A body that pauses past the grace period, or trickles below the minimum rate,
+            // fails its read at once: the request ends and frees its slot (see
+            // fairness::body_rate).
+            .layer(axum::middleware::from_fn_with_state(config.fairness, super::fairness::body_rate::enforce))
+            .layer(RequestBodyTimeoutLayer::new(Duration::from_secs(config.fairness.body_grace_s))),
     )
 }
 

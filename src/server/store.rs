@@ -1,6 +1,6 @@
 //! Training sessions, their results, trained models and uploaded tables, behind one
-//! interface: [`DatabaseStore`] (SQLite in the state folder, or PostgreSQL: the app's store)
-//! or [`MemoryStore`] (tests). Every read that a request waits for can fail with
+//! interface: [`DatabaseStore`] (SQLite in the state folder, or PostgreSQL; tests use a
+//! SQLite file in a temporary folder too). Every read that a request waits for can fail with
 //! [`Unavailable`] (the database is down or slow): the API answers 503 with `Retry-After`,
 //! never 404 or a hang.
 
@@ -10,9 +10,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub use super::database::AdmissionCounts;
 pub use super::database::Unavailable;
 pub use super::database_store::DatabaseStore;
-pub use super::memory_store::MemoryStore;
 pub use super::owner::{OwnerId, Share};
 use crate::api::{Headline, TrainRequest, TrainingResult, TrainingStatus};
 use crate::domain::DatasetRef;
@@ -46,6 +46,9 @@ pub struct TrainingSession {
     pub share: Option<Share>,
     /// The "planet or not" threshold its owner saved with the model.
     pub threshold: Option<crate::domain::DecisionThreshold>,
+    /// The key of the principal its costs are charged to (`fairness::principal`; `None`
+    /// for rows from before principals, which are charged to their owner).
+    pub principal: Option<String>,
 }
 
 impl TrainingSession {
@@ -67,7 +70,19 @@ impl TrainingSession {
             owner,
             share: None,
             threshold: None,
+            principal: None,
         }
+    }
+
+    /// As [`TrainingSession::queued`], charged to `principal`.
+    pub fn queued_for(
+        id: Uuid,
+        request: TrainRequest,
+        upload: Option<UploadedFiles>,
+        owner: Option<OwnerId>,
+        principal: &super::owner::Principal,
+    ) -> Self {
+        TrainingSession { principal: Some(principal.key()), ..TrainingSession::queued(id, request, upload, owner) }
     }
 }
 
@@ -109,11 +124,26 @@ pub struct StoredUpload {
     pub text: String,
     /// Whose it is (counted against their upload quota).
     pub owner: Option<OwnerId>,
+    /// The key of the principal it is charged to (counted against its upload budget).
+    pub principal: Option<String>,
 }
+
+/// Judges a training's admission on the counts taken inside its transaction.
+pub type AdmissionRule = Box<dyn FnOnce(&AdmissionCounts) -> Result<(), crate::api::ApiError> + Send>;
 
 pub trait SessionStore: Send + Sync {
     /// Stores a new session; durable when it returns (the client is then told 202).
     fn insert(&self, session: TrainingSession) -> StoreResult<()>;
+    /// Stores a new queued session if `rule` admits it on the counts of its owner and
+    /// principal, counted and inserted in one transaction (so parallel starts admit at most
+    /// the quota); durable when it returns. `window_start_ms`: where the per-day window
+    /// begins.
+    fn admit(
+        &self,
+        session: TrainingSession,
+        window_start_ms: u64,
+        rule: AdmissionRule,
+    ) -> StoreResult<Result<(), crate::api::ApiError>>;
     /// The session with its result (if completed).
     fn get(&self, id: &Uuid) -> StoreResult<Option<TrainingSession>>;
     /// The session without its result: what status polls read (a result is megabytes of
@@ -152,10 +182,13 @@ pub trait SessionStore: Send + Sync {
     fn remove_uploads(&self, id: &Uuid) -> u64;
     /// Removes one stored upload (a refused request's).
     fn remove_upload(&self, id: &Uuid);
-    /// Bytes the store occupies (0 in memory).
-    fn disk_bytes(&self) -> StoreResult<u64> {
-        Ok(0)
-    }
+    /// Bytes the store occupies.
+    fn disk_bytes(&self) -> StoreResult<u64>;
+    /// Removes the finished trainings (with results, models, uploads) of anonymous owners
+    /// last seen before `cutoff_ms`, and forgets owners with nothing left; how many went.
+    fn expire_anonymous(&self, cutoff_ms: u64) -> usize;
+    /// Forgets usage events from before `before_ms` (outside every quota window).
+    fn prune_usage(&self, before_ms: u64);
     /// Returns once every accepted write is durable (called at shutdown).
     fn flush(&self) {}
     /// Whether the database answers (readiness).
@@ -169,8 +202,9 @@ pub trait SessionStore: Send + Sync {
     // The queue. Trainings wait in the store as queued sessions, so every server process
     // sharing it can take work.
 
-    /// Takes the oldest queued session for this process, now marked running.
-    fn claim_next(&self) -> StoreResult<Option<TrainingSession>>;
+    /// Takes the next queued session for this process, now marked running: round robin
+    /// across principals, none of which may have more than `running_limit` running.
+    fn claim_next(&self, running_limit: usize) -> StoreResult<Option<TrainingSession>>;
     /// Says this process still works on `id`; true when a cancel was asked for it.
     fn heartbeat(&self, id: &Uuid) -> bool;
     /// Cancels a queued session at once, or asks the owner of a running one to stop.
@@ -188,12 +222,6 @@ pub trait SessionStore: Send + Sync {
 
 /// A worker sends a heartbeat about every second; one silent this long has died.
 pub const HEARTBEAT_STALE_MS: u64 = 10_000;
-
-pub(super) fn newest_first(sessions: impl Iterator<Item = TrainingSession>) -> Vec<TrainingSession> {
-    let mut all: Vec<TrainingSession> = sessions.collect();
-    all.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(a.id.cmp(&b.id)));
-    all
-}
 
 /// Creation times strictly increase within a process, so two trainings queued in the same
 /// millisecond still run in the order they were queued (the queue orders by creation time).

@@ -3,7 +3,7 @@
 
 use uuid::Uuid;
 
-use super::store::{OwnerId, SessionStore, StoredUpload};
+use super::store::{SessionStore, StoredUpload};
 use crate::api::{ApiError, ColumnInfo, UploadInspection, UploadMapping};
 use crate::domain::ErrorCode;
 use crate::ml::upload::{check_upload_text, detect_mission, profile, read_upload, ColumnMapping, TableFile};
@@ -22,13 +22,19 @@ pub fn display_name(name: &str) -> String {
 /// Checks the bytes are a table (without parsing it: the training's own check parses it
 /// right after, exactly as the worker will) and keeps them in the database; returns the
 /// stored table's id (a server-made UUID).
-pub fn store(store: &dyn SessionStore, owner: Option<OwnerId>, name: &str, bytes: Vec<u8>) -> Result<String, ApiError> {
+pub fn store(
+    store: &dyn SessionStore,
+    caller: &crate::server::owner::Caller,
+    name: &str,
+    bytes: Vec<u8>,
+) -> Result<String, ApiError> {
     check_upload_text(name, &bytes).map_err(ApiError::from)?;
     // read_upload checked it is UTF-8.
     let text = String::from_utf8(bytes)
         .map_err(|_| ApiError::new(ErrorCode::InvalidUpload, format!("{name} is not UTF-8 text")))?;
     let id = Uuid::new_v4();
-    store.save_upload(&id, &StoredUpload { name: name.to_string(), text, owner })?;
+    let (owner, principal) = (caller.owner(), Some(caller.principal().key()));
+    store.save_upload(&id, &StoredUpload { name: name.to_string(), text, owner, principal })?;
     Ok(id.to_string())
 }
 

@@ -12,8 +12,11 @@ use super::schedule::one_at_a_time;
 /// A bounded load test on loopback against the real server binary: 8 trainings queued (two
 /// run at a time) while 100 pollers each read one training's progress about every 250 ms
 /// and one client loads pages, for `EXO_LOAD_SECS` seconds (default 60, at most 70) and at
-/// most 60 000 requests. Every answer must be a success. Latencies are printed, not asserted
-/// (a loaded 2-core CI machine is no benchmark):
+/// most 60 000 requests; alongside, an attacker from another address (through the trusted
+/// proxy) drops its cookie to start trainings, loops sign-outs and floods heavy predictions
+/// it hangs up on, each loop at most 2 000 requests. Every answer to the ordinary clients must
+/// be a success. Latencies are printed, not asserted (a loaded 2-core CI machine is no
+/// benchmark):
 /// `load: requests=N errors=E poll_p50_ms=… poll_p99_ms=… page_p50_ms=… page_p99_ms=…`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn load_100_pollers_and_8_trainings() {
@@ -28,7 +31,15 @@ async fn load_100_pollers_and_8_trainings() {
 
     let state_dir = std::env::temp_dir().join(format!("exo-load-{}", uuid::Uuid::new_v4()));
     let http = reqwest::Client::builder().cookie_store(true).timeout(Duration::from_secs(30)).build().unwrap();
-    let server = Server::start_with_workers(&state_dir, 2, None);
+    // The attacker's address meets a public instance's budgets; the ordinary clients (one
+    // address, 127.0.0.1) keep the generous ones of the process tests except that each
+    // principal runs one training at a time of the two workers.
+    let server = Server::start_with_env(
+        &state_dir,
+        2,
+        None,
+        &[("EXO_TRUST_PROXY", "true"), ("EXO_MAX_RUNNING_PER_PRINCIPAL", "0")],
+    );
     server.wait_ready(&http).await;
     let trainings = [
         json!({"dataset": "kepler", "model": "random_forest", "hyperparameters": {"n_trees": 300}}),
@@ -98,11 +109,18 @@ async fn load_100_pollers_and_8_trainings() {
             latencies
         })
     };
+    let abuse = spawn_abuse(server.base.clone(), until);
     let mut poll_latencies = Vec::new();
     for poller in pollers {
         poll_latencies.extend(poller.await.unwrap());
     }
     let mut page_latencies = pages.await.unwrap();
+    let mut abuse_answers = std::collections::BTreeMap::new();
+    for task in abuse {
+        for (status, n) in task.await.unwrap() {
+            *abuse_answers.entry(status).or_insert(0usize) += n;
+        }
+    }
     let mut finished = 0;
     for id in &ids {
         let (_, body) = get(&http, format!("{}/api/v1/trainings/{id}", server.base)).await;
@@ -120,7 +138,7 @@ async fn load_100_pollers_and_8_trainings() {
     page_latencies.sort();
     let errors = errors.load(Ordering::SeqCst);
     let report = format!(
-        "load: requests={} errors={errors} poll_p50_ms={:.1} poll_p99_ms={:.1} page_p50_ms={:.1} page_p99_ms={:.1}\nload: {secs} s, {POLLERS} pollers, {} page loads, {finished} of {} trainings completed\n",
+        "load: requests={} errors={errors} poll_p50_ms={:.1} poll_p99_ms={:.1} page_p50_ms={:.1} page_p99_ms={:.1}\nload: {secs} s, {POLLERS} pollers, {} page loads, {finished} of {} trainings completed\nload: abuse alongside from one address, answers by status: {abuse_answers:?}\n",
         poll_latencies.len() + page_latencies.len() + errors,
         percentile_ms(&poll_latencies, 0.5),
         percentile_ms(&poll_latencies, 0.99),
@@ -133,4 +151,84 @@ async fn load_100_pollers_and_8_trainings() {
     // scripts/test.sh prints it after the run, so CI's log carries the figures.
     let _ = std::fs::write(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/load-report.txt"), &report);
     assert_eq!(errors, 0, "every request must succeed under this load");
+}
+
+/// The attacker of the load test: three loops from one address until `until`, each at most
+/// 2 000 requests; each returns its answers counted by status.
+fn spawn_abuse(base: String, until: Instant) -> Vec<tokio::task::JoinHandle<Vec<(u16, usize)>>> {
+    const MAX: usize = 2_000;
+    let client = |cookies: bool, timeout: Duration| {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-forwarded-for", "203.0.113.99".parse().unwrap());
+        reqwest::Client::builder().cookie_store(cookies).default_headers(headers).timeout(timeout).build().unwrap()
+    };
+    let count =
+        |answers: &mut std::collections::BTreeMap<u16, usize>, status: u16| *answers.entry(status).or_insert(0) += 1;
+    let starts = {
+        let (http, base) = (client(false, Duration::from_secs(30)), base.clone());
+        tokio::spawn(async move {
+            let mut answers = std::collections::BTreeMap::new();
+            let body = json!({"dataset": "kepler", "model": "gradient_boosting", "tune": {"trials": 60}});
+            for _ in 0..MAX {
+                if Instant::now() >= until {
+                    break;
+                }
+                let status = http
+                    .post(format!("{base}/api/v1/trainings"))
+                    .json(&body)
+                    .send()
+                    .await
+                    .map_or(0, |r| r.status().as_u16());
+                count(&mut answers, status);
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            answers.into_iter().collect()
+        })
+    };
+    let sign_outs = {
+        let (http, base) = (client(true, Duration::from_secs(30)), base.clone());
+        tokio::spawn(async move {
+            let mut answers = std::collections::BTreeMap::new();
+            for _ in 0..MAX {
+                if Instant::now() >= until {
+                    break;
+                }
+                let status = http
+                    .post(format!("{base}/api/v1/account/sign-out"))
+                    .json(&json!({}))
+                    .send()
+                    .await
+                    .map_or(0, |r| r.status().as_u16());
+                count(&mut answers, status);
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            answers.into_iter().collect()
+        })
+    };
+    let heavy = {
+        let (http, base) = (client(true, Duration::from_millis(800)), base);
+        tokio::spawn(async move {
+            let mut answers = std::collections::BTreeMap::new();
+            let rows: String = (0..500).map(|i| format!("{},{}.0,3.5\n", 1.0 + i as f64 * 0.01, 2000 + i)).collect();
+            let table = format!("period,depth,duration\n{rows}");
+            for _ in 0..MAX {
+                if Instant::now() >= until {
+                    break;
+                }
+                let form = reqwest::multipart::Form::new()
+                    .text("config", r#"{"model":"pretrained"}"#)
+                    .part("file", reqwest::multipart::Part::bytes(table.clone().into_bytes()).file_name("flood.csv"));
+                let status = http
+                    .post(format!("{base}/api/v1/predictions"))
+                    .multipart(form)
+                    .send()
+                    .await
+                    .map_or(0, |r| r.status().as_u16());
+                count(&mut answers, status);
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            answers.into_iter().collect()
+        })
+    };
+    vec![starts, sign_outs, heavy]
 }

@@ -31,10 +31,12 @@ mod validation;
 
 // Owners, accounts and the limits around them.
 mod browser_checks;
+mod fairness;
 mod limits;
 mod ownership;
 
-// Real server processes: restarts, shared queues, outages, load and bad input.
+// Real server processes: abuse, restarts, shared queues, outages, load and bad input.
+mod abuse;
 mod bad_inputs;
 mod load;
 mod outage;

@@ -46,10 +46,18 @@ impl Server {
             .env("EXO_DATABASE_URL", database_url.unwrap_or_default())
             .env("EXO_SHUTDOWN_GRACE_S", "1")
             .env("RUST_LOG", "warn")
-            // One client queues many trainings here; tests of quotas set their own.
+            // One client queues many trainings here and runs them on every worker; tests of
+            // quotas and fairness set their own.
             .env("EXO_QUOTA_ACTIVE_TRAININGS", "1000")
+            .env("EXO_ADDRESS_ACTIVE_TRAININGS", "1000")
+            .env("EXO_MAX_RUNNING_PER_PRINCIPAL", "100")
             .env("EXO_RATE_LIMIT_PER_MINUTE", "100000")
             .env("EXO_NEW_VISITORS_PER_MINUTE", "100000")
+            .env("EXO_REQUESTS_PER_PRINCIPAL", "100000")
+            .env("EXO_HEAVY_REQUESTS_PER_PRINCIPAL", "64")
+            // Shared answers on first request, as in-process tests have them (abuse.rs tests
+            // the warm-up).
+            .env("EXO_WARM_UP", "false")
             .envs(settings.iter().copied())
             .stdout(Stdio::null())
             .spawn()
@@ -63,6 +71,11 @@ impl Server {
             assert!(Instant::now() < deadline, "server did not come up");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// The server's process id (its CPU time is read from /proc).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     pub fn kill(mut self) {

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use std::sync::RwLockReadGuard;
 use std::time::{Duration, Instant};
 
-use exoplanet_playground::server::access_settings::{AccessSettings, Quotas, RateLimits};
+use exoplanet_playground::server::access_settings::{AccessSettings, AddressQuotas, Quotas, RateLimits};
+use exoplanet_playground::server::fairness::FairnessSettings;
 use exoplanet_playground::server::{app, AppState, Config};
 use serde_json::Value;
 
@@ -45,7 +46,6 @@ impl TestServer {
             data_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data"),
             max_concurrent_trainings: 1,
             max_queue,
-            max_sessions: 200,
             max_disk_mb: 4096,
             max_upload_mb,
             database_url: None,
@@ -54,12 +54,21 @@ impl TestServer {
             // tests (limits.rs) set their own.
             access: AccessSettings {
                 quotas: Quotas { active_trainings: 1000, ..Quotas::default() },
+                address_quotas: AddressQuotas { active_trainings: 1000, ..AddressQuotas::default() },
                 rate_limits: RateLimits {
                     writes_per_minute: 100_000,
                     new_visitors_per_minute: 100_000,
                     ..RateLimits::default()
                 },
                 ..AccessSettings::default()
+            },
+            // The shared answers are computed when a test first asks for one (every test
+            // server warming all of them up would cost each test a minute of CPU); the
+            // warm-up itself is tested on the real binary (abuse.rs).
+            fairness: FairnessSettings {
+                warm_up: false,
+                requests_per_principal: 10_000,
+                ..FairnessSettings::default()
             },
             ..Config::with_defaults(leptos.clone())
         }

@@ -206,7 +206,7 @@ async fn a_full_queue_answers_429_and_queued_trainings_know_their_place() {
     let (status, refused) = s.post("/api/v1/trainings", long).await;
     assert_eq!(status, 429, "{refused}");
     assert_eq!(refused["error"]["code"], "queue_full");
-    assert!(refused["error"]["message"].as_str().unwrap().contains("limit is 1"), "{refused}");
+    assert_eq!(refused["error"]["setting"], "EXO_MAX_QUEUE", "{refused}");
 
     for id in [&waiting, &running] {
         let (status, _) = s.post(&format!("/api/v1/trainings/{id}/cancel"), json!({})).await;

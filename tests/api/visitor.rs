@@ -22,6 +22,11 @@ impl Visitor {
         Visitor { base: s.base.clone(), http: client() }
     }
 
+    /// A client of the caller's making (its own headers, say an address through the proxy).
+    pub fn with_client(s: &TestServer, http: reqwest::Client) -> Visitor {
+        Visitor { base: s.base.clone(), http }
+    }
+
     pub fn with_token(s: &TestServer, token: &str) -> Visitor {
         let mut headers = reqwest::header::HeaderMap::new();
         headers.insert(reqwest::header::AUTHORIZATION, format!("Bearer {token}").parse().unwrap());

@@ -47,30 +47,34 @@ impl Blob {
     }
 }
 
+/// What is kept beside an uploaded table: the name the user gave it, when it came, whose it
+/// is and the principal it is charged to.
+#[derive(Debug, Clone, Default)]
+pub struct UploadMeta {
+    pub name: String,
+    pub created_at: i64,
+    pub owner: Option<String>,
+    pub principal: Option<String>,
+}
+
 impl Database {
     /// Stores a result, model or upload document (waited for: it must be there before the
-    /// session that points at it).
-    pub fn put_blob(
-        &self,
-        kind: Blob,
-        id: String,
-        text: String,
-        name: Option<String>,
-        now: i64,
-        owner: Option<String>,
-    ) -> DbResult<()> {
+    /// session that points at it); `upload` describes an uploaded table.
+    pub fn put_blob(&self, kind: Blob, id: String, text: String, upload: Option<UploadMeta>) -> DbResult<()> {
         let bytes = text.len() as i64;
+        let UploadMeta { name, created_at: now, owner, principal } = upload.unwrap_or_default();
         self.writer.call(kind.what_saved(), move |pool, rt| {
             let q = match kind {
                 Blob::Upload => sqlx::query(
-                    "INSERT INTO uploads (id, name, content, created_at, owner, bytes) VALUES ($1, $3, $2, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET content = excluded.content",
+                    "INSERT INTO uploads (id, name, content, created_at, owner, bytes, principal) VALUES ($1, $3, $2, $4, $5, $6, $7) ON CONFLICT (id) DO UPDATE SET content = excluded.content",
                 )
                 .bind(id)
                 .bind(text)
-                .bind(name.unwrap_or_default())
+                .bind(name)
                 .bind(now)
                 .bind(owner)
-                .bind(bytes),
+                .bind(bytes)
+                .bind(principal),
                 _ => {
                     let sql = format!("INSERT INTO {t} (id, {c}) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET {c} = excluded.{c}", t = kind.table(), c = kind.column());
                     return rt.block_on(sqlx::query(&sql).bind(id).bind(text).execute(pool)).map(|_| ());

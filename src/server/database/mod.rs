@@ -17,6 +17,7 @@
 //! Every waited call has a deadline: a database that is down or slow makes the call fail
 //! with [`Unavailable`] (503 with `Retry-After` to the client), never hang.
 
+mod admission;
 mod blobs;
 mod connection;
 mod error;
@@ -25,12 +26,14 @@ mod maintenance;
 mod queue;
 mod rows;
 mod sessions;
+pub mod usage;
 
 use sqlx::AnyPool;
 
 use connection::Connection;
 
-pub use blobs::Blob;
+pub use admission::AdmissionCounts;
+pub use blobs::{Blob, UploadMeta};
 pub use error::{DbResult, OpenError, Unavailable};
 pub use location::DatabaseLocation;
 pub use queue::StaleOutcome;

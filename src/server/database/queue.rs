@@ -14,19 +14,31 @@ pub enum StaleOutcome {
 }
 
 impl Database {
-    /// Takes the oldest queued session for `owner` (marking it running), if there is one.
-    /// Safe with several processes: the update re-checks the status, so of two claimers of
-    /// the same row one gets it and the other gets nothing (and asks again).
-    pub fn claim_next(&self, owner: String, now: i64) -> DbResult<Option<SessionRow>> {
+    /// Takes the next queued session for `owner` (this process), marking it running: round
+    /// robin across principals. Of the principals with something queued and fewer than
+    /// `running_limit` trainings running, the one whose last training started longest ago (or
+    /// never) goes first, with its oldest queued training; so a principal with many queued
+    /// trainings delays only itself. Safe with several processes: the update re-checks the
+    /// status, so of two claimers of the same row one gets it and the other asks again.
+    pub fn claim_next(&self, owner: String, now: i64, running_limit: i64) -> DbResult<Option<SessionRow>> {
         let sql = format!(
             "UPDATE sessions SET status = 'running', step = 'Starting', started_at = $2, claimed_by = $1, heartbeat_at = {clock},
                attempts = attempts + 1, cancel_requested = 0, headline = NULL
-             WHERE id = (SELECT id FROM sessions WHERE status = 'queued' ORDER BY created_at, id LIMIT 1) AND status = 'queued'
+             WHERE id = (
+               SELECT q.id FROM sessions q
+               WHERE q.status = 'queued'
+                 AND (SELECT COUNT(*) FROM sessions r WHERE r.status = 'running'
+                        AND COALESCE(r.principal, '') = COALESCE(q.principal, '')) < $3
+               ORDER BY COALESCE((SELECT MAX(c.started_at) FROM sessions c
+                                   WHERE COALESCE(c.principal, '') = COALESCE(q.principal, '')), 0),
+                        q.created_at, q.id
+               LIMIT 1)
+               AND status = 'queued'
              RETURNING {SESSION_COLUMNS}",
             clock = self.clock
         );
         self.writer.call("claim a queued training", move |pool, rt| {
-            rt.block_on(sqlx::query(&sql).bind(owner).bind(now).fetch_optional(pool))
+            rt.block_on(sqlx::query(&sql).bind(owner).bind(now).bind(running_limit).fetch_optional(pool))
                 .map(|row| row.as_ref().map(session_row))
         })
     }

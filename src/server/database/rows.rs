@@ -25,9 +25,12 @@ pub struct SessionRow {
     pub share_rows: i64,
     /// Written only by saving a threshold (see `owner_records`): a `DecisionThreshold` as JSON.
     pub decision_threshold: Option<String>,
+    /// Written when the row is created (changed only by adoption): the key of the principal
+    /// its costs are charged to (see `fairness::principal`).
+    pub principal: Option<String>,
 }
 
-pub(in crate::server) const SESSION_COLUMNS: &str = "id, request, status, progress, step, error, headline, created_at, started_at, finished_at, attempts, owner, shared_by, share_rows, decision_threshold";
+pub(in crate::server) const SESSION_COLUMNS: &str = "id, request, status, progress, step, error, headline, created_at, started_at, finished_at, attempts, owner, shared_by, share_rows, decision_threshold, principal";
 
 pub(in crate::server) fn session_row(r: &AnyRow) -> SessionRow {
     SessionRow {
@@ -46,5 +49,6 @@ pub(in crate::server) fn session_row(r: &AnyRow) -> SessionRow {
         shared_by: r.get(12),
         share_rows: r.get(13),
         decision_threshold: r.get(14),
+        principal: r.get(15),
     }
 }

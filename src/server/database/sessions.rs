@@ -13,8 +13,8 @@ impl Database {
         let f = move |pool: &AnyPool, rt: &tokio::runtime::Runtime| {
             rt.block_on(
                 sqlx::query(
-                    "INSERT INTO sessions (id, request, status, progress, step, error, headline, created_at, started_at, finished_at, owner)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                    "INSERT INTO sessions (id, request, status, progress, step, error, headline, created_at, started_at, finished_at, owner, principal)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
                      ON CONFLICT (id) DO UPDATE SET request = excluded.request, status = excluded.status,
                        progress = excluded.progress, step = excluded.step, error = excluded.error,
                        headline = excluded.headline, started_at = excluded.started_at, finished_at = excluded.finished_at",
@@ -30,6 +30,7 @@ impl Database {
                 .bind(row.started_at)
                 .bind(row.finished_at)
                 .bind(row.owner)
+                .bind(row.principal)
                 .execute(pool),
             )
             .map(|_| ())

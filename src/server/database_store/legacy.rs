@@ -6,7 +6,7 @@ use std::path::Path;
 use uuid::Uuid;
 
 use super::DatabaseStore;
-use crate::server::database::Blob;
+use crate::server::database::{Blob, UploadMeta};
 use crate::server::store::now_ms;
 
 impl DatabaseStore {
@@ -21,8 +21,12 @@ impl DatabaseStore {
                     tracing::warn!(file = %path.display(), "a file in the state folder that is not one of ours; left as it is");
                     continue;
                 };
-                let name = (kind == Blob::Upload).then(|| "uploaded.csv".to_string());
-                match self.db.put_blob(kind, id.to_string(), text, name, now_ms() as i64, None) {
+                let meta = (kind == Blob::Upload).then(|| UploadMeta {
+                    name: "uploaded.csv".into(),
+                    created_at: now_ms() as i64,
+                    ..Default::default()
+                });
+                match self.db.put_blob(kind, id.to_string(), text, meta) {
                     Ok(()) => {
                         let _ = std::fs::remove_file(&path);
                         tracing::info!(file = %path.display(), "moved into the database");

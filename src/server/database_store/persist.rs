@@ -45,7 +45,7 @@ impl DatabaseStore {
     pub(super) fn persist(&self, s: &mut TrainingSession, durable: bool) -> StoreResult<()> {
         if let Some(result) = s.result.take() {
             match serde_json::to_string(&*result) {
-                Ok(json) => self.db.put_blob(Blob::Result, s.id.to_string(), json, None, 0, None)?,
+                Ok(json) => self.db.put_blob(Blob::Result, s.id.to_string(), json, None)?,
                 Err(error) => tracing::error!(id = %s.id, %error, "result not serialisable"),
             }
             self.cache(s.id, result);

@@ -23,6 +23,7 @@ pub(super) fn session_row(s: &TrainingSession) -> SessionRow {
         shared_by: s.share.as_ref().map(|share| share.by.clone()),
         share_rows: s.share.as_ref().is_some_and(|share| share.include_rows) as i64,
         decision_threshold: s.threshold.as_ref().and_then(|t| serde_json::to_string(t).ok()),
+        principal: s.principal.clone(),
     }
 }
 
@@ -75,5 +76,6 @@ fn parse_row(r: &SessionRow) -> Result<TrainingSession, &'static str> {
             None => None,
             Some(json) => Some(serde_json::from_str(json).map_err(|_| "decision_threshold")?),
         },
+        principal: r.principal.clone(),
     })
 }

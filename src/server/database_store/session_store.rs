@@ -3,12 +3,14 @@
 
 use uuid::Uuid;
 
-use super::rows::session_from_row;
+use super::rows::{session_from_row, session_row};
 use super::DatabaseStore;
 use crate::api::TrainingStatus;
 use crate::domain::DecisionThreshold;
-use crate::server::database::{Blob, StaleOutcome};
-use crate::server::store::{now_ms, OwnerId, SessionStore, Share, StoreResult, StoredUpload, TrainingSession};
+use crate::server::database::{Blob, StaleOutcome, UploadMeta};
+use crate::server::store::{
+    now_ms, AdmissionRule, OwnerId, SessionStore, Share, StoreResult, StoredUpload, TrainingSession,
+};
 
 /// An upload no training refers to is removed once it is this old (a request being
 /// checked refers to its upload within seconds).
@@ -17,6 +19,15 @@ const ORPHAN_UPLOAD_AGE_MS: u64 = 10 * 60 * 1000;
 impl SessionStore for DatabaseStore {
     fn insert(&self, mut session: TrainingSession) -> StoreResult<()> {
         self.persist(&mut session, true)
+    }
+
+    fn admit(
+        &self,
+        session: TrainingSession,
+        window_start_ms: u64,
+        rule: AdmissionRule,
+    ) -> StoreResult<Result<(), crate::api::ApiError>> {
+        self.db.admit_training(session_row(&session), window_start_ms as i64, now_ms() as i64, rule)
     }
 
     fn get(&self, id: &Uuid) -> StoreResult<Option<TrainingSession>> {
@@ -80,7 +91,7 @@ impl SessionStore for DatabaseStore {
     }
 
     fn save_model(&self, id: &Uuid, json: &str) -> StoreResult<()> {
-        self.db.put_blob(Blob::Model, id.to_string(), json.to_string(), None, 0, None)
+        self.db.put_blob(Blob::Model, id.to_string(), json.to_string(), None)
     }
 
     fn model(&self, id: &Uuid) -> StoreResult<Option<String>> {
@@ -88,14 +99,13 @@ impl SessionStore for DatabaseStore {
     }
 
     fn save_upload(&self, id: &Uuid, upload: &StoredUpload) -> StoreResult<()> {
-        self.db.put_blob(
-            Blob::Upload,
-            id.to_string(),
-            upload.text.clone(),
-            Some(upload.name.clone()),
-            now_ms() as i64,
-            upload.owner.map(|o| o.to_string()),
-        )
+        let meta = UploadMeta {
+            name: upload.name.clone(),
+            created_at: now_ms() as i64,
+            owner: upload.owner.map(|o| o.to_string()),
+            principal: upload.principal.clone(),
+        };
+        self.db.put_blob(Blob::Upload, id.to_string(), upload.text.clone(), Some(meta))
     }
 
     fn upload(&self, id: &Uuid) -> StoreResult<Option<String>> {
@@ -122,6 +132,28 @@ impl SessionStore for DatabaseStore {
 
     fn disk_bytes(&self) -> StoreResult<u64> {
         self.db.size_bytes()
+    }
+
+    fn expire_anonymous(&self, cutoff_ms: u64) -> usize {
+        let ids = match self.db.expired_anonymous_work(cutoff_ms as i64) {
+            Ok(ids) => ids,
+            Err(error) => {
+                tracing::warn!(%error, "expired anonymous work not checked");
+                return 0;
+            }
+        };
+        let removed =
+            ids.iter().filter_map(|id| Uuid::parse_str(id).ok()).filter(|id| self.delete(id).unwrap_or(false)).count();
+        if let Err(error) = self.db.forget_idle_owners(cutoff_ms as i64) {
+            tracing::warn!(%error, "idle owners not forgotten");
+        }
+        removed
+    }
+
+    fn prune_usage(&self, before_ms: u64) {
+        if let Err(error) = self.db.prune_usage(before_ms as i64) {
+            tracing::warn!(%error, "old usage events not pruned");
+        }
     }
 
     fn flush(&self) {
@@ -154,8 +186,10 @@ impl SessionStore for DatabaseStore {
         }
     }
 
-    fn claim_next(&self) -> StoreResult<Option<TrainingSession>> {
-        let Some(row) = self.db.claim_next(self.owner.clone(), now_ms() as i64)? else { return Ok(None) };
+    fn claim_next(&self, running_limit: usize) -> StoreResult<Option<TrainingSession>> {
+        let Some(row) = self.db.claim_next(self.owner.clone(), now_ms() as i64, running_limit.max(1) as i64)? else {
+            return Ok(None);
+        };
         let s = session_from_row(&row);
         if s.is_none() {
             tracing::error!(id = row.id, "claimed an unreadable session");

@@ -54,7 +54,7 @@ fn sessions_results_and_models_survive_reopening() {
     store.flush();
     let r = store.get(&running).unwrap().unwrap();
     assert_eq!(r.status, TrainingStatus::Queued, "{r:?}");
-    let claimed = store.claim_next().unwrap().unwrap();
+    let claimed = store.claim_next(1).unwrap().unwrap();
     assert_eq!((claimed.id, claimed.attempts), (running, 1));
     assert_eq!(store.recover_stale(1), 1, "one attempt allowed, one used");
     store.flush();
@@ -86,7 +86,10 @@ fn legacy_files_are_imported_and_orphans_swept() {
 
     let kept = Uuid::new_v4();
     store
-        .save_upload(&kept, &StoredUpload { name: "mine.csv".into(), text: "a,b\n1,2\n".into(), owner: None })
+        .save_upload(
+            &kept,
+            &StoredUpload { name: "mine.csv".into(), text: "a,b\n1,2\n".into(), owner: None, principal: None },
+        )
         .unwrap();
     let upload = crate::server::store::UploadedFiles {
         train_name: "mine.csv".into(),
@@ -120,4 +123,29 @@ fn sample_result(id: &Uuid) -> serde_json::Value {
         "predicted_counts": {},
         "importance": {"space": "probability", "method": "", "base_values": {}, "features": [], "dots": {"objects": 0, "features": []}}
     })
+}
+
+/// Round robin: of two principals, the one whose last training started longest ago goes
+/// first, whatever was queued first; a principal at its running limit waits.
+#[test]
+fn the_queue_takes_turns_between_principals() {
+    let dir = std::env::temp_dir().join(format!("exo-store-turns-{}", Uuid::new_v4()));
+    let store = DatabaseStore::open(&dir, None).unwrap();
+    let queue = |principal: &str| {
+        let mut s = TrainingSession::queued(Uuid::new_v4(), request(), None, None);
+        s.principal = Some(principal.into());
+        let id = s.id;
+        store.insert(s).unwrap();
+        id
+    };
+    let busy: Vec<Uuid> = (0..3).map(|_| queue("address:192.0.2.1")).collect();
+    let late = queue("account:someone");
+    // The busy address's first training starts (nothing ran before: oldest first).
+    assert_eq!(store.claim_next(1).unwrap().unwrap().id, busy[0]);
+    // Its next waits: the address has one running and the limit is one; the other goes.
+    assert_eq!(store.claim_next(1).unwrap().unwrap().id, late);
+    assert!(store.claim_next(1).unwrap().is_none(), "both principals at their limit");
+    // With a limit of two, the principal whose last start is older goes first: the address.
+    assert_eq!(store.claim_next(2).unwrap().unwrap().id, busy[1]);
+    let _ = std::fs::remove_dir_all(&dir);
 }

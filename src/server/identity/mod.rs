@@ -7,6 +7,11 @@
 //!    owner id (no database row: browsing costs nothing);
 //! 4. none of these: a new visitor, whose cookie is set on the response (so `curl -c jar
 //!    -b jar` keeps one identity).
+//!
+//! Every way to a new identity (a first visit, a dropped cookie, signing out, signing in or
+//! registering) passes the per-address new-identity limit, and the caller carries the
+//! [`Principal`] its costs are charged to: the account, or for anonymous visitors their
+//! address (see `fairness::principal`), so a fresh identity buys no fresh budget.
 
 pub mod passwords;
 pub mod secrets;
@@ -24,7 +29,8 @@ use tower_sessions::Session;
 
 use super::access_settings::AccessSettings;
 use super::database::Database;
-use super::owner::{Caller, OwnerId};
+use super::fairness::client_address::client_address;
+use super::owner::{AddressBlock, Caller, OwnerId, Principal};
 use super::state::AppState;
 use crate::api::ApiError;
 use crate::domain::ErrorCode;
@@ -32,6 +38,11 @@ use crate::server::startup_error::StartupError;
 
 pub const VISITOR_COOKIE: &str = "exo_visitor";
 pub const SESSION_COOKIE: &str = "exo_session";
+/// With `EXO_SECURE_COOKIES` the cookies carry the `__Host-` prefix: browsers then take them
+/// only over HTTPS, for this exact host and path `/`, so a sibling subdomain cannot plant or
+/// overwrite them.
+pub const SECURE_VISITOR_COOKIE: &str = "__Host-exo_visitor";
+pub const SECURE_SESSION_COOKIE: &str = "__Host-exo_session";
 /// The account a sign-in session belongs to (the only thing kept in it).
 pub const SESSION_ACCOUNT: &str = "account";
 /// How precisely a token's last use is recorded.
@@ -81,6 +92,24 @@ impl Identity {
         self.secure
     }
 
+    /// The visitor cookie's name (`__Host-` prefixed when cookies are secure).
+    pub fn visitor_cookie_name(&self) -> &'static str {
+        if self.secure {
+            SECURE_VISITOR_COOKIE
+        } else {
+            VISITOR_COOKIE
+        }
+    }
+
+    /// The sign-in session cookie's name (`__Host-` prefixed when cookies are secure).
+    pub fn session_cookie_name(&self) -> &'static str {
+        if self.secure {
+            SECURE_SESSION_COOKIE
+        } else {
+            SESSION_COOKIE
+        }
+    }
+
     /// The owner a visitor cookie names, if it is one of ours (signature checked).
     fn visitor(&self, request: &Request) -> Option<OwnerId> {
         let mut jar = CookieJar::new();
@@ -89,13 +118,13 @@ impl Identity {
                 jar.add_original(cookie);
             }
         }
-        jar.signed(&self.key).get(VISITOR_COOKIE).and_then(|c| OwnerId::parse(c.value()))
+        jar.signed(&self.key).get(self.visitor_cookie_name()).and_then(|c| OwnerId::parse(c.value()))
     }
 
     /// `Set-Cookie` for a visitor.
     pub fn visitor_cookie(&self, owner: OwnerId) -> HeaderValue {
         let mut jar = CookieJar::new();
-        let cookie = Cookie::build((VISITOR_COOKIE, owner.to_string()))
+        let cookie = Cookie::build((self.visitor_cookie_name(), owner.to_string()))
             .path("/")
             .http_only(true)
             .same_site(SameSite::Lax)
@@ -103,14 +132,14 @@ impl Identity {
             .max_age(cookie::time::Duration::days(VISITOR_DAYS))
             .build();
         jar.signed_mut(&self.key).add(cookie);
-        let text = jar.get(VISITOR_COOKIE).map(|c| c.encoded().to_string()).unwrap_or_default();
+        let text = jar.get(self.visitor_cookie_name()).map(|c| c.encoded().to_string()).unwrap_or_default();
         HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
     }
 
     /// The caller an API token names; `Err` 401 for a token that is not (or no longer) valid.
-    fn bearer(&self, token: &str) -> Result<Caller, ApiError> {
+    fn bearer(&self, token: &str) -> Result<(Caller, Credential), ApiError> {
         if self.admin_token.as_deref().is_some_and(|admin| secrets::same_secret(admin, token)) {
-            return Ok(Caller::Operator);
+            return Ok((Caller::Operator, Credential::OperatorToken));
         }
         let invalid = || {
             ApiError::new(ErrorCode::Unauthorized, "This API token is not valid: it was revoked or mistyped. Create a new one on the account page (/account).")
@@ -122,7 +151,11 @@ impl Identity {
         if found.last_used_at.is_none_or(|at| now - at >= TOKEN_USE_RESOLUTION_MS) {
             self.db.mark_token_used(found.id, now)?;
         }
-        Ok(Caller::Owner { id: owner, account: found.account })
+        // Tokens belong to accounts: their costs are the account's.
+        Ok((
+            Caller::Owner { id: owner, account: found.account, principal: Principal::Account(owner) },
+            Credential::ApiToken,
+        ))
     }
 }
 
@@ -143,10 +176,29 @@ impl VisitorReset {
     }
 }
 
-/// Whether the caller had an identity before this request (false: a new visitor, whose
-/// state-changing requests the rate limiter counts by client address).
+/// How the caller proved who they are on this request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Known(pub bool);
+pub enum Credential {
+    OperatorToken,
+    /// An account's API token: it may use the account, not mint more tokens.
+    ApiToken,
+    /// An account's sign-in session (a browser that signed in).
+    SignIn,
+    /// A visitor cookie set on an earlier answer.
+    VisitorCookie,
+    /// Nothing: a new visitor, whose cookie this answer sets.
+    New,
+}
+
+/// The client's address (see `fairness::client_address`), for the limits per address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddress(pub std::net::IpAddr);
+
+impl ClientAddress {
+    pub fn block(self) -> AddressBlock {
+        AddressBlock::of(self.0)
+    }
+}
 
 /// Paths that need no identity: files, health probes and metrics (which has its own token).
 fn anonymous_path(path: &str) -> bool {
@@ -163,23 +215,32 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         return next.run(request).await;
     }
     let identity = state.identity.clone();
+    let address = ClientAddress(client_address(&request, state.config.access.trust_proxy));
     // Read what is needed before awaiting: a request (its body) is not Sync.
     let authorization =
         request.headers().get(header::AUTHORIZATION).map(|v| v.to_str().map(str::to_string).unwrap_or_default());
     let session = request.extensions().get::<Session>().cloned();
     let visitor = identity.visitor(&request);
-    let (caller, new_visitor) = match resolve(&identity, authorization, session, visitor).await {
+    let (caller, credential) = match resolve(&identity, authorization, session, visitor, address.block()).await {
         Ok(found) => found,
         Err(error) => return error.into_response(),
     };
-    if new_visitor.is_some() {
-        if let Err((seconds, what)) = state.limiters.check_new_visitor(&request) {
+    if credential == Credential::New {
+        if let Err((seconds, what)) = state.limiters.check_new_identity(address.block()) {
             return super::rate_limit::refusal(seconds, what);
         }
     }
+    if let (Some(owner), Credential::VisitorCookie | Credential::SignIn | Credential::ApiToken) =
+        (caller.owner(), credential)
+    {
+        // Anonymous work expires by inactivity: the owner was seen (written at most hourly).
+        state.activity.seen(&identity.db, owner);
+    }
     let reset = VisitorReset::default();
+    let new_visitor = (credential == Credential::New).then(|| caller.owner()).flatten();
     request.extensions_mut().insert(caller);
-    request.extensions_mut().insert(Known(new_visitor.is_none()));
+    request.extensions_mut().insert(credential);
+    request.extensions_mut().insert(address);
     request.extensions_mut().insert(reset.clone());
     let mut response = next.run(request).await;
     if let Some(owner) = reset.take().or(new_visitor) {
@@ -193,7 +254,8 @@ async fn resolve(
     authorization: Option<String>,
     session: Option<Session>,
     visitor: Option<OwnerId>,
-) -> Result<(Caller, Option<OwnerId>), ApiError> {
+    address: AddressBlock,
+) -> Result<(Caller, Credential), ApiError> {
     if let Some(value) = authorization {
         let token = value.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty()).ok_or_else(|| {
             ApiError::new(
@@ -202,10 +264,9 @@ async fn resolve(
             )
         })?;
         let (identity, token) = (identity.clone(), token.to_string());
-        let caller = tokio::task::spawn_blocking(move || identity.bearer(&token))
+        return tokio::task::spawn_blocking(move || identity.bearer(&token))
             .await
-            .map_err(|_| ApiError::new(ErrorCode::Internal, "The API token could not be checked."))??;
-        return Ok((caller, None));
+            .map_err(|_| ApiError::new(ErrorCode::Internal, "The API token could not be checked."))?;
     }
     if let Some(session) = session {
         let signed_in = session.get::<SignedIn>(SESSION_ACCOUNT).await.map_err(|_| {
@@ -215,15 +276,12 @@ async fn resolve(
             )
         })?;
         if let Some(account) = signed_in {
-            return Ok((Caller::Owner { id: account.owner, account: Some(account.username) }, None));
+            return Ok((Caller::account(account.owner, account.username), Credential::SignIn));
         }
     }
     match visitor {
-        Some(owner) => Ok((Caller::Owner { id: owner, account: None }, None)),
-        None => {
-            let owner = OwnerId::new();
-            Ok((Caller::Owner { id: owner, account: None }, Some(owner)))
-        }
+        Some(owner) => Ok((Caller::visitor(owner, address), Credential::VisitorCookie)),
+        None => Ok((Caller::visitor(OwnerId::new(), address), Credential::New)),
     }
 }
 
@@ -242,7 +300,7 @@ pub fn session_layer(
     state: &AppState,
 ) -> tower_sessions::SessionManagerLayer<web_sessions::DatabaseSessions, tower_sessions::service::SignedCookie> {
     tower_sessions::SessionManagerLayer::new(state.web_sessions.clone())
-        .with_name(SESSION_COOKIE)
+        .with_name(state.identity.session_cookie_name())
         .with_http_only(true)
         .with_same_site(tower_sessions::cookie::SameSite::Lax)
         .with_secure(state.identity.secure())

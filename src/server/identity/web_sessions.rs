@@ -52,13 +52,20 @@ fn encode(record: &Record) -> session_store::Result<String> {
     serde_json::to_string(record).map_err(|e| session_store::Error::Encode(e.to_string()))
 }
 
+/// The account a session is signed in to, if any (kept beside the record).
+fn account_of(record: &Record) -> Option<String> {
+    let signed_in = record.data.get(super::SESSION_ACCOUNT)?;
+    serde_json::from_value::<super::SignedIn>(signed_in.clone()).ok().map(|s| s.owner.to_string())
+}
+
 #[async_trait]
 impl SessionStore for DatabaseSessions {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         // A fresh random id; on the (2^-128) chance it exists, draw again.
         loop {
             let (id, text, expires) = (record.id.to_string(), encode(record)?, record.expiry_date.unix_timestamp());
-            if self.run(move |db| db.put_web_session(id, text, expires, true)).await? {
+            let account = account_of(record);
+            if self.run(move |db| db.put_web_session(id, text, expires, account, true)).await? {
                 return Ok(());
             }
             record.id = Id::default();
@@ -67,7 +74,8 @@ impl SessionStore for DatabaseSessions {
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let (id, text, expires) = (record.id.to_string(), encode(record)?, record.expiry_date.unix_timestamp());
-        self.run(move |db| db.put_web_session(id, text, expires, false)).await.map(|_| ())
+        let account = account_of(record);
+        self.run(move |db| db.put_web_session(id, text, expires, account, false)).await.map(|_| ())
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {

@@ -9,19 +9,27 @@ use tokio::sync::watch;
 use crate::server::retention::Retention;
 use crate::server::store::{SessionStore, HEARTBEAT_STALE_MS};
 
-const RETENTION_EVERY: Duration = Duration::from_secs(300);
+const RETENTION_EVERY: Duration = Duration::from_secs(60);
 
-/// Every [`RETENTION_EVERY`]: sweeps orphaned documents and enforces the retention limits.
+/// At start-up and every [`RETENTION_EVERY`]: sweeps orphaned documents, expires inactive
+/// anonymous work and measures the disk (a full one refuses new work).
 pub(super) fn spawn_retention(store: Arc<dyn SessionStore>, mut stopping: watch::Receiver<bool>, retention: Retention) {
     tokio::spawn(async move {
+        let mut first = true;
         loop {
-            tokio::select! {
-                _ = tokio::time::sleep(RETENTION_EVERY) => {}
-                _ = stopping.changed() => return,
+            if !first {
+                tokio::select! {
+                    _ = tokio::time::sleep(RETENTION_EVERY) => {}
+                    _ = stopping.changed() => return,
+                }
             }
-            let store = store.clone();
+            let (store, retention, sweep) = (store.clone(), retention.clone(), !first);
+            first = false;
             let _ = tokio::task::spawn_blocking(move || {
-                store.clean_orphans();
+                // The store swept its orphans when it opened.
+                if sweep {
+                    store.clean_orphans();
+                }
                 retention.enforce(store.as_ref());
             })
             .await;

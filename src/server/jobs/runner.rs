@@ -20,20 +20,27 @@ impl JobRunner {
             running: Default::default(),
             stopping: watch::channel(false).0,
             workers_alive: Default::default(),
+            retention: options.retention.clone(),
         };
         for _ in 0..options.workers {
-            let (runner, make_config) = (runner.clone(), make_config.clone());
+            let (runner, make_config, options) = (runner.clone(), make_config.clone(), options.clone());
             tokio::spawn(async move {
                 // Counted alive while this loop runs; the guard's drop also covers a panic.
                 let _alive = AliveGuard::enter(runner.workers_alive.clone());
-                runner.work(options.retention, make_config).await;
+                runner.work(options, make_config).await;
             });
         }
         // Retention on a timer too (not only after trainings): uploads of refused requests
         // and the disk limit are looked after on an idle server as well.
-        background::spawn_retention(runner.store.clone(), runner.stopping.subscribe(), options.retention);
+        background::spawn_retention(runner.store.clone(), runner.stopping.subscribe(), options.retention.clone());
         background::spawn_stale_recovery(runner.store.clone(), runner.stopping.subscribe(), options.max_attempts);
         runner
+    }
+
+    /// Measures the store's size now (after an operator's purge: new work may be admitted
+    /// again at once).
+    pub fn measure_storage(&self) {
+        self.retention.measure(self.store.as_ref());
     }
 
     /// Tells the workers a training was queued (the session must already be in the store).

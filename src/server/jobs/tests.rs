@@ -1,5 +1,5 @@
-//! The runner end to end on the memory store: a failing training, and cancelling running
-//! and queued ones.
+//! The runner end to end on a SQLite store in a temporary folder: a failing training, and
+//! cancelling running and queued ones.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -16,10 +16,20 @@ use crate::ml::models::{ModelKind, ModelParams};
 use crate::ml::pipeline::{SplitRule, TrainingConfig};
 use crate::ml::Mission;
 use crate::server::retention::Retention;
-use crate::server::store::{MemoryStore, SessionStore, TrainingSession};
+use crate::server::store::{DatabaseStore, SessionStore, TrainingSession};
+
+fn temporary_store() -> Arc<dyn SessionStore> {
+    let dir = std::env::temp_dir().join(format!("exo-jobs-test-{}", Uuid::new_v4()));
+    Arc::new(DatabaseStore::open(&dir, None).unwrap())
+}
 
 /// A runner with one worker that trains on Kepler, reading tables from `data_dir`.
 fn runner(store: &Arc<dyn SessionStore>, data_dir: PathBuf) -> JobRunner {
+    runner_with_limit(store, data_dir, Duration::from_secs(3600))
+}
+
+/// As [`runner`], with a wall-clock limit per training.
+fn runner_with_limit(store: &Arc<dyn SessionStore>, data_dir: PathBuf, time_limit: Duration) -> JobRunner {
     let make_config: MakeConfig = Arc::new(move |r: &TrainRequest, _| {
         let kind =
             ModelKind::from_id(&r.model).ok_or_else(|| ApiError::new(ErrorCode::UnknownModel, "unknown model"))?;
@@ -36,7 +46,9 @@ fn runner(store: &Arc<dyn SessionStore>, data_dir: PathBuf) -> JobRunner {
     let options = RunnerOptions {
         workers: 1,
         max_attempts: 3,
-        retention: Retention { max_sessions: 100, max_disk_bytes: u64::MAX },
+        retention: Retention::new(30, u64::MAX),
+        running_per_principal: 1,
+        time_limit,
     };
     JobRunner::new(options, store.clone(), make_config)
 }
@@ -87,7 +99,7 @@ async fn wait_finished(store: &Arc<dyn SessionStore>, id: &Uuid) -> TrainingSess
 /// A training that cannot run ends `failed` with a message saying why, never stuck.
 #[tokio::test]
 async fn failing_training_is_marked_failed_with_reason() {
-    let store: Arc<dyn SessionStore> = Arc::new(MemoryStore::default());
+    let store = temporary_store();
     let runner = runner(&store, "/nonexistent-data-dir".into());
     let id = submit(&store, &runner, ModelKind::DecisionTree, serde_json::json!({}));
     let s = wait_finished(&store, &id).await;
@@ -100,7 +112,7 @@ async fn failing_training_is_marked_failed_with_reason() {
 /// A running training stops soon after the request; a queued one never starts.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cancel_stops_running_and_queued_trainings() {
-    let store: Arc<dyn SessionStore> = Arc::new(MemoryStore::default());
+    let store = temporary_store();
     let runner = runner(&store, PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data"));
     let running = big_forest(&store, &runner);
     let queued = big_forest(&store, &runner);
@@ -117,4 +129,17 @@ async fn cancel_stops_running_and_queued_trainings() {
     assert_eq!(q.status, TrainingStatus::Cancelled);
     assert!(q.started_at.is_none(), "a cancelled queued training never runs");
     assert!(!runner.cancel(&running).unwrap(), "nothing left to cancel");
+}
+
+/// A training that reaches the wall-clock limit ends failed, saying which limit and setting.
+/// (A limit of zero has passed before the training's data is read, whatever the machine.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_training_past_its_time_limit_fails_naming_the_setting() {
+    let store = temporary_store();
+    let runner = runner_with_limit(&store, PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data"), Duration::ZERO);
+    let id = submit(&store, &runner, ModelKind::DecisionTree, serde_json::json!({}));
+    let s = wait_finished(&store, &id).await;
+    assert_eq!(s.status, TrainingStatus::Failed, "{:?}", s.step);
+    let error = s.error.unwrap();
+    assert!(error.contains("EXO_MAX_TRAINING_S"), "{error}");
 }

@@ -9,11 +9,10 @@ use uuid::Uuid;
 
 use super::outcome::{publish_scores, record_outcome};
 use super::progress::SessionProgress;
-use super::{JobRunner, MakeConfig, Running};
+use super::{JobRunner, MakeConfig, RunnerOptions, Running};
 use crate::domain::ErrorCode;
 use crate::ml::pipeline::{self, TrainingConfig};
 use crate::ml::MlError;
-use crate::server::retention::Retention;
 use crate::server::store::TrainingSession;
 
 /// How often an idle worker looks for work queued by other processes (work queued by this
@@ -23,17 +22,17 @@ const HEARTBEAT_EVERY: Duration = Duration::from_millis(1000);
 
 impl JobRunner {
     /// One worker: claim, run, record, repeat; idle, wait for a wake-up or the next poll.
-    pub(super) async fn work(&self, retention: Retention, make_config: MakeConfig) {
+    pub(super) async fn work(&self, options: RunnerOptions, make_config: MakeConfig) {
         let mut stopping = self.stopping.subscribe();
         while !*stopping.borrow() {
-            let store = self.store.clone();
-            let claimed = match tokio::task::spawn_blocking(move || store.claim_next()).await {
+            let (store, limit) = (self.store.clone(), options.running_per_principal);
+            let claimed = match tokio::task::spawn_blocking(move || store.claim_next(limit)).await {
                 Ok(Ok(claimed)) => claimed,
                 // The database is away: wait and ask again (the error is logged where it happened).
                 _ => None,
             };
             match claimed {
-                Some(session) => self.run(session, retention, &make_config).await,
+                Some(session) => self.run(session, &options, &make_config).await,
                 None => {
                     tokio::select! {
                         _ = self.work_queued.notified() => {}
@@ -45,12 +44,21 @@ impl JobRunner {
         }
     }
 
-    async fn run(&self, session: TrainingSession, retention: Retention, make_config: &MakeConfig) {
+    async fn run(&self, session: TrainingSession, options: &RunnerOptions, make_config: &MakeConfig) {
         let id = session.id;
         tracing::info!(%id, attempt = session.attempts, "training started");
         let started = Instant::now();
         let flags = Running::default();
         self.running.lock().unwrap_or_else(|e| e.into_inner()).insert(id, flags.clone());
+        // The wall-clock limit: past it the training is stopped as a cancel is, and failed.
+        let time_limit = {
+            let (cancelled, timed_out, limit) = (flags.cancelled.clone(), flags.timed_out.clone(), options.time_limit);
+            tokio::spawn(async move {
+                tokio::time::sleep(limit).await;
+                timed_out.store(true, Ordering::SeqCst);
+                cancelled.store(true, Ordering::Relaxed);
+            })
+        };
         let progress = Arc::new(SessionProgress::new(self.store.clone(), id, flags.cancelled.clone()));
         // The heartbeat runs until the outcome is recorded, so saving a big model never
         // looks like a dead process.
@@ -84,9 +92,17 @@ impl JobRunner {
                 (run_on_training_thread(id, config, progress.clone(), Box::new(publish)).await, false)
             }
         };
+        time_limit.abort();
+        let finished = match finished {
+            Err(MlError::Cancelled) if flags.timed_out.load(Ordering::SeqCst) => Err(MlError::Training(format!(
+                "it ran for longer than the {} s one training may take (EXO_MAX_TRAINING_S); try fewer rows, trees, rounds or tuning trials",
+                options.time_limit.as_secs()
+            ))),
+            other => other,
+        };
         let put_back =
             database_away || (flags.put_back.load(Ordering::SeqCst) && matches!(finished, Err(MlError::Cancelled)));
-        let store = self.store.clone();
+        let (store, retention) = (self.store.clone(), options.retention.clone());
         let attempt = session.attempts;
         let _ = tokio::task::spawn_blocking(move || {
             if put_back {
@@ -101,7 +117,7 @@ impl JobRunner {
             if status.is_finished() {
                 crate::server::metrics::training_finished(status.as_str(), started.elapsed().as_secs_f64());
             }
-            retention.enforce_keeping(store.as_ref(), &id);
+            retention.after_training(store.as_ref());
         })
         .await;
         heartbeat.abort();

@@ -37,7 +37,7 @@ fn check_model(model: Option<&PretrainedModel>, id: &str) -> Result<(), ApiError
     Ok(())
 }
 
-fn mission_hint(mission: Option<&str>) -> Result<Option<Mission>, ApiError> {
+pub(crate) fn mission_hint(mission: Option<&str>) -> Result<Option<Mission>, ApiError> {
     mission
         .map(|m| {
             Mission::from_id(m).ok_or_else(|| {
@@ -63,6 +63,12 @@ pub fn predict_rows(
     predict_table(model.expect("checked"), request, &table, budget)
 }
 
+/// More rows than this make a prediction request a heavy read (`fairness::heavy_work`): the
+/// what-if form's one object is not, a table is.
+const HANDFUL_OF_ROWS: usize = 20;
+/// A table file larger than this is a heavy read (some twenty rows of an archive export).
+const HANDFUL_OF_BYTES: usize = 16 * 1024;
+
 /// JSON rows with the pretrained model or a saved one (`"model"`: a completed training's id).
 pub fn predict_rows_with(
     state: &AppState,
@@ -70,6 +76,10 @@ pub fn predict_rows_with(
     request: &PredictRequest,
     budget: &RequestBudget,
 ) -> Result<PredictionResponse, ApiError> {
+    let _turn = match request.rows.len() > HANDFUL_OF_ROWS {
+        true => Some(state.heavy.enter(caller.principal(), budget)?),
+        false => None,
+    };
     if ModelRef::parse(&request.model).is_pretrained() {
         return predict_rows(state.pretrained.as_deref(), request, budget);
     }
@@ -85,9 +95,23 @@ pub fn predict_csv_with(
     bytes: Vec<u8>,
     budget: &RequestBudget,
 ) -> Result<PredictionResponse, ApiError> {
-    if ModelRef::parse(&request.model).is_pretrained() {
+    // The threshold a saved model's owner keeps with it decides "planet or not" in the answer.
+    let threshold = if ModelRef::parse(&request.model).is_pretrained() {
         check_model(state.pretrained.as_deref(), &request.model)?;
+        None
+    } else {
+        // Access first, every time: a kept answer reaches only who may use the model.
+        super::saved::saved_model_session(state, caller, &request.model)?.1.threshold
+    };
+    let key = table_key(request, threshold, &bytes);
+    if let Some(kept) = state.predicted_tables.get(&key) {
+        return Ok((*kept).clone());
     }
+    // Parsing a large table is already heavy work: the turn is taken before it.
+    let _turn = match bytes.len() > HANDFUL_OF_BYTES {
+        true => Some(state.heavy.enter(caller.principal(), budget)?),
+        false => None,
+    };
     let table = read_upload(file, bytes).map_err(ApiError::from)?;
     let (rows, limit) = (table.frame.height(), state.config.max_prediction_rows);
     if rows > limit {
@@ -97,7 +121,23 @@ pub fn predict_csv_with(
         )
         .with_field("file"));
     }
-    predict_table_with(state, caller, request, &table, budget)
+    let answer =
+        state.predicted_tables.get_or_compute(key, || predict_table_with(state, caller, request, &table, budget))?;
+    Ok((*answer).clone())
+}
+
+/// A predicted table's key: the model (its id parsed, so any spelling is the same), the
+/// threshold its owner saved with it now, the rest of the request as sent, and the file's bytes.
+fn table_key(request: &PredictRequest, threshold: Option<crate::domain::DecisionThreshold>, bytes: &[u8]) -> [u8; 32] {
+    use sha2::Digest;
+    let model = crate::server::sky::ModelKey::of(&request.model).map(|k| k.name()).unwrap_or_default();
+    let canonical = PredictRequest { model, ..request.clone() };
+    let mut digest = sha2::Sha256::new();
+    digest.update(serde_json::to_vec(&canonical).unwrap_or_default());
+    digest.update(serde_json::to_vec(&threshold).unwrap_or_default());
+    digest.update([0u8]);
+    digest.update(bytes);
+    digest.finalize().into()
 }
 
 /// A table already read (an upload, or the bundled objects the triage and explore pages
@@ -130,20 +170,21 @@ pub fn predict_csv(
 
 /// The bundled objects of a mission the pretrained model never learned from (its held-out
 /// part), predicted and scored: the model card's figures, object by object.
+/// Computed once for everyone (see `shared_answers`).
 pub fn predict_held_out(
     model: Option<&PretrainedModel>,
     data_dir: &std::path::Path,
-    mission: &str,
+    mission: Mission,
+    budget: &RequestBudget,
 ) -> Result<PredictionResponse, ApiError> {
     check_model(model, PRETRAINED)?;
     let model = model.expect("checked");
-    let mission = mission_hint(Some(mission))?.expect("given");
     let table = CsvTable::read_file(&data_dir.join(mission.file_name())).map_err(ApiError::internal)?;
     let all = objects_from_table(&table, Some(mission)).map_err(ApiError::from)?;
     let unseen: Vec<usize> = (0..all.ids.len()).filter(|&i| !model.was_trained_on(mission, &all.ids[i])).collect();
     let mut objects = all.select(&unseen);
     objects.read_as = format!("the held-out part of the bundled {} table", mission.table_name());
-    respond(model, PRETRAINED, objects, &RequestBudget::unlimited(), false)
+    respond(model, PRETRAINED, objects, budget, false)
 }
 
 /// Rows of a table with the pretrained model (already checked by the caller).

@@ -8,10 +8,22 @@ use tower_sessions::Session;
 
 use super::bodies::json_body;
 use crate::api::{ApiError, Credentials, NewTokenRequest};
+use crate::server::accounts::SignInRequest;
 use crate::server::blocking;
-use crate::server::identity::VisitorReset;
+use crate::server::identity::{ClientAddress, Credential, VisitorReset};
 use crate::server::owner::Caller;
 use crate::server::state::AppState;
+
+/// What signing in, out or registering needs of this request.
+fn sign_in_request(
+    caller: Caller,
+    credential: Credential,
+    address: ClientAddress,
+    session: Session,
+    reset: VisitorReset,
+) -> SignInRequest {
+    SignInRequest { caller, credential, address, session, reset }
+}
 
 pub(super) async fn account(Extension(caller): Extension<Caller>) -> impl IntoResponse {
     Json(crate::server::accounts::status(&caller))
@@ -20,30 +32,54 @@ pub(super) async fn account(Extension(caller): Extension<Caller>) -> impl IntoRe
 pub(super) async fn register(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    Extension(credential): Extension<Credential>,
+    Extension(address): Extension<ClientAddress>,
     Extension(reset): Extension<VisitorReset>,
     session: Session,
     request: axum::extract::Request,
 ) -> Result<impl IntoResponse, ApiError> {
     let body: Credentials = json_body(&state, request, "sign-in request").await?;
-    Ok((StatusCode::CREATED, Json(crate::server::accounts::register(&state, &caller, &session, &reset, body).await?)))
+    let asked = sign_in_request(caller, credential, address, session, reset);
+    Ok((StatusCode::CREATED, Json(crate::server::accounts::register(&state, &asked, body).await?)))
 }
 
 pub(super) async fn sign_in(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    Extension(credential): Extension<Credential>,
+    Extension(address): Extension<ClientAddress>,
     Extension(reset): Extension<VisitorReset>,
     session: Session,
     request: axum::extract::Request,
 ) -> Result<impl IntoResponse, ApiError> {
     let body: Credentials = json_body(&state, request, "sign-in request").await?;
-    Ok(Json(crate::server::accounts::sign_in(&state, &caller, &session, &reset, body).await?))
+    let asked = sign_in_request(caller, credential, address, session, reset);
+    Ok(Json(crate::server::accounts::sign_in(&state, &asked, body).await?))
 }
 
 pub(super) async fn sign_out(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Extension(credential): Extension<Credential>,
+    Extension(address): Extension<ClientAddress>,
     Extension(reset): Extension<VisitorReset>,
     session: Session,
 ) -> Result<impl IntoResponse, ApiError> {
-    Ok(Json(crate::server::accounts::sign_out(&session, &reset).await?))
+    let asked = sign_in_request(caller, credential, address, session, reset);
+    Ok(Json(crate::server::accounts::sign_out(&state, &asked).await?))
+}
+
+/// Ends every sign-in of the caller's account, this browser's included.
+pub(super) async fn sign_out_everywhere(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Extension(credential): Extension<Credential>,
+    Extension(address): Extension<ClientAddress>,
+    Extension(reset): Extension<VisitorReset>,
+    session: Session,
+) -> Result<impl IntoResponse, ApiError> {
+    let asked = sign_in_request(caller, credential, address, session, reset);
+    Ok(Json(crate::server::accounts::sign_out_everywhere(&state, &asked).await?))
 }
 
 pub(super) async fn tokens(
@@ -57,13 +93,14 @@ pub(super) async fn tokens(
 pub(super) async fn create_token(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    Extension(credential): Extension<Credential>,
     request: axum::extract::Request,
 ) -> Result<impl IntoResponse, ApiError> {
     let body: NewTokenRequest = json_body(&state, request, "token request").await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(blocking::run(state, move |s| crate::server::accounts::create_token(s, &caller, &body.name)).await?),
-    ))
+    let created =
+        blocking::run(state, move |s| crate::server::accounts::create_token(s, &caller, credential, &body.name))
+            .await?;
+    Ok((StatusCode::CREATED, Json(created)))
 }
 
 pub(super) async fn revoke_token(

@@ -22,6 +22,29 @@ pub(super) async fn json_body<T: serde::de::DeserializeOwned>(
     read_json(request, state.config.max_json_kb, state.config.max_upload_mb * 1024 * 1024, what).await
 }
 
+/// Bodies above this size (by `Content-Length`) that are read but not stored count against
+/// the sender's budget of bytes per day, before they are read.
+const LARGE_BODY_BYTES: u64 = 256 * 1024;
+
+/// Charges a large body to the caller's daily budget of bytes sent (refused past it, before
+/// the body is read).
+pub(super) async fn charge_large_body(
+    state: &AppState,
+    caller: &crate::server::owner::Caller,
+    headers: &axum::http::HeaderMap,
+) -> Result<(), ApiError> {
+    let length = headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(0);
+    if length < LARGE_BODY_BYTES {
+        return Ok(());
+    }
+    let caller = caller.clone();
+    crate::server::blocking::run(state.clone(), move |s| crate::server::fairness::charge_body(s, &caller, length)).await
+}
+
 /// A file to download: its type, its name, its bytes.
 pub(super) fn attachment(content_type: &str, name: &str, body: impl IntoResponse) -> impl IntoResponse {
     (
@@ -49,8 +72,12 @@ pub(super) fn is_multipart(request: &axum::extract::Request) -> bool {
         .is_some_and(|v| v.starts_with("multipart/form-data"))
 }
 
-/// A multipart read error: over the body limit it is a 413 naming the limit.
+/// A multipart read error: over the body limit it is a 413 naming the limit; a body that
+/// arrived too slowly, 408 naming its setting.
 pub(super) fn form_error(state: &AppState, e: axum::extract::multipart::MultipartError) -> ApiError {
+    if let Some(slow) = crate::server::fairness::body_rate::slow_body_in(&e) {
+        return slow;
+    }
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         let limit_mb = state.config.max_upload_mb;
         ApiError::new(

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use crate::api::{ApiError, CandidateQuery};
 use crate::domain::ErrorCode;
 use crate::server::blocking;
+use crate::server::fairness::shared_results::{Asked, Patience};
 use crate::server::owner::Caller;
 use crate::server::sky;
 use crate::server::state::AppState;
@@ -67,13 +68,15 @@ pub(super) async fn candidates(
     }
     let query: CandidateQuery = Query::try_from_uri(&uri).map_err(bad)?.0;
     let Format { format } = Query::try_from_uri(&uri).map_err(bad)?.0;
+    // Held by this future: the work stops when the client goes away.
+    let (asked, _client) = Asked::new(Patience::Api, state.config.prediction_budget_s);
     match format.as_deref() {
         None | Some("json") => {
-            let page = blocking::run(state, move |s| sky::candidates(s, &caller, &query)).await?;
+            let page = blocking::run(state, move |s| sky::candidates(s, &caller, &query, &asked)).await?;
             Ok(Json(page).into_response())
         }
         Some("csv") => {
-            let body = blocking::run(state, move |s| sky::candidates_csv(s, &caller, &query)).await?;
+            let body = blocking::run(state, move |s| sky::candidates_csv(s, &caller, &query, &asked)).await?;
             let headers = [
                 (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
                 (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"candidates.csv\""),
@@ -91,11 +94,11 @@ pub(super) async fn candidates(
 /// The pretrained model's recipe proved on the future (the TOI table's temporal split).
 /// The default model's held-out scores per mission with each feature set.
 pub(super) async fn feature_sets(State(state): State<AppState>) -> Result<Response, ApiError> {
-    let comparison =
-        blocking::run(state, |s| crate::server::feature_set_scores::feature_set_scores(&s.config.data_dir)).await?;
-    Ok(Json(comparison).into_response())
+    let comparison = blocking::run(state, |s| s.shared.feature_sets(s, Patience::Api)).await?;
+    Ok(Json(&*comparison).into_response())
 }
 
 pub(super) async fn temporal(State(state): State<AppState>) -> Result<Response, ApiError> {
-    Ok(Json(blocking::run(state, |s| s.sky.temporal()).await?).into_response())
+    let report = blocking::run(state, |s| s.shared.temporal(s, Patience::Api)).await?;
+    Ok(Json(&*report).into_response())
 }

@@ -30,6 +30,9 @@ pub(super) async fn create_predictions(
     request: axum::extract::Request,
 ) -> Result<impl IntoResponse, ApiError> {
     let multipart = is_multipart(&request);
+    if multipart {
+        super::bodies::charge_large_body(&state, &caller, request.headers()).await?;
+    }
     let work = state.clone();
     // Dropped with this future when the client goes away: the work then stops.
     let (budget, _client) = RequestBudget::new(state.config.prediction_budget_s);

@@ -6,7 +6,9 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 
-use super::account_routes::{account, create_token, register, revoke_token, sign_in, sign_out, tokens};
+use super::account_routes::{
+    account, create_token, register, revoke_token, sign_in, sign_out, sign_out_everywhere, tokens,
+};
 use super::candidate_routes::{candidates, feature_sets, temporal};
 use super::prediction_routes::{create_predictions, model_card};
 use super::training_routes::{
@@ -47,10 +49,12 @@ pub fn router(max_upload_bytes: usize) -> Router<AppState> {
             "/api/v1/trainings/{id}/threshold",
             post(decision_routes::save_threshold).delete(decision_routes::clear_threshold),
         )
+        .route("/api/v1/admin/purge", post(super::training_routes::purge))
         .route("/api/v1/account", get(account))
         .route("/api/v1/account/register", post(register))
         .route("/api/v1/account/sign-in", post(sign_in))
         .route("/api/v1/account/sign-out", post(sign_out))
+        .route("/api/v1/account/sign-out-everywhere", post(sign_out_everywhere))
         .route("/api/v1/account/tokens", get(tokens).post(create_token))
         .route("/api/v1/account/tokens/{id}", axum::routing::delete(revoke_token))
         .route("/api/v1/{*rest}", axum::routing::any(unknown_route))

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use crate::api::{ApiError, Mission, SkyObjectCard, SkyPoints};
 use crate::domain::ErrorCode;
 use crate::server::blocking;
+use crate::server::fairness::shared_results::{Asked, Patience};
 use crate::server::owner::Caller;
 use crate::server::sky;
 use crate::server::state::AppState;
@@ -51,7 +52,8 @@ pub(super) async fn points(
     uri: Uri,
 ) -> Result<Json<SkyPoints>, ApiError> {
     let q: PointsQuery = query(&uri, "model (pretrained or a completed training's id)")?;
-    Ok(Json(blocking::run(state, move |s| sky::sky_points(s, &caller, &q.model)).await?))
+    let (asked, _client) = Asked::new(Patience::Api, state.config.prediction_budget_s);
+    Ok(Json(blocking::run(state, move |s| sky::sky_points(s, &caller, &q.model, &asked)).await?))
 }
 
 pub(super) async fn object(
@@ -60,5 +62,6 @@ pub(super) async fn object(
     uri: Uri,
 ) -> Result<Json<SkyObjectCard>, ApiError> {
     let q: ObjectQuery = query(&uri, "mission (kepler, tess, k2), id (the archive's name) and optionally model")?;
-    Ok(Json(blocking::run(state, move |s| sky::object_card(s, &caller, &q.model, q.mission, &q.id)).await?))
+    let (asked, _client) = Asked::new(Patience::Api, state.config.prediction_budget_s);
+    Ok(Json(blocking::run(state, move |s| sky::object_card(s, &caller, &q.model, q.mission, &q.id, &asked)).await?))
 }

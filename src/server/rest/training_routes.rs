@@ -12,6 +12,7 @@ use crate::api::{ApiError, ShareRequest, TrainRequest};
 use crate::domain::ErrorCode;
 use crate::server::blocking;
 use crate::server::owner::Caller;
+use crate::server::request_budget::RequestBudget;
 use crate::server::state::AppState;
 use crate::server::trainings::{self, SentFiles};
 use crate::server::uploads;
@@ -65,10 +66,14 @@ pub(super) async fn create_training(
 }
 
 /// `multipart/form-data` with one `file` part → what the table holds (for the mapping form).
+/// A large body counts against the caller's budget of bytes sent per day.
 pub(super) async fn inspect_upload(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: axum::http::HeaderMap,
     mut form: axum::extract::Multipart,
 ) -> Result<impl IntoResponse, ApiError> {
+    super::bodies::charge_large_body(&state, &caller, &headers).await?;
     let field = form
         .next_field()
         .await
@@ -117,6 +122,8 @@ pub(super) async fn training_result(
     RawQuery(query): RawQuery,
 ) -> Result<impl IntoResponse, ApiError> {
     let space = space_query(query.as_deref())?;
+    // Held by this future: explaining in class scores stops when the client goes away.
+    let (budget, _client) = RequestBudget::new(state.config.prediction_budget_s);
     // Serialised on the blocking pool too: a result is megabytes of JSON.
     let body = blocking::run(state, move |s| {
         let write = |r: &crate::api::TrainingResult| {
@@ -124,7 +131,7 @@ pub(super) async fn training_result(
         };
         match space {
             crate::domain::ExplanationSpace::Probability => write(&*trainings::result(s, &caller, &id)?),
-            _ => write(&trainings::result_in_scores(s, &caller, &id)?),
+            _ => write(&*trainings::result_in_scores(s, &caller, &id, &budget)?),
         }
     })
     .await?;
@@ -196,4 +203,14 @@ pub(super) async fn model_file(
 ) -> Result<impl IntoResponse, ApiError> {
     let (name, json) = blocking::run(state, move |s| trainings::model_file(s, &caller, &id)).await?;
     Ok(attachment("application/json", &name, json))
+}
+
+/// The operator's purge of inactive anonymous work (`{"inactive_days": N}`).
+pub(super) async fn purge(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    request: axum::extract::Request,
+) -> Result<impl IntoResponse, ApiError> {
+    let body: trainings::PurgeRequest = json_body(&state, request, "purge request").await?;
+    Ok(Json(blocking::run(state, move |s| trainings::purge(s, &caller, &body)).await?))
 }

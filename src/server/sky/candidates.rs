@@ -13,6 +13,7 @@ use crate::server::predictions::saved_model_session;
 use crate::server::state::AppState;
 
 use super::scores::{ScoredMission, SkyService};
+use crate::server::fairness::shared_results::Asked;
 
 /// The largest cost of a false positive the expected-value order takes, in planets.
 const MAX_FP_COST: f64 = 100.0;
@@ -87,7 +88,7 @@ impl Ranked {
     }
 }
 
-fn ranked(state: &AppState, caller: &Caller, query: &CandidateQuery) -> Result<Ranked, ApiError> {
+fn ranked(state: &AppState, caller: &Caller, query: &CandidateQuery, asked: &Asked) -> Result<Ranked, ApiError> {
     check_query(query)?;
     let scope = SkyService::missions_of(state, caller, &query.model)?;
     let missions = match query.mission {
@@ -108,7 +109,7 @@ fn ranked(state: &AppState, caller: &Caller, query: &CandidateQuery) -> Result<R
     let sky = state.sky.bundled()?;
     let mut scored: Vec<std::sync::Arc<ScoredMission>> = Vec::new();
     for &mission in &missions {
-        scored.push(state.sky.scored(state, caller, &query.model, mission)?);
+        scored.push(state.sky.scored(state, caller, &query.model, mission, asked.patience, &asked.budget)?);
     }
     let unresolved = missions.iter().zip(&scored).map(|(m, s)| (*m, s.objects.len())).collect();
     // (which mission's answer, which of its objects)
@@ -143,12 +144,17 @@ fn ranked(state: &AppState, caller: &Caller, query: &CandidateQuery) -> Result<R
 }
 
 /// One page of the ranked shortlist.
-pub fn candidates(state: &AppState, caller: &Caller, query: &CandidateQuery) -> Result<CandidatePage, ApiError> {
-    let ranked = ranked(state, caller, query)?;
+pub fn candidates(
+    state: &AppState,
+    caller: &Caller,
+    query: &CandidateQuery,
+    asked: &Asked,
+) -> Result<CandidatePage, ApiError> {
+    let ranked = ranked(state, caller, query, asked)?;
     let total = ranked.order.len();
     let candidates = ranked.rows(query.offset, query.limit);
     Ok(CandidatePage {
-        model: query.model.trim().to_string(),
+        model: super::ModelKey::of(&query.model).map(|k| k.name()).unwrap_or_else(|| query.model.trim().to_string()),
         model_name: ranked.model_name,
         order: query.order,
         total,
@@ -161,8 +167,13 @@ pub fn candidates(state: &AppState, caller: &Caller, query: &CandidateQuery) -> 
 }
 
 /// The whole ranked shortlist (every filtered candidate, paging ignored) as CSV.
-pub fn candidates_csv(state: &AppState, caller: &Caller, query: &CandidateQuery) -> Result<String, ApiError> {
-    let ranked = ranked(state, caller, query)?;
+pub fn candidates_csv(
+    state: &AppState,
+    caller: &Caller,
+    query: &CandidateQuery,
+    asked: &Asked,
+) -> Result<String, ApiError> {
+    let ranked = ranked(state, caller, query, asked)?;
     Ok(crate::api::candidates_csv(&ranked.rows(0, ranked.order.len())))
 }
 

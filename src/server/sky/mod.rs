@@ -11,5 +11,5 @@ mod temporal;
 pub use bundled::BundledSky;
 pub use candidates::{candidates, candidates_csv, check_query};
 pub use points::{object_card, sky_points};
-pub use scores::{ScoredMission, SkyService};
-pub use temporal::{figures, notes};
+pub use scores::{ModelKey, ScoredMission, SkyService};
+pub use temporal::{figures, notes, pretrained_recipe};

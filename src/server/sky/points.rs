@@ -10,9 +10,10 @@ use crate::server::state::AppState;
 
 use super::candidates::{model_name, values};
 use super::scores::{predict_objects, SkyService};
+use crate::server::fairness::shared_results::Asked;
 
 /// Every object, with the model's view where it can score the object's mission.
-pub fn sky_points(state: &AppState, caller: &Caller, model: &str) -> Result<SkyPoints, ApiError> {
+pub fn sky_points(state: &AppState, caller: &Caller, model: &str, asked: &Asked) -> Result<SkyPoints, ApiError> {
     let scope = SkyService::missions_of(state, caller, model)?;
     let bundled = state.sky.bundled()?;
     let objects = &bundled.catalogue.objects;
@@ -22,7 +23,7 @@ pub fn sky_points(state: &AppState, caller: &Caller, model: &str) -> Result<SkyP
         if !scope.contains(&part.mission) {
             continue;
         }
-        let probabilities = state.sky.probabilities(state, caller, model, part.mission)?;
+        let probabilities = state.sky.probabilities(state, caller, model, part.mission, &asked.budget)?;
         for (k, i) in part.rows.clone().enumerate() {
             let p = probabilities[k];
             let best = (0..ClassLabel::COUNT).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(0);
@@ -32,7 +33,7 @@ pub fn sky_points(state: &AppState, caller: &Caller, model: &str) -> Result<SkyP
     }
     let column = |f: fn(&sky::SkyObject) -> Option<f64>| objects.iter().map(|o| f(o).map(|v| v as f32)).collect();
     Ok(SkyPoints {
-        model: model.trim().to_string(),
+        model: super::ModelKey::of(model).map(|k| k.name()).unwrap_or_else(|| model.trim().to_string()),
         model_name: model_name(state, caller, model)?,
         id: objects.iter().map(|o| o.id.clone()).collect(),
         mission: objects.iter().map(|o| o.mission).collect(),
@@ -53,6 +54,7 @@ pub fn object_card(
     model: &str,
     mission: Mission,
     id: &str,
+    asked: &Asked,
 ) -> Result<SkyObjectCard, ApiError> {
     let scope = SkyService::missions_of(state, caller, model)?;
     if !scope.contains(&mission) {
@@ -75,7 +77,7 @@ pub fn object_card(
         .with_field("id")
     })?;
     let object = &bundled.catalogue.objects[index];
-    let response = predict_objects(state, caller, model, mission, &bundled, &[index])?;
+    let response = predict_objects(state, caller, model, mission, &bundled, &[index], &asked.budget)?;
     let prediction = response.predictions.into_iter().next().ok_or_else(|| ApiError::internal("no prediction"))?;
     let links = sky::ObjectLinks::of(mission, &object.id, &object.host);
     Ok(SkyObjectCard {

@@ -1,11 +1,17 @@
 //! A model's predictions, with explanations, for the unresolved objects of a mission:
 //! computed once per (model, mission) and kept, since the bundled tables and a completed
-//! training's model never change. Access is checked on every request before the cache is
-//! read, so a kept answer never reaches someone who may not use the model.
+//! training's model never change. The pretrained model's are shared by every visitor and
+//! computed once in the background (`shared_answers`); a saved model's are a heavy read of
+//! its caller (`fairness::heavy_work`), kept by the training's parsed id, so the same id
+//! spelled in capitals or without hyphens is the same answer. Access is checked on every
+//! request before a kept answer is read, so it never reaches someone who may not use the model.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
+
+use crate::server::fairness::heavy_work::KeptAnswers;
+use crate::server::fairness::shared_results::Patience;
 
 use super::bundled::BundledSky;
 use crate::api::{ApiError, PredictRequest, Prediction};
@@ -29,6 +35,7 @@ pub(super) fn predict_objects(
     mission: Mission,
     sky: &BundledSky,
     objects: &[usize],
+    budget: &RequestBudget,
 ) -> Result<crate::api::PredictionResponse, ApiError> {
     let table = sky.table_of(mission, objects)?;
     let request = PredictRequest {
@@ -38,15 +45,39 @@ pub(super) fn predict_objects(
         columns: None,
         space: None,
     };
-    let (budget, _client) = RequestBudget::new(state.config.prediction_budget_s);
-    predict_table_with(state, caller, &request, &table, &budget)
+    predict_table_with(state, caller, &request, &table, budget)
+}
+
+/// A model as the caches key it: the pretrained model, or a training by its parsed id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ModelKey {
+    Pretrained,
+    Training(uuid::Uuid),
+}
+
+impl ModelKey {
+    /// `None` for text that names no model (refused where the model is looked up).
+    pub fn of(model: &str) -> Option<ModelKey> {
+        if ModelRef::parse(model.trim()).is_pretrained() {
+            return Some(ModelKey::Pretrained);
+        }
+        uuid::Uuid::parse_str(model.trim()).ok().map(ModelKey::Training)
+    }
+
+    /// The canonical spelling (what the model is called in answers and work).
+    pub fn name(self) -> String {
+        match self {
+            ModelKey::Pretrained => crate::domain::model_ref::PRETRAINED.to_string(),
+            ModelKey::Training(id) => id.to_string(),
+        }
+    }
 }
 
 /// Class probabilities of every object of a mission, in catalogue order.
 type Probabilities = Vec<[f64; ClassLabel::COUNT]>;
 
 /// How many (saved model, mission) answers are kept besides the pretrained model's: a few
-/// MB each; the oldest goes first.
+/// MB each; the least recently used goes first.
 const KEPT_ANSWERS: usize = 24;
 
 /// One model's view of one mission's unresolved objects.
@@ -57,19 +88,14 @@ pub struct ScoredMission {
     pub predictions: Vec<Prediction>,
 }
 
-#[derive(Default)]
-struct Kept {
-    answers: HashMap<(String, Mission), (u64, Arc<ScoredMission>)>,
-    clock: u64,
-}
-
 pub struct SkyService {
     data_dir: PathBuf,
     bundled: OnceLock<Arc<BundledSky>>,
-    kept: Mutex<Kept>,
-    temporal: OnceLock<Result<crate::api::TemporalReport, ApiError>>,
+    /// Saved models' views of the unresolved objects, by training, mission and the decision
+    /// threshold its owner keeps with it now (it decides "planet or not" in each answer).
+    kept: KeptAnswers<(uuid::Uuid, Mission, Option<String>), ScoredMission>,
     /// Each (model, mission)'s class probabilities for every object (the explore page).
-    probabilities: Mutex<HashMap<(String, Mission), Arc<Probabilities>>>,
+    probabilities: Mutex<HashMap<(ModelKey, Mission), Arc<Probabilities>>>,
 }
 
 impl SkyService {
@@ -77,8 +103,7 @@ impl SkyService {
         SkyService {
             data_dir,
             bundled: OnceLock::new(),
-            kept: Mutex::default(),
-            temporal: OnceLock::new(),
+            kept: KeptAnswers::new("model_shortlist", KEPT_ANSWERS),
             probabilities: Mutex::default(),
         }
     }
@@ -92,10 +117,8 @@ impl SkyService {
         Ok(self.bundled.get_or_init(|| sky).clone())
     }
 
-    /// The pretrained model's recipe learned before the default cut-off and scored on the
-    /// TOI candidates resolved after it (see `temporal`); computed on first request.
-    pub fn temporal(&self) -> Result<crate::api::TemporalReport, ApiError> {
-        self.temporal.get_or_init(|| super::temporal::pretrained_recipe(&self.data_dir)).clone()
+    pub fn data_dir(&self) -> &std::path::Path {
+        &self.data_dir
     }
 
     /// Which missions' objects `model` can score: the pretrained model (and models on its
@@ -126,18 +149,44 @@ impl SkyService {
     }
 
     /// `model`'s predictions for `mission`'s unresolved objects (the caller's access to the
-    /// model already checked by [`SkyService::missions_of`]).
+    /// model already checked by [`SkyService::missions_of`]): the pretrained model's from the
+    /// shared answers (a page is told it is not ready yet), a saved model's kept or computed
+    /// as the caller's heavy read within `budget`.
     pub fn scored(
         &self,
         state: &AppState,
         caller: &Caller,
         model: &str,
         mission: Mission,
+        patience: Patience,
+        budget: &RequestBudget,
     ) -> Result<Arc<ScoredMission>, ApiError> {
-        let key = (model.trim().to_string(), mission);
-        if let Some(found) = self.lookup(&key) {
-            return Ok(found);
+        match ModelKey::of(model) {
+            Some(ModelKey::Pretrained) => state.shared.shortlist(state, mission, patience),
+            Some(ModelKey::Training(id)) => {
+                let threshold =
+                    state.store.status(&id)?.and_then(|s| s.threshold).and_then(|t| serde_json::to_string(&t).ok());
+                let key = (id, mission, threshold);
+                if let Some(found) = self.kept.get(&key) {
+                    return Ok(found);
+                }
+                let _turn = state.heavy.enter(caller.principal(), budget)?;
+                self.kept
+                    .get_or_compute(key, || self.compute_scored(state, caller, ModelKey::Training(id), mission, budget))
+            }
+            None => Err(ApiError::internal("a model key that its access check accepted does not parse")),
         }
+    }
+
+    /// Computes `model`'s view of `mission`'s unresolved objects, with explanations.
+    pub fn compute_scored(
+        &self,
+        state: &AppState,
+        caller: &Caller,
+        model: ModelKey,
+        mission: Mission,
+        budget: &RequestBudget,
+    ) -> Result<ScoredMission, ApiError> {
         let sky = self.bundled()?;
         let objects: Vec<usize> = sky
             .catalogue
@@ -147,7 +196,7 @@ impl SkyService {
             .clone()
             .filter(|&i| sky.catalogue.objects[i].is_unresolved())
             .collect();
-        let response = predict_objects(state, caller, &key.0, mission, &sky, &objects)?;
+        let response = predict_objects(state, caller, &model.name(), mission, &sky, &objects, budget)?;
         if response.predictions.len() != objects.len() {
             return Err(ApiError::internal(format!(
                 "{} predictions for {} {mission} candidates",
@@ -155,9 +204,7 @@ impl SkyService {
                 objects.len()
             )));
         }
-        let scored = Arc::new(ScoredMission { objects, predictions: response.predictions });
-        self.keep(key, scored.clone());
-        Ok(scored)
+        Ok(ScoredMission { objects, predictions: response.predictions })
     }
 
     /// `model`'s class probabilities for every object of `mission`, in catalogue order
@@ -169,19 +216,28 @@ impl SkyService {
         caller: &Caller,
         model: &str,
         mission: Mission,
+        budget: &RequestBudget,
     ) -> Result<Arc<Probabilities>, ApiError> {
-        let key = (model.trim().to_string(), mission);
+        let Some(model_key) = ModelKey::of(model) else {
+            return Err(ApiError::internal("a model key that its access check accepted does not parse"));
+        };
+        let key = (model_key, mission);
         if let Some(found) = self.probabilities.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
             return Ok(found.clone());
         }
+        // A saved model's probabilities for ~19,000 objects are the caller's heavy read.
+        let _turn = match model_key {
+            ModelKey::Pretrained => None,
+            ModelKey::Training(_) => Some(state.heavy.enter(caller.principal(), budget)?),
+        };
         let sky = self.bundled()?;
         let part = sky.catalogue.mission(mission).expect("every mission is read");
         let unreadable = |e: serde_json::Error| ApiError::internal(format!("a saved model is unreadable: {e}"));
-        let p = if ModelRef::parse(model).is_pretrained() {
+        let p = if model_key == ModelKey::Pretrained {
             let pretrained = state.pretrained.as_deref().ok_or_else(|| ApiError::internal("no pretrained model"))?;
             pretrained.predict_proba_per_row(&part.inputs.x, &part.inputs.missions)
         } else {
-            let (id, session) = saved_model_session(state, caller, model)?;
+            let (id, session) = saved_model_session(state, caller, &model_key.name())?;
             let json =
                 state.store.model(&id)?.ok_or_else(|| ApiError::internal("a completed training without its model"))?;
             if session.request.fine_tune.is_some() {
@@ -203,38 +259,9 @@ impl SkyService {
         let p = Arc::new(p);
         let mut kept = self.probabilities.lock().unwrap_or_else(|e| e.into_inner());
         if kept.len() >= KEPT_ANSWERS {
-            kept.retain(|(m, _), _| ModelRef::parse(m).is_pretrained());
+            kept.retain(|(m, _), _| *m == ModelKey::Pretrained);
         }
         kept.insert(key, p.clone());
         Ok(p)
-    }
-
-    fn lookup(&self, key: &(String, Mission)) -> Option<Arc<ScoredMission>> {
-        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-        kept.clock += 1;
-        let now = kept.clock;
-        kept.answers.get_mut(key).map(|(used, scored)| {
-            *used = now;
-            scored.clone()
-        })
-    }
-
-    fn keep(&self, key: (String, Mission), scored: Arc<ScoredMission>) {
-        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-        kept.clock += 1;
-        let now = kept.clock;
-        let saved = |k: &(String, Mission)| !ModelRef::parse(&k.0).is_pretrained();
-        if kept.answers.keys().filter(|k| saved(k)).count() >= KEPT_ANSWERS {
-            let oldest = kept
-                .answers
-                .iter()
-                .filter(|(k, _)| saved(k))
-                .min_by_key(|(_, (used, _))| *used)
-                .map(|(k, _)| k.clone());
-            if let Some(oldest) = oldest {
-                kept.answers.remove(&oldest);
-            }
-        }
-        kept.answers.insert(key, (now, scored));
     }
 }

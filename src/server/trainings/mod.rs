@@ -5,6 +5,7 @@ mod access;
 mod decision;
 mod eta;
 mod managing;
+mod purging;
 mod reading;
 mod score_explanations;
 mod starting;
@@ -13,6 +14,7 @@ mod with_files;
 
 pub use decision::{decision_at, decision_scores, save_threshold};
 pub use managing::{cancel, delete_training, model_file, share};
+pub use purging::{purge, PurgeReport, PurgeRequest};
 pub use reading::{importance, list_trainings, page_of, predictions, progress, result, summary};
 pub use score_explanations::result_in_scores;
 pub use starting::{list_datasets, list_models, start_training};

@@ -21,15 +21,18 @@ pub fn list_models() -> Vec<ModelInfo> {
     ModelKind::ALL.into_iter().map(model_info).collect()
 }
 
-/// Validates the request completely, then queues the training as the caller's. `upload`:
-/// the tables the server stored for it ([`super::start_with_files`]); `None` otherwise.
+/// Validates the request completely, then queues the training as the caller's, charged to
+/// the caller's principal. `upload`: the tables the server stored for it
+/// ([`super::start_with_files`]); `None` otherwise.
 pub fn start_training(
     state: &AppState,
     caller: &Caller,
     mut request: TrainRequest,
     upload: Option<UploadedFiles>,
 ) -> Result<StartedTraining, ApiError> {
-    crate::server::quotas::check_training(state, caller)?;
+    // A cheap first look (outside the transaction), so a caller at a limit is told before
+    // its data is read; the admission below decides.
+    crate::server::fairness::check_can_start(state, caller)?;
     apply_preset(&mut request)?;
     if request.fine_tune.is_some() {
         // Continuing a model of 300 rounds: a third as many again unless the request says.
@@ -37,23 +40,16 @@ pub fn start_training(
     }
     let config =
         training_config(&state.config, state.pretrained.as_ref(), state.store.as_ref(), &request, upload.as_ref())?;
-    // Data read and checked, memory estimated: a bad table or an unaffordable training is
-    // refused now, never queued (422 / 413 naming file, column, row, limit or figure).
+    // Data read and checked, memory and time estimated: a bad table or an unaffordable
+    // training is refused now, never queued (422 / 413 naming file, column, row, limit or figure).
     let cost = crate::ml::pipeline::check_training(&config)?;
-    let waiting = state.store.list()?.iter().filter(|s| s.status == TrainingStatus::Queued).count();
-    if waiting >= state.config.max_queue {
-        return Err(ApiError::new(
-            ErrorCode::QueueFull,
-            format!(
-                "{waiting} trainings are already waiting (the limit is {}). Try again when some have finished.",
-                state.config.max_queue
-            ),
-        ));
-    }
+    crate::server::fairness::check_time(state, &cost)?;
     let id = Uuid::new_v4();
-    state.store.insert(TrainingSession::queued(id, request, upload, caller.owner()))?;
+    let principal = caller.principal();
+    let session = TrainingSession::queued_for(id, request, upload, caller.owner(), &principal);
+    crate::server::fairness::admit(state, principal, session)?;
     state.jobs.queued();
-    tracing::info!(%id, estimated_mb = cost.peak_bytes / 1_000_000, work = cost.work, "training queued");
+    tracing::info!(%id, %principal, estimated_mb = cost.peak_bytes / 1_000_000, work = cost.work, "training queued");
     Ok(StartedTraining { id: id.to_string() })
 }
 

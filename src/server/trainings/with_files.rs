@@ -1,4 +1,4 @@
-//! Starting a training on the user's own tables: the owner's quotas, then the files stored
+//! Starting a training on the user's own tables: the quotas and upload budget, then the files stored
 //! under server-made ids, then the same start as any training; a refused training keeps no
 //! files. One path for the JSON API's multipart body and the train form's post.
 
@@ -7,7 +7,7 @@ use crate::api::{ApiError, StartedTraining, TrainRequest};
 use crate::server::owner::Caller;
 use crate::server::state::AppState;
 use crate::server::store::UploadedFiles;
-use crate::server::{quotas, uploads};
+use crate::server::{fairness, uploads};
 
 /// A table sent with a request: the file name the user gave it (display only) and its bytes.
 pub struct SentFile {
@@ -29,14 +29,14 @@ pub fn start_with_files(
     request: TrainRequest,
     files: SentFiles,
 ) -> Result<StartedTraining, ApiError> {
-    quotas::check_training(state, caller)?;
+    fairness::check_can_start(state, caller)?;
     let bytes = files.train.bytes.len() + files.test.as_ref().map_or(0, |t| t.bytes.len());
-    quotas::check_upload(state, caller, bytes as u64)?;
+    fairness::check_upload(state, caller, bytes as u64)?;
     let SentFiles { train, test } = files;
-    let train_id = uploads::store(state.store.as_ref(), caller.owner(), &train.name, train.bytes)?;
+    let train_id = uploads::store(state.store.as_ref(), caller, &train.name, train.bytes)?;
     let (test_name, test_id) = match test {
         Some(test) => {
-            let id = uploads::store(state.store.as_ref(), caller.owner(), &test.name, test.bytes)
+            let id = uploads::store(state.store.as_ref(), caller, &test.name, test.bytes)
                 .inspect_err(|_| remove(state, [&train_id]))?;
             (Some(test.name), Some(id))
         }
