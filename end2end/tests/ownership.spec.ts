@@ -89,7 +89,7 @@ test("registering, signing out and signing in: an account keeps the browser's wo
   await expect(page.locator(`a[href="/trainings/${id}/result"]`).first()).toBeVisible();
 
   await open(page, "/account");
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page.getByTestId("sign-in")).toBeVisible();
   await open(page, "/models");
   await expect(page.getByText("Nothing saved yet")).toBeVisible();

@@ -33,7 +33,11 @@ impl Server {
     ) -> Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        let child = Command::new(env!("CARGO_BIN_EXE_exoplanet-playground"))
+        // EXO_TEST_SERVER_BIN runs the process tests against another build (an older one, to
+        // measure what a change did); by default, the binary cargo built for this test run.
+        let binary =
+            std::env::var("EXO_TEST_SERVER_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_exoplanet-playground").into());
+        let child = Command::new(binary)
             .current_dir(&root)
             .env("LEPTOS_OUTPUT_NAME", "exoplanet-playground")
             .env("LEPTOS_SITE_ROOT", "target/site")
