@@ -19,6 +19,11 @@ test("the triage page ranks, filters, pages, explains and exports the candidates
   await expect(summary).toContainText(`1–50 of ${count(api.total)} candidates`, { timeout: 150_000 });
   const rows = page.getByTestId("triage-table").locator("tbody tr");
   await expect(rows).toHaveCount(50);
+  // Ranked by the default the temporal report chose, and the select says which; both
+  // pretrained models are offered.
+  await expect(page.locator("#triage-model")).toHaveValue(api.model);
+  await expect(page.locator('#triage-model option[value="pretrained_physical"]')).toHaveCount(1);
+  await expect(page.locator('#triage-model option[value="pretrained"]')).toHaveCount(1);
   // The page's first rows are the API's, in its order, with its numbers.
   for (let i = 0; i < 3; i++) {
     const c: Candidate = api.candidates[i];

@@ -180,8 +180,8 @@ pub async fn delete_training(id: String) -> Result<(), ApiError> {
 }
 
 #[server(endpoint = "model_card")]
-pub async fn get_model_card() -> Result<ModelCard, ApiError> {
-    answered(async move { crate::server::predictions::model_card(state()?.pretrained.as_deref()) }.await)
+pub async fn get_model_card(model: String) -> Result<ModelCard, ApiError> {
+    answered(async move { crate::server::predictions::model_card(&state()?.pretrained, &model) }.await)
 }
 
 /// One object typed into the what-if form (or any few rows) → predictions with reasons.
@@ -200,11 +200,14 @@ pub async fn predict_rows(request: PredictRequest) -> Result<PredictionResponse,
 /// The bundled objects of a mission that the pretrained model never learned from, predicted
 /// (computed once for everyone).
 #[server(endpoint = "predict_held_out")]
-pub async fn predict_held_out(mission: Mission) -> Result<PredictionResponse, ApiError> {
+pub async fn predict_held_out(model: String, mission: Mission) -> Result<PredictionResponse, ApiError> {
     answered(
         async move {
-            heavy_read(move |s, _, asked| s.shared.held_out(s, mission, asked.patience).map(|answer| (*answer).clone()))
-                .await
+            heavy_read(move |s, _, asked| {
+                let (set, _) = s.pretrained.named(&model)?;
+                s.shared.held_out(s, set, mission, asked.patience).map(|answer| (*answer).clone())
+            })
+            .await
         }
         .await,
     )

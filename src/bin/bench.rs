@@ -176,17 +176,21 @@ fn bench_pair(mission_id: &str, model_id: &str, hyperparameters: &str) -> Result
     // The server's part of click-to-result: from the start until the scores and predictions
     // can be shown (the result page does not wait for the explanations). The browser's part
     // (queueing, storing, drawing) is measured by the end-to-end timing test.
+    // The cost model's work units for it, against its wall time: the admission's time check
+    // refuses only past `EXO_MAX_TRAINING_S` at the fastest rate seen (`FASTEST_WORK_PER_S`).
+    let work = exoplanet_playground::ml::pipeline::check_training(&config).map_err(|e| e.to_string())?.work;
     let started = std::time::Instant::now();
     let mut scored_s = f64::NAN;
     let out = run_with(&config, &SilentProgress, &mut |_| scored_s = started.elapsed().as_secs_f64())
         .map_err(|e| e.to_string())?;
+    let run_s = started.elapsed().as_secs_f64();
     let started = std::time::Instant::now();
     let slice = ProgressSlice { sink: &SilentProgress, start: 0.0, end: 1.0 };
     let scores_s =
         explain_scores(&out.model, &out.test_features, &slice).map_or(f64::NAN, |_| started.elapsed().as_secs_f64());
     let (filed_s, filed_diff) = explain_as_filed(&out);
     println!(
-        "BENCH mission={} model={} acc={:.4} macro_f1={:.4} roc_auc={:.4} fit_s={:.2} predict_ms={:.1} peak_mb={:.0} explain_s={:.2} explain_scores_s={:.2} click_to_result_s={:.2} explain_filed_s={:.2} explain_filed_max_diff={:.1e}",
+        "BENCH mission={} model={} acc={:.4} macro_f1={:.4} roc_auc={:.4} fit_s={:.2} predict_ms={:.1} peak_mb={:.0} explain_s={:.2} explain_scores_s={:.2} click_to_result_s={:.2} explain_filed_s={:.2} explain_filed_max_diff={:.1e} work={:.2e} work_per_s={:.2e}",
         mission.id(),
         kind.id(),
         out.metrics.as_ref().unwrap().accuracy,
@@ -199,7 +203,9 @@ fn bench_pair(mission_id: &str, model_id: &str, hyperparameters: &str) -> Result
         scores_s,
         scored_s,
         filed_s,
-        filed_diff
+        filed_diff,
+        work,
+        work / run_s
     );
     Ok(())
 }

@@ -46,6 +46,33 @@ fn ComparisonTable(c: FeatureSetComparison) -> impl IntoView {
         })
         .collect::<Vec<_>>();
     let rows = c.missions.iter().map(mission_row).collect::<Vec<_>>();
+    let future = (!c.temporal.is_empty()).then(|| {
+        let cells = c
+            .temporal
+            .iter()
+            .map(|t| {
+                let r = &t.ranking;
+                view! {
+                    <td data-set=t.feature_set.id() data-testid="feature-set-future">
+                        {format!("AUC {:.3}", r.auc)}
+                        <span class="muted">
+                            {format!(
+                                " · top 10 {:.0} % · top 50 {:.0} %",
+                                r.precision_at_10 * 100.0,
+                                r.precision_at_50 * 100.0,
+                            )}
+                        </span>
+                    </td>
+                }
+            })
+            .collect::<Vec<_>>();
+        view! {
+            <tr data-mission="tess-future">
+                <th scope="row">{format!("TESS TOI on the future (learned before {})", c.temporal_cutoff)}</th>
+                {cells}
+            </tr>
+        }
+    });
     let notes = c
         .sets
         .iter()
@@ -69,7 +96,7 @@ fn ComparisonTable(c: FeatureSetComparison) -> impl IntoView {
                         {headers}
                     </tr>
                 </thead>
-                <tbody>{rows}</tbody>
+                <tbody>{rows} {future}</tbody>
             </table>
         </div>
         <ul>{notes}</ul>

@@ -1,6 +1,6 @@
 //! Fine-tuning the pretrained model on the labelled table just predicted: a few settings and
 //! a button that sends the same file to `POST /api/v1/trainings` (`"fine_tune":
-//! "pretrained"`), then follows its progress like any training. The settings' limits are
+//! "pretrained"` or `"pretrained_physical"`), then follows its progress like any training. The settings' limits are
 //! the server's own: the booster's published hyperparameters (checked by their
 //! `ParamRule`) and [`TEST_FRACTION_RANGE`] for the held-out share (`fine_tune_limits`).
 
@@ -24,6 +24,8 @@ pub fn FineTuneForm(
     labelled: usize,
     /// The column choice the table was read with, when it is not recognised by its columns.
     columns: Option<BTreeMap<String, String>>,
+    /// Which pretrained model is fine-tuned (`"pretrained"` or `"pretrained_physical"`).
+    base: String,
 ) -> impl IntoView {
     let models = Resource::new(|| (), |_| get_models());
     view! {
@@ -38,7 +40,7 @@ pub fn FineTuneForm(
                 view! { <p class="loading">"Loading the model's settings…"</p> }
             }>
                 {move || {
-                    let columns = columns.clone();
+                    let (columns, base) = (columns.clone(), base.clone());
                     Suspend::new(async move {
                         let limits = models
                             .await
@@ -51,7 +53,7 @@ pub fn FineTuneForm(
                                     })
                             });
                         match limits {
-                            Ok(limits) => view! { <FineTuneSettings limits file columns /> }.into_any(),
+                            Ok(limits) => view! { <FineTuneSettings limits file columns base /> }.into_any(),
                             Err(message) => {
                                 view! {
                                     <p class="form-error" role="alert">
@@ -74,6 +76,7 @@ fn FineTuneSettings(
     limits: Limits,
     file: StoredValue<Option<PickedFile>, FileStorage>,
     columns: Option<BTreeMap<String, String>>,
+    base: String,
 ) -> impl IntoView {
     let rounds = RwSignal::new("100".to_string());
     let learning_rate = RwSignal::new("0.05".to_string());
@@ -107,7 +110,7 @@ fn FineTuneSettings(
         let request: TrainRequest = match serde_json::from_value(serde_json::json!({
             "dataset": "upload",
             "model": BOOSTING,
-            "fine_tune": "pretrained",
+            "fine_tune": base.clone(),
             "hyperparameters": {"n_rounds": n_rounds, "learning_rate": lr},
             "test_fraction": fraction,
             "columns": columns.clone(),

@@ -10,15 +10,18 @@ use super::predictions_report::PredictionsReport;
 use crate::api::functions::predict_held_out;
 use crate::domain::Mission;
 
-/// The bundled objects of one mission that the model never learned from.
+/// The bundled objects of one mission that the pretrained model `model` never learned from.
 #[component]
-pub fn HeldOutPredictions(descriptions: BTreeMap<String, String>) -> impl IntoView {
+pub fn HeldOutPredictions(
+    descriptions: BTreeMap<String, String>,
+    #[prop(into)] model: Signal<String>,
+) -> impl IntoView {
     let chosen = RwSignal::new(None::<Mission>);
     let answer = Resource::new(
-        move || chosen.get(),
-        |mission| async move {
+        move || (model.get(), chosen.get()),
+        |(model, mission)| async move {
             match mission {
-                Some(m) => Some(predict_held_out(m).await),
+                Some(m) => Some(predict_held_out(model, m).await),
                 None => None,
             }
         },

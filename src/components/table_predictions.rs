@@ -112,7 +112,8 @@ pub fn TablePredictions(
                                 <PredictionsReport response descriptions=descriptions.clone() />
                                 {offer
                                     .then(|| {
-                                        view! { <FineTuneForm file=picked_file labelled columns /> }
+                                        let base = model.get_untracked();
+                                        view! { <FineTuneForm file=picked_file labelled columns base /> }
                                     })}
                             }
                                 .into_any()

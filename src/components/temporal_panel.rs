@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::api::functions::get_temporal_report;
-use crate::api::{RankingFigures, TemporalReport};
+use crate::api::{FigureInterval, RankingFigures, TemporalReport};
 use crate::components::format::{count, percent};
 use crate::components::ErrorPanel;
 
@@ -59,6 +59,7 @@ fn TemporalTable(r: TemporalReport) -> impl IntoView {
         </p>
         <div class="table-scroll">
             <table>
+                <caption>"The triage default's recipe"</caption>
                 <thead>
                     <tr>
                         <th scope="col">"Ranking by P(confirmed)"</th>
@@ -72,9 +73,80 @@ fn TemporalTable(r: TemporalReport) -> impl IntoView {
                 </tbody>
             </table>
         </div>
+        <ModelsSideBySide r=r.clone() />
         <details>
             <summary>"Which objects, and why the dates are fair"</summary>
             <ul>{notes}</ul>
         </details>
     }
+}
+
+/// Both pretrained models' recipes on the same future objects, with 95 % bootstrap
+/// intervals, and which one the triage page ranks by and why.
+#[component]
+fn ModelsSideBySide(r: TemporalReport) -> impl IntoView {
+    if r.models.is_empty() {
+        return ().into_any();
+    }
+    let interval = |i: &FigureInterval, as_percent: bool| {
+        if as_percent {
+            format!("{}–{}", percent(i.low), percent(i.high))
+        } else {
+            format!("{:.3}–{:.3}", i.low, i.high)
+        }
+    };
+    let rows = r
+        .models
+        .iter()
+        .map(|m| {
+            let chosen = m.model == r.triage_default;
+            view! {
+                <tr data-model=m.model.clone() class:chosen=chosen>
+                    <th scope="row">{m.title.clone()} {chosen.then_some(" (triage default)")}</th>
+                    <td data-testid=format!(
+                        "future-auc-{}",
+                        m.model,
+                    )>
+                        {format!("{:.3}", m.temporal.auc)}
+                        <span class="muted">{format!(" ({})", interval(&m.intervals.auc, false))}</span>
+                    </td>
+                    <td>
+                        {percent(m.temporal.precision_at_10)}
+                        <span class="muted">{format!(" ({})", interval(&m.intervals.precision_at_10, true))}</span>
+                    </td>
+                    <td>
+                        {percent(m.temporal.precision_at_50)}
+                        <span class="muted">{format!(" ({})", interval(&m.intervals.precision_at_50, true))}</span>
+                    </td>
+                    <td>{format!("{:.3}", m.random.auc)}</td>
+                </tr>
+            }
+        })
+        .collect::<Vec<_>>();
+    let replicates = r.models.first().map(|m| m.replicates).unwrap_or(0);
+    view! {
+        <div class="table-scroll">
+            <table data-testid="temporal-models">
+                <caption>
+                    {format!(
+                        "Both pretrained models' recipes on the same objects resolved after {} (95 % bootstrap intervals over {} resamples)",
+                        r.cutoff,
+                        replicates,
+                    )}
+                </caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Model"</th>
+                        <th scope="col">"AUC on the future"</th>
+                        <th scope="col">"Top 10 confirmed"</th>
+                        <th scope="col">"Top 50 confirmed"</th>
+                        <th scope="col">"AUC, random split"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        <p data-testid="triage-default-reason">{r.triage_default_reason.clone()}</p>
+    }
+    .into_any()
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::observation_proxy::ObservationProxy;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub enum FeatureSet {
     /// Every default column of the mission: none leaks the label.
     #[default]

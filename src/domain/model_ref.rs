@@ -1,35 +1,65 @@
-//! Which model answers a prediction or is fine-tuned: the pretrained model shipped with the
-//! app, or a finished training of the caller's (by its id). On the wire it is one string,
-//! `"pretrained"` or the training's id.
+//! Which model answers a prediction or is fine-tuned: one of the two pretrained models shipped
+//! with the app, or a finished training of the caller's (by its id). On the wire it is one
+//! string: `"pretrained"` (all leak-free columns), `"pretrained_physical"` (physical
+//! quantities only) or the training's id.
 
-/// The wire name of the shipped model.
+use super::feature_set::FeatureSet;
+
+/// The wire name of the pretrained model on all leak-free columns.
 pub const PRETRAINED: &str = "pretrained";
+/// The wire name of the pretrained model on physical quantities only.
+pub const PRETRAINED_PHYSICAL: &str = "pretrained_physical";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ModelRef<'a> {
-    Pretrained,
+    /// A pretrained model, by the features it reads.
+    Pretrained(FeatureSet),
     /// A training's id, as sent (checked where it is looked up).
     Training(&'a str),
 }
 
 impl<'a> ModelRef<'a> {
     pub fn parse(text: &'a str) -> Self {
-        if text == PRETRAINED {
-            ModelRef::Pretrained
-        } else {
-            ModelRef::Training(text)
+        match text.trim() {
+            PRETRAINED => ModelRef::Pretrained(FeatureSet::AllLeakFree),
+            PRETRAINED_PHYSICAL => ModelRef::Pretrained(FeatureSet::PhysicalOnly),
+            _ => ModelRef::Training(text),
         }
     }
 
     pub fn is_pretrained(self) -> bool {
-        self == ModelRef::Pretrained
+        matches!(self, ModelRef::Pretrained(_))
+    }
+
+    /// Which pretrained model, if it is one.
+    pub fn pretrained(self) -> Option<FeatureSet> {
+        match self {
+            ModelRef::Pretrained(set) => Some(set),
+            ModelRef::Training(_) => None,
+        }
     }
 
     pub fn as_str(self) -> &'a str {
         match self {
-            ModelRef::Pretrained => PRETRAINED,
+            ModelRef::Pretrained(set) => pretrained_name(set),
             ModelRef::Training(id) => id,
         }
+    }
+}
+
+/// The wire name of the pretrained model on `set`.
+pub fn pretrained_name(set: FeatureSet) -> &'static str {
+    match set {
+        FeatureSet::AllLeakFree => PRETRAINED,
+        FeatureSet::PhysicalOnly => PRETRAINED_PHYSICAL,
+    }
+}
+
+/// How a page names the pretrained model on `set`, plainly.
+pub fn pretrained_title(set: FeatureSet) -> &'static str {
+    match set {
+        FeatureSet::AllLeakFree => "Pretrained, all leak-free columns: also how well the object was measured",
+        FeatureSet::PhysicalOnly => "Pretrained, physical: judges the star and the signal only",
     }
 }
 
@@ -39,8 +69,11 @@ mod tests {
 
     #[test]
     fn the_wire_string_round_trips() {
-        assert!(ModelRef::parse("pretrained").is_pretrained());
+        assert_eq!(ModelRef::parse("pretrained"), ModelRef::Pretrained(FeatureSet::AllLeakFree));
+        assert_eq!(ModelRef::parse("pretrained_physical").pretrained(), Some(FeatureSet::PhysicalOnly));
         assert_eq!(ModelRef::parse("9b2c").as_str(), "9b2c");
-        assert_eq!(ModelRef::Pretrained.as_str(), PRETRAINED);
+        for set in FeatureSet::ALL {
+            assert_eq!(ModelRef::parse(pretrained_name(set)), ModelRef::Pretrained(set));
+        }
     }
 }

@@ -129,6 +129,16 @@ pub fn feature_names() -> Vec<String> {
     FEATURES.iter().map(|f| f.name.to_string()).collect()
 }
 
+/// The names of the features of `set`, in order (physical: no measurement uncertainty).
+pub fn feature_names_of(set: crate::domain::FeatureSet) -> Vec<String> {
+    FEATURES.iter().filter(|f| set.keeps(f.name)).map(|f| f.name.to_string()).collect()
+}
+
+/// A mission's bundled table on the harmonised features of `set`.
+pub fn load_set(mission: Mission, data_dir: &Path, set: crate::domain::FeatureSet) -> Result<LabelledDataset> {
+    Ok(load(mission, data_dir)?.keep_features(|name| set.keeps(name)))
+}
+
 /// "Orbital period [days]" per feature.
 pub fn feature_descriptions() -> Vec<String> {
     FEATURES.iter().map(|f| format!("{} [{}]", f.description, f.unit)).collect()

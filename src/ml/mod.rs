@@ -31,5 +31,6 @@ pub mod upload;
 /// The class vocabulary is shared with the browser.
 pub use crate::domain::class_label;
 pub use crate::domain::ClassLabel;
+pub use crate::domain::FeatureSet;
 pub use error::MlError;
 pub use mission::Mission;

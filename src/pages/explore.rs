@@ -77,7 +77,7 @@ pub fn ExplorePage() -> impl IntoView {
             </fieldset>
             <label>
                 "Model" <select id="explore-model" on:change=move |ev| model.set(event_target_value(&ev))>
-                    <ModelOptions pretrained_label="Pretrained model" />
+                    <ModelOptions selected=model />
                 </select>
             </label>
             <label>

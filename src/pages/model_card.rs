@@ -6,27 +6,40 @@ use crate::api::functions::get_model_card;
 use crate::api::{Mission, MissionScoreInfo, ModelCard};
 use crate::components::format::{count, percent, score};
 use crate::components::{ErrorPanel, TemporalPanel};
+use crate::domain::model_ref::{pretrained_name, PRETRAINED};
+use crate::domain::FeatureSet;
 
-/// The pretrained model's card: data, features, held-out figures per mission, limits, citation.
+/// The pretrained models' cards (physical first): data, features, held-out figures and
+/// calibration per mission, both proved on the future side by side, limits, citation.
 #[component]
 pub fn ModelCardPage() -> impl IntoView {
-    let card = Resource::new(|| (), |_| get_model_card());
+    let cards = [FeatureSet::PhysicalOnly, FeatureSet::AllLeakFree].map(|set| {
+        let card = Resource::new(move || pretrained_name(set).to_string(), get_model_card);
+        view! {
+            <Suspense fallback=|| {
+                view! { <p class="loading">"Loading…"</p> }
+            }>
+                {move || Suspend::new(async move {
+                    match card.await {
+                        Err(error) => {
+                            view! { <ErrorPanel error title="This pretrained model is not available" /> }.into_any()
+                        }
+                        Ok(card) => view! { <Card card /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        }
+    });
     view! {
         <Title text="Model card · Exoplanet Playground" />
-        <h1>"Model card: the pretrained model"</h1>
-        <Suspense fallback=|| {
-            view! { <p class="loading">"Loading…"</p> }
-        }>
-            {move || Suspend::new(async move {
-                match card.await {
-                    Err(error) => {
-                        view! { <ErrorPanel error title="The pretrained model is not available" /> }.into_any()
-                    }
-                    Ok(card) => view! { <Card card /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <h1>"Model card: the pretrained models"</h1>
+        <p class="lead">
+            "Two gradient-boosting models learned from the Kepler, TESS and K2 tables together: one judges the star and the signal only (physical quantities), the other also reads how well each object was measured (the uncertainty columns, which partly record how much follow-up it had). "
+            <A href="/predict">"Use them"</A>
+        </p>
+        {cards.into_iter().collect_view()}
         <TemporalPanel />
+        <Limits />
     }
 }
 
@@ -38,7 +51,8 @@ fn variant_name(v: &str) -> &'static str {
     }
 }
 
-fn scores_table(caption: String, scores: &[MissionScoreInfo], testid: &'static str) -> impl IntoView {
+fn scores_table(caption: String, scores: &[MissionScoreInfo], testid: String) -> impl IntoView {
+    let optional = |v: Option<f64>| v.map(score).unwrap_or_else(|| "n/a".into());
     let rows = scores
         .iter()
         .map(|s| {
@@ -48,8 +62,10 @@ fn scores_table(caption: String, scores: &[MissionScoreInfo], testid: &'static s
                     <td>{count(s.test_objects)}</td>
                     <td>{percent(s.accuracy)}</td>
                     <td data-testid=format!("card-f1-{}", s.mission)>{score(s.macro_f1)}</td>
-                    <td>{s.roc_auc.map(score).unwrap_or_else(|| "n/a".into())}</td>
+                    <td>{optional(s.roc_auc)}</td>
                     <td>{score(s.log_loss)}</td>
+                    <td>{optional(s.brier)}</td>
+                    <td>{optional(s.ece)}</td>
                 </tr>
             }
         })
@@ -66,6 +82,16 @@ fn scores_table(caption: String, scores: &[MissionScoreInfo], testid: &'static s
                         <th scope="col">"Macro-F1"</th>
                         <th scope="col">"ROC-AUC"</th>
                         <th scope="col">"Log-loss"</th>
+                        <th scope="col">
+                            <abbr title="Brier score: mean squared distance of the probabilities from the truth (lower is better)">
+                                "Brier"
+                            </abbr>
+                        </th>
+                        <th scope="col">
+                            <abbr title="Expected calibration error: how far the probabilities are from the frequencies they claim (lower is better)">
+                                "ECE"
+                            </abbr>
+                        </th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
@@ -76,6 +102,9 @@ fn scores_table(caption: String, scores: &[MissionScoreInfo], testid: &'static s
 
 #[component]
 fn Card(card: ModelCard) -> impl IntoView {
+    // The model on all leak-free columns keeps the testids pages and tests have always read.
+    let key = if card.model == PRETRAINED { "card".to_string() } else { format!("card-{}", card.model) };
+    let heading = format!("{key}-heading");
     let tables = card
         .tables
         .iter()
@@ -112,37 +141,38 @@ fn Card(card: ModelCard) -> impl IntoView {
             }
         })
         .collect::<Vec<_>>();
+    let alternative = (!card.alternative_scores.is_empty()).then(|| {
+        scores_table(
+            format!("Measured and not kept: {}", variant_name(&card.alternative_variant)),
+            &card.alternative_scores,
+            format!("{key}-alternative"),
+        )
+    });
     view! {
-        <p class="lead">
-            {format!(
-                "{}, trained on all three NASA tables together, telling missions apart by {}. ",
-                card.model_name,
-                variant_name(&card.variant),
-            )} <A href="/predict">"Use it"</A>
-        </p>
-        <section aria-labelledby="data-heading">
-            <h2 id="data-heading">"Training data"</h2>
+        <section class="model-card" aria-labelledby=heading.clone() data-testid=key>
+            <h2 id=heading.clone()>{card.title.clone()}</h2>
+            <p>
+                {format!(
+                    "{}, trained on all three NASA tables together on {} inputs, telling missions apart by {}. ",
+                    card.model_name,
+                    card.features.len(),
+                    variant_name(&card.variant),
+                )} <A href=format!("/predict?model={}", card.model)>"Use it"</A>
+            </p>
+            <h3>"Training data"</h3>
             <ul>{tables}</ul>
             <p>
                 {format!(
-                    "Each table is split by host star (seed {}, {} held out), so no star is on both sides. Training objects: {train} (classes: {classes}). Rebuild it with `{}`: the test suite checks the rebuild gives the same predictions.",
+                    "Each table is split by host star (seed {}, {} held out), so no star is on both sides. Training objects: {train} (classes: {classes}). Rebuild it with `{}`: the test suite checks the rebuild writes the committed file bit for bit.",
                     card.seed,
                     percent(card.test_fraction),
                     card.build_command,
                 )}
             </p>
-        </section>
-        <section aria-labelledby="scores-heading">
-            <h2 id="scores-heading">"Held-out figures per mission"</h2>
-            {scores_table(format!("Kept: {}", variant_name(&card.variant)), &card.scores, "card-scores")}
-            {scores_table(
-                format!("Measured and not kept: {}", variant_name(&card.alternative_variant)),
-                &card.alternative_scores,
-                "card-alternative",
-            )}
-        </section>
-        <section aria-labelledby="features-heading">
-            <h2 id="features-heading">"Inputs"</h2>
+            <h3>"Held-out figures and calibration per mission"</h3>
+            {scores_table(format!("Kept: {}", variant_name(&card.variant)), &card.scores, format!("{key}-scores"))}
+            {alternative}
+            <h3>"Inputs"</h3>
             <p>
                 "One unit per quantity across missions; a dash means the mission's table lacks it (or holds it only for confirmed planets, which would leak the label), and the model treats it as missing."
             </p>
@@ -162,6 +192,13 @@ fn Card(card: ModelCard) -> impl IntoView {
                 </table>
             </div>
         </section>
+    }
+}
+
+/// What neither model knows, and how to cite the data.
+#[component]
+fn Limits() -> impl IntoView {
+    view! {
         <section aria-labelledby="limits-heading">
             <h2 id="limits-heading">"Known limits"</h2>
             <ul>

@@ -19,6 +19,14 @@ pub fn TriagePage() -> impl IntoView {
     let query = RwSignal::new(CandidateQuery::default());
     let page = Resource::new(move || query.get(), get_candidates);
     let chosen = RwSignal::new(None::<Candidate>);
+    // The model the list is ranked by: until the user picks one, the server's default (the
+    // pretrained model that ranks the future better), as its answer names it.
+    let ranked_by = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        if let Some(Ok(p)) = page.get() {
+            ranked_by.set(p.model.clone());
+        }
+    });
     // A new list clears the chosen object (it may not be on it).
     Effect::new(move |_| {
         query.track();
@@ -45,10 +53,11 @@ pub fn TriagePage() -> impl IntoView {
                     id="triage-model"
                     on:change=move |ev| {
                         let v = event_target_value(&ev);
+                        ranked_by.set(v.clone());
                         set(&move |q| q.model = v.clone())
                     }
                 >
-                    <ModelOptions pretrained_label="Pretrained model (all missions)" />
+                    <ModelOptions selected=ranked_by />
                 </select>
             </label>
             <label>

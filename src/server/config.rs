@@ -38,8 +38,12 @@ pub struct Config {
     /// (`EXO_DATABASE_URL`, e.g. `postgres://user:password@host/db`). Server processes
     /// sharing it share the training queue; they must also share the state folder.
     pub database_url: Option<String>,
-    /// The pretrained model file (`EXO_PRETRAINED_MODEL`, default `models/pretrained.json`).
+    /// The pretrained model file on all leak-free columns (`EXO_PRETRAINED_MODEL`, default
+    /// `models/pretrained.json`).
     pub pretrained_model: PathBuf,
+    /// The pretrained model file on physical quantities only (`EXO_PRETRAINED_PHYSICAL_MODEL`,
+    /// default `models/pretrained_physical.json`).
+    pub pretrained_physical_model: PathBuf,
     /// Rows, columns and bytes per cell of one uploaded table (`EXO_MAX_UPLOAD_ROWS`,
     /// `EXO_MAX_UPLOAD_COLUMNS`, `EXO_MAX_CELL_BYTES`).
     pub table_limits: TableLimits,
@@ -95,6 +99,7 @@ struct SettingsFile {
     max_upload_mb: Option<u64>,
     database_url: Option<String>,
     pretrained_model: Option<PathBuf>,
+    pretrained_physical_model: Option<PathBuf>,
     max_upload_rows: Option<u64>,
     max_upload_columns: Option<u64>,
     max_cell_bytes: Option<u64>,
@@ -122,6 +127,7 @@ impl Config {
             max_upload_mb: 50,
             database_url: None,
             pretrained_model: PathBuf::from("models/pretrained.json"),
+            pretrained_physical_model: PathBuf::from("models/pretrained_physical.json"),
             table_limits: TableLimits::default(),
             max_prediction_rows: 50_000,
             prediction_budget_s: 120,
@@ -193,6 +199,11 @@ impl Config {
             max_disk_mb: number("EXO_MAX_DISK_MB", file.max_disk_mb, 4096)?,
             max_upload_mb: number("EXO_MAX_UPLOAD_MB", file.max_upload_mb, 50)?,
             pretrained_model: path("EXO_PRETRAINED_MODEL", file.pretrained_model, "models/pretrained.json"),
+            pretrained_physical_model: path(
+                "EXO_PRETRAINED_PHYSICAL_MODEL",
+                file.pretrained_physical_model,
+                "models/pretrained_physical.json",
+            ),
             database_url: std::env::var("EXO_DATABASE_URL").ok().or(file.database_url).filter(|u| !u.trim().is_empty()),
             table_limits: TableLimits {
                 max_rows: number("EXO_MAX_UPLOAD_ROWS", file.max_upload_rows, TableLimits::default().max_rows as u64)?

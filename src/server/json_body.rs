@@ -40,6 +40,7 @@ pub async fn read_json<T: DeserializeOwned>(
             ErrorCode::TooLarge,
             format!("The {what} is larger than {limit_kb} KB, the most a JSON body may be (EXO_MAX_JSON_KB)."),
         )
+        .with_setting("EXO_MAX_JSON_KB")
     };
     let mut body = request.into_body().into_data_stream();
     let (mut bytes, mut seen, mut over) = (Vec::new(), 0u64, false);

@@ -2,7 +2,7 @@
 //! `schema_migrations`. Portable SQL only (sqlx's `Any` driver runs it on SQLite and
 //! PostgreSQL alike).
 
-use sqlx::AnyPool;
+use sqlx::{AnyConnection, AnyPool, Connection};
 
 /// Schema changes in order; each runs once, recorded in `schema_migrations`.
 const MIGRATIONS: &[(i64, &str)] = &[
@@ -85,17 +85,37 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
 ];
 
-pub async fn migrate(pool: &AnyPool) -> Result<(), sqlx::Error> {
-    sqlx::query("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY)").execute(pool).await?;
+/// A PostgreSQL advisory lock key of the migrations (any constant every process agrees on).
+const MIGRATION_LOCK: i64 = 0x6578_6f5f_6d69_6772;
+
+/// Applies the pending migrations. With PostgreSQL, under a session advisory lock: processes
+/// started at once on a fresh database take turns (each would otherwise create the same
+/// tables and one fail); SQLite's file lock already serialises them.
+pub async fn migrate(pool: &AnyPool, postgres: bool) -> Result<(), sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    if !postgres {
+        return migrate_all(&mut conn).await;
+    }
+    sqlx::query("SELECT pg_advisory_lock($1)").bind(MIGRATION_LOCK).execute(&mut *conn).await?;
+    let migrated = migrate_all(&mut conn).await;
+    let unlocked = sqlx::query("SELECT pg_advisory_unlock($1)").bind(MIGRATION_LOCK).execute(&mut *conn).await;
+    migrated?;
+    unlocked.map(|_| ())
+}
+
+async fn migrate_all(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    sqlx::query("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY)")
+        .execute(&mut *conn)
+        .await?;
     for (version, sql) in MIGRATIONS {
         let done: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
             .bind(version)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *conn)
             .await?;
         if done.is_some() {
             continue;
         }
-        let mut tx = pool.begin().await?;
+        let mut tx = conn.begin().await?;
         for statement in sql.split(';').map(str::trim).filter(|s| !s.is_empty()) {
             sqlx::query(statement).execute(&mut *tx).await?;
         }

@@ -23,6 +23,7 @@ pub mod origin_check;
 pub mod owner;
 pub mod owner_records;
 pub mod predictions;
+pub mod pretrained_models;
 pub mod priority;
 pub mod rate_limit;
 pub mod reports;

@@ -67,6 +67,7 @@ impl RequestBudget {
             ErrorCode::OverBudget,
             format!("Predicting and explaining {rows} rows took longer than the {} s one request may take (EXO_PREDICTION_BUDGET_S); send fewer rows at a time.", self.seconds),
         )
+        .with_setting("EXO_PREDICTION_BUDGET_S")
     }
 }
 

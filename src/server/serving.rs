@@ -86,14 +86,16 @@ fn refused(error: BoxError, timeout_s: u64) -> Response {
     if error.is::<tower::load_shed::error::Overloaded>() {
         ApiError::new(
             ErrorCode::Overloaded,
-            "The server is handling as many requests as it can; try again in a moment.",
+            "The server is handling as many requests as it can (EXO_MAX_CONCURRENT_REQUESTS); try again in a moment.",
         )
+        .with_setting("EXO_MAX_CONCURRENT_REQUESTS")
         .into_response()
     } else if error.is::<tower::timeout::error::Elapsed>() {
         ApiError::new(
             ErrorCode::Timeout,
             format!("The request took longer than the limit of {timeout_s} s (EXO_REQUEST_TIMEOUT_S)."),
         )
+        .with_setting("EXO_REQUEST_TIMEOUT_S")
         .into_response()
     } else {
         tracing::error!(%error, "request failed in a middleware layer");

@@ -14,6 +14,7 @@ use super::fairness::request_slots::RequestSlots;
 use super::identity::web_sessions::DatabaseSessions;
 use super::identity::Identity;
 use super::jobs::{JobRunner, MakeConfig, RunnerOptions};
+use super::pretrained_models::PretrainedModels;
 use super::rate_limit::Limiters;
 use super::retention::Retention;
 use super::retention::StorageGauge;
@@ -21,7 +22,6 @@ use super::shared_answers::SharedAnswers;
 use super::sky::SkyService;
 use super::startup_error::StartupError;
 use super::store::{DatabaseStore, SessionStore};
-use crate::ml::pretrained::PretrainedModel;
 
 /// Predicted tables kept (a TOI export's answer is a few MB).
 const PREDICTED_TABLES_KEPT: usize = 8;
@@ -34,9 +34,9 @@ pub struct AppState {
     pub catalog: Arc<Catalog>,
     pub store: Arc<dyn SessionStore>,
     pub jobs: JobRunner,
-    /// The model shipped with the app; `None` (predictions refused, the rest works) when its
-    /// file cannot be read.
-    pub pretrained: Option<Arc<PretrainedModel>>,
+    /// The two models shipped with the app (either missing when its file cannot be read:
+    /// what needs it is refused, the rest works).
+    pub pretrained: PretrainedModels,
     /// Cookie keys, API tokens and accounts (see `identity`).
     pub identity: Arc<Identity>,
     /// Account sign-in sessions, in the database.
@@ -82,19 +82,10 @@ impl AppState {
         let retention = Retention::new(config.fairness.anonymous_expiry_days, config.max_disk_mb * 1024 * 1024);
         let storage = retention.storage.clone();
         let config = Arc::new(config);
-        let pretrained = match crate::ml::pretrained::load(&config.pretrained_model) {
-            Ok(model) => {
-                model.prepare_explainer();
-                Some(Arc::new(model))
-            }
-            Err(error) => {
-                tracing::error!(%error, "pretrained model not loaded; predictions are unavailable");
-                None
-            }
-        };
+        let pretrained = PretrainedModels::load(&config.pretrained_model, &config.pretrained_physical_model);
         let (for_workers, base, uploads) = (config.clone(), pretrained.clone(), store.clone());
         let make_config: MakeConfig = Arc::new(move |request, upload| {
-            super::trainings::training_config(&for_workers, base.as_ref(), uploads.as_ref(), request, upload)
+            super::trainings::training_config(&for_workers, &base, uploads.as_ref(), request, upload)
         });
         let options = RunnerOptions {
             workers: config.max_concurrent_trainings,

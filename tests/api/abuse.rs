@@ -233,13 +233,42 @@ async fn forty_cookieless_tuned_trainings_leave_a_new_visitor_started_within_sec
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn twenty_parallel_starts_by_one_owner_admit_exactly_the_quota() {
     let _serial = one_at_a_time();
-    let (server, dir) = start("race", 0, &[]);
+    parallel_starts_admit_exactly_the_quota(None).await;
+}
+
+/// The same against PostgreSQL, with two processes taking the starts (the admission's
+/// advisory lock makes their transactions take turns).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_parallel_starts_over_two_processes_admit_exactly_the_quota_on_postgres() {
+    let Some(url) =
+        super::process::postgres_url("twenty_parallel_starts_over_two_processes_admit_exactly_the_quota_on_postgres")
+    else {
+        return;
+    };
+    let _serial = one_at_a_time();
+    parallel_starts_admit_exactly_the_quota(Some(&url)).await;
+}
+
+async fn parallel_starts_admit_exactly_the_quota(database_url: Option<&str>) {
+    let state_dir = std::env::temp_dir().join(format!("exo-abuse-race-{}", uuid::Uuid::new_v4()));
+    let settings: Vec<(&str, &str)> = PUBLIC.to_vec();
+    let server = Server::start_with_env(&state_dir, 0, database_url, &settings);
+    // A second process on the same database takes half of the starts.
+    let second = database_url.map(|url| Server::start_with_env(&state_dir, 0, Some(url), &settings));
+    let dir = state_dir;
     let owner = client_from(VISITOR, true);
     server.wait_ready(&owner).await;
     owner.get(format!("{}/api/v1/account", server.base)).send().await.unwrap();
+    if let Some(second) = &second {
+        second.wait_ready(&owner).await;
+    }
     let mut tasks = Vec::new();
-    for _ in 0..20 {
-        let (http, url) = (owner.clone(), format!("{}/api/v1/trainings", server.base));
+    for i in 0..20 {
+        let base = match (&second, i % 2) {
+            (Some(second), 1) => second.base.clone(),
+            _ => server.base.clone(),
+        };
+        let (http, url) = (owner.clone(), format!("{base}/api/v1/trainings"));
         tasks.push(tokio::spawn(async move { post(&http, url, &quick()).await }));
     }
     let mut admitted = 0;
@@ -252,7 +281,13 @@ async fn twenty_parallel_starts_by_one_owner_admit_exactly_the_quota() {
         }
     }
     assert_eq!(admitted, 3, "the quota of active trainings, however the starts interleave");
-    println!("abuse: race: 20 parallel starts admitted {admitted} (quota 3)");
+    println!(
+        "abuse: race ({}): 20 parallel starts admitted {admitted} (quota 3)",
+        if database_url.is_some() { "PostgreSQL, two processes" } else { "SQLite" }
+    );
+    if let Some(second) = second {
+        second.kill();
+    }
     server.kill();
     let _ = std::fs::remove_dir_all(&dir);
 }

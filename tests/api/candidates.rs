@@ -16,6 +16,9 @@ async fn the_unresolved_objects_are_ranked_filtered_paged_and_exported() {
     let s = TestServer::start().await;
     let (status, page) = s.get("/api/v1/candidates?limit=100").await;
     assert_eq!(status, 200, "{page}");
+    // Without a model the list is ranked by the triage default the temporal report chose.
+    let (_, report) = s.get("/api/v1/candidates/temporal").await;
+    assert_eq!(page["model"], report["triage_default"], "{}", report["triage_default_reason"]);
     // The data README: KOI CANDIDATE 1,979; TOI PC 4,699 + APC 467; K2 CANDIDATE 976 (default rows).
     assert_eq!(page["unresolved"], json!({"k2": 976, "kepler": 1979, "tess": 5166}));
     assert_eq!(page["total"], 1979 + 5166 + 976);
@@ -25,7 +28,12 @@ async fn the_unresolved_objects_are_ranked_filtered_paged_and_exported() {
         assert_eq!(c["rank"], i + 1);
         assert!(["CANDIDATE", "PC", "APC"].contains(&c["disposition"].as_str().unwrap()), "{c}");
         assert!((c["score"].as_f64().unwrap() - p(c, "confirmed")).abs() < 1e-12);
-        assert_eq!(c["reasons"].as_array().unwrap().len(), 3);
+        // Physical reasons first (three), then the strongest observational proxy, marked,
+        // if one was among the three strongest overall.
+        let reasons = c["reasons"].as_array().unwrap();
+        assert!((3..=4).contains(&reasons.len()), "{c}");
+        assert!(reasons[..3].iter().all(|r| r.get("note").is_none()), "{c}");
+        assert!(reasons[3..].iter().all(|r| r.get("note").is_some()), "{c}");
         assert!(c["links"]["archive"].as_str().unwrap().starts_with("https://"));
         assert!(c["links"]["exofop"].as_str().unwrap().starts_with("https://"));
         let e = &c["explanation"];

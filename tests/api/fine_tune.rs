@@ -44,7 +44,7 @@ async fn fine_tuning_the_pretrained_model_shows_before_and_after() {
     .await;
     assert_eq!((status, error["error"]["field"].as_str()), (422, Some("fine_tune")), "{error}");
     assert!(
-        error["error"]["message"].as_str().unwrap().contains("Only the pretrained model can be fine-tuned"),
+        error["error"]["message"].as_str().unwrap().contains("Only a pretrained model can be fine-tuned"),
         "{error}"
     );
     let (status, error) = s

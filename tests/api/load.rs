@@ -31,14 +31,13 @@ async fn load_100_pollers_and_8_trainings() {
 
     let state_dir = std::env::temp_dir().join(format!("exo-load-{}", uuid::Uuid::new_v4()));
     let http = reqwest::Client::builder().cookie_store(true).timeout(Duration::from_secs(30)).build().unwrap();
-    // The attacker's address meets a public instance's budgets; the ordinary clients (one
-    // address, 127.0.0.1) keep the generous ones of the process tests except that each
-    // principal runs one training at a time of the two workers.
+    // A public instance's address budget and running share (one training at a time of the
+    // two workers per principal); the ordinary clients (one address, 127.0.0.1) queue 8.
     let server = Server::start_with_env(
         &state_dir,
         2,
         None,
-        &[("EXO_TRUST_PROXY", "true"), ("EXO_MAX_RUNNING_PER_PRINCIPAL", "0")],
+        &[("EXO_TRUST_PROXY", "true"), ("EXO_MAX_RUNNING_PER_PRINCIPAL", "0"), ("EXO_ADDRESS_ACTIVE_TRAININGS", "30")],
     );
     server.wait_ready(&http).await;
     let trainings = [

@@ -126,3 +126,41 @@ async fn a_saved_model_predicts_its_missions_export_with_its_held_out_scores() {
         body["notes"]
     );
 }
+
+/// The physical pretrained model answers wherever the other does: the same JSON rows and
+/// tables, explained on its ten physical inputs only (no uncertainty, no mission input);
+/// its card says so, and a name that is neither model is refused naming `model`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_physical_pretrained_model_answers_on_physical_inputs_only() {
+    let s = TestServer::start().await;
+    let rows = json!([
+        {"kepoi_name": "K00001.01", "koi_period": 2.47, "koi_duration": 1.74, "koi_depth": 14230, "koi_prad": 13.0,
+         "koi_steff": 5820, "koi_period_err1": 0.0001, "koi_duration_err1": 0.01}
+    ]);
+    let (status, body) = s.post("/api/v1/predictions", json!({"model": "pretrained_physical", "rows": rows})).await;
+    assert_eq!(status, 200, "{body}");
+    let features: Vec<&str> = body["features"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
+    assert_eq!(features.len(), 10, "{features:?}");
+    assert!(features.iter().all(|f| !f.ends_with("_err") && *f != "mission"), "{features:?}");
+    let p = &body["predictions"][0];
+    let contributions = p["explanation"]["contributions"].as_object().unwrap();
+    assert!(contributions.keys().all(|f| !f.ends_with("_err")), "{p}");
+    let sum: f64 = contributions.values().map(|v| v.as_f64().unwrap()).sum();
+    let e = &p["explanation"];
+    assert!((e["base_value"].as_f64().unwrap() + sum - e["output_value"].as_f64().unwrap()).abs() < 1e-6);
+    assert_eq!(body["model"], "pretrained_physical");
+    // The same row with the other model reads the uncertainties too.
+    let (_, all) = s.post("/api/v1/predictions", json!({"model": "pretrained", "rows": rows})).await;
+    assert_eq!(all["features"].as_array().unwrap().len(), 17, "16 harmonised features and the mission");
+    // Each model's card.
+    let (status, card) = s.get("/api/v1/model-card?model=pretrained_physical").await;
+    assert_eq!(status, 200, "{card}");
+    assert_eq!((card["model"].as_str(), card["feature_set"].as_str()), (Some("pretrained_physical"), Some("physical")));
+    assert_eq!(card["features"].as_array().unwrap().len(), 10);
+    assert_eq!(card["variant"], "mission_calibration");
+    assert!(card["scores"].as_array().unwrap().iter().all(|s| s["ece"].as_f64().is_some_and(|e| e < 0.2)), "{card}");
+    let (_, default_card) = s.get("/api/v1/model-card").await;
+    assert_eq!(default_card["model"], "pretrained");
+    let (status, error) = s.post("/api/v1/predictions", json!({"model": "pretrained_chemistry", "rows": rows})).await;
+    assert_eq!((status, error["error"]["field"].as_str()), (422, Some("model")), "{error}");
+}

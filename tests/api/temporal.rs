@@ -99,6 +99,28 @@ async fn the_pretrained_recipe_is_proved_on_the_future_beside_the_random_split()
     }
     assert!(r["train_objects"].as_u64().unwrap() > 1000);
     assert_eq!(r["notes"].as_array().unwrap().len(), 3);
+    // Both pretrained models' recipes on the same objects, each figure inside its bootstrap
+    // interval, the physical one with its difference from the other; the default follows
+    // the rule the report states (physical unless worse beyond the uncertainty).
+    let models = r["models"].as_array().unwrap();
+    let names: Vec<&str> = models.iter().map(|m| m["model"].as_str().unwrap()).collect();
+    assert_eq!(names, ["pretrained", "pretrained_physical"]);
+    for m in models {
+        for figure in ["auc", "precision_at_10", "precision_at_50"] {
+            let (v, i) = (m["temporal"][figure].as_f64().unwrap(), &m["intervals"][figure]);
+            assert!(i["low"].as_f64().unwrap() <= v && v <= i["high"].as_f64().unwrap(), "{figure}: {m}");
+        }
+        assert_eq!(m["temporal"]["confirmed"], models[0]["temporal"]["confirmed"], "the same test objects");
+    }
+    let difference = &models[1]["difference"];
+    let worse =
+        ["auc", "precision_at_10", "precision_at_50"].iter().any(|f| difference[f]["high"].as_f64().unwrap() < 0.0);
+    let expected = if worse { "pretrained" } else { "pretrained_physical" };
+    assert_eq!(r["triage_default"], expected, "{}", r["triage_default_reason"]);
+    let chosen = models.iter().find(|m| m["model"] == expected).unwrap();
+    assert_eq!(r["temporal"], chosen["temporal"], "the report's own figures are the default's");
+    println!("temporal: {}", serde_json::to_string(models).unwrap());
+    println!("temporal: default {}: {}", r["triage_default"], r["triage_default_reason"]);
 }
 
 /// An upload with a date column splits at the cut-off like the TOI table: the test part is

@@ -47,10 +47,6 @@ impl CandidateOrder {
     }
 }
 
-fn default_model() -> String {
-    "pretrained".into()
-}
-
 fn default_limit() -> usize {
     CandidateQuery::DEFAULT_LIMIT
 }
@@ -65,8 +61,10 @@ pub type ValueRange = (&'static str, &'static str, Option<f64>, Option<f64>, fn(
 /// The query string of `GET /api/v1/candidates` (and the triage page's state).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CandidateQuery {
-    /// `pretrained` or a completed training's id.
-    #[serde(default = "default_model")]
+    /// `pretrained`, `pretrained_physical` or a completed training's id; empty (the
+    /// default): the pretrained model that ranks the future better (the temporal report's
+    /// `triage_default`).
+    #[serde(default)]
     pub model: String,
     /// One mission's candidates; all three when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -102,7 +100,7 @@ pub struct CandidateQuery {
 impl Default for CandidateQuery {
     fn default() -> Self {
         CandidateQuery {
-            model: default_model(),
+            model: String::new(),
             mission: None,
             order: CandidateOrder::default(),
             fp_cost: default_fp_cost(),
@@ -152,7 +150,10 @@ impl CandidateQuery {
 
     /// The query string for this query (for links to the CSV export and the API).
     pub fn to_query_string(&self) -> String {
-        let mut parts = vec![format!("model={}", self.model)];
+        let mut parts = Vec::new();
+        if !self.model.trim().is_empty() {
+            parts.push(format!("model={}", self.model));
+        }
         if let Some(m) = self.mission {
             parts.push(format!("mission={}", m.id()));
         }

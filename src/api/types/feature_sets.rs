@@ -14,6 +14,21 @@ pub struct FeatureSetComparison {
     pub split: String,
     pub sets: Vec<FeatureSetInfo>,
     pub missions: Vec<MissionFeatureSetScores>,
+    /// The same model proved on the future (the TOI table's temporal split at its default
+    /// cut-off), one entry per set in the order of `sets`.
+    #[serde(default)]
+    pub temporal: Vec<FeatureSetTemporal>,
+    /// The cut-off of those figures.
+    #[serde(default)]
+    pub temporal_cutoff: String,
+}
+
+/// The default model on one feature set, learned before the cut-off and scored on the TOI
+/// candidates resolved after it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeatureSetTemporal {
+    pub feature_set: FeatureSet,
+    pub ranking: super::temporal::RankingFigures,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

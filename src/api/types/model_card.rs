@@ -16,6 +16,12 @@ pub struct MissionScoreInfo {
     pub macro_f1: f64,
     pub roc_auc: Option<f64>,
     pub log_loss: f64,
+    /// Multi-class Brier score and expected calibration error (how far its probabilities
+    /// are from the frequencies they claim).
+    #[serde(default)]
+    pub brier: Option<f64>,
+    #[serde(default)]
+    pub ece: Option<f64>,
 }
 
 /// One input of the pretrained model, for the model card and the what-if form.
@@ -33,6 +39,15 @@ pub struct FeatureCard {
 /// What the pretrained model is, how it was made, how good it is and where it is not.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelCard {
+    /// `"pretrained"` or `"pretrained_physical"`: what requests name it by.
+    #[serde(default)]
+    pub model: String,
+    /// How pages name it, plainly.
+    #[serde(default)]
+    pub title: String,
+    /// Which harmonised features it reads.
+    #[serde(default)]
+    pub feature_set: crate::domain::FeatureSet,
     pub model_name: String,
     pub variant: String,
     pub alternative_variant: String,

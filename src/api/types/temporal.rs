@@ -53,4 +53,49 @@ pub struct TemporalReport {
     pub random: RankingFigures,
     /// Why the dates are a fair proxy for "known at the time", and the limits.
     pub notes: Vec<String>,
+    /// Each pretrained model's recipe on the same split, side by side, with 95 % bootstrap
+    /// intervals (`temporal` and `random` above are the triage default's).
+    #[serde(default)]
+    pub models: Vec<ModelTemporalFigures>,
+    /// The model the triage page ranks by unless asked otherwise (`"pretrained"` or
+    /// `"pretrained_physical"`), chosen by these figures, and why in words.
+    #[serde(default)]
+    pub triage_default: String,
+    #[serde(default)]
+    pub triage_default_reason: String,
+}
+
+/// A 95 % bootstrap interval: the 2.5th and 97.5th percentiles over the resamples.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct FigureInterval {
+    pub low: f64,
+    pub high: f64,
+}
+
+/// The intervals of the three ranking figures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RankingIntervals {
+    pub auc: FigureInterval,
+    pub precision_at_10: FigureInterval,
+    pub precision_at_50: FigureInterval,
+}
+
+/// One pretrained model's recipe proved on the future.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelTemporalFigures {
+    /// `"pretrained"` or `"pretrained_physical"`.
+    pub model: String,
+    pub title: String,
+    /// Inputs it learns from.
+    pub features: usize,
+    pub temporal: RankingFigures,
+    pub random: RankingFigures,
+    /// On the temporal test objects, resampled.
+    pub intervals: RankingIntervals,
+    /// This model minus the one on all leak-free columns, on the same resamples (absent for
+    /// that model itself).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub difference: Option<RankingIntervals>,
+    /// Resamples drawn.
+    pub replicates: usize,
 }

@@ -12,7 +12,6 @@ use crate::domain::ScoredOn;
 use crate::ml::dataset::count_classes;
 use crate::ml::error::{MlError, Result};
 use crate::ml::explain::explain;
-use crate::ml::harmonised;
 use crate::ml::metrics::evaluate;
 use crate::ml::models::gradient_boosting::{BoostingParams, GradientBoosting};
 use crate::ml::models::TrainedModel;
@@ -132,6 +131,8 @@ pub fn run(base: &PretrainedModel, config: &FineTuneConfig, sink: &dyn ProgressS
             macro_f1: c.after.macro_f1,
             roc_auc: c.after.roc_auc,
             log_loss: c.after.log_loss,
+            brier: None,
+            ece: None,
         })
         .collect();
     comparisons.extend(nasa);
@@ -149,10 +150,7 @@ pub fn run(base: &PretrainedModel, config: &FineTuneConfig, sink: &dyn ProgressS
     let predictions = (0..y_test.len())
         .map(|i| HeldOutPrediction { id: test.ids[i].clone(), actual: Some(y_test[i]), probabilities: after[i] })
         .collect();
-    let mut feature_descriptions = harmonised::feature_descriptions();
-    if tuned.features.len() > feature_descriptions.len() {
-        feature_descriptions.push("Mission (0 Kepler, 1 TESS, 2 K2)".into());
-    }
+    let feature_descriptions = tuned.feature_descriptions();
     sink.report(1.0, "Done");
     Ok(TrainingOutcome {
         dataset_name: name.clone(),

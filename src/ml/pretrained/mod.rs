@@ -1,6 +1,8 @@
-//! The model shipped with the app: gradient boosting on the harmonised features of all three
-//! missions together, built from the bundled tables with a fixed seed by
-//! `cargo run --release --features ssr --bin pretrain` (which writes [`FILE`], committed).
+//! The models shipped with the app: gradient boosting on the harmonised features of all three
+//! missions together, one on every leak-free column ([`FILE`]) and one on physical quantities
+//! only ([`PHYSICAL_FILE`]: no measurement uncertainty, no mission input), built from the
+//! bundled tables with a fixed seed by `cargo run --release --features ssr --bin pretrain`
+//! (which writes both, committed).
 //!
 //! Each mission's table is split by host star (seed [`SEED`]); the model learns from the
 //! three training parts pooled and is scored on each mission's held-out part. Two ways to
@@ -14,4 +16,4 @@ mod build;
 mod model;
 
 pub use build::{build, SEED, TEST_FRACTION};
-pub use model::{load, MissionScore, PretrainedModel, FILE, MISSION_FEATURE};
+pub use model::{file_of, load, MissionScore, PretrainedModel, FILE, MISSION_FEATURE, PHYSICAL_FILE};

@@ -1,17 +1,28 @@
 //! The shipped model as used: its file format, predictions with each row's mission (as an
 //! input or as a calibration), and the record of which objects it learned from.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use ndarray::{concatenate, Array2, Axis};
 use serde::{Deserialize, Serialize};
 
 use crate::ml::models::TrainedModel;
-use crate::ml::{ClassLabel, Mission};
+use crate::ml::{ClassLabel, FeatureSet, Mission};
 
 const K: usize = ClassLabel::COUNT;
-/// Where the built model lives, relative to the project root.
+/// Where the built model on all leak-free columns lives, relative to the project root.
 pub const FILE: &str = "models/pretrained.json";
+/// Where the built model on physical quantities lives.
+pub const PHYSICAL_FILE: &str = "models/pretrained_physical.json";
+
+/// The committed file of the pretrained model on `set`.
+pub fn file_of(set: FeatureSet) -> &'static str {
+    match set {
+        FeatureSet::AllLeakFree => FILE,
+        FeatureSet::PhysicalOnly => PHYSICAL_FILE,
+    }
+}
 /// Name of the mission input of the `mission_feature` variant.
 pub const MISSION_FEATURE: &str = "mission";
 
@@ -24,10 +35,18 @@ pub struct MissionScore {
     pub macro_f1: f64,
     pub roc_auc: Option<f64>,
     pub log_loss: f64,
+    /// Multi-class Brier score and expected calibration error on the same objects.
+    #[serde(default)]
+    pub brier: Option<f64>,
+    #[serde(default)]
+    pub ece: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PretrainedModel {
+    /// Which harmonised features it reads: all leak-free ones, or physical quantities only.
+    #[serde(default)]
+    pub feature_set: FeatureSet,
     /// Which of the two variants this is: `mission_feature` or `mission_calibration`.
     pub variant: String,
     pub seed: u64,
@@ -82,18 +101,37 @@ impl PretrainedModel {
         self.features.last().map(String::as_str) == Some(MISSION_FEATURE)
     }
 
-    /// Class probabilities for rows of harmonised features, all from `mission` (`None`: not
-    /// known, then no mission input / no calibration is applied).
+    /// The model's own inputs, picked from rows of every harmonised feature (in
+    /// `harmonised::FEATURES` order, as every reader of a table gives them): the model on
+    /// physical quantities reads fewer of them.
+    fn own_columns<'a>(&self, x: &'a Array2<f64>) -> Cow<'a, Array2<f64>> {
+        let all = crate::ml::harmonised::feature_names();
+        let own: Vec<usize> = self
+            .features
+            .iter()
+            .filter(|f| f.as_str() != MISSION_FEATURE)
+            .filter_map(|f| all.iter().position(|a| a == f))
+            .collect();
+        if own.len() == x.ncols() && own.iter().enumerate().all(|(i, j)| i == *j) {
+            Cow::Borrowed(x)
+        } else {
+            Cow::Owned(x.select(Axis(1), &own))
+        }
+    }
+
+    /// Class probabilities for rows of every harmonised feature, all from `mission` (`None`:
+    /// not known, then no mission input / no calibration is applied).
     pub fn predict_proba(&self, x: &Array2<f64>, mission: Option<Mission>) -> Vec<[f64; K]> {
         self.predict_proba_per_row(x, &vec![mission; x.nrows()])
     }
 
     /// Like [`Self::predict_proba`], each row with its own mission.
     pub fn predict_proba_per_row(&self, x: &Array2<f64>, missions: &[Option<Mission>]) -> Vec<[f64; K]> {
+        let x = self.own_columns(x);
         if self.has_mission_input() {
-            return self.model.predict_proba(&with_mission_codes(x, missions));
+            return self.model.predict_proba(&with_mission_codes(&x, missions));
         }
-        let p = self.model.predict_proba(x);
+        let p = self.model.predict_proba(&x);
         match &self.calibration {
             Some(factors) => p
                 .into_iter()
@@ -107,14 +145,29 @@ impl PretrainedModel {
         }
     }
 
-    /// The model's input matrix (harmonised features, then each row's mission code when the
-    /// variant has a mission input), e.g. for explanations.
+    /// The model's input matrix (its harmonised features, then each row's mission code when
+    /// the variant has a mission input), from rows of every harmonised feature, e.g. for
+    /// explanations.
     pub fn model_input_per_row(&self, x: &Array2<f64>, missions: &[Option<Mission>]) -> Array2<f64> {
+        let x = self.own_columns(x);
         if self.has_mission_input() {
-            with_mission_codes(x, missions)
+            with_mission_codes(&x, missions)
         } else {
-            x.clone()
+            x.into_owned()
         }
+    }
+
+    /// "Orbital period [days]" for each of the model's inputs, in order.
+    pub fn feature_descriptions(&self) -> Vec<String> {
+        let (names, descriptions) =
+            (crate::ml::harmonised::feature_names(), crate::ml::harmonised::feature_descriptions());
+        self.features
+            .iter()
+            .map(|f| match names.iter().position(|n| n == f) {
+                Some(i) => descriptions[i].clone(),
+                None => "Mission (0 Kepler, 1 TESS, 2 K2)".into(),
+            })
+            .collect()
     }
 
     /// True when the model learned from this object (a bundled object of its training part).

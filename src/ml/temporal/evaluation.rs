@@ -26,6 +26,10 @@ pub struct TemporalEvaluation {
     pub temporal: RankingQuality,
     /// On the resolved objects of the random split's test part, learned from its training part.
     pub random: RankingQuality,
+    /// The temporal test objects' labels and P(confirmed), in the split's test order (for
+    /// bootstrap intervals; the same objects for any recipe on the same table and cut-off).
+    pub temporal_labels: Vec<ClassLabel>,
+    pub temporal_scores: Vec<f64>,
 }
 
 /// The rows' dates, or why a temporal split cannot use this table.
@@ -47,18 +51,20 @@ pub fn evaluate(
     sink: &dyn ProgressSink,
 ) -> Result<TemporalEvaluation> {
     let split = temporal_split(&data.labels, &data.groups, &dates_of(data)?.cells, cutoff)?;
-    let quality = |train: &[usize], test: &[usize], start: f64| -> Result<RankingQuality> {
+    let scored = |train: &[usize], test: &[usize], start: f64| -> Result<(RankingQuality, Vec<ClassLabel>, Vec<f64>)> {
         let (x, y) = data.rows(train);
         let slice = ProgressSlice { sink, start, end: start + 0.5 };
         let model = TrainedModel::fit(params, &x, &y, seed, &slice)?;
         let (x_test, y_test) = data.rows(test);
         let p: Vec<f64> = model.predict_proba(&x_test).iter().map(|p| p[ClassLabel::Confirmed.index()]).collect();
-        ranking_quality(&y_test, &p).ok_or_else(|| MlError::Split("a test part without both settled classes".into()))
+        let quality = ranking_quality(&y_test, &p)
+            .ok_or_else(|| MlError::Split("a test part without both settled classes".into()))?;
+        Ok((quality, y_test, p))
     };
-    let temporal = quality(&split.split.train, &split.split.test, 0.0)?;
+    let (temporal, temporal_labels, temporal_scores) = scored(&split.split.train, &split.split.test, 0.0)?;
     let random_split = grouped_stratified_split(&data.labels, &data.groups, 0.2, seed)?;
-    let random = quality(&random_split.train, &random_split.test, 0.5)?;
-    Ok(TemporalEvaluation { cutoff: cutoff.clone(), split, temporal, random })
+    let (random, _, _) = scored(&random_split.train, &random_split.test, 0.5)?;
+    Ok(TemporalEvaluation { cutoff: cutoff.clone(), split, temporal, random, temporal_labels, temporal_scores })
 }
 
 #[cfg(test)]

@@ -51,7 +51,7 @@ impl Connection {
                         sqlx::query("PRAGMA journal_mode = WAL").fetch_optional(&pool).await?;
                     }
                     if migrate_first {
-                        migrate(&pool).await?;
+                        migrate(&pool, location.is_postgres()).await?;
                     }
                     Ok::<_, sqlx::Error>(pool)
                 });

@@ -120,8 +120,9 @@ impl HeavyWork {
                 self.turn_free.notify_all();
                 return Err(ApiError::new(
                     ErrorCode::Overloaded,
-                    "The server is busy with other heavy requests and this one waited too long; try again in a moment.",
-                ));
+                    "The server is busy with other heavy requests (EXO_HEAVY_REQUESTS at once) and this one waited until its time was up; try again in a moment.",
+                )
+                .with_setting("EXO_HEAVY_REQUESTS"));
             }
             counts = self.turn_free.wait_timeout(counts, WAIT_POLL).unwrap_or_else(|e| e.into_inner()).0;
         }

@@ -54,7 +54,7 @@ enum Stage<T> {
 
 /// One shared result; `what` names it in messages ("the follow-up shortlist").
 pub struct SharedCell<T> {
-    what: &'static str,
+    what: String,
     stage: Mutex<Stage<T>>,
     changed: Condvar,
 }
@@ -69,8 +69,8 @@ pub enum Readiness {
 }
 
 impl<T: Send + Sync + 'static> SharedCell<T> {
-    pub fn new(what: &'static str) -> Arc<SharedCell<T>> {
-        Arc::new(SharedCell { what, stage: Mutex::new(Stage::NotStarted), changed: Condvar::new() })
+    pub fn new(what: impl Into<String>) -> Arc<SharedCell<T>> {
+        Arc::new(SharedCell { what: what.into(), stage: Mutex::new(Stage::NotStarted), changed: Condvar::new() })
     }
 
     pub fn readiness(&self) -> Readiness {
@@ -120,7 +120,7 @@ impl<T: Send + Sync + 'static> SharedCell<T> {
         *stage = match outcome {
             Ok(value) => Stage::Ready(Arc::new(value)),
             Err(error) => {
-                tracing::error!(what = self.what, error = %error, detail = error.detail.as_deref().unwrap_or(""), "a shared result could not be computed");
+                tracing::error!(what = %self.what, error = %error, detail = error.detail.as_deref().unwrap_or(""), "a shared result could not be computed");
                 Stage::Failed(error)
             }
         };
@@ -175,7 +175,7 @@ impl<T: Send + Sync + 'static> SharedCell<T> {
         };
         ApiError::new(
             ErrorCode::NotReady,
-            format!("{} is being computed for everyone once, after the server started{progress}; this fills in by itself in a moment.", capitalised(self.what)),
+            format!("{} is being computed for everyone once, after the server started{progress}; this fills in by itself in a moment.", capitalised(&self.what)),
         )
         .with_retry_after(2)
     }

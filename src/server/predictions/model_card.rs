@@ -1,17 +1,17 @@
-//! The pretrained model's card: data, features, held-out scores per mission.
+//! A pretrained model's card: data, features, held-out scores and calibration per mission.
 
 use crate::api::ApiError;
-use crate::domain::ErrorCode;
-use crate::ml::pretrained::PretrainedModel;
+use crate::domain::model_ref::{pretrained_name, pretrained_title, PRETRAINED};
 use crate::ml::{ClassLabel, Mission};
+use crate::server::pretrained_models::PretrainedModels;
 
-/// The model card's facts, read from the loaded model.
-pub fn model_card(model: Option<&PretrainedModel>) -> Result<crate::api::ModelCard, ApiError> {
+/// The card of the pretrained model `model` names (`"pretrained"`, the default when empty, or
+/// `"pretrained_physical"`), read from the loaded model.
+pub fn model_card(models: &PretrainedModels, model: &str) -> Result<crate::api::ModelCard, ApiError> {
     use crate::api::{FeatureCard, MissionScoreInfo, ModelCard};
     use crate::ml::harmonised::FEATURES;
-    let model = model.ok_or_else(|| {
-        ApiError::new(ErrorCode::Internal, "The pretrained model is not loaded on this server (see its log).")
-    })?;
+    let name = if model.trim().is_empty() { PRETRAINED } else { model };
+    let (set, model) = models.named(name)?;
     let scores = |list: &[crate::ml::pretrained::MissionScore]| -> Vec<MissionScoreInfo> {
         list.iter()
             .map(|s| MissionScoreInfo {
@@ -22,10 +22,15 @@ pub fn model_card(model: Option<&PretrainedModel>) -> Result<crate::api::ModelCa
                 macro_f1: s.macro_f1,
                 roc_auc: s.roc_auc,
                 log_loss: s.log_loss,
+                brier: s.brier,
+                ece: s.ece,
             })
             .collect()
     };
     Ok(ModelCard {
+        model: pretrained_name(set).into(),
+        title: pretrained_title(set).into(),
+        feature_set: set,
         model_name: "Gradient boosting (histogram, leaf-wise)".into(),
         variant: model.variant.clone(),
         alternative_variant: model.alternative_variant.clone(),
@@ -36,6 +41,7 @@ pub fn model_card(model: Option<&PretrainedModel>) -> Result<crate::api::ModelCa
         train_class_counts: ClassLabel::ALL.iter().zip(model.train_class_counts).map(|(c, n)| (*c, n)).collect(),
         features: FEATURES
             .iter()
+            .filter(|f| set.keeps(f.name))
             .map(|f| FeatureCard {
                 name: f.name.into(),
                 description: f.description.into(),

@@ -1,41 +1,23 @@
-//! Predictions with the pretrained model: the model and mission checks, JSON rows and CSV
-//! files (handed to a saved model when the request names a training), the held-out objects
-//! of a bundled mission, and a table's rows read onto the harmonised features.
+//! Predictions with a pretrained model (`"pretrained"` or `"pretrained_physical"`): the model
+//! and mission checks, JSON rows and CSV files (handed to a saved model when the request names
+//! a training), the held-out objects of a bundled mission, and a table's rows read onto the
+//! harmonised features.
 
 use super::response::respond;
 use super::rows::rows_table;
 use super::saved::predict_saved;
 use crate::api::{ApiError, PredictRequest, PredictionResponse};
-use crate::domain::model_ref::{ModelRef, PRETRAINED};
-use crate::domain::ErrorCode;
+use crate::domain::model_ref::{pretrained_name, ModelRef};
+use crate::domain::{ErrorCode, FeatureSet};
 use crate::ml::csv_table::CsvTable;
 use crate::ml::predict::{objects_by_columns, objects_from_table, ColumnChoice, ObjectsToPredict};
 use crate::ml::pretrained::PretrainedModel;
 use crate::ml::upload::read_upload;
 use crate::ml::Mission;
 use crate::server::owner::Caller;
+use crate::server::pretrained_models::PretrainedModels;
 use crate::server::request_budget::RequestBudget;
 use crate::server::state::AppState;
-
-fn check_model(model: Option<&PretrainedModel>, id: &str) -> Result<(), ApiError> {
-    if !ModelRef::parse(id).is_pretrained() {
-        return Err(ApiError::new(
-            ErrorCode::UnknownModel,
-            format!(
-                "Unknown model '{}': here only \"pretrained\" (the model shipped with the app).",
-                crate::api::error::shorten(id)
-            ),
-        )
-        .with_field("model"));
-    }
-    if model.is_none() {
-        return Err(ApiError::new(
-            ErrorCode::Internal,
-            "The pretrained model is not loaded on this server (see its log).",
-        ));
-    }
-    Ok(())
-}
 
 pub(crate) fn mission_hint(mission: Option<&str>) -> Result<Option<Mission>, ApiError> {
     mission
@@ -54,13 +36,13 @@ pub(crate) fn mission_hint(mission: Option<&str>) -> Result<Option<Mission>, Api
 /// JSON rows: written as a CSV table (header = every key, in first-seen order) so they go
 /// through exactly the checks and column recognition of an uploaded file.
 pub fn predict_rows(
-    model: Option<&PretrainedModel>,
+    models: &PretrainedModels,
     request: &PredictRequest,
     budget: &RequestBudget,
 ) -> Result<PredictionResponse, ApiError> {
-    check_model(model, &request.model)?;
+    let (_, model) = models.named(&request.model)?;
     let table = rows_table(request)?;
-    predict_table(model.expect("checked"), request, &table, budget)
+    predict_table(model, request, &table, budget)
 }
 
 /// More rows than this make a prediction request a heavy read (`fairness::heavy_work`): the
@@ -81,7 +63,7 @@ pub fn predict_rows_with(
         false => None,
     };
     if ModelRef::parse(&request.model).is_pretrained() {
-        return predict_rows(state.pretrained.as_deref(), request, budget);
+        return predict_rows(&state.pretrained, request, budget);
     }
     predict_saved(state, caller, request, &rows_table(request)?, budget)
 }
@@ -97,7 +79,7 @@ pub fn predict_csv_with(
 ) -> Result<PredictionResponse, ApiError> {
     // The threshold a saved model's owner keeps with it decides "planet or not" in the answer.
     let threshold = if ModelRef::parse(&request.model).is_pretrained() {
-        check_model(state.pretrained.as_deref(), &request.model)?;
+        state.pretrained.named(&request.model)?;
         None
     } else {
         // Access first, every time: a kept answer reaches only who may use the model.
@@ -119,7 +101,8 @@ pub fn predict_csv_with(
             ErrorCode::TooLarge,
             format!("{file}: {rows} rows is more than the {limit} one prediction request may carry (EXO_MAX_PREDICTION_ROWS); split the table and send the parts one after another."),
         )
-        .with_field("file"));
+        .with_field("file")
+        .with_setting("EXO_MAX_PREDICTION_ROWS"));
     }
     let answer =
         state.predicted_tables.get_or_compute(key, || predict_table_with(state, caller, request, &table, budget))?;
@@ -150,41 +133,41 @@ pub fn predict_table_with(
     budget: &RequestBudget,
 ) -> Result<PredictionResponse, ApiError> {
     if ModelRef::parse(&request.model).is_pretrained() {
-        check_model(state.pretrained.as_deref(), &request.model)?;
-        return predict_table(state.pretrained.as_deref().expect("checked"), request, table, budget);
+        let (_, model) = state.pretrained.named(&request.model)?;
+        return predict_table(model, request, table, budget);
     }
     predict_saved(state, caller, request, table, budget)
 }
 
 /// A CSV file (`file` names it in messages).
 pub fn predict_csv(
-    model: Option<&PretrainedModel>,
+    models: &PretrainedModels,
     request: &PredictRequest,
     file: &str,
     bytes: Vec<u8>,
 ) -> Result<PredictionResponse, ApiError> {
-    check_model(model, &request.model)?;
+    let (_, model) = models.named(&request.model)?;
     let table = read_upload(file, bytes).map_err(ApiError::from)?;
-    predict_table(model.expect("checked"), request, &table, &RequestBudget::unlimited())
+    predict_table(model, request, &table, &RequestBudget::unlimited())
 }
 
 /// The bundled objects of a mission the pretrained model never learned from (its held-out
 /// part), predicted and scored: the model card's figures, object by object.
 /// Computed once for everyone (see `shared_answers`).
 pub fn predict_held_out(
-    model: Option<&PretrainedModel>,
+    models: &PretrainedModels,
+    set: FeatureSet,
     data_dir: &std::path::Path,
     mission: Mission,
     budget: &RequestBudget,
 ) -> Result<PredictionResponse, ApiError> {
-    check_model(model, PRETRAINED)?;
-    let model = model.expect("checked");
+    let model = models.model(set)?;
     let table = CsvTable::read_file(&data_dir.join(mission.file_name())).map_err(ApiError::internal)?;
     let all = objects_from_table(&table, Some(mission)).map_err(ApiError::from)?;
     let unseen: Vec<usize> = (0..all.ids.len()).filter(|&i| !model.was_trained_on(mission, &all.ids[i])).collect();
     let mut objects = all.select(&unseen);
     objects.read_as = format!("the held-out part of the bundled {} table", mission.table_name());
-    respond(model, PRETRAINED, objects, budget, false)
+    respond(model, pretrained_name(set), objects, budget, false)
 }
 
 /// Rows of a table with the pretrained model (already checked by the caller).

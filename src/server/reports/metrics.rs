@@ -2,7 +2,7 @@
 //! comparison of a fine-tuning.
 
 use crate::api::*;
-use crate::domain::model_ref::PRETRAINED;
+use crate::domain::model_ref::pretrained_name;
 use crate::ml::metrics::Metrics;
 use crate::ml::pipeline::{mean_std, FoldScore};
 use crate::ml::ClassLabel;
@@ -97,7 +97,7 @@ pub(super) fn fine_tune_report(f: &crate::ml::fine_tune::FineTuneOutcome) -> Fin
         log_loss: s.log_loss,
     };
     FineTuneReport {
-        base_model: PRETRAINED.into(),
+        base_model: pretrained_name(f.model.feature_set).into(),
         base_trees: f.base_trees,
         added_trees: f.added_trees,
         unlabelled_rows: f.unlabelled_rows,

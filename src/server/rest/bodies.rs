@@ -84,6 +84,7 @@ pub(super) fn form_error(state: &AppState, e: axum::extract::multipart::Multipar
             ErrorCode::TooLarge,
             format!("The upload is larger than the limit of {limit_mb} MB (EXO_MAX_UPLOAD_MB)."),
         )
+        .with_setting("EXO_MAX_UPLOAD_MB")
     } else {
         ApiError::new(ErrorCode::InvalidRequest, format!("The form could not be read: {}", e.body_text()))
     }

@@ -1,7 +1,7 @@
 //! Prediction routes: predictions for JSON rows or an uploaded CSV file, and the pretrained
 //! model's card.
 
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::response::IntoResponse;
 use axum::{Extension, Json};
 
@@ -18,8 +18,13 @@ use crate::server::state::AppState;
 const DEFAULT_PREDICTION_CONFIG: &str = r#"{"model":"pretrained"}"#;
 
 /// The pretrained model's card: data, features, held-out scores per mission.
-pub(super) async fn model_card(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
-    Ok(Json(crate::server::predictions::model_card(state.pretrained.as_deref())?))
+/// `?model=pretrained_physical` for the physical model's (default: `pretrained`).
+pub(super) async fn model_card(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> Result<impl IntoResponse, ApiError> {
+    let model = query.as_deref().unwrap_or("").split('&').find_map(|pair| pair.strip_prefix("model=")).unwrap_or("");
+    Ok(Json(crate::server::predictions::model_card(&state.pretrained, model)?))
 }
 
 /// JSON `{"model", "rows", "mission"?}`, or multipart/form-data with a `config` part

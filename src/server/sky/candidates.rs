@@ -88,6 +88,16 @@ impl Ranked {
     }
 }
 
+/// The query with its model: the one it names, or else the triage default the temporal
+/// evaluation of both pretrained models chose.
+fn with_model(state: &AppState, query: &CandidateQuery, asked: &Asked) -> Result<CandidateQuery, ApiError> {
+    if !query.model.trim().is_empty() {
+        return Ok(query.clone());
+    }
+    let report = state.shared.temporal(state, asked.patience)?;
+    Ok(CandidateQuery { model: report.triage_default.clone(), ..query.clone() })
+}
+
 fn ranked(state: &AppState, caller: &Caller, query: &CandidateQuery, asked: &Asked) -> Result<Ranked, ApiError> {
     check_query(query)?;
     let scope = SkyService::missions_of(state, caller, &query.model)?;
@@ -150,6 +160,7 @@ pub fn candidates(
     query: &CandidateQuery,
     asked: &Asked,
 ) -> Result<CandidatePage, ApiError> {
+    let query = &with_model(state, query, asked)?;
     let ranked = ranked(state, caller, query, asked)?;
     let total = ranked.order.len();
     let candidates = ranked.rows(query.offset, query.limit);
@@ -173,13 +184,14 @@ pub fn candidates_csv(
     query: &CandidateQuery,
     asked: &Asked,
 ) -> Result<String, ApiError> {
+    let query = &with_model(state, query, asked)?;
     let ranked = ranked(state, caller, query, asked)?;
     Ok(crate::api::candidates_csv(&ranked.rows(0, ranked.order.len())))
 }
 
 pub(super) fn model_name(state: &AppState, caller: &Caller, model: &str) -> Result<String, ApiError> {
-    if ModelRef::parse(model).is_pretrained() {
-        return Ok("the pretrained model".into());
+    if let Some(set) = ModelRef::parse(model).pretrained() {
+        return Ok(crate::domain::model_ref::pretrained_title(set).into());
     }
     let (id, session) = saved_model_session(state, caller, model)?;
     let info = &session.result.as_ref().expect("completed").report.model_info;
@@ -217,9 +229,66 @@ fn candidate(rank: usize, object: &SkyObject, p: &crate::api::Prediction, score:
         prediction: p.prediction,
         probabilities: p.probabilities.clone(),
         score,
-        reasons: p.reasons.clone(),
+        reasons: physical_first(p),
         explanation: p.explanation.clone(),
         links: ObjectLinks { archive: links.archive, exofop: links.exofop },
         values: values(object),
+    }
+}
+
+/// A candidate's reasons for a follow-up team: the three strongest contributions of physical
+/// quantities first, then, if one of the three strongest overall tracks the observation
+/// instead (an uncertainty, the brightness, the survey), the strongest such, still marked.
+fn physical_first(p: &crate::api::Prediction) -> Vec<crate::api::Reason> {
+    use crate::api::Reason;
+    let Some(e) = &p.explanation else { return p.reasons.clone() };
+    let mut ranked: Vec<(&String, f64)> = e.contributions.iter().map(|(f, c)| (f, *c)).collect();
+    ranked.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(b.0)));
+    let value = |f: &str| e.feature_values.get(f).copied().flatten();
+    let is_proxy = |f: &str| crate::domain::observation_note(f).is_some();
+    let mut reasons: Vec<Reason> = ranked
+        .iter()
+        .filter(|(f, _)| !is_proxy(f))
+        .take(3)
+        .map(|(f, c)| Reason::new(f, value(f), *c, e.class))
+        .collect();
+    if let Some((f, c)) = ranked.iter().take(3).find(|(f, _)| is_proxy(f)) {
+        reasons.push(Reason::new(f, value(f), *c, e.class));
+    }
+    reasons
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn physical_reasons_come_first_and_a_strong_proxy_stays_marked() {
+        let contributions =
+            [("duration_err", 0.30), ("period", 0.10), ("depth", -0.05), ("star_teff", 0.02), ("magnitude", 0.01)];
+        let p = crate::api::Prediction {
+            id: "x".into(),
+            prediction: ClassLabel::Confirmed,
+            confidence: 0.9,
+            probabilities: Default::default(),
+            actual: None,
+            correct: None,
+            explanation: Some(crate::api::Explanation {
+                class: ClassLabel::Confirmed,
+                space: crate::domain::ExplanationSpace::Probability,
+                base_value: 0.3,
+                output_value: 0.9,
+                contributions: contributions.iter().map(|(f, c)| (f.to_string(), *c)).collect(),
+                feature_values: contributions.iter().map(|(f, _)| (f.to_string(), Some(1.0))).collect(),
+                method: String::new(),
+                background_objects: 0,
+            }),
+            reasons: Vec::new(),
+            planet: None,
+        };
+        let reasons = physical_first(&p);
+        let features: Vec<&str> = reasons.iter().map(|r| r.feature.as_str()).collect();
+        assert_eq!(features, ["period", "depth", "star_teff", "duration_err"]);
+        assert!(reasons[..3].iter().all(|r| r.note.is_none()) && reasons[3].note.is_some());
     }
 }

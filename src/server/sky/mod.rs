@@ -12,4 +12,4 @@ pub use bundled::BundledSky;
 pub use candidates::{candidates, candidates_csv, check_query};
 pub use points::{object_card, sky_points};
 pub use scores::{ModelKey, ScoredMission, SkyService};
-pub use temporal::{figures, notes, pretrained_recipe};
+pub use temporal::{figures, notes, pretrained_recipes};

@@ -17,6 +17,7 @@ use super::bundled::BundledSky;
 use crate::api::{ApiError, PredictRequest, Prediction};
 use crate::domain::model_ref::ModelRef;
 use crate::domain::ErrorCode;
+use crate::domain::FeatureSet;
 use crate::ml::models::SavedModel;
 use crate::ml::predict::objects_by_feature_names;
 use crate::ml::pretrained::PretrainedModel;
@@ -48,18 +49,18 @@ pub(super) fn predict_objects(
     predict_table_with(state, caller, &request, &table, budget)
 }
 
-/// A model as the caches key it: the pretrained model, or a training by its parsed id.
+/// A model as the caches key it: a pretrained model, or a training by its parsed id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ModelKey {
-    Pretrained,
+    Pretrained(FeatureSet),
     Training(uuid::Uuid),
 }
 
 impl ModelKey {
     /// `None` for text that names no model (refused where the model is looked up).
     pub fn of(model: &str) -> Option<ModelKey> {
-        if ModelRef::parse(model.trim()).is_pretrained() {
-            return Some(ModelKey::Pretrained);
+        if let Some(set) = ModelRef::parse(model.trim()).pretrained() {
+            return Some(ModelKey::Pretrained(set));
         }
         uuid::Uuid::parse_str(model.trim()).ok().map(ModelKey::Training)
     }
@@ -67,7 +68,7 @@ impl ModelKey {
     /// The canonical spelling (what the model is called in answers and work).
     pub fn name(self) -> String {
         match self {
-            ModelKey::Pretrained => crate::domain::model_ref::PRETRAINED.to_string(),
+            ModelKey::Pretrained(set) => crate::domain::model_ref::pretrained_name(set).to_string(),
             ModelKey::Training(id) => id.to_string(),
         }
     }
@@ -124,13 +125,8 @@ impl SkyService {
     /// Which missions' objects `model` can score: the pretrained model (and models on its
     /// harmonised features) all three, a model trained on a mission's own columns that one.
     pub fn missions_of(state: &AppState, caller: &Caller, model: &str) -> Result<Vec<Mission>, ApiError> {
-        if ModelRef::parse(model).is_pretrained() {
-            if state.pretrained.is_none() {
-                return Err(ApiError::new(
-                    ErrorCode::Internal,
-                    "The pretrained model is not loaded on this server (see its log).",
-                ));
-            }
+        if let Some(set) = ModelRef::parse(model).pretrained() {
+            state.pretrained.model(set)?;
             return Ok(Mission::ALL.to_vec());
         }
         let (_, session) = saved_model_session(state, caller, model)?;
@@ -162,7 +158,7 @@ impl SkyService {
         budget: &RequestBudget,
     ) -> Result<Arc<ScoredMission>, ApiError> {
         match ModelKey::of(model) {
-            Some(ModelKey::Pretrained) => state.shared.shortlist(state, mission, patience),
+            Some(ModelKey::Pretrained(set)) => state.shared.shortlist(state, set, mission, patience),
             Some(ModelKey::Training(id)) => {
                 let threshold =
                     state.store.status(&id)?.and_then(|s| s.threshold).and_then(|t| serde_json::to_string(&t).ok());
@@ -227,15 +223,14 @@ impl SkyService {
         }
         // A saved model's probabilities for ~19,000 objects are the caller's heavy read.
         let _turn = match model_key {
-            ModelKey::Pretrained => None,
+            ModelKey::Pretrained(_) => None,
             ModelKey::Training(_) => Some(state.heavy.enter(caller.principal(), budget)?),
         };
         let sky = self.bundled()?;
         let part = sky.catalogue.mission(mission).expect("every mission is read");
         let unreadable = |e: serde_json::Error| ApiError::internal(format!("a saved model is unreadable: {e}"));
-        let p = if model_key == ModelKey::Pretrained {
-            let pretrained = state.pretrained.as_deref().ok_or_else(|| ApiError::internal("no pretrained model"))?;
-            pretrained.predict_proba_per_row(&part.inputs.x, &part.inputs.missions)
+        let p = if let ModelKey::Pretrained(set) = model_key {
+            state.pretrained.model(set)?.predict_proba_per_row(&part.inputs.x, &part.inputs.missions)
         } else {
             let (id, session) = saved_model_session(state, caller, &model_key.name())?;
             let json =
@@ -259,7 +254,7 @@ impl SkyService {
         let p = Arc::new(p);
         let mut kept = self.probabilities.lock().unwrap_or_else(|e| e.into_inner());
         if kept.len() >= KEPT_ANSWERS {
-            kept.retain(|(m, _), _| *m == ModelKey::Pretrained);
+            kept.retain(|(m, _), _| matches!(m, ModelKey::Pretrained(_)));
         }
         kept.insert(key, p.clone());
         Ok(p)

@@ -38,8 +38,7 @@ pub fn start_training(
         // Continuing a model of 300 rounds: a third as many again unless the request says.
         request.hyperparameters.entry("n_rounds".into()).or_insert(serde_json::json!(FINE_TUNE_ROUNDS));
     }
-    let config =
-        training_config(&state.config, state.pretrained.as_ref(), state.store.as_ref(), &request, upload.as_ref())?;
+    let config = training_config(&state.config, &state.pretrained, state.store.as_ref(), &request, upload.as_ref())?;
     // Data read and checked, memory and time estimated: a bad table or an unaffordable
     // training is refused now, never queued (422 / 413 naming file, column, row, limit or figure).
     let cost = crate::ml::pipeline::check_training(&config)?;

@@ -1,8 +1,6 @@
 //! The pipeline's config for a training request: every field checked, presets already
 //! applied, uploaded tables read from the store, fine-tuning requests turned into their job.
 
-use std::sync::Arc;
-
 use crate::api::error::shorten;
 use crate::api::*;
 use crate::domain::{FeatureSet, ModelRef};
@@ -10,10 +8,10 @@ use crate::ml::fine_tune::FineTuneConfig;
 use crate::ml::models::gradient_boosting::BoostingParams;
 use crate::ml::models::{ModelKind, ModelParams};
 use crate::ml::pipeline::{DataSource, FineTuneJob, ModelSetup, SplitRule, TrainingConfig, TrainingJob, UploadSource};
-use crate::ml::pretrained::PretrainedModel;
 use crate::ml::split::TEST_FRACTION_RANGE;
 use crate::ml::Mission;
 use crate::server::config::Config;
+use crate::server::pretrained_models::PretrainedModels;
 use crate::server::store::{SessionStore, UploadedFiles};
 
 /// The pipeline's config for a request, every field checked, uploaded tables read from the
@@ -22,7 +20,7 @@ use crate::server::store::{SessionStore, UploadedFiles};
 /// queue.
 pub fn training_config(
     config: &Config,
-    pretrained: Option<&Arc<PretrainedModel>>,
+    pretrained: &PretrainedModels,
     store: &dyn SessionStore,
     request: &TrainRequest,
     upload: Option<&UploadedFiles>,
@@ -191,25 +189,23 @@ pub const FINE_TUNE_ROUNDS: u64 = 100;
 /// `check_training`).
 fn fine_tune_job(
     config: &Config,
-    pretrained: Option<&Arc<PretrainedModel>>,
+    pretrained: &PretrainedModels,
     store: &dyn SessionStore,
     base: &str,
     request: &TrainRequest,
     upload: Option<&UploadedFiles>,
 ) -> Result<FineTuneJob, ApiError> {
-    if !ModelRef::parse(base).is_pretrained() {
+    let Some(set) = ModelRef::parse(base).pretrained() else {
         return Err(ApiError::new(
             ErrorCode::UnknownModel,
             format!(
-                "Only the pretrained model can be fine-tuned: use \"fine_tune\": \"pretrained\", not '{}'.",
+                "Only a pretrained model can be fine-tuned: use \"fine_tune\": \"pretrained\" or \"pretrained_physical\", not '{}'.",
                 shorten(base)
             ),
         )
         .with_field("fine_tune"));
-    }
-    let base = pretrained.ok_or_else(|| {
-        ApiError::new(ErrorCode::Internal, "The pretrained model is not loaded on this server (see its log).")
-    })?;
+    };
+    let base = pretrained.model(set)?;
     if request.model != ModelKind::GradientBoosting.id() {
         return Err(ApiError::new(ErrorCode::InvalidValue, format!("Fine-tuning continues the pretrained gradient boosting: \"model\" must be \"gradient_boosting\", not '{}'.", shorten(&request.model))).with_field("model"));
     }
