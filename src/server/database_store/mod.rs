@@ -66,6 +66,7 @@ impl DatabaseStore {
     }
 
     /// For tests: heartbeats count as stale after `ms` (negative: even a fresh one).
+    #[cfg(test)]
     pub fn with_stale_after_ms(mut self, ms: i64) -> Self {
         self.stale_after_ms = ms;
         self
